@@ -1,0 +1,59 @@
+"""``casebook``: the whole library from a terminal, without a display."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+import sqlcipher3
+
+from casebook import logs
+from casebook.cli import commands
+from casebook.cli.parser import build
+from casebook.errors import CasebookError
+
+
+def _emit(data: object, text: str, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    elif text:
+        sys.stdout.write(text + "\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build().parse_args(argv)
+    as_json = bool(getattr(args, "json", False))
+    log = logs.setup("casebook-cli")
+    ctx = commands.Context(args)
+    try:
+        data, text = commands.COMMANDS[args.command](ctx)
+        _emit(data, text, as_json)
+        return 0
+    except commands.DoctorFailed as exc:
+        _emit(exc.data, "", as_json)
+        print(f"casebook: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except CasebookError as exc:
+        print(f"casebook: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except sqlcipher3.DatabaseError as exc:
+        log.error("database error in %s: %s", args.command, exc)
+        print(
+            f"casebook: the library database reported an error ({exc}). It may be damaged; "
+            "run 'casebook doctor' and restore from a backup if it finds problems.",
+            file=sys.stderr,
+        )
+        return 3
+    except KeyboardInterrupt:
+        print("casebook: interrupted; nothing half-done was saved.", file=sys.stderr)
+        return 130
+    except Exception:
+        log.exception("unexpected error in %s", args.command)
+        handler = next((h for h in log.handlers if isinstance(h, logging.FileHandler)), None)
+        where = f" Details are in {handler.baseFilename}." if handler else ""
+        print(f"casebook: internal error; your data is unchanged.{where}", file=sys.stderr)
+        return 70
+    finally:
+        ctx.close()

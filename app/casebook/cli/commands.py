@@ -1,0 +1,294 @@
+"""One function per command: turn arguments into core calls, return the output.
+
+Each returns ``(json_object, text)``; :func:`casebook.cli.main` prints one of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from casebook.cli import secrets_input
+from casebook.cli.context import (
+    Context,
+    Output,
+    filters,
+    limit,
+    parse_fields,
+    prepare_files,
+    read_text,
+    stripped_note,
+)
+from casebook.core import attachments, refs
+from casebook.core.profile import Profile
+from casebook.core.queries import CaseSummary, iso
+from casebook.errors import CasebookError, NotFound, UsageError
+
+
+def _line(case: CaseSummary) -> str:
+    tags = " ".join(f"#{t}" for t in case.tags)
+    return (
+        f"{case.id.hex()[:12]}  {case.title}\n"
+        f"              {case.author_name} · {iso(case.created_at)[:10]} · {case.status} · "
+        f"{case.comments} replies {tags}".rstrip()
+    )
+
+
+def init(ctx: Context) -> Output:
+    profile = Profile.create(ctx.directory, ctx.args.name, ctx.passphrase(confirm=True))
+    ctx.adopt(profile)
+    fp = profile.identity.fingerprint
+    data = {"fingerprint": fp, "name": profile.name, "profile": str(ctx.directory)}
+    text = (
+        f"Created the profile of {profile.name} in {ctx.directory}.\n"
+        f"Your fingerprint (colleagues compare it to be sure it is you):\n  {fp}\n"
+        "Keep your passphrase safe: it cannot be recovered."
+    )
+    return data, text
+
+
+def whoami(ctx: Context) -> Output:
+    p = ctx.profile
+    fp = p.identity.fingerprint
+    return {"fingerprint": fp, "name": p.name, "profile": str(ctx.directory)}, f"{p.name}\n{fp}"
+
+
+def network(ctx: Context) -> Output:
+    a, p = ctx.args, ctx.profile
+    if a.action == "create":
+        net = p.library.create_network(a.name, p.name)
+        return {"id": net.hex(), "name": a.name}, f"Created network {a.name!r}: {net.hex()}"
+    if a.action == "list":
+        nets = p.queries.networks()
+        text = "\n".join(f"{n['id']}  {n['name']} ({n['cases']} cases)" for n in nets)
+        return {"results": nets}, text or "No networks yet: 'casebook network create NAME'."
+    net = p.library.network(a.net)
+    info = next(n for n in p.queries.networks() if n["id"] == net.hex())
+    info["epoch"] = p.log.current_epoch(net)
+    info["tags"] = [{"tag": t, "cases": n} for t, n in p.queries.tags(net)]
+    text = "\n".join(f"{k}: {v}" for k, v in info.items() if k != "tags")
+    return info, text
+
+
+def post(ctx: Context) -> Output:
+    a, p = ctx.args, ctx.profile
+    net = p.library.network(a.network)
+    body = read_text(a.body, a.body_file, "body", required=False) or ""
+    files = prepare_files(a.attach)
+    case = p.library.post_case(
+        net,
+        title=a.title,
+        fields=parse_fields(a.field),
+        body=body,
+        tags=a.tag or [],
+        specialty=a.specialty or "",
+        files=files,
+    )
+    data = {
+        "id": case.hex(),
+        "attachments": [
+            {
+                "name": f.name,
+                "hash": f.hash.hex(),
+                "size": f.size,
+                "mime": f.mime,
+                "metadata_removed": f.removed,
+            }
+            for f in files
+        ],
+    }
+    return data, f"Posted case {case.hex()}{stripped_note(files)}"
+
+
+def edit(ctx: Context) -> Output:
+    a, p = ctx.args, ctx.profile
+    what, target = refs.find_item(p.db, a.id)
+    body = read_text(a.body, a.body_file, "body", required=False)
+    if what == "comment":
+        if body is None or a.title or a.field or a.tag or a.specialty or a.attach:
+            raise UsageError("A comment can only get a new --body or --body-file.")
+        event = p.library.edit_comment(target, body)
+        return {"id": target.hex(), "event": event.hex()}, f"Edited comment {target.hex()[:12]}"
+    fields = None
+    if a.field:
+        current = p.queries.case(target)
+        if current is None:
+            raise NotFound("No such case.")
+        merged = {**current.fields, **parse_fields(a.field)}
+        fields = {k: v for k, v in merged.items() if v}
+    files = prepare_files(a.attach)
+    event = p.library.edit_case(
+        target,
+        files=files,
+        title=a.title,
+        fields=fields,
+        body=body,
+        tags=a.tag,
+        specialty=a.specialty,
+    )
+    text = f"Edited case {target.hex()[:12]}{stripped_note(files)}"
+    return {"id": target.hex(), "event": event.hex()}, text
+
+
+def comment(ctx: Context) -> Output:
+    a, p = ctx.args, ctx.profile
+    what, target = refs.find_item(p.db, a.id)
+    body = read_text(a.body, a.body_file, "comment", required=True) or ""
+    new = p.library.comment(target, body) if what == "case" else p.library.reply(target, body)
+    return {"id": new.hex()}, f"Posted comment {new.hex()}"
+
+
+def endorse(ctx: Context) -> Output:
+    p = ctx.profile
+    target = p.library.comment_ref(ctx.args.id)
+    p.library.endorse(target)
+    return {"id": target.hex(), "endorsed": True}, "Endorsed."
+
+
+def outcome(ctx: Context) -> Output:
+    a, p = ctx.args, ctx.profile
+    case = p.library.case(a.id)
+    body = read_text(a.body, a.body_file, "outcome", required=True) or ""
+    new = p.library.add_outcome(case, body)
+    if a.resolve:
+        p.library.set_status(case, "resolved")
+    return {"id": new.hex()}, f"Added the outcome {new.hex()[:12]}"
+
+
+def status(ctx: Context) -> Output:
+    p = ctx.profile
+    case = p.library.case(ctx.args.id)
+    p.library.set_status(case, ctx.args.status)
+    return {"id": case.hex(), "status": ctx.args.status}, f"Case marked {ctx.args.status}."
+
+
+def list_cases(ctx: Context) -> Output:
+    a = ctx.args
+    chosen = filters(ctx)
+    if a.offset < 0:
+        raise UsageError("--offset cannot be negative.")
+    cases = ctx.profile.queries.list_cases(chosen, a.sort, limit(a.limit), a.offset)
+    total = ctx.profile.queries.count_cases(chosen)
+    text = "\n".join(_line(c) for c in cases) or "No cases match."
+    return {"results": [c.to_json() for c in cases], "total": total}, text
+
+
+def show(ctx: Context) -> Output:
+    p = ctx.profile
+    case = p.queries.case(p.library.case(ctx.args.id))
+    if case is None:
+        raise NotFound("No such case.")
+    s = case.summary
+    tags = " ".join(f"#{t}" for t in s.tags)
+    lines = [s.title, f"{s.author_name} · {iso(s.created_at)} · {s.status} · {tags}".rstrip()]
+    if s.specialty:
+        lines.append(f"Specialty: {s.specialty}")
+    for name, value in case.fields.items():
+        lines += ["", name.capitalize(), value]
+    if case.body:
+        lines += ["", case.body]
+    for att in case.attachments:
+        lines.append(
+            f"[attachment] {att['name']} ({att['mime']}, {att['size']} bytes) {att['hash'][:16]}"
+        )
+    if case.discussion:
+        lines += ["", f"Discussion ({len(case.discussion)})"]
+    for c in case.discussion:
+        pad = "  " * (c.depth + 1)
+        label = "OUTCOME · " if c.kind == "outcome" else ""
+        marks = f" · endorsed by {c.endorsements}" if c.endorsements else ""
+        when = iso(c.created_at)[:16]
+        lines.append(f"{pad}{label}{c.author_name} · {when}{marks} · {c.id.hex()[:12]}")
+        lines += [pad + "  " + line for line in c.body.splitlines()]
+    return case.to_json(), "\n".join(lines)
+
+
+def search(ctx: Context) -> Output:
+    a = ctx.args
+    results = ctx.profile.queries.search(a.query, filters(ctx), limit(a.limit))
+    text = "\n".join(
+        _line(r.case)
+        + "\n              "
+        + r.snippet.replace("<mark>", "[").replace("</mark>", "]")
+        for r in results
+    )
+    return {"results": [r.to_json() for r in results]}, text or "Nothing found."
+
+
+def attachment(ctx: Context) -> Output:
+    p = ctx.profile
+    digest = refs.by_prefix(p.db, "blobs", ctx.args.hash, "attachment", column="hash")
+    data = attachments.read(p.db, digest)
+    out = Path(ctx.args.out).expanduser()
+    try:
+        with out.open("xb") as handle:
+            handle.write(data)
+    except FileExistsError:
+        raise UsageError(f"{out} already exists; choose another file name.") from None
+    except OSError as exc:
+        raise CasebookError(f"Cannot write {out}: {exc.strerror}.") from None
+    text = f"Saved {len(data)} bytes to {out}"
+    return {"hash": digest.hex(), "path": str(out), "size": len(data)}, text
+
+
+def passphrase(ctx: Context) -> Output:
+    p = ctx.profile
+    new = secrets_input.new_passphrase(ctx.args.new_passphrase_file)
+    p.change_passphrase(new)
+    return {"changed": True}, "Passphrase changed. The old one no longer opens this profile."
+
+
+class DoctorFailed(CasebookError):
+    exit_code = 3
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        problems = data["problems"]
+        super().__init__(
+            f"{len(problems)} problem(s) found; nothing was changed. First: {problems[0]}"
+        )
+        self.data = data
+
+
+def doctor(ctx: Context) -> Output:
+    p = ctx.profile
+    problems = p.db.integrity_errors() + p.log.verify_all()
+    data: dict[str, Any] = {
+        "ok": not problems,
+        "problems": problems,
+        "events": p.db.scalar("SELECT count(*) FROM events"),
+        "forks": p.db.scalar("SELECT count(*) FROM forks"),
+        "held": p.db.scalar("SELECT count(*) FROM held_events"),
+        "rejected": p.db.scalar("SELECT count(*) FROM rejected"),
+    }
+    if problems:
+        raise DoctorFailed(data)
+    if ctx.args.rebuild:
+        data["rebuilt"] = p.log.rebuild()
+    lines = [f"{data['events']} events verified; database intact."]
+    for key in ("forks", "held", "rejected"):
+        if data[key]:
+            lines.append(f"{key}: {data[key]}")
+    if "rebuilt" in data:
+        lines.append(f"Rebuilt the library from {data['rebuilt']} events.")
+    return data, "\n".join(lines)
+
+
+COMMANDS: dict[str, Callable[[Context], Output]] = {
+    "init": init,
+    "whoami": whoami,
+    "network": network,
+    "post": post,
+    "edit": edit,
+    "comment": comment,
+    "endorse": endorse,
+    "outcome": outcome,
+    "status": status,
+    "list": list_cases,
+    "show": show,
+    "search": search,
+    "attachment": attachment,
+    "passphrase": passphrase,
+    "doctor": doctor,
+}
+__all__ = ["COMMANDS", "Context", "DoctorFailed"]

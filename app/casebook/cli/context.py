@@ -1,0 +1,129 @@
+"""What every command needs: the parsed arguments, the profile, and input helpers."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from casebook.cli import secrets_input
+from casebook.core import attachments
+from casebook.core.fingerprint import fingerprint, normalize
+from casebook.core.profile import Profile
+from casebook.core.search import Filters
+from casebook.errors import Ambiguous, NotFound, UsageError
+from casebook.paths import default_profile
+
+Output = tuple[dict[str, Any], str]
+
+
+class Context:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        chosen = getattr(args, "profile", None)
+        self.directory = Path(chosen).expanduser() if chosen else default_profile()
+        self._profile: Profile | None = None
+
+    def passphrase(self, confirm: bool = False) -> str:
+        return secrets_input.passphrase(
+            getattr(self.args, "passphrase_file", None), confirm=confirm
+        )
+
+    @property
+    def profile(self) -> Profile:
+        if self._profile is None:
+            self._profile = Profile.unlock(self.directory, self.passphrase())
+        return self._profile
+
+    def adopt(self, profile: Profile) -> None:
+        self._profile = profile
+
+    def close(self) -> None:
+        if self._profile is not None:
+            self._profile.close()
+            self._profile = None
+
+
+def read_text(inline: str | None, file: str | None, what: str, required: bool) -> str | None:
+    if inline is not None and file is not None:
+        raise UsageError(f"Give the {what} either inline or as a file, not both.")
+    if file is not None:
+        try:
+            return Path(file).expanduser().read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"Cannot read {file}: {exc}.") from None
+    if inline is None and required:
+        raise UsageError(f"Give the {what} with --body or --body-file.")
+    return inline
+
+
+def parse_fields(items: list[str]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip().lower()
+        if not sep or not name:
+            raise UsageError(f"--field needs NAME=TEXT, got {item!r}.")
+        fields[name] = text
+    return fields
+
+
+def parse_date(text: str | None, option: str) -> int | None:
+    if text is None:
+        return None
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise UsageError(f"{option} takes a date like 2026-03-31, got {text!r}.") from None
+    return int(day.timestamp() * 1000)
+
+
+def resolve_author(profile: Profile, text: str) -> bytes:
+    """A member by fingerprint (or its start) or by the start of their name."""
+    rows = profile.db.all("SELECT DISTINCT key, name FROM authors")
+    wanted = normalize(text)
+    keys = {
+        bytes(r["key"])
+        for r in rows
+        if wanted and normalize(fingerprint(bytes(r["key"]))).startswith(wanted)
+    }
+    if not keys:
+        keys = {bytes(r["key"]) for r in rows if r["name"].casefold().startswith(text.casefold())}
+    if not keys:
+        raise NotFound(f"No member {text!r} in this profile's networks.")
+    if len(keys) > 1:
+        raise Ambiguous(f"{text!r} matches several members; give more of the fingerprint.")
+    return keys.pop()
+
+
+def filters(ctx: Context) -> Filters:
+    a = ctx.args
+    profile = ctx.profile
+    return Filters(
+        net=profile.library.network(a.network) if a.network else None,
+        tag=a.tag.lower().lstrip("#") if a.tag else None,
+        author=resolve_author(profile, a.author) if a.author else None,
+        status=a.status,
+        since=parse_date(a.since, "--since"),
+        until=parse_date(a.until, "--until"),
+    )
+
+
+def limit(value: int) -> int:
+    if not 1 <= value <= 1000:
+        raise UsageError("--limit must be between 1 and 1000.")
+    return value
+
+
+def prepare_files(paths: list[str]) -> list[attachments.Prepared]:
+    return [attachments.prepare(Path(p).expanduser()) for p in paths]
+
+
+def stripped_note(files: list[attachments.Prepared]) -> str:
+    lines = [
+        f"Removed from {f.name}: {', '.join(f.removed)} (it can identify a patient or place)."
+        for f in files
+        if f.removed
+    ]
+    return ("\n" + "\n".join(lines)) if lines else ""

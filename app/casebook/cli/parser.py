@@ -1,0 +1,124 @@
+"""The ``casebook`` command line: arguments only; the work is in :mod:`commands`."""
+
+from __future__ import annotations
+
+import argparse
+
+from casebook import __version__
+from casebook.core.queries import SORTS
+
+
+def _common() -> argparse.ArgumentParser:
+    # default=SUPPRESS lets --json / --profile come before or after the command name.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="print one JSON object on stdout")
+    common.add_argument("--profile", default=argparse.SUPPRESS, metavar="DIR",
+                        help="profile directory (default: $CASEBOOK_PROFILE or the user data dir)")
+    common.add_argument("--passphrase-file", default=argparse.SUPPRESS, metavar="FILE",
+                        help="read the passphrase from the first line of FILE")
+    return common
+
+
+def _filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--network", "-n", metavar="NET", help="network id or name")
+    parser.add_argument("--tag", "-t", help="only cases with this tag")
+    parser.add_argument("--author", "-a", help="author fingerprint, prefix or name")
+    parser.add_argument("--status", choices=("open", "resolved"))
+    parser.add_argument("--since", metavar="YYYY-MM-DD", help="created on or after")
+    parser.add_argument("--until", metavar="YYYY-MM-DD", help="created before")
+    parser.add_argument("--limit", type=int, default=20)
+
+
+def _content(parser: argparse.ArgumentParser, *, new: bool) -> None:
+    parser.add_argument("--title", required=new)
+    parser.add_argument("--field", action="append", default=[], metavar="NAME=TEXT",
+                        help="structured field, e.g. presentation=...; repeatable")
+    parser.add_argument("--body", help="Markdown body text")
+    parser.add_argument("--body-file", metavar="FILE", help="read the Markdown body from FILE")
+    parser.add_argument("--tag", action="append", default=None, help="tag; repeatable")
+    parser.add_argument("--specialty")
+    parser.add_argument("--attach", action="append", default=[], metavar="FILE",
+                        help="attach a file (images have their metadata removed); repeatable")
+
+
+def build() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="casebook", parents=[common],
+        description="Casebook: a private, encrypted case library for your professional network.",
+    )
+    parser.add_argument("--version", action="version", version=f"casebook {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def cmd(name: str, help_text: str, **kw: object) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=help_text, description=help_text, **kw)
+
+    p = cmd("init", "create a profile: your identity and an empty encrypted library")
+    p.add_argument("--name", required=True, help="your name as colleagues know it")
+    cmd("whoami", "show this profile's name and fingerprint")
+
+    p = cmd("network", "create and inspect networks")
+    nsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    c = nsub.add_parser("create", parents=[common], help="create a network you found")
+    c.add_argument("name")
+    nsub.add_parser("list", parents=[common], help="networks in this profile")
+    s = nsub.add_parser("show", parents=[common], help="details of one network")
+    s.add_argument("net", metavar="NET")
+
+    p = cmd("post", "post a new case")
+    p.add_argument("--network", "-n", required=True, metavar="NET")
+    _content(p, new=True)
+
+    p = cmd("edit", "edit your case (title, fields, body, tags, files) or your comment")
+    p.add_argument("id", metavar="ID")
+    _content(p, new=False)
+
+    p = cmd("comment", "comment on a case, or reply to a comment")
+    p.add_argument("id", metavar="CASE_OR_COMMENT_ID",
+                   help="a case id, or a comment id to reply to it")
+    p.add_argument("--body", help="the comment (Markdown)")
+    p.add_argument("--body-file", metavar="FILE")
+
+    p = cmd("endorse", "mark a comment as helpful")
+    p.add_argument("id", metavar="COMMENT_ID")
+
+    p = cmd("outcome", "add an outcome follow-up to your case")
+    p.add_argument("id", metavar="CASE_ID")
+    p.add_argument("--body", help="what happened (Markdown)")
+    p.add_argument("--body-file", metavar="FILE")
+    p.add_argument("--resolve", action="store_true", help="also mark the case resolved")
+
+    p = cmd("status", "mark your case open or resolved")
+    p.add_argument("id", metavar="CASE_ID")
+    p.add_argument("status", choices=("open", "resolved"))
+
+    p = cmd("list", "list cases, most recently active first")
+    _filters(p)
+    p.add_argument("--sort", choices=sorted(SORTS), default="activity")
+    p.add_argument("--offset", type=int, default=0)
+    p.set_defaults(limit=50)
+
+    p = cmd("show", "show a case with its discussion")
+    p.add_argument("id", metavar="CASE_ID")
+
+    p = cmd("search", "full-text search over cases and discussions")
+    p.add_argument("query", help="words to find; punctuation and operators are taken literally")
+    _filters(p)
+
+    p = cmd("attachment", "save an attachment to a file")
+    asub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    a = asub.add_parser("save", parents=[common], help="write an attachment's bytes to a file")
+    a.add_argument("hash", metavar="HASH", help="the attachment's hash (or a prefix)")
+    a.add_argument("--out", required=True, metavar="FILE", help="where to write it")
+
+    p = cmd("passphrase", "change the profile's passphrase")
+    psub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    c = psub.add_parser("change", parents=[common], help="re-encrypt under a new passphrase")
+    c.add_argument("--new-passphrase-file", metavar="FILE",
+                   help="read the new passphrase from FILE (else $CASEBOOK_NEW_PASSPHRASE or a prompt)")
+
+    p = cmd("doctor", "verify every event and the database; optionally rebuild the views")
+    p.add_argument("--rebuild", action="store_true",
+                   help="rebuild cases, comments and the search index from the events")
+    return parser

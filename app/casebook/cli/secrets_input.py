@@ -1,0 +1,63 @@
+"""Getting passphrases: a file, an environment variable, or a terminal prompt."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from casebook.errors import UsageError
+
+
+def _from_file(path: str) -> str:
+    try:
+        text = Path(path).expanduser().read_text("utf-8")
+    except OSError as exc:
+        raise UsageError(f"Cannot read the passphrase file {path}: {exc.strerror}.") from None
+    line = text.splitlines()[0] if text else ""
+    if not line:
+        raise UsageError(f"The passphrase file {path} is empty.")
+    return line
+
+
+def _interactive() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def passphrase(file: str | None, *, confirm: bool = False, prompt: str = "Passphrase: ") -> str:
+    if file:
+        return _from_file(file)
+    env = os.environ.get("CASEBOOK_PASSPHRASE")
+    if env:
+        return env
+    if _interactive():
+        return _prompt(prompt, confirm)
+    raise UsageError(
+        "No passphrase: run in a terminal to be asked, or set CASEBOOK_PASSPHRASE, "
+        "or use --passphrase-file."
+    )
+
+
+def new_passphrase(file: str | None) -> str:
+    if file:
+        return _from_file(file)
+    env = os.environ.get("CASEBOOK_NEW_PASSPHRASE")
+    if env:
+        return env
+    if _interactive():
+        return _prompt("New passphrase: ", confirm=True)
+    raise UsageError(
+        "No new passphrase: run in a terminal to be asked, or set CASEBOOK_NEW_PASSPHRASE, "
+        "or use --new-passphrase-file."
+    )
+
+
+def _prompt(prompt: str, confirm: bool) -> str:
+    try:
+        first = getpass.getpass(prompt)
+        if confirm and getpass.getpass("Repeat it: ") != first:
+            raise UsageError("The two passphrases differ; nothing was changed.")
+    except EOFError:
+        raise UsageError("No passphrase was given.") from None
+    return first

@@ -1,0 +1,245 @@
+"""A profile: one directory holding one member's encrypted library.
+
+Files in the directory:
+
+``profile.json``
+    Non-secret header: the database file name, SQLCipher page size, the Argon2id salt and
+    cost, and a 16-byte key check that tells a wrong passphrase from a damaged file.
+``library-<id>.db`` (+ ``-wal``, ``-shm``)
+    The SQLCipher 4 database: identity keys, network keys, events, derived tables,
+    attachments. Nothing else in the directory holds content.
+``profile.lock``
+    Empty; locked while a process uses the profile.
+
+Changing the passphrase exports the database under the new key into a new file, then
+atomically replaces the header to point at it; a crash at any moment leaves a profile
+that opens with exactly one of the two passphrases.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+import os
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from casebook.core.eventlog import EventLog
+from casebook.core.identity import Identity
+from casebook.core.library import Library
+from casebook.core.queries import Queries
+from casebook.errors import (
+    CasebookError,
+    ProfileCorrupted,
+    ProfileExists,
+    ProfileMissing,
+    UsageError,
+    WrongPassphrase,
+)
+from casebook.store import kdf
+from casebook.store.database import DEFAULT_PAGE_SIZE, Database
+from casebook.store.files import atomic_write
+from casebook.store.lock import ProfileLock
+from casebook.store.schema import SchemaTooNew, migrate
+
+HEADER = "profile.json"
+FORMAT = "casebook-profile"
+MIN_PASSPHRASE = 8
+
+
+def exists(directory: Path) -> bool:
+    return (directory / HEADER).is_file()
+
+
+def check_new_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise UsageError(
+            f"The passphrase must have at least {MIN_PASSPHRASE} characters; "
+            "a few unrelated words are easy to remember and hard to guess."
+        )
+
+
+def _read_header(directory: Path) -> dict[str, Any]:
+    path = directory / HEADER
+    if not path.is_file():
+        raise ProfileMissing(
+            f"No Casebook profile in {directory}. Create one with: casebook init --name NAME"
+        )
+    try:
+        header = json.loads(path.read_text("utf-8"))
+        if header.get("format") != FORMAT or header.get("version") != 1:
+            raise ValueError("not a Casebook profile header")
+        kdf.KdfParams.from_json(header["kdf"])
+        bytes.fromhex(header["key_check"])
+        name = str(header["database"])
+        if "/" in name or "\\" in name or not name.startswith("library-"):
+            raise ValueError("bad database name")
+        int(header["page_size"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ProfileCorrupted(
+            f"The profile header {path} is damaged ({exc}); nothing was changed."
+        ) from None
+    return header
+
+
+def _write_header(directory: Path, database: str, params: kdf.KdfParams, key: bytes) -> None:
+    header = {
+        "format": FORMAT,
+        "version": 1,
+        "database": database,
+        "page_size": DEFAULT_PAGE_SIZE,
+        "kdf": params.to_json(),
+        "key_check": kdf.key_check(key).hex(),
+    }
+    atomic_write(directory / HEADER, json.dumps(header, indent=2).encode("utf-8") + b"\n")
+
+
+def _remove_db_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            path.with_name(path.name + suffix).unlink()
+
+
+class Profile:
+    def __init__(self, directory: Path, db: Database, identity: Identity, lock: ProfileLock):
+        self.directory = directory
+        self.db = db
+        self.identity = identity
+        self._lock = lock
+        self.log = EventLog(db, identity)
+        self.library = Library(db, self.log)
+        self.queries = Queries(db)
+        self.unlock_seconds = 0.0
+
+    @property
+    def name(self) -> str:
+        return str(self.db.scalar("SELECT name FROM identity WHERE id = 1"))
+
+    # -- opening ------------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls, directory: Path, name: str, passphrase: str, kdf_target_ms: int | None = None
+    ) -> Profile:
+        name = " ".join(name.split())
+        if not name:
+            raise UsageError("Give your name as colleagues know it (--name).")
+        check_new_passphrase(passphrase)
+        if exists(directory):
+            raise ProfileExists(f"A profile already exists in {directory}; nothing was changed.")
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        lock = ProfileLock(directory)
+        lock.acquire(exclusive=True)
+        try:
+            for stray in directory.glob("library-*.db"):  # from an init that was interrupted
+                _remove_db_files(stray)
+            params = kdf.calibrate(kdf_target_ms)
+            key = kdf.derive_key(passphrase, params)
+            database = f"library-{secrets.token_hex(4)}.db"
+            db = Database.open(directory / database, key, DEFAULT_PAGE_SIZE)
+            migrate(db)
+            identity = Identity.generate()
+            signing, exchange = identity.private_bytes()
+            with db.transaction():
+                db.execute(
+                    "INSERT INTO identity (id, name, signing_key, exchange_key, created_at) "
+                    "VALUES (1, ?, ?, ?, ?)",
+                    (name, signing, exchange, int(time.time() * 1000)),
+                )
+            _write_header(directory, database, params, key)
+        except BaseException:
+            lock.release()
+            raise
+        lock.release()
+        lock.acquire(exclusive=False)
+        return cls(directory, db, identity, lock)
+
+    @classmethod
+    def unlock(cls, directory: Path, passphrase: str) -> Profile:
+        started = time.perf_counter()
+        header = _read_header(directory)
+        lock = ProfileLock(directory)
+        lock.acquire(exclusive=False)
+        try:
+            params = kdf.KdfParams.from_json(header["kdf"])
+            key = kdf.derive_key(passphrase, params)
+            if not hmac.compare_digest(kdf.key_check(key), bytes.fromhex(header["key_check"])):
+                raise WrongPassphrase()
+            path = directory / header["database"]
+            if not path.is_file():
+                raise ProfileCorrupted(
+                    f"The library database {path.name} is missing from {directory}."
+                )
+            db = Database.open(path, key, int(header["page_size"]))
+            try:
+                migrate(db)
+                row = db.one("SELECT signing_key, exchange_key FROM identity WHERE id = 1")
+                if row is None:
+                    raise ProfileCorrupted("The profile has no identity; it is damaged.")
+                identity = Identity.from_private_bytes(bytes(row[0]), bytes(row[1]))
+            except SchemaTooNew:
+                db.close()
+                raise CasebookError(
+                    "This profile was written by a newer Casebook; update the app."
+                ) from None
+            except CasebookError:
+                db.close()
+                raise
+        except BaseException:
+            lock.release()
+            raise
+        for stray in directory.glob("library-*.db"):  # left by an interrupted re-key
+            if stray.name != header["database"]:
+                _remove_db_files(stray)
+        profile = cls(directory, db, identity, lock)
+        profile.unlock_seconds = time.perf_counter() - started
+        return profile
+
+    # -- passphrase -----------------------------------------------------------------
+    def change_passphrase(self, new_passphrase: str, kdf_target_ms: int | None = None) -> None:
+        """Re-key: export under the new key, switch the header atomically, drop the old file."""
+        check_new_passphrase(new_passphrase)
+        self._lock.upgrade()
+        old_path = self.db.path
+        params = kdf.calibrate(kdf_target_ms)
+        key = kdf.derive_key(new_passphrase, params)
+        new_name = f"library-{secrets.token_hex(4)}.db"
+        new_path = self.directory / new_name
+        try:
+            self.db.export_encrypted(new_path, key, DEFAULT_PAGE_SIZE)
+            check = Database.open(new_path, key, DEFAULT_PAGE_SIZE)
+            try:
+                problems = check.integrity_errors()
+                check.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                check.close()
+            if problems:
+                raise ProfileCorrupted(f"Re-keying produced a damaged copy: {problems[0]}")
+            with open(new_path, "rb+") as handle:
+                os.fsync(handle.fileno())
+            _write_header(self.directory, new_name, params, key)
+        except BaseException:
+            _remove_db_files(new_path)
+            self._lock.release()
+            self._lock.acquire(exclusive=False)
+            raise
+        self.db.close()
+        _remove_db_files(old_path)
+        self.db = Database.open(new_path, key, DEFAULT_PAGE_SIZE)
+        self.log = EventLog(self.db, self.identity)
+        self.library = Library(self.db, self.log)
+        self.queries = Queries(self.db)
+        self._lock.release()
+        self._lock.acquire(exclusive=False)
+
+    def close(self) -> None:
+        self.db.close()
+        self._lock.release()
+
+    def __enter__(self) -> Profile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,289 @@
+"""Apply verified, decrypted events to the derived tables the app reads.
+
+Applying is deterministic and does not depend on arrival order: edits and status changes
+are ordered by ``(lamport, event id)``, content is re-folded from its revisions, and an
+event whose target has not arrived yet waits in ``waiting`` until it does. Events that
+break a rule (editing someone else's case, a reply to a comment of another case) are
+recorded in ``rejected`` with the reason and change nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from casebook.core.events import Event
+from casebook.core.search import index_case, index_comment, unindex
+from casebook.store.database import Database
+
+Loader = Callable[[bytes], tuple[Event, dict[str, Any]] | None]
+
+
+def network_id(founder: bytes, nonce: bytes) -> bytes:
+    return hashlib.sha256(b"casebook/network-id/v1\x00" + founder + nonce).digest()[:16]
+
+
+def ordering(event: Event) -> bytes:
+    return event.header.lamport.to_bytes(8, "big") + event.id
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _attachments_json(items: list[dict[str, Any]]) -> str:
+    return _json([{**a, "hash": a["hash"].hex()} for a in items])
+
+
+class Projector:
+    """Applies events to one database; ``load`` fetches a stored event by id."""
+
+    def __init__(self, db: Database, load: Loader) -> None:
+        self.db = db
+        self.load = load
+
+    # -- entry point ------------------------------------------------------------
+    def apply(self, event: Event, payload: dict[str, Any]) -> None:
+        handler = getattr(self, "_" + event.kind.replace(".", "_"))
+        handler(event, payload)
+
+    def reject(self, event: Event, reason: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO rejected (event_id, reason) VALUES (?, ?)", (event.id, reason)
+        )
+
+    def _wait(self, event: Event, needs: bytes) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO waiting (needs, event_id) VALUES (?, ?)", (needs, event.id)
+        )
+
+    def _release(self, arrived: bytes) -> None:
+        rows = self.db.all("SELECT event_id FROM waiting WHERE needs = ?", (arrived,))
+        self.db.execute("DELETE FROM waiting WHERE needs = ?", (arrived,))
+        for row in rows:
+            loaded = self.load(row["event_id"])
+            if loaded is not None:
+                self.apply(*loaded)
+
+    # -- networks -----------------------------------------------------------------
+    def _network_create(self, event: Event, payload: dict[str, Any]) -> None:
+        nonce = event.header.pub.get("nonce")
+        if (
+            event.seq != 1
+            or not isinstance(nonce, bytes)
+            or network_id(event.author, nonce) != event.net
+        ):
+            self.reject(event, "network id is not bound to its founder")
+            return
+        self.db.execute(
+            "INSERT OR IGNORE INTO networks (id, name, founder, created_at) VALUES (?, ?, ?, ?)",
+            (event.net, payload["name"], event.author, event.header.ts),
+        )
+        self.db.execute(
+            "INSERT OR REPLACE INTO authors (net, key, name) VALUES (?, ?, ?)",
+            (event.net, event.author, payload["founder_name"]),
+        )
+
+    # -- cases --------------------------------------------------------------------
+    def _case_create(self, event: Event, payload: dict[str, Any]) -> None:
+        order = ordering(event)
+        cur = self.db.execute(
+            "INSERT INTO cases (id, net, author, created_at, updated_at, activity_at, "
+            "edit_order, title, specialty, fields, body, tags, attachments, status, "
+            "status_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+            (
+                event.id,
+                event.net,
+                event.author,
+                event.header.ts,
+                event.header.ts,
+                event.header.ts,
+                order,
+                payload["title"],
+                payload["specialty"],
+                _json(payload["fields"]),
+                payload["body"],
+                _json(payload["tags"]),
+                _attachments_json(payload["attachments"]),
+                order,
+            ),
+        )
+        rid = cur.lastrowid
+        self._add_revision(event.id, event, payload)
+        self.db.executemany(
+            "INSERT INTO case_tags (tag, case_rid) VALUES (?, ?)", [(t, rid) for t in payload["tags"]]
+        )
+        index_case(self.db, rid, payload)
+        self._release(event.id)
+
+    def _case_row(self, event: Event, case_id: bytes) -> Any:
+        row = self.db.one("SELECT * FROM cases WHERE id = ?", (case_id,))
+        if row is None:
+            self._wait(event, case_id)
+        elif row["net"] != event.net:
+            self.reject(event, "refers to a case of another network")
+            return None
+        return row
+
+    def _add_revision(self, target: bytes, event: Event, content: dict[str, Any]) -> None:
+        stored = {k: v for k, v in content.items() if k not in ("case", "comment")}
+        if "attachments" in stored:
+            stored["attachments"] = json.loads(_attachments_json(stored["attachments"]))
+        self.db.execute(
+            "INSERT OR IGNORE INTO revisions (target, event_id, author, at, ordering, content) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (target, event.id, event.author, event.header.ts, ordering(event), _json(stored)),
+        )
+
+    def _case_edit(self, event: Event, payload: dict[str, Any]) -> None:
+        case = self._case_row(event, payload["case"])
+        if case is None:
+            return
+        if case["author"] != event.author:
+            self.reject(event, "only the author may edit a case")
+            return
+        self._add_revision(case["id"], event, payload)
+        state: dict[str, Any] = {}
+        last = b""
+        for rev in self.db.all(
+            "SELECT content, ordering, at FROM revisions WHERE target = ? ORDER BY ordering",
+            (case["id"],),
+        ):
+            state.update(json.loads(rev["content"]))
+            last, updated = rev["ordering"], rev["at"]
+        count = self.db.scalar("SELECT count(*) FROM revisions WHERE target = ?", (case["id"],))
+        self.db.execute(
+            "UPDATE cases SET title = ?, specialty = ?, fields = ?, body = ?, tags = ?, "
+            "attachments = ?, edit_order = ?, updated_at = ?, revisions = ?, "
+            "activity_at = max(activity_at, ?) WHERE rid = ?",
+            (
+                state["title"],
+                state["specialty"],
+                _json(state["fields"]),
+                state["body"],
+                _json(state["tags"]),
+                _json(state["attachments"]),
+                last,
+                updated,
+                count,
+                event.header.ts,
+                case["rid"],
+            ),
+        )
+        self.db.execute("DELETE FROM case_tags WHERE case_rid = ?", (case["rid"],))
+        self.db.executemany(
+            "INSERT INTO case_tags (tag, case_rid) VALUES (?, ?)",
+            [(t, case["rid"]) for t in state["tags"]],
+        )
+        unindex(self.db, case["rid"], None)
+        index_case(self.db, case["rid"], state)
+
+    def _case_status(self, event: Event, payload: dict[str, Any]) -> None:
+        case = self._case_row(event, payload["case"])
+        if case is None:
+            return
+        if case["author"] != event.author:
+            self.reject(event, "only the author may change a case's status")
+            return
+        self.db.execute(
+            "UPDATE cases SET status = ?, status_order = ?, activity_at = max(activity_at, ?) "
+            "WHERE rid = ? AND status_order < ?",
+            (payload["status"], ordering(event), event.header.ts, case["rid"], ordering(event)),
+        )
+
+    # -- discussion ---------------------------------------------------------------
+    def _comment_create(self, event: Event, payload: dict[str, Any], kind: str = "comment") -> None:
+        case = self._case_row(event, payload["case"])
+        if case is None:
+            return
+        parent = payload["parent"]
+        if parent is not None:
+            row = self.db.one("SELECT case_id FROM comments WHERE id = ?", (parent,))
+            if row is None:
+                self._wait(event, parent)
+                return
+            if row["case_id"] != case["id"]:
+                self.reject(event, "a reply must be in the same case as its parent")
+                return
+        if kind == "outcome" and case["author"] != event.author:
+            self.reject(event, "only the case's author may add its outcome")
+            return
+        cur = self.db.execute(
+            "INSERT INTO comments (id, case_id, parent_id, net, author, kind, created_at, "
+            "updated_at, edit_order, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                event.id,
+                case["id"],
+                parent,
+                event.net,
+                event.author,
+                kind,
+                event.header.ts,
+                event.header.ts,
+                ordering(event),
+                payload["body"],
+            ),
+        )
+        self._add_revision(event.id, event, {"body": payload["body"]})
+        self.db.execute(
+            "UPDATE cases SET comment_count = comment_count + 1, "
+            "activity_at = max(activity_at, ?) WHERE rid = ?",
+            (event.header.ts, case["rid"]),
+        )
+        index_comment(self.db, case["rid"], cur.lastrowid, payload["body"])
+        self._release(event.id)
+
+    def _case_outcome(self, event: Event, payload: dict[str, Any]) -> None:
+        self._comment_create(event, payload, kind="outcome")
+
+    def _comment_row(self, event: Event, comment_id: bytes) -> Any:
+        row = self.db.one("SELECT * FROM comments WHERE id = ?", (comment_id,))
+        if row is None:
+            self._wait(event, comment_id)
+        elif row["net"] != event.net:
+            self.reject(event, "refers to a comment of another network")
+            return None
+        return row
+
+    def _comment_edit(self, event: Event, payload: dict[str, Any]) -> None:
+        comment = self._comment_row(event, payload["comment"])
+        if comment is None:
+            return
+        if comment["author"] != event.author:
+            self.reject(event, "only the author may edit a comment")
+            return
+        self._add_revision(comment["id"], event, payload)
+        latest = self.db.one(
+            "SELECT content, ordering, at, (SELECT count(*) FROM revisions WHERE target = ?) "
+            "AS n FROM revisions WHERE target = ? ORDER BY ordering DESC LIMIT 1",
+            (comment["id"], comment["id"]),
+        )
+        body = json.loads(latest["content"])["body"]
+        self.db.execute(
+            "UPDATE comments SET body = ?, edit_order = ?, updated_at = ?, revisions = ? "
+            "WHERE rid = ?",
+            (body, latest["ordering"], latest["at"], latest["n"], comment["rid"]),
+        )
+        case_rid = self.db.scalar("SELECT rid FROM cases WHERE id = ?", (comment["case_id"],))
+        unindex(self.db, case_rid, comment["rid"])
+        index_comment(self.db, case_rid, comment["rid"], body)
+
+    def _comment_endorse(self, event: Event, payload: dict[str, Any]) -> None:
+        comment = self._comment_row(event, payload["comment"])
+        if comment is None:
+            return
+        if comment["author"] == event.author:
+            self.reject(event, "members cannot endorse their own comments")
+            return
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO endorsements (comment_id, author, event_id, at) "
+            "VALUES (?, ?, ?, ?)",
+            (comment["id"], event.author, event.id, event.header.ts),
+        )
+        if cur.rowcount:
+            self.db.execute(
+                "UPDATE comments SET endorsements = endorsements + 1 WHERE rid = ?",
+                (comment["rid"],),
+            )

@@ -1,0 +1,287 @@
+"""Reading the library: case lists (paged), a case with its discussion, search.
+
+Results are plain dataclasses with ``to_json()``; the CLI prints them and the GUI's item
+models wrap them. Lists are paged with ``limit``/``offset`` so nothing loads every case.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from casebook.core import search as fts
+from casebook.core.fingerprint import fingerprint
+from casebook.core.search import Filters
+from casebook.store.database import Database, Row
+
+SORTS = {
+    "activity": "c.activity_at DESC, c.rid DESC",
+    "newest": "c.created_at DESC, c.rid DESC",
+    "oldest": "c.created_at ASC, c.rid ASC",
+    "title": "c.title COLLATE NOCASE ASC, c.rid ASC",
+    "replies": "c.comment_count DESC, c.activity_at DESC",
+}
+
+
+def iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat(timespec="seconds")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+@dataclass
+class CaseSummary:
+    id: bytes
+    net: bytes
+    title: str
+    specialty: str
+    author: str
+    author_name: str
+    created_at: int
+    activity_at: int
+    status: str
+    tags: list[str]
+    comments: int
+
+    def to_json(self) -> dict[str, Any]:
+        data = _jsonable(asdict(self))
+        data["created"] = iso(self.created_at)
+        data["activity"] = iso(self.activity_at)
+        return data
+
+
+@dataclass
+class Comment:
+    id: bytes
+    parent: bytes | None
+    kind: str
+    author: str
+    author_name: str
+    created_at: int
+    updated_at: int
+    body: str
+    endorsements: int
+    revisions: int
+    depth: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        data = _jsonable(asdict(self))
+        data["created"] = iso(self.created_at)
+        return data
+
+
+@dataclass
+class CaseDetail:
+    summary: CaseSummary
+    fields: dict[str, str]
+    body: str
+    attachments: list[dict[str, Any]]
+    updated_at: int
+    revisions: list[dict[str, Any]]
+    discussion: list[Comment] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.summary.to_json(),
+            "fields": self.fields,
+            "body": self.body,
+            "attachments": self.attachments,
+            "updated": iso(self.updated_at),
+            "revisions": self.revisions,
+            "discussion": [c.to_json() for c in self.discussion],
+        }
+
+
+@dataclass
+class SearchResult:
+    case: CaseSummary
+    snippet: str
+    matched: str
+    comment_id: bytes | None
+    rank: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.case.to_json(),
+            "snippet": self.snippet,
+            "matched": self.matched,
+            "comment_id": None if self.comment_id is None else self.comment_id.hex(),
+            "rank": self.rank,
+        }
+
+
+class Queries:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._names: dict[tuple[bytes, bytes], str] = {}
+
+    def author_name(self, net: bytes, key: bytes) -> str:
+        cached = self._names.get((net, key))
+        if cached is None:
+            name = self.db.scalar("SELECT name FROM authors WHERE net = ? AND key = ?", (net, key))
+            cached = name or "member " + fingerprint(key)[:7]
+            self._names[(net, key)] = cached
+        return cached
+
+    def _summary(self, row: Row) -> CaseSummary:
+        net, author = bytes(row["net"]), bytes(row["author"])
+        return CaseSummary(
+            id=bytes(row["id"]),
+            net=net,
+            title=row["title"],
+            specialty=row["specialty"],
+            author=fingerprint(author),
+            author_name=self.author_name(net, author),
+            created_at=row["created_at"],
+            activity_at=row["activity_at"],
+            status=row["status"],
+            tags=json.loads(row["tags"]),
+            comments=row["comment_count"],
+        )
+
+    # -- networks -------------------------------------------------------------------
+    def networks(self) -> list[dict[str, Any]]:
+        rows = self.db.all(
+            "SELECT n.id, n.name, n.founder, n.created_at, "
+            "(SELECT count(*) FROM cases c WHERE c.net = n.id) AS cases "
+            "FROM networks n ORDER BY n.name COLLATE NOCASE"
+        )
+        return [
+            {
+                "id": bytes(r["id"]).hex(),
+                "name": r["name"],
+                "founder": fingerprint(bytes(r["founder"])),
+                "created": iso(r["created_at"]),
+                "cases": r["cases"],
+            }
+            for r in rows
+        ]
+
+    # -- lists ----------------------------------------------------------------------
+    def list_cases(
+        self, filters: Filters, sort: str = "activity", limit: int = 50, offset: int = 0
+    ) -> list[CaseSummary]:
+        where, params = filters.sql()
+        order = SORTS[sort]
+        sql = f"SELECT c.* FROM cases c {'WHERE ' + where if where else ''} ORDER BY {order} LIMIT ? OFFSET ?"  # noqa: S608,E501
+        return [self._summary(r) for r in self.db.all(sql, [*params, limit, offset])]
+
+    def count_cases(self, filters: Filters) -> int:
+        where, params = filters.sql()
+        sql = f"SELECT count(*) FROM cases c {'WHERE ' + where if where else ''}"  # noqa: S608
+        return int(self.db.scalar(sql, params))
+
+    def tags(self, net: bytes | None = None) -> list[tuple[str, int]]:
+        if net is None:
+            rows = self.db.all("SELECT tag, count(*) n FROM case_tags GROUP BY tag ORDER BY n DESC")
+        else:
+            rows = self.db.all(
+                "SELECT t.tag, count(*) n FROM case_tags t JOIN cases c ON c.rid = t.case_rid "
+                "WHERE c.net = ? GROUP BY t.tag ORDER BY n DESC",
+                (net,),
+            )
+        return [(r["tag"], r["n"]) for r in rows]
+
+    # -- one case -------------------------------------------------------------------
+    def case(self, case_id: bytes) -> CaseDetail | None:
+        row = self.db.one("SELECT * FROM cases c WHERE id = ?", (case_id,))
+        if row is None:
+            return None
+        net = bytes(row["net"])
+        revisions = [
+            {
+                "event": bytes(r["event_id"]).hex(),
+                "at": iso(r["at"]),
+                "changes": json.loads(r["content"]),
+            }
+            for r in self.db.all(
+                "SELECT event_id, at, content FROM revisions WHERE target = ? ORDER BY ordering",
+                (case_id,),
+            )
+        ]
+        return CaseDetail(
+            summary=self._summary(row),
+            fields=json.loads(row["fields"]),
+            body=row["body"],
+            attachments=json.loads(row["attachments"]),
+            updated_at=row["updated_at"],
+            revisions=revisions,
+            discussion=self.discussion(case_id, net),
+        )
+
+    def discussion(self, case_id: bytes, net: bytes) -> list[Comment]:
+        """Comments in thread order: each reply right after its parent, depth-annotated."""
+        rows = self.db.all(
+            "SELECT * FROM comments WHERE case_id = ? ORDER BY edit_order", (case_id,)
+        )
+        rows.sort(key=lambda r: (r["created_at"], bytes(r["id"])))
+        children: dict[bytes | None, list[Row]] = {}
+        for r in rows:
+            parent = None if r["parent_id"] is None else bytes(r["parent_id"])
+            children.setdefault(parent, []).append(r)
+        out: list[Comment] = []
+
+        def walk(parent: bytes | None, depth: int) -> None:
+            for r in children.get(parent, []):
+                author = bytes(r["author"])
+                out.append(
+                    Comment(
+                        id=bytes(r["id"]),
+                        parent=None if r["parent_id"] is None else bytes(r["parent_id"]),
+                        kind=r["kind"],
+                        author=fingerprint(author),
+                        author_name=self.author_name(net, author),
+                        created_at=r["created_at"],
+                        updated_at=r["updated_at"],
+                        body=r["body"],
+                        endorsements=r["endorsements"],
+                        revisions=r["revisions"],
+                        depth=depth,
+                    )
+                )
+                walk(bytes(r["id"]), depth + 1)
+
+        walk(None, 0)
+        return out
+
+    # -- search ---------------------------------------------------------------------
+    def search(
+        self, text: str, filters: Filters, limit: int = 20, prefix: bool = False
+    ) -> list[SearchResult]:
+        words = fts.terms(text)
+        if not words:
+            return []
+        expression = fts.match_expression(words, prefix_last=prefix)
+        hits = fts.ranked_documents(self.db, expression, filters, limit)
+        results = []
+        for hit in hits:
+            row = self.db.one("SELECT * FROM cases c WHERE rid = ?", (hit.case_rid,))
+            if row is None:
+                continue
+            comment_id = None
+            if hit.comment_rid is not None:
+                comment_id = bytes(self.db.scalar("SELECT id FROM comments WHERE rid = ?", (hit.comment_rid,)))
+            text_body = fts.document_text(self.db, hit)
+            snippet = fts.snippet(text_body, words, prefix_last=prefix)
+            if not snippet or "<mark>" not in snippet:
+                snippet = fts.snippet(row["title"], words, prefix_last=prefix) or snippet
+            results.append(
+                SearchResult(
+                    case=self._summary(row),
+                    snippet=snippet,
+                    matched="comment" if comment_id else "case",
+                    comment_id=comment_id,
+                    rank=hit.rank,
+                )
+            )
+        return results

@@ -1,0 +1,71 @@
+"""Turning what a user types (an id prefix, a name) into a row id, with clear errors."""
+
+from __future__ import annotations
+
+import re
+
+from casebook.errors import Ambiguous, NotFound, UsageError
+from casebook.store.database import Database
+
+_HEX = re.compile(r"^[0-9a-f]+$")
+MIN_PREFIX = 4
+
+
+def _bounds(prefix: str, length: int) -> tuple[bytes, bytes]:
+    return (
+        bytes.fromhex(prefix.ljust(length * 2, "0")),
+        bytes.fromhex(prefix.ljust(length * 2, "f")),
+    )
+
+
+def by_prefix(db: Database, table: str, ref: str, what: str, column: str = "id") -> bytes:
+    """The 32-byte id in ``table`` starting with hex ``ref`` (at least four digits)."""
+    length = 32
+    prefix = ref.strip().lower()
+    if not _HEX.match(prefix) or not MIN_PREFIX <= len(prefix) <= length * 2:
+        raise UsageError(f"{ref!r} is not a {what} id (hexadecimal, at least {MIN_PREFIX} digits).")
+    lo, hi = _bounds(prefix, length)
+    rows = db.all(
+        f"SELECT {column} FROM {table} WHERE {column} BETWEEN ? AND ? LIMIT 2", (lo, hi)
+    )  # noqa: S608
+    if not rows:
+        raise NotFound(f"No {what} with id {ref}.")
+    if len(rows) > 1:
+        raise Ambiguous(f"{ref} matches more than one {what}; type more of the id.")
+    return bytes(rows[0][0])
+
+
+def find_item(db: Database, ref: str) -> tuple[str, bytes]:
+    """A case or a comment, by id prefix: ``("case", id)`` or ``("comment", id)``."""
+    found: list[tuple[str, bytes]] = []
+    for table, what in (("cases", "case"), ("comments", "comment")):
+        try:
+            found.append((what, by_prefix(db, table, ref, what)))
+        except NotFound:
+            continue
+    if not found:
+        raise NotFound(f"No case or comment with id {ref}.")
+    if len(found) > 1:
+        raise Ambiguous(f"{ref} matches a case and a comment; type more of the id.")
+    return found[0]
+
+
+def network(db: Database, ref: str) -> bytes:
+    """A network by id prefix or by (case-insensitive, unambiguous) name or name prefix."""
+    text = ref.strip()
+    rows = db.all("SELECT id, name FROM networks")
+    exact = [r for r in rows if r["name"].casefold() == text.casefold()]
+    if len(exact) == 1:
+        return bytes(exact[0]["id"])
+    hexed = [r for r in rows if bytes(r["id"]).hex().startswith(text.lower())] if _HEX.match(
+        text.lower()
+    ) and len(text) >= MIN_PREFIX else []
+    named = [r for r in rows if r["name"].casefold().startswith(text.casefold())]
+    candidates = {bytes(r["id"]): r["name"] for r in (exact or hexed or named)}
+    if not candidates:
+        known = ", ".join(sorted(r["name"] for r in rows)) or "none yet"
+        raise NotFound(f"No network {ref!r}. Networks in this profile: {known}.")
+    if len(candidates) > 1:
+        names = ", ".join(sorted(candidates.values()))
+        raise Ambiguous(f"{ref!r} could be any of: {names}. Use the network id.")
+    return next(iter(candidates))

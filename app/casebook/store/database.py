@@ -1,0 +1,153 @@
+"""The SQLCipher connection: opening with a raw key, pragmas, transactions, export.
+
+One :class:`Database` wraps one connection and is used from one thread at a time (the
+GUI gives it to a single worker thread). Every statement takes bound parameters.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from casebook.errors import CasebookError, ProfileCorrupted, StorageFull
+
+Row = sqlcipher3.Row
+DEFAULT_PAGE_SIZE = 8192
+
+
+def _key_pragma(key: bytes) -> str:
+    if len(key) != 32:
+        raise ValueError("database keys are 32 bytes")
+    return f"\"x'{key.hex()}'\""
+
+
+def translate_error(exc: Exception, path: Path) -> CasebookError:
+    text = str(exc).lower()
+    if "full" in text:
+        return StorageFull(
+            "The disk is full: the last change was not saved and the library is intact. "
+            "Free some space and try again."
+        )
+    return ProfileCorrupted(
+        f"The library database {path.name} is damaged or not a Casebook database ({exc}). "
+        "It was not modified; restore it from a backup."
+    )
+
+
+class Database:
+    def __init__(self, conn: sqlcipher3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self._depth = 0
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(
+        cls, path: Path, key: bytes | None, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> Database:
+        """Open (or create) ``path``. ``key=None`` opens a plain SQLite file (benchmarks)."""
+        conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+        try:
+            if key is not None:
+                conn.execute(f"PRAGMA key = {_key_pragma(key)}")
+                conn.execute(f"PRAGMA cipher_page_size = {int(page_size)}")
+            else:
+                conn.execute(f"PRAGMA page_size = {int(page_size)}")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("PRAGMA busy_timeout = 5000")
+            conn.execute("PRAGMA cache_size = -65536")
+        except sqlcipher3.DatabaseError as exc:
+            conn.close()
+            raise translate_error(exc, path) from None
+        conn.row_factory = sqlcipher3.Row
+        return cls(conn, path)
+
+    # -- statements ---------------------------------------------------------------
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlcipher3.Cursor:
+        try:
+            return self.conn.execute(sql, params)
+        except sqlcipher3.OperationalError as exc:
+            if "full" in str(exc).lower():
+                raise translate_error(exc, self.path) from None
+            raise
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self.conn.executemany(sql, rows)
+
+    def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Row | None:
+        return self.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
+        return self.execute(sql, params).fetchall()
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        row = self.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """A write transaction; nested uses join the outer one. Rolls back on error."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self
+                finally:
+                    self._depth -= 1
+                return
+            self.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self
+            except BaseException:
+                self._depth = 0
+                self.conn.execute("ROLLBACK")
+                raise
+            self._depth = 0
+            try:
+                self.conn.execute("COMMIT")
+            except sqlcipher3.DatabaseError as exc:
+                with contextlib.suppress(sqlcipher3.DatabaseError):
+                    self.conn.execute("ROLLBACK")
+                raise translate_error(exc, self.path) from None
+
+    # -- maintenance --------------------------------------------------------------
+    def integrity_errors(self) -> list[str]:
+        rows = self.all("PRAGMA integrity_check")
+        problems = [r[0] for r in rows if r[0] != "ok"]
+        problems += [f"cipher: {r[0]}" for r in self.all("PRAGMA cipher_integrity_check")]
+        return problems
+
+    def export_encrypted(self, target: Path, key: bytes, page_size: int) -> None:
+        """Copy the whole database into a new file under another key."""
+        self.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.execute(f"ATTACH DATABASE ? AS rekeyed KEY {_key_pragma(key)}", (str(target),))
+        try:
+            self.execute(f"PRAGMA rekeyed.cipher_page_size = {int(page_size)}")
+            self.execute("SELECT sqlcipher_export('rekeyed')")
+            version = int(self.scalar("PRAGMA user_version"))
+            self.execute(f"PRAGMA rekeyed.user_version = {version}")
+        finally:
+            self.execute("DETACH DATABASE rekeyed")
+
+    def export_plain(self, target: Path) -> None:
+        """Copy into an unencrypted file — only for the benchmark's plain-SQLite baseline."""
+        self.execute("ATTACH DATABASE ? AS plain KEY ''", (str(target),))
+        try:
+            self.execute("SELECT sqlcipher_export('plain')")
+        finally:
+            self.execute("DETACH DATABASE plain")
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlcipher3.Error):
+            self.conn.execute("PRAGMA optimize")
+        self.conn.close()

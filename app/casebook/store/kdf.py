@@ -1,0 +1,91 @@
+"""Passphrase → raw database key, with Argon2id from pyca/cryptography.
+
+The parameters (salt, memory, iterations, lanes) are not secret and live in the profile
+header next to the database. ``calibrate`` picks the iteration count so one derivation
+takes about ``target_ms`` on this computer, never going below the OWASP floor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import time
+from dataclasses import asdict, dataclass
+
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+KEY_LEN = 32
+DEFAULT_TARGET_MS = 500
+# OWASP 2023 floor for Argon2id is m=19 MiB, t=2, p=1; we use more memory by default.
+MIN_MEMORY_KIB = 19 * 1024
+DEFAULT_MEMORY_KIB = 64 * 1024
+MAX_ITERATIONS = 24
+_CHECK_INFO = b"casebook/key-check/v1"
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    salt: bytes
+    memory_kib: int = DEFAULT_MEMORY_KIB
+    iterations: int = 3
+    lanes: int = 4
+    algorithm: str = "argon2id"
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["salt"] = self.salt.hex()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> KdfParams:
+        if data.get("algorithm") != "argon2id":
+            raise ValueError("unknown key derivation algorithm")
+        params = cls(
+            salt=bytes.fromhex(str(data["salt"])),
+            memory_kib=int(data["memory_kib"]),  # type: ignore[call-overload]
+            iterations=int(data["iterations"]),  # type: ignore[call-overload]
+            lanes=int(data["lanes"]),  # type: ignore[call-overload]
+        )
+        if len(params.salt) < 16 or params.memory_kib < 8 * params.lanes or params.iterations < 1:
+            raise ValueError("key derivation parameters out of range")
+        return params
+
+
+def derive_key(passphrase: str, params: KdfParams) -> bytes:
+    kdf = Argon2id(
+        salt=params.salt,
+        length=KEY_LEN,
+        iterations=params.iterations,
+        lanes=params.lanes,
+        memory_cost=params.memory_kib,
+    )
+    return kdf.derive(passphrase.encode("utf-8"))
+
+
+def key_check(key: bytes) -> bytes:
+    """A value that tells a wrong passphrase from a damaged database.
+
+    It reveals nothing the database header does not already let an attacker test.
+    """
+    return hmac.new(key, _CHECK_INFO, hashlib.sha256).digest()[:16]
+
+
+def calibrate(target_ms: int | None = None) -> KdfParams:
+    """Fresh salt and parameters costing about ``target_ms`` per derivation here."""
+    if target_ms is None:
+        target_ms = int(os.environ.get("CASEBOOK_KDF_TARGET_MS", DEFAULT_TARGET_MS))
+    salt = os.urandom(16)
+    memory = DEFAULT_MEMORY_KIB if target_ms >= 200 else MIN_MEMORY_KIB
+    def timed(iterations: int) -> float:
+        start = time.perf_counter()
+        derive_key("calibration", KdfParams(salt, memory, iterations, 4))
+        return (time.perf_counter() - start) * 1000
+
+    timed(1)  # warm up: the first run pays for mapping the memory
+    low, high = timed(1), timed(5)
+    per_iteration = max((high - low) / 4, 0.1)
+    fixed = max(low - per_iteration, 0.0)
+    wanted = round((target_ms - fixed) / per_iteration)
+    iterations = int(min(MAX_ITERATIONS, max(2, wanted)))
+    return KdfParams(salt=salt, memory_kib=memory, iterations=iterations, lanes=4)

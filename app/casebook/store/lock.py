@@ -1,0 +1,50 @@
+"""An advisory lock on a profile directory.
+
+Ordinary use takes a shared lock, so the CLI can run while the app is open; operations
+that replace the database file (passphrase change, rebuild) need it exclusively.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import IO
+
+from casebook.errors import ProfileLocked
+
+if os.name == "posix":
+    import fcntl
+else:  # pragma: no cover - exercised on Windows builds
+    import msvcrt
+
+
+class ProfileLock:
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / "profile.lock"
+        self._file: IO[bytes] | None = None
+
+    def acquire(self, exclusive: bool = False) -> None:
+        self._file = open(self.path, "a+b")  # noqa: SIM115 - held for the lock's lifetime
+        try:
+            if os.name == "posix":
+                flag = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+                fcntl.flock(self._file.fileno(), flag | fcntl.LOCK_NB)
+            else:  # pragma: no cover
+                msvcrt.locking(self._file.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            self._file.close()
+            self._file = None
+            what = "is in use by another Casebook process" if exclusive else "is being changed"
+            raise ProfileLocked(
+                f"The profile {what}; close other Casebook windows and commands, then retry."
+            ) from None
+
+    def upgrade(self) -> None:
+        """Turn a shared lock into an exclusive one, or fail without waiting."""
+        self.release()
+        self.acquire(exclusive=True)
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None

@@ -1,0 +1,214 @@
+"""Schema and migrations, versioned by ``PRAGMA user_version``.
+
+Two kinds of tables live here. *State* tables hold what cannot be recomputed: the
+identity, network keys, the signed events themselves and attachment blobs. *Derived*
+tables (``DERIVED_TABLES``) are views of the events that the app reads; ``doctor
+--rebuild`` empties and refills them from the events alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from casebook.store.database import Database
+
+STATE_V1 = """
+CREATE TABLE identity (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL,
+    signing_key BLOB NOT NULL,
+    exchange_key BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE epoch_keys (
+    net BLOB NOT NULL,
+    epoch INTEGER NOT NULL,
+    seed BLOB NOT NULL,
+    PRIMARY KEY (net, epoch)
+) WITHOUT ROWID;
+CREATE TABLE events (
+    seqno INTEGER PRIMARY KEY,
+    id BLOB NOT NULL UNIQUE,
+    net BLOB NOT NULL,
+    author BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    lamport INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    raw BLOB NOT NULL,
+    received_at INTEGER NOT NULL,
+    UNIQUE (net, author, seq)
+);
+CREATE INDEX events_order ON events (net, lamport, id);
+CREATE TABLE held_events (
+    id BLOB PRIMARY KEY,
+    net BLOB NOT NULL,
+    author BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    raw BLOB NOT NULL,
+    received_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX held_chain ON held_events (net, author, seq);
+CREATE TABLE forks (
+    net BLOB NOT NULL,
+    author BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    kept BLOB NOT NULL,
+    other BLOB NOT NULL,
+    detected_at INTEGER NOT NULL,
+    PRIMARY KEY (net, author, seq, other)
+) WITHOUT ROWID;
+CREATE TABLE blobs (
+    hash BLOB PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mime TEXT NOT NULL,
+    chunks INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE blob_chunks (
+    hash BLOB NOT NULL REFERENCES blobs (hash) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (hash, idx)
+) WITHOUT ROWID;
+"""
+
+DERIVED_V1 = """
+CREATE TABLE networks (
+    id BLOB PRIMARY KEY,
+    name TEXT NOT NULL,
+    founder BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE authors (
+    net BLOB NOT NULL,
+    key BLOB NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (net, key)
+) WITHOUT ROWID;
+CREATE TABLE cases (
+    rid INTEGER PRIMARY KEY,
+    id BLOB NOT NULL UNIQUE,
+    net BLOB NOT NULL,
+    author BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    activity_at INTEGER NOT NULL,
+    edit_order BLOB NOT NULL,
+    title TEXT NOT NULL,
+    specialty TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    body TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    attachments TEXT NOT NULL,
+    status TEXT NOT NULL,
+    status_order BLOB NOT NULL,
+    comment_count INTEGER NOT NULL DEFAULT 0,
+    revisions INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX cases_net_activity ON cases (net, activity_at DESC);
+CREATE INDEX cases_activity ON cases (activity_at DESC);
+CREATE INDEX cases_author ON cases (author, activity_at DESC);
+CREATE TABLE case_tags (
+    tag TEXT NOT NULL,
+    case_rid INTEGER NOT NULL,
+    PRIMARY KEY (tag, case_rid)
+) WITHOUT ROWID;
+CREATE TABLE comments (
+    rid INTEGER PRIMARY KEY,
+    id BLOB NOT NULL UNIQUE,
+    case_id BLOB NOT NULL,
+    parent_id BLOB,
+    net BLOB NOT NULL,
+    author BLOB NOT NULL,
+    kind TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    edit_order BLOB NOT NULL,
+    body TEXT NOT NULL,
+    endorsements INTEGER NOT NULL DEFAULT 0,
+    revisions INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX comments_case ON comments (case_id, created_at);
+CREATE TABLE revisions (
+    target BLOB NOT NULL,
+    event_id BLOB NOT NULL,
+    author BLOB NOT NULL,
+    at INTEGER NOT NULL,
+    ordering BLOB NOT NULL,
+    content TEXT NOT NULL,
+    PRIMARY KEY (target, event_id)
+) WITHOUT ROWID;
+CREATE TABLE endorsements (
+    comment_id BLOB NOT NULL,
+    author BLOB NOT NULL,
+    event_id BLOB NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (comment_id, author)
+) WITHOUT ROWID;
+CREATE TABLE waiting (
+    needs BLOB NOT NULL,
+    event_id BLOB NOT NULL,
+    PRIMARY KEY (needs, event_id)
+) WITHOUT ROWID;
+CREATE TABLE rejected (
+    event_id BLOB PRIMARY KEY,
+    reason TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE search_docs (
+    rid INTEGER PRIMARY KEY,
+    case_rid INTEGER NOT NULL,
+    comment_rid INTEGER
+);
+CREATE INDEX search_docs_case ON search_docs (case_rid);
+CREATE VIRTUAL TABLE search_fts USING fts5 (
+    title, text, tags,
+    content = '', contentless_delete = 1, detail = column,
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '3'
+);
+"""
+
+DERIVED_TABLES = (
+    "networks",
+    "authors",
+    "cases",
+    "case_tags",
+    "comments",
+    "revisions",
+    "endorsements",
+    "waiting",
+    "rejected",
+    "search_docs",
+    "search_fts",
+)
+
+
+def _v1(db: Database) -> None:
+    for statement in (STATE_V1 + DERIVED_V1).split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1]
+LATEST = len(MIGRATIONS)
+
+
+class SchemaTooNew(Exception):
+    pass
+
+
+def migrate(db: Database) -> None:
+    """Bring the database to ``LATEST``, each step in its own transaction."""
+    version = int(db.scalar("PRAGMA user_version"))
+    if version > LATEST:
+        raise SchemaTooNew(version)
+    for number in range(version, LATEST):
+        with db.transaction():
+            MIGRATIONS[number](db)
+            db.execute(f"PRAGMA user_version = {number + 1}")
+
+
+def clear_derived(db: Database) -> None:
+    for table in DERIVED_TABLES:
+        if table == "search_fts":
+            db.execute("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
+        else:
+            db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
