@@ -5,8 +5,9 @@ a Luhn mod 32 check character; the 56 characters are shown in eight groups of se
 
     MFRGG2D-FMZTGNB-...
 
-Any single mistyped character, and any swap of two adjacent characters, breaks a check
-character, so a typo is reported as a typo instead of silently naming another key.
+Any single mistyped character breaks a check character, as do swaps of adjacent
+characters (except the pair ``A``/``7``, the Luhn mod N blind spot), so a typo is
+reported as a typo instead of silently naming another key.
 """
 
 from __future__ import annotations

@@ -1,0 +1,93 @@
+"""Shared fixtures: fast (but real) Argon2id, throwaway profiles, a CLI runner."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from casebook.core.profile import Profile
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # Real Argon2id at the OWASP floor instead of half a second, so tests stay fast.
+    monkeypatch.setenv("CASEBOOK_KDF_TARGET_MS", "10")
+    monkeypatch.setenv("CASEBOOK_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.delenv("CASEBOOK_PASSPHRASE", raising=False)
+    monkeypatch.delenv("CASEBOOK_NEW_PASSPHRASE", raising=False)
+    monkeypatch.delenv("CASEBOOK_PROFILE", raising=False)
+
+
+@pytest.fixture
+def make_profile(tmp_path: Path) -> Iterator[Callable[..., Profile]]:
+    opened: list[Profile] = []
+
+    def make(name: str = "Dr. Alice Moreau", folder: str | None = None) -> Profile:
+        directory = tmp_path / (folder or name.split()[-1].lower())
+        profile = Profile.create(directory, name, PASSPHRASE)
+        opened.append(profile)
+        return profile
+
+    yield make
+    for profile in opened:
+        try:
+            profile.close()
+        except Exception:  # already closed by the test
+            pass
+
+
+@pytest.fixture
+def alice(make_profile: Callable[..., Profile]) -> Profile:
+    return make_profile("Dr. Alice Moreau")
+
+
+@pytest.fixture
+def network(alice: Profile) -> bytes:
+    return alice.library.create_network("Cardiology Circle", alice.name)
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run ``casebook`` in-process against ``tmp_path/cli-profile``."""
+    from casebook.cli import main
+
+    monkeypatch.setenv("CASEBOOK_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+
+    def run(*argv: str, profile: str = "cli-profile", env: dict[str, str] | None = None) -> Result:
+        out, err = io.StringIO(), io.StringIO()
+        saved = {k: os.environ.get(k) for k in (env or {})}
+        os.environ.update(env or {})
+        try:
+            with redirect_stdout(out), redirect_stderr(err):
+                code = main(["--profile", str(tmp_path / profile), *argv])
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+        return Result(code, out.getvalue(), err.getvalue())
+
+    return run
