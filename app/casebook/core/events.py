@@ -169,8 +169,8 @@ def create(
     pre = Header(net, identity.public_key, seq, prev, lamport, ts, kind, epoch, pub or {}, b"")
     body = content.seal(aead, plain, _AD_DOMAIN + _pre_header_bytes(pre))
     header = Header(**{**pre.__dict__, "body_hash": hashlib.sha256(body).digest()})
+    _parse_header(header.to_map())  # refuse to sign what others would refuse
     header_bytes = encode(header.to_map())
-    _parse_header(decode(header_bytes))  # refuse to sign what others would refuse
     event_id = hashlib.sha256(header_bytes).digest()
     signature = identity.sign(_SIG_DOMAIN + event_id)
     raw = encode([header_bytes, body, signature])

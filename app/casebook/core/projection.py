@@ -111,7 +111,6 @@ class Projector:
             ),
         )
         rid = cur.lastrowid
-        self._add_revision(event.id, event, payload)
         self.db.executemany(
             "INSERT INTO case_tags (tag, case_rid) VALUES (?, ?)", [(t, rid) for t in payload["tags"]]
         )
@@ -126,6 +125,17 @@ class Projector:
             self.reject(event, "refers to a case of another network")
             return None
         return row
+
+    def _keep_original(self, target: bytes) -> None:
+        """History starts with the original, copied in only when a first edit arrives."""
+        if self.db.scalar("SELECT 1 FROM revisions WHERE target = ? LIMIT 1", (target,)):
+            return
+        loaded = self.load(target)
+        if loaded is None:  # pragma: no cover - the target was applied, so it is stored
+            raise RuntimeError("edited item has no stored event")
+        original, payload = loaded
+        content = {"body": payload["body"]} if original.kind != "case.create" else payload
+        self._add_revision(target, original, content)
 
     def _add_revision(self, target: bytes, event: Event, content: dict[str, Any]) -> None:
         stored = {k: v for k, v in content.items() if k not in ("case", "comment")}
@@ -144,6 +154,7 @@ class Projector:
         if case["author"] != event.author:
             self.reject(event, "only the author may edit a case")
             return
+        self._keep_original(case["id"])
         self._add_revision(case["id"], event, payload)
         state: dict[str, Any] = {}
         last = b""
@@ -226,7 +237,6 @@ class Projector:
                 payload["body"],
             ),
         )
-        self._add_revision(event.id, event, {"body": payload["body"]})
         self.db.execute(
             "UPDATE cases SET comment_count = comment_count + 1, "
             "activity_at = max(activity_at, ?) WHERE rid = ?",
@@ -254,6 +264,7 @@ class Projector:
         if comment["author"] != event.author:
             self.reject(event, "only the author may edit a comment")
             return
+        self._keep_original(comment["id"])
         self._add_revision(comment["id"], event, payload)
         latest = self.db.one(
             "SELECT content, ordering, at, (SELECT count(*) FROM revisions WHERE target = ?) "

@@ -1,0 +1,129 @@
+"""The case list: a lazy table model that pages cases in from the worker.
+
+It never holds more than the rows scrolled to so far; Qt asks for more through
+``canFetchMore``/``fetchMore`` as the view scrolls, and each page is one worker call.
+In search mode the rows are the ranked hits instead.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+
+from casebook.core.queries import CaseSummary, SearchResult
+from casebook.core.search import Filters
+from casebook.gui.worker import Core, Session
+
+PAGE = 200
+Index = QModelIndex | QPersistentModelIndex
+
+
+class CaseListModel(QAbstractTableModel):
+    COLUMNS = ("Title", "Author", "Date", "Status", "Replies", "Tags")
+    loaded = Signal(int)  # total matching, emitted after each (re)load
+
+    def __init__(self, core: Core) -> None:
+        super().__init__()
+        self.core = core
+        self.rows: list[CaseSummary] = []
+        self.snippets: dict[bytes, str] = {}
+        self.total = 0
+        self.filters = Filters()
+        self.query = ""
+        self._generation = 0
+        self._fetching = False
+
+    # -- loading ------------------------------------------------------------------
+    def reload(self, filters: Filters | None = None, query: str | None = None) -> None:
+        if filters is not None:
+            self.filters = filters
+        if query is not None:
+            self.query = query.strip()
+        self._generation += 1
+        generation, chosen, text = self._generation, self.filters, self.query
+
+        def job(s: Session) -> tuple[int, list[Any]]:
+            if text:
+                hits = s.p.queries.search(text, chosen, limit=100, prefix=True)
+                return len(hits), hits
+            return s.p.queries.count_cases(chosen), s.p.queries.list_cases(chosen, limit=PAGE)
+
+        self._fetching = True
+        self.core.call(job, lambda result: self._replace(generation, result))
+
+    def _replace(self, generation: int, result: object) -> None:
+        if generation != self._generation or not isinstance(result, tuple):
+            return
+        total, items = result
+        self.beginResetModel()
+        self.snippets = {}
+        if items and isinstance(items[0], SearchResult):
+            self.rows = [hit.case for hit in items]
+            self.snippets = {hit.case.id: hit.snippet for hit in items}
+        else:
+            self.rows = list(items)
+        self.total = total
+        self._fetching = False
+        self.endResetModel()
+        self.loaded.emit(total)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self.query and len(self.rows) < self.total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if self._fetching or parent.isValid():
+            return
+        self._fetching = True
+        generation, chosen, offset = self._generation, self.filters, len(self.rows)
+        self.core.call(
+            lambda s: s.p.queries.list_cases(chosen, limit=PAGE, offset=offset),
+            lambda page: self._append(generation, page),
+        )
+
+    def _append(self, generation: int, page: object) -> None:
+        self._fetching = False
+        if generation != self._generation or not isinstance(page, list) or not page:
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page) - 1)
+        self.rows.extend(page)
+        self.endInsertRows()
+
+    # -- Qt model API -------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        case = self.rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return case.title
+            if column == 1:
+                return case.author_name
+            if column == 2:
+                return datetime.fromtimestamp(case.created_at / 1000).strftime("%Y-%m-%d")
+            if column == 3:
+                return self.tr("Resolved") if case.status == "resolved" else self.tr("Open")
+            if column == 4:
+                return case.comments
+            return " ".join(f"#{t}" for t in case.tags)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            snippet = self.snippets.get(case.id)
+            return f"<b>{case.title}</b><br>{snippet}" if snippet else case.title
+        if role == Qt.ItemDataRole.UserRole:
+            return case.id
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 4:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None

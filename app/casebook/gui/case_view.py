@@ -1,0 +1,76 @@
+"""A case rendered for reading: fields, Markdown body, attachments, the discussion."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from markdown_it import MarkdownIt
+
+from casebook.core.queries import CaseDetail
+
+# Raw HTML in posts is shown as text, never interpreted.
+_MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+FIELD_TITLES = {
+    "presentation": "Presentation",
+    "history": "History",
+    "findings": "Findings",
+    "question": "Question",
+    "outcome": "Outcome",
+}
+
+
+def markdown(text: str) -> str:
+    return _MD.render(text)
+
+
+def _when(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
+
+
+def render(case: CaseDetail) -> str:
+    s = case.summary
+    status = "Resolved" if s.status == "resolved" else "Open"
+    tags = " ".join(f"<span class='tag'>#{html.escape(t)}</span>" for t in s.tags)
+    parts = [
+        f"<h2>{html.escape(s.title)}</h2>",
+        f"<p class='meta'>{html.escape(s.author_name)} · {_when(s.created_at)} · "
+        f"<b>{status}</b>{' · ' + html.escape(s.specialty) if s.specialty else ''}</p>",
+        f"<p>{tags}</p>" if tags else "",
+    ]
+    for key, value in case.fields.items():
+        title = FIELD_TITLES.get(key, key.replace("_", " ").capitalize())
+        parts.append(f"<h4>{html.escape(title)}</h4>{markdown(value)}")
+    if case.body:
+        parts.append(markdown(case.body))
+    if case.attachments:
+        items = "".join(
+            f"<li>{html.escape(a['name'])} <span class='meta'>({html.escape(a['mime'])}, "
+            f"{a['size'] / 1024:.0f} KB)</span></li>"
+            for a in case.attachments
+        )
+        parts.append(f"<h4>Attachments</h4><ul>{items}</ul>")
+    if len(case.revisions) > 1:
+        parts.append(f"<p class='meta'>Edited {len(case.revisions) - 1} time(s).</p>")
+    parts.append(f"<h3>Discussion ({len(case.discussion)})</h3>")
+    for c in case.discussion:
+        label = "<b>Outcome</b> · " if c.kind == "outcome" else ""
+        endorsed = f" · ✓ {c.endorsements}" if c.endorsements else ""
+        indent = 18 * c.depth
+        parts.append(
+            f"<div style='margin-left:{indent}px'><p class='meta'>{label}"
+            f"{html.escape(c.author_name)} · {_when(c.created_at)}{endorsed}</p>"
+            f"{markdown(c.body)}</div>"
+        )
+    if not case.discussion:
+        parts.append("<p class='meta'>No replies yet.</p>")
+    return "".join(parts)
+
+
+STYLE = """
+h2 { margin-bottom: 2px; }
+h4 { margin-bottom: 0px; margin-top: 14px; }
+.meta { color: palette(mid); }
+.tag { color: #2a6fb0; }
+"""

@@ -1,0 +1,111 @@
+"""The new-case form: title, template fields, Markdown body, tags, attachments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casebook.gui.case_view import FIELD_TITLES
+
+TEMPLATE = ("presentation", "history", "findings", "question")
+
+
+class NewCaseDialog(QDialog):
+    def __init__(self, network_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("New case in {0}").format(network_name))
+        self.resize(720, 760)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
+        self.title = QLineEdit()
+        self.title.setAccessibleName(self.tr("Title"))
+        self.title.setPlaceholderText(self.tr("e.g. Exertional syncope in a 34-year-old runner"))
+        form.addRow(self.tr("Title"), self.title)
+        self.specialty = QLineEdit()
+        self.specialty.setAccessibleName(self.tr("Specialty"))
+        form.addRow(self.tr("Specialty"), self.specialty)
+        self.fields: dict[str, QPlainTextEdit] = {}
+        for key in TEMPLATE:
+            edit = QPlainTextEdit()
+            edit.setAccessibleName(self.tr(FIELD_TITLES[key]))
+            edit.setTabChangesFocus(True)
+            edit.setFixedHeight(80)
+            self.fields[key] = edit
+            form.addRow(self.tr(FIELD_TITLES[key]), edit)
+        self.body = QPlainTextEdit()
+        self.body.setAccessibleName(self.tr("Notes (Markdown)"))
+        self.body.setTabChangesFocus(True)
+        form.addRow(self.tr("Notes (Markdown)"), self.body)
+        self.tags = QLineEdit()
+        self.tags.setAccessibleName(self.tr("Tags"))
+        self.tags.setPlaceholderText(self.tr("cardiology, ecg"))
+        form.addRow(self.tr("Tags"), self.tags)
+        files = QHBoxLayout()
+        self.files = QListWidget()
+        self.files.setAccessibleName(self.tr("Attachments"))
+        self.files.setFixedHeight(60)
+        add = QPushButton(self.tr("Add file…"))
+        add.clicked.connect(self._add_file)
+        files.addWidget(self.files, 1)
+        files.addWidget(add)
+        form.addRow(self.tr("Attachments"), files)
+        note = QLabel(
+            self.tr(
+                "Photos have their hidden metadata (camera, GPS location, dates) removed "
+                "before they are stored. Do not include names, dates of birth or record "
+                "numbers in the text."
+            )
+        )
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b3261e;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Post case"))
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _add_file(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Attach files"))
+        for path in paths:
+            self.files.addItem(path)
+
+    def _check(self) -> None:
+        if not self.title.text().strip():
+            self.error.setText(self.tr("A case needs a title."))
+            self.error.show()
+            return
+        self.accept()
+
+    def values(self) -> dict[str, Any]:
+        fields = {k: e.toPlainText().strip() for k, e in self.fields.items()}
+        return {
+            "title": self.title.text().strip(),
+            "specialty": self.specialty.text().strip(),
+            "fields": {k: v for k, v in fields.items() if v},
+            "body": self.body.toPlainText(),
+            "tags": [t.strip() for t in self.tags.text().split(",") if t.strip()],
+            "files": [Path(self.files.item(i).text()) for i in range(self.files.count())],
+        }

@@ -1,0 +1,280 @@
+"""The library window: networks on the left, cases in the middle, the open case right."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casebook.core import attachments
+from casebook.core.search import Filters
+from casebook.errors import CasebookError
+from casebook.gui import case_view
+from casebook.gui.case_model import CaseListModel
+from casebook.gui.compose import NewCaseDialog
+from casebook.gui.worker import Core, Session
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, core: Core) -> None:
+        super().__init__()
+        self.core = core
+        self.current_case: bytes | None = None
+        self.networks: list[dict[str, Any]] = []
+        self.setWindowTitle("Casebook")
+        self.resize(1280, 800)
+        core.error.connect(self.show_error)
+        self._build_actions()
+        self._build_layout()
+        self.search_timer = QTimer(self, singleShot=True, interval=150)
+        self.search_timer.timeout.connect(self._run_search)
+        self.refresh_networks()
+
+    # -- construction ---------------------------------------------------------------
+    def _build_actions(self) -> None:
+        bar = QToolBar(self.tr("Main"))
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        self.new_network_action = QAction(self.tr("New network"), self)
+        self.new_network_action.triggered.connect(self.new_network)
+        self.new_case_action = QAction(self.tr("New case"), self)
+        self.new_case_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_case_action.triggered.connect(self.new_case)
+        bar.addAction(self.new_network_action)
+        bar.addAction(self.new_case_action)
+        spacer = QWidget()
+        spacer.setSizePolicy(
+            spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy()
+        )
+        bar.addWidget(spacer)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search cases and discussions  (Ctrl+F)"))
+        self.search.setAccessibleName(self.tr("Search"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(360)
+        self.search.textChanged.connect(lambda _: self.search_timer.start())
+        bar.addWidget(self.search)
+        focus = QAction(self)
+        focus.setShortcut(QKeySequence.StandardKey.Find)
+        focus.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.addAction(focus)
+        for key, step in (("Ctrl+J", 1), ("Ctrl+K", -1)):
+            move = QAction(self)
+            move.setShortcut(QKeySequence(key))
+            move.triggered.connect(lambda _=False, s=step: self._step(s))
+            self.addAction(move)
+
+    def _build_layout(self) -> None:
+        split = QSplitter()
+        self.setCentralWidget(split)
+        self.network_list = QListWidget()
+        self.network_list.setAccessibleName(self.tr("Networks"))
+        self.network_list.currentRowChanged.connect(lambda _: self._filters_changed())
+        split.addWidget(self.network_list)
+
+        self.model = CaseListModel(self.core)
+        self.model.loaded.connect(self._loaded)
+        self.table = QTableView()
+        self.table.setAccessibleName(self.tr("Cases"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(5, 130)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.selectionModel().currentRowChanged.connect(self._case_selected)
+        split.addWidget(self.table)
+
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.viewer = QTextBrowser()
+        self.viewer.setAccessibleName(self.tr("Case"))
+        self.viewer.document().setDefaultStyleSheet(case_view.STYLE)
+        self.viewer.setOpenLinks(False)
+        column.addWidget(self.viewer, 1)
+        self.reply = QPlainTextEdit()
+        self.reply.setAccessibleName(self.tr("Reply"))
+        self.reply.setPlaceholderText(self.tr("Write a reply (Markdown)…"))
+        self.reply.setFixedHeight(90)
+        column.addWidget(self.reply)
+        self.reply_button = QPushButton(self.tr("Reply"))
+        self.reply_button.setShortcut(QKeySequence("Ctrl+Return"))
+        self.reply_button.clicked.connect(self.send_reply)
+        column.addWidget(self.reply_button, alignment=Qt.AlignmentFlag.AlignRight)
+        split.addWidget(right)
+        split.setSizes([200, 640, 520])
+        self.count_label = QLabel()
+        self.statusBar().addWidget(self.count_label)
+        self.statusBar().addPermanentWidget(
+            QLabel(self.tr("Local library · encrypted on this computer"))
+        )
+        self._show_case_placeholder()
+
+    # -- networks ---------------------------------------------------------------------
+    def refresh_networks(self, select: str | None = None) -> None:
+        self.core.call(lambda s: s.p.queries.networks(), lambda nets: self._networks(nets, select))
+
+    def _networks(self, nets: object, select: str | None) -> None:
+        if not isinstance(nets, list):
+            return
+        self.networks = nets
+        self.network_list.blockSignals(True)
+        self.network_list.clear()
+        self.network_list.addItem(QListWidgetItem(self.tr("All networks")))
+        row = 0
+        for i, net in enumerate(nets, start=1):
+            item = QListWidgetItem(f"{net['name']}  ({net['cases']})")
+            item.setData(Qt.ItemDataRole.UserRole, net["id"])
+            self.network_list.addItem(item)
+            if net["id"] == select:
+                row = i
+        self.network_list.setCurrentRow(row)
+        self.network_list.blockSignals(False)
+        self.new_case_action.setEnabled(bool(nets))
+        self._filters_changed()
+
+    def _selected_network(self) -> dict[str, Any] | None:
+        row = self.network_list.currentRow()
+        if row <= 0 or row > len(self.networks):
+            return self.networks[0] if len(self.networks) == 1 else None
+        return self.networks[row - 1]
+
+    def _filters(self) -> Filters:
+        row = self.network_list.currentRow()
+        if row <= 0 or row > len(self.networks):
+            return Filters()
+        return Filters(net=bytes.fromhex(self.networks[row - 1]["id"]))
+
+    def _filters_changed(self) -> None:
+        self.model.reload(self._filters(), self.search.text())
+
+    def _run_search(self) -> None:
+        self.model.reload(query=self.search.text())
+
+    def _loaded(self, total: int) -> None:
+        if self.model.query:
+            self.count_label.setText(self.tr("{0} matching cases").format(total))
+        else:
+            self.count_label.setText(self.tr("{0} cases").format(total))
+        if self.current_case is None and self.model.rowCount():
+            self.table.selectRow(0)
+
+    # -- cases --------------------------------------------------------------------
+    def _step(self, step: int) -> None:
+        row = max(0, min(self.model.rowCount() - 1, self.table.currentIndex().row() + step))
+        self.table.selectRow(row)
+
+    def _case_selected(self, index: QModelIndex, _previous: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        case_id = self.model.data(index, Qt.ItemDataRole.UserRole)
+        self.current_case = case_id
+        self.show_case(case_id)
+
+    def show_case(self, case_id: bytes) -> None:
+        self.core.call(lambda s: s.p.queries.case(case_id), self._render_case)
+
+    def _render_case(self, case: object) -> None:
+        if case is None or isinstance(case, Exception):
+            return
+        if case.summary.id != self.current_case:  # type: ignore[attr-defined]
+            return
+        self.viewer.setHtml(case_view.render(case))  # type: ignore[arg-type]
+        self.reply_button.setEnabled(True)
+
+    def _show_case_placeholder(self) -> None:
+        self.viewer.setHtml(
+            "<h3>No case selected</h3><p>Create a network, then post your first case with "
+            "<b>New case</b> (Ctrl+N).</p>"
+        )
+        self.reply_button.setEnabled(False)
+
+    def new_network(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("New network"), self.tr("Network name"))
+        if not ok or not name.strip():
+            return
+
+        def job(s: Session) -> str:
+            return s.p.library.create_network(name.strip(), s.p.name).hex()
+
+        self.core.call(job, lambda net: self.refresh_networks(select=str(net)), self.show_error)
+
+    def new_case(self) -> None:
+        network = self._selected_network()
+        if network is None:
+            QMessageBox.information(
+                self, self.tr("New case"), self.tr("Choose the network to post in, on the left.")
+            )
+            return
+        dialog = NewCaseDialog(network["name"], self)
+        if dialog.exec() != NewCaseDialog.DialogCode.Accepted:
+            return
+        values = dialog.values()
+        net = bytes.fromhex(network["id"])
+
+        def job(s: Session) -> bytes:
+            files = [attachments.prepare(path) for path in values.pop("files")]
+            return s.p.library.post_case(net, files=files, **values)
+
+        self.core.call(job, self._posted, self.show_error)
+
+    def _posted(self, case_id: object) -> None:
+        self.current_case = case_id  # type: ignore[assignment]
+        self.refresh_networks(
+            select=self._selected_network()["id"] if self._selected_network() else None
+        )
+        if isinstance(case_id, bytes):
+            self.show_case(case_id)
+
+    def send_reply(self) -> None:
+        text = self.reply.toPlainText().strip()
+        case_id = self.current_case
+        if not text or case_id is None:
+            return
+        self.reply_button.setEnabled(False)
+
+        def job(s: Session) -> bytes:
+            return s.p.library.comment(case_id, text)
+
+        def done(_: object) -> None:
+            self.reply.clear()
+            self.show_case(case_id)
+
+        def failed(error: object) -> None:
+            self.reply_button.setEnabled(True)
+            self.show_error(error)
+
+        self.core.call(job, done, failed)
+
+    def show_error(self, error: object) -> None:
+        message = error.message if isinstance(error, CasebookError) else str(error)
+        QMessageBox.warning(self, self.tr("Casebook"), message)

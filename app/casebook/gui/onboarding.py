@@ -1,0 +1,203 @@
+"""First start (create a profile) and later starts (unlock it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casebook.core import profile as profiles
+from casebook.errors import CasebookError
+from casebook.gui.worker import Core, Session
+
+
+def strength(passphrase: str) -> tuple[str, str]:
+    """A rough hint (label, colour): length counts far more than symbols."""
+    classes = sum(
+        any(test(c) for c in passphrase)
+        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
+    )
+    words = len(passphrase.split())
+    score = len(passphrase) + 4 * classes + 6 * max(0, words - 1)
+    if len(passphrase) < profiles.MIN_PASSPHRASE:
+        return "too short", "#b3261e"
+    if score < 24:
+        return "weak", "#b3261e"
+    if score < 36:
+        return "fair", "#a15c00"
+    return "strong", "#1b6e3a"
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.6)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+class _Page(QWidget):
+    def __init__(self, heading: str, intro: str) -> None:
+        super().__init__()
+        self.outer = QVBoxLayout(self)
+        self.outer.setContentsMargins(48, 40, 48, 40)
+        self.outer.addWidget(_title(heading))
+        text = QLabel(intro)
+        text.setWordWrap(True)
+        self.outer.addWidget(text)
+        self.form = QFormLayout()
+        self.outer.addLayout(self.form)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b3261e;")
+        self.error.setAccessibleName(self.tr("Error message"))
+        self.error.hide()
+        self.outer.addWidget(self.error)
+        self.button = QPushButton()
+        self.button.setDefault(True)
+        self.outer.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignRight)
+        self.outer.addStretch(1)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+    def busy(self, text: str | None) -> None:
+        self.button.setEnabled(text is None)
+        if text:
+            self.error.setStyleSheet("color: palette(window-text);")
+            self.show_error(text)
+        else:
+            self.error.setStyleSheet("color: #b3261e;")
+            self.error.hide()
+
+
+class CreatePage(_Page):
+    def __init__(self) -> None:
+        super().__init__(
+            self.tr("Welcome to Casebook"),
+            self.tr(
+                "Your case library is kept on this computer, encrypted with a passphrase "
+                "only you know. Colleagues will see your name and a fingerprint they can "
+                "compare with you."
+            ),
+        )
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(self.tr("e.g. Dr. Alice Moreau"))
+        self.name.setAccessibleName(self.tr("Your name"))
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName(self.tr("Passphrase"))
+        self.repeat = QLineEdit()
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat.setAccessibleName(self.tr("Repeat passphrase"))
+        self.hint = QLabel()
+        self.form.addRow(self.tr("Your name"), self.name)
+        self.form.addRow(self.tr("Passphrase"), self.passphrase)
+        self.form.addRow(self.tr("Repeat it"), self.repeat)
+        self.form.addRow("", self.hint)
+        warning = QLabel(
+            self.tr(
+                "<b>Casebook cannot recover a forgotten passphrase.</b> Without it the "
+                "library on this computer cannot be opened. A few unrelated words make a "
+                "passphrase that is easy to remember and hard to guess."
+            )
+        )
+        warning.setWordWrap(True)
+        self.form.addRow("", warning)
+        self.button.setText(self.tr("Create my library"))
+        self.passphrase.textChanged.connect(self._update_hint)
+        self._update_hint("")
+
+    def _update_hint(self, text: str) -> None:
+        label, colour = strength(text)
+        self.hint.setText(self.tr("Strength: {0}").format(label) if text else "")
+        self.hint.setStyleSheet(f"color: {colour};")
+
+
+class UnlockPage(_Page):
+    def __init__(self) -> None:
+        super().__init__(
+            self.tr("Unlock Casebook"),
+            self.tr("Enter your passphrase to open your encrypted case library."),
+        )
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName(self.tr("Passphrase"))
+        self.form.addRow(self.tr("Passphrase"), self.passphrase)
+        self.button.setText(self.tr("Unlock"))
+
+
+class Onboarding(QStackedWidget):
+    """Emits ``opened`` once the worker holds an open profile."""
+
+    opened = Signal()
+
+    def __init__(self, core: Core, directory: Path) -> None:
+        super().__init__()
+        self.core = core
+        self.directory = directory
+        self.create_page = CreatePage()
+        self.unlock_page = UnlockPage()
+        self.addWidget(self.create_page)
+        self.addWidget(self.unlock_page)
+        self.create_page.button.clicked.connect(self._create)
+        self.create_page.repeat.returnPressed.connect(self._create)
+        self.unlock_page.button.clicked.connect(self._unlock)
+        self.unlock_page.passphrase.returnPressed.connect(self._unlock)
+        core.call(lambda s: profiles.exists(directory), self._choose)
+
+    def _choose(self, exists: object) -> None:
+        page = self.unlock_page if exists is True else self.create_page
+        self.setCurrentWidget(page)
+        (page.passphrase if exists is True else self.create_page.name).setFocus()
+
+    def _create(self) -> None:
+        page = self.create_page
+        name, first, second = page.name.text(), page.passphrase.text(), page.repeat.text()
+        if not name.strip():
+            page.show_error(self.tr("Please give your name as colleagues know it."))
+            return
+        if first != second:
+            page.show_error(self.tr("The two passphrases differ."))
+            return
+        page.busy(self.tr("Creating your encrypted library…"))
+        directory = self.directory
+
+        def job(s: Session) -> object:
+            return s.create(directory, name, first)
+
+        self.core.call(job, lambda _: self.opened.emit(), lambda e: self._failed(page, e))
+
+    def _unlock(self) -> None:
+        page = self.unlock_page
+        passphrase = page.passphrase.text()
+        if not passphrase:
+            return
+        page.busy(self.tr("Unlocking…"))
+        directory = self.directory
+        self.core.call(
+            lambda s: s.unlock(directory, passphrase),
+            lambda _: self.opened.emit(),
+            lambda e: self._failed(page, e),
+        )
+
+    def _failed(self, page: _Page, error: object) -> None:
+        page.busy(None)
+        if isinstance(error, CasebookError):
+            page.show_error(error.message)
+        else:
+            page.show_error(self.tr("Unexpected error: {0}").format(error))
+        if page is self.unlock_page:
+            self.unlock_page.passphrase.selectAll()
+            self.unlock_page.passphrase.setFocus()

@@ -1,0 +1,165 @@
+"""Benchmark of the encrypted library: write rate, unlock, search latency, size.
+
+    make bench                      # the full 100,000 cases + 300,000 comments
+    .venv/bin/python bench/library_bench.py --cases 5000 --comments 15000   # a quick look
+
+Builds the library through the real write path (canonical events, ChaCha20-Poly1305,
+Ed25519, SQLCipher, FTS5), then runs the same searches on it and on a plain SQLite copy
+of the same database (``sqlcipher_export`` into an unkeyed file) in the same process,
+and prints both and their ratio. Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from corpus import Corpus  # noqa: E402
+
+from casebook.core.eventlog import EventLog  # noqa: E402
+from casebook.core.identity import Identity  # noqa: E402
+from casebook.core.profile import Profile  # noqa: E402
+from casebook.core.queries import Queries  # noqa: E402
+from casebook.core.search import Filters, match_expression, ranked_documents, terms  # noqa: E402
+from casebook.store.database import Database  # noqa: E402
+
+PASSPHRASE = "benchmark passphrase, not secret"
+BATCH = 1000
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def size_of(directory: Path) -> int:
+    return sum(f.stat().st_size for f in directory.iterdir() if f.is_file())
+
+
+def build(profile: Profile, corpus: Corpus, cases: int, comments: int, members: int) -> float:
+    net = profile.library.create_network("Benchmark Circle", profile.name)
+    seed = profile.log.seed(net, 0)
+    authors = [profile.log] + [EventLog(profile.db, Identity.generate()) for _ in range(members)]
+    for log in authors[1:]:
+        log.add_seed(net, 0, seed)
+    rng = random.Random(5)
+    case_ids: list[bytes] = []
+    per_case = comments / max(cases, 1)
+    written = 0
+    started = time.perf_counter()
+    last_report = started
+    db = profile.db
+    owed = 0.0
+    while len(case_ids) < cases:
+        with db.transaction():
+            for _ in range(BATCH):
+                if len(case_ids) >= cases:
+                    break
+                log = rng.choice(authors)
+                case_ids.append(log.append(net, "case.create", {**corpus.case(), "attachments": []}).id)
+                written += 1
+                owed += per_case
+                while owed >= 1:
+                    owed -= 1
+                    target = case_ids[-1 - min(len(case_ids) - 1, int(rng.expovariate(1 / 200)))]
+                    payload = {"case": target, "parent": None, "body": corpus.comment()}
+                    rng.choice(authors).append(net, "comment.create", payload)
+                    written += 1
+        now = time.perf_counter()
+        if now - last_report > 15:
+            rate = written / (now - started)
+            print(f"  … {written:,} events, {rate:,.0f}/s", flush=True)
+            last_report = now
+    elapsed = time.perf_counter() - started
+    return written / elapsed
+
+
+def timed_queries(queries: Queries, texts: list[str]) -> tuple[list[float], list[float]]:
+    """(ranked FTS query ms, full search incl. case rows and snippets ms) per text."""
+    ranked, full = [], []
+    for text in texts:
+        expression = match_expression(terms(text))
+        t0 = time.perf_counter()
+        ranked_documents(queries.db, expression, Filters(), 20)
+        t1 = time.perf_counter()
+        queries.search(text, Filters(), 20)
+        t2 = time.perf_counter()
+        ranked.append((t1 - t0) * 1000)
+        full.append((t2 - t1) * 1000)
+    return ranked, full
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--comments", type=int, default=300_000)
+    parser.add_argument("--members", type=int, default=30)
+    parser.add_argument("--queries", type=int, default=200, help="per query length")
+    parser.add_argument("--dir", help="work directory (default: a temporary one, removed)")
+    args = parser.parse_args()
+
+    work = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="casebook-bench-"))
+    shutil.rmtree(work / "profile", ignore_errors=True)
+    corpus = Corpus()
+    print(f"Casebook library benchmark — {args.cases:,} cases, {args.comments:,} comments")
+    print(f"work dir: {work}   cores: {os.cpu_count()}")
+
+    t0 = time.perf_counter()
+    profile = Profile.create(work / "profile", "Dr. Bench Marker", PASSPHRASE, kdf_target_ms=500)
+    print(f"profile created (incl. Argon2id calibration): {time.perf_counter() - t0:.2f} s")
+    rate = build(profile, corpus, args.cases, args.comments, args.members)
+    events = profile.db.scalar("SELECT count(*) FROM events")
+    print(f"write: {events:,} events at {rate:,.0f} events/s (signed, encrypted, indexed; "
+          f"{BATCH} per transaction)")
+    t0 = time.perf_counter()
+    profile.db.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+    profile.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    print(f"fts optimize + checkpoint: {time.perf_counter() - t0:.1f} s")
+    profile.close()
+
+    unlocks = []
+    for _ in range(3):
+        opened = Profile.unlock(work / "profile", PASSPHRASE)
+        unlocks.append(opened.unlock_seconds)
+        opened.close()
+    print(f"unlock (Argon2id + open + schema check): median {statistics.median(unlocks):.3f} s")
+    print(f"database size: {size_of(work / 'profile') / 1e6:,.0f} MB")
+
+    profile = Profile.unlock(work / "profile", PASSPHRASE)
+    plain_path = work / "plain.db"
+    plain_path.unlink(missing_ok=True)
+    profile.db.export_plain(plain_path)
+    plain = Database.open(plain_path, None)
+    plain_queries = Queries(plain)
+    print(f"plain SQLite copy: {plain_path.stat().st_size / 1e6:,.0f} MB")
+
+    qrng = Corpus(seed=99)
+    print("\nsearch (top 20, bm25), milliseconds        p50     p95   plain p50  p95   ratio p95")
+    for words in (1, 2, 3):
+        texts = [qrng.query(words) for _ in range(args.queries)]
+        timed_queries(profile.queries, texts[:20])  # warm the caches of both the same way
+        timed_queries(plain_queries, texts[:20])
+        ranked, full = timed_queries(profile.queries, texts)
+        plain_ranked, plain_full = timed_queries(plain_queries, texts)
+        for label, enc, base in (("ranked", ranked, plain_ranked), ("full", full, plain_full)):
+            e50, e95 = percentile(enc, 50), percentile(enc, 95)
+            b50, b95 = percentile(base, 50), percentile(base, 95)
+            print(f"  {words}-word {label:<7} SQLCipher {e50:7.1f} {e95:7.1f}   "
+                  f"{b50:7.1f} {b95:7.1f}   {e95 / b95:5.2f}")
+    plain.close()
+    profile.close()
+    if not args.dir:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

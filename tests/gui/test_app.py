@@ -1,0 +1,101 @@
+"""Click through the desktop app offscreen, against a real encrypted profile."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QInputDialog  # noqa: E402
+
+from casebook.core.profile import Profile  # noqa: E402
+from casebook.gui.app import Shell  # noqa: E402
+from casebook.gui.compose import NewCaseDialog  # noqa: E402
+from casebook.gui.worker import Core  # noqa: E402
+
+PASS = "correct horse battery staple"
+
+
+@pytest.fixture
+def core():
+    core = Core()
+    yield core
+    core.shutdown()
+
+
+def idle(qtbot, core):
+    qtbot.waitUntil(lambda: core.pending == 0, timeout=15_000)
+
+
+def open_shell(qtbot, core, directory):
+    shell = Shell(core, directory)
+    qtbot.addWidget(shell)
+    shell.show()
+    idle(qtbot, core)
+    return shell
+
+
+def test_first_start_to_search(qtbot, core, tmp_path, monkeypatch):
+    shell = open_shell(qtbot, core, tmp_path / "profile")
+    page = shell.onboarding.create_page
+    assert shell.onboarding.currentWidget() is page
+    qtbot.keyClicks(page.name, "Dr. Alice Moreau")
+    qtbot.keyClicks(page.passphrase, PASS)
+    qtbot.keyClicks(page.repeat, PASS)
+    assert "strong" in page.hint.text()
+    qtbot.mouseClick(page.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: shell.library is not None, timeout=15_000)
+    win = shell.library
+    qtbot.addWidget(win)
+    idle(qtbot, core)
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Cardiology Circle", True))
+    win.new_network()
+    idle(qtbot, core)
+    assert win.network_list.count() == 2
+
+    attachment = tmp_path / "ecg.txt"
+    attachment.write_text("12-lead ECG")
+
+    def fill(dialog):
+        dialog.title.setText("Syncope in a 34-year-old runner")
+        dialog.fields["presentation"].setPlainText("Collapsed at mile 20.")
+        dialog.fields["question"].setPlainText("HCM or vasovagal?")
+        dialog.tags.setText("cardiology, sports medicine")
+        dialog.files.addItem(str(attachment))
+        return NewCaseDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(NewCaseDialog, "exec", fill)
+    win.new_case()
+    idle(qtbot, core)
+    qtbot.waitUntil(lambda: win.model.rowCount() == 1, timeout=10_000)
+    idle(qtbot, core)
+    assert "Syncope in a 34-year-old runner" in win.viewer.toPlainText()
+    assert "ecg.txt" in win.viewer.toPlainText()
+
+    qtbot.keyClicks(win.reply, "Consider HCM; get an echo.")
+    qtbot.mouseClick(win.reply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Consider HCM" in win.viewer.toPlainText(), timeout=10_000)
+
+    qtbot.keyClicks(win.search, "echo")  # found through the reply
+    qtbot.waitUntil(lambda: win.model.query == "echo" and win.model.rowCount() == 1, timeout=10_000)
+    qtbot.keyClicks(win.search, "zzz")
+    qtbot.waitUntil(lambda: win.model.query == "echozzz" and win.model.rowCount() == 0, timeout=10_000)
+
+
+def test_unlock_wrong_then_right(qtbot, core, tmp_path):
+    Profile.create(tmp_path / "profile", "Dr. Bob Lee", PASS).close()
+    shell = open_shell(qtbot, core, tmp_path / "profile")
+    page = shell.onboarding.unlock_page
+    assert shell.onboarding.currentWidget() is page
+    qtbot.keyClicks(page.passphrase, "not my passphrase")
+    qtbot.keyClick(page.passphrase, Qt.Key.Key_Return)
+    idle(qtbot, core)
+    assert page.error.isVisible() and "Wrong passphrase" in page.error.text()
+    assert shell.library is None
+    page.passphrase.setText(PASS)
+    qtbot.mouseClick(page.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: shell.library is not None, timeout=15_000)
+    qtbot.addWidget(shell.library)
+    idle(qtbot, core)
