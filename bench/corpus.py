@@ -10,39 +10,46 @@ from __future__ import annotations
 import itertools
 import random
 
-FUNCTION_WORDS = (
-    "the of and to in a with was is for on at no as by patient history pain had were which "
-    "from this that be are he she his her or not an after left right normal noted there but "
-    "also who without presented showed days years old given did then been time further found"
-).split()
-CLINICAL = (
-    "syncope echocardiogram troponin hypertension diabetes mellitus tachycardia bradycardia "
-    "arrhythmia fibrillation atrial ventricular myocardial infarction ischemia angina dyspnea "
-    "orthopnea edema murmur stenosis regurgitation cardiomyopathy pericarditis myocarditis "
-    "endocarditis aneurysm dissection embolism thrombosis anticoagulation warfarin heparin "
-    "aspirin clopidogrel statin metoprolol amiodarone digoxin furosemide lisinopril "
-    "electrocardiogram ecg mri ct angiography catheterization stent bypass pacemaker "
-    "defibrillator ablation biopsy creatinine potassium sodium hemoglobin leukocytosis anemia "
-    "sepsis fever pneumonia bronchitis asthma copd emphysema effusion pneumothorax hemoptysis "
-    "cough wheeze nausea vomiting diarrhea abdominal hepatomegaly splenomegaly jaundice "
-    "cirrhosis pancreatitis cholecystitis appendicitis seizure stroke hemiparesis aphasia "
-    "ataxia headache migraine vertigo dizziness palpitations fatigue weight loss rash pruritus "
-    "lesion nodule mass tumor carcinoma lymphoma leukemia metastasis chemotherapy remission "
-    "relapse runner athlete exercise marathon collapse resuscitation intubation ventilation "
-    "admission discharge outpatient emergency diagnosis differential examination laboratory "
-    "imaging findings treatment therapy dose daily infusion pressure saturation temperature "
-    "chest shortness breath"
-).split()
-_SYLLABLES = (
-    "ba be bi bo bu ca ce ci co cu da de di do du fa fe fi fo ga ge gi go ka ke ki ko la le "
-    "li lo lu ma me mi mo mu na ne ni no nu pa pe pi po pu ra re ri ro ru sa se si so su ta "
-    "te ti to tu va ve vi vo za ze zi zo an en in on ar er ir or al el il ol ex ul"
-).split()
-_PREFIXES = "cardio neuro gastro hepato nephro pneumo osteo arthro derma hemato endo myo".split()
-_SUFFIXES = "itis ectomy otomy algia emia osis pathy plasty scopy graphy megaly oma lysis".split()
+FUNCTION_WORDS = """
+the of and to in a with was is for on at no as by patient history pain had were which
+from this that be are he she his her or not an after left right normal noted there but
+also who without presented showed days years old given did then been time further found
+""".split()
+CLINICAL = """
+syncope echocardiogram troponin hypertension diabetes mellitus tachycardia bradycardia
+arrhythmia fibrillation atrial ventricular myocardial infarction ischemia angina dyspnea
+orthopnea edema murmur stenosis regurgitation cardiomyopathy pericarditis myocarditis
+endocarditis aneurysm dissection embolism thrombosis anticoagulation warfarin heparin
+aspirin clopidogrel statin metoprolol amiodarone digoxin furosemide lisinopril
+electrocardiogram ecg mri ct angiography catheterization stent bypass pacemaker
+defibrillator ablation biopsy creatinine potassium sodium hemoglobin leukocytosis anemia
+sepsis fever pneumonia bronchitis asthma copd emphysema effusion pneumothorax hemoptysis
+cough wheeze nausea vomiting diarrhea abdominal hepatomegaly splenomegaly jaundice
+cirrhosis pancreatitis cholecystitis appendicitis seizure stroke hemiparesis aphasia
+ataxia headache migraine vertigo dizziness palpitations fatigue weight loss rash
+pruritus lesion nodule mass tumor carcinoma lymphoma leukemia metastasis chemotherapy
+remission relapse runner athlete exercise marathon collapse resuscitation intubation
+ventilation admission discharge outpatient emergency diagnosis differential examination
+laboratory imaging findings treatment therapy dose daily infusion pressure saturation
+temperature chest shortness breath
+""".split()
+_SYLLABLES = """
+ba be bi bo bu ca ce ci co cu da de di do du fa fe fi fo ga ge gi go ka ke ki ko la le
+li lo lu ma me mi mo mu na ne ni no nu pa pe pi po pu ra re ri ro ru sa se si so su ta
+te ti to tu va ve vi vo za ze zi zo an en in on ar er ir or al el il ol ex ul
+""".split()
+_PREFIXES = """
+cardio neuro gastro hepato nephro pneumo osteo arthro derma hemato endo myo
+""".split()
+_SUFFIXES = """
+itis ectomy otomy algia emia osis pathy plasty scopy graphy megaly oma lysis
+""".split()
 SPECIALTIES = ["Cardiology", "Neurology", "Internal medicine", "Emergency medicine", "Pulmonology"]
-TAGS = [f"{p}{s}" for p in ("ecg", "imaging", "peds", "rare", "sports", "icu", "drug", "genetic")
-        for s in ("", "-followup", "-teaching", "-urgent")]
+TAGS = [
+    f"{p}{s}"
+    for p in ("ecg", "imaging", "peds", "rare", "sports", "icu", "drug", "genetic")
+    for s in ("", "-followup", "-teaching", "-urgent")
+]
 
 
 def _cumulative(n: int, exponent: float) -> list[float]:

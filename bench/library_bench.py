@@ -23,14 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from corpus import Corpus  # noqa: E402
-
-from casebook.core.eventlog import EventLog  # noqa: E402
-from casebook.core.identity import Identity  # noqa: E402
-from casebook.core.profile import Profile  # noqa: E402
-from casebook.core.queries import Queries  # noqa: E402
-from casebook.core.search import Filters, match_expression, ranked_documents, terms  # noqa: E402
-from casebook.store.database import Database  # noqa: E402
+from casebook.core.eventlog import EventLog
+from casebook.core.identity import Identity
+from casebook.core.profile import Profile
+from casebook.core.queries import Queries
+from casebook.core.search import Filters, match_expression, ranked_documents, terms
+from casebook.store.database import Database
+from corpus import Corpus
 
 PASSPHRASE = "benchmark passphrase, not secret"
 BATCH = 1000
@@ -38,7 +37,7 @@ BATCH = 1000
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def size_of(directory: Path) -> int:
@@ -65,7 +64,9 @@ def build(profile: Profile, corpus: Corpus, cases: int, comments: int, members: 
                 if len(case_ids) >= cases:
                     break
                 log = rng.choice(authors)
-                case_ids.append(log.append(net, "case.create", {**corpus.case(), "attachments": []}).id)
+                case_ids.append(
+                    log.append(net, "case.create", {**corpus.case(), "attachments": []}).id
+                )
                 written += 1
                 owed += per_case
                 while owed >= 1:
@@ -118,8 +119,10 @@ def main() -> None:
     print(f"profile created (incl. Argon2id calibration): {time.perf_counter() - t0:.2f} s")
     rate = build(profile, corpus, args.cases, args.comments, args.members)
     events = profile.db.scalar("SELECT count(*) FROM events")
-    print(f"write: {events:,} events at {rate:,.0f} events/s (signed, encrypted, indexed; "
-          f"{BATCH} per transaction)")
+    print(
+        f"write: {events:,} events at {rate:,.0f} events/s (signed, encrypted, indexed; "
+        f"{BATCH} per transaction)"
+    )
     t0 = time.perf_counter()
     profile.db.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
     profile.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -153,8 +156,10 @@ def main() -> None:
         for label, enc, base in (("ranked", ranked, plain_ranked), ("full", full, plain_full)):
             e50, e95 = percentile(enc, 50), percentile(enc, 95)
             b50, b95 = percentile(base, 50), percentile(base, 95)
-            print(f"  {words}-word {label:<7} SQLCipher {e50:7.1f} {e95:7.1f}   "
-                  f"{b50:7.1f} {b95:7.1f}   {e95 / b95:5.2f}")
+            print(
+                f"  {words}-word {label:<7} SQLCipher {e50:7.1f} {e95:7.1f}   "
+                f"{b50:7.1f} {b95:7.1f}   {e95 / b95:5.2f}"
+            )
     plain.close()
     profile.close()
     if not args.dir:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -40,10 +41,8 @@ def make_profile(tmp_path: Path) -> Iterator[Callable[..., Profile]]:
 
     yield make
     for profile in opened:
-        try:
+        with contextlib.suppress(Exception):  # already closed by the test
             profile.close()
-        except Exception:  # already closed by the test
-            pass
 
 
 @pytest.fixture

@@ -28,9 +28,7 @@ class WrongPassphrase(CasebookError):
     exit_code = 2
 
     def __init__(self) -> None:
-        super().__init__(
-            "Wrong passphrase: the profile was not unlocked and nothing was changed."
-        )
+        super().__init__("Wrong passphrase: the profile was not unlocked and nothing was changed.")
 
 
 class ProfileMissing(CasebookError):

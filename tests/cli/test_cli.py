@@ -16,9 +16,19 @@ def profile(cli):
 def make_case(cli, *extra):
     net = cli("network", "create", "Cardiology Circle", "--json").json["id"]
     result = cli(
-        "post", "--network", "Cardiology", "--title", "Syncope in a 34-year-old runner",
-        "--field", "presentation=Collapsed at mile 20", "--field", "question=HCM?",
-        "--tag", "cardiology", "--json", *extra,
+        "post",
+        "--network",
+        "Cardiology",
+        "--title",
+        "Syncope in a 34-year-old runner",
+        "--field",
+        "presentation=Collapsed at mile 20",
+        "--field",
+        "question=HCM?",
+        "--tag",
+        "cardiology",
+        "--json",
+        *extra,
     )
     assert result.code == 0, result.err
     return net, result.json["id"]
@@ -52,9 +62,15 @@ def test_the_user_story(cli, profile, tmp_path):
 
 
 def test_every_command_speaks_json(cli, profile):
-    net, case = make_case(cli)
-    for argv in (["network", "list"], ["network", "show", net], ["list"], ["search", "x"],
-                 ["doctor"], ["whoami"]):
+    net, _case = make_case(cli)
+    for argv in (
+        ["network", "list"],
+        ["network", "show", net],
+        ["list"],
+        ["search", "x"],
+        ["doctor"],
+        ["whoami"],
+    ):
         result = cli(*argv, "--json")
         assert result.code == 0, (argv, result.err)
         assert isinstance(result.json, dict)
@@ -130,8 +146,11 @@ def test_passphrase_change(cli, profile):
     assert cli("list").code == 2  # the old passphrase no longer opens it
     listed = cli("list", "--json", env={"CASEBOOK_PASSPHRASE": "another long secret"})
     assert len(listed.json["results"]) == 1
-    short = cli("passphrase", "change", env={
-        "CASEBOOK_PASSPHRASE": "another long secret", "CASEBOOK_NEW_PASSPHRASE": "short"})
+    short = cli(
+        "passphrase",
+        "change",
+        env={"CASEBOOK_PASSPHRASE": "another long secret", "CASEBOOK_NEW_PASSPHRASE": "short"},
+    )
     assert short.code == 2 and "at least" in short.err
 
 
@@ -150,7 +169,7 @@ def test_corrupted_database_is_reported_not_overwritten(cli, profile, tmp_path):
 
 
 def test_doctor_rebuild_round_trip(cli, profile):
-    net, case = make_case(cli)
+    _net, case = make_case(cli)
     cli("comment", case, "--body", "First thought.")
     before = cli("show", case, "--json").json
     result = cli("doctor", "--rebuild", "--json")

@@ -11,7 +11,9 @@ values = st.recursive(
     | st.integers(min_value=-(2**63), max_value=2**64 - 1)
     | st.binary(max_size=64)
     | st.text(max_size=64),
-    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=8), inner, max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=8), inner, max_size=5)
+    ),
     max_leaves=20,
 )
 

@@ -22,9 +22,11 @@ DERIVED_DUMP = {
 def dump(profile):
     out = {name: [tuple(r) for r in profile.db.all(sql)] for name, sql in DERIVED_DUMP.items()}
     out["fts"] = [
-        tuple(r) for r in profile.db.all(
+        tuple(r)
+        for r in profile.db.all(
             "SELECT rowid FROM search_fts WHERE search_fts MATCH 'syncope OR runner OR echo' "
-            "ORDER BY rowid")
+            "ORDER BY rowid"
+        )
     ]
     return out
 
@@ -33,10 +35,14 @@ def populate(profile, net, n=12):
     rng = random.Random(7)
     cases = []
     for i in range(n):
-        cases.append(profile.library.post_case(
-            net, title=f"Case {i}: syncope in a runner", fields={"history": "echo " * i},
-            tags=[rng.choice(["cardiology", "sports", "ecg"])],
-        ))
+        cases.append(
+            profile.library.post_case(
+                net,
+                title=f"Case {i}: syncope in a runner",
+                fields={"history": "echo " * i},
+                tags=[rng.choice(["cardiology", "sports", "ecg"])],
+            )
+        )
         if i % 3 == 0:
             profile.library.edit_case(cases[-1], title=f"Case {i}, revised")
     for i, case in enumerate(cases):

@@ -67,8 +67,26 @@ def test_prefix_search_for_type_ahead(library):
 
 @pytest.mark.parametrize(
     "text",
-    ['"', '"syncope', "-runner", "NEAR(syncope runner)", "title:syncope", "syn*", "a OR b",
-     "NOT", "AND", "(", ")", "^x", "{title}: x", "''", "\\", "%", "_", ";DROP TABLE cases;--"],
+    [
+        '"',
+        '"syncope',
+        "-runner",
+        "NEAR(syncope runner)",
+        "title:syncope",
+        "syn*",
+        "a OR b",
+        "NOT",
+        "AND",
+        "(",
+        ")",
+        "^x",
+        "{title}: x",
+        "''",
+        "\\",
+        "%",
+        "_",
+        ";DROP TABLE cases;--",
+    ],
 )
 def test_fts_syntax_is_just_text(library, text):
     profile, _ = library

@@ -6,13 +6,13 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QInputDialog  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
 
-from casebook.core.profile import Profile  # noqa: E402
-from casebook.gui.app import Shell  # noqa: E402
-from casebook.gui.compose import NewCaseDialog  # noqa: E402
-from casebook.gui.worker import Core  # noqa: E402
+from casebook.core.profile import Profile
+from casebook.gui.app import Shell
+from casebook.gui.compose import NewCaseDialog
+from casebook.gui.worker import Core
 
 PASS = "correct horse battery staple"
 
@@ -81,7 +81,9 @@ def test_first_start_to_search(qtbot, core, tmp_path, monkeypatch):
     qtbot.keyClicks(win.search, "echo")  # found through the reply
     qtbot.waitUntil(lambda: win.model.query == "echo" and win.model.rowCount() == 1, timeout=10_000)
     qtbot.keyClicks(win.search, "zzz")
-    qtbot.waitUntil(lambda: win.model.query == "echozzz" and win.model.rowCount() == 0, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: win.model.query == "echozzz" and win.model.rowCount() == 0, timeout=10_000
+    )
 
 
 def test_unlock_wrong_then_right(qtbot, core, tmp_path):

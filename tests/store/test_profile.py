@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import stat
 from collections.abc import Callable
@@ -11,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlcipher3
 
 import casebook.core.profile as profile_module
 from casebook.core.attachments import prepare_bytes
@@ -90,11 +90,10 @@ def read_everything(profile: Profile) -> list[str]:
     """Touch every page a user could reach; returns the integrity problems found."""
     problems = profile.db.integrity_errors()
     tables = [
-        row[0]
-        for row in profile.db.all("SELECT name FROM sqlite_master WHERE type = 'table'")
+        row[0] for row in profile.db.all("SELECT name FROM sqlite_master WHERE type = 'table'")
     ]
     for table in tables:
-        profile.db.all(f'SELECT * FROM "{table}"')  # noqa: S608 - names from sqlite_master
+        profile.db.all(f'SELECT * FROM "{table}"')  # names from sqlite_master
     for summary in profile.queries.list_cases(Filters(), limit=10_000):
         profile.queries.case(summary.id)
     problems += profile.log.verify_all()
@@ -237,34 +236,19 @@ DAMAGE: dict[str, Callable[[bytes], bytes]] = {
     "truncated-half": lambda data: data[: len(data) // 2],
     "truncated-odd": lambda data: data[: len(data) - 1000],
     "truncated-to-zero": lambda data: b"",
-    "random": lambda data: os.urandom(len(data)),
+    "random": lambda data: random.Random(7).randbytes(len(data)),
 }
-
-_RAW_ERRORS = (
-    "BUG: a damaged page escapes as a raw sqlcipher3.DatabaseError ('database disk image is "
-    "malformed') instead of ProfileCorrupted: Database.execute only translates 'full' errors "
-    "and Profile.unlock only catches CasebookError around migrate()/identity read"
-)
 
 
 @pytest.mark.parametrize(
     "damage",
     [
-        pytest.param("middle", marks=pytest.mark.xfail(reason=_RAW_ERRORS, raises=sqlcipher3.DatabaseError, strict=True)),
-        pytest.param("second-page", marks=pytest.mark.xfail(reason=_RAW_ERRORS, raises=sqlcipher3.DatabaseError, strict=True)),
-        pytest.param("last-page", marks=pytest.mark.xfail(reason=_RAW_ERRORS, raises=sqlcipher3.DatabaseError, strict=True)),
+        "middle",
+        "second-page",
+        "last-page",
         "truncated-half",
-        pytest.param("truncated-odd", marks=pytest.mark.xfail(reason=_RAW_ERRORS, raises=sqlcipher3.DatabaseError, strict=True)),
-        pytest.param(
-            "truncated-to-zero",
-            marks=pytest.mark.xfail(
-                reason="BUG: Profile.unlock runs migrate() on an empty (truncated) database "
-                "file, writing a fresh schema into the damaged file before noticing the "
-                "missing identity",
-                raises=AssertionError,
-                strict=True,
-            ),
-        ),
+        "truncated-odd",
+        "truncated-to-zero",
         "random",
     ],
 )
@@ -349,11 +333,6 @@ HEADER_DAMAGE: dict[str, Callable[[bytes], bytes]] = {
     "key-check-short": _edit_header(lambda h: h.update(key_check="00")),
 }
 
-_NOT_A_MAP = (
-    "BUG: _read_header (core/profile.py) assumes the JSON (and its 'kdf' entry) is an "
-    "object; header.get / data.get raise AttributeError, which is not caught"
-)
-
 
 @pytest.mark.parametrize(
     "damage",
@@ -361,30 +340,20 @@ _NOT_A_MAP = (
         *[
             name
             for name in HEADER_DAMAGE
-            if name not in {"json-array", "json-null", "kdf-not-object", "kdf-lanes-zero",
-                            "key-check-short"}
+            if name
+            not in {
+                "json-array",
+                "json-null",
+                "kdf-not-object",
+                "kdf-lanes-zero",
+                "key-check-short",
+            }
         ],
-        pytest.param("json-array", marks=pytest.mark.xfail(reason=_NOT_A_MAP, raises=AttributeError, strict=True)),
-        pytest.param("json-null", marks=pytest.mark.xfail(reason=_NOT_A_MAP, raises=AttributeError, strict=True)),
-        pytest.param("kdf-not-object", marks=pytest.mark.xfail(reason=_NOT_A_MAP, raises=AttributeError, strict=True)),
-        pytest.param(
-            "kdf-lanes-zero",
-            marks=pytest.mark.xfail(
-                reason="BUG: KdfParams.from_json does not check lanes >= 1 (nor upper bounds); "
-                "Argon2id's ValueError escapes Profile.unlock raw",
-                raises=ValueError,
-                strict=True,
-            ),
-        ),
-        pytest.param(
-            "key-check-short",
-            marks=pytest.mark.xfail(
-                reason="BUG: a key_check of the wrong length is accepted by _read_header and "
-                "then reported as WrongPassphrase, misleading the user about a damaged header",
-                raises=WrongPassphrase,
-                strict=True,
-            ),
-        ),
+        "json-array",
+        "json-null",
+        "kdf-not-object",
+        "kdf-lanes-zero",
+        "key-check-short",
     ],
 )
 def test_damaged_header_gives_profile_corrupted_and_is_untouched(closed_profile, damage: str):
@@ -636,13 +605,6 @@ def test_rekey_refused_for_either_holder(make_profile: Callable[..., Profile]):
         second.close()
 
 
-@pytest.mark.xfail(
-    reason="BUG: ProfileLock.upgrade releases the shared lock before trying the exclusive one; "
-    "when that fails (ProfileLocked) the profile is left holding no lock at all, so another "
-    "holder can then re-key and delete the database file the first one is using",
-    raises=pytest.fail.Exception,
-    strict=True,
-)
 def test_failed_rekey_keeps_the_shared_lock(make_profile: Callable[..., Profile]):
     first = make_profile("Dr. Alice Moreau")
     populate(first)

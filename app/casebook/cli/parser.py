@@ -11,12 +11,24 @@ from casebook.core.queries import SORTS
 def _common() -> argparse.ArgumentParser:
     # default=SUPPRESS lets --json / --profile come before or after the command name.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                        help="print one JSON object on stdout")
-    common.add_argument("--profile", default=argparse.SUPPRESS, metavar="DIR",
-                        help="profile directory (default: $CASEBOOK_PROFILE or the user data dir)")
-    common.add_argument("--passphrase-file", default=argparse.SUPPRESS, metavar="FILE",
-                        help="read the passphrase from the first line of FILE")
+    common.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print one JSON object on stdout",
+    )
+    common.add_argument(
+        "--profile",
+        default=argparse.SUPPRESS,
+        metavar="DIR",
+        help="profile directory (default: $CASEBOOK_PROFILE or the user data dir)",
+    )
+    common.add_argument(
+        "--passphrase-file",
+        default=argparse.SUPPRESS,
+        metavar="FILE",
+        help="read the passphrase from the first line of FILE",
+    )
     return common
 
 
@@ -32,20 +44,31 @@ def _filters(parser: argparse.ArgumentParser) -> None:
 
 def _content(parser: argparse.ArgumentParser, *, new: bool) -> None:
     parser.add_argument("--title", required=new)
-    parser.add_argument("--field", action="append", default=[], metavar="NAME=TEXT",
-                        help="structured field, e.g. presentation=...; repeatable")
+    parser.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="NAME=TEXT",
+        help="structured field, e.g. presentation=...; repeatable",
+    )
     parser.add_argument("--body", help="Markdown body text")
     parser.add_argument("--body-file", metavar="FILE", help="read the Markdown body from FILE")
     parser.add_argument("--tag", action="append", default=None, help="tag; repeatable")
     parser.add_argument("--specialty")
-    parser.add_argument("--attach", action="append", default=[], metavar="FILE",
-                        help="attach a file (images have their metadata removed); repeatable")
+    parser.add_argument(
+        "--attach",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="attach a file (images have their metadata removed); repeatable",
+    )
 
 
 def build() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
-        prog="casebook", parents=[common],
+        prog="casebook",
+        parents=[common],
         description="Casebook: a private, encrypted case library for your professional network.",
     )
     parser.add_argument("--version", action="version", version=f"casebook {__version__}")
@@ -75,8 +98,9 @@ def build() -> argparse.ArgumentParser:
     _content(p, new=False)
 
     p = cmd("comment", "comment on a case, or reply to a comment")
-    p.add_argument("id", metavar="CASE_OR_COMMENT_ID",
-                   help="a case id, or a comment id to reply to it")
+    p.add_argument(
+        "id", metavar="CASE_OR_COMMENT_ID", help="a case id, or a comment id to reply to it"
+    )
     p.add_argument("--body", help="the comment (Markdown)")
     p.add_argument("--body-file", metavar="FILE")
 
@@ -115,10 +139,16 @@ def build() -> argparse.ArgumentParser:
     p = cmd("passphrase", "change the profile's passphrase")
     psub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     c = psub.add_parser("change", parents=[common], help="re-encrypt under a new passphrase")
-    c.add_argument("--new-passphrase-file", metavar="FILE",
-                   help="read the new passphrase from FILE (else $CASEBOOK_NEW_PASSPHRASE or a prompt)")
+    c.add_argument(
+        "--new-passphrase-file",
+        metavar="FILE",
+        help="read the new passphrase from FILE (else $CASEBOOK_NEW_PASSPHRASE or a prompt)",
+    )
 
     p = cmd("doctor", "verify every event and the database; optionally rebuild the views")
-    p.add_argument("--rebuild", action="store_true",
-                   help="rebuild cases, comments and the search index from the events")
+    p.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="rebuild cases, comments and the search index from the events",
+    )
     return parser

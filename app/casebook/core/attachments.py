@@ -21,7 +21,9 @@ from casebook.store.database import Database
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
 CHUNK = 256 * 1024
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
-_WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+_WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL"} | {
+    f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)
+}
 
 
 def display_name(name: str) -> str:
@@ -108,9 +110,7 @@ def has(db: Database, digest: bytes) -> bool:
 def read(db: Database, digest: bytes) -> bytes:
     rows = db.all("SELECT data FROM blob_chunks WHERE hash = ? ORDER BY idx", (digest,))
     if not rows:
-        raise AttachmentError(
-            "This attachment is not on this computer yet; sync to fetch it."
-        )
+        raise AttachmentError("This attachment is not on this computer yet; sync to fetch it.")
     data = b"".join(bytes(r["data"]) for r in rows)
     if hashlib.sha256(data).digest() != digest:
         raise CasebookError("The stored attachment is damaged (its hash does not match).")

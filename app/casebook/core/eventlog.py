@@ -85,7 +85,7 @@ class EventLog:
                 net=net,
                 seq=1 if head is None else head["seq"] + 1,
                 prev=None if head is None else bytes(head["id"]),
-                lamport=lamport + 1,
+                lamport=min(lamport + 1, events.MAX_INT),
                 ts=now_ms(),
                 kind=kind,
                 epoch=epoch,
@@ -138,7 +138,9 @@ class EventLog:
         )
         if not known:
             raise EventError("event of a network this profile is not in")
-        return payloads.validate(event.kind, event.decrypt(self.seed(event.net, event.header.epoch)))
+        return payloads.validate(
+            event.kind, event.decrypt(self.seed(event.net, event.header.epoch))
+        )
 
     def _drain_held(self, event: Event) -> None:
         nxt = self.db.one(

@@ -27,10 +27,27 @@ from casebook.core.identity import Identity, verify
 
 VERSION = 1
 MAX_EVENT_BYTES = 4 * 1024 * 1024
+# Integers in headers stay within what SQLite and JSON hold exactly. A Lamport clock that
+# reaches the cap saturates (ties are then broken by event id) instead of overflowing.
+MAX_INT = 2**53 - 1
+# Latest timestamp we accept: the end of year 9999, which every date library can show.
+MAX_TS = 253_402_300_799_999
 _SIG_DOMAIN = b"casebook/event-signature/v1\x00"
 _AD_DOMAIN = b"casebook/event-body/v1\x00"
 _KIND = re.compile(r"^[a-z]+(\.[a-z]+)*$")
-_HEADER_KEYS = {"v", "net", "author", "seq", "prev", "lamport", "ts", "kind", "epoch", "pub", "body"}
+_HEADER_KEYS = {
+    "v",
+    "net",
+    "author",
+    "seq",
+    "prev",
+    "lamport",
+    "ts",
+    "kind",
+    "epoch",
+    "pub",
+    "body",
+}
 
 
 class EventError(ValueError):
@@ -95,7 +112,9 @@ class Event:
         """The payload, decrypted with the seed of this event's epoch."""
         aead = content.body_key(seed, self.header.net, self.header.epoch)
         try:
-            plain = content.open_sealed(aead, self.body, _AD_DOMAIN + _pre_header_bytes(self.header))
+            plain = content.open_sealed(
+                aead, self.body, _AD_DOMAIN + _pre_header_bytes(self.header)
+            )
             payload = decode(plain)
         except (content.DecryptionError, EncodingError) as exc:
             raise EventError(f"body does not decrypt: {exc}") from None
@@ -104,9 +123,9 @@ class Event:
         return payload
 
 
-def _uint(value: Any, name: str, minimum: int = 0) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise EventError(f"{name} must be an integer ≥ {minimum}")
+def _uint(value: Any, name: str, minimum: int = 0, maximum: int = MAX_INT) -> int:
+    if type(value) is not int or not minimum <= value <= maximum:
+        raise EventError(f"{name} must be an integer from {minimum} to {maximum}")
     return value
 
 
@@ -116,10 +135,10 @@ def _bstr(value: Any, name: str, length: int) -> bytes:
     return value
 
 
-def _parse_header(data: dict[str, Any]) -> Header:
-    if set(data) != _HEADER_KEYS:
+def _parse_header(data: Any) -> Header:
+    if not isinstance(data, dict) or set(data) != _HEADER_KEYS:
         raise EventError("header has missing or unknown fields")
-    if data["v"] != VERSION:
+    if type(data["v"]) is not int or data["v"] != VERSION:
         raise EventError(f"unsupported event version {data['v']!r}")
     seq = _uint(data["seq"], "seq", 1)
     prev = data["prev"]
@@ -129,7 +148,7 @@ def _parse_header(data: dict[str, Any]) -> Header:
     else:
         prev = _bstr(prev, "prev", 32)
     kind = data["kind"]
-    if not isinstance(kind, str) or len(kind) > 40 or not _KIND.match(kind):
+    if not isinstance(kind, str) or len(kind) > 40 or not _KIND.fullmatch(kind):
         raise EventError("bad kind")
     if not isinstance(data["pub"], dict):
         raise EventError("pub must be a map")
@@ -139,7 +158,7 @@ def _parse_header(data: dict[str, Any]) -> Header:
         seq=seq,
         prev=prev,
         lamport=_uint(data["lamport"], "lamport", 1),
-        ts=_uint(data["ts"], "ts"),
+        ts=_uint(data["ts"], "ts", maximum=MAX_TS),
         kind=kind,
         epoch=_uint(data["epoch"], "epoch"),
         pub=data["pub"],

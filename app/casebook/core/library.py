@@ -46,7 +46,9 @@ class Library:
         with self.db.transaction():
             self.log.add_seed(net, 0, content.new_seed())
             self._append(
-                net, "network.create", {"name": name, "founder_name": founder_name},
+                net,
+                "network.create",
+                {"name": name, "founder_name": founder_name},
                 pub={"nonce": nonce},
             )
         return net
@@ -111,9 +113,7 @@ class Library:
             payload["tags"] = [normalize_tag(t) for t in changes["tags"] if t.strip()]
         if files:
             current = self.db.scalar("SELECT attachments FROM cases WHERE id = ?", (case_id,))
-            kept = [
-                {**a, "hash": bytes.fromhex(a["hash"])} for a in json.loads(current or "[]")
-            ]
+            kept = [{**a, "hash": bytes.fromhex(a["hash"])} for a in json.loads(current or "[]")]
             payload["attachments"] = kept + [
                 {"hash": f.hash, "name": f.name, "mime": f.mime, "size": f.size} for f in files
             ]
@@ -159,7 +159,9 @@ class Library:
             raise NotFound("No such comment.")
         if bytes(row["author"]) != self.me:
             raise PermissionDenied("Only its author can edit a comment.")
-        return self._append(bytes(row["net"]), "comment.edit", {"comment": comment_id, "body": body})
+        return self._append(
+            bytes(row["net"]), "comment.edit", {"comment": comment_id, "body": body}
+        )
 
     def endorse(self, comment_id: bytes) -> bytes:
         row = self.db.one("SELECT net, author FROM comments WHERE id = ?", (comment_id,))

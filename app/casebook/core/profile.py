@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3
+
 from casebook.core.eventlog import EventLog
 from casebook.core.identity import Identity
 from casebook.core.library import Library
@@ -40,7 +42,7 @@ from casebook.errors import (
     WrongPassphrase,
 )
 from casebook.store import kdf
-from casebook.store.database import DEFAULT_PAGE_SIZE, Database
+from casebook.store.database import DEFAULT_PAGE_SIZE, Database, translate_error
 from casebook.store.files import atomic_write
 from casebook.store.lock import ProfileLock
 from casebook.store.schema import SchemaTooNew, migrate
@@ -70,15 +72,19 @@ def _read_header(directory: Path) -> dict[str, Any]:
         )
     try:
         header = json.loads(path.read_text("utf-8"))
+        if not isinstance(header, dict):
+            raise ValueError("not a Casebook profile header")
         if header.get("format") != FORMAT or header.get("version") != 1:
             raise ValueError("not a Casebook profile header")
         kdf.KdfParams.from_json(header["kdf"])
-        bytes.fromhex(header["key_check"])
+        if len(bytes.fromhex(str(header["key_check"]))) != 16:
+            raise ValueError("bad key check")
         name = str(header["database"])
         if "/" in name or "\\" in name or not name.startswith("library-"):
             raise ValueError("bad database name")
-        int(header["page_size"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        if int(header["page_size"]) not in (1024, 2048, 4096, 8192, 16384, 32768, 65536):
+            raise ValueError("bad page size")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
         raise ProfileCorrupted(
             f"The profile header {path} is damaged ({exc}); nothing was changed."
         ) from None
@@ -172,8 +178,19 @@ class Profile:
                 raise ProfileCorrupted(
                     f"The library database {path.name} is missing from {directory}."
                 )
+            if path.stat().st_size == 0:
+                raise ProfileCorrupted(
+                    f"The library database {path.name} is empty; it was not modified. "
+                    "Restore it from a backup."
+                )
             db = Database.open(path, key, int(header["page_size"]))
             try:
+                if int(db.scalar("PRAGMA user_version")) == 0:
+                    # Only `create` starts from an empty schema; never write into this file.
+                    raise ProfileCorrupted(
+                        f"The library database {path.name} is empty or damaged; it was not "
+                        "modified. Restore it from a backup."
+                    )
                 migrate(db)
                 row = db.one("SELECT signing_key, exchange_key FROM identity WHERE id = 1")
                 if row is None:
@@ -187,6 +204,9 @@ class Profile:
             except CasebookError:
                 db.close()
                 raise
+            except sqlcipher3.DatabaseError as exc:
+                db.close()
+                raise translate_error(exc, path) from None
         except BaseException:
             lock.release()
             raise
@@ -222,8 +242,7 @@ class Profile:
             _write_header(self.directory, new_name, params, key)
         except BaseException:
             _remove_db_files(new_path)
-            self._lock.release()
-            self._lock.acquire(exclusive=False)
+            self._lock.downgrade()
             raise
         self.db.close()
         _remove_db_files(old_path)

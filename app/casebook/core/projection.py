@@ -112,7 +112,8 @@ class Projector:
         )
         rid = cur.lastrowid
         self.db.executemany(
-            "INSERT INTO case_tags (tag, case_rid) VALUES (?, ?)", [(t, rid) for t in payload["tags"]]
+            "INSERT INTO case_tags (tag, case_rid) VALUES (?, ?)",
+            [(t, rid) for t in payload["tags"]],
         )
         index_case(self.db, rid, payload)
         self._release(event.id)

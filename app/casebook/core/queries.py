@@ -26,7 +26,10 @@ SORTS = {
 
 
 def iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat(timespec="seconds")
+    try:
+        return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat(timespec="seconds")
+    except (ValueError, OverflowError, OSError):
+        return "9999-12-31T23:59:59+00:00"
 
 
 def _jsonable(value: Any) -> Any:
@@ -270,7 +273,9 @@ class Queries:
                 continue
             comment_id = None
             if hit.comment_rid is not None:
-                comment_id = bytes(self.db.scalar("SELECT id FROM comments WHERE rid = ?", (hit.comment_rid,)))
+                comment_id = bytes(
+                    self.db.scalar("SELECT id FROM comments WHERE rid = ?", (hit.comment_rid,))
+                )
             text_body = fts.document_text(self.db, hit)
             snippet = fts.snippet(text_body, words, prefix_last=prefix)
             if not snippet or "<mark>" not in snippet:

@@ -25,9 +25,7 @@ def by_prefix(db: Database, table: str, ref: str, what: str, column: str = "id")
     if not _HEX.match(prefix) or not MIN_PREFIX <= len(prefix) <= length * 2:
         raise UsageError(f"{ref!r} is not a {what} id (hexadecimal, at least {MIN_PREFIX} digits).")
     lo, hi = _bounds(prefix, length)
-    rows = db.all(
-        f"SELECT {column} FROM {table} WHERE {column} BETWEEN ? AND ? LIMIT 2", (lo, hi)
-    )  # noqa: S608
+    rows = db.all(f"SELECT {column} FROM {table} WHERE {column} BETWEEN ? AND ? LIMIT 2", (lo, hi))  # noqa: S608
     if not rows:
         raise NotFound(f"No {what} with id {ref}.")
     if len(rows) > 1:
@@ -57,9 +55,11 @@ def network(db: Database, ref: str) -> bytes:
     exact = [r for r in rows if r["name"].casefold() == text.casefold()]
     if len(exact) == 1:
         return bytes(exact[0]["id"])
-    hexed = [r for r in rows if bytes(r["id"]).hex().startswith(text.lower())] if _HEX.match(
-        text.lower()
-    ) and len(text) >= MIN_PREFIX else []
+    hexed = (
+        [r for r in rows if bytes(r["id"]).hex().startswith(text.lower())]
+        if _HEX.match(text.lower()) and len(text) >= MIN_PREFIX
+        else []
+    )
     named = [r for r in rows if r["name"].casefold().startswith(text.casefold())]
     candidates = {bytes(r["id"]): r["name"] for r in (exact or hexed or named)}
     if not candidates:

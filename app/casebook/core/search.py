@@ -103,7 +103,11 @@ class Filters:
     def sql(self) -> tuple[str, list[Any]]:
         clauses: list[str] = []
         params: list[Any] = []
-        for column, value in (("c.net", self.net), ("c.author", self.author), ("c.status", self.status)):
+        for column, value in (
+            ("c.net", self.net),
+            ("c.author", self.author),
+            ("c.status", self.status),
+        ):
             if value is not None:
                 clauses.append(f"{column} = ?")
                 params.append(value)
@@ -114,7 +118,9 @@ class Filters:
             clauses.append("c.created_at < ?")
             params.append(self.until)
         if self.tag is not None:
-            clauses.append("EXISTS (SELECT 1 FROM case_tags t WHERE t.tag = ? AND t.case_rid = c.rid)")
+            clauses.append(
+                "EXISTS (SELECT 1 FROM case_tags t WHERE t.tag = ? AND t.case_rid = c.rid)"
+            )
             params.append(self.tag)
         return (" AND ".join(clauses), params)
 
@@ -131,9 +137,7 @@ class Hit:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def ranked_documents(
-    db: Database, expression: str, filters: Filters, limit: int
-) -> list[Hit]:
+def ranked_documents(db: Database, expression: str, filters: Filters, limit: int) -> list[Hit]:
     """Best documents first; at most one hit per case (its best document)."""
     where, params = filters.sql()
     if filters.empty:
@@ -144,10 +148,11 @@ def ranked_documents(
         )
         args: list[Any] = [expression, limit * 4]
     else:
+        # `where` is made of fixed clauses from Filters.sql(); every value is bound.
         sql = (
-            "SELECT d.case_rid, d.comment_rid, f.rank FROM search_fts f "
+            "SELECT d.case_rid, d.comment_rid, f.rank FROM search_fts f "  # noqa: S608
             "JOIN search_docs d ON d.rid = f.rowid JOIN cases c ON c.rid = d.case_rid "
-            f"WHERE search_fts MATCH ? AND {where} ORDER BY f.rank LIMIT ?"  # noqa: S608
+            "WHERE search_fts MATCH ? AND " + where + " ORDER BY f.rank LIMIT ?"
         )
         args = [expression, *params, limit * 4]
     hits: list[Hit] = []
@@ -162,7 +167,9 @@ def ranked_documents(
     return hits
 
 
-def snippet(text: str, words: list[str], prefix_last: bool = False, size: int = SNIPPET_WORDS) -> str:
+def snippet(
+    text: str, words: list[str], prefix_last: bool = False, size: int = SNIPPET_WORDS
+) -> str:
     """HTML-escaped excerpt of ``text`` around the densest run of matches, in ``<mark>``."""
     tokens = list(_WORD.finditer(text))
     if not tokens:
@@ -204,5 +211,9 @@ def document_text(db: Database, hit: Hit) -> str:
     row = db.one("SELECT title, specialty, fields, body FROM cases WHERE rid = ?", (hit.case_rid,))
     if row is None:
         return ""
-    content = {"specialty": row["specialty"], "fields": json.loads(row["fields"]), "body": row["body"]}
+    content = {
+        "specialty": row["specialty"],
+        "fields": json.loads(row["fields"]),
+        "body": row["body"],
+    }
     return case_text(content)

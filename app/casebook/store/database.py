@@ -26,8 +26,20 @@ def _key_pragma(key: bytes) -> str:
     return f"\"x'{key.hex()}'\""
 
 
+_DAMAGE = ("malformed", "not a database", "corrupt", "encrypted", "disk i/o", "hmac")
+
+
+def is_damage(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "full" in text or any(word in text for word in _DAMAGE)
+
+
 def translate_error(exc: Exception, path: Path) -> CasebookError:
     text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return CasebookError(
+            "The library is busy in another Casebook process; try again in a moment."
+        )
     if "full" in text:
         return StorageFull(
             "The disk is full: the last change was not saved and the library is intact. "
@@ -47,9 +59,7 @@ class Database:
         self._lock = threading.RLock()
 
     @classmethod
-    def open(
-        cls, path: Path, key: bytes | None, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> Database:
+    def open(cls, path: Path, key: bytes | None, page_size: int = DEFAULT_PAGE_SIZE) -> Database:
         """Open (or create) ``path``. ``key=None`` opens a plain SQLite file (benchmarks)."""
         conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
         try:
@@ -75,19 +85,34 @@ class Database:
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlcipher3.Cursor:
         try:
             return self.conn.execute(sql, params)
-        except sqlcipher3.OperationalError as exc:
-            if "full" in str(exc).lower():
+        except sqlcipher3.DatabaseError as exc:
+            if is_damage(exc) or "locked" in str(exc).lower():
                 raise translate_error(exc, self.path) from None
             raise
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        self.conn.executemany(sql, rows)
+        try:
+            self.conn.executemany(sql, rows)
+        except sqlcipher3.DatabaseError as exc:
+            if is_damage(exc):
+                raise translate_error(exc, self.path) from None
+            raise
 
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Row | None:
-        return self.execute(sql, params).fetchone()
+        try:
+            return self.execute(sql, params).fetchone()
+        except sqlcipher3.DatabaseError as exc:
+            if is_damage(exc):
+                raise translate_error(exc, self.path) from None
+            raise
 
     def all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
-        return self.execute(sql, params).fetchall()
+        try:
+            return self.execute(sql, params).fetchall()
+        except sqlcipher3.DatabaseError as exc:
+            if is_damage(exc):
+                raise translate_error(exc, self.path) from None
+            raise
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         row = self.execute(sql, params).fetchone()

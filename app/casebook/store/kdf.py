@@ -38,8 +38,8 @@ class KdfParams:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> KdfParams:
-        if data.get("algorithm") != "argon2id":
+    def from_json(cls, data: object) -> KdfParams:
+        if not isinstance(data, dict) or data.get("algorithm") != "argon2id":
             raise ValueError("unknown key derivation algorithm")
         params = cls(
             salt=bytes.fromhex(str(data["salt"])),
@@ -47,7 +47,13 @@ class KdfParams:
             iterations=int(data["iterations"]),  # type: ignore[call-overload]
             lanes=int(data["lanes"]),  # type: ignore[call-overload]
         )
-        if len(params.salt) < 16 or params.memory_kib < 8 * params.lanes or params.iterations < 1:
+        # Bounds also stop a hostile header from making unlock use gigabytes or hours.
+        if not (
+            16 <= len(params.salt) <= 64
+            and 1 <= params.lanes <= 64
+            and 8 * params.lanes <= params.memory_kib <= 4 * 1024 * 1024
+            and 1 <= params.iterations <= 1000
+        ):
             raise ValueError("key derivation parameters out of range")
         return params
 
@@ -77,6 +83,7 @@ def calibrate(target_ms: int | None = None) -> KdfParams:
         target_ms = int(os.environ.get("CASEBOOK_KDF_TARGET_MS", DEFAULT_TARGET_MS))
     salt = os.urandom(16)
     memory = DEFAULT_MEMORY_KIB if target_ms >= 200 else MIN_MEMORY_KIB
+
     def timed(iterations: int) -> float:
         start = time.perf_counter()
         derive_key("calibration", KdfParams(salt, memory, iterations, 4))

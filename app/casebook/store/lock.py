@@ -40,9 +40,17 @@ class ProfileLock:
             ) from None
 
     def upgrade(self) -> None:
-        """Turn a shared lock into an exclusive one, or fail without waiting."""
+        """Turn our shared lock into an exclusive one, or fail keeping the shared lock."""
         self.release()
-        self.acquire(exclusive=True)
+        try:
+            self.acquire(exclusive=True)
+        except ProfileLocked:
+            self.acquire(exclusive=False)
+            raise
+
+    def downgrade(self) -> None:
+        self.release()
+        self.acquire(exclusive=False)
 
     def release(self) -> None:
         if self._file is not None:
