@@ -44,9 +44,14 @@ def _check(value: Any, depth: int) -> None:
     raise EncodingError(f"type {type(value).__name__} is not allowed")
 
 
-def encode(value: Any) -> bytes:
-    """Encode ``value`` canonically; raises :class:`EncodingError` on a disallowed type."""
-    _check(value, 0)
+def encode(value: Any, *, checked: bool = False) -> bytes:
+    """Encode ``value`` canonically; raises :class:`EncodingError` on a disallowed type.
+
+    ``checked=True`` skips the type walk for values this process just built from
+    validated parts (the hot path of writing events); receivers always decode strictly.
+    """
+    if not checked:
+        _check(value, 0)
     return cbor2.dumps(value, canonical=True)
 
 

@@ -45,14 +45,19 @@ class EventLog:
         self.db = db
         self.identity = identity
         self.projector = Projector(db, self._load)
+        self._seeds: dict[tuple[bytes, int], bytes] = {}
 
     # -- keys ---------------------------------------------------------------------
     def seed(self, net: bytes, epoch: int) -> bytes:
+        cached = self._seeds.get((net, epoch))
+        if cached is not None:  # seeds never change once stored
+            return cached
         seed = self.db.scalar(
             "SELECT seed FROM epoch_keys WHERE net = ? AND epoch = ?", (net, epoch)
         )
         if seed is None:
             raise EventError("no key for this network epoch")
+        self._seeds[(net, epoch)] = bytes(seed)
         return bytes(seed)
 
     def current_epoch(self, net: bytes) -> int:
@@ -92,6 +97,7 @@ class EventLog:
                 seed=self.seed(net, epoch),
                 payload=clean,
                 pub=pub,
+                payload_checked=True,
             )
             self._store(event)
             self.projector.apply(event, clean)

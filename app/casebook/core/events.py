@@ -179,9 +179,14 @@ def create(
     seed: bytes,
     payload: dict[str, Any],
     pub: dict[str, Any] | None = None,
+    payload_checked: bool = False,
 ) -> Event:
-    """Encrypt ``payload`` under the epoch seed, sign, and return the event."""
-    plain = encode(payload)
+    """Encrypt ``payload`` under the epoch seed, sign, and return the event.
+
+    ``payload_checked`` says the payload came out of :func:`payloads.validate`, so its
+    types need no second walk.
+    """
+    plain = encode(payload, checked=payload_checked)
     # The body is sealed before the header exists, so bind the AD to the header
     # fields without the body hash first, then commit to the ciphertext by hash.
     aead = content.body_key(seed, net, epoch)
@@ -189,10 +194,10 @@ def create(
     body = content.seal(aead, plain, _AD_DOMAIN + _pre_header_bytes(pre))
     header = Header(**{**pre.__dict__, "body_hash": hashlib.sha256(body).digest()})
     _parse_header(header.to_map())  # refuse to sign what others would refuse
-    header_bytes = encode(header.to_map())
+    header_bytes = encode(header.to_map(), checked=True)
     event_id = hashlib.sha256(header_bytes).digest()
     signature = identity.sign(_SIG_DOMAIN + event_id)
-    raw = encode([header_bytes, body, signature])
+    raw = encode([header_bytes, body, signature], checked=True)
     if len(raw) > MAX_EVENT_BYTES:
         raise EventError("event too large")
     return Event(header, header_bytes, body, signature, event_id, raw)
@@ -201,7 +206,7 @@ def create(
 def _pre_header_bytes(header: Header) -> bytes:
     data = header.to_map()
     del data["body"]
-    return encode(data)
+    return encode(data, checked=True)
 
 
 def parse(raw: bytes) -> Event:

@@ -7,6 +7,7 @@ writes them anywhere. People compare identities by the fingerprint of the signin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -49,11 +50,11 @@ class Identity:
         """Raw private keys, for storage inside the encrypted database only."""
         return _raw_private(self.signing_key), _raw_private(self.exchange_key)
 
-    @property
+    @cached_property
     def public_key(self) -> bytes:
         return _raw_public(self.signing_key)
 
-    @property
+    @cached_property
     def exchange_public_key(self) -> bytes:
         return _raw_public(self.exchange_key)
 

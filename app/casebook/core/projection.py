@@ -61,6 +61,8 @@ class Projector:
 
     def _release(self, arrived: bytes) -> None:
         rows = self.db.all("SELECT event_id FROM waiting WHERE needs = ?", (arrived,))
+        if not rows:
+            return
         self.db.execute("DELETE FROM waiting WHERE needs = ?", (arrived,))
         for row in rows:
             loaded = self.load(row["event_id"])
