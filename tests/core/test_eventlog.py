@@ -51,7 +51,7 @@ def counts(profile: Profile) -> dict[str, int]:
     names = [
         row[0]
         for row in profile.db.all(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search_fts%'"
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%'"
         )
     ]
     return {name: profile.db.scalar(f'SELECT count(*) FROM "{name}"') for name in names}

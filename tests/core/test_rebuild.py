@@ -15,19 +15,20 @@ DERIVED_DUMP = {
     "comments": "SELECT * FROM comments ORDER BY rid",
     "revisions": "SELECT * FROM revisions ORDER BY target, event_id",
     "endorsements": "SELECT * FROM endorsements ORDER BY comment_id, author",
-    "search_docs": "SELECT * FROM search_docs ORDER BY rid",
+    "case_text": "SELECT * FROM case_text ORDER BY rid",
 }
 
 
 def dump(profile):
     out = {name: [tuple(r) for r in profile.db.all(sql)] for name, sql in DERIVED_DUMP.items()}
-    out["fts"] = [
-        tuple(r)
-        for r in profile.db.all(
-            "SELECT rowid FROM search_fts WHERE search_fts MATCH 'syncope OR runner OR echo' "
-            "ORDER BY rowid"
-        )
-    ]
+    for table in ("case_fts", "comment_fts"):
+        out[table] = [
+            tuple(r)
+            for r in profile.db.all(
+                f"SELECT rowid, bm25({table}) FROM {table} "
+                f"WHERE {table} MATCH 'syncope OR runner OR echo OR reply' ORDER BY rowid"
+            )
+        ]
     return out
 
 

@@ -120,3 +120,15 @@ def test_snippet_marks_and_escapes():
 def test_empty_query_returns_nothing(library):
     profile, _ = library
     assert profile.queries.search("  -- ** ", Filters()) == []
+
+
+def test_bm25_really_ranks(alice, network):
+    """Contentless FTS5 with detail!=full silently scores every row 0; guard against it."""
+    lib = alice.library
+    for i in range(8):
+        lib.post_case(network, title=f"Filler case {i}", body="unrelated words " * 20)
+    weak = lib.post_case(network, title="Fever", body="once a tachycardia note " + "x " * 80)
+    strong = lib.post_case(network, title="Tachycardia", body="tachycardia tachycardia")
+    results = alice.queries.search("tachycardia", Filters())
+    assert ids(results) == [strong, weak]
+    assert results[0].rank < results[1].rank < 0

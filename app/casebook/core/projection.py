@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from casebook.core.events import Event
-from casebook.core.search import index_case, index_comment, unindex
+from casebook.core.search import index_case, index_comment, unindex_case, unindex_comment
 from casebook.store.database import Database
 
 Loader = Callable[[bytes], tuple[Event, dict[str, Any]] | None]
@@ -93,8 +93,8 @@ class Projector:
         order = ordering(event)
         cur = self.db.execute(
             "INSERT INTO cases (id, net, author, created_at, updated_at, activity_at, "
-            "edit_order, title, specialty, fields, body, tags, attachments, status, "
-            "status_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+            "edit_order, title, specialty, tags, attachments, status, "
+            "status_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
             (
                 event.id,
                 event.net,
@@ -105,14 +105,16 @@ class Projector:
                 order,
                 payload["title"],
                 payload["specialty"],
-                _json(payload["fields"]),
-                payload["body"],
                 _json(payload["tags"]),
                 _attachments_json(payload["attachments"]),
                 order,
             ),
         )
         rid = cur.lastrowid
+        self.db.execute(
+            "INSERT INTO case_text (rid, fields, body) VALUES (?, ?, ?)",
+            (rid, _json(payload["fields"]), payload["body"]),
+        )
         self.db.executemany(
             "INSERT INTO case_tags (tag, case_rid) VALUES (?, ?)",
             [(t, rid) for t in payload["tags"]],
@@ -169,14 +171,12 @@ class Projector:
             last, updated = rev["ordering"], rev["at"]
         count = self.db.scalar("SELECT count(*) FROM revisions WHERE target = ?", (case["id"],))
         self.db.execute(
-            "UPDATE cases SET title = ?, specialty = ?, fields = ?, body = ?, tags = ?, "
+            "UPDATE cases SET title = ?, specialty = ?, tags = ?, "
             "attachments = ?, edit_order = ?, updated_at = ?, revisions = ?, "
             "activity_at = max(activity_at, ?) WHERE rid = ?",
             (
                 state["title"],
                 state["specialty"],
-                _json(state["fields"]),
-                state["body"],
                 _json(state["tags"]),
                 _json(state["attachments"]),
                 last,
@@ -191,7 +191,11 @@ class Projector:
             "INSERT INTO case_tags (tag, case_rid) VALUES (?, ?)",
             [(t, case["rid"]) for t in state["tags"]],
         )
-        unindex(self.db, case["rid"], None)
+        self.db.execute(
+            "UPDATE case_text SET fields = ?, body = ? WHERE rid = ?",
+            (_json(state["fields"]), state["body"], case["rid"]),
+        )
+        unindex_case(self.db, case["rid"])
         index_case(self.db, case["rid"], state)
 
     def _case_status(self, event: Event, payload: dict[str, Any]) -> None:
@@ -225,11 +229,12 @@ class Projector:
             self.reject(event, "only the case's author may add its outcome")
             return
         cur = self.db.execute(
-            "INSERT INTO comments (id, case_id, parent_id, net, author, kind, created_at, "
-            "updated_at, edit_order, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO comments (id, case_id, case_rid, parent_id, net, author, kind, "
+            "created_at, updated_at, edit_order, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 event.id,
                 case["id"],
+                case["rid"],
                 parent,
                 event.net,
                 event.author,
@@ -245,7 +250,7 @@ class Projector:
             "activity_at = max(activity_at, ?) WHERE rid = ?",
             (event.header.ts, case["rid"]),
         )
-        index_comment(self.db, case["rid"], cur.lastrowid, payload["body"])
+        index_comment(self.db, cur.lastrowid, payload["body"])
         self._release(event.id)
 
     def _case_outcome(self, event: Event, payload: dict[str, Any]) -> None:
@@ -280,9 +285,8 @@ class Projector:
             "WHERE rid = ?",
             (body, latest["ordering"], latest["at"], latest["n"], comment["rid"]),
         )
-        case_rid = self.db.scalar("SELECT rid FROM cases WHERE id = ?", (comment["case_id"],))
-        unindex(self.db, case_rid, comment["rid"])
-        index_comment(self.db, case_rid, comment["rid"], body)
+        unindex_comment(self.db, comment["rid"])
+        index_comment(self.db, comment["rid"], body)
 
     def _comment_endorse(self, event: Event, payload: dict[str, Any]) -> None:
         comment = self._comment_row(event, payload["comment"])

@@ -197,7 +197,11 @@ class Queries:
 
     # -- one case -------------------------------------------------------------------
     def case(self, case_id: bytes) -> CaseDetail | None:
-        row = self.db.one("SELECT * FROM cases c WHERE id = ?", (case_id,))
+        row = self.db.one(
+            "SELECT c.*, t.fields, t.body FROM cases c JOIN case_text t ON t.rid = c.rid "
+            "WHERE c.id = ?",
+            (case_id,),
+        )
         if row is None:
             return None
         net = bytes(row["net"])

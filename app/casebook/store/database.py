@@ -17,7 +17,7 @@ import sqlcipher3
 from casebook.errors import CasebookError, ProfileCorrupted, StorageFull
 
 Row = sqlcipher3.Row
-DEFAULT_PAGE_SIZE = 8192
+DEFAULT_PAGE_SIZE = 4096
 
 
 def _key_pragma(key: bytes) -> str:

@@ -95,8 +95,6 @@ CREATE TABLE cases (
     edit_order BLOB NOT NULL,
     title TEXT NOT NULL,
     specialty TEXT NOT NULL,
-    fields TEXT NOT NULL,
-    body TEXT NOT NULL,
     tags TEXT NOT NULL,
     attachments TEXT NOT NULL,
     status TEXT NOT NULL,
@@ -107,6 +105,11 @@ CREATE TABLE cases (
 CREATE INDEX cases_net_activity ON cases (net, activity_at DESC);
 CREATE INDEX cases_activity ON cases (activity_at DESC);
 CREATE INDEX cases_author ON cases (author, activity_at DESC);
+CREATE TABLE case_text (
+    rid INTEGER PRIMARY KEY,
+    fields TEXT NOT NULL,
+    body TEXT NOT NULL
+);
 CREATE TABLE case_tags (
     tag TEXT NOT NULL,
     case_rid INTEGER NOT NULL,
@@ -116,6 +119,7 @@ CREATE TABLE comments (
     rid INTEGER PRIMARY KEY,
     id BLOB NOT NULL UNIQUE,
     case_id BLOB NOT NULL,
+    case_rid INTEGER NOT NULL,
     parent_id BLOB,
     net BLOB NOT NULL,
     author BLOB NOT NULL,
@@ -153,16 +157,15 @@ CREATE TABLE rejected (
     event_id BLOB PRIMARY KEY,
     reason TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE TABLE search_docs (
-    rid INTEGER PRIMARY KEY,
-    case_rid INTEGER NOT NULL,
-    comment_rid INTEGER
-);
-CREATE INDEX search_docs_case ON search_docs (case_rid);
-CREATE VIRTUAL TABLE search_fts USING fts5 (
+CREATE VIRTUAL TABLE case_fts USING fts5 (
     title, text, tags,
-    content = '', contentless_delete = 1, detail = column,
-    tokenize = 'unicode61 remove_diacritics 2', prefix = '3'
+    content = '', contentless_delete = 1, detail = full,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE comment_fts USING fts5 (
+    body,
+    content = '', contentless_delete = 1, detail = full,
+    tokenize = 'unicode61 remove_diacritics 2'
 );
 """
 
@@ -170,15 +173,17 @@ DERIVED_TABLES = (
     "networks",
     "authors",
     "cases",
+    "case_text",
     "case_tags",
     "comments",
     "revisions",
     "endorsements",
     "waiting",
     "rejected",
-    "search_docs",
-    "search_fts",
+    "case_fts",
+    "comment_fts",
 )
+FTS_TABLES = ("case_fts", "comment_fts")
 
 
 def _v1(db: Database) -> None:
@@ -208,7 +213,7 @@ def migrate(db: Database) -> None:
 
 def clear_derived(db: Database) -> None:
     for table in DERIVED_TABLES:
-        if table == "search_fts":
-            db.execute("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
+        if table in FTS_TABLES:
+            db.execute(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")  # noqa: S608
         else:
             db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
