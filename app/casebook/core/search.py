@@ -135,7 +135,7 @@ def _case_hits(db: Database, expression: str, filters: Filters, limit: int) -> l
         where, params = filters.sql()
         sql = (
             f"SELECT f.rowid, {rank} FROM case_fts f CROSS JOIN cases c ON c.rid = f.rowid "
-            "WHERE case_fts MATCH ? AND " + where + " ORDER BY 2 LIMIT ?"  # noqa: S608
+            "WHERE case_fts MATCH ? AND " + where + " ORDER BY 2 LIMIT ?"
         )
         args = [expression, *params, limit]
     return [Hit(r[0], None, r[1]) for r in db.all(sql, args)]
