@@ -27,7 +27,7 @@ from casebook.core.eventlog import EventLog
 from casebook.core.identity import Identity
 from casebook.core.profile import Profile
 from casebook.core.queries import Queries
-from casebook.core.search import Filters, match_expression, ranked_documents, terms
+from casebook.core.search import Filters, ranked_documents, terms
 from casebook.store.database import Database
 from corpus import Corpus
 
@@ -88,9 +88,9 @@ def timed_queries(queries: Queries, texts: list[str]) -> tuple[list[float], list
     """(ranked FTS query ms, full search incl. case rows and snippets ms) per text."""
     ranked, full = [], []
     for text in texts:
-        expression = match_expression(terms(text))
+        words = terms(text)
         t0 = time.perf_counter()
-        ranked_documents(queries.db, expression, Filters(), 20)
+        ranked_documents(queries.db, words, Filters(), 20)
         t1 = time.perf_counter()
         queries.search(text, Filters(), 20)
         t2 = time.perf_counter()
@@ -106,14 +106,26 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=30)
     parser.add_argument("--queries", type=int, default=200, help="per query length")
     parser.add_argument("--dir", help="work directory (default: a temporary one, removed)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="search the library already built in --dir"
+    )
     args = parser.parse_args()
 
     work = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="casebook-bench-"))
-    shutil.rmtree(work / "profile", ignore_errors=True)
+    reuse = args.reuse and (work / "profile" / "profile.json").exists()
+    if not reuse:
+        shutil.rmtree(work / "profile", ignore_errors=True)
     corpus = Corpus()
     print(f"Casebook library benchmark — {args.cases:,} cases, {args.comments:,} comments")
     print(f"work dir: {work}   cores: {os.cpu_count()}")
+    if not reuse:
+        build_library(work, corpus, args)
 
+    search_library(work, args)
+    cleanup(work, args)
+
+
+def build_library(work: Path, corpus: Corpus, args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     profile = Profile.create(work / "profile", "Dr. Bench Marker", PASSPHRASE, kdf_target_ms=500)
     print(f"profile created (incl. Argon2id calibration): {time.perf_counter() - t0:.2f} s")
@@ -130,6 +142,8 @@ def main() -> None:
     print(f"fts optimize + checkpoint: {time.perf_counter() - t0:.1f} s")
     profile.close()
 
+
+def search_library(work: Path, args: argparse.Namespace) -> None:
     unlocks = []
     for _ in range(3):
         opened = Profile.unlock(work / "profile", PASSPHRASE)
@@ -163,6 +177,9 @@ def main() -> None:
             )
     plain.close()
     profile.close()
+
+
+def cleanup(work: Path, args: argparse.Namespace) -> None:
     if not args.dir:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -132,3 +132,18 @@ def test_bm25_really_ranks(alice, network):
     results = alice.queries.search("tachycardia", Filters())
     assert ids(results) == [strong, weak]
     assert results[0].rank < results[1].rank < 0
+
+
+def test_very_common_words_rank_the_newest_matches(library, monkeypatch):
+    from casebook.core import search
+
+    profile, cases = library
+    exact = ids(profile.queries.search("runner", Filters()))
+    monkeypatch.setattr(search, "COMMON", 0)
+    monkeypatch.setattr(search, "WINDOW", 1)
+    assert search.too_common(profile.db, "case_vocab", ["runner"], False)
+    assert search.too_common(profile.db, "case_vocab", ["runn"], True)
+    windowed = ids(profile.queries.search("runner", Filters()))
+    assert windowed == [cases["b"]]  # only the newest matching case is ranked
+    assert set(windowed) <= set(exact)
+    assert not search.too_common(profile.db, "case_vocab", ["nosuchword"], False)

@@ -268,8 +268,7 @@ class Queries:
         words = fts.terms(text)
         if not words:
             return []
-        expression = fts.match_expression(words, prefix_last=prefix)
-        hits = fts.ranked_documents(self.db, expression, filters, limit)
+        hits = fts.ranked_documents(self.db, words, filters, limit, prefix_last=prefix)
         results = []
         for hit in hits:
             row = self.db.one("SELECT * FROM cases c WHERE rid = ?", (hit.case_rid,))

@@ -53,6 +53,11 @@ def match_expression(words: list[str], prefix_last: bool = False) -> str:
 # case rid) and one per comment (rowid = comment rid). Keeping the 300-byte comments out
 # of the 2 KB case index halves the cost of ranking common words (see bench/).
 CASE_WEIGHTS = "10.0, 1.0, 4.0"  # title, text, tags
+# Ranking costs about a microsecond per matching document. When even the rarest word of
+# a query is in more than COMMON documents, it says little about relevance, so we rank
+# the newest WINDOW matches instead of all of them (documented in docs/protocol.md).
+COMMON = 30_000
+WINDOW = 20_000
 
 
 def case_text(content: dict[str, Any]) -> str:
@@ -125,11 +130,36 @@ class Hit:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _case_hits(db: Database, expression: str, filters: Filters, limit: int) -> list[Hit]:
+def too_common(db: Database, vocab: str, words: list[str], prefix_last: bool) -> bool:
+    """True when every word of the query is in more than ``COMMON`` documents."""
+    if not words:
+        return False
+    for i, word in enumerate(words):
+        if prefix_last and i == len(words) - 1:
+            count = db.scalar(
+                f"SELECT sum(doc) FROM {vocab} WHERE term >= ? AND term < ?",
+                (word, word + "\uffff"),
+            )
+        else:
+            count = db.scalar(f"SELECT doc FROM {vocab} WHERE term = ?", (word,))
+        if (count or 0) <= COMMON:
+            return False
+    return True
+
+
+def _case_hits(
+    db: Database, expression: str, filters: Filters, limit: int, common: bool
+) -> list[Hit]:
     rank = f"bm25(case_fts, {CASE_WEIGHTS})"
-    if filters.empty:
+    if filters.empty and common:
+        sql = (
+            f"SELECT rowid, s FROM (SELECT rowid, {rank} AS s FROM case_fts WHERE case_fts "
+            "MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY s LIMIT ?"
+        )
+        args: list[Any] = [expression, WINDOW, limit]
+    elif filters.empty:
         sql = f"SELECT rowid, {rank} FROM case_fts WHERE case_fts MATCH ? ORDER BY 2 LIMIT ?"
-        args: list[Any] = [expression, limit]
+        args = [expression, limit]
     else:
         # CROSS JOIN keeps the FTS match driving the plan; `where` is fixed clauses only.
         where, params = filters.sql()
@@ -141,27 +171,51 @@ def _case_hits(db: Database, expression: str, filters: Filters, limit: int) -> l
     return [Hit(r[0], None, r[1]) for r in db.all(sql, args)]
 
 
-def _comment_hits(db: Database, expression: str, filters: Filters, limit: int) -> list[Hit]:
-    where, params = filters.sql()
-    sql = (
-        "SELECT m.case_rid, f.rowid, bm25(comment_fts) FROM comment_fts f "
-        "CROSS JOIN comments m ON m.rid = f.rowid "
-        + ("CROSS JOIN cases c ON c.rid = m.case_rid " if where else "")
-        + "WHERE comment_fts MATCH ? "
-        + ("AND " + where if where else "")
-        + " ORDER BY 3 LIMIT ?"
-    )
-    rows = db.all(sql, [expression, *params, limit])
+def _comment_hits(
+    db: Database, expression: str, filters: Filters, limit: int, common: bool
+) -> list[Hit]:
+    if filters.empty:
+        # Rank inside the index first; only the few winners are joined to their rows.
+        source = (
+            "(SELECT rowid, bm25(comment_fts) AS score FROM comment_fts WHERE comment_fts "
+            "MATCH ? ORDER BY rowid DESC LIMIT ?)"
+            if common
+            else "comment_fts WHERE comment_fts MATCH ?"
+        )
+        inner = (
+            f"SELECT rowid, score FROM {source} ORDER BY score LIMIT ?"
+            if common
+            else f"SELECT rowid, bm25(comment_fts) AS score FROM {source} ORDER BY score LIMIT ?"
+        )
+        sql = (
+            f"SELECT m.case_rid, f.rowid, f.score FROM ({inner}) f "
+            "JOIN comments m ON m.rid = f.rowid ORDER BY f.score"
+        )
+        args: list[Any] = [expression, WINDOW, limit] if common else [expression, limit]
+        rows = db.all(sql, args)
+    else:
+        where, params = filters.sql()
+        sql = (
+            "SELECT m.case_rid, f.rowid, bm25(comment_fts) FROM comment_fts f "
+            "CROSS JOIN comments m ON m.rid = f.rowid CROSS JOIN cases c ON c.rid = m.case_rid "
+            "WHERE comment_fts MATCH ? AND " + where + " ORDER BY 3 LIMIT ?"
+        )
+        rows = db.all(sql, [expression, *params, limit])
     return [Hit(r[0], r[1], r[2]) for r in rows]
 
 
-def ranked_documents(db: Database, expression: str, filters: Filters, limit: int) -> list[Hit]:
+def ranked_documents(
+    db: Database, words: list[str], filters: Filters, limit: int, prefix_last: bool = False
+) -> list[Hit]:
     """Best documents first, at most one per case: its best case or comment match.
 
     Cases and comments are ranked in their own indexes and merged by bm25 score.
     """
-    hits = _case_hits(db, expression, filters, limit) + _comment_hits(
-        db, expression, filters, limit * 2
+    expression = match_expression(words, prefix_last)
+    case_common = too_common(db, "case_vocab", words, prefix_last)
+    comment_common = too_common(db, "comment_vocab", words, prefix_last)
+    hits = _case_hits(db, expression, filters, limit, case_common) + _comment_hits(
+        db, expression, filters, limit * 2, comment_common
     )
     hits.sort(key=lambda h: h.rank)
     out: list[Hit] = []

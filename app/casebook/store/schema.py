@@ -192,7 +192,19 @@ def _v1(db: Database) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1]
+# v2: document counts per word, read to decide how to rank very common words.
+V2 = """
+CREATE VIRTUAL TABLE case_vocab USING fts5vocab (case_fts, 'row');
+CREATE VIRTUAL TABLE comment_vocab USING fts5vocab (comment_fts, 'row')
+"""
+
+
+def _v2(db: Database) -> None:
+    for statement in V2.split(";\n"):
+        db.execute(statement)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2]
 LATEST = len(MIGRATIONS)
 
 
