@@ -25,31 +25,27 @@ def _interactive() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
-def passphrase(file: str | None, *, confirm: bool = False, prompt: str = "Passphrase: ") -> str:
+def _obtain(file: str | None, env: str, prompt: str, confirm: bool, option: str) -> str:
     if file:
         return _from_file(file)
-    env = os.environ.get("CASEBOOK_PASSPHRASE")
-    if env:
-        return env
+    value = os.environ.get(env)
+    if value:
+        return value
     if _interactive():
         return _prompt(prompt, confirm)
     raise UsageError(
-        "No passphrase: run in a terminal to be asked, or set CASEBOOK_PASSPHRASE, "
-        "or use --passphrase-file."
+        f"No {prompt.rstrip(': ').lower()}: run in a terminal to be asked, or set {env}, "
+        f"or use {option}."
     )
 
 
+def passphrase(file: str | None, *, confirm: bool = False, prompt: str = "Passphrase: ") -> str:
+    return _obtain(file, "CASEBOOK_PASSPHRASE", prompt, confirm, "--passphrase-file")
+
+
 def new_passphrase(file: str | None) -> str:
-    if file:
-        return _from_file(file)
-    env = os.environ.get("CASEBOOK_NEW_PASSPHRASE")
-    if env:
-        return env
-    if _interactive():
-        return _prompt("New passphrase: ", confirm=True)
-    raise UsageError(
-        "No new passphrase: run in a terminal to be asked, or set CASEBOOK_NEW_PASSPHRASE, "
-        "or use --new-passphrase-file."
+    return _obtain(
+        file, "CASEBOOK_NEW_PASSPHRASE", "New passphrase: ", True, "--new-passphrase-file"
     )
 
 

@@ -82,37 +82,31 @@ class Database:
         return cls(conn, path)
 
     # -- statements ---------------------------------------------------------------
-    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlcipher3.Cursor:
+    @contextlib.contextmanager
+    def _translated(self, busy_too: bool = False) -> Iterator[None]:
+        """Damage and full-disk errors become user-facing errors; bugs stay bugs."""
         try:
-            return self.conn.execute(sql, params)
+            yield
         except sqlcipher3.DatabaseError as exc:
-            if is_damage(exc) or "locked" in str(exc).lower():
+            if is_damage(exc) or (busy_too and "locked" in str(exc).lower()):
                 raise translate_error(exc, self.path) from None
             raise
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlcipher3.Cursor:
+        with self._translated(busy_too=True):
+            return self.conn.execute(sql, params)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        try:
+        with self._translated():
             self.conn.executemany(sql, rows)
-        except sqlcipher3.DatabaseError as exc:
-            if is_damage(exc):
-                raise translate_error(exc, self.path) from None
-            raise
 
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Row | None:
-        try:
+        with self._translated():
             return self.execute(sql, params).fetchone()
-        except sqlcipher3.DatabaseError as exc:
-            if is_damage(exc):
-                raise translate_error(exc, self.path) from None
-            raise
 
     def all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
-        try:
+        with self._translated():
             return self.execute(sql, params).fetchall()
-        except sqlcipher3.DatabaseError as exc:
-            if is_damage(exc):
-                raise translate_error(exc, self.path) from None
-            raise
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         row = self.execute(sql, params).fetchone()
