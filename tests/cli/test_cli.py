@@ -198,3 +198,20 @@ def test_core_never_imports_qt():
         [sys.executable, "-m", "casebook", "--version"], capture_output=True, text=True, check=False
     )
     assert version.returncode == 0 and "casebook" in version.stdout
+
+
+def test_tag_filter_normalises_like_posting(cli, profile):
+    cli("network", "create", "Cardiology Circle")
+    cli("post", "--network", "Cardio", "--title", "HF case", "--tag", "Heart Failure")
+    result = cli("list", "--tag", "Heart Failure", "--json")
+    assert len(result.json["results"]) == 1
+
+
+def test_odd_numbers_and_files_get_clear_errors(cli, profile, tmp_path, monkeypatch):
+    result = cli("list", "--offset", "99999999999999999999")
+    assert result.code == 2 and "--offset" in result.err
+    bad = tmp_path / "bad-pass"
+    bad.write_bytes(b"\xff\xfe")
+    monkeypatch.delenv("CASEBOOK_PASSPHRASE")
+    result = cli("whoami", "--passphrase-file", str(bad))
+    assert result.code == 2 and "UTF-8" in result.err

@@ -12,6 +12,7 @@ import sqlcipher3
 from casebook import logs
 from casebook.cli import commands
 from casebook.cli.parser import build
+from casebook.core.events import EventError
 from casebook.errors import CasebookError
 
 
@@ -38,6 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CasebookError as exc:
         print(f"casebook: {exc.message}", file=sys.stderr)
         return exc.exit_code
+    except EventError as exc:
+        print(f"casebook: the library holds an event that cannot be used: {exc}.", file=sys.stderr)
+        return 3
     except sqlcipher3.DatabaseError as exc:
         log.error("database error in %s: %s", args.command, exc)
         print(

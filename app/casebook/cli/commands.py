@@ -24,6 +24,7 @@ from casebook.core import attachments, refs
 from casebook.core.profile import Profile
 from casebook.core.queries import CaseSummary, iso
 from casebook.errors import CasebookError, NotFound, UsageError
+from casebook.store.files import atomic_write
 
 
 def _line(case: CaseSummary) -> str:
@@ -58,7 +59,8 @@ def network(ctx: Context) -> Output:
     a, p = ctx.args, ctx.profile
     if a.action == "create":
         net = p.library.create_network(a.name, p.name)
-        return {"id": net.hex(), "name": a.name}, f"Created network {a.name!r}: {net.hex()}"
+        name = next(n["name"] for n in p.queries.networks() if n["id"] == net.hex())
+        return {"id": net.hex(), "name": name}, f"Created network {name!r}: {net.hex()}"
     if a.action == "list":
         nets = p.queries.networks()
         text = "\n".join(f"{n['id']}  {n['name']} ({n['cases']} cases)" for n in nets)
@@ -166,8 +168,8 @@ def status(ctx: Context) -> Output:
 def list_cases(ctx: Context) -> Output:
     a = ctx.args
     chosen = filters(ctx)
-    if a.offset < 0:
-        raise UsageError("--offset cannot be negative.")
+    if not 0 <= a.offset <= 2**53:
+        raise UsageError("--offset must be between 0 and 2^53.")
     cases = ctx.profile.queries.list_cases(chosen, a.sort, limit(a.limit), a.offset)
     total = ctx.profile.queries.count_cases(chosen)
     text = "\n".join(_line(c) for c in cases) or "No cases match."
@@ -221,11 +223,10 @@ def attachment(ctx: Context) -> Output:
     digest = refs.by_prefix(p.db, "blobs", ctx.args.hash, "attachment", column="hash")
     data = attachments.read(p.db, digest)
     out = Path(ctx.args.out).expanduser()
+    if out.exists() or out.is_symlink():
+        raise UsageError(f"{out} already exists; choose another file name.")
     try:
-        with out.open("xb") as handle:
-            handle.write(data)
-    except FileExistsError:
-        raise UsageError(f"{out} already exists; choose another file name.") from None
+        atomic_write(out, data, mode=0o644)  # never a half-written file
     except OSError as exc:
         raise CasebookError(f"Cannot write {out}: {exc.strerror}.") from None
     text = f"Saved {len(data)} bytes to {out}"

@@ -10,6 +10,7 @@ from typing import Any
 from casebook.cli import secrets_input
 from casebook.core import attachments
 from casebook.core.fingerprint import fingerprint, normalize
+from casebook.core.payloads import normalize_tag
 from casebook.core.profile import Profile
 from casebook.core.search import Filters
 from casebook.errors import Ambiguous, NotFound, UsageError
@@ -102,7 +103,7 @@ def filters(ctx: Context) -> Filters:
     profile = ctx.profile
     return Filters(
         net=profile.library.network(a.network) if a.network else None,
-        tag=a.tag.lower().lstrip("#") if a.tag else None,
+        tag=normalize_tag(a.tag) if a.tag else None,
         author=resolve_author(profile, a.author) if a.author else None,
         status=a.status,
         since=parse_date(a.since, "--since"),

@@ -15,6 +15,8 @@ def _from_file(path: str) -> str:
         text = Path(path).expanduser().read_text("utf-8")
     except OSError as exc:
         raise UsageError(f"Cannot read the passphrase file {path}: {exc.strerror}.") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"The passphrase file {path} is not UTF-8 text.") from None
     line = text.splitlines()[0] if text else ""
     if not line:
         raise UsageError(f"The passphrase file {path} is empty.")

@@ -15,7 +15,7 @@ from typing import Any
 from casebook.core import attachments, content, refs
 from casebook.core.eventlog import EventLog
 from casebook.core.events import EventError
-from casebook.core.payloads import STATUSES, normalize_tag
+from casebook.core.payloads import MAX_NAME, STATUSES, clean_text, normalize_tag
 from casebook.core.projection import network_id
 from casebook.errors import NotFound, PermissionDenied, UsageError
 from casebook.store.database import Database
@@ -39,7 +39,11 @@ class Library:
 
     # -- networks -----------------------------------------------------------------
     def create_network(self, name: str, founder_name: str) -> bytes:
-        if not name.strip():
+        try:
+            name = clean_text(name, "network name", MAX_NAME, single_line=True)
+        except EventError as exc:
+            raise _usage(exc) from None
+        if not name:
             raise UsageError("A network needs a name.")
         nonce = os.urandom(16)
         net = network_id(self.me, nonce)

@@ -48,7 +48,7 @@ def _tags(value: Any) -> list[str]:
         raise EventError(f"tags must be a list of at most {MAX_TAGS}")
     tags: list[str] = []
     for tag in value:
-        if not isinstance(tag, str) or not _TAG.match(tag):
+        if not isinstance(tag, str) or not _TAG.fullmatch(tag):
             raise EventError(f"bad tag {tag!r}: use letters, digits and hyphens")
         if tag not in tags:
             tags.append(tag)
@@ -60,7 +60,7 @@ def _fields(value: Any) -> dict[str, str]:
         raise EventError("fields must be a map of at most 30 entries")
     out = {}
     for key, text in value.items():
-        if not _FIELD_KEY.match(key):
+        if not _FIELD_KEY.fullmatch(key):
             raise EventError(f"bad field name {key!r}")
         out[key] = clean_text(text, f"field {key}", MAX_FIELD)
     return out

@@ -230,7 +230,8 @@ class Projector:
             return
         cur = self.db.execute(
             "INSERT INTO comments (id, case_id, case_rid, parent_id, net, author, kind, "
-            "created_at, updated_at, edit_order, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "created_at, updated_at, created_order, edit_order, body) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 event.id,
                 case["id"],
@@ -241,6 +242,7 @@ class Projector:
                 kind,
                 event.header.ts,
                 event.header.ts,
+                ordering(event),
                 ordering(event),
                 payload["body"],
             ),

@@ -227,38 +227,36 @@ class Queries:
         )
 
     def discussion(self, case_id: bytes, net: bytes) -> list[Comment]:
-        """Comments in thread order: each reply right after its parent, depth-annotated."""
+        """Comments in thread order: each reply after its parent, siblings in causal order
+        (Lamport clock, then id), depth-annotated. Iterative, so no depth can break it."""
         rows = self.db.all(
-            "SELECT * FROM comments WHERE case_id = ? ORDER BY edit_order", (case_id,)
+            "SELECT * FROM comments WHERE case_id = ? ORDER BY created_order", (case_id,)
         )
-        rows.sort(key=lambda r: (r["created_at"], bytes(r["id"])))
         children: dict[bytes | None, list[Row]] = {}
         for r in rows:
             parent = None if r["parent_id"] is None else bytes(r["parent_id"])
             children.setdefault(parent, []).append(r)
         out: list[Comment] = []
-
-        def walk(parent: bytes | None, depth: int) -> None:
-            for r in children.get(parent, []):
-                author = bytes(r["author"])
-                out.append(
-                    Comment(
-                        id=bytes(r["id"]),
-                        parent=None if r["parent_id"] is None else bytes(r["parent_id"]),
-                        kind=r["kind"],
-                        author=fingerprint(author),
-                        author_name=self.author_name(net, author),
-                        created_at=r["created_at"],
-                        updated_at=r["updated_at"],
-                        body=r["body"],
-                        endorsements=r["endorsements"],
-                        revisions=r["revisions"],
-                        depth=depth,
-                    )
+        stack: list[tuple[Row, int]] = [(r, 0) for r in reversed(children.get(None, []))]
+        while stack:
+            r, depth = stack.pop()
+            author = bytes(r["author"])
+            out.append(
+                Comment(
+                    id=bytes(r["id"]),
+                    parent=None if r["parent_id"] is None else bytes(r["parent_id"]),
+                    kind=r["kind"],
+                    author=fingerprint(author),
+                    author_name=self.author_name(net, author),
+                    created_at=r["created_at"],
+                    updated_at=r["updated_at"],
+                    body=r["body"],
+                    endorsements=r["endorsements"],
+                    revisions=r["revisions"],
+                    depth=depth,
                 )
-                walk(bytes(r["id"]), depth + 1)
-
-        walk(None, 0)
+            )
+            stack.extend((c, depth + 1) for c in reversed(children.get(bytes(r["id"]), [])))
         return out
 
     # -- search ---------------------------------------------------------------------

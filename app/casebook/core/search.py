@@ -25,9 +25,12 @@ SNIPPET_WORDS = 24
 
 
 def _fold(word: str) -> str:
-    """What the unicode61 tokenizer with remove_diacritics=2 compares: no accents, no case."""
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    """What the unicode61 tokenizer with remove_diacritics=2 compares: accents removed and
+    lower case, but no compatibility mapping or full case folding (ß stays ß)."""
+    decomposed = unicodedata.normalize("NFD", word)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    ).lower()
 
 
 def terms(text: str) -> list[str]:
@@ -214,13 +217,19 @@ def ranked_documents(
     expression = match_expression(words, prefix_last)
     case_common = too_common(db, "case_vocab", words, prefix_last)
     comment_common = too_common(db, "comment_vocab", words, prefix_last)
-    hits = _case_hits(db, expression, filters, limit, case_common) + _comment_hits(
-        db, expression, filters, limit * 2, comment_common
-    )
-    hits.sort(key=lambda h: h.rank)
+    case_hits = _case_hits(db, expression, filters, limit, case_common)
+    # One busy case can own many of the best comments: widen until `limit` distinct cases
+    # are found or the matches run out.
+    fetch = limit * 2
+    while True:
+        comment_hits = _comment_hits(db, expression, filters, fetch, comment_common)
+        distinct = {h.case_rid for h in comment_hits}
+        if len(distinct) >= limit or len(comment_hits) < fetch or fetch >= limit * 64:
+            break
+        fetch *= 4
     out: list[Hit] = []
     seen: set[int] = set()
-    for hit in hits:
+    for hit in sorted(case_hits + comment_hits, key=lambda h: h.rank):
         if hit.case_rid not in seen:
             seen.add(hit.case_rid)
             out.append(hit)

@@ -80,7 +80,10 @@ def key_check(key: bytes) -> bytes:
 def calibrate(target_ms: int | None = None) -> KdfParams:
     """Fresh salt and parameters costing about ``target_ms`` per derivation here."""
     if target_ms is None:
-        target_ms = int(os.environ.get("CASEBOOK_KDF_TARGET_MS", DEFAULT_TARGET_MS))
+        try:
+            target_ms = int(os.environ.get("CASEBOOK_KDF_TARGET_MS", DEFAULT_TARGET_MS))
+        except ValueError:
+            target_ms = DEFAULT_TARGET_MS
     salt = os.urandom(16)
     memory = DEFAULT_MEMORY_KIB if target_ms >= 200 else MIN_MEMORY_KIB
 

@@ -126,12 +126,13 @@ CREATE TABLE comments (
     kind TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
+    created_order BLOB NOT NULL,
     edit_order BLOB NOT NULL,
     body TEXT NOT NULL,
     endorsements INTEGER NOT NULL DEFAULT 0,
     revisions INTEGER NOT NULL DEFAULT 1
 );
-CREATE INDEX comments_case ON comments (case_id, created_at);
+CREATE INDEX comments_case ON comments (case_id, created_order);
 CREATE TABLE revisions (
     target BLOB NOT NULL,
     event_id BLOB NOT NULL,
