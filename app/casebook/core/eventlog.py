@@ -79,17 +79,25 @@ class EventLog:
         """Validate, sign, store and apply one event of ours; returns it."""
         clean = payloads.validate(kind, payload)
         with self.db.transaction():
-            head = self.db.one(
-                "SELECT seq, id FROM events WHERE net = ? AND author = ? ORDER BY seq DESC LIMIT 1",
-                (net, self.identity.public_key),
+            # One round trip for the chain head, the network's clock and its epoch.
+            state = self.db.one(
+                "SELECT (SELECT seq FROM events WHERE net = :net AND author = :me "
+                "ORDER BY seq DESC LIMIT 1) AS seq, "
+                "(SELECT id FROM events WHERE net = :net AND author = :me "
+                "ORDER BY seq DESC LIMIT 1) AS id, "
+                "(SELECT max(lamport) FROM events WHERE net = :net) AS lamport, "
+                "(SELECT max(epoch) FROM epoch_keys WHERE net = :net) AS epoch",
+                {"net": net, "me": self.identity.public_key},
             )
-            lamport = self.db.scalar("SELECT max(lamport) FROM events WHERE net = ?", (net,)) or 0
-            epoch = self.current_epoch(net)
+            assert state is not None
+            if state["epoch"] is None:
+                raise EventError("this profile holds no key for that network")
+            epoch, lamport = int(state["epoch"]), state["lamport"] or 0
             event = events.create(
                 self.identity,
                 net=net,
-                seq=1 if head is None else head["seq"] + 1,
-                prev=None if head is None else bytes(head["id"]),
+                seq=1 if state["seq"] is None else state["seq"] + 1,
+                prev=None if state["id"] is None else bytes(state["id"]),
                 lamport=min(lamport + 1, events.MAX_INT),
                 ts=now_ms(),
                 kind=kind,

@@ -115,10 +115,11 @@ class Projector:
             "INSERT INTO case_text (rid, fields, body) VALUES (?, ?, ?)",
             (rid, _json(payload["fields"]), payload["body"]),
         )
-        self.db.executemany(
-            "INSERT INTO case_tags (tag, case_rid) VALUES (?, ?)",
-            [(t, rid) for t in payload["tags"]],
-        )
+        if payload["tags"]:
+            self.db.executemany(
+                "INSERT INTO case_tags (tag, case_rid) VALUES (?, ?)",
+                [(t, rid) for t in payload["tags"]],
+            )
         index_case(self.db, rid, payload)
         self._release(event.id)
 

@@ -93,20 +93,26 @@ class Database:
             raise
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlcipher3.Cursor:
-        with self._translated(busy_too=True):
+        try:  # the hot path: a plain try costs nothing when nothing fails
             return self.conn.execute(sql, params)
+        except sqlcipher3.DatabaseError as exc:
+            if is_damage(exc) or "locked" in str(exc).lower():
+                raise translate_error(exc, self.path) from None
+            raise
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         with self._translated():
             self.conn.executemany(sql, rows)
 
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Row | None:
-        with self._translated():
-            return self.execute(sql, params).fetchone()
+        cursor = self.execute(sql, params)
+        with self._translated():  # damage can also surface while stepping through rows
+            return cursor.fetchone()
 
     def all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
+        cursor = self.execute(sql, params)
         with self._translated():
-            return self.execute(sql, params).fetchall()
+            return cursor.fetchall()
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         row = self.execute(sql, params).fetchone()
