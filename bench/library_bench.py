@@ -44,7 +44,14 @@ def size_of(directory: Path) -> int:
     return sum(f.stat().st_size for f in directory.iterdir() if f.is_file())
 
 
-def build(profile: Profile, corpus: Corpus, cases: int, comments: int, members: int) -> float:
+def build(
+    profile: Profile,
+    corpus: Corpus,
+    cases: int,
+    comments: int,
+    members: int,
+    batch_size: int = BATCH,
+) -> float:
     """Write the library batch by batch; returns events/s of the write path alone.
 
     Text is generated before each batch and not timed: the figure is what writing costs
@@ -65,7 +72,7 @@ def build(profile: Profile, corpus: Corpus, cases: int, comments: int, members: 
     owed = 0.0
     while len(case_ids) < cases:
         batch: list[tuple[EventLog, str, dict | None, str | None]] = []
-        for _ in range(min(BATCH // 4, cases - len(case_ids) - len(batch))):
+        for _ in range(min(batch_size // 4, cases - len(case_ids) - len(batch))):
             batch.append((rng.choice(authors), "case", {**corpus.case(), "attachments": []}, None))
             owed += per_case
             while owed >= 1:
@@ -110,6 +117,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--comments", type=int, default=300_000)
     parser.add_argument("--members", type=int, default=30)
+    parser.add_argument("--batch", type=int, default=BATCH, help="events per transaction")
     parser.add_argument("--queries", type=int, default=200, help="per query length")
     parser.add_argument("--dir", help="work directory (default: a temporary one, removed)")
     parser.add_argument(
@@ -135,11 +143,11 @@ def build_library(work: Path, corpus: Corpus, args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     profile = Profile.create(work / "profile", "Dr. Bench Marker", PASSPHRASE, kdf_target_ms=500)
     print(f"profile created (incl. Argon2id calibration): {time.perf_counter() - t0:.2f} s")
-    rate = build(profile, corpus, args.cases, args.comments, args.members)
+    rate = build(profile, corpus, args.cases, args.comments, args.members, args.batch)
     events = profile.db.scalar("SELECT count(*) FROM events")
     print(
         f"write: {events:,} events at {rate:,.0f} events/s (signed, encrypted, indexed; "
-        f"{BATCH} per transaction)"
+        f"{args.batch} per transaction)"
     )
     t0 = time.perf_counter()
     for table in ("case_fts", "comment_fts"):
