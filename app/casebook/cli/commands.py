@@ -59,14 +59,15 @@ def network(ctx: Context) -> Output:
     a, p = ctx.args, ctx.profile
     if a.action == "create":
         net = p.library.create_network(a.name, p.name)
-        name = next(n["name"] for n in p.queries.networks() if n["id"] == net.hex())
+        [info] = p.queries.networks(only=net)
+        name = info["name"]
         return {"id": net.hex(), "name": name}, f"Created network {name!r}: {net.hex()}"
     if a.action == "list":
         nets = p.queries.networks()
         text = "\n".join(f"{n['id']}  {n['name']} ({n['cases']} cases)" for n in nets)
         return {"results": nets}, text or "No networks yet: 'casebook network create NAME'."
     net = p.library.network(a.net)
-    info = next(n for n in p.queries.networks() if n["id"] == net.hex())
+    [info] = p.queries.networks(only=net)
     info["epoch"] = p.log.current_epoch(net)
     info["tags"] = [{"tag": t, "cases": n} for t, n in p.queries.tags(net)]
     text = "\n".join(f"{k}: {v}" for k, v in info.items() if k != "tags")

@@ -153,11 +153,13 @@ class Queries:
         )
 
     # -- networks -------------------------------------------------------------------
-    def networks(self) -> list[dict[str, Any]]:
+    def networks(self, only: bytes | None = None) -> list[dict[str, Any]]:
+        """Every network (or just ``only``), with its case count."""
         rows = self.db.all(
             "SELECT n.id, n.name, n.founder, n.created_at, "
             "(SELECT count(*) FROM cases c WHERE c.net = n.id) AS cases "
-            "FROM networks n ORDER BY n.name COLLATE NOCASE"
+            "FROM networks n WHERE ? IS NULL OR n.id = ? ORDER BY n.name COLLATE NOCASE",
+            (only, only),
         )
         return [
             {

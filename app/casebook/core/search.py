@@ -150,19 +150,30 @@ def too_common(db: Database, vocab: str, words: list[str], prefix_last: bool) ->
     return True
 
 
+def _top(table: str, rank: str, common: bool) -> tuple[str, list[Any]]:
+    """SQL for the best ``(rowid, score)`` of one index, and the arguments after MATCH's.
+
+    For very common words only the newest ``WINDOW`` matches are scored.
+    """
+    if common:
+        sql = (
+            f"SELECT rowid, score FROM (SELECT rowid, {rank} AS score FROM {table} "
+            f"WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY score LIMIT ?"
+        )
+        return sql, [WINDOW]
+    return (
+        f"SELECT rowid, {rank} AS score FROM {table} WHERE {table} MATCH ? ORDER BY score LIMIT ?",
+        [],
+    )
+
+
 def _case_hits(
     db: Database, expression: str, filters: Filters, limit: int, common: bool
 ) -> list[Hit]:
     rank = f"bm25(case_fts, {CASE_WEIGHTS})"
-    if filters.empty and common:
-        sql = (
-            f"SELECT rowid, s FROM (SELECT rowid, {rank} AS s FROM case_fts WHERE case_fts "
-            "MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY s LIMIT ?"
-        )
-        args: list[Any] = [expression, WINDOW, limit]
-    elif filters.empty:
-        sql = f"SELECT rowid, {rank} FROM case_fts WHERE case_fts MATCH ? ORDER BY 2 LIMIT ?"
-        args = [expression, limit]
+    if filters.empty:
+        sql, extra = _top("case_fts", rank, common)
+        args = [expression, *extra, limit]
     else:
         # CROSS JOIN keeps the FTS match driving the plan; `where` is fixed clauses only.
         where, params = filters.sql()
@@ -179,23 +190,12 @@ def _comment_hits(
 ) -> list[Hit]:
     if filters.empty:
         # Rank inside the index first; only the few winners are joined to their rows.
-        source = (
-            "(SELECT rowid, bm25(comment_fts) AS score FROM comment_fts WHERE comment_fts "
-            "MATCH ? ORDER BY rowid DESC LIMIT ?)"
-            if common
-            else "comment_fts WHERE comment_fts MATCH ?"
-        )
-        inner = (
-            f"SELECT rowid, score FROM {source} ORDER BY score LIMIT ?"
-            if common
-            else f"SELECT rowid, bm25(comment_fts) AS score FROM {source} ORDER BY score LIMIT ?"
-        )
+        top, extra = _top("comment_fts", "bm25(comment_fts)", common)
         sql = (
-            f"SELECT m.case_rid, f.rowid, f.score FROM ({inner}) f "
+            f"SELECT m.case_rid, f.rowid, f.score FROM ({top}) f "
             "JOIN comments m ON m.rid = f.rowid ORDER BY f.score"
         )
-        args: list[Any] = [expression, WINDOW, limit] if common else [expression, limit]
-        rows = db.all(sql, args)
+        args = [expression, *extra, limit]
     else:
         where, params = filters.sql()
         sql = (
@@ -203,8 +203,8 @@ def _comment_hits(
             "CROSS JOIN comments m ON m.rid = f.rowid CROSS JOIN cases c ON c.rid = m.case_rid "
             "WHERE comment_fts MATCH ? AND " + where + " ORDER BY 3 LIMIT ?"
         )
-        rows = db.all(sql, [expression, *params, limit])
-    return [Hit(r[0], r[1], r[2]) for r in rows]
+        args = [expression, *params, limit]
+    return [Hit(r[0], r[1], r[2]) for r in db.all(sql, args)]
 
 
 def ranked_documents(

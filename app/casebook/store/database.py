@@ -10,7 +10,7 @@ import contextlib
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import sqlcipher3
 
@@ -88,17 +88,18 @@ class Database:
         try:
             yield
         except sqlcipher3.DatabaseError as exc:
-            if is_damage(exc) or (busy_too and "locked" in str(exc).lower()):
-                raise translate_error(exc, self.path) from None
-            raise
+            self._raise_friendly(exc, busy_too)
+
+    def _raise_friendly(self, exc: sqlcipher3.DatabaseError, busy_too: bool) -> NoReturn:
+        if is_damage(exc) or (busy_too and "locked" in str(exc).lower()):
+            raise translate_error(exc, self.path) from None
+        raise exc
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlcipher3.Cursor:
         try:  # the hot path: a plain try costs nothing when nothing fails
             return self.conn.execute(sql, params)
         except sqlcipher3.DatabaseError as exc:
-            if is_damage(exc) or "locked" in str(exc).lower():
-                raise translate_error(exc, self.path) from None
-            raise
+            self._raise_friendly(exc, busy_too=True)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         with self._translated():
