@@ -15,9 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from casebook.core import events, payloads
+from casebook.core import epochs, events, membership, payloads
 from casebook.core.events import Event, EventError
 from casebook.core.identity import Identity
+from casebook.core.keys import EpochKeys
+from casebook.core.memberbook import Memberships
 from casebook.core.projection import Projector
 from casebook.store.database import Database
 from casebook.store.schema import clear_derived
@@ -44,55 +46,68 @@ class EventLog:
     def __init__(self, db: Database, identity: Identity) -> None:
         self.db = db
         self.identity = identity
-        self.projector = Projector(db, self._load)
-        self._seeds: dict[tuple[bytes, int], bytes] = {}
+        self.keys = EpochKeys(db)
+        self.members = Memberships(db)
+        self.projector = Projector(db, self._load, self._role_at)
 
     # -- keys ---------------------------------------------------------------------
     def seed(self, net: bytes, epoch: int) -> bytes:
-        cached = self._seeds.get((net, epoch))
-        if cached is not None:  # seeds never change once stored
-            return cached
-        seed = self.db.scalar(
-            "SELECT seed FROM epoch_keys WHERE net = ? AND epoch = ?", (net, epoch)
-        )
-        if seed is None:
-            raise EventError("no key for this network epoch")
-        self._seeds[(net, epoch)] = bytes(seed)
-        return bytes(seed)
+        return self.keys.seed(net, epoch)
 
     def current_epoch(self, net: bytes) -> int:
-        epoch = self.db.scalar("SELECT max(epoch) FROM epoch_keys WHERE net = ?", (net,))
-        if epoch is None:
+        state = self.members.state(net)
+        if state.epochs and self.keys.candidates(net, state.current_epoch):
+            return state.current_epoch
+        newest = self.keys.newest(net)
+        if newest is None:
             raise EventError("this profile holds no key for that network")
-        return int(epoch)
+        return newest
 
-    def add_seed(self, net: bytes, epoch: int, seed: bytes) -> None:
-        self.db.execute(
-            "INSERT OR IGNORE INTO epoch_keys (net, epoch, seed) VALUES (?, ?, ?)",
-            (net, epoch, seed),
-        )
+    def add_seed(self, net: bytes, epoch: int, seed: bytes, source: bytes = b"") -> None:
+        if self.keys.add(net, epoch, seed, source):
+            self._release(_key_mark(net, epoch))
+
+    def _role_at(self, net: bytes, author: bytes, seq: int) -> str | None:
+        return self.members.state(net).role_at(author, seq)
 
     # -- our own events -------------------------------------------------------------
     def append(
-        self, net: bytes, kind: str, payload: dict[str, Any], pub: dict[str, Any] | None = None
+        self,
+        net: bytes,
+        kind: str,
+        payload: dict[str, Any],
+        pub: dict[str, Any] | None = None,
+        *,
+        min_lamport: int = 0,
+        new_epoch: tuple[int, bytes] | None = None,
+        pending_ok: bool = False,
     ) -> Event:
-        """Validate, sign, store and apply one event of ours; returns it."""
+        """Validate, sign, store and apply one event of ours; returns it.
+
+        ``new_epoch`` = (number, seed) encrypts a rotation under the seed it introduces.
+        An event the membership refuses raises :class:`EventError` and is not kept,
+        unless ``pending_ok`` (a join made before the network's log has arrived).
+        """
         clean = payloads.validate(kind, payload)
         with self.db.transaction():
-            # One round trip for the chain head, the network's clock and its epoch.
+            # One round trip for the chain head and the network's clock.
             state = self.db.one(
                 "SELECT (SELECT seq FROM events WHERE net = :net AND author = :me "
                 "ORDER BY seq DESC LIMIT 1) AS seq, "
                 "(SELECT id FROM events WHERE net = :net AND author = :me "
                 "ORDER BY seq DESC LIMIT 1) AS id, "
-                "(SELECT max(lamport) FROM events WHERE net = :net) AS lamport, "
-                "(SELECT max(epoch) FROM epoch_keys WHERE net = :net) AS epoch",
+                "(SELECT max(lamport) FROM events WHERE net = :net) AS lamport",
                 {"net": net, "me": self.identity.public_key},
             )
             assert state is not None
-            if state["epoch"] is None:
-                raise EventError("this profile holds no key for that network")
-            epoch, lamport = int(state["epoch"]), state["lamport"] or 0
+            if new_epoch is not None:
+                epoch, seed = new_epoch
+            else:
+                epoch = self.current_epoch(net)
+                winner = self.members.state(net)
+                prefer = winner.epochs[epoch].winner if epoch < len(winner.epochs) else None
+                seed = self.keys.seed(net, epoch, prefer=prefer)
+            lamport = max(state["lamport"] or 0, min_lamport)
             event = events.create(
                 self.identity,
                 net=net,
@@ -102,24 +117,33 @@ class EventLog:
                 ts=now_ms(),
                 kind=kind,
                 epoch=epoch,
-                seed=self.seed(net, epoch),
+                seed=seed,
                 payload=clean,
                 pub=pub,
                 payload_checked=True,
             )
             self._store(event)
-            self.projector.apply(event, clean)
+            if new_epoch is not None:
+                self.keys.add(net, epoch, seed, source=event.id)
+            self._apply(event, clean)
+            reason = self.db.scalar("SELECT reason FROM rejected WHERE event_id = ?", (event.id,))
+            # Never keep a membership event of ours that everyone else will refuse.
+            if reason is not None and kind in membership.KINDS and not pending_ok:
+                raise EventError(reason)
         return event
 
     # -- events from elsewhere ------------------------------------------------------
     def ingest(self, raw: bytes) -> Outcome:
-        """Verify and apply an event received from another member (or a bundle).
+        """Verify and store an event received from another member (or a bundle).
 
-        Raises :class:`EventError` for anything forged, tampered or unreadable; nothing is
-        stored in that case.
+        Raises :class:`EventError` for anything forged, tampered or of a network this
+        profile is not in; nothing is stored then. A genuine event is stored and applied
+        when its author's chain allows; what it does is then checked against the
+        membership (an event that breaks a rule is kept in its chain but ``rejected``).
         """
         event = events.parse(raw)
-        payload = self._open(event)
+        if not self.keys.holds(event.net):
+            raise EventError("event of a network this profile is not in")
         with self.db.transaction():
             if self.db.scalar("SELECT 1 FROM events WHERE id = ?", (event.id,)):
                 return Outcome.DUPLICATE
@@ -142,19 +166,136 @@ class EventLog:
                 self._record_fork(event)
                 return Outcome.FORK
             self._store(event)
-            self.projector.apply(event, payload)
+            self._apply(event)
             self._drain_held(event)
         return Outcome.APPLIED
 
-    def _open(self, event: Event) -> dict[str, Any]:
-        known = event.kind == "network.create" or self.db.scalar(
-            "SELECT 1 FROM networks WHERE id = ?", (event.net,)
-        )
-        if not known:
-            raise EventError("event of a network this profile is not in")
-        return payloads.validate(
-            event.kind, event.decrypt(self.seed(event.net, event.header.epoch))
-        )
+    def _open(self, event: Event) -> dict[str, Any] | None:
+        """The validated payload, or None when no seed held for its epoch opens it."""
+        last: EventError | None = None
+        for _, seed in self.keys.candidates(event.net, event.header.epoch):
+            try:
+                return payloads.validate(event.kind, event.decrypt(seed))
+            except EventError as exc:
+                last = exc
+                if "does not decrypt" not in str(exc):
+                    raise
+        del last
+        return None
+
+    def _apply(self, event: Event, payload: dict[str, Any] | None = None) -> None:
+        """Judge a stored event against the membership and apply what it does."""
+        net = event.net
+        change = None
+        if event.kind in membership.KINDS:
+            change = self.members.add(event)
+            if change.retroactive:
+                self._rebuild_derived()
+                return
+            state = self.members.state(net)
+            if event.id in state.rejected:
+                return  # recorded in ``rejected`` by the membership book
+            if event.kind == "epoch.rotate":
+                self._unwrap(event, state)
+        else:
+            state = self.members.state(net)
+        if payload is None:
+            try:
+                payload = self._open(event)
+            except EventError as exc:
+                self.projector.reject(event, f"unreadable payload: {exc}")
+                return
+            if payload is None:
+                self.projector.wait(event, _key_mark(net, event.header.epoch))
+                return
+        if not self._admissible(event, state):
+            return
+        if event.kind == "epoch.rotate":
+            for epoch, source, seed in payload["seeds"]:
+                self.add_seed(net, epoch, seed, source)
+        self.projector.apply(event, payload)
+        if event.kind == "network.create":
+            self.members.network_row(state)
+        if change is not None:
+            for key in change.new_members:
+                self._welcome_member(state, key, event)
+
+    def _admissible(self, event: Event, state: membership.MembershipState) -> bool:
+        if event.kind not in membership.KINDS:
+            why = state.write_check(event.author, event.seq)
+            if why == "unknown":
+                self.projector.wait(event, _member_mark(event.net, event.author))
+                return False
+            if why == "removed":
+                self.projector.reject(event, "written after the author was removed")
+                return False
+        if event.seq > 1:
+            prev_epoch = self.db.scalar(
+                "SELECT epoch FROM events WHERE net = ? AND author = ? AND seq = ?",
+                (event.net, event.author, event.seq - 1),
+            )
+            if prev_epoch is not None and event.header.epoch < prev_epoch:
+                self.projector.reject(event, "uses an older epoch than its author's previous event")
+                return False
+        return True
+
+    def _welcome_member(self, state: membership.MembershipState, key: bytes, by: Event) -> None:
+        """A member whose join just became valid: show their name, free their events."""
+        member = state.members[key]
+        if member.join_event != by.id:
+            loaded = self._load(member.join_event)
+            if loaded is not None and loaded[1] is not None:
+                self.projector.apply(*loaded)  # type: ignore[arg-type]
+        self._release(_member_mark(state.net, key))
+
+    def _unwrap(self, event: Event, state: membership.MembershipState) -> None:
+        me = self.identity.public_key
+        for recipient, sealed in event.header.pub["wraps"]:
+            if recipient != me:
+                continue
+            try:
+                seed = epochs.unwrap(
+                    self.identity.exchange_key,
+                    me,
+                    event.net,
+                    event.header.epoch,
+                    event.header.pub["eph"],
+                    sealed,
+                )
+            except epochs.UnwrapError:
+                return
+            self.keys.add(event.net, event.header.epoch, seed, source=event.id)
+            return
+
+    def _release(self, mark: bytes) -> None:
+        rows = self.db.all("SELECT event_id FROM waiting WHERE needs = ?", (mark,))
+        if not rows:
+            return
+        self.db.execute("DELETE FROM waiting WHERE needs = ?", (mark,))
+        for row in rows:
+            raw = self.db.scalar("SELECT raw FROM events WHERE id = ?", (row["event_id"],))
+            if raw is not None:
+                event = events.parse_trusted(bytes(raw))
+                if event.kind in membership.KINDS:
+                    self._apply_body_only(event)
+                else:
+                    self._apply(event)
+
+    def _apply_body_only(self, event: Event) -> None:
+        """A membership event already folded in, whose body has just become readable."""
+        state = self.members.state(event.net)
+        if event.id in state.rejected:
+            return
+        payload = self._open(event)
+        if payload is None:
+            self.projector.wait(event, _key_mark(event.net, event.header.epoch))
+            return
+        if event.kind == "epoch.rotate":
+            for epoch, source, seed in payload["seeds"]:
+                self.add_seed(event.net, epoch, seed, source)
+        self.projector.apply(event, payload)
+        if event.kind == "network.create":
+            self.members.network_row(state)
 
     def _drain_held(self, event: Event) -> None:
         nxt = self.db.one(
@@ -168,7 +309,7 @@ class EventLog:
                 self._record_fork(candidate)
                 return
             self._store(candidate)
-            self.projector.apply(candidate, self._open(candidate))
+            self._apply(candidate)
             event = candidate
             nxt = self.db.one(
                 "SELECT id, raw FROM held_events WHERE net = ? AND author = ? AND seq = ?",
@@ -188,8 +329,8 @@ class EventLog:
 
     def _store(self, event: Event) -> None:
         self.db.execute(
-            "INSERT INTO events (id, net, author, seq, lamport, kind, raw, received_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (id, net, author, seq, lamport, kind, raw, received_at, epoch) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 event.id,
                 event.net,
@@ -199,14 +340,15 @@ class EventLog:
                 event.kind,
                 event.raw,
                 now_ms(),
+                event.header.epoch,
             ),
         )
 
-    def _load(self, event_id: bytes) -> tuple[Event, dict[str, Any]] | None:
+    def _load(self, event_id: bytes) -> tuple[Event, dict[str, Any] | None] | None:
         raw = self.db.scalar("SELECT raw FROM events WHERE id = ?", (event_id,))
         if raw is None:
             return None
-        event = events.parse(bytes(raw))
+        event = events.parse_trusted(bytes(raw))
         return event, self._open(event)
 
     # -- whole-log operations -------------------------------------------------------
@@ -233,7 +375,6 @@ class EventLog:
                 event = events.parse(raw)
                 if event.id != event_id:
                     raise EventError("stored under the wrong id")
-                self._open(event)
             except EventError as exc:
                 problems.append(f"event #{position} ({event_id.hex()[:12]}): {exc}")
                 continue
@@ -251,11 +392,40 @@ class EventLog:
             raise EventError(
                 f"{len(problems)} stored event(s) failed verification; first: {problems[0]}"
             )
-        count = 0
         with self.db.transaction():
-            clear_derived(self.db)
-            for _, _, raw in self.stored():
-                event = events.parse(raw)
-                self.projector.apply(event, self._open(event))
-                count += 1
+            return self._rebuild_derived()
+
+    def _rebuild_derived(self) -> int:
+        """Derived tables from the events: the membership of every network is folded
+        first, so every event is judged against the final membership."""
+        clear_derived(self.db)
+        self.members.forget()
+        count = 0
+        for _, event_id, raw in self.stored():
+            event = events.parse_trusted(raw)
+            if event.kind in membership.KINDS:
+                self.db.execute(
+                    "INSERT INTO membership_log (net, lamport, id) VALUES (?, ?, ?)",
+                    (event.net, event.header.lamport, event_id),
+                )
+        nets = [bytes(r[0]) for r in self.db.all("SELECT DISTINCT net FROM membership_log")]
+        for net in nets:
+            self.members.persist(self.members.state(net))
+        for _, _, raw in self.stored():
+            event = events.parse_trusted(raw)
+            if event.kind in membership.KINDS:
+                self._apply_body_only(event)
+            else:
+                self._apply(event)
+            count += 1
+        for net in nets:
+            self.members.network_row(self.members.state(net))
         return count
+
+
+def _key_mark(net: bytes, epoch: int) -> bytes:
+    return b"key:" + net + epoch.to_bytes(8, "big")
+
+
+def _member_mark(net: bytes, author: bytes) -> bytes:
+    return b"member:" + net + author

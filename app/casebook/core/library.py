@@ -12,11 +12,11 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from casebook.core import attachments, content, refs
+from casebook.core import attachments, content, refs, relayaddr
 from casebook.core.eventlog import EventLog
 from casebook.core.events import EventError
 from casebook.core.payloads import MAX_NAME, STATUSES, clean_text, normalize_tag
-from casebook.core.projection import network_id
+from casebook.core.membership import INVITERS, ROLES, network_id
 from casebook.errors import NotFound, PermissionDenied, UsageError
 from casebook.store.database import Database
 
@@ -38,13 +38,26 @@ class Library:
             raise _usage(exc) from None
 
     # -- networks -----------------------------------------------------------------
-    def create_network(self, name: str, founder_name: str) -> bytes:
+    def create_network(
+        self,
+        name: str,
+        founder_name: str,
+        *,
+        relays: Sequence[str] = (),
+        invite_policy: str = "admins",
+        default_role: str = "member",
+    ) -> bytes:
         try:
             name = clean_text(name, "network name", MAX_NAME, single_line=True)
         except EventError as exc:
             raise _usage(exc) from None
         if not name:
             raise UsageError("A network needs a name.")
+        if invite_policy not in INVITERS:
+            raise UsageError(f"Who may invite: one of {', '.join(INVITERS)}.")
+        if default_role not in ROLES:
+            raise UsageError(f"The default role is one of: {', '.join(ROLES)}.")
+        urls = [str(relayaddr.parse(r)) for r in relays]
         nonce = os.urandom(16)
         net = network_id(self.me, nonce)
         with self.db.transaction():
@@ -52,8 +65,12 @@ class Library:
             self._append(
                 net,
                 "network.create",
-                {"name": name, "founder_name": founder_name},
-                pub={"nonce": nonce},
+                {"name": name, "founder_name": founder_name, "relays": urls},
+                pub={
+                    "nonce": nonce,
+                    "xkey": self.log.identity.exchange_public_key,
+                    "policy": {"invite": invite_policy, "role": default_role},
+                },
             )
         return net
 

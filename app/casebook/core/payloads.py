@@ -20,6 +20,7 @@ MAX_FIELD = 50_000
 MAX_BODY = 200_000
 MAX_TAGS = 20
 MAX_ATTACHMENTS = 20
+MAX_RELAYS = 8
 _TAG = re.compile(r"^[a-z0-9][a-z0-9\-]{0,39}$")
 _FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -122,14 +123,97 @@ def case_content(payload: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     return out
 
 
+def _relays(value: Any) -> list[str]:
+    from casebook.core import relayaddr
+    from casebook.errors import UsageError
+
+    if not isinstance(value, list) or len(value) > MAX_RELAYS:
+        raise EventError(f"a network has at most {MAX_RELAYS} relays")
+    out: list[str] = []
+    for item in value:
+        if not isinstance(item, str):
+            raise EventError("a relay must be a relay URL")
+        try:
+            url = str(relayaddr.parse(item))
+        except UsageError as exc:
+            raise EventError(str(exc)) from None
+        if url not in out:
+            out.append(url)
+    return out
+
+
+def _seeds(value: Any) -> list[list[Any]]:
+    if not isinstance(value, list) or len(value) > 100_000:
+        raise EventError("bad seed list")
+    for item in value:
+        if not (
+            isinstance(item, list)
+            and len(item) == 3
+            and type(item[0]) is int
+            and 0 <= item[0] < 2**53
+            and isinstance(item[1], bytes)
+            and len(item[1]) in (0, 32)
+            and isinstance(item[2], bytes)
+            and len(item[2]) == 32
+        ):
+            raise EventError("bad seed list")
+    return value
+
+
+_EMPTY_BODY = ("network.policy", "invite.create", "invite.revoke", "member.role", "member.remove")
+_MODERATION = ("content.hide", "content.unhide", "content.pin", "content.unpin")
+
+
+def _membership(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    if kind == "network.create":
+        _exact(payload, {"name", "founder_name", "relays"})
+        name = clean_text(payload["name"], "network name", MAX_NAME, single_line=True)
+        if not name:
+            raise EventError("a network needs a name")
+        return {
+            "name": name,
+            "founder_name": clean_text(payload["founder_name"], "name", MAX_NAME, single_line=True),
+            "relays": _relays(payload["relays"]),
+        }
+    if kind == "network.update":
+        _exact(payload, set(), {"name", "relays"})
+        out: dict[str, Any] = {}
+        if "name" in payload:
+            out["name"] = clean_text(payload["name"], "network name", MAX_NAME, single_line=True)
+            if not out["name"]:
+                raise EventError("a network needs a name")
+        if "relays" in payload:
+            out["relays"] = _relays(payload["relays"])
+        if not out:
+            raise EventError("an update must change something")
+        return out
+    if kind in _EMPTY_BODY:
+        _exact(payload, set())
+        return {}
+    if kind == "member.join":
+        _exact(payload, {"name"})
+        return {"name": clean_text(payload["name"], "name", MAX_NAME, single_line=True)}
+    if kind == "epoch.rotate":
+        _exact(payload, {"seeds"})
+        return {"seeds": _seeds(payload["seeds"])}
+    if kind == "content.hide":
+        _exact(payload, {"target", "reason"})
+        reason = clean_text(payload["reason"], "reason", MAX_TITLE, single_line=True)
+        if not reason:
+            raise EventError("hiding needs a reason")
+        return {"target": _ref(payload["target"], "target"), "reason": reason}
+    _exact(payload, {"target"})
+    return {"target": _ref(payload["target"], "target")}
+
+
 def validate(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     """Return the normalised payload of ``kind`` or raise :class:`EventError`."""
-    if kind == "network.create":
-        _exact(payload, {"name", "founder_name"})
-        return {
-            "name": clean_text(payload["name"], "network name", MAX_NAME, single_line=True),
-            "founder_name": clean_text(payload["founder_name"], "name", MAX_NAME, single_line=True),
-        }
+    if kind.startswith(("network.", "invite.", "member.", "epoch.")) or kind in _MODERATION:
+        if kind not in _EMPTY_BODY and kind not in _MODERATION and kind not in (
+            "network.create", "network.update", "member.join", "epoch.rotate"
+        ):
+            raise EventError(f"unknown event kind {kind!r}")
+        return _membership(kind, payload)
     if kind == "case.create":
         _exact(payload, _CASE_CONTENT)
         return case_content(payload, partial=False)

@@ -30,7 +30,9 @@ from typing import Any
 import sqlcipher3
 
 from casebook.core.eventlog import EventLog
+from casebook.core.governance import Governance
 from casebook.core.identity import Identity
+from casebook.core.invitations import Invitations
 from casebook.core.library import Library
 from casebook.core.queries import Queries
 from casebook.errors import (
@@ -117,6 +119,8 @@ class Profile:
         self._lock = lock
         self.log = EventLog(db, identity)
         self.library = Library(db, self.log)
+        self.invitations = Invitations(db, self.log)
+        self.governance = Governance(db, self.log)
         self.queries = Queries(db)
         self.unlock_seconds = 0.0
 
@@ -249,6 +253,8 @@ class Profile:
         self.db = Database.open(new_path, key, DEFAULT_PAGE_SIZE)
         self.log = EventLog(self.db, self.identity)
         self.library = Library(self.db, self.log)
+        self.invitations = Invitations(self.db, self.log)
+        self.governance = Governance(self.db, self.log)
         self.queries = Queries(self.db)
         self._lock.release()
         self._lock.acquire(exclusive=False)

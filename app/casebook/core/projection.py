@@ -9,7 +9,6 @@ recorded in ``rejected`` with the reason and change nothing else.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -18,11 +17,9 @@ from casebook.core.events import Event
 from casebook.core.search import index_case, index_comment, unindex_case, unindex_comment
 from casebook.store.database import Database
 
-Loader = Callable[[bytes], tuple[Event, dict[str, Any]] | None]
-
-
-def network_id(founder: bytes, nonce: bytes) -> bytes:
-    return hashlib.sha256(b"casebook/network-id/v1\x00" + founder + nonce).digest()[:16]
+Loader = Callable[[bytes], tuple[Event, dict[str, Any] | None] | None]
+RoleAt = Callable[[bytes, bytes, int], str | None]
+MODERATORS = ("moderator", "admin")
 
 
 def ordering(event: Event) -> bytes:
@@ -40,9 +37,10 @@ def _attachments_json(items: list[dict[str, Any]]) -> str:
 class Projector:
     """Applies events to one database; ``load`` fetches a stored event by id."""
 
-    def __init__(self, db: Database, load: Loader) -> None:
+    def __init__(self, db: Database, load: Loader, role_at: RoleAt) -> None:
         self.db = db
         self.load = load
+        self.role_at = role_at
 
     # -- entry point ------------------------------------------------------------
     def apply(self, event: Event, payload: dict[str, Any]) -> None:
@@ -54,7 +52,7 @@ class Projector:
             "INSERT OR REPLACE INTO rejected (event_id, reason) VALUES (?, ?)", (event.id, reason)
         )
 
-    def _wait(self, event: Event, needs: bytes) -> None:
+    def wait(self, event: Event, needs: bytes) -> None:
         self.db.execute(
             "INSERT OR IGNORE INTO waiting (needs, event_id) VALUES (?, ?)", (needs, event.id)
         )
@@ -66,27 +64,115 @@ class Projector:
         self.db.execute("DELETE FROM waiting WHERE needs = ?", (arrived,))
         for row in rows:
             loaded = self.load(row["event_id"])
-            if loaded is not None:
-                self.apply(*loaded)
+            if loaded is None:
+                continue
+            event, payload = loaded
+            if payload is None:  # pragma: no cover - it was readable when it started waiting
+                self.wait(event, row["event_id"])
+                continue
+            self.apply(event, payload)
 
-    # -- networks -----------------------------------------------------------------
+    # -- networks and membership (what the membership fold accepted) -----------
     def _network_create(self, event: Event, payload: dict[str, Any]) -> None:
-        nonce = event.header.pub.get("nonce")
-        if (
-            event.seq != 1
-            or not isinstance(nonce, bytes)
-            or network_id(event.author, nonce) != event.net
-        ):
-            self.reject(event, "network id is not bound to its founder")
-            return
         self.db.execute(
-            "INSERT OR IGNORE INTO networks (id, name, founder, created_at) VALUES (?, ?, ?, ?)",
-            (event.net, payload["name"], event.author, event.header.ts),
+            "INSERT OR IGNORE INTO networks (id, name, founder, created_at, relays) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (event.net, payload["name"], event.author, event.header.ts, _json(payload["relays"])),
         )
         self.db.execute(
             "INSERT OR REPLACE INTO authors (net, key, name) VALUES (?, ?, ?)",
             (event.net, event.author, payload["founder_name"]),
         )
+
+    def _network_update(self, event: Event, payload: dict[str, Any]) -> None:
+        if self.role_at(event.net, event.author, event.seq) != "admin":
+            self.reject(event, "only admins may rename a network or change its relays")
+            return
+        for column in ("name", "relays"):
+            if column in payload:
+                value = payload[column] if column == "name" else _json(payload[column])
+                self.db.execute(
+                    f"UPDATE networks SET {column} = ? WHERE id = ?",  # noqa: S608
+                    (value, event.net),
+                )
+
+    def _member_join(self, event: Event, payload: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO authors (net, key, name) VALUES (?, ?, ?)",
+            (event.net, event.author, payload["name"]),
+        )
+
+    def _nothing(self, event: Event, payload: dict[str, Any]) -> None:
+        """Kinds whose whole effect is in the membership fold."""
+
+    _network_policy = _invite_create = _invite_revoke = _nothing
+    _member_role = _member_remove = _epoch_rotate = _nothing
+
+    # -- moderation -----------------------------------------------------------------
+    def _moderated(self, event: Event, target: bytes, allowed: tuple[str, ...]) -> Any:
+        if self.role_at(event.net, event.author, event.seq) not in allowed:
+            who = "admins" if allowed == ("admin",) else "moderators and admins"
+            self.reject(event, f"only {who} may do this")
+            return None
+        row = self.db.one(
+            "SELECT 'case' AS what, rid, net FROM cases WHERE id = ? "
+            "UNION ALL SELECT 'comment', rid, net FROM comments WHERE id = ?",
+            (target, target),
+        )
+        if row is None:
+            self.wait(event, target)
+            return None
+        if row["net"] != event.net:
+            self.reject(event, "refers to an item of another network")
+            return None
+        self.db.execute(
+            "INSERT OR IGNORE INTO moderation (target, net) VALUES (?, ?)", (target, event.net)
+        )
+        return row
+
+    def _set_hidden(self, event: Event, target: bytes, hidden: bool, reason: str | None) -> None:
+        row = self._moderated(event, target, MODERATORS if hidden else ("admin",))
+        if row is None:
+            return
+        cur = self.db.execute(
+            "UPDATE moderation SET hide_order = ?, hidden = ?, reason = ?, hidden_by = ?, "
+            "hidden_at = ? WHERE target = ? AND (hide_order IS NULL OR hide_order < ?)",
+            (ordering(event), int(hidden), reason, event.author, event.header.ts, target,
+             ordering(event)),
+        )
+        if cur.rowcount:
+            table = "cases" if row["what"] == "case" else "comments"
+            self.db.execute(
+                f"UPDATE {table} SET hidden = ? WHERE rid = ?",  # noqa: S608
+                (int(hidden), row["rid"]),
+            )
+
+    def _content_hide(self, event: Event, payload: dict[str, Any]) -> None:
+        self._set_hidden(event, payload["target"], True, payload["reason"])
+
+    def _content_unhide(self, event: Event, payload: dict[str, Any]) -> None:
+        self._set_hidden(event, payload["target"], False, None)
+
+    def _set_pinned(self, event: Event, target: bytes, pinned: bool) -> None:
+        row = self._moderated(event, target, MODERATORS)
+        if row is None:
+            return
+        if row["what"] != "case":
+            self.reject(event, "only cases can be pinned")
+            return
+        cur = self.db.execute(
+            "UPDATE moderation SET pin_order = ?, pinned = ?, pinned_by = ? "
+            "WHERE target = ? AND (pin_order IS NULL OR pin_order < ?)",
+            (ordering(event), int(pinned), event.author, target, ordering(event)),
+        )
+        if cur.rowcount:
+            self.db.execute("UPDATE cases SET pinned = ? WHERE rid = ?", (int(pinned), row["rid"]))
+
+    def _content_pin(self, event: Event, payload: dict[str, Any]) -> None:
+        self._set_pinned(event, payload["target"], True)
+
+    def _content_unpin(self, event: Event, payload: dict[str, Any]) -> None:
+        self._set_pinned(event, payload["target"], False)
 
     # -- cases --------------------------------------------------------------------
     def _case_create(self, event: Event, payload: dict[str, Any]) -> None:
@@ -126,7 +212,7 @@ class Projector:
     def _case_row(self, event: Event, case_id: bytes) -> Any:
         row = self.db.one("SELECT * FROM cases WHERE id = ?", (case_id,))
         if row is None:
-            self._wait(event, case_id)
+            self.wait(event, case_id)
         elif row["net"] != event.net:
             self.reject(event, "refers to a case of another network")
             return None
@@ -221,7 +307,7 @@ class Projector:
         if parent is not None:
             row = self.db.one("SELECT case_id FROM comments WHERE id = ?", (parent,))
             if row is None:
-                self._wait(event, parent)
+                self.wait(event, parent)
                 return
             if row["case_id"] != case["id"]:
                 self.reject(event, "a reply must be in the same case as its parent")
@@ -262,7 +348,7 @@ class Projector:
     def _comment_row(self, event: Event, comment_id: bytes) -> Any:
         row = self.db.one("SELECT * FROM comments WHERE id = ?", (comment_id,))
         if row is None:
-            self._wait(event, comment_id)
+            self.wait(event, comment_id)
         elif row["net"] != event.net:
             self.reject(event, "refers to a comment of another network")
             return None

@@ -181,6 +181,11 @@ DERIVED_TABLES = (
     "endorsements",
     "waiting",
     "rejected",
+    "membership_log",
+    "members",
+    "invites",
+    "epochs",
+    "moderation",
     "case_fts",
     "comment_fts",
 )
@@ -205,7 +210,94 @@ def _v2(db: Database) -> None:
         db.execute(statement)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2]
+# v3: private networks. Epoch seeds gain a source (the rotation that made them, so
+# concurrent rotations keep both candidates); events remember their epoch; the secrets
+# of invites this profile made; membership, invites, epochs and moderation tables.
+V3_STATE = """
+ALTER TABLE events ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE epoch_seeds (
+    net BLOB NOT NULL,
+    epoch INTEGER NOT NULL,
+    source BLOB NOT NULL,
+    seed BLOB NOT NULL,
+    PRIMARY KEY (net, epoch, source)
+) WITHOUT ROWID;
+INSERT INTO epoch_seeds (net, epoch, source, seed) SELECT net, epoch, x'', seed FROM epoch_keys;
+DROP TABLE epoch_keys;
+CREATE TABLE invite_secrets (
+    key BLOB PRIMARY KEY,
+    net BLOB NOT NULL,
+    secret BLOB NOT NULL,
+    code TEXT NOT NULL,
+    welcome BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+ALTER TABLE networks ADD COLUMN relays TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE networks ADD COLUMN invite_policy TEXT NOT NULL DEFAULT 'admins';
+ALTER TABLE networks ADD COLUMN default_role TEXT NOT NULL DEFAULT 'member';
+ALTER TABLE networks ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE comments ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE membership_log (
+    net BLOB NOT NULL,
+    lamport INTEGER NOT NULL,
+    id BLOB NOT NULL,
+    PRIMARY KEY (net, lamport, id)
+) WITHOUT ROWID;
+CREATE TABLE members (
+    net BLOB NOT NULL,
+    key BLOB NOT NULL,
+    xkey BLOB NOT NULL,
+    role TEXT,
+    since INTEGER NOT NULL,
+    invited_by BLOB,
+    invite BLOB,
+    removed_by BLOB,
+    removed_at INTEGER,
+    PRIMARY KEY (net, key)
+) WITHOUT ROWID;
+CREATE TABLE invites (
+    net BLOB NOT NULL,
+    key BLOB NOT NULL,
+    inviter BLOB NOT NULL,
+    role TEXT NOT NULL,
+    expires INTEGER NOT NULL,
+    uses INTEGER NOT NULL,
+    used INTEGER NOT NULL,
+    revoked_by BLOB,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (net, key)
+) WITHOUT ROWID;
+CREATE TABLE epochs (
+    net BLOB NOT NULL,
+    epoch INTEGER NOT NULL,
+    winner BLOB NOT NULL,
+    author BLOB NOT NULL,
+    candidates INTEGER NOT NULL,
+    PRIMARY KEY (net, epoch)
+) WITHOUT ROWID;
+CREATE TABLE moderation (
+    target BLOB PRIMARY KEY,
+    net BLOB NOT NULL,
+    hide_order BLOB,
+    hidden INTEGER NOT NULL DEFAULT 0,
+    reason TEXT,
+    hidden_by BLOB,
+    hidden_at INTEGER,
+    pin_order BLOB,
+    pinned INTEGER NOT NULL DEFAULT 0,
+    pinned_by BLOB
+) WITHOUT ROWID
+"""
+
+
+def _v3(db: Database) -> None:
+    for statement in V3_STATE.split(";\n"):
+        db.execute(statement)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3]
 LATEST = len(MIGRATIONS)
 
 

@@ -1,0 +1,170 @@
+"""The membership state of each network, kept in step with the stored events.
+
+The state itself is :func:`membership.fold` over the network's membership events; this
+class caches it per network, folds new entries on incrementally when they sort last
+(the usual case) and re-folds from scratch otherwise, and writes the result to the
+``members``, ``invites``, ``epochs`` and ``networks`` tables the app reads.
+
+When a late event changes how already-stored events must be judged — a removal whose
+cut falls before events already applied, a join that turns out invalid, a role change
+that makes a stored moderation action valid or invalid — :meth:`add` says so, and the
+event log rebuilds the derived tables from the events (rare: it takes concurrent
+membership changes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from casebook.core import events, membership
+from casebook.core.events import Event
+from casebook.core.membership import Entry, MembershipState
+from casebook.store.database import Database
+
+ROLE_SENSITIVE = ("content.hide", "content.unhide", "content.pin", "content.unpin", "network.update")
+
+
+@dataclass
+class Change:
+    new_members: list[bytes] = field(default_factory=list)
+    retroactive: bool = False
+
+
+def _judgment(state: MembershipState) -> dict[bytes, tuple[object, ...]]:
+    return {
+        key: (m.join_event, m.cut, tuple(m.roles)) for key, m in state.members.items()
+    }
+
+
+class Memberships:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._states: dict[bytes, MembershipState] = {}
+
+    def _stored_count(self, net: bytes) -> int:
+        return int(self.db.scalar("SELECT count(*) FROM membership_log WHERE net = ?", (net,)))
+
+    def _entries(self, net: bytes) -> list[Entry]:
+        rows = self.db.all(
+            "SELECT e.raw FROM membership_log m CROSS JOIN events e ON e.id = m.id "
+            "WHERE m.net = ? ORDER BY m.lamport, m.id",
+            (net,),
+        )
+        return [Entry.of(events.parse_trusted(bytes(r["raw"]))) for r in rows]
+
+    def state(self, net: bytes) -> MembershipState:
+        cached = self._states.get(net)
+        if cached is not None and cached.count == self._stored_count(net):
+            return cached
+        state = membership.fold(net, self._entries(net))
+        self._states[net] = state
+        return state
+
+    def forget(self) -> None:
+        self._states.clear()
+
+    def add(self, event: Event) -> Change:
+        """Fold a newly stored membership event in; persist the result."""
+        net = event.net
+        before = self.state(net)
+        old = _judgment(before)
+        self.db.execute(
+            "INSERT OR IGNORE INTO membership_log (net, lamport, id) VALUES (?, ?, ?)",
+            (net, event.header.lamport, event.id),
+        )
+        entry = Entry.of(event)
+        if entry.order > before.last:
+            before.apply(entry)
+            state = before
+        else:
+            state = membership.fold(net, self._entries(net))
+        self._states[net] = state
+        self.persist(state)
+        change = Change(new_members=[k for k in state.members if k not in old])
+        change.retroactive = self._retroactive(net, old, _judgment(state), event.author)
+        return change
+
+    def _retroactive(
+        self,
+        net: bytes,
+        old: dict[bytes, tuple[object, ...]],
+        new: dict[bytes, tuple[object, ...]],
+        author_of_new: bytes,
+    ) -> bool:
+        for key, was in old.items():
+            now = new.get(key)
+            if now == was:
+                continue
+            if now is None or now[0] != was[0]:
+                boundary, kinds = 0, None  # the join itself changed: everything counts
+            else:
+                cuts = [c for c in (was[1], now[1]) if isinstance(c, int)]
+                old_roles, new_roles = set(was[2]), set(now[2])  # type: ignore[arg-type]
+                changed = [after for after, _ in old_roles ^ new_roles]
+                boundary = min(cuts + changed) if cuts + changed else 0
+                kinds = None if was[1] != now[1] else ROLE_SENSITIVE
+            if self._has_events_after(net, key, boundary, kinds):
+                return True
+        return False
+
+    def _has_events_after(
+        self, net: bytes, author: bytes, seq: int, kinds: tuple[str, ...] | None
+    ) -> bool:
+        if kinds is None:
+            marks = ",".join("?" * len(membership.KINDS))
+            sql = (
+                f"SELECT 1 FROM events WHERE net = ? AND author = ? AND seq > ? "  # noqa: S608
+                f"AND kind NOT IN ({marks}) LIMIT 1"
+            )
+            params: tuple[object, ...] = (net, author, seq, *sorted(membership.KINDS))
+        else:
+            marks = ",".join("?" * len(kinds))
+            sql = (
+                f"SELECT 1 FROM events WHERE net = ? AND author = ? AND seq > ? "  # noqa: S608
+                f"AND kind IN ({marks}) LIMIT 1"
+            )
+            params = (net, author, seq, *kinds)
+        return self.db.scalar(sql, params) is not None
+
+    def persist(self, state: MembershipState) -> None:
+        net = state.net
+        self.db.execute("DELETE FROM members WHERE net = ?", (net,))
+        self.db.executemany(
+            "INSERT INTO members (net, key, xkey, role, since, invited_by, invite, "
+            "removed_by, removed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (net, m.key, m.xkey, m.role, m.since, m.invited_by, m.invite, m.removed_by,
+                 m.removed_at)
+                for m in state.members.values()
+            ],
+        )
+        self.db.execute("DELETE FROM invites WHERE net = ?", (net,))
+        self.db.executemany(
+            "INSERT INTO invites (net, key, inviter, role, expires, uses, used, revoked_by, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (net, i.key, i.inviter, i.role, i.expires, i.uses, len(i.used_by), i.revoked_by,
+                 i.created_at)
+                for i in state.invites.values()
+            ],
+        )
+        self.db.execute("DELETE FROM epochs WHERE net = ?", (net,))
+        self.db.executemany(
+            "INSERT INTO epochs (net, epoch, winner, author, candidates) VALUES (?, ?, ?, ?, ?)",
+            [(net, e.number, e.winner, e.author, len(e.candidates)) for e in state.epochs],
+        )
+        self.network_row(state)
+        self.db.execute(
+            "DELETE FROM rejected WHERE event_id IN (SELECT id FROM membership_log WHERE net = ?)",
+            (net,),
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO rejected (event_id, reason) VALUES (?, ?)",
+            list(state.rejected.items()),
+        )
+
+    def network_row(self, state: MembershipState) -> None:
+        self.db.execute(
+            "UPDATE networks SET invite_policy = ?, default_role = ?, epoch = ? WHERE id = ?",
+            (state.invite_policy, state.default_role, max(state.current_epoch, 0), state.net),
+        )

@@ -1,0 +1,479 @@
+"""Who is in a network, with which role, and which epoch keys exist: one pure fold.
+
+The membership log is the events of kinds in :data:`KINDS`. Everything this module
+needs is in their signed headers (``author``, ``seq``, ``lamport``, ``epoch`` and the
+clear ``pub`` map), never in their encrypted bodies, so the relay runs exactly this
+code to decide who may connect and which events it accepts, while every client runs it
+to decide what to apply.
+
+:func:`fold` sorts the entries by ``(lamport, id)`` and applies them one by one; each
+entry is checked against the state made by the entries before it, so the same set of
+events gives the same state on every computer, whatever order they arrived in.
+
+Rules (the permission an author has at an event is their role *at that event's seq*):
+
+- ``network.create``: the first entry; its author is the founder and first admin; the
+  network id is bound to the founder's key and a nonce.
+- ``network.policy``: admins only; who may invite and the role newcomers get by default.
+- ``invite.create``: admins, or any member when the policy allows; the role offered is
+  at most the inviter's own; the log holds the invite's *public* key, never its secret.
+- ``invite.revoke``: the inviter or an admin.
+- ``member.join``: the first event of the newcomer's chain; proves possession of the
+  invite secret by a signature over the network, the newcomer's keys and a nonce;
+  the invite must be open (not revoked, uses left, not expired at the join's time).
+- ``member.role``: admins only; takes effect for the member's events after ``upto``
+  (the member's last event the admin had seen); at least one admin always remains.
+- ``member.remove``: admins, or a member removing themselves (leaving); the member's
+  events after ``upto`` are invalid everywhere; invites they made are closed.
+- ``epoch.rotate``: admins only; header ``epoch`` is the new epoch number (one more than
+  the latest), or the latest again for a concurrent rotation, which is kept as a
+  candidate seed of that epoch; the first in fold order is the epoch's winner.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from casebook.core.events import Event
+from casebook.core.identity import verify
+
+KINDS = frozenset(
+    {
+        "network.create",
+        "network.policy",
+        "invite.create",
+        "invite.revoke",
+        "member.join",
+        "member.role",
+        "member.remove",
+        "epoch.rotate",
+    }
+)
+ROLES = ("member", "moderator", "admin")
+RANK = {role: rank for rank, role in enumerate(ROLES)}
+INVITERS = ("admins", "members")
+MAX_USES = 1000
+MAX_WRAPS = 10_000
+REDEEM_DOMAIN = b"casebook/invite-redeem/v1\x00"
+_NET_ID_DOMAIN = b"casebook/network-id/v1\x00"
+
+
+def network_id(founder: bytes, nonce: bytes) -> bytes:
+    return hashlib.sha256(_NET_ID_DOMAIN + founder + nonce).digest()[:16]
+
+
+def redeem_message(net: bytes, member: bytes, xkey: bytes, nonce: bytes) -> bytes:
+    """What the invite key signs when a newcomer redeems it."""
+    return REDEEM_DOMAIN + net + member + xkey + nonce
+
+
+@dataclass(frozen=True)
+class Entry:
+    """The clear part of one membership event."""
+
+    id: bytes
+    net: bytes
+    author: bytes
+    seq: int
+    lamport: int
+    ts: int
+    kind: str
+    epoch: int
+    pub: dict[str, Any]
+
+    @classmethod
+    def of(cls, event: Event) -> Entry:
+        h = event.header
+        return cls(event.id, h.net, h.author, h.seq, h.lamport, h.ts, h.kind, h.epoch, h.pub)
+
+    @property
+    def order(self) -> tuple[int, bytes]:
+        return (self.lamport, self.id)
+
+
+@dataclass
+class Member:
+    key: bytes
+    xkey: bytes
+    since: int  # ts of the join (or of the network's creation)
+    join_event: bytes
+    invite: bytes | None = None  # the invite key redeemed; None for the founder
+    invited_by: bytes | None = None
+    invite_epoch: int = 0  # the newest epoch seed the invite's welcome package holds
+    # (after_seq, role): the role of the member's events with seq > after_seq
+    roles: list[tuple[int, str]] = field(default_factory=list)
+    removed_by: bytes | None = None
+    removed_at: int | None = None
+    removal_event: bytes | None = None
+    cut: int | None = None  # events with seq > cut were written after removal
+
+    def role_at(self, seq: int) -> str | None:
+        if self.cut is not None and seq > self.cut:
+            return None
+        role: str | None = None
+        for after, value in self.roles:
+            if seq > after:
+                role = value
+        return role
+
+    @property
+    def role(self) -> str | None:
+        """The role now (for events not written yet); None once removed."""
+        if self.cut is not None:
+            return None
+        return self.roles[-1][1] if self.roles else None
+
+    @property
+    def active(self) -> bool:
+        return self.cut is None
+
+
+@dataclass
+class Invite:
+    key: bytes
+    inviter: bytes
+    role: str
+    expires: int
+    uses: int
+    epoch: int  # the epoch the invite (and its welcome package) was made in
+    created_at: int
+    event: bytes
+    used_by: list[bytes] = field(default_factory=list)
+    revoked_by: bytes | None = None
+
+    def open_at(self, ts: int) -> bool:
+        return self.revoked_by is None and len(self.used_by) < self.uses and ts <= self.expires
+
+    def status(self, now: int) -> str:
+        if self.revoked_by is not None:
+            return "revoked"
+        if len(self.used_by) >= self.uses:
+            return "used"
+        if now > self.expires:
+            return "expired"
+        return "open"
+
+
+@dataclass
+class Epoch:
+    number: int
+    winner: bytes  # rotation event id (the network.create id for epoch 0)
+    author: bytes
+    # recipients of each candidate rotation, winner first
+    candidates: list[tuple[bytes, frozenset[bytes]]] = field(default_factory=list)
+
+    def wrapped_to(self, key: bytes, winner_only: bool = False) -> bool:
+        pool = self.candidates[:1] if winner_only else self.candidates
+        return any(key in recipients for _, recipients in pool)
+
+
+@dataclass
+class MembershipState:
+    net: bytes
+    founder: bytes | None = None
+    invite_policy: str = "admins"
+    default_role: str = "member"
+    members: dict[bytes, Member] = field(default_factory=dict)
+    invites: dict[bytes, Invite] = field(default_factory=dict)
+    epochs: list[Epoch] = field(default_factory=list)
+    rejected: dict[bytes, str] = field(default_factory=dict)
+    last: tuple[int, bytes] = (0, b"")
+    count: int = 0
+
+    # -- questions the rest of the code asks -------------------------------------
+    @property
+    def current_epoch(self) -> int:
+        return len(self.epochs) - 1
+
+    def active_members(self) -> list[Member]:
+        return [m for m in self.members.values() if m.active]
+
+    def admins(self) -> list[bytes]:
+        return [m.key for m in self.members.values() if m.role == "admin"]
+
+    def role_at(self, author: bytes, seq: int) -> str | None:
+        member = self.members.get(author)
+        return None if member is None else member.role_at(seq)
+
+    def write_check(self, author: bytes, seq: int) -> str | None:
+        """Why ``author`` may not write an event at ``seq``: ``"unknown"`` (not (yet) a
+        member: the join may still arrive), ``"removed"``, or None when allowed."""
+        member = self.members.get(author)
+        if member is None:
+            return "unknown"
+        if member.role_at(seq) is None:
+            return "removed"
+        return None
+
+    def holds_epoch(self, member: Member, number: int) -> bool:
+        """Whether ``member`` was given the seed of epoch ``number`` (or may still hold it)."""
+        if number == 0 and member.key == self.founder:
+            return True
+        if member.invite is not None and member.invite_epoch >= number:
+            return True
+        return self.epochs[number].wrapped_to(member.key)
+
+    def needs_rotation(self) -> bool:
+        """True when the latest epoch's key is missing for a current member or may be
+        held by a removed one; any admin then starts a new epoch (see module doc)."""
+        if not self.epochs:
+            return False
+        latest = self.epochs[-1]
+        for member in self.members.values():
+            if member.active and not (
+                latest.wrapped_to(member.key, winner_only=True)
+                or (latest.number == 0 and member.key == self.founder)
+                or (member.invite is not None and member.invite_epoch >= latest.number)
+            ):
+                return True
+            if not member.active and self.holds_epoch(member, latest.number):
+                return True
+        return False
+
+    # -- the fold -------------------------------------------------------------------
+    def apply(self, entry: Entry) -> str | None:
+        """Check ``entry`` against the state so far and apply it; returns the reason it
+        was rejected, or None. Entries must come in ``(lamport, id)`` order."""
+        self.last = max(self.last, entry.order)
+        self.count += 1
+        reason = self._check_and_apply(entry)
+        if reason is not None:
+            self.rejected[entry.id] = reason
+        return reason
+
+    def _check_and_apply(self, e: Entry) -> str | None:
+        if e.net != self.net:
+            return "belongs to another network"
+        if e.kind == "network.create":
+            return self._create(e)
+        if self.founder is None:
+            return "the network's first event has not been seen"
+        if e.epoch > self.current_epoch and e.kind != "epoch.rotate":
+            return "uses an epoch that does not exist yet"
+        role = self.role_at(e.author, e.seq)
+        if e.kind == "member.join":
+            return self._join(e)
+        if role is None:
+            return "the author is not a member" if e.author not in self.members else (
+                "written after the author was removed"
+            )
+        handler = {
+            "network.policy": self._policy,
+            "invite.create": self._invite,
+            "invite.revoke": self._revoke,
+            "member.role": self._role,
+            "member.remove": self._remove,
+            "epoch.rotate": self._rotate,
+        }[e.kind]
+        return handler(e, role)
+
+    def _create(self, e: Entry) -> str | None:
+        if self.founder is not None:
+            return "the network already exists"
+        p = e.pub
+        if set(p) != {"nonce", "xkey", "policy"} or e.seq != 1 or e.epoch != 0:
+            return "malformed network creation"
+        if not _is_bytes(p["nonce"], 16) or not _is_bytes(p["xkey"], 32):
+            return "malformed network creation"
+        if network_id(e.author, p["nonce"]) != e.net:
+            return "network id is not bound to its founder"
+        reason = self._set_policy(p["policy"])
+        if reason:
+            return reason
+        self.founder = e.author
+        self.members[e.author] = Member(
+            key=e.author, xkey=p["xkey"], since=e.ts, join_event=e.id, roles=[(0, "admin")]
+        )
+        self.epochs.append(Epoch(0, e.id, e.author, [(e.id, frozenset({e.author}))]))
+        return None
+
+    def _set_policy(self, policy: Any) -> str | None:
+        if (
+            not isinstance(policy, dict)
+            or set(policy) != {"invite", "role"}
+            or policy["invite"] not in INVITERS
+            or policy["role"] not in ROLES
+        ):
+            return "malformed policy"
+        self.invite_policy, self.default_role = policy["invite"], policy["role"]
+        return None
+
+    def _policy(self, e: Entry, role: str) -> str | None:
+        if role != "admin":
+            return "only admins may change the network's policy"
+        if set(e.pub) != {"policy"}:
+            return "malformed policy change"
+        return self._set_policy(e.pub["policy"])
+
+    def _invite(self, e: Entry, role: str) -> str | None:
+        if role != "admin" and self.invite_policy != "members":
+            return "only admins may invite in this network"
+        p = e.pub
+        if set(p) != {"key", "role", "expires", "uses"} or not _is_bytes(p["key"], 32):
+            return "malformed invite"
+        if p["role"] not in ROLES or not _is_int(p["expires"]) or not _is_int(p["uses"]):
+            return "malformed invite"
+        if not 1 <= p["uses"] <= MAX_USES:
+            return f"an invite allows 1 to {MAX_USES} uses"
+        if RANK[p["role"]] > RANK[role]:
+            return "an invite cannot offer a higher role than the inviter's"
+        if p["key"] in self.invites or p["key"] in self.members:
+            return "invite key already used"
+        self.invites[p["key"]] = Invite(
+            key=p["key"],
+            inviter=e.author,
+            role=p["role"],
+            expires=p["expires"],
+            uses=p["uses"],
+            epoch=e.epoch,
+            created_at=e.ts,
+            event=e.id,
+        )
+        return None
+
+    def _revoke(self, e: Entry, role: str) -> str | None:
+        if set(e.pub) != {"invite"}:
+            return "malformed revocation"
+        invite = self.invites.get(e.pub["invite"]) if _is_bytes(e.pub["invite"], 32) else None
+        if invite is None:
+            return "no such invite"
+        if role != "admin" and invite.inviter != e.author:
+            return "only the inviter or an admin may revoke an invite"
+        if invite.revoked_by is not None:
+            return "the invite is already revoked"
+        invite.revoked_by = e.author
+        return None
+
+    def _join(self, e: Entry) -> str | None:
+        p = e.pub
+        if set(p) != {"invite", "xkey", "nonce", "proof"}:
+            return "malformed join"
+        if not (
+            _is_bytes(p["invite"], 32)
+            and _is_bytes(p["xkey"], 32)
+            and _is_bytes(p["nonce"], 16)
+            and _is_bytes(p["proof"], 64)
+        ):
+            return "malformed join"
+        if e.author in self.members:
+            return "already a member (or removed)"
+        if e.seq != 1:
+            return "a join must be the first event of the newcomer"
+        invite = self.invites.get(p["invite"])
+        if invite is None:
+            return "no such invite"
+        if not verify(invite.key, p["proof"], redeem_message(e.net, e.author, p["xkey"], p["nonce"])):
+            return "the invite proof does not verify"
+        if invite.revoked_by is not None:
+            return "the invite was revoked"
+        if len(invite.used_by) >= invite.uses:
+            return "the invite has been used up"
+        if e.ts > invite.expires:
+            return "the invite had expired"
+        inviter = self.members.get(invite.inviter)
+        if inviter is None or not inviter.active:
+            return "the inviter is no longer a member"
+        invite.used_by.append(e.author)
+        self.members[e.author] = Member(
+            key=e.author,
+            xkey=p["xkey"],
+            since=e.ts,
+            join_event=e.id,
+            invite=invite.key,
+            invited_by=invite.inviter,
+            invite_epoch=invite.epoch,
+            roles=[(0, invite.role)],
+        )
+        return None
+
+    def _target(self, e: Entry, keys: set[str]) -> tuple[Member | None, str | None]:
+        p = e.pub
+        if set(p) != keys or not _is_bytes(p["member"], 32) or not _is_int(p["upto"]):
+            return None, "malformed member change"
+        member = self.members.get(p["member"])
+        if member is None or not member.active:
+            return None, "no such member"
+        if p["upto"] < 1:
+            return None, "malformed member change"
+        return member, None
+
+    def _last_admin(self, member: Member) -> bool:
+        return member.role == "admin" and len(self.admins()) == 1
+
+    def _role(self, e: Entry, role: str) -> str | None:
+        if role != "admin":
+            return "only admins may change roles"
+        member, reason = self._target(e, {"member", "role", "upto"})
+        if member is None:
+            return reason
+        new = e.pub["role"]
+        if new not in ROLES:
+            return "no such role"
+        if new != "admin" and self._last_admin(member):
+            return "a network keeps at least one admin"
+        member.roles.append((e.pub["upto"], new))
+        return None
+
+    def _remove(self, e: Entry, role: str) -> str | None:
+        member, reason = self._target(e, {"member", "upto"})
+        if member is None:
+            return reason
+        if role != "admin" and member.key != e.author:
+            return "only admins may remove members"
+        if self._last_admin(member):
+            return "a network keeps at least one admin"
+        member.cut = e.pub["upto"] if member.key != e.author else e.seq
+        member.removed_by, member.removed_at, member.removal_event = e.author, e.ts, e.id
+        for invite in self.invites.values():  # invites they made close with them
+            if invite.inviter == member.key and invite.revoked_by is None:
+                invite.revoked_by = e.author
+        return None
+
+    def _rotate(self, e: Entry, role: str) -> str | None:
+        if role != "admin":
+            return "only admins may start a new epoch"
+        p = e.pub
+        if set(p) != {"eph", "wraps"} or not _is_bytes(p["eph"], 32):
+            return "malformed rotation"
+        wraps = p["wraps"]
+        if not isinstance(wraps, list) or not 1 <= len(wraps) <= MAX_WRAPS:
+            return "malformed rotation"
+        recipients: list[bytes] = []
+        for item in wraps:
+            if (
+                not isinstance(item, list)
+                or len(item) != 2
+                or not _is_bytes(item[0], 32)
+                or not _is_bytes(item[1], 48)
+            ):
+                return "malformed rotation"
+            recipients.append(item[0])
+        if recipients != sorted(set(recipients)):
+            return "malformed rotation"
+        keys = frozenset(recipients)
+        if e.epoch == len(self.epochs):
+            self.epochs.append(Epoch(e.epoch, e.id, e.author, [(e.id, keys)]))
+            return None
+        if e.epoch == self.current_epoch and e.epoch >= 1:
+            self.epochs[-1].candidates.append((e.id, keys))  # concurrent: a candidate
+            return None
+        return "the rotation's epoch number is out of sequence"
+
+
+def _is_bytes(value: Any, length: int) -> bool:
+    return isinstance(value, bytes) and len(value) == length
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int and value >= 0
+
+
+def fold(net: bytes, entries: Iterable[Entry]) -> MembershipState:
+    """The membership state of ``net`` after all ``entries`` (any order)."""
+    state = MembershipState(net)
+    for entry in sorted(entries, key=lambda x: x.order):
+        state.apply(entry)
+    return state

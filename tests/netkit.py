@@ -1,0 +1,51 @@
+"""Moving events between profiles in one process, the way sync will: helpers for tests.
+
+``join`` runs the real invite flow: the admin makes an invite, the newcomer opens its
+welcome package with the code, takes in the network's events, and joins; the admin then
+takes in the join.
+"""
+
+from __future__ import annotations
+
+from casebook.core.eventlog import Outcome
+from casebook.core.profile import Profile
+
+
+def raw_events(profile: Profile, net: bytes | None = None) -> list[bytes]:
+    if net is None:
+        rows = profile.db.all("SELECT raw FROM events ORDER BY seqno")
+    else:
+        rows = profile.db.all("SELECT raw FROM events WHERE net = ? ORDER BY seqno", (net,))
+    return [bytes(row[0]) for row in rows]
+
+
+def deliver(source: Profile, target: Profile, net: bytes | None = None) -> list[Outcome]:
+    """Everything ``source`` stores, in its order; nothing may be refused."""
+    return [target.log.ingest(raw) for raw in raw_events(source, net)]
+
+
+def sync(*profiles: Profile, net: bytes | None = None) -> None:
+    """Everyone receives everything everyone else has (twice round, so relays of relays)."""
+    for _ in range(2):
+        for source in profiles:
+            for target in profiles:
+                if source is not target:
+                    deliver(source, target, net)
+
+
+def join(
+    newcomer: Profile,
+    admin: Profile,
+    net: bytes,
+    role: str | None = None,
+    *,
+    back: bool = True,
+) -> bytes:
+    made = admin.invitations.create(net, role=role)
+    code = newcomer.invitations.read_code(made.code)
+    join_id = newcomer.invitations.join(
+        code, made.welcome, newcomer.name, before_join=lambda: deliver(admin, newcomer, net)
+    )
+    if back:
+        deliver(newcomer, admin, net)
+    return join_id
