@@ -203,7 +203,10 @@ def test_gap_is_held_then_filled(alice: Profile, network: bytes, bob: Profile):
 
     assert bob.log.ingest(second) == Outcome.APPLIED  # fills the gap and drains both
     assert counts(bob)["held_events"] == 0
-    assert bob.db.scalar("SELECT count(*) FROM events WHERE author = ?", (alice.identity.public_key,)) == 4
+    assert (
+        bob.db.scalar("SELECT count(*) FROM events WHERE author = ?", (alice.identity.public_key,))
+        == 4
+    )
     assert bob.queries.case(case).discussion[0].id == comment
     assert state(bob) == state(alice)
     assert bob.log.ingest(third) == Outcome.DUPLICATE

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from casebook.cli import secrets_input
+from casebook.cli import network_commands, secrets_input
 from casebook.cli.context import (
     Context,
     Output,
@@ -58,20 +58,22 @@ def whoami(ctx: Context) -> Output:
 def network(ctx: Context) -> Output:
     a, p = ctx.args, ctx.profile
     if a.action == "create":
-        net = p.library.create_network(a.name, p.name)
-        [info] = p.queries.networks(only=net)
-        name = info["name"]
-        return {"id": net.hex(), "name": name}, f"Created network {name!r}: {net.hex()}"
+        return network_commands.network_create(ctx)
+    if a.action == "show":
+        return network_commands.network_show(ctx)
+    if a.action == "policy":
+        net = p.library.network(a.net)
+        p.governance.set_policy(net, a.who_invites, a.default_role)
+        info = p.governance.show(net)
+        return info["policy"], (
+            f"Who may invite: {info['policy']['invite']}; newcomers join as "
+            f"{info['policy']['default_role']}."
+        )
     if a.action == "list":
         nets = p.queries.networks()
         text = "\n".join(f"{n['id']}  {n['name']} ({n['cases']} cases)" for n in nets)
         return {"results": nets}, text or "No networks yet: 'casebook network create NAME'."
-    net = p.library.network(a.net)
-    [info] = p.queries.networks(only=net)
-    info["epoch"] = p.log.current_epoch(net)
-    info["tags"] = [{"tag": t, "cases": n} for t, n in p.queries.tags(net)]
-    text = "\n".join(f"{k}: {v}" for k, v in info.items() if k != "tags")
-    return info, text
+    raise UsageError(f"Unknown network action {a.action!r}.")
 
 
 def post(ctx: Context) -> Output:
@@ -292,5 +294,10 @@ COMMANDS: dict[str, Callable[[Context], Output]] = {
     "attachment": attachment,
     "passphrase": passphrase,
     "doctor": doctor,
+    "invite": network_commands.invite,
+    "join": network_commands.join,
+    "member": network_commands.member,
+    "moderate": network_commands.moderate,
+    "bundle": network_commands.bundle,
 }
 __all__ = ["COMMANDS", "Context", "DoctorFailed"]

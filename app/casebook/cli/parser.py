@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from casebook import __version__
+from casebook.core.membership import INVITERS, ROLES
 from casebook.core.queries import SORTS
 
 
@@ -85,9 +86,62 @@ def build() -> argparse.ArgumentParser:
     nsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     c = nsub.add_parser("create", parents=[common], help="create a network you found")
     c.add_argument("name")
+    c.add_argument(
+        "--relay", action="append", metavar="RELAY_URL", help="a relay for it; repeatable"
+    )
+    c.add_argument("--who-invites", choices=INVITERS, default="admins")
+    c.add_argument("--default-role", choices=ROLES, default="member")
     nsub.add_parser("list", parents=[common], help="networks in this profile")
     s = nsub.add_parser("show", parents=[common], help="details of one network")
     s.add_argument("net", metavar="NET")
+    s = nsub.add_parser("policy", parents=[common], help="who may invite; newcomers' role")
+    s.add_argument("net", metavar="NET")
+    s.add_argument("--who-invites", choices=INVITERS)
+    s.add_argument("--default-role", choices=ROLES)
+
+    p = cmd("invite", "invite colleagues: create, list and revoke invite codes")
+    isub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    c = isub.add_parser("create", parents=[common], help="make an invite code")
+    c.add_argument("--network", "-n", required=True, metavar="NET")
+    c.add_argument("--role", choices=ROLES, help="role of the newcomer (default: the policy's)")
+    c.add_argument("--uses", type=int, default=1, help="how many people may use it (1)")
+    c.add_argument("--expires", default="7d", metavar="DURATION", help="e.g. 12h, 7d, 2w (7d)")
+    c = isub.add_parser("list", parents=[common], help="invites of a network")
+    c.add_argument("--network", "-n", required=True, metavar="NET")
+    c = isub.add_parser("revoke", parents=[common], help="revoke an invite")
+    c.add_argument("--network", "-n", required=True, metavar="NET")
+    c.add_argument("invite", metavar="INVITE_ID")
+
+    p = cmd("join", "join a network with an invite code")
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("--bundle", metavar="FILE", help="a bundle file from a member")
+    p.add_argument("--name", help="your name in this network (default: the profile's)")
+
+    p = cmd("member", "members of a network: list, change roles, remove")
+    msub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    c = msub.add_parser("list", parents=[common], help="members, roles and who invited them")
+    c.add_argument("--network", "-n", required=True, metavar="NET")
+    c.add_argument("--all", action="store_true", help="include removed members")
+    c = msub.add_parser("role", parents=[common], help="change a member's role (admins)")
+    c.add_argument("--network", "-n", required=True, metavar="NET")
+    c.add_argument("member", metavar="MEMBER", help="fingerprint, or a prefix of it or a name")
+    c.add_argument("role", choices=ROLES)
+    c = msub.add_parser("remove", parents=[common], help="remove a member and re-key (admins)")
+    c.add_argument("--network", "-n", required=True, metavar="NET")
+    c.add_argument("member", metavar="MEMBER", help="fingerprint, or a prefix of it or a name")
+
+    p = cmd("moderate", "hide or pin content (moderators and admins)")
+    p.add_argument("action", choices=("hide", "unhide", "pin", "unpin"))
+    p.add_argument("id", metavar="CASE_OR_COMMENT_ID")
+    p.add_argument("--reason", help="why it is hidden; members see it")
+
+    p = cmd("bundle", "move a network's encrypted events on a file (removable media)")
+    bsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    c = bsub.add_parser("export", parents=[common], help="write a network's events to FILE")
+    c.add_argument("--network", "-n", required=True, metavar="NET")
+    c.add_argument("file", metavar="FILE")
+    c = bsub.add_parser("import", parents=[common], help="take in the events of FILE")
+    c.add_argument("file", metavar="FILE")
 
     p = cmd("post", "post a new case")
     p.add_argument("--network", "-n", required=True, metavar="NET")

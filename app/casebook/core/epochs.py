@@ -28,7 +28,9 @@ class UnwrapError(ValueError):
     pass
 
 
-def _key(shared: bytes, net: bytes, epoch: int, recipient: bytes, eph: bytes, xpub: bytes) -> ChaCha20Poly1305:
+def _key(
+    shared: bytes, net: bytes, epoch: int, recipient: bytes, eph: bytes, xpub: bytes
+) -> ChaCha20Poly1305:
     info = _INFO + epoch.to_bytes(8, "big") + recipient + eph + xpub
     return ChaCha20Poly1305(
         HKDF(algorithm=hashes.SHA256(), length=32, salt=net, info=info).derive(shared)

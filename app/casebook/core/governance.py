@@ -81,21 +81,23 @@ class Governance:
         pool = [m for m in state.members.values() if m.active or include_removed]
         text = ref.strip()
         compact = re.sub(r"[\s\-]", "", text).upper()
-        by_fp = [m for m in pool if compact and fingerprint(m.key).replace("-", "").startswith(compact)]
+        by_fp = [
+            m for m in pool if compact and fingerprint(m.key).replace("-", "").startswith(compact)
+        ]
         by_name = [m for m in pool if names.get(m.key, "").casefold().startswith(text.casefold())]
         exact = [m for m in pool if names.get(m.key, "").casefold() == text.casefold()]
         for found in (by_fp if len(compact) >= 4 else [], exact, by_name):
             if len(found) == 1:
                 return found[0]
             if len(found) > 1:
-                who = ", ".join(f"{names.get(m.key, '?')} ({fingerprint(m.key)[:7]})" for m in found)
+                who = ", ".join(
+                    f"{names.get(m.key, '?')} ({fingerprint(m.key)[:7]})" for m in found
+                )
                 raise Ambiguous(f"{ref!r} could be any of: {who}. Type more of the fingerprint.")
         raise NotFound(f"No member {ref!r} in this network.")
 
     def _head(self, net: bytes, key: bytes) -> int:
-        seq = self.db.scalar(
-            "SELECT max(seq) FROM events WHERE net = ? AND author = ?", (net, key)
-        )
+        seq = self.db.scalar("SELECT max(seq) FROM events WHERE net = ? AND author = ?", (net, key))
         return max(int(seq or 0), 1)
 
     def set_role(self, net: bytes, ref: str, role: str) -> bytes:
@@ -107,7 +109,9 @@ class Governance:
         if member.role == role:
             raise UsageError(f"That member is already a {role}.")
         if role != "admin" and member.role == "admin" and len(state.admins()) == 1:
-            raise PermissionDenied("A network keeps at least one admin; make someone else admin first.")
+            raise PermissionDenied(
+                "A network keeps at least one admin; make someone else admin first."
+            )
         pub = {"member": member.key, "role": role, "upto": self._head(net, member.key)}
         return self._append(net, "member.role", {}, pub=pub)
 
@@ -119,7 +123,9 @@ class Governance:
         if member.key != self.me:
             self._require(state, "admin")
         if member.role == "admin" and len(state.admins()) == 1:
-            raise PermissionDenied("A network keeps at least one admin; make someone else admin first.")
+            raise PermissionDenied(
+                "A network keeps at least one admin; make someone else admin first."
+            )
         with self.db.transaction():
             removal = self._append(
                 net,

@@ -33,7 +33,7 @@ DEFAULT_EXPIRY_MS = 7 * DAY_MS
 MAX_EXPIRY_MS = 365 * DAY_MS
 
 
-def _date(ms: int) -> str:
+def date_text(ms: int) -> str:
     try:
         return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
     except (ValueError, OverflowError, OSError):
@@ -55,7 +55,7 @@ class MadeInvite:
             "id": self.key.hex(),
             "role": self.role,
             "uses": self.uses,
-            "expires": _date(self.expires),
+            "expires": date_text(self.expires),
             "expires_ms": self.expires,
             "chars": len(self.code),
         }
@@ -151,8 +151,8 @@ class Invitations:
                     "status": invite.status(now),
                     "uses": invite.uses,
                     "used": len(invite.used_by),
-                    "expires": _date(invite.expires),
-                    "created": _date(invite.created_at),
+                    "expires": date_text(invite.expires),
+                    "created": date_text(invite.created_at),
                     "inviter": fingerprint(invite.inviter),
                     "inviter_name": row["by"] or "",
                     "code": row["code"] if invite.status(now) == "open" else None,
@@ -215,7 +215,7 @@ class Invitations:
         """
         if code.expires < now_ms():
             raise UsageError(
-                f"This invite expired on {_date(code.expires)}; ask for a new one."
+                f"This invite expired on {date_text(code.expires)}; ask for a new one."
             )
         state = self.log.members.state(code.net)
         if self.me in state.members:

@@ -158,9 +158,11 @@ class InviteCode:
                 "check it character by character or copy it again.",
             )
         code = cls._from_payload(payload)
-        if not verify(code.inviter, code.signature, cls._signed(
-            code.net, code.key, code.relays, code.role, code.expires
-        )):
+        if not verify(
+            code.inviter,
+            code.signature,
+            cls._signed(code.net, code.key, code.relays, code.role, code.expires),
+        ):
             raise InviteCodeError(
                 "forged",
                 "The invite code's signature does not verify: it was altered after the "
@@ -171,7 +173,8 @@ class InviteCode:
     @classmethod
     def _from_payload(cls, payload: bytes) -> InviteCode:
         forged = InviteCodeError(
-            "forged", "The invite code is well-formed text but not a valid invite; ask for a new one."
+            "forged",
+            "The invite code is well-formed text but not a valid invite; ask for a new one.",
         )
         try:
             items = decode(payload)

@@ -15,8 +15,8 @@ from typing import Any
 from casebook.core import attachments, content, refs, relayaddr
 from casebook.core.eventlog import EventLog
 from casebook.core.events import EventError
-from casebook.core.payloads import MAX_NAME, STATUSES, clean_text, normalize_tag
 from casebook.core.membership import INVITERS, ROLES, network_id
+from casebook.core.payloads import MAX_NAME, STATUSES, clean_text, normalize_tag
 from casebook.errors import NotFound, PermissionDenied, UsageError
 from casebook.store.database import Database
 

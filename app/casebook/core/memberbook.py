@@ -21,7 +21,13 @@ from casebook.core.events import Event
 from casebook.core.membership import Entry, MembershipState
 from casebook.store.database import Database
 
-ROLE_SENSITIVE = ("content.hide", "content.unhide", "content.pin", "content.unpin", "network.update")
+ROLE_SENSITIVE = (
+    "content.hide",
+    "content.unhide",
+    "content.pin",
+    "content.unpin",
+    "network.update",
+)
 
 
 @dataclass
@@ -31,9 +37,7 @@ class Change:
 
 
 def _judgment(state: MembershipState) -> dict[bytes, tuple[object, ...]]:
-    return {
-        key: (m.join_event, m.cut, tuple(m.roles)) for key, m in state.members.items()
-    }
+    return {key: (m.join_event, m.cut, tuple(m.roles)) for key, m in state.members.items()}
 
 
 class Memberships:
@@ -133,8 +137,17 @@ class Memberships:
             "INSERT INTO members (net, key, xkey, role, since, invited_by, invite, "
             "removed_by, removed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (net, m.key, m.xkey, m.role, m.since, m.invited_by, m.invite, m.removed_by,
-                 m.removed_at)
+                (
+                    net,
+                    m.key,
+                    m.xkey,
+                    m.role,
+                    m.since,
+                    m.invited_by,
+                    m.invite,
+                    m.removed_by,
+                    m.removed_at,
+                )
                 for m in state.members.values()
             ],
         )
@@ -143,8 +156,17 @@ class Memberships:
             "INSERT INTO invites (net, key, inviter, role, expires, uses, used, revoked_by, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (net, i.key, i.inviter, i.role, i.expires, i.uses, len(i.used_by), i.revoked_by,
-                 i.created_at)
+                (
+                    net,
+                    i.key,
+                    i.inviter,
+                    i.role,
+                    i.expires,
+                    i.uses,
+                    len(i.used_by),
+                    i.revoked_by,
+                    i.created_at,
+                )
                 for i in state.invites.values()
             ],
         )

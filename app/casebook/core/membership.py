@@ -257,8 +257,10 @@ class MembershipState:
         if e.kind == "member.join":
             return self._join(e)
         if role is None:
-            return "the author is not a member" if e.author not in self.members else (
-                "written after the author was removed"
+            return (
+                "the author is not a member"
+                if e.author not in self.members
+                else ("written after the author was removed")
             )
         handler = {
             "network.policy": self._policy,
@@ -365,7 +367,9 @@ class MembershipState:
         invite = self.invites.get(p["invite"])
         if invite is None:
             return "no such invite"
-        if not verify(invite.key, p["proof"], redeem_message(e.net, e.author, p["xkey"], p["nonce"])):
+        if not verify(
+            invite.key, p["proof"], redeem_message(e.net, e.author, p["xkey"], p["nonce"])
+        ):
             return "the invite proof does not verify"
         if invite.revoked_by is not None:
             return "the invite was revoked"

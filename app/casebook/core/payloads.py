@@ -209,8 +209,10 @@ def _membership(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
 def validate(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     """Return the normalised payload of ``kind`` or raise :class:`EventError`."""
     if kind.startswith(("network.", "invite.", "member.", "epoch.")) or kind in _MODERATION:
-        if kind not in _EMPTY_BODY and kind not in _MODERATION and kind not in (
-            "network.create", "network.update", "member.join", "epoch.rotate"
+        if (
+            kind not in _EMPTY_BODY
+            and kind not in _MODERATION
+            and kind not in ("network.create", "network.update", "member.join", "epoch.rotate")
         ):
             raise EventError(f"unknown event kind {kind!r}")
         return _membership(kind, payload)

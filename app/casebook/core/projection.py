@@ -137,15 +137,45 @@ class Projector:
         cur = self.db.execute(
             "UPDATE moderation SET hide_order = ?, hidden = ?, reason = ?, hidden_by = ?, "
             "hidden_at = ? WHERE target = ? AND (hide_order IS NULL OR hide_order < ?)",
-            (ordering(event), int(hidden), reason, event.author, event.header.ts, target,
-             ordering(event)),
+            (
+                ordering(event),
+                int(hidden),
+                reason,
+                event.author,
+                event.header.ts,
+                target,
+                ordering(event),
+            ),
         )
         if cur.rowcount:
-            table = "cases" if row["what"] == "case" else "comments"
-            self.db.execute(
-                f"UPDATE {table} SET hidden = ? WHERE rid = ?",  # noqa: S608
-                (int(hidden), row["rid"]),
-            )
+            self._hide_row(row["what"], row["rid"], hidden)
+
+    def _hide_row(self, what: str, rid: int, hidden: bool) -> None:
+        """Set the flag; hidden items leave the search index and come back when unhidden."""
+        table = "cases" if what == "case" else "comments"
+        was = self.db.scalar(f"SELECT hidden FROM {table} WHERE rid = ?", (rid,))  # noqa: S608
+        if bool(was) == hidden:
+            return
+        self.db.execute(f"UPDATE {table} SET hidden = ? WHERE rid = ?", (int(hidden), rid))  # noqa: S608
+        if what == "comment":
+            if hidden:
+                unindex_comment(self.db, rid)
+            else:
+                index_comment(
+                    self.db, rid, self.db.scalar("SELECT body FROM comments WHERE rid = ?", (rid,))
+                )
+            return
+        if hidden:
+            unindex_case(self.db, rid)
+            return
+        row = self.db.one(
+            "SELECT c.title, c.specialty, c.tags, t.fields, t.body FROM cases c "
+            "JOIN case_text t ON t.rid = c.rid WHERE c.rid = ?",
+            (rid,),
+        )
+        content = {k: row[k] for k in ("title", "specialty", "body")}
+        content.update(tags=json.loads(row["tags"]), fields=json.loads(row["fields"]))
+        index_case(self.db, rid, content)
 
     def _content_hide(self, event: Event, payload: dict[str, Any]) -> None:
         self._set_hidden(event, payload["target"], True, payload["reason"])
@@ -283,7 +313,8 @@ class Projector:
             (_json(state["fields"]), state["body"], case["rid"]),
         )
         unindex_case(self.db, case["rid"])
-        index_case(self.db, case["rid"], state)
+        if not case["hidden"]:
+            index_case(self.db, case["rid"], state)
 
     def _case_status(self, event: Event, payload: dict[str, Any]) -> None:
         case = self._case_row(event, payload["case"])
@@ -375,7 +406,8 @@ class Projector:
             (body, latest["ordering"], latest["at"], latest["n"], comment["rid"]),
         )
         unindex_comment(self.db, comment["rid"])
-        index_comment(self.db, comment["rid"], body)
+        if not comment["hidden"]:
+            index_comment(self.db, comment["rid"], body)
 
     def _comment_endorse(self, event: Event, payload: dict[str, Any]) -> None:
         comment = self._comment_row(event, payload["comment"])

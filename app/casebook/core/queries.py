@@ -55,6 +55,8 @@ class CaseSummary:
     status: str
     tags: list[str]
     comments: int
+    hidden: bool = False
+    pinned: bool = False
 
     def to_json(self) -> dict[str, Any]:
         data = _jsonable(asdict(self))
@@ -76,6 +78,8 @@ class Comment:
     endorsements: int
     revisions: int
     depth: int = 0
+    hidden: bool = False
+    hidden_reason: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = _jsonable(asdict(self))
@@ -92,6 +96,7 @@ class CaseDetail:
     updated_at: int
     revisions: list[dict[str, Any]]
     discussion: list[Comment] = field(default_factory=list)
+    hidden_reason: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -100,6 +105,7 @@ class CaseDetail:
             "body": self.body,
             "attachments": self.attachments,
             "updated": iso(self.updated_at),
+            "hidden_reason": self.hidden_reason,
             "revisions": self.revisions,
             "discussion": [c.to_json() for c in self.discussion],
         }
@@ -150,6 +156,8 @@ class Queries:
             status=row["status"],
             tags=json.loads(row["tags"]),
             comments=row["comment_count"],
+            hidden=bool(row["hidden"]),
+            pinned=bool(row["pinned"]),
         )
 
     # -- networks -------------------------------------------------------------------
@@ -198,13 +206,28 @@ class Queries:
         return [(r["tag"], r["n"]) for r in rows]
 
     # -- one case -------------------------------------------------------------------
-    def case(self, case_id: bytes) -> CaseDetail | None:
+    def moderation(self, target: bytes) -> str | None:
+        """Why a moderator hid an item (None when it is not hidden)."""
+        row = self.db.one("SELECT hidden, reason FROM moderation WHERE target = ?", (target,))
+        return row["reason"] if row is not None and row["hidden"] else None
+
+    def pinned(self, net: bytes) -> list[CaseSummary]:
+        rows = self.db.all(
+            "SELECT * FROM cases c WHERE net = ? AND pinned = 1 AND hidden = 0 "
+            "ORDER BY activity_at DESC LIMIT 50",
+            (net,),
+        )
+        return [self._summary(r) for r in rows]
+
+    def case(self, case_id: bytes, include_hidden: bool = False) -> CaseDetail | None:
+        """A case with its discussion. A hidden case is None unless ``include_hidden``;
+        hidden comments keep their place in the thread with their text withheld."""
         row = self.db.one(
             "SELECT c.*, t.fields, t.body FROM cases c JOIN case_text t ON t.rid = c.rid "
             "WHERE c.id = ?",
             (case_id,),
         )
-        if row is None:
+        if row is None or (row["hidden"] and not include_hidden):
             return None
         net = bytes(row["net"])
         revisions = [
@@ -225,10 +248,11 @@ class Queries:
             attachments=json.loads(row["attachments"]),
             updated_at=row["updated_at"],
             revisions=revisions,
-            discussion=self.discussion(case_id, net),
+            discussion=self.discussion(case_id, net, include_hidden),
+            hidden_reason=self.moderation(case_id) if row["hidden"] else None,
         )
 
-    def discussion(self, case_id: bytes, net: bytes) -> list[Comment]:
+    def discussion(self, case_id: bytes, net: bytes, include_hidden: bool = False) -> list[Comment]:
         """Comments in thread order: each reply after its parent, siblings in causal order
         (Lamport clock, then id), depth-annotated. Iterative, so no depth can break it."""
         rows = self.db.all(
@@ -243,6 +267,7 @@ class Queries:
         while stack:
             r, depth = stack.pop()
             author = bytes(r["author"])
+            withheld = bool(r["hidden"]) and not include_hidden
             out.append(
                 Comment(
                     id=bytes(r["id"]),
@@ -252,10 +277,12 @@ class Queries:
                     author_name=self.author_name(net, author),
                     created_at=r["created_at"],
                     updated_at=r["updated_at"],
-                    body=r["body"],
+                    body="" if withheld else r["body"],
                     endorsements=r["endorsements"],
                     revisions=r["revisions"],
                     depth=depth,
+                    hidden=bool(r["hidden"]),
+                    hidden_reason=self.moderation(bytes(r["id"])) if r["hidden"] else None,
                 )
             )
             stack.extend((c, depth + 1) for c in reversed(children.get(bytes(r["id"]), [])))
@@ -272,7 +299,7 @@ class Queries:
         results = []
         for hit in hits:
             row = self.db.one("SELECT * FROM cases c WHERE rid = ?", (hit.case_rid,))
-            if row is None:
+            if row is None or (row["hidden"] and not filters.hidden):
                 continue
             comment_id = None
             if hit.comment_rid is not None:

@@ -98,10 +98,11 @@ class Filters:
     status: str | None = None
     since: int | None = None  # ms since epoch, inclusive
     until: int | None = None  # ms since epoch, exclusive
+    hidden: bool = False  # include items a moderator hid (admins reviewing them)
 
     def sql(self, case: str = "c") -> tuple[str, list[Any]]:
         """A WHERE clause over the cases table aliased ``case``; values are bound."""
-        clauses: list[str] = []
+        clauses: list[str] = [] if self.hidden else [f"{case}.hidden = 0"]
         params: list[Any] = []
         for column, value in (("net", self.net), ("author", self.author), ("status", self.status)):
             if value is not None:
@@ -122,7 +123,8 @@ class Filters:
 
     @property
     def empty(self) -> bool:
-        return all(v is None for v in self.__dict__.values())
+        # Hidden items are taken out of the search index, so "hidden" needs no filter there.
+        return all(v is None for k, v in self.__dict__.items() if k != "hidden")
 
 
 @dataclass

@@ -1,0 +1,189 @@
+"""Commands for running a private network: invites, joining, members, moderation, bundles."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from casebook.cli.context import Context, Output
+from casebook.core import bundle as bundles
+from casebook.core.invitations import DAY_MS, date_text
+from casebook.core.queries import iso
+from casebook.errors import UsageError
+
+_UNITS = {"m": 60_000, "h": 3_600_000, "d": DAY_MS, "w": 7 * DAY_MS}
+
+
+def duration_ms(text: str) -> int:
+    match = re.fullmatch(r"\s*(\d{1,6})\s*([mhdw])\s*", text or "")
+    if not match:
+        raise UsageError(f"{text!r} is not a duration: use e.g. 30m, 12h, 7d or 2w.")
+    return int(match.group(1)) * _UNITS[match.group(2)]
+
+
+def network_create(ctx: Context) -> Output:
+    a, p = ctx.args, ctx.profile
+    net = p.library.create_network(
+        a.name,
+        p.name,
+        relays=a.relay or [],
+        invite_policy=a.who_invites,
+        default_role=a.default_role,
+    )
+    info = p.governance.show(net)
+    return {"id": net.hex(), "name": info["name"], "relays": info["relays"]}, (
+        f"Created network {info['name']!r}: {net.hex()}\n"
+        "Invite colleagues with: casebook invite create --network "
+        f"{net.hex()[:8]}"
+    )
+
+
+def network_show(ctx: Context) -> Output:
+    p = ctx.profile
+    net = p.library.network(ctx.args.net)
+    info = p.governance.show(net)
+    info["tags"] = [{"tag": t, "cases": n} for t, n in p.queries.tags(net)]
+    info["cases"] = p.queries.networks(only=net)[0]["cases"]
+    lines = [
+        f"{info['name']}  ({info['id']})",
+        f"founder: {info['founder']}",
+        f"you: {info['your_role'] or 'not a member'}",
+        f"members: {info['members']} ("
+        + ", ".join(f"{n} {r}" for r, n in sorted(info["roles"].items()))
+        + ")",
+        f"who may invite: {info['policy']['invite']}; newcomers join as "
+        f"{info['policy']['default_role']}",
+        f"key epoch: {info['epoch']}" + (" (a re-key is due)" if info["needs_rotation"] else ""),
+        f"open invites: {info['open_invites']}",
+        f"cases: {info['cases']}",
+        "relays: " + (", ".join(info["relays"]) or "none (bundles or LAN only)"),
+    ]
+    return info, "\n".join(lines)
+
+
+def invite(ctx: Context) -> Output:
+    a, p = ctx.args, ctx.profile
+    net = p.library.network(a.network)
+    if a.action == "create":
+        made = p.invitations.create(
+            net, role=a.role, uses=a.uses, expires_in_ms=duration_ms(a.expires)
+        )
+        text = (
+            f"{made.code}\n\n"
+            f"Invite {made.key.hex()[:12]}: joins as {made.role}, {made.uses} use(s), "
+            f"expires {date_text(made.expires)}.\n"
+            "Give the code to the colleague privately (it is a key to the library). "
+            "Revoke it with: casebook invite revoke --network NET "
+            f"{made.key.hex()[:12]}"
+        )
+        return made.to_json(), text
+    if a.action == "list":
+        rows = p.invitations.list(net)
+        text = "\n".join(
+            f"{r['id'][:12]}  {r['status']:<8} {r['role']:<9} {r['used']}/{r['uses']} used  "
+            f"expires {r['expires']}  by {r['inviter_name'] or r['inviter'][:15]}"
+            for r in rows
+        )
+        return {"results": rows}, text or "No invites yet."
+    key = p.invitations.revoke(net, a.invite)
+    return {"id": key.hex(), "revoked": True}, f"Revoked invite {key.hex()[:12]}."
+
+
+def join(ctx: Context) -> Output:
+    a, p = ctx.args, ctx.profile
+    code = p.invitations.read_code(a.code)
+    if not a.bundle:
+        raise UsageError(
+            "Joining through the network's relay arrives with sync; for now join with a "
+            "bundle file from a member: casebook join CODE --bundle FILE "
+            "(they make it with: casebook bundle export --network NET FILE)."
+        )
+    bundle = bundles.Bundle.read(Path(a.bundle).expanduser())
+    if bundle.net != code.net:
+        raise UsageError("That bundle is for another network than this invite.")
+    sealed = bundle.welcomes.get(code.key)
+    if sealed is None:
+        raise UsageError(
+            "The bundle has no welcome package for this invite (made before the invite, "
+            "or the invite is no longer open). Ask for a fresh bundle."
+        )
+    report: dict[str, object] = {}
+
+    def take_in() -> None:
+        report.update(bundles.ingest(p.log, bundle).to_json())
+
+    p.invitations.join(code, sealed, a.name or p.name, before_join=take_in)
+    info = p.governance.show(code.net)
+    data = {
+        "network": code.net.hex(),
+        "name": info["name"],
+        "role": info["your_role"],
+        "import": report,
+    }
+    text = (
+        f"Joined {info['name']!r} as {info['your_role'] or 'a pending member'}.\n"
+        f"{report.get('applied', 0)} events taken in.\n"
+        "Send your join back to a member: casebook bundle export --network "
+        f"{code.net.hex()[:8]} FILE"
+    )
+    return data, text
+
+
+def member(ctx: Context) -> Output:
+    a, p = ctx.args, ctx.profile
+    net = p.library.network(a.network)
+    g = p.governance
+    if a.action == "list":
+        rows = g.members(net, include_removed=a.all)
+        text = "\n".join(
+            f"{r['name'] or '(name not yet received)'}  [{r['role']}]"
+            + ("  (you)" if r["you"] else "")
+            + f"\n  {r['fingerprint']}  since {iso(r['since'])[:10]}"
+            + (
+                f"  invited by {r['invited_by_name'] or r['invited_by'][:15]}"
+                if r["invited_by"]
+                else "  founder"
+            )
+            for r in rows
+        )
+        return {"results": rows}, text
+    target = g.member(net, a.member)
+    if a.action == "role":
+        g.set_role(net, a.member, a.role)
+        return {"member": target.key.hex(), "role": a.role}, f"Role changed to {a.role}."
+    result = g.remove(net, a.member)
+    text = "Member removed."
+    if result["rotation"]:
+        text += " A new key epoch started: they cannot read anything written from now on."
+    return {"removed": result["removed"], "rekeyed": result["rotation"] is not None}, text
+
+
+def moderate(ctx: Context) -> Output:
+    a, p = ctx.args, ctx.profile
+    what, target = p.governance.moderate(a.id, a.action, a.reason or "")
+    past = {"hide": "hidden", "unhide": "restored", "pin": "pinned", "unpin": "unpinned"}
+    return {"id": target.hex(), "kind": what, "action": a.action}, (
+        f"The {what} {target.hex()[:12]} is {past[a.action]} for everyone."
+    )
+
+
+def bundle(ctx: Context) -> Output:
+    a, p = ctx.args, ctx.profile
+    path = Path(a.file).expanduser()
+    if a.action == "export":
+        net = p.library.network(a.network)
+        made = bundles.export(p.db, net, path)
+        return {"events": len(made.events), "welcomes": len(made.welcomes), "path": str(path)}, (
+            f"Wrote {len(made.events)} events and {len(made.welcomes)} welcome package(s) "
+            f"to {path}. It holds only encrypted content, but treat it as private."
+        )
+    loaded = bundles.Bundle.read(path)
+    report = bundles.ingest(p.log, loaded).to_json()
+    rotated = p.governance.maintain(loaded.net)
+    report["rekeyed"] = rotated is not None
+    text = f"Took in {report['applied']} new events ({report['duplicate']} already here)."
+    if report["refused"]:
+        text += f"\n{report['refused']} refused; first: {report['first_refusal']}"
+    if rotated:
+        text += "\nStarted a new key epoch so every current member (and no one else) holds it."
+    return report, text

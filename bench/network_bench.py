@@ -1,0 +1,151 @@
+"""Benchmark of private-network operations: re-keying a 300-member network, invites.
+
+    .venv/bin/python bench/network_bench.py               # 300 members
+    .venv/bin/python bench/network_bench.py --members 1000
+
+Builds a real network in a real profile: the founder makes one invite with enough uses,
+and N-1 newcomers (identities in memory) redeem it with signed ``member.join`` events
+that the founder ingests like any received event. Then it times what removal costs:
+
+- the admin's side of a rotation: a fresh seed wrapped to every member (X25519 +
+  HKDF + ChaCha20-Poly1305 each), signed, stored, folded into the membership;
+- a member's side: verifying the rotation and unwrapping its seed;
+- folding the whole membership log from scratch (what a relay or a fresh client does);
+- the baseline in the same run: N bare X25519 exchanges, the floor under any wrap.
+
+It also prints the invite code's size and the smallest QR code version that holds it.
+Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from casebook.core import epochs, events, invites, membership
+from casebook.core.eventlog import now_ms
+from casebook.core.identity import Identity
+from casebook.core.profile import Profile
+
+PASSPHRASE = "benchmark passphrase, not secret"
+
+
+def build(profile: Profile, members: int) -> tuple[bytes, list[Identity]]:
+    relay = "casebook-relay://relay.cardiology-circle.org:7447/" + "A" * 52
+    net = profile.library.create_network("Bench Circle", profile.name, relays=[relay])
+    made = profile.invitations.create(net, uses=max(members - 1, 1))
+    secret = profile.db.scalar("SELECT secret FROM invite_secrets")
+    newcomers = [Identity.generate() for _ in range(members - 1)]
+    seed = profile.log.seed(net, 0)
+    lamport = int(profile.db.scalar("SELECT max(lamport) FROM events"))
+    with profile.db.transaction():
+        for i, ident in enumerate(newcomers):
+            nonce = os.urandom(16)
+            xkey = ident.exchange_public_key
+            event = events.create(
+                ident,
+                net=net,
+                seq=1,
+                prev=None,
+                lamport=lamport + 1 + i,
+                ts=now_ms(),
+                kind="member.join",
+                epoch=0,
+                seed=seed,
+                payload={"name": f"Dr. Member {i:04d}"},
+                pub={
+                    "invite": made.key,
+                    "xkey": xkey,
+                    "nonce": nonce,
+                    "proof": invites.prove(bytes(secret), net, ident.public_key, xkey, nonce),
+                },
+            )
+            profile.log.ingest(event.raw)
+    return net, newcomers
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--members", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    os.environ.setdefault("CASEBOOK_KDF_TARGET_MS", "50")
+    with tempfile.TemporaryDirectory() as tmp:
+        profile = Profile.create(Path(tmp) / "admin", "Dr. Bench Admin", PASSPHRASE)
+        started = time.perf_counter()
+        net, newcomers = build(profile, args.members)
+        build_s = time.perf_counter() - started
+        state = profile.log.members.state(net)
+        print(f"members: {len(state.active_members())} (joins ingested in {build_s:.2f} s)")
+
+        rotate_ms, event_bytes = [], 0
+        for _ in range(args.rounds):
+            t = time.perf_counter()
+            rotation = profile.governance.rotate(net)
+            rotate_ms.append((time.perf_counter() - t) * 1000)
+            raw = profile.db.scalar("SELECT raw FROM events WHERE id = ?", (rotation,))
+            event_bytes = len(raw)
+        print(
+            f"rotation, admin side (wrap to {args.members}, sign, store, fold): "
+            f"median {statistics.median(rotate_ms):.1f} ms, max {max(rotate_ms):.1f} ms "
+            f"over {args.rounds}; event size {event_bytes / 1024:.1f} KiB"
+        )
+
+        # A member's side: verify the rotation and find and open their own wrap.
+        member = newcomers[len(newcomers) // 2]
+        t = time.perf_counter()
+        for _ in range(args.rounds):
+            parsed = events.parse(bytes(raw))
+            sealed = next(s for k, s in parsed.header.pub["wraps"] if k == member.public_key)
+            pub = parsed.header.pub
+            epochs.unwrap(
+                member.exchange_key, member.public_key, net, parsed.header.epoch, pub["eph"], sealed
+            )
+        member_ms = (time.perf_counter() - t) * 1000 / args.rounds
+        print(f"rotation, member side (verify + unwrap): {member_ms:.2f} ms")
+
+        entries = [
+            membership.Entry.of(events.parse(bytes(r[0])))
+            for r in profile.db.all(
+                "SELECT e.raw FROM membership_log m JOIN events e ON e.id = m.id WHERE m.net = ?",
+                (net,),
+            )
+        ]
+        t = time.perf_counter()
+        membership.fold(net, entries)
+        fold_ms = (time.perf_counter() - t) * 1000
+        print(f"fold of the whole membership log ({len(entries)} events): {fold_ms:.1f} ms")
+
+        eph = X25519PrivateKey.generate()
+        peers = [X25519PrivateKey.generate().public_key() for _ in range(args.members)]
+        t = time.perf_counter()
+        for peer in peers:
+            eph.exchange(peer)
+        base_ms = (time.perf_counter() - t) * 1000
+        print(
+            f"baseline: {args.members} bare X25519 exchanges {base_ms:.1f} ms "
+            f"(rotation / baseline = {statistics.median(rotate_ms) / base_ms:.1f}x)"
+        )
+
+        code = profile.invitations.create(net).code
+        chars = len(code) - len(invites.PREFIX)
+        print(f"invite code (one relay): {len(code)} characters, {chars} after the prefix")
+        try:
+            import segno
+
+            qr = segno.make(code, error="m", micro=False)
+            print(f"QR code: version {qr.version} ({qr.mode} mode, error correction M)")
+        except ImportError:  # pragma: no cover
+            pass
+        profile.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
