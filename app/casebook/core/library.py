@@ -32,6 +32,13 @@ class Library:
         self.me = log.identity.public_key
 
     def _append(self, net: bytes, kind: str, payload: dict[str, Any], **kw: Any) -> bytes:
+        if kind != "network.create":
+            why = self.log.members.state(net).write_check(self.me, 1 << 52)
+            if why == "removed":
+                raise PermissionDenied(
+                    "You are no longer a member of this network; nothing you write there "
+                    "would reach anyone."
+                )
         try:
             return self.log.append(net, kind, payload, **kw).id
         except EventError as exc:
