@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from casebook.core import invites
 from casebook.core.eventlog import EventLog
 from casebook.core.identity import Identity
 from casebook.core.profile import Profile
@@ -60,8 +61,21 @@ def build(
     net = profile.library.create_network("Benchmark Circle", profile.name)
     seed = profile.log.seed(net, 0)
     authors = [profile.log] + [EventLog(profile.db, Identity.generate()) for _ in range(members)]
-    for log in authors[1:]:
+    # Every author joins with a real invite (one invite with enough uses).
+    made = profile.invitations.create(net, uses=max(members, 1))
+    secret = bytes(
+        profile.db.scalar("SELECT secret FROM invite_secrets WHERE key = ?", (made.key,))
+    )
+    for number, log in enumerate(authors[1:]):
         log.add_seed(net, 0, seed)
+        nonce, xkey = os.urandom(16), log.identity.exchange_public_key
+        proof = invites.prove(secret, net, log.identity.public_key, xkey, nonce)
+        log.append(
+            net,
+            "member.join",
+            {"name": f"Dr. Member {number:02d}"},
+            pub={"invite": made.key, "xkey": xkey, "nonce": nonce, "proof": proof},
+        )
     rng = random.Random(5)
     case_ids: list[bytes] = []
     per_case = comments / max(cases, 1)
@@ -149,6 +163,9 @@ def build_library(work: Path, corpus: Corpus, args: argparse.Namespace) -> None:
         f"write: {events:,} events at {rate:,.0f} events/s (signed, encrypted, indexed; "
         f"{args.batch} per transaction)"
     )
+    shown = profile.db.scalar("SELECT count(*) FROM cases")
+    waiting = profile.db.scalar("SELECT count(*) FROM waiting")
+    print(f"cases in the library: {shown:,} (events waiting: {waiting:,})")
     t0 = time.perf_counter()
     for table in ("case_fts", "comment_fts"):
         profile.db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")

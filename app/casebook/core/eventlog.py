@@ -171,16 +171,15 @@ class EventLog:
         return Outcome.APPLIED
 
     def _open(self, event: Event) -> dict[str, Any] | None:
-        """The validated payload, or None when no seed held for its epoch opens it."""
-        last: EventError | None = None
+        """The validated payload, or None when no seed held for its epoch opens it.
+
+        Raises :class:`EventError` when the body opens but is not a valid payload."""
         for _, seed in self.keys.candidates(event.net, event.header.epoch):
             try:
-                return payloads.validate(event.kind, event.decrypt(seed))
-            except EventError as exc:
-                last = exc
-                if "does not decrypt" not in str(exc):
-                    raise
-        del last
+                plain = event.decrypt(seed)
+            except events.WrongKey:
+                continue  # another candidate seed of this epoch, or none we hold
+            return payloads.validate(event.kind, plain)
         return None
 
     def _apply(self, event: Event, payload: dict[str, Any] | None = None) -> None:
@@ -229,7 +228,7 @@ class EventLog:
             if why == "removed":
                 self.projector.reject(event, "written after the author was removed")
                 return False
-        if event.seq > 1:
+        if event.seq > 1 and event.author != self.identity.public_key:  # ours: always current
             prev_epoch = self.db.scalar(
                 "SELECT epoch FROM events WHERE net = ? AND author = ? AND seq = ?",
                 (event.net, event.author, event.seq - 1),

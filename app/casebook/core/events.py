@@ -54,6 +54,10 @@ class EventError(ValueError):
     """Why an event was refused; the message is safe to show."""
 
 
+class WrongKey(EventError):
+    """The body does not authenticate under the seed tried."""
+
+
 @dataclass(frozen=True)
 class Header:
     net: bytes
@@ -115,9 +119,12 @@ class Event:
             plain = content.open_sealed(
                 aead, self.body, _AD_DOMAIN + _pre_header_bytes(self.header)
             )
+        except content.DecryptionError as exc:
+            raise WrongKey(f"body does not decrypt: {exc}") from None
+        try:
             payload = decode(plain)
-        except (content.DecryptionError, EncodingError) as exc:
-            raise EventError(f"body does not decrypt: {exc}") from None
+        except EncodingError as exc:
+            raise EventError(f"body is not a canonical payload: {exc}") from None
         if not isinstance(payload, dict):
             raise EventError("payload is not a map")
         return payload
