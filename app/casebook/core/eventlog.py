@@ -185,13 +185,16 @@ class EventLog:
     def _apply(self, event: Event, payload: dict[str, Any] | None = None) -> None:
         """Judge a stored event against the membership and apply what it does."""
         net = event.net
-        change = None
         if event.kind in membership.KINDS:
             change = self.members.add(event)
             if change.retroactive:
                 self._rebuild_derived()
                 return
             state = self.members.state(net)
+            for late in change.newly_accepted:
+                self._accept_late(state, late)
+            for key in change.new_members:
+                self._welcome_member(state, key, event)
             if event.id in state.rejected:
                 return  # recorded in ``rejected`` by the membership book
             if event.kind == "epoch.rotate":
@@ -215,9 +218,6 @@ class EventLog:
         self.projector.apply(event, payload)
         if event.kind == "network.create":
             self.members.network_row(state)
-        if change is not None:
-            for key in change.new_members:
-                self._welcome_member(state, key, event)
 
     def _admissible(self, event: Event, state: membership.MembershipState) -> bool:
         if event.kind not in membership.KINDS:
@@ -238,13 +238,25 @@ class EventLog:
                 return False
         return True
 
+    def _accept_late(self, state: membership.MembershipState, event_id: bytes) -> None:
+        """A membership event the fold rejected on arrival and accepts now that the
+        events before it have come: do what its acceptance does."""
+        raw = self.db.scalar("SELECT raw FROM events WHERE id = ?", (event_id,))
+        if raw is None:
+            return
+        event = events.parse_trusted(bytes(raw))
+        if event.kind == "epoch.rotate":
+            self._unwrap(event, state)
+        if event.kind != "member.join":  # joins are handled as new members
+            self._apply_body_only(event)
+
     def _welcome_member(self, state: membership.MembershipState, key: bytes, by: Event) -> None:
         """A member whose join just became valid: show their name, free their events."""
         member = state.members[key]
         if member.join_event != by.id:
-            loaded = self._load(member.join_event)
-            if loaded is not None and loaded[1] is not None:
-                self.projector.apply(*loaded)  # type: ignore[arg-type]
+            raw = self.db.scalar("SELECT raw FROM events WHERE id = ?", (member.join_event,))
+            if raw is not None:
+                self._apply_body_only(events.parse_trusted(bytes(raw)))
         self._release(_member_mark(state.net, key))
 
     def _unwrap(self, event: Event, state: membership.MembershipState) -> None:
@@ -263,7 +275,7 @@ class EventLog:
                 )
             except epochs.UnwrapError:
                 return
-            self.keys.add(event.net, event.header.epoch, seed, source=event.id)
+            self.add_seed(event.net, event.header.epoch, seed, source=event.id)
             return
 
     def _release(self, mark: bytes) -> None:
@@ -285,7 +297,11 @@ class EventLog:
         state = self.members.state(event.net)
         if event.id in state.rejected:
             return
-        payload = self._open(event)
+        try:
+            payload = self._open(event)
+        except EventError as exc:
+            self.projector.reject(event, f"unreadable payload: {exc}")
+            return
         if payload is None:
             self.projector.wait(event, _key_mark(event.net, event.header.epoch))
             return

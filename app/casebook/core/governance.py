@@ -131,7 +131,19 @@ class Governance:
                 net,
                 "member.remove",
                 {},
-                pub={"member": member.key, "upto": self._head(net, member.key)},
+                pub={
+                    "member": member.key,
+                    "upto": self._head(net, member.key),
+                    # joins through their invites that we have seen; no others will count
+                    "joins": sorted(
+                        {
+                            k
+                            for i in state.invites.values()
+                            if i.inviter == member.key
+                            for k in i.used_by
+                        }
+                    ),
+                },
             )
             rotation = self.rotate(net) if self._my_role(self._state(net)) == "admin" else None
         return {"removed": fingerprint(member.key), "event": removal, "rotation": rotation}

@@ -181,7 +181,8 @@ class Invitations:
             raise PermissionDenied("Only the inviter or an admin can revoke an invite.")
         with self.db.transaction():
             try:
-                self.log.append(net, "invite.revoke", {}, pub={"invite": key})
+                joins = sorted(invite.used_by)  # the redemptions we have seen; no others
+                self.log.append(net, "invite.revoke", {}, pub={"invite": key, "joins": joins})
             except EventError as exc:
                 raise PermissionDenied(f"The revocation was refused: {exc}.") from None
             self.db.execute("DELETE FROM invite_secrets WHERE key = ?", (key,))

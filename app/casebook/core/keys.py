@@ -15,6 +15,7 @@ class EpochKeys:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._cache: dict[tuple[bytes, int], list[tuple[bytes, bytes]]] = {}
+        self._rollbacks = db.rollbacks
 
     def add(self, net: bytes, epoch: int, seed: bytes, source: bytes = b"") -> bool:
         """Store a seed; True when it is new."""
@@ -27,6 +28,9 @@ class EpochKeys:
 
     def candidates(self, net: bytes, epoch: int) -> list[tuple[bytes, bytes]]:
         """``[(source, seed)]`` held for an epoch (possibly empty)."""
+        if self._rollbacks != self.db.rollbacks:  # a seed we cached may be gone
+            self._cache.clear()
+            self._rollbacks = self.db.rollbacks
         cached = self._cache.get((net, epoch))
         if cached:
             return cached

@@ -33,6 +33,8 @@ ROLE_SENSITIVE = (
 @dataclass
 class Change:
     new_members: list[bytes] = field(default_factory=list)
+    # earlier events the fold had rejected and now accepts (their turn came late)
+    newly_accepted: list[bytes] = field(default_factory=list)
     retroactive: bool = False
 
 
@@ -44,6 +46,7 @@ class Memberships:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._states: dict[bytes, MembershipState] = {}
+        self._rollbacks = db.rollbacks
 
     def _stored_count(self, net: bytes) -> int:
         return int(self.db.scalar("SELECT count(*) FROM membership_log WHERE net = ?", (net,)))
@@ -57,6 +60,9 @@ class Memberships:
         return [Entry.of(events.parse_trusted(bytes(r["raw"]))) for r in rows]
 
     def state(self, net: bytes) -> MembershipState:
+        if self._rollbacks != self.db.rollbacks:  # folded entries may have been undone
+            self._states.clear()
+            self._rollbacks = self.db.rollbacks
         cached = self._states.get(net)
         if cached is not None and cached.count == self._stored_count(net):
             return cached
@@ -72,6 +78,7 @@ class Memberships:
         net = event.net
         before = self.state(net)
         old = _judgment(before)
+        old_rejected = set(before.rejected)
         self.db.execute(
             "INSERT OR IGNORE INTO membership_log (net, lamport, id) VALUES (?, ?, ?)",
             (net, event.header.lamport, event.id),
@@ -80,11 +87,16 @@ class Memberships:
         if entry.order > before.last:
             before.apply(entry)
             state = before
+            if state.late_joins():  # a closure reaches back: fold again from scratch
+                state = membership.fold(net, self._entries(net))
         else:
             state = membership.fold(net, self._entries(net))
         self._states[net] = state
         self.persist(state)
-        change = Change(new_members=[k for k in state.members if k not in old])
+        change = Change(
+            new_members=[k for k in state.members if k not in old],
+            newly_accepted=[i for i in old_rejected if i not in state.rejected],
+        )
         change.retroactive = self._retroactive(net, old, _judgment(state), event.author)
         return change
 

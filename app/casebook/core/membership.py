@@ -143,6 +143,12 @@ class Invite:
     event: bytes
     used_by: list[bytes] = field(default_factory=list)
     revoked_by: bytes | None = None
+    # Once revoked (or its inviter removed): the only joins it may ever admit, i.e. those
+    # the revoking admin had seen. A join sorting earlier but not in this set is refused.
+    allowed: frozenset[bytes] | None = None
+
+    def close(self, allowed: frozenset[bytes]) -> None:
+        self.allowed = allowed if self.allowed is None else self.allowed & allowed
 
     def open_at(self, ts: int) -> bool:
         return self.revoked_by is None and len(self.used_by) < self.uses and ts <= self.expires
@@ -182,6 +188,7 @@ class MembershipState:
     rejected: dict[bytes, str] = field(default_factory=dict)
     last: tuple[int, bytes] = (0, b"")
     count: int = 0
+    excluded: dict[bytes, str] = field(default_factory=dict)  # joins closed out (see fold)
 
     # -- questions the rest of the code asks -------------------------------------
     @property
@@ -232,6 +239,20 @@ class MembershipState:
             if not member.active and self.holds_epoch(member, latest.number):
                 return True
         return False
+
+    def late_joins(self) -> dict[bytes, str]:
+        """Accepted joins that a later revocation or removal says were never seen."""
+        reason = "the invite was revoked (or its inviter removed) before this join was seen"
+        late = {}
+        for member in self.members.values():
+            invite = self.invites.get(member.invite) if member.invite else None
+            if (
+                invite is not None
+                and invite.allowed is not None
+                and (member.key not in invite.allowed)
+            ):
+                late[member.join_event] = reason
+        return late
 
     # -- the fold -------------------------------------------------------------------
     def apply(self, entry: Entry) -> str | None:
@@ -337,7 +358,10 @@ class MembershipState:
         return None
 
     def _revoke(self, e: Entry, role: str) -> str | None:
-        if set(e.pub) != {"invite"}:
+        if set(e.pub) != {"invite", "joins"}:
+            return "malformed revocation"
+        joins = _keys(e.pub["joins"], MAX_USES)
+        if joins is None:
             return "malformed revocation"
         invite = self.invites.get(e.pub["invite"]) if _is_bytes(e.pub["invite"], 32) else None
         if invite is None:
@@ -347,6 +371,7 @@ class MembershipState:
         if invite.revoked_by is not None:
             return "the invite is already revoked"
         invite.revoked_by = e.author
+        invite.close(joins)
         return None
 
     def _join(self, e: Entry) -> str | None:
@@ -360,6 +385,8 @@ class MembershipState:
             and _is_bytes(p["proof"], 64)
         ):
             return "malformed join"
+        if e.id in self.excluded:
+            return self.excluded[e.id]
         if e.author in self.members:
             return "already a member (or removed)"
         if e.seq != 1:
@@ -397,6 +424,8 @@ class MembershipState:
         p = e.pub
         if set(p) != keys or not _is_bytes(p["member"], 32) or not _is_int(p["upto"]):
             return None, "malformed member change"
+        if "joins" in keys and _keys(p["joins"], MAX_WRAPS) is None:
+            return None, "malformed member change"
         member = self.members.get(p["member"])
         if member is None or not member.active:
             return None, "no such member"
@@ -422,7 +451,7 @@ class MembershipState:
         return None
 
     def _remove(self, e: Entry, role: str) -> str | None:
-        member, reason = self._target(e, {"member", "upto"})
+        member, reason = self._target(e, {"member", "upto", "joins"})
         if member is None:
             return reason
         if role != "admin" and member.key != e.author:
@@ -431,9 +460,12 @@ class MembershipState:
             return "a network keeps at least one admin"
         member.cut = e.pub["upto"] if member.key != e.author else e.seq
         member.removed_by, member.removed_at, member.removal_event = e.author, e.ts, e.id
+        seen = _keys(e.pub["joins"], MAX_WRAPS) or frozenset()
         for invite in self.invites.values():  # invites they made close with them
-            if invite.inviter == member.key and invite.revoked_by is None:
-                invite.revoked_by = e.author
+            if invite.inviter == member.key:
+                if invite.revoked_by is None:
+                    invite.revoked_by = e.author
+                invite.close(seen)
         return None
 
     def _rotate(self, e: Entry, role: str) -> str | None:
@@ -475,9 +507,30 @@ def _is_int(value: Any) -> bool:
     return type(value) is int and value >= 0
 
 
+def _keys(value: Any, limit: int) -> frozenset[bytes] | None:
+    """A sorted, duplicate-free list of 32-byte keys, as a set; None if malformed."""
+    if not isinstance(value, list) or len(value) > limit:
+        return None
+    if not all(_is_bytes(k, 32) for k in value) or value != sorted(set(value)):
+        return None
+    return frozenset(value)
+
+
 def fold(net: bytes, entries: Iterable[Entry]) -> MembershipState:
-    """The membership state of ``net`` after all ``entries`` (any order)."""
-    state = MembershipState(net)
-    for entry in sorted(entries, key=lambda x: x.order):
-        state.apply(entry)
-    return state
+    """The membership state of ``net`` after all ``entries`` (any order).
+
+    A revocation (or the removal of an inviter) names the joins its author had seen; a
+    join that sorts before it but is not named was made behind its back (an offline or
+    back-dated redemption) and is refused. The fold is repeated with such joins
+    excluded until none is left (each round only excludes more, so it ends).
+    """
+    ordered = sorted(entries, key=lambda x: x.order)
+    excluded: dict[bytes, str] = {}
+    while True:
+        state = MembershipState(net, excluded=dict(excluded))
+        for entry in ordered:
+            state.apply(entry)
+        late = {k: v for k, v in state.late_joins().items() if k not in excluded}
+        if not late:
+            return state
+        excluded.update(late)

@@ -57,6 +57,7 @@ class Database:
         self.path = path
         self._depth = 0
         self._lock = threading.RLock()
+        self.rollbacks = 0
 
     @classmethod
     def open(cls, path: Path, key: bytes | None, page_size: int = DEFAULT_PAGE_SIZE) -> Database:
@@ -136,6 +137,7 @@ class Database:
                 yield self
             except BaseException:
                 self._depth = 0
+                self.rollbacks += 1  # caches of what was written must be dropped
                 self.conn.execute("ROLLBACK")
                 raise
             self._depth = 0
