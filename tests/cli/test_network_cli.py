@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from casebook.core import events
 from casebook.core.profile import Profile
 from conftest import PASSPHRASE, Result
 
@@ -122,20 +123,27 @@ def test_roles_moderation_and_removal(cli, circle, tmp_path: Path):
     assert "After removal" not in titles
     # Bob's app refuses to write; a modified one would, and everyone else refuses that.
     failed(cli("post", "-n", net, "--title", "Nope", profile="b"), "no longer a member")
-    forged = Profile.unlock(tmp_path / "b", PASSPHRASE)
-    with forged:
-        forged.log.append(
-            bytes.fromhex(net),
-            "case.create",
-            {
-                "title": "Written after removal",
-                "specialty": "",
-                "fields": {},
-                "body": "",
-                "tags": [],
-                "attachments": [],
-            },
+    with Profile.unlock(tmp_path / "b", PASSPHRASE) as bob:  # a hostile client signs
+        n = bytes.fromhex(net)
+        head = bob.db.one(
+            "SELECT seq, id FROM events WHERE net = ? AND author = ? ORDER BY seq DESC LIMIT 1",
+            (n, bob.identity.public_key),
         )
+        payload = {"title": "Written after removal", "specialty": "", "fields": {}}
+        payload.update(body="", tags=[], attachments=[])
+        event = events.create(
+            bob.identity,
+            net=n,
+            seq=head["seq"] + 1,
+            prev=bytes(head["id"]),
+            lamport=bob.db.scalar("SELECT max(lamport) FROM events") + 1,
+            ts=1_700_000_000_000,
+            kind="case.create",
+            epoch=0,
+            seed=bob.log.seed(n, 0),
+            payload=payload,
+        )
+        bob.log.ingest(event.raw)
     exchange(cli, tmp_path, net, "b", "a")
     titles = [c["title"] for c in ok(cli("list", "--json", profile="a")).json["results"]]
     assert "Written after removal" not in titles and "After removal" in titles

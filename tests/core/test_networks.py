@@ -800,7 +800,11 @@ def test_removed_member_reads_nothing_new_and_writes_nothing(
     # ...and again after he received it: his app refuses, so he signs it himself.
     with pytest.raises(PermissionDenied, match="no longer a member"):
         bob.library.post_case(network, title="Bob after removal")
-    after = bob.log.append(network, "case.create", case_payload("Bob after removal")).id
+    with pytest.raises(EventError, match="newer key"):  # nor does his event log
+        bob.log.append(network, "case.create", case_payload("Bob after removal"))
+    hostile = forge(bob, network, "case.create", case_payload("Bob after removal"))
+    assert bob.log.ingest(hostile.raw) == Outcome.APPLIED
+    after = hostile.id
     deliver(bob, alice, network)
     deliver(bob, carol, network)
 
@@ -833,7 +837,8 @@ def test_removed_member_cannot_rejoin_or_act(
     sync(alice, carol, net=network)
     deliver(alice, bob, network)
     # Bob, now removed, still has his old client: he hides a case and invites himself.
-    hide = bob.log.append(network, "content.hide", {"target": case, "reason": "revenge"})
+    hide = forge(bob, network, "content.hide", {"target": case, "reason": "revenge"})
+    assert bob.log.ingest(hide.raw) == Outcome.APPLIED
     with pytest.raises(EventError):
         bob.log.append(
             network,

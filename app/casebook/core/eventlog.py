@@ -63,6 +63,26 @@ class EventLog:
             raise EventError("this profile holds no key for that network")
         return newest
 
+    def _writing_epoch(self, net: bytes, kind: str, head_epoch: int | None) -> int:
+        """The epoch to encrypt a new event under: the network's current one. Writing
+        under an older key the network has moved on from would let a removed member
+        read it, so that is refused — except for a newcomer's join, which can only use
+        the keys of its welcome package."""
+        state = self.members.state(net)
+        if state.epochs and not self.keys.candidates(net, state.current_epoch):
+            if kind != "member.join":
+                raise EventError(
+                    "the network has a newer key that has not reached this profile yet "
+                    "(an admin's app sends it once it has seen you); sync or import a bundle "
+                    "from an admin, then try again"
+                )
+            epoch = self.current_epoch(net)
+        else:
+            epoch = self.current_epoch(net)
+        if head_epoch is not None and head_epoch > epoch and self.keys.candidates(net, head_epoch):
+            epoch = head_epoch  # never go back along our own chain
+        return epoch
+
     def add_seed(self, net: bytes, epoch: int, seed: bytes, source: bytes = b"") -> None:
         if self.keys.add(net, epoch, seed, source):
             self._release(_key_mark(net, epoch))
@@ -96,14 +116,16 @@ class EventLog:
                 "ORDER BY seq DESC LIMIT 1) AS seq, "
                 "(SELECT id FROM events WHERE net = :net AND author = :me "
                 "ORDER BY seq DESC LIMIT 1) AS id, "
-                "(SELECT max(lamport) FROM events WHERE net = :net) AS lamport",
+                "(SELECT max(lamport) FROM events WHERE net = :net) AS lamport, "
+                "(SELECT epoch FROM events WHERE net = :net AND author = :me "
+                "ORDER BY seq DESC LIMIT 1) AS head_epoch",
                 {"net": net, "me": self.identity.public_key},
             )
             assert state is not None
             if new_epoch is not None:
                 epoch, seed = new_epoch
             else:
-                epoch = self.current_epoch(net)
+                epoch = self._writing_epoch(net, kind, state["head_epoch"])
                 winner = self.members.state(net)
                 prefer = winner.epochs[epoch].winner if epoch < len(winner.epochs) else None
                 seed = self.keys.seed(net, epoch, prefer=prefer)
@@ -228,7 +250,12 @@ class EventLog:
             if why == "removed":
                 self.projector.reject(event, "written after the author was removed")
                 return False
-        if event.seq > 1 and event.author != self.identity.public_key:  # ours: always current
+        # Ours are never older (see _writing_epoch); membership kinds are judged by the fold.
+        if (
+            event.seq > 1
+            and event.author != self.identity.public_key
+            and event.kind not in membership.KINDS
+        ):
             prev_epoch = self.db.scalar(
                 "SELECT epoch FROM events WHERE net = ? AND author = ? AND seq = ?",
                 (event.net, event.author, event.seq - 1),

@@ -14,6 +14,7 @@ from casebook.core import content, epochs, refs
 from casebook.core.eventlog import EventLog, now_ms
 from casebook.core.events import EventError
 from casebook.core.fingerprint import fingerprint
+from casebook.core.invitations import Invitations
 from casebook.core.membership import ROLES, Member, MembershipState
 from casebook.errors import Ambiguous, NotFound, PermissionDenied, UsageError
 from casebook.store.database import Database
@@ -159,13 +160,16 @@ class Governance:
         eph, wraps = epochs.wrap(
             seed, net, number, [(m.key, m.xkey) for m in state.active_members()]
         )
-        return self._append(
-            net,
-            "epoch.rotate",
-            {"seeds": self.log.keys.export(net)},
-            pub={"eph": eph, "wraps": wraps},
-            new_epoch=(number, seed),
-        )
+        with self.db.transaction():
+            rotation = self._append(
+                net,
+                "epoch.rotate",
+                {"seeds": self.log.keys.export(net)},
+                pub={"eph": eph, "wraps": wraps},
+                new_epoch=(number, seed),
+            )
+            Invitations(self.db, self.log).reseal(net)
+        return rotation
 
     def maintain(self, net: bytes) -> bytes | None:
         """After receiving events: if the latest epoch key is missing for a current

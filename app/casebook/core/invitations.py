@@ -188,6 +188,35 @@ class Invitations:
             self.db.execute("DELETE FROM invite_secrets WHERE key = ?", (key,))
         return key
 
+    def reseal(self, net: bytes) -> int:
+        """After a rotation: seal this profile's open invites' welcome packages again
+        with every seed held now, so a newcomer can read the newest epoch at once."""
+        state = self.log.members.state(net)
+        now = now_ms()
+        name = self.db.scalar("SELECT name FROM networks WHERE id = ?", (net,)) or ""
+        lamport = int(self.db.scalar("SELECT max(lamport) FROM events WHERE net = ?", (net,)))
+        count = 0
+        for row in self.db.all("SELECT key, secret FROM invite_secrets WHERE net = ?", (net,)):
+            invite = state.invites.get(bytes(row["key"]))
+            if invite is None or invite.status(now) != "open":
+                continue
+            welcome = invites.seal_welcome(
+                bytes(row["secret"]),
+                net,
+                {
+                    "v": 1,
+                    "net": net,
+                    "name": name,
+                    "seeds": self.log.keys.export(net),
+                    "lamport": lamport,
+                },
+            )
+            self.db.execute(
+                "UPDATE invite_secrets SET welcome = ? WHERE key = ?", (welcome, row["key"])
+            )
+            count += 1
+        return count
+
     def welcome(self, key: bytes) -> bytes | None:
         value = self.db.scalar("SELECT welcome FROM invite_secrets WHERE key = ?", (key,))
         return None if value is None else bytes(value)
@@ -221,6 +250,22 @@ class Invitations:
         state = self.log.members.state(code.net)
         if self.me in state.members:
             raise UsageError("This profile is already in that network (or was removed from it).")
+        if self.db.scalar(
+            "SELECT 1 FROM events WHERE net = ? AND author = ? LIMIT 1", (code.net, self.me)
+        ):
+            reason = state.rejected.get(
+                bytes(
+                    self.db.scalar(
+                        "SELECT id FROM events WHERE net = ? AND author = ? AND seq = 1",
+                        (code.net, self.me),
+                    )
+                )
+            )
+            raise UsageError(
+                "This profile already joined that network once"
+                + (f" and the network refused it ({reason})" if reason else "")
+                + "; a profile joins a network only once. Join with a new profile."
+            )
         try:
             welcome = invites.open_welcome(code.secret, code.net, sealed_welcome)
             seeds = _welcome_seeds(welcome, code.net)

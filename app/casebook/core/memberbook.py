@@ -87,7 +87,7 @@ class Memberships:
         if entry.order > before.last:
             before.apply(entry)
             state = before
-            if state.late_joins():  # a closure reaches back: fold again from scratch
+            if state.late_joins() or state.overruled():  # reaches back: fold from scratch
                 state = membership.fold(net, self._entries(net))
         else:
             state = membership.fold(net, self._entries(net))

@@ -35,7 +35,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
 from casebook.core.events import Event
 from casebook.core.identity import verify
@@ -109,6 +112,9 @@ class Member:
     removed_at: int | None = None
     removal_event: bytes | None = None
     cut: int | None = None  # events with seq > cut were written after removal
+    # fold position of the event that made them admin: an admin may remove or demote
+    # only admins appointed after them (the founder is the most senior)
+    admin_since: tuple[int, bytes] | None = None
 
     def role_at(self, seq: int) -> str | None:
         if self.cut is not None and seq > self.cut:
@@ -188,7 +194,8 @@ class MembershipState:
     rejected: dict[bytes, str] = field(default_factory=dict)
     last: tuple[int, bytes] = (0, b"")
     count: int = 0
-    excluded: dict[bytes, str] = field(default_factory=dict)  # joins closed out (see fold)
+    excluded: dict[bytes, str] = field(default_factory=dict)  # closed out (see fold)
+    accepted: dict[bytes, tuple[Entry, str | None]] = field(default_factory=dict)
 
     # -- questions the rest of the code asks -------------------------------------
     @property
@@ -240,6 +247,21 @@ class MembershipState:
                 return True
         return False
 
+    def overruled(self) -> dict[bytes, str]:
+        """Accepted entries whose author, by the final state, had no longer the role
+        they were accepted with at that seq (removed or demoted with a cut below it):
+        written behind the back of the removal, e.g. with a back-dated Lamport clock."""
+        out = {}
+        for event_id, (entry, role) in self.accepted.items():
+            if role is None:
+                continue
+            now = self.role_at(entry.author, entry.seq)
+            if now is None:
+                out[event_id] = "written after the author was removed"
+            elif RANK[now] < RANK[role]:
+                out[event_id] = "written after the author lost the role it needs"
+        return out
+
     def late_joins(self) -> dict[bytes, str]:
         """Accepted joins that a later revocation or removal says were never seen."""
         reason = "the invite was revoked (or its inviter removed) before this join was seen"
@@ -260,9 +282,16 @@ class MembershipState:
         was rejected, or None. Entries must come in ``(lamport, id)`` order."""
         self.last = max(self.last, entry.order)
         self.count += 1
-        reason = self._check_and_apply(entry)
+        role = (
+            None
+            if entry.kind in ("network.create", "member.join")
+            else self.role_at(entry.author, entry.seq)
+        )
+        reason = self.excluded.get(entry.id) or self._check_and_apply(entry)
         if reason is not None:
             self.rejected[entry.id] = reason
+        else:
+            self.accepted[entry.id] = (entry, role)
         return reason
 
     def _check_and_apply(self, e: Entry) -> str | None:
@@ -301,6 +330,8 @@ class MembershipState:
             return "malformed network creation"
         if not _is_bytes(p["nonce"], 16) or not _is_bytes(p["xkey"], 32):
             return "malformed network creation"
+        if not usable_xkey(p["xkey"]):
+            return "unusable key-agreement key"
         if network_id(e.author, p["nonce"]) != e.net:
             return "network id is not bound to its founder"
         reason = self._set_policy(p["policy"])
@@ -308,7 +339,12 @@ class MembershipState:
             return reason
         self.founder = e.author
         self.members[e.author] = Member(
-            key=e.author, xkey=p["xkey"], since=e.ts, join_event=e.id, roles=[(0, "admin")]
+            key=e.author,
+            xkey=p["xkey"],
+            since=e.ts,
+            join_event=e.id,
+            roles=[(0, "admin")],
+            admin_since=e.order,
         )
         self.epochs.append(Epoch(0, e.id, e.author, [(e.id, frozenset({e.author}))]))
         return None
@@ -385,8 +421,8 @@ class MembershipState:
             and _is_bytes(p["proof"], 64)
         ):
             return "malformed join"
-        if e.id in self.excluded:
-            return self.excluded[e.id]
+        if not usable_xkey(p["xkey"]):
+            return "unusable key-agreement key"
         if e.author in self.members:
             return "already a member (or removed)"
         if e.seq != 1:
@@ -417,6 +453,7 @@ class MembershipState:
             invited_by=invite.inviter,
             invite_epoch=invite.epoch,
             roles=[(0, invite.role)],
+            admin_since=e.order if invite.role == "admin" else None,
         )
         return None
 
@@ -436,6 +473,13 @@ class MembershipState:
     def _last_admin(self, member: Member) -> bool:
         return member.role == "admin" and len(self.admins()) == 1
 
+    def _outranks(self, author: bytes, target: Member) -> bool:
+        """An admin acts on another admin only if appointed before them."""
+        if target.role != "admin" or target.key == author:
+            return True
+        mine = self.members[author].admin_since
+        return mine is not None and target.admin_since is not None and mine < target.admin_since
+
     def _role(self, e: Entry, role: str) -> str | None:
         if role != "admin":
             return "only admins may change roles"
@@ -447,6 +491,12 @@ class MembershipState:
             return "no such role"
         if new != "admin" and self._last_admin(member):
             return "a network keeps at least one admin"
+        if not self._outranks(e.author, member):
+            return "an admin can demote only admins appointed after them"
+        if new == "admin" and member.role != "admin":
+            member.admin_since = e.order
+        elif new != "admin":
+            member.admin_since = None
         member.roles.append((e.pub["upto"], new))
         return None
 
@@ -458,6 +508,8 @@ class MembershipState:
             return "only admins may remove members"
         if self._last_admin(member):
             return "a network keeps at least one admin"
+        if not self._outranks(e.author, member):
+            return "an admin can remove only admins appointed after them"
         member.cut = e.pub["upto"] if member.key != e.author else e.seq
         member.removed_by, member.removed_at, member.removal_event = e.author, e.ts, e.id
         seen = _keys(e.pub["joins"], MAX_WRAPS) or frozenset()
@@ -499,6 +551,20 @@ class MembershipState:
         return "the rotation's epoch number is out of sequence"
 
 
+_PROBE = X25519PrivateKey.from_private_bytes(hashlib.sha256(b"casebook/xkey-probe/v1").digest())
+
+
+@lru_cache(maxsize=4096)
+def usable_xkey(xkey: bytes) -> bool:
+    """False for X25519 public keys of low order, to which no seed can be wrapped (the
+    shared secret would be all zeros); such a member would make admins re-key forever."""
+    try:
+        _PROBE.exchange(X25519PublicKey.from_public_bytes(xkey))
+    except ValueError:
+        return False
+    return True
+
+
 def _is_bytes(value: Any, length: int) -> bool:
     return isinstance(value, bytes) and len(value) == length
 
@@ -526,11 +592,13 @@ def fold(net: bytes, entries: Iterable[Entry]) -> MembershipState:
     """
     ordered = sorted(entries, key=lambda x: x.order)
     excluded: dict[bytes, str] = {}
-    while True:
+    for _ in range(len(ordered) + 1):
         state = MembershipState(net, excluded=dict(excluded))
         for entry in ordered:
             state.apply(entry)
-        late = {k: v for k, v in state.late_joins().items() if k not in excluded}
+        late = {**state.late_joins(), **state.overruled()}
+        late = {k: v for k, v in late.items() if k not in excluded}
         if not late:
             return state
         excluded.update(late)
+    return state
