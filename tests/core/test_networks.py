@@ -1245,3 +1245,129 @@ def test_newcomer_joins_through_another_member(
     deliver(bob, alice, network)
     assert titles(alice) == titles(bob) == titles(dan)
     assert roles(alice, network)[fp(dan)] == "member"
+
+
+# -- found in review: regression tests ---------------------------------------------------------
+
+
+def test_removed_admin_cannot_back_date_a_removal_of_the_remover(
+    alice: Profile, network: bytes, bob: Profile, carol: Profile
+):
+    join(bob, alice, network, role="admin")
+    join(carol, alice, network)
+    sync(alice, bob, carol, net=network)
+    for i in range(5):
+        alice.library.post_case(network, title=f"Case {i}")
+    sync(alice, bob, carol, net=network)
+    alice.governance.remove(network, fp(bob))
+    sync(alice, carol, net=network)
+    deliver(alice, bob, network)  # Bob knows he is removed
+    bob_last = int(
+        bob.db.scalar(
+            "SELECT max(lamport) FROM events WHERE net = ? AND author = ?", (network, key(bob))
+        )
+    )
+    # He signs a removal of the founder dated (Lamport) before his own removal.
+    pub = {"member": key(alice), "upto": 1, "joins": sorted([key(bob), key(carol)])}
+    back = forge(bob, network, "member.remove", {}, pub=pub, lamport=bob_last + 1)
+    # ...and, to be sure, a back-dated invite for an accomplice.
+    sneaky = forge(
+        bob,
+        network,
+        "invite.create",
+        {},
+        pub={"key": os.urandom(32), "role": "admin", "expires": 2**40, "uses": 1},
+        lamport=bob_last + 2,
+        seq=head(bob, network)[0] + 2,
+        prev=back.id,
+    )
+    for profile in (alice, carol):
+        profile.log.ingest(back.raw)
+        profile.log.ingest(sneaky.raw)
+        state = profile.log.members.state(network)
+        assert back.id in state.rejected and sneaky.id in state.rejected
+        assert state.members[key(alice)].role == "admin"
+        assert not state.members[key(bob)].active
+        assert len(titles(profile)) == 5
+
+
+def test_low_order_exchange_key_is_refused(alice: Profile, network: bytes, mallory: Profile):
+    made = alice.invitations.create(network)
+    code = Invitations.read_code(made.code)
+    nonce, xkey = os.urandom(16), bytes(32)  # the all-zero (low-order) X25519 point
+    event = events.create(
+        mallory.identity,
+        net=network,
+        seq=1,
+        prev=None,
+        lamport=top_lamport(alice, network) + 1,
+        ts=invitations.now_ms(),
+        kind="member.join",
+        epoch=0,
+        seed=alice.log.seed(network, 0),
+        payload={"name": "Mallory"},
+        pub={
+            "invite": code.key,
+            "xkey": xkey,
+            "nonce": nonce,
+            "proof": invites.prove(code.secret, code.net, key(mallory), xkey, nonce),
+        },
+    )
+    alice.log.ingest(event.raw)
+    state = alice.log.members.state(network)
+    assert key(mallory) not in state.members
+    assert "key-agreement" in state.rejected[event.id]
+    assert alice.governance.maintain(network) is None  # no endless re-keying
+
+
+def test_newcomer_never_writes_under_a_key_a_removed_member_holds(
+    alice: Profile, network: bytes, bob: Profile, dan: Profile
+):
+    join(bob, alice, network)
+    stale = alice.invitations.create(network)  # made at epoch 0
+    sync(alice, bob, net=network)
+    alice.governance.remove(network, fp(bob))  # epoch 1, not for Bob
+    # The inviter's open invites are sealed again with the new key: Dan can write at once.
+    fresh = alice.invitations.welcome(stale.key)
+    assert fresh is not None and fresh != stale.welcome
+    code = Invitations.read_code(stale.code)
+    dan.invitations.join(code, fresh, dan.name, before_join=lambda: deliver(alice, dan, network))
+    case = dan.library.post_case(network, title="Dan after Bob left")
+    event = events.parse(bytes(dan.db.scalar("SELECT raw FROM events WHERE id = ?", (case,))))
+    assert event.header.epoch == 1
+    assert bob.log.keys.candidates(network, 1) == []
+
+
+def test_newcomer_with_a_stale_welcome_waits_for_the_new_key(
+    alice: Profile, network: bytes, bob: Profile, dan: Profile
+):
+    join(bob, alice, network)
+    made = alice.invitations.create(network)
+    sync(alice, bob, net=network)
+    alice.governance.remove(network, fp(bob))
+    code = Invitations.read_code(made.code)
+    dan.invitations.join(  # the old package, e.g. fetched before the rotation
+        code, made.welcome, dan.name, before_join=lambda: deliver(alice, dan, network)
+    )
+    with pytest.raises(UsageError, match="newer key"):
+        dan.library.post_case(network, title="Too early")
+    deliver(dan, alice, network)
+    assert alice.governance.maintain(network) is not None  # the repair rotation
+    deliver(alice, dan, network)
+    case = dan.library.post_case(network, title="Now")
+    event = events.parse(bytes(dan.db.scalar("SELECT raw FROM events WHERE id = ?", (case,))))
+    assert event.header.epoch == 2
+    assert bob.log.keys.candidates(network, 2) == []
+
+
+def test_a_refused_joiner_is_told_why_it_cannot_join_again(
+    alice: Profile, network: bytes, bob: Profile, carol: Profile
+):
+    made = alice.invitations.create(network)
+    alice.invitations.revoke(network, made.key.hex()[:8])
+    code = Invitations.read_code(made.code)
+    bob.invitations.join(code, made.welcome, bob.name)  # offline: not refused locally yet
+    deliver(alice, bob, network)  # now Bob sees the revocation
+    again = alice.invitations.create(network)
+    with pytest.raises(UsageError, match=r"refused it .*new profile"):
+        bob.invitations.join(Invitations.read_code(again.code), again.welcome, bob.name)

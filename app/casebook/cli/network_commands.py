@@ -151,8 +151,13 @@ def member(ctx: Context) -> Output:
     if a.action == "role":
         g.set_role(net, a.member, a.role)
         return {"member": target.key.hex(), "role": a.role}, f"Role changed to {a.role}."
+    leaving = target.key == p.identity.public_key
     result = g.remove(net, a.member)
-    text = "Member removed."
+    text = (
+        "You left the network. An admin's app re-keys it when it sees this."
+        if leaving
+        else "Member removed."
+    )
     if result["rotation"]:
         text += " A new key epoch started: they cannot read anything written from now on."
     return {"removed": result["removed"], "rekeyed": result["rotation"] is not None}, text

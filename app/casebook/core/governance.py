@@ -85,7 +85,13 @@ class Governance:
         by_fp = [
             m for m in pool if compact and fingerprint(m.key).replace("-", "").startswith(compact)
         ]
-        by_name = [m for m in pool if names.get(m.key, "").casefold().startswith(text.casefold())]
+        folded = text.casefold()
+
+        def named(m: Member) -> bool:  # the start of the name, or of any word in it
+            name = names.get(m.key, "").casefold()
+            return name.startswith(folded) or any(w.startswith(folded) for w in name.split())
+
+        by_name = [m for m in pool if folded and named(m)]
         exact = [m for m in pool if names.get(m.key, "").casefold() == text.casefold()]
         for found in (by_fp if len(compact) >= 4 else [], exact, by_name):
             if len(found) == 1:
@@ -226,6 +232,8 @@ class Governance:
         }
 
     def set_policy(self, net: bytes, invite: str | None, role: str | None) -> bytes:
+        if invite is None and role is None:
+            raise UsageError("Say what to change: --who-invites and/or --default-role.")
         state = self._state(net)
         self._require(state, "admin")
         policy = {"invite": invite or state.invite_policy, "role": role or state.default_role}
