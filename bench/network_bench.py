@@ -45,7 +45,7 @@ def build(profile: Profile, members: int) -> tuple[bytes, list[Identity]]:
     newcomers = [Identity.generate() for _ in range(members - 1)]
     seed = profile.log.seed(net, 0)
     lamport = int(profile.db.scalar("SELECT max(lamport) FROM events"))
-    with profile.db.transaction():
+    with profile.log.batch():  # as a bundle import or a sync would
         for i, ident in enumerate(newcomers):
             nonce = os.urandom(16)
             xkey = ident.exchange_public_key

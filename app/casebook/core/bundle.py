@@ -122,7 +122,7 @@ def ingest(log: EventLog, bundle: Bundle) -> ImportReport:
             "invite code: casebook join CODE --bundle FILE."
         )
     report = ImportReport()
-    with log.db.transaction():
+    with log.batch():
         for raw in bundle.events:
             try:
                 outcome = log.ingest(raw)

@@ -9,6 +9,7 @@ different event at an existing ``seq`` is a fork, kept aside and reported.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import time
 from collections.abc import Iterator
@@ -155,6 +156,19 @@ class EventLog:
         return event
 
     # -- events from elsewhere ------------------------------------------------------
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction for many ingests; the membership tables are written once at
+        the end instead of after every membership event."""
+        with self.db.transaction():
+            self.members.deferred = True
+            try:
+                yield
+                self.members.flush()
+            finally:
+                self.members.deferred = False
+                self.members._dirty.clear()
+
     def ingest(self, raw: bytes) -> Outcome:
         """Verify and store an event received from another member (or a bundle).
 

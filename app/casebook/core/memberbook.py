@@ -47,6 +47,8 @@ class Memberships:
         self.db = db
         self._states: dict[bytes, MembershipState] = {}
         self._rollbacks = db.rollbacks
+        self.deferred = False  # in a batch: write the tables once, at flush()
+        self._dirty: set[bytes] = set()
 
     def _stored_count(self, net: bytes) -> int:
         return int(self.db.scalar("SELECT count(*) FROM membership_log WHERE net = ?", (net,)))
@@ -92,7 +94,10 @@ class Memberships:
         else:
             state = membership.fold(net, self._entries(net))
         self._states[net] = state
-        self.persist(state)
+        if self.deferred:
+            self._dirty.add(net)
+        else:
+            self.persist(state)
         change = Change(
             new_members=[k for k in state.members if k not in old],
             newly_accepted=[i for i in old_rejected if i not in state.rejected],
@@ -141,6 +146,11 @@ class Memberships:
             )
             params = (net, author, seq, *kinds)
         return self.db.scalar(sql, params) is not None
+
+    def flush(self) -> None:
+        for net in sorted(self._dirty):
+            self.persist(self.state(net))
+        self._dirty.clear()
 
     def persist(self, state: MembershipState) -> None:
         net = state.net
