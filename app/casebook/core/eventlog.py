@@ -227,6 +227,12 @@ class EventLog:
                 self._rebuild_derived()
                 return
             state = self.members.state(net)
+            if change.newly_rejected:  # refused now: nothing of theirs waits any more
+                marks = ",".join("?" * len(change.newly_rejected))
+                self.db.execute(
+                    f"DELETE FROM waiting WHERE event_id IN ({marks})",  # noqa: S608
+                    change.newly_rejected,
+                )
             for late in change.newly_accepted:
                 self._accept_late(state, late)
             for key in change.new_members:

@@ -35,6 +35,7 @@ class Change:
     new_members: list[bytes] = field(default_factory=list)
     # earlier events the fold had rejected and now accepts (their turn came late)
     newly_accepted: list[bytes] = field(default_factory=list)
+    newly_rejected: list[bytes] = field(default_factory=list)
     retroactive: bool = False
 
 
@@ -101,6 +102,7 @@ class Memberships:
         change = Change(
             new_members=[k for k in state.members if k not in old],
             newly_accepted=[i for i in old_rejected if i not in state.rejected],
+            newly_rejected=[i for i in state.rejected if i not in old_rejected],
         )
         change.retroactive = self._retroactive(net, old, _judgment(state), event.author)
         return change
@@ -126,6 +128,8 @@ class Memberships:
                 kinds = None if was[1] != now[1] else ROLE_SENSITIVE
             if self._has_events_after(net, key, boundary, kinds):
                 return True
+            if now is None:  # a join refused after the fact: its name goes too
+                self.db.execute("DELETE FROM authors WHERE net = ? AND key = ?", (net, key))
         return False
 
     def _has_events_after(

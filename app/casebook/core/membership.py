@@ -195,6 +195,10 @@ class MembershipState:
     last: tuple[int, bytes] = (0, b"")
     count: int = 0
     excluded: dict[bytes, str] = field(default_factory=dict)  # closed out (see fold)
+    # Newest epoch whose seeds someone holds whose join was refused after they proved
+    # the invite (a welcome package reached them): a re-key must follow.
+    outsider_epoch: int = -1
+    voided_invites: dict[bytes, int] = field(default_factory=dict)  # refused invite → epoch
     accepted: dict[bytes, tuple[Entry, str | None]] = field(default_factory=dict)
 
     # -- questions the rest of the code asks -------------------------------------
@@ -236,6 +240,8 @@ class MembershipState:
         if not self.epochs:
             return False
         latest = self.epochs[-1]
+        if latest.number <= self.outsider_epoch:
+            return True
         for member in self.members.values():
             if member.active and not (
                 latest.wrapped_to(member.key, winner_only=True)
@@ -289,10 +295,26 @@ class MembershipState:
         )
         reason = self.excluded.get(entry.id) or self._check_and_apply(entry)
         if reason is not None:
+            self._note_outsider(entry)
+        if reason is not None:
             self.rejected[entry.id] = reason
         else:
             self.accepted[entry.id] = (entry, role)
         return reason
+
+    def _note_outsider(self, e: Entry) -> None:
+        """Refused invites and joins: whoever holds such an invite's code may have opened
+        its welcome package, so the epochs it held must be left behind by a re-key."""
+        key = e.pub.get("invite") if e.kind == "member.join" else e.pub.get("key")
+        if not isinstance(key, bytes):
+            return
+        if e.kind == "invite.create":
+            self.voided_invites.setdefault(key, e.epoch)
+        elif e.kind == "member.join" and e.author not in self.members:
+            invite = self.invites.get(key)
+            epoch = invite.epoch if invite is not None else self.voided_invites.get(key)
+            if epoch is not None:
+                self.outsider_epoch = max(self.outsider_epoch, epoch)
 
     def _check_and_apply(self, e: Entry) -> str | None:
         if e.net != self.net:
