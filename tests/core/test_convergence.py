@@ -664,13 +664,6 @@ def trio(make_profile: Callable[..., Profile]) -> tuple[Profile, Profile, Profil
     return alice, bob, carol, net
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG 1a: EventLog._writing_epoch keeps a member on the epoch of its own chain "
-    "head even when the fold refused the rotation that made it, so a demoted admin writes "
-    "everything afterwards under a seed nobody else holds",
-)
 def test_demoted_admin_is_read_again_once_he_knows(trio: tuple[Profile, ...]):
     alice, bob, _, net = trio
     alice.governance.set_role(net, fp(bob), "member")  # Bob has not heard of it yet

@@ -80,8 +80,13 @@ class EventLog:
             epoch = self.current_epoch(net)
         else:
             epoch = self.current_epoch(net)
-        if head_epoch is not None and head_epoch > epoch and self.keys.candidates(net, head_epoch):
-            epoch = head_epoch  # never go back along our own chain
+        accepted = state.current_epoch if state.epochs else epoch
+        if (
+            head_epoch is not None
+            and epoch < head_epoch <= accepted
+            and self.keys.candidates(net, head_epoch)
+        ):
+            epoch = head_epoch  # never go back along our own chain (to an epoch that exists)
         return epoch
 
     def add_seed(self, net: bytes, epoch: int, seed: bytes, source: bytes = b"") -> None:
@@ -280,7 +285,9 @@ class EventLog:
                 "SELECT epoch FROM events WHERE net = ? AND author = ? AND seq = ?",
                 (event.net, event.author, event.seq - 1),
             )
-            if prev_epoch is not None and event.header.epoch < prev_epoch:
+            # Going back is refused, unless the previous epoch is not one the membership
+            # accepted (its rotation was refused): then the author returns to a real one.
+            if prev_epoch is not None and event.header.epoch < prev_epoch <= state.current_epoch:
                 self.projector.reject(event, "uses an older epoch than its author's previous event")
                 return False
         return True
