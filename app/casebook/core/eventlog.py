@@ -249,19 +249,20 @@ class EventLog:
         else:
             state = self.members.state(net)
         if payload is None:
-            try:
-                payload = self._open(event)
-            except EventError as exc:
-                self.projector.reject(event, f"unreadable payload: {exc}")
-                return
+            payload = self._read(event)
             if payload is None:
-                self.projector.wait(event, _key_mark(net, event.header.epoch))
                 return
         if not self._admissible(event, state):
             return
+        self._project(event, payload, state)
+
+    def _project(
+        self, event: Event, payload: dict[str, Any], state: membership.MembershipState
+    ) -> None:
+        """Apply a readable, admitted event to the derived tables (and take its seeds)."""
         if event.kind == "epoch.rotate":
             for epoch, source, seed in payload["seeds"]:
-                self.add_seed(net, epoch, seed, source)
+                self.add_seed(event.net, epoch, seed, source)
         self.projector.apply(event, payload)
         if event.kind == "network.create":
             self.members.network_row(state)
@@ -351,20 +352,20 @@ class EventLog:
         state = self.members.state(event.net)
         if event.id in state.rejected:
             return
+        payload = self._read(event)
+        if payload is not None:
+            self._project(event, payload, state)
+
+    def _read(self, event: Event) -> dict[str, Any] | None:
+        """The payload; or None, with the event made to wait for its key or rejected."""
         try:
             payload = self._open(event)
         except EventError as exc:
             self.projector.reject(event, f"unreadable payload: {exc}")
-            return
+            return None
         if payload is None:
             self.projector.wait(event, _key_mark(event.net, event.header.epoch))
-            return
-        if event.kind == "epoch.rotate":
-            for epoch, source, seed in payload["seeds"]:
-                self.add_seed(event.net, epoch, seed, source)
-        self.projector.apply(event, payload)
-        if event.kind == "network.create":
-            self.members.network_row(state)
+        return payload
 
     def _drain_held(self, event: Event) -> None:
         nxt = self.db.one(

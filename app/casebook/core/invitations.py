@@ -23,6 +23,7 @@ from casebook.core.eventlog import EventLog, now_ms
 from casebook.core.events import EventError
 from casebook.core.fingerprint import fingerprint
 from casebook.core.invites import InviteCode, InviteCodeError
+from casebook.core.keys import is_seed_list
 from casebook.core.membership import MAX_USES, RANK, ROLES
 from casebook.core.payloads import MAX_NAME, clean_text
 from casebook.errors import NotFound, PermissionDenied, UsageError
@@ -303,18 +304,6 @@ def _welcome_seeds(welcome: dict[str, Any], net: bytes) -> list[tuple[int, bytes
     lamport = welcome.get("lamport")
     if not isinstance(seeds, list) or not seeds or type(lamport) is not int or lamport < 0:
         raise bad
-    out = []
-    for item in seeds:
-        if not (
-            isinstance(item, list)
-            and len(item) == 3
-            and type(item[0]) is int
-            and 0 <= item[0] < 2**53
-            and isinstance(item[1], bytes)
-            and len(item[1]) in (0, 32)
-            and isinstance(item[2], bytes)
-            and len(item[2]) == 32
-        ):
-            raise bad
-        out.append((item[0], item[1], item[2]))
-    return out
+    if not is_seed_list(seeds):
+        raise bad
+    return [(item[0], item[1], item[2]) for item in seeds]

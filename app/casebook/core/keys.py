@@ -11,6 +11,25 @@ from casebook.core.events import EventError
 from casebook.store.database import Database
 
 
+def is_seed_list(value: object, limit: int = 100_000) -> bool:
+    """``[[epoch, source, seed], ...]`` as carried by rotations and welcome packages."""
+    return (
+        isinstance(value, list)
+        and len(value) <= limit
+        and all(
+            isinstance(item, list)
+            and len(item) == 3
+            and type(item[0]) is int
+            and 0 <= item[0] < 2**53
+            and isinstance(item[1], bytes)
+            and len(item[1]) in (0, 32)
+            and isinstance(item[2], bytes)
+            and len(item[2]) == 32
+            for item in value
+        )
+    )
+
+
 class EpochKeys:
     def __init__(self, db: Database) -> None:
         self.db = db

@@ -143,20 +143,10 @@ def _relays(value: Any) -> list[str]:
 
 
 def _seeds(value: Any) -> list[list[Any]]:
-    if not isinstance(value, list) or len(value) > 100_000:
+    from casebook.core.keys import is_seed_list
+
+    if not is_seed_list(value):
         raise EventError("bad seed list")
-    for item in value:
-        if not (
-            isinstance(item, list)
-            and len(item) == 3
-            and type(item[0]) is int
-            and 0 <= item[0] < 2**53
-            and isinstance(item[1], bytes)
-            and len(item[1]) in (0, 32)
-            and isinstance(item[2], bytes)
-            and len(item[2]) == 32
-        ):
-            raise EventError("bad seed list")
     return value
 
 
