@@ -64,22 +64,20 @@ class EventLog:
             raise EventError("this profile holds no key for that network")
         return newest
 
-    def _writing_epoch(self, net: bytes, kind: str, head_epoch: int | None) -> int:
-        """The epoch to encrypt a new event under: the network's current one. Writing
-        under an older key the network has moved on from would let a removed member
-        read it, so that is refused — except for a newcomer's join, which can only use
-        the keys of its welcome package."""
+    def _writing_key(self, net: bytes, kind: str, head_epoch: int | None) -> tuple[int, bytes]:
+        """The epoch and seed to encrypt a new event under: the network's current ones.
+        Writing under an older key the network has moved on from would let a removed
+        member read it, so that is refused — except for a newcomer's join, which can
+        only use the keys of its welcome package."""
         state = self.members.state(net)
-        if state.epochs and not self.keys.candidates(net, state.current_epoch):
-            if kind != "member.join":
-                raise EventError(
-                    "the network has a newer key that has not reached this profile yet "
-                    "(an admin's app sends it once it has seen you); sync or import a bundle "
-                    "from an admin, then try again"
-                )
-            epoch = self.current_epoch(net)
-        else:
-            epoch = self.current_epoch(net)
+        behind = state.epochs and not self.keys.candidates(net, state.current_epoch)
+        if behind and kind != "member.join":
+            raise EventError(
+                "the network has a newer key that has not reached this profile yet "
+                "(an admin's app sends it once it has seen you); sync or import a bundle "
+                "from an admin, then try again"
+            )
+        epoch = self.current_epoch(net)
         accepted = state.current_epoch if state.epochs else epoch
         if (
             head_epoch is not None
@@ -87,7 +85,8 @@ class EventLog:
             and self.keys.candidates(net, head_epoch)
         ):
             epoch = head_epoch  # never go back along our own chain (to an epoch that exists)
-        return epoch
+        prefer = state.epochs[epoch].winner if epoch < len(state.epochs) else None
+        return epoch, self.keys.seed(net, epoch, prefer=prefer)
 
     def add_seed(self, net: bytes, epoch: int, seed: bytes, source: bytes = b"") -> None:
         if self.keys.add(net, epoch, seed, source):
@@ -131,10 +130,7 @@ class EventLog:
             if new_epoch is not None:
                 epoch, seed = new_epoch
             else:
-                epoch = self._writing_epoch(net, kind, state["head_epoch"])
-                winner = self.members.state(net)
-                prefer = winner.epochs[epoch].winner if epoch < len(winner.epochs) else None
-                seed = self.keys.seed(net, epoch, prefer=prefer)
+                epoch, seed = self._writing_key(net, kind, state["head_epoch"])
             lamport = max(state["lamport"] or 0, min_lamport)
             event = events.create(
                 self.identity,
@@ -165,14 +161,8 @@ class EventLog:
     def batch(self) -> Iterator[None]:
         """One transaction for many ingests; the membership tables are written once at
         the end instead of after every membership event."""
-        with self.db.transaction():
-            self.members.deferred = True
-            try:
-                yield
-                self.members.flush()
-            finally:
-                self.members.deferred = False
-                self.members._dirty.clear()
+        with self.db.transaction(), self.members.batch():
+            yield
 
     def ingest(self, raw: bytes) -> Outcome:
         """Verify and store an event received from another member (or a bundle).
@@ -276,7 +266,7 @@ class EventLog:
             if why == "removed":
                 self.projector.reject(event, "written after the author was removed")
                 return False
-        # Ours are never older (see _writing_epoch); membership kinds are judged by the fold.
+        # Ours are never older (see _writing_key); membership kinds are judged by the fold.
         if (
             event.seq > 1
             and event.author != self.identity.public_key
@@ -296,10 +286,9 @@ class EventLog:
     def _accept_late(self, state: membership.MembershipState, event_id: bytes) -> None:
         """A membership event the fold rejected on arrival and accepts now that the
         events before it have come: do what its acceptance does."""
-        raw = self.db.scalar("SELECT raw FROM events WHERE id = ?", (event_id,))
-        if raw is None:
+        event = self._stored_event(event_id)
+        if event is None:
             return
-        event = events.parse_trusted(bytes(raw))
         if event.kind == "epoch.rotate":
             self._unwrap(event, state)
         if event.kind != "member.join":  # joins are handled as new members
@@ -309,9 +298,9 @@ class EventLog:
         """A member whose join just became valid: show their name, free their events."""
         member = state.members[key]
         if member.join_event != by.id:
-            raw = self.db.scalar("SELECT raw FROM events WHERE id = ?", (member.join_event,))
-            if raw is not None:
-                self._apply_body_only(events.parse_trusted(bytes(raw)))
+            joined = self._stored_event(member.join_event)
+            if joined is not None:
+                self._apply_body_only(joined)
         self._release(_member_mark(state.net, key))
 
     def _unwrap(self, event: Event, state: membership.MembershipState) -> None:
@@ -339,13 +328,13 @@ class EventLog:
             return
         self.db.execute("DELETE FROM waiting WHERE needs = ?", (mark,))
         for row in rows:
-            raw = self.db.scalar("SELECT raw FROM events WHERE id = ?", (row["event_id"],))
-            if raw is not None:
-                event = events.parse_trusted(bytes(raw))
-                if event.kind in membership.KINDS:
-                    self._apply_body_only(event)
-                else:
-                    self._apply(event)
+            event = self._stored_event(row["event_id"])
+            if event is None:
+                continue
+            if event.kind in membership.KINDS:
+                self._apply_body_only(event)
+            else:
+                self._apply(event)
 
     def _apply_body_only(self, event: Event) -> None:
         """A membership event already folded in, whose body has just become readable."""
@@ -414,12 +403,13 @@ class EventLog:
             ),
         )
 
-    def _load(self, event_id: bytes) -> tuple[Event, dict[str, Any] | None] | None:
+    def _stored_event(self, event_id: bytes) -> Event | None:
         raw = self.db.scalar("SELECT raw FROM events WHERE id = ?", (event_id,))
-        if raw is None:
-            return None
-        event = events.parse_trusted(bytes(raw))
-        return event, self._open(event)
+        return None if raw is None else events.parse_trusted(bytes(raw))
+
+    def _load(self, event_id: bytes) -> tuple[Event, dict[str, Any] | None] | None:
+        event = self._stored_event(event_id)
+        return None if event is None else (event, self._open(event))
 
     # -- whole-log operations -------------------------------------------------------
     def stored(self) -> Iterator[tuple[int, bytes, bytes]]:
@@ -469,15 +459,8 @@ class EventLog:
         """Derived tables from the events: the membership of every network is folded
         first, so every event is judged against the final membership."""
         clear_derived(self.db)
-        self.members.forget()
+        self.members.reload()
         count = 0
-        for _, event_id, raw in self.stored():
-            event = events.parse_trusted(raw)
-            if event.kind in membership.KINDS:
-                self.db.execute(
-                    "INSERT INTO membership_log (net, lamport, id) VALUES (?, ?, ?)",
-                    (event.net, event.header.lamport, event_id),
-                )
         nets = [bytes(r[0]) for r in self.db.all("SELECT DISTINCT net FROM membership_log")]
         for net in nets:
             self.members.persist(self.members.state(net))

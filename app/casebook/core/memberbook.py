@@ -14,6 +14,8 @@ membership changes).
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from casebook.core import events, membership
@@ -73,9 +75,6 @@ class Memberships:
         self._states[net] = state
         return state
 
-    def forget(self) -> None:
-        self._states.clear()
-
     def add(self, event: Event) -> Change:
         """Fold a newly stored membership event in; persist the result."""
         net = event.net
@@ -104,7 +103,7 @@ class Memberships:
             newly_accepted=[i for i in old_rejected if i not in state.rejected],
             newly_rejected=[i for i in state.rejected if i not in old_rejected],
         )
-        change.retroactive = self._retroactive(net, old, _judgment(state), event.author)
+        change.retroactive = self._retroactive(net, old, _judgment(state))
         return change
 
     def _retroactive(
@@ -112,7 +111,6 @@ class Memberships:
         net: bytes,
         old: dict[bytes, tuple[object, ...]],
         new: dict[bytes, tuple[object, ...]],
-        author_of_new: bytes,
     ) -> bool:
         for key, was in old.items():
             now = new.get(key)
@@ -135,21 +133,35 @@ class Memberships:
     def _has_events_after(
         self, net: bytes, author: bytes, seq: int, kinds: tuple[str, ...] | None
     ) -> bool:
-        if kinds is None:
-            marks = ",".join("?" * len(membership.KINDS))
-            sql = (
-                f"SELECT 1 FROM events WHERE net = ? AND author = ? AND seq > ? "  # noqa: S608
-                f"AND kind NOT IN ({marks}) LIMIT 1"
-            )
-            params: tuple[object, ...] = (net, author, seq, *sorted(membership.KINDS))
-        else:
-            marks = ",".join("?" * len(kinds))
-            sql = (
-                f"SELECT 1 FROM events WHERE net = ? AND author = ? AND seq > ? "  # noqa: S608
-                f"AND kind IN ({marks}) LIMIT 1"
-            )
-            params = (net, author, seq, *kinds)
-        return self.db.scalar(sql, params) is not None
+        """Any stored event of ``author`` after ``seq`` of ``kinds`` (None: any content)."""
+        test, names = ("NOT IN", sorted(membership.KINDS)) if kinds is None else ("IN", kinds)
+        sql = (
+            "SELECT 1 FROM events WHERE net = ? AND author = ? AND seq > ? "  # noqa: S608
+            f"AND kind {test} ({','.join('?' * len(names))}) LIMIT 1"
+        )
+        return self.db.scalar(sql, (net, author, seq, *names)) is not None
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Write the membership tables once, when the block ends without error."""
+        self.deferred = True
+        try:
+            yield
+            self.flush()
+        finally:
+            self.deferred = False
+            self._dirty.clear()
+
+    def reload(self) -> int:
+        """Refill ``membership_log`` from the events (for a rebuild); returns how many."""
+        self._states.clear()
+        marks = ",".join("?" * len(membership.KINDS))
+        cur = self.db.execute(
+            "INSERT INTO membership_log (net, lamport, id) "  # noqa: S608
+            f"SELECT net, lamport, id FROM events WHERE kind IN ({marks})",
+            sorted(membership.KINDS),
+        )
+        return cur.rowcount
 
     def flush(self) -> None:
         for net in sorted(self._dirty):
