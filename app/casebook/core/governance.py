@@ -19,8 +19,6 @@ from casebook.core.membership import ROLES, Member, MembershipState
 from casebook.errors import Ambiguous, NotFound, PermissionDenied, UsageError
 from casebook.store.database import Database
 
-NOW = 1 << 52  # a seq after every event: "the role now"
-
 
 class Governance:
     def __init__(self, db: Database, log: EventLog) -> None:
@@ -32,7 +30,7 @@ class Governance:
         return self.log.members.state(net)
 
     def _my_role(self, state: MembershipState) -> str | None:
-        return state.role_at(self.me, NOW)
+        return state.role_now(self.me)
 
     def _require(self, state: MembershipState, *roles: str) -> None:
         role = self._my_role(state)
@@ -238,6 +236,3 @@ class Governance:
         self._require(state, "admin")
         policy = {"invite": invite or state.invite_policy, "role": role or state.default_role}
         return self._append(net, "network.policy", {}, pub={"policy": policy})
-
-    def resolve_network(self, ref: str) -> bytes:
-        return refs.network(self.db, ref)

@@ -82,7 +82,7 @@ class Invitations:
         expires_in_ms: int = DEFAULT_EXPIRY_MS,
     ) -> MadeInvite:
         state = self.log.members.state(net)
-        my_role = state.role_at(self.me, 1 << 52)
+        my_role = state.role_now(self.me)
         if my_role is None:
             raise PermissionDenied("You are not a member of this network.")
         if my_role != "admin" and state.invite_policy != "members":
@@ -178,7 +178,7 @@ class Invitations:
         invite = state.invites[key]
         if invite.revoked_by is not None:
             raise UsageError("That invite is already revoked.")
-        if state.role_at(self.me, 1 << 52) != "admin" and invite.inviter != self.me:
+        if state.role_now(self.me) != "admin" and invite.inviter != self.me:
             raise PermissionDenied("Only the inviter or an admin can revoke an invite.")
         with self.db.transaction():
             try:

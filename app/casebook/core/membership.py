@@ -107,6 +107,11 @@ class MembershipState:
     def admins(self) -> list[bytes]:
         return [m.key for m in self.members.values() if m.role == "admin"]
 
+    def role_now(self, key: bytes) -> str | None:
+        """The role ``key`` writes with now; None for non-members and removed members."""
+        member = self.members.get(key)
+        return None if member is None else member.role
+
     def role_at(self, author: bytes, seq: int) -> str | None:
         member = self.members.get(author)
         return None if member is None else member.role_at(seq)
