@@ -10,7 +10,10 @@ import re
 import unicodedata
 from typing import Any
 
+from casebook.core import relayaddr
 from casebook.core.events import EventError
+from casebook.core.keys import is_seed_list
+from casebook.errors import UsageError
 
 STANDARD_FIELDS = ("presentation", "history", "findings", "question", "outcome")
 STATUSES = ("open", "resolved")
@@ -124,9 +127,6 @@ def case_content(payload: dict[str, Any], *, partial: bool) -> dict[str, Any]:
 
 
 def _relays(value: Any) -> list[str]:
-    from casebook.core import relayaddr
-    from casebook.errors import UsageError
-
     if not isinstance(value, list) or len(value) > MAX_RELAYS:
         raise EventError(f"a network has at most {MAX_RELAYS} relays")
     out: list[str] = []
@@ -143,8 +143,6 @@ def _relays(value: Any) -> list[str]:
 
 
 def _seeds(value: Any) -> list[list[Any]]:
-    from casebook.core.keys import is_seed_list
-
     if not is_seed_list(value):
         raise EventError("bad seed list")
     return value
@@ -152,9 +150,13 @@ def _seeds(value: Any) -> list[list[Any]]:
 
 _EMPTY_BODY = ("network.policy", "invite.create", "invite.revoke", "member.role", "member.remove")
 _MODERATION = ("content.hide", "content.unhide", "content.pin", "content.unpin")
+_NETWORK_KINDS = frozenset(
+    {"network.create", "network.update", "member.join", "epoch.rotate", *_EMPTY_BODY, *_MODERATION}
+)
 
 
-def _membership(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+def _network_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Membership, network and moderation kinds (clear rules live in ``membership``)."""
     if kind == "network.create":
         _exact(payload, {"name", "founder_name", "relays"})
         name = clean_text(payload["name"], "network name", MAX_NAME, single_line=True)
@@ -198,14 +200,8 @@ def _membership(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
 
 def validate(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     """Return the normalised payload of ``kind`` or raise :class:`EventError`."""
-    if kind.startswith(("network.", "invite.", "member.", "epoch.")) or kind in _MODERATION:
-        if (
-            kind not in _EMPTY_BODY
-            and kind not in _MODERATION
-            and kind not in ("network.create", "network.update", "member.join", "epoch.rotate")
-        ):
-            raise EventError(f"unknown event kind {kind!r}")
-        return _membership(kind, payload)
+    if kind in _NETWORK_KINDS:
+        return _network_payload(kind, payload)
     if kind == "case.create":
         _exact(payload, _CASE_CONTENT)
         return case_content(payload, partial=False)
