@@ -177,7 +177,7 @@ def bundle(ctx: Context) -> Output:
     path = Path(a.file).expanduser()
     if a.action == "export":
         net = p.library.network(a.network)
-        made = bundles.export(p.db, net, path)
+        made = bundles.export(p.db, net, path, p.invitations.open_welcomes(net))
         return {"events": len(made.events), "welcomes": len(made.welcomes), "path": str(path)}, (
             f"Wrote {len(made.events)} events and {len(made.welcomes)} welcome package(s) "
             f"to {path}. It holds only encrypted content, but treat it as private."

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casebook.core.encoding import EncodingError, decode, encode
-from casebook.core.eventlog import EventLog, Outcome, now_ms
+from casebook.core.eventlog import EventLog, Outcome
 from casebook.core.events import EventError
 from casebook.errors import CasebookError, UsageError
 from casebook.store.database import Database
@@ -96,17 +96,9 @@ class ImportReport:
         }
 
 
-def export(db: Database, net: bytes, path: Path) -> Bundle:
+def export(db: Database, net: bytes, path: Path, welcomes: dict[bytes, bytes]) -> Bundle:
+    """Write ``net``'s events and the given welcome packages (open invites) to ``path``."""
     rows = db.all("SELECT raw FROM events WHERE net = ? ORDER BY seqno", (net,))
-    now = now_ms()
-    welcomes = {
-        bytes(r["key"]): bytes(r["welcome"])
-        for r in db.all(
-            "SELECT s.key, s.welcome FROM invite_secrets s JOIN invites i ON i.key = s.key "
-            "WHERE s.net = ? AND i.revoked_by IS NULL AND i.used < i.uses AND i.expires >= ?",
-            (net, now),
-        )
-    }
     bundle = Bundle(net, [bytes(r["raw"]) for r in rows], welcomes)
     try:
         atomic_write(path, bundle.to_bytes(), mode=0o600)

@@ -113,17 +113,7 @@ class Invitations:
                 )
             except EventError as exc:
                 raise PermissionDenied(f"The invite was refused: {exc}.") from None
-            welcome = invites.seal_welcome(
-                code.secret,
-                net,
-                {
-                    "v": 1,
-                    "net": net,
-                    "name": row["name"],
-                    "seeds": self.log.keys.export(net),
-                    "lamport": event.header.lamport,
-                },
-            )
+            welcome = self._seal(code.secret, net, row["name"], event.header.lamport)
             text = code.encode()
             self.db.execute(
                 "INSERT INTO invite_secrets (key, net, secret, code, welcome, created_at) "
@@ -189,34 +179,38 @@ class Invitations:
             self.db.execute("DELETE FROM invite_secrets WHERE key = ?", (key,))
         return key
 
+    def _seal(self, secret: bytes, net: bytes, name: str, lamport: int) -> bytes:
+        """A welcome package: every seed held now, for the holder of ``secret``."""
+        seeds = self.log.keys.export(net)
+        welcome = {"v": 1, "net": net, "name": name, "seeds": seeds, "lamport": lamport}
+        return invites.seal_welcome(secret, net, welcome)
+
+    def _open_rows(self, net: bytes) -> list[Any]:
+        """This profile's invites of ``net`` that are still open, with secret and package."""
+        state, now = self.log.members.state(net), now_ms()
+        rows = self.db.all("SELECT key, secret, welcome FROM invite_secrets WHERE net = ?", (net,))
+        return [
+            r
+            for r in rows
+            if (i := state.invites.get(bytes(r["key"]))) is not None and i.status(now) == "open"
+        ]
+
+    def open_welcomes(self, net: bytes) -> dict[bytes, bytes]:
+        """Invite key → sealed welcome package, for a relay or a bundle."""
+        return {bytes(r["key"]): bytes(r["welcome"]) for r in self._open_rows(net)}
+
     def reseal(self, net: bytes) -> int:
         """After a rotation: seal this profile's open invites' welcome packages again
         with every seed held now, so a newcomer can read the newest epoch at once."""
-        state = self.log.members.state(net)
-        now = now_ms()
         name = self.db.scalar("SELECT name FROM networks WHERE id = ?", (net,)) or ""
         lamport = int(self.db.scalar("SELECT max(lamport) FROM events WHERE net = ?", (net,)))
-        count = 0
-        for row in self.db.all("SELECT key, secret FROM invite_secrets WHERE net = ?", (net,)):
-            invite = state.invites.get(bytes(row["key"]))
-            if invite is None or invite.status(now) != "open":
-                continue
-            welcome = invites.seal_welcome(
-                bytes(row["secret"]),
-                net,
-                {
-                    "v": 1,
-                    "net": net,
-                    "name": name,
-                    "seeds": self.log.keys.export(net),
-                    "lamport": lamport,
-                },
-            )
+        rows = self._open_rows(net)
+        for row in rows:
+            welcome = self._seal(bytes(row["secret"]), net, name, lamport)
             self.db.execute(
                 "UPDATE invite_secrets SET welcome = ? WHERE key = ?", (welcome, row["key"])
             )
-            count += 1
-        return count
+        return len(rows)
 
     def welcome(self, key: bytes) -> bytes | None:
         value = self.db.scalar("SELECT welcome FROM invite_secrets WHERE key = ?", (key,))
