@@ -9,6 +9,20 @@ from __future__ import annotations
 
 from casebook.core.eventlog import Outcome
 from casebook.core.profile import Profile
+from casebook.core.search import Filters
+
+
+def key(profile: Profile) -> bytes:
+    return profile.identity.public_key
+
+
+def fp(profile: Profile) -> str:
+    return profile.identity.fingerprint
+
+
+def titles(profile: Profile) -> list[str]:
+    """The titles of every case the profile's case list shows."""
+    return sorted(c.title for c in profile.queries.list_cases(Filters(), limit=10_000))
 
 
 def raw_events(profile: Profile, net: bytes | None = None) -> list[bytes]:

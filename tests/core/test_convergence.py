@@ -37,9 +37,8 @@ from casebook.core.events import EventError
 from casebook.core.identity import Identity
 from casebook.core.membership import RANK, ROLES, MembershipState
 from casebook.core.profile import Profile
-from casebook.core.search import Filters
 from casebook.errors import CasebookError
-from netkit import deliver, join, raw_events, sync
+from netkit import deliver, fp, join, key, raw_events, sync, titles
 
 SEEDS = (16, 21, 35, 36, 116)
 # Changing the role of, or removing, a profile that acted as an admin in events the actor
@@ -98,19 +97,6 @@ DUMP = {
     "moderation": "SELECT * FROM moderation ORDER BY target",
 }
 LOCAL_IDS = frozenset({"rid", "case_rid"})
-
-
-def key(profile: Profile) -> bytes:
-    return profile.identity.public_key
-
-
-def fp(profile: Profile) -> str:
-    return profile.identity.fingerprint
-
-
-def titles(profile: Profile) -> list[str]:
-    """The titles of every case the profile's case list shows."""
-    return sorted(c.title for c in profile.queries.list_cases(Filters(), limit=10_000))
 
 
 def dump(profile: Profile) -> dict[str, Any]:

@@ -25,24 +25,11 @@ from casebook.core.invites import InviteCode, InviteCodeError
 from casebook.core.profile import Profile
 from casebook.core.search import Filters
 from casebook.errors import PermissionDenied, UsageError
-from netkit import deliver, join, raw_events, sync
+from netkit import deliver, fp, join, key, raw_events, sync, titles
 
 HOUR_MS = 3_600_000
 
 # -- helpers ------------------------------------------------------------------------------
-
-
-def key(profile: Profile) -> bytes:
-    return profile.identity.public_key
-
-
-def fp(profile: Profile) -> str:
-    return profile.identity.fingerprint
-
-
-def titles(profile: Profile) -> list[str]:
-    """The titles of every case the profile's case list shows."""
-    return sorted(c.title for c in profile.queries.list_cases(Filters(), limit=10_000))
 
 
 def found(profile: Profile, text: str) -> list[str]:
