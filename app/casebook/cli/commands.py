@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from casebook.cli import network_commands, secrets_input
+from casebook.cli import network_commands, secrets_input, sync_commands
 from casebook.cli.context import (
     Context,
     Output,
@@ -299,5 +299,7 @@ COMMANDS: dict[str, Callable[[Context], Output]] = {
     "member": network_commands.member,
     "moderate": network_commands.moderate,
     "bundle": network_commands.bundle,
+    "sync": sync_commands.sync,
+    "relay": sync_commands.relay,
 }
 __all__ = ["COMMANDS", "Context", "DoctorFailed"]

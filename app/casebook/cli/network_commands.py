@@ -8,6 +8,7 @@ from pathlib import Path
 from casebook.cli.context import Context, Output
 from casebook.core import bundle as bundles
 from casebook.core.invitations import DAY_MS, date_text
+from casebook.core.invites import InviteCode
 from casebook.core.queries import iso
 from casebook.errors import UsageError
 
@@ -92,12 +93,35 @@ def invite(ctx: Context) -> Output:
 def join(ctx: Context) -> Output:
     a, p = ctx.args, ctx.profile
     code = p.invitations.read_code(a.code)
-    if not a.bundle:
-        raise UsageError(
-            "Joining through the network's relay arrives with sync; for now join with a "
-            "bundle file from a member: casebook join CODE --bundle FILE "
-            "(they make it with: casebook bundle export --network NET FILE)."
+    report: dict[str, object] = {}
+    if a.bundle:
+        _join_with_bundle(ctx, code, report)
+    else:
+        from casebook.cli.sync_commands import join_through_relay
+
+        _, report = join_through_relay(ctx, code)
+    info = p.governance.show(code.net)
+    data = {
+        "network": code.net.hex(),
+        "name": info["name"],
+        "role": info["your_role"],
+        "import": report,
+    }
+    cases = p.db.scalar("SELECT count(*) FROM cases WHERE net = ?", (code.net,))
+    text = f"Joined {info['name']!r} as {info['your_role'] or 'a pending member'}."
+    if a.bundle:
+        text += (
+            f"\n{report.get('applied', 0)} events taken in.\n"
+            "Send your join back to a member: casebook bundle export --network "
+            f"{code.net.hex()[:8]} FILE"
         )
+    else:
+        text += f" {cases} cases in your library; run casebook sync to stay up to date."
+    return data, text
+
+
+def _join_with_bundle(ctx: Context, code: InviteCode, report: dict[str, object]) -> None:
+    a, p = ctx.args, ctx.profile
     bundle = bundles.Bundle.read(Path(a.bundle).expanduser())
     if bundle.net != code.net:
         raise UsageError("That bundle is for another network than this invite.")
@@ -107,26 +131,11 @@ def join(ctx: Context) -> Output:
             "The bundle has no welcome package for this invite (made before the invite, "
             "or the invite is no longer open). Ask for a fresh bundle."
         )
-    report: dict[str, object] = {}
 
     def take_in() -> None:
         report.update(bundles.ingest(p.log, bundle).to_json())
 
     p.invitations.join(code, sealed, a.name or p.name, before_join=take_in)
-    info = p.governance.show(code.net)
-    data = {
-        "network": code.net.hex(),
-        "name": info["name"],
-        "role": info["your_role"],
-        "import": report,
-    }
-    text = (
-        f"Joined {info['name']!r} as {info['your_role'] or 'a pending member'}.\n"
-        f"{report.get('applied', 0)} events taken in.\n"
-        "Send your join back to a member: casebook bundle export --network "
-        f"{code.net.hex()[:8]} FILE"
-    )
-    return data, text
 
 
 def member(ctx: Context) -> Output:

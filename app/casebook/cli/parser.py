@@ -114,8 +114,25 @@ def build() -> argparse.ArgumentParser:
 
     p = cmd("join", "join a network with an invite code")
     p.add_argument("code", metavar="CODE")
-    p.add_argument("--bundle", metavar="FILE", help="a bundle file from a member")
+    p.add_argument("--bundle", metavar="FILE", help="a bundle file from a member (else: the relay)")
     p.add_argument("--name", help="your name in this network (default: the profile's)")
+
+    p = cmd("sync", "exchange events with the relays of your networks")
+    p.add_argument("action", nargs="?", choices=("status",), help="status: probe each relay")
+    p.add_argument("--network", "-n", metavar="NET", help="only this network")
+    p.add_argument("--watch", action="store_true", help="stay connected: live both ways, reconnect")
+
+    p = cmd("relay", "host this network's relay on this computer")
+    rsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    c = rsub.add_parser("host", parents=[common], help="run the relay here until stopped")
+    c.add_argument("--network", "-n", required=True, metavar="NET")
+    c.add_argument("--listen", default="0.0.0.0:7447", metavar="HOST:PORT")
+    c.add_argument("--public-host", metavar="HOST", help="the name members reach it by")
+    c.add_argument("--data", metavar="DIR", help="relay data (default: in the profile)")
+    c = rsub.add_parser("url", parents=[common], help="print this computer's relay URL")
+    c.add_argument("--listen", default="0.0.0.0:7447", metavar="HOST:PORT")
+    c.add_argument("--public-host", metavar="HOST", help="the name members reach it by")
+    c.add_argument("--data", metavar="DIR", help="relay data (default: in the profile)")
 
     p = cmd("member", "members of a network: list, change roles, remove")
     msub = p.add_subparsers(dest="action", required=True, metavar="ACTION")

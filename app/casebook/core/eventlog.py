@@ -172,7 +172,11 @@ class EventLog:
         when its author's chain allows; what it does is then checked against the
         membership (an event that breaks a rule is kept in its chain but ``rejected``).
         """
-        event = events.parse(raw)
+        return self.ingest_event(events.parse(raw))
+
+    def ingest_event(self, event: Event) -> Outcome:
+        """:meth:`ingest` of an event already parsed and verified by :func:`events.parse`
+        (sync verifies signatures on worker threads, then ingests here)."""
         if not self.keys.holds(event.net):
             raise EventError("event of a network this profile is not in")
         with self.db.transaction():

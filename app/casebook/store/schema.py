@@ -297,7 +297,27 @@ def _v3(db: Database) -> None:
         db.execute(statement)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3]
+# v4: sync. What the profile last heard from each relay of each network (shown by
+# ``sync status`` and the app's status indicator); not derived from events.
+V4 = """
+CREATE TABLE sync_status (
+    net BLOB NOT NULL,
+    relay TEXT NOT NULL,
+    last_attempt INTEGER NOT NULL,
+    last_success INTEGER,
+    last_error TEXT,
+    received INTEGER NOT NULL DEFAULT 0,
+    sent INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (net, relay)
+) WITHOUT ROWID
+"""
+
+
+def _v4(db: Database) -> None:
+    db.execute(V4)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
 LATEST = len(MIGRATIONS)
 
 

@@ -1,0 +1,238 @@
+"""The relay server: accepts TLS links, admits members, stores and forwards ciphertext.
+
+One asyncio loop runs everything; SQLite work is short and happens on it, signature
+checks of pushed batches run on worker threads. Connections are counted from the moment
+they are accepted (before TLS), so a flood of idle sockets cannot crowd members out:
+unauthenticated connections live in a small pool, the oldest is dropped when a new one
+needs the room, and each has a few seconds to finish TLS and authenticate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import time
+from asyncio import sslproto
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from casebook.core.events import Event
+from casebook.relay.hosted import HostedNetwork
+from casebook.relay.session import Session
+from casebook.relay.store import RelayStore, now_ms
+from casebook.sync import tls
+from casebook.sync.wire import frame
+
+log = logging.getLogger("casebook.relay")
+
+# asyncio's TLS keeps a 256 KiB receive buffer per connection (about 280 KB resident),
+# which would put 1,000 idle members at ~280 MB. A TLS record is at most 16 KiB, so a
+# 32 KiB buffer loses nothing but a few extra reads of large batches. See
+# docs/protocol.md ("Relay resources").
+TLS_READ_BUFFER = 32 * 1024
+if getattr(sslproto.SSLProtocol, "max_size", 0) > TLS_READ_BUFFER:
+    sslproto.SSLProtocol.max_size = TLS_READ_BUFFER
+
+
+@dataclass
+class RelayConfig:
+    data: Path
+    host: str = "127.0.0.1"
+    port: int = 7447
+    allow_networks: frozenset[bytes] | None = None  # None: any network, up to max_networks
+    max_networks: int = 50
+    max_connections: int = 2000
+    max_pending: int = 128  # connections not yet authenticated
+    max_per_member: int = 8
+    handshake_timeout: float = 10.0
+    idle_timeout: float = 300.0
+    frame_timeout: float = 30.0
+    quota_bytes: int = 2 * 1024**3  # per network
+    frames_per_second: float = 200.0
+    frame_burst: int = 400
+    send_buffer_limit: int = 16 * 1024 * 1024  # a client this far behind is dropped
+    status_interval: float = 15.0
+
+
+class Relay:
+    def __init__(self, config: RelayConfig) -> None:
+        self.config = config
+        key_path, cert_path, self.fingerprint = tls.ensure_certificate(config.data)
+        self.ssl = tls.server_context(key_path, cert_path)
+        self.store = RelayStore(config.data)
+        self.networks = {
+            net: HostedNetwork(net, self.store, config.quota_bytes) for net in self.store.networks()
+        }
+        self.members: dict[bytes, set[Session]] = {}
+        self.pending: OrderedDict[Session, None] = OrderedDict()
+        self.connections = 0
+        self.closing = False
+        self._server: asyncio.Server | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._status_task: asyncio.Task[None] | None = None
+        self.port = config.port
+
+    # -- lifecycle ---------------------------------------------------------------------
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(
+            lambda: _Paused(asyncio.StreamReader(limit=2**16), self._accept),
+            self.config.host,
+            self.config.port,
+            backlog=512,
+        )
+        self.port = self._server.sockets[0].getsockname()[1]
+        self._status_task = asyncio.create_task(self._status_loop())
+        log.info("relay listening on %s:%s", self.config.host, self.port)
+
+    async def serve_until(self, stop: asyncio.Event) -> None:
+        await self.start()
+        await stop.wait()
+        await self.close()
+
+    async def close(self) -> None:
+        """Stop accepting, let every message in hand finish (nothing acknowledged is
+        lost), say goodbye, close the store."""
+        self.closing = True
+        if self._server is not None:
+            self._server.close()
+        if self._status_task is not None:
+            self._status_task.cancel()
+        sessions = list(self.pending) + [s for group in self.members.values() for s in group]
+        await asyncio.gather(*(s.shut("shutdown", "the relay is restarting") for s in sessions))
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=5)
+        for task in self._tasks:
+            task.cancel()
+        if self._server is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._server.wait_closed(), 2)
+        self.store.close()
+        with contextlib.suppress(OSError):
+            (self.config.data / "status.json").unlink()
+        log.info("relay stopped")
+
+    def url(self, host: str | None = None, port: int | None = None) -> str:
+        from casebook.core.relayaddr import RelayAddress
+
+        return str(RelayAddress(host or self.config.host, port or self.port, self.fingerprint))
+
+    # -- connections -------------------------------------------------------------------
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.closing:
+            writer.close()
+            return
+        if self.connections >= self.config.max_connections and not self._evict_pending():
+            writer.close()
+            return
+        if len(self.pending) >= self.config.max_pending:
+            self._evict_pending()
+        session = Session(self, reader, writer)
+        self.connections += 1
+        self.pending[session] = None
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)  # type: ignore[arg-type]
+        try:
+            await session.run()
+        finally:
+            self._tasks.discard(task)  # type: ignore[arg-type]
+            self.connections -= 1
+            self.pending.pop(session, None)
+            if session.net is not None and session.member is not None:
+                group = self.members.get(session.net, set())
+                group.discard(session)
+
+    def _evict_pending(self) -> bool:
+        if not self.pending:
+            return False
+        oldest, _ = self.pending.popitem(last=False)
+        oldest.abort()
+        return True
+
+    def admit_member(self, session: Session) -> str | None:
+        """Move an authenticated session out of the pending pool; why not, if refused."""
+        assert session.net is not None
+        group = self.members.setdefault(session.net, set())
+        same = [s for s in group if s.member == session.member]
+        if len(same) >= self.config.max_per_member:
+            return "too many connections for this member"
+        self.pending.pop(session, None)
+        group.add(session)
+        return None
+
+    def hosted(self, net: bytes, create: bool) -> HostedNetwork | None:
+        hosted = self.networks.get(net)
+        if hosted is None and create and self.may_host(net):
+            hosted = HostedNetwork(net, self.store, self.config.quota_bytes)
+            self.networks[net] = hosted
+        return hosted
+
+    def may_host(self, net: bytes) -> bool:
+        allowed = self.config.allow_networks
+        if allowed is not None:
+            return net in allowed
+        return len([n for n in self.networks.values() if n.exists]) < self.config.max_networks
+
+    # -- after a push ------------------------------------------------------------------
+    def forward(self, origin: Session, net: bytes, batch: list[Event]) -> None:
+        """Send newly stored events to every other member connected to ``net``."""
+        data = frame({"t": "events", "events": [e.raw for e in batch]})
+        for session in list(self.members.get(net, ())):
+            if session is not origin:
+                session.send_live(data)
+
+    def membership_changed(self, hosted: HostedNetwork) -> None:
+        """Cut off members who are no longer members; drop welcomes nobody can use."""
+        for session in list(self.members.get(hosted.net, ())):
+            if session.member is not None and not hosted.is_member(session.member):
+                log.info("member %s of %s removed: closing", session.short, session.net_short)
+                session.kick("removed", "you are no longer a member of this network")
+        closed = hosted.closed_invites(now_ms())
+        if closed:
+            self.store.drop_welcomes(hosted.net, closed)
+
+    # -- status ------------------------------------------------------------------------
+    def status(self) -> dict[str, object]:
+        nets = {}
+        for net, hosted in self.networks.items():
+            sessions = self.members.get(net, set())
+            nets[net.hex()] = {
+                "members": len(hosted.state.active_members()),
+                "online": len({s.member for s in sessions}),
+                "connections": len(sessions),
+                "events": hosted.events,
+                "bytes": hosted.size,
+            }
+        return {
+            "pid": os.getpid(),
+            "updated": int(time.time()),
+            "listen": f"{self.config.host}:{self.port}",
+            "url": self.url(),
+            "connections": self.connections,
+            "unauthenticated": len(self.pending),
+            "networks": nets,
+        }
+
+    async def _status_loop(self) -> None:
+        path = self.config.data / "status.json"
+        while True:
+            with contextlib.suppress(OSError):
+                tmp = path.with_suffix(".tmp")
+                tmp.write_text(json.dumps(self.status()), "utf-8")
+                os.replace(tmp, path)
+            await asyncio.sleep(self.config.status_interval)
+
+
+class _Paused(asyncio.StreamReaderProtocol):
+    """A plain TCP connection that reads nothing until TLS is started on it, so the
+    client's first TLS bytes stay in the socket for the TLS layer instead of landing
+    in the plain stream's buffer."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        transport.pause_reading()  # type: ignore[attr-defined]
+        super().connection_made(transport)

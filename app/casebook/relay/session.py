@@ -1,0 +1,353 @@
+"""One connection to the relay: TLS, hello, authentication, catch-up, live traffic.
+
+States: ``tls`` → ``hello sent`` → (``auth`` → ``member``) or (``redeem`` → one join →
+closed). Everything a peer sends is checked by :mod:`casebook.sync.wire`; a protocol
+error is answered with an ``error`` frame and the connection is closed. Logs name
+networks and members by short key prefixes, never content.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from casebook.core import events, membership
+from casebook.core.events import Event, EventError
+from casebook.core.identity import verify
+from casebook.relay.hosted import Admission, HostedNetwork, Ticket
+from casebook.relay.store import now_ms
+from casebook.sync import tls, wire
+from casebook.sync.wire import ProtocolError, frame
+
+if TYPE_CHECKING:
+    from casebook.relay.server import Relay
+
+log = logging.getLogger("casebook.relay")
+MAX_WELCOME = 1024 * 1024
+MAX_WELCOMES = 256
+
+
+def _parse_all(raws: list[bytes]) -> list[Event | str]:
+    out: list[Event | str] = []
+    for raw in raws:
+        try:
+            out.append(events.parse(raw))
+        except EventError as exc:
+            out.append(str(exc))
+    return out
+
+
+class Session:
+    def __init__(
+        self, relay: Relay, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        self.relay = relay
+        self.config = relay.config
+        self.reader = reader
+        self.writer = writer
+        self.net: bytes | None = None
+        self.member: bytes | None = None
+        self.hosted: HostedNetwork | None = None
+        self.nonce = tls.random_nonce(wire.NONCE_BYTES)
+        self.catching_up = False
+        self.deferred: list[bytes] = []
+        self.busy = asyncio.Lock()
+        self.closed = False
+        self._tokens = float(self.config.frame_burst)
+        self._refilled = time.monotonic()
+        self._catchup: asyncio.Task[None] | None = None
+
+    @property
+    def short(self) -> str:
+        return self.member.hex()[:8] if self.member else "-"
+
+    @property
+    def net_short(self) -> str:
+        return self.net.hex()[:8] if self.net else "-"
+
+    # -- the connection's life ---------------------------------------------------------
+    async def run(self) -> None:
+        try:
+            await self._open()
+            await self._serve()
+        except ProtocolError as exc:
+            if exc.code not in ("closed", "bye"):
+                log.info("closing %s/%s: %s", self.net_short, self.short, exc.code)
+                self.send({"t": "error", "code": exc.code, "message": exc.message})
+        except (ConnectionError, TimeoutError, OSError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            await self._close()
+
+    async def _open(self) -> None:
+        timeout = self.config.handshake_timeout
+        deadline = asyncio.get_running_loop().time() + timeout
+        try:
+            await asyncio.wait_for(self.writer.start_tls(self.relay.ssl), timeout)
+        except (TimeoutError, OSError, ConnectionError, ValueError):
+            raise ProtocolError("closed", "TLS handshake failed") from None
+        self.send({"t": "hello", "v": wire.VERSION, "nonce": self.nonce})
+        left = max(0.1, deadline - asyncio.get_running_loop().time())
+        try:
+            message = await asyncio.wait_for(self._read(left), left)
+        except TimeoutError:
+            raise ProtocolError("timeout", "authenticate sooner after connecting") from None
+        kind = message["t"]
+        if kind == "auth":
+            await self._auth(message)
+        elif kind == "redeem":
+            await self._redeem(message)
+            raise ProtocolError("bye", "redeemed")
+        else:
+            raise ProtocolError("unexpected", f"expected auth or redeem, got {kind!r}")
+
+    async def _read(self, timeout: float) -> dict[str, Any]:
+        message = await wire.read_frame(self.reader, min(timeout, self.config.frame_timeout))
+        await self._throttle()
+        return message
+
+    async def _throttle(self) -> None:
+        """A token bucket on frames: a client sending too fast is slowed, not dropped."""
+        now = time.monotonic()
+        rate = self.config.frames_per_second
+        self._tokens = min(self.config.frame_burst, self._tokens + (now - self._refilled) * rate)
+        self._refilled = now
+        if self._tokens < 1:
+            await asyncio.sleep((1 - self._tokens) / rate)
+            self._tokens = 1
+            self._refilled = time.monotonic()
+        self._tokens -= 1
+
+    # -- authentication ----------------------------------------------------------------
+    async def _auth(self, message: dict[str, Any]) -> None:
+        net = wire.need_bytes(message, "net", 16)
+        member = wire.need_bytes(message, "member", 32)
+        signature = wire.need_bytes(message, "sig", 64)
+        have = wire.need_vector(message)
+        proof = wire.auth_message(self.nonce, self.relay.fingerprint, net, member)
+        if not verify(member, signature, proof):
+            raise ProtocolError("denied", "the login signature does not verify")
+        create = message.get("create")
+        hosted = self.relay.hosted(net, create=isinstance(create, bytes))
+        if hosted is None:
+            raise ProtocolError("unknown-network", "this relay does not host that network")
+        self.net, self.member, self.hosted = net, member, hosted
+        if not hosted.exists and isinstance(create, bytes):
+            await self._create(hosted, create, member)
+        if not hosted.is_member(member):
+            raise ProtocolError("denied", "not a member of this network")
+        refused = self.relay.admit_member(self)
+        if refused is not None:
+            raise ProtocolError("busy", refused)
+        log.info("member %s of %s connected", self.short, self.net_short)
+        if message.get("probe") is True:  # a status check: the vectors only
+            self.send(self._ready(hosted, have))
+        else:
+            self._start_catchup(hosted, have)
+
+    async def _create(self, hosted: HostedNetwork, raw: bytes, member: bytes) -> None:
+        parsed = _parse_all([raw])[0]
+        if isinstance(parsed, str) or parsed.author != member or parsed.kind != "network.create":
+            raise ProtocolError("denied", "not a valid network creation")
+        self._store(hosted, [parsed])
+
+    async def _redeem(self, message: dict[str, Any]) -> None:
+        net = wire.need_bytes(message, "net", 16)
+        invite = wire.need_bytes(message, "invite", 32)
+        signature = wire.need_bytes(message, "sig", 64)
+        hosted = self.relay.networks.get(net)
+        if hosted is None or not hosted.exists:
+            raise ProtocolError("unknown-network", "this relay does not host that network")
+        proof = wire.redeem_auth_message(self.nonce, self.relay.fingerprint, net, invite)
+        if not verify(invite, signature, proof):
+            raise ProtocolError("denied", "the invite proof does not verify")
+        status = hosted.open_invite(invite, now_ms())
+        if status != "open":
+            raise ProtocolError(f"invite-{status}", f"the invite is {status}")
+        sealed = self.relay.store.welcome(net, invite)
+        if sealed is None:
+            raise ProtocolError(
+                "no-welcome", "the inviter's app has not brought this invite to the relay yet"
+            )
+        self.net, self.hosted = net, hosted
+        self.send({"t": "welcome", "sealed": sealed, "nonce": self.nonce})
+        await self._catch_up(hosted, {}, live=False)
+        ticket = Ticket(invite, self.nonce)
+        message = await self._read(self.config.idle_timeout)
+        if message["t"] != "push":
+            raise ProtocolError("unexpected", "an invite holder may only send its join")
+        await self._push(message, ticket)
+        with contextlib.suppress(ConnectionError, OSError):
+            await self.writer.drain()
+
+    # -- member traffic ----------------------------------------------------------------
+    async def _serve(self) -> None:
+        while not self.relay.closing and not self.closed:
+            try:
+                message = await asyncio.wait_for(
+                    self._read(self.config.idle_timeout), self.config.idle_timeout
+                )
+            except TimeoutError:
+                raise ProtocolError("timeout", "idle for too long") from None
+            async with self.busy:
+                kind = message["t"]
+                if kind == "push":
+                    await self._push(message)
+                elif kind == "welcomes":
+                    self._welcomes(message)
+                elif kind == "ping":
+                    self.send({"t": "pong"})
+                elif kind == "bye":
+                    raise ProtocolError("bye", "goodbye")
+                else:
+                    raise ProtocolError("unexpected", f"unknown message {kind!r}")
+
+    async def _push(self, message: dict[str, Any], ticket: Ticket | None = None) -> None:
+        ref = wire.need_int(message, "id")
+        raws = wire.need_events(message)
+        hosted = self.hosted
+        assert hosted is not None
+        parsed = await asyncio.get_running_loop().run_in_executor(None, _parse_all, raws)
+        good = [e for e in parsed if isinstance(e, Event)]
+        refused = [(i, e) for i, e in enumerate(parsed) if isinstance(e, str)]
+        index = [i for i, e in enumerate(parsed) if isinstance(e, Event)]
+        admission = self._store(hosted, good, ticket)
+        refused += [(index[i], reason) for i, reason in admission.refused]
+        self.send(
+            {
+                "t": "ack",
+                "id": ref,
+                "stored": len(admission.accepted),
+                "duplicate": admission.duplicates,
+                "refused": [[i, reason] for i, reason in sorted(refused)],
+            }
+        )
+
+    def _store(
+        self, hosted: HostedNetwork, batch: list[Event], ticket: Ticket | None = None
+    ) -> Admission:
+        admission = hosted.admit(batch, now_ms(), ticket)
+        if admission.accepted:
+            try:
+                self.relay.store.store(
+                    hosted.net,
+                    [(e, e.kind in membership.KINDS) for e in admission.accepted],
+                    new_network=not hosted.exists,
+                )
+            except Exception as exc:  # disk full, I/O error: nothing acknowledged
+                log.error("store failed for %s: %s", self.net_short, exc)
+                raise ProtocolError(
+                    "storage", "the relay could not store this; try later"
+                ) from None
+            changed = hosted.commit(admission)
+            self.relay.forward(self, hosted.net, admission.accepted)
+            if changed:
+                self.relay.membership_changed(hosted)
+        return admission
+
+    def _welcomes(self, message: dict[str, Any]) -> None:
+        ref = wire.need_int(message, "id")
+        items = message.get("items")
+        if not isinstance(items, list) or len(items) > MAX_WELCOMES:
+            raise ProtocolError("malformed", "bad welcomes")
+        hosted, now = self.hosted, now_ms()
+        assert hosted is not None and self.net is not None
+        stored = 0
+        for item in items:
+            if not (
+                isinstance(item, list)
+                and len(item) == 2
+                and isinstance(item[0], bytes)
+                and isinstance(item[1], bytes)
+                and len(item[1]) <= MAX_WELCOME
+            ):
+                raise ProtocolError("malformed", "bad welcome item")
+            invite = hosted.state.invites.get(item[0])
+            if invite is None or invite.inviter != self.member:
+                continue  # only the inviter may place an invite's welcome package
+            if hosted.open_invite(item[0], now) != "open":
+                continue
+            self.relay.store.put_welcome(self.net, item[0], item[1])
+            stored += 1
+        self.send({"t": "ack", "id": ref, "stored": stored, "duplicate": 0, "refused": []})
+
+    # -- sending -----------------------------------------------------------------------
+    def _start_catchup(self, hosted: HostedNetwork, have: dict[bytes, int]) -> None:
+        self.catching_up = True
+        self._catchup = asyncio.create_task(self._catch_up(hosted, have, live=True))
+
+    async def _catch_up(self, hosted: HostedNetwork, have: dict[bytes, int], live: bool) -> None:
+        """Send what the peer lacks, in arrival order, then ``caught_up``. Events stored
+        meanwhile are held back and sent right after, so each chain stays in order."""
+        store = self.relay.store
+        upto = store.max_seqno(hosted.net)
+        self.catching_up = True
+        self.send(self._ready(hosted, have))
+        try:
+            for chunk in store.stream(hosted.net, upto):
+                missing = [raw for _, author, seq, raw in chunk if seq > have.get(author, 0)]
+                for batch in wire.batches(missing):
+                    if self.closed:
+                        return
+                    self.send({"t": "events", "events": batch})
+                    await self.writer.drain()
+            self.send({"t": "caught_up"})
+        except (ConnectionError, OSError):
+            self.abort()
+        finally:
+            self.catching_up = False
+            for data in self.deferred:
+                self._write(data)
+            self.deferred.clear()
+
+    @staticmethod
+    def _ready(hosted: HostedNetwork, have: dict[bytes, int]) -> dict[str, Any]:
+        vector = hosted.vector()
+        sending = sum(max(0, seq - have.get(author, 0)) for author, seq in vector.items())
+        return {"t": "ready", "have": wire.vector_wire(vector), "sending": sending}
+
+    def send(self, message: dict[str, Any]) -> None:
+        self._write(frame(message))
+
+    def send_live(self, data: bytes) -> None:
+        if self.catching_up:
+            self.deferred.append(data)
+        else:
+            self._write(data)
+
+    def _write(self, data: bytes) -> None:
+        if self.closed or self.writer.is_closing():
+            return
+        self.writer.write(data)
+        transport = self.writer.transport
+        if transport.get_write_buffer_size() > self.config.send_buffer_limit:
+            log.info("dropping slow client %s/%s", self.net_short, self.short)
+            self.abort()
+
+    def kick(self, code: str, message: str) -> None:
+        self.send({"t": "error", "code": code, "message": message})
+        self.closed = True
+        self.writer.close()
+
+    def abort(self) -> None:
+        self.closed = True
+        with contextlib.suppress(Exception):
+            self.writer.transport.abort()
+
+    async def shut(self, code: str, message: str) -> None:
+        """Graceful close for a relay shutdown: after the message in hand is answered."""
+        async with self.busy:
+            if not self.closed:
+                self.kick(code, message)
+
+    async def _close(self) -> None:
+        self.closed = True
+        if self._catchup is not None:
+            self._catchup.cancel()
+        if not self.writer.is_closing():
+            self.writer.close()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.writer.wait_closed(), 2)

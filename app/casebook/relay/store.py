@@ -1,0 +1,165 @@
+"""The relay's storage: one SQLite file (WAL) under ``--data``.
+
+It holds only what the relay may see: signed events with encrypted bodies (the clear
+header carries public keys, sequence numbers, clocks, kinds and epoch numbers), sealed
+welcome packages it cannot open, and byte counts. Writes use ``synchronous=FULL``: an
+event is acknowledged to a client only after its transaction is on disk.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from casebook.core.events import Event
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS networks (
+    id BLOB PRIMARY KEY,
+    created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events (
+    seqno INTEGER PRIMARY KEY,
+    net BLOB NOT NULL,
+    id BLOB NOT NULL UNIQUE,
+    author BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    membership INTEGER NOT NULL,
+    raw BLOB NOT NULL,
+    received_at INTEGER NOT NULL,
+    UNIQUE (net, author, seq)
+);
+CREATE INDEX IF NOT EXISTS events_net ON events (net, seqno);
+CREATE TABLE IF NOT EXISTS welcomes (
+    net BLOB NOT NULL,
+    key BLOB NOT NULL,
+    sealed BLOB NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (net, key)
+) WITHOUT ROWID;
+"""
+DB_FILE = "relay.sqlite3"
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class RelayStore:
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.path = directory / DB_FILE
+        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = FULL")
+        self.conn.execute("PRAGMA busy_timeout = 5000")
+        self.conn.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- networks ----------------------------------------------------------------------
+    def networks(self) -> list[bytes]:
+        return [bytes(r[0]) for r in self.conn.execute("SELECT id FROM networks ORDER BY id")]
+
+    def heads(self, net: bytes) -> dict[bytes, tuple[int, bytes]]:
+        rows = self.conn.execute(
+            "SELECT author, seq, id FROM events e WHERE net = ? AND seq = "
+            "(SELECT max(seq) FROM events WHERE net = e.net AND author = e.author)",
+            (net,),
+        )
+        return {bytes(a): (seq, bytes(i)) for a, seq, i in rows}
+
+    def membership_raws(self, net: bytes) -> list[bytes]:
+        rows = self.conn.execute(
+            "SELECT raw FROM events WHERE net = ? AND membership = 1 ORDER BY seqno", (net,)
+        )
+        return [bytes(r[0]) for r in rows]
+
+    def usage(self, net: bytes) -> tuple[int, int]:
+        """(events, bytes) stored for ``net``."""
+        row = self.conn.execute(
+            "SELECT count(*), coalesce(sum(length(raw)), 0) FROM events WHERE net = ?", (net,)
+        ).fetchone()
+        welcome = self.conn.execute(
+            "SELECT coalesce(sum(length(sealed)), 0) FROM welcomes WHERE net = ?", (net,)
+        ).fetchone()
+        return int(row[0]), int(row[1]) + int(welcome[0])
+
+    def event_id_at(self, net: bytes, author: bytes, seq: int) -> bytes | None:
+        row = self.conn.execute(
+            "SELECT id FROM events WHERE net = ? AND author = ? AND seq = ?", (net, author, seq)
+        ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    # -- writing -----------------------------------------------------------------------
+    def store(self, net: bytes, batch: list[tuple[Event, bool]], new_network: bool) -> int:
+        """Store events in one durable transaction; returns the newest ``seqno``."""
+        received = now_ms()
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            if new_network:
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO networks (id, created_at) VALUES (?, ?)",
+                    (net, received),
+                )
+            last = 0
+            for event, is_membership in batch:
+                cursor = self.conn.execute(
+                    "INSERT INTO events (net, id, author, seq, membership, raw, received_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        net,
+                        event.id,
+                        event.author,
+                        event.seq,
+                        int(is_membership),
+                        event.raw,
+                        received,
+                    ),
+                )
+                last = int(cursor.lastrowid or 0)
+        return last
+
+    def put_welcome(self, net: bytes, key: bytes, sealed: bytes) -> None:
+        with self.conn:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO welcomes (net, key, sealed, updated_at) "
+                "VALUES (?, ?, ?, ?)",
+                (net, key, sealed, now_ms()),
+            )
+
+    def welcome(self, net: bytes, key: bytes) -> bytes | None:
+        row = self.conn.execute(
+            "SELECT sealed FROM welcomes WHERE net = ? AND key = ?", (net, key)
+        ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def drop_welcomes(self, net: bytes, keys: list[bytes]) -> None:
+        with self.conn:
+            self.conn.executemany(
+                "DELETE FROM welcomes WHERE net = ? AND key = ?", [(net, k) for k in keys]
+            )
+
+    # -- reading -----------------------------------------------------------------------
+    def max_seqno(self, net: bytes) -> int:
+        row = self.conn.execute("SELECT max(seqno) FROM events WHERE net = ?", (net,)).fetchone()
+        return int(row[0] or 0)
+
+    def stream(
+        self, net: bytes, upto: int, after: int = 0, chunk: int = 2000
+    ) -> Iterator[list[tuple[int, bytes, int, bytes]]]:
+        """Chunks of ``(seqno, author, seq, raw)`` in arrival order, ``after < seqno <=
+        upto``. Arrival order keeps every author's chain in order."""
+        while True:
+            rows = self.conn.execute(
+                "SELECT seqno, author, seq, raw FROM events "
+                "WHERE net = ? AND seqno > ? AND seqno <= ? ORDER BY seqno LIMIT ?",
+                (net, after, upto, chunk),
+            ).fetchall()
+            if not rows:
+                return
+            yield [(int(s), bytes(a), int(q), bytes(r)) for s, a, q, r in rows]
+            after = int(rows[-1][0])

@@ -1,0 +1,196 @@
+"""A client's link to one relay: pinned TLS, hello, then login as a member or redemption
+of an invite. Errors come out as :class:`SyncError` with words a person can act on."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+from typing import Any
+
+from casebook.core.identity import Identity
+from casebook.core.invites import InviteCode, signing_key
+from casebook.core.relayaddr import RelayAddress
+from casebook.errors import CasebookError
+from casebook.sync import tls, wire
+from casebook.sync.wire import ProtocolError, frame
+
+CONNECT_TIMEOUT = 10.0
+REPLY_TIMEOUT = 60.0
+
+_REFUSALS = {
+    "denied": "the relay does not accept this profile as a member of the network "
+    "(removed, or not yet known to the relay)",
+    "unknown-network": "this relay does not host that network",
+    "removed": "you are no longer a member of this network",
+    "invite-used": "this invite has already been used",
+    "invite-revoked": "this invite was revoked (or its inviter left the network)",
+    "invite-expired": "this invite has expired",
+    "invite-unknown": "the relay does not know this invite yet: the inviter's app has "
+    "not synced since making it; ask them to open Casebook, then try again",
+    "no-welcome": "the inviter's app has not brought this invite to the relay yet; ask "
+    "them to open Casebook (or run casebook sync), then try again",
+    "busy": "the relay is busy or has too many connections from you; try again soon",
+    "shutdown": "the relay is restarting; try again in a moment",
+}
+
+
+class SyncError(CasebookError):
+    """A link failed; ``code`` says how (``unreachable``, ``impersonation``, ``removed``…)."""
+
+    exit_code = 5
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def refusal(address: RelayAddress, code: str, message: str) -> SyncError:
+    words = _REFUSALS.get(code, message)
+    return SyncError(code, f"The relay {address.host}:{address.port} says: {words}.")
+
+
+class RelayLink:
+    def __init__(
+        self,
+        address: RelayAddress,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        nonce: bytes,
+    ) -> None:
+        self.address = address
+        self.reader = reader
+        self.writer = writer
+        self.nonce = nonce
+
+    @classmethod
+    async def open(cls, address: RelayAddress, timeout: float = CONNECT_TIMEOUT) -> RelayLink:
+        where = f"{address.host}:{address.port}"
+        try:
+            reader, writer = await tls.connect(
+                address.host, address.port, address.fingerprint, timeout
+            )
+        except tls.PinMismatch:
+            raise SyncError(
+                "impersonation",
+                f"The relay at {where} showed a different certificate than the one this "
+                "network pins. Nothing was sent. It may be an impersonation, or the relay "
+                "was reinstalled: ask the relay's operator for its new address.",
+            ) from None
+        except TimeoutError:
+            raise SyncError(
+                "unreachable", f"The relay at {where} did not answer in time; try again later."
+            ) from None
+        except OSError as exc:
+            why = (
+                "refused the connection"
+                if exc.errno == errno.ECONNREFUSED
+                else exc.strerror or str(exc) or type(exc).__name__
+            )
+            raise SyncError(
+                "unreachable",
+                f"Cannot reach the relay at {where} ({why or exc}); check your connection "
+                "or try again later. Your library is unchanged.",
+            ) from None
+        link = cls(address, reader, writer, b"")
+        hello = await link.recv(timeout)
+        if hello["t"] != "hello" or hello.get("v") != wire.VERSION:
+            await link.close()
+            raise SyncError("protocol", f"The relay at {where} speaks another protocol version.")
+        try:
+            link.nonce = wire.need_bytes(hello, "nonce", wire.NONCE_BYTES)
+        except ProtocolError:
+            await link.close()
+            raise SyncError("protocol", f"The relay at {where} sent a malformed hello.") from None
+        link.fingerprint = address.fingerprint
+        return link
+
+    fingerprint: bytes = b""
+
+    # -- talking -----------------------------------------------------------------------
+    def send(self, message: dict[str, Any]) -> None:
+        self.writer.write(frame(message))
+
+    async def drain(self) -> None:
+        await self.writer.drain()
+
+    async def recv(self, timeout: float | None = REPLY_TIMEOUT) -> dict[str, Any]:
+        """The next message; a relay ``error`` or a broken link raises SyncError."""
+        try:
+            message = await asyncio.wait_for(
+                wire.read_frame(self.reader, wire_timeout(timeout)), timeout
+            )
+        except TimeoutError:
+            raise SyncError(
+                "timeout", f"The relay {self.where} stopped answering; try again later."
+            ) from None
+        except ProtocolError as exc:
+            raise SyncError(
+                "closed" if exc.code == "closed" else "protocol",
+                f"The link to the relay {self.where} broke ({exc.message}); sync again to "
+                "resume where it stopped.",
+            ) from None
+        except (ConnectionError, OSError) as exc:
+            raise SyncError(
+                "closed", f"The link to the relay {self.where} broke ({exc}); sync again."
+            ) from None
+        if message["t"] == "error":
+            code = message.get("code") if isinstance(message.get("code"), str) else "error"
+            text = message.get("message") if isinstance(message.get("message"), str) else ""
+            raise refusal(self.address, str(code), str(text))
+        return message
+
+    @property
+    def where(self) -> str:
+        return f"{self.address.host}:{self.address.port}"
+
+    async def close(self, polite: bool = True) -> None:
+        with contextlib.suppress(Exception):
+            if polite and not self.writer.is_closing():
+                self.send({"t": "bye"})
+                await asyncio.wait_for(self.writer.drain(), 2)
+        self.writer.close()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.writer.wait_closed(), 2)
+
+    # -- opening moves -----------------------------------------------------------------
+    async def login(
+        self,
+        identity: Identity,
+        net: bytes,
+        have: dict[bytes, int],
+        create: bytes | None = None,
+        probe: bool = False,
+    ) -> dict[str, Any]:
+        """Log in as a member; returns the relay's ``ready`` (its vector, events coming)."""
+        message: dict[str, Any] = {
+            "t": "auth",
+            "net": net,
+            "member": identity.public_key,
+            "sig": identity.sign(
+                wire.auth_message(self.nonce, self.fingerprint, net, identity.public_key)
+            ),
+            "have": wire.vector_wire(have),
+            "probe": probe,
+        }
+        if create is not None:
+            message["create"] = create
+        self.send(message)
+        ready = await self.recv()
+        if ready["t"] != "ready":
+            raise SyncError("protocol", f"The relay {self.where} answered out of turn.")
+        return ready
+
+    async def redeem(self, code: InviteCode) -> dict[str, Any]:
+        """Ask for an invite's welcome package; returns the relay's ``welcome``."""
+        key = signing_key(code.secret, code.net)
+        proof = wire.redeem_auth_message(self.nonce, self.fingerprint, code.net, code.key)
+        self.send({"t": "redeem", "net": code.net, "invite": code.key, "sig": key.sign(proof)})
+        welcome = await self.recv()
+        if welcome["t"] != "welcome":
+            raise SyncError("protocol", f"The relay {self.where} answered out of turn.")
+        return welcome
+
+
+def wire_timeout(timeout: float | None) -> float:
+    return 30.0 if timeout is None else min(timeout, 30.0)

@@ -1,0 +1,79 @@
+"""The real relay in-process on 127.0.0.1:0, on its own event loop thread, for tests.
+
+``RunningRelay`` starts :class:`casebook.relay.server.Relay` exactly as ``casebook-relay
+serve`` does (same config type, same TLS, same storage), only bound to an ephemeral
+loopback port. Client code in the test thread talks to it over real TLS sockets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+from casebook.core.profile import Profile
+from casebook.core.relayaddr import RelayAddress
+from casebook.relay.server import Relay, RelayConfig
+from casebook.sync.engine import SyncEngine, SyncReport
+
+T = TypeVar("T")
+
+
+class RunningRelay:
+    def __init__(self, data: Path, **options: Any) -> None:
+        self.config = RelayConfig(data=data, host="127.0.0.1", port=0, **options)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.relay: Relay = self.call(self._start())
+
+    async def _start(self) -> Relay:
+        relay = Relay(self.config)
+        await relay.start()
+        return relay
+
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float = 60) -> T:
+        """Run ``coro`` on the relay's loop and wait for its result."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def on_loop(self, fn: Any, *args: Any) -> Any:
+        async def run() -> Any:
+            return fn(*args)
+
+        return self.call(run())
+
+    @property
+    def address(self) -> RelayAddress:
+        return RelayAddress("127.0.0.1", self.relay.port, self.relay.fingerprint)
+
+    @property
+    def url(self) -> str:
+        return str(self.address)
+
+    def stop(self) -> None:
+        if self.loop.is_running():
+            self.call(self.relay.close())
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(10)
+        self.loop.close()
+
+
+def sync(profile: Profile, net: bytes, relay: RunningRelay | RelayAddress) -> SyncReport:
+    """One catch-up of ``profile`` with the relay, as ``casebook sync`` runs it."""
+    address = relay.address if isinstance(relay, RunningRelay) else relay
+    engine = SyncEngine(profile)
+    try:
+        return asyncio.run(engine.sync(net, address))
+    finally:
+        engine.close()
+
+
+def join(newcomer: Profile, code: str) -> bytes:
+    """``casebook join CODE`` through the relay the code names."""
+    engine = SyncEngine(newcomer)
+    try:
+        return asyncio.run(engine.join(newcomer.invitations.read_code(code), newcomer.name))
+    finally:
+        engine.close()
