@@ -16,7 +16,7 @@ from casebook.core.profile import Profile
 from casebook.core.search import Filters
 from casebook.sync.engine import SyncEngine
 from casebook.sync.link import SyncError
-from netkit import key, titles
+from netkit import titles
 from relaykit import RunningRelay, join, sync
 
 SECRETS = [
