@@ -50,6 +50,7 @@ class EventLog:
         self.keys = EpochKeys(db)
         self.members = Memberships(db)
         self.projector = Projector(db, self._load, self._role_at)
+        self._held_empty: bool | None = None  # in a batch: whether held_events is empty
 
     # -- keys ---------------------------------------------------------------------
     def seed(self, net: bytes, epoch: int) -> bytes:
@@ -162,7 +163,13 @@ class EventLog:
         """One transaction for many ingests; the membership tables are written once at
         the end instead of after every membership event."""
         with self.db.transaction(), self.members.batch():
-            yield
+            self._held_empty = None  # known only while this batch holds the write lock
+            self.projector.in_batch, self.projector.waiting_empty = True, None
+            try:
+                yield
+            finally:
+                self._held_empty = None
+                self.projector.in_batch, self.projector.waiting_empty = False, None
 
     def ingest(self, raw: bytes) -> Outcome:
         """Verify and store an event received from another member (or a bundle).
@@ -174,9 +181,11 @@ class EventLog:
         """
         return self.ingest_event(events.parse(raw))
 
-    def ingest_event(self, event: Event) -> Outcome:
+    def ingest_event(self, event: Event, payload: dict[str, Any] | None = None) -> Outcome:
         """:meth:`ingest` of an event already parsed and verified by :func:`events.parse`
-        (sync verifies signatures on worker threads, then ingests here)."""
+        (sync verifies signatures on worker threads, then ingests here). ``payload``, when
+        given, is the body already opened with a seed this profile holds and validated
+        by :func:`payloads.validate` (sync does that on the worker threads too)."""
         if not self.keys.holds(event.net):
             raise EventError("event of a network this profile is not in")
         with self.db.transaction():
@@ -191,6 +200,7 @@ class EventLog:
                 self._record_fork(event)
                 return Outcome.FORK
             if event.seq > have + 1:
+                self._held_empty = False
                 self.db.execute(
                     "INSERT OR IGNORE INTO held_events (id, net, author, seq, raw, received_at) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
@@ -201,7 +211,7 @@ class EventLog:
                 self._record_fork(event)
                 return Outcome.FORK
             self._store(event)
-            self._apply(event)
+            self._apply(event, payload)
             self._drain_held(event)
         return Outcome.APPLIED
 
@@ -271,8 +281,10 @@ class EventLog:
                 self.projector.reject(event, "written after the author was removed")
                 return False
         # Ours are never older (see _writing_key); membership kinds are judged by the fold.
+        # (An event at the current epoch or later cannot be going back: skip the query.)
         if (
             event.seq > 1
+            and event.header.epoch < state.current_epoch
             and event.author != self.identity.public_key
             and event.kind not in membership.KINDS
         ):
@@ -327,12 +339,8 @@ class EventLog:
             return
 
     def _release(self, mark: bytes) -> None:
-        rows = self.db.all("SELECT event_id FROM waiting WHERE needs = ?", (mark,))
-        if not rows:
-            return
-        self.db.execute("DELETE FROM waiting WHERE needs = ?", (mark,))
-        for row in rows:
-            event = self._stored_event(row["event_id"])
+        for event_id in self.projector.take_waiting(mark):
+            event = self._stored_event(event_id)
             if event is None:
                 continue
             if event.kind in membership.KINDS:
@@ -361,6 +369,10 @@ class EventLog:
         return payload
 
     def _drain_held(self, event: Event) -> None:
+        if self._held_empty is None and self.members.deferred:
+            self._held_empty = not self.db.scalar("SELECT EXISTS (SELECT 1 FROM held_events)")
+        if self._held_empty:
+            return
         nxt = self.db.one(
             "SELECT id, raw FROM held_events WHERE net = ? AND author = ? AND seq = ?",
             (event.net, event.author, event.seq + 1),

@@ -35,6 +35,14 @@ class EpochKeys:
         self.db = db
         self._cache: dict[tuple[bytes, int], list[tuple[bytes, bytes]]] = {}
         self._rollbacks = db.rollbacks
+        self._held: set[bytes] = set()  # networks known to have a seed
+
+    def _forget_undone(self) -> None:
+        """After a rollback, a seed we cached may be gone."""
+        if self._rollbacks != self.db.rollbacks:
+            self._cache.clear()
+            self._held.clear()
+            self._rollbacks = self.db.rollbacks
 
     def add(self, net: bytes, epoch: int, seed: bytes, source: bytes = b"") -> bool:
         """Store a seed; True when it is new."""
@@ -47,9 +55,7 @@ class EpochKeys:
 
     def candidates(self, net: bytes, epoch: int) -> list[tuple[bytes, bytes]]:
         """``[(source, seed)]`` held for an epoch (possibly empty)."""
-        if self._rollbacks != self.db.rollbacks:  # a seed we cached may be gone
-            self._cache.clear()
-            self._rollbacks = self.db.rollbacks
+        self._forget_undone()
         cached = self._cache.get((net, epoch))
         if cached:
             return cached
@@ -76,7 +82,13 @@ class EpochKeys:
         return None if value is None else int(value)
 
     def holds(self, net: bytes) -> bool:
-        return self.newest(net) is not None
+        self._forget_undone()
+        if net in self._held:  # seeds are never deleted, except by a rollback
+            return True
+        if self.newest(net) is None:
+            return False
+        self._held.add(net)
+        return True
 
     def export(self, net: bytes) -> list[list[object]]:
         """``[[epoch, source, seed], ...]`` — for a welcome package or a rotation body."""

@@ -69,7 +69,8 @@ class Memberships:
             self._states.clear()
             self._rollbacks = self.db.rollbacks
         cached = self._states.get(net)
-        if cached is not None and cached.count == self._stored_count(net):
+        # In a batch this process holds the write lock: nobody else can add entries.
+        if cached is not None and (self.deferred or cached.count == self._stored_count(net)):
             return cached
         state = membership.fold(net, self._entries(net))
         self._states[net] = state

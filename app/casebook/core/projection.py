@@ -41,6 +41,10 @@ class Projector:
         self.db = db
         self.load = load
         self.role_at = role_at
+        # In a batch (the event log holds the write lock), whether ``waiting`` is empty,
+        # once looked up: most events then skip looking for what waited on them.
+        self.in_batch = False
+        self.waiting_empty: bool | None = None
 
     # -- entry point ------------------------------------------------------------
     def apply(self, event: Event, payload: dict[str, Any]) -> None:
@@ -53,22 +57,32 @@ class Projector:
         )
 
     def wait(self, event: Event, needs: bytes) -> None:
+        self.waiting_empty = False
         self.db.execute(
             "INSERT OR IGNORE INTO waiting (needs, event_id) VALUES (?, ?)", (needs, event.id)
         )
 
+    def take_waiting(self, needs: bytes) -> list[bytes]:
+        """The events that waited for ``needs`` (no longer waiting once returned)."""
+        if self.in_batch:
+            if self.waiting_empty is None:
+                self.waiting_empty = not self.db.scalar("SELECT EXISTS (SELECT 1 FROM waiting)")
+            if self.waiting_empty:
+                return []
+        rows = self.db.all("SELECT event_id FROM waiting WHERE needs = ?", (needs,))
+        if rows:
+            self.db.execute("DELETE FROM waiting WHERE needs = ?", (needs,))
+        return [bytes(r["event_id"]) for r in rows]
+
     def _release(self, arrived: bytes) -> None:
-        rows = self.db.all("SELECT event_id FROM waiting WHERE needs = ?", (arrived,))
-        if not rows:
-            return
-        self.db.execute("DELETE FROM waiting WHERE needs = ?", (arrived,))
-        for row in rows:
-            loaded = self.load(row["event_id"])
+        rows = self.take_waiting(arrived)
+        for event_id in rows:
+            loaded = self.load(event_id)
             if loaded is None:
                 continue
             event, payload = loaded
             if payload is None:  # pragma: no cover - it was readable when it started waiting
-                self.wait(event, row["event_id"])
+                self.wait(event, event_id)
                 continue
             self.apply(event, payload)
 
@@ -240,7 +254,7 @@ class Projector:
         self._release(event.id)
 
     def _case_row(self, event: Event, case_id: bytes) -> Any:
-        row = self.db.one("SELECT * FROM cases WHERE id = ?", (case_id,))
+        row = self.db.one("SELECT id, rid, net, author, hidden FROM cases WHERE id = ?", (case_id,))
         if row is None:
             self.wait(event, case_id)
         elif row["net"] != event.net:

@@ -87,7 +87,8 @@ class Session:
         deadline = asyncio.get_running_loop().time() + timeout
         try:
             await asyncio.wait_for(self.writer.start_tls(self.relay.ssl), timeout)
-        except (TimeoutError, OSError, ConnectionError, ValueError):
+        except (TimeoutError, OSError, ConnectionError, ValueError, AttributeError):
+            # AttributeError: asyncio's start_tls on a socket closed mid-handshake.
             raise ProtocolError("closed", "TLS handshake failed") from None
         self.send({"t": "hello", "v": wire.VERSION, "nonce": self.nonce})
         left = max(0.1, deadline - asyncio.get_running_loop().time())

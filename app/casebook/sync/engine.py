@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from casebook.core import events, membership
+from casebook.core import events, membership, payloads
 from casebook.core.eventlog import Outcome, now_ms
 from casebook.core.events import Event, EventError
 from casebook.core.invites import InviteCode
@@ -46,14 +46,35 @@ _CAUGHT_UP = object()
 PERMANENT = frozenset({"removed", "denied", "impersonation", "unknown-network", "protocol"})
 
 
-def parse_all(raws: list[bytes]) -> list[Event | str]:
-    out: list[Event | str] = []
+Verified = tuple[Event, dict[str, Any] | None]
+MAX_TRANSACTION = 4000  # events ingested in one transaction when they arrive together
+
+
+def parse_all(
+    raws: list[bytes], seeds: dict[int, list[bytes]] | None = None
+) -> list[Verified | str]:
+    """Verify events (and open their bodies with ``seeds``, epoch → candidate seeds in
+    the order the event log tries them); runs on worker threads. A refusal is a str."""
+    out: list[Verified | str] = []
     for raw in raws:
         try:
-            out.append(events.parse(raw))
+            event = events.parse(raw)
         except EventError as exc:
             out.append(str(exc))
+            continue
+        out.append((event, _open(event, (seeds or {}).get(event.header.epoch, []))))
     return out
+
+
+def _open(event: Event, candidates: list[bytes]) -> dict[str, Any] | None:
+    for seed in candidates:
+        try:
+            return payloads.validate(event.kind, event.decrypt(seed))
+        except events.WrongKey:
+            continue
+        except EventError:
+            return None  # the event log rejects it with the reason, on its own path
+    return None
 
 
 @dataclass
@@ -281,13 +302,12 @@ class SyncEngine:
                     break
                 if message["t"] == "events":
                     raws = wire.need_events(message)
-                    pending.append(loop.run_in_executor(self.pool, parse_all, raws))
+                    pending.append(loop.run_in_executor(self.pool, parse_all, raws, None))
             batches = [await f for f in pending]
             report = SyncReport(code.net, str(address))
 
             def take_events() -> None:
-                for batch in batches:
-                    _ingest(self.log, batch, report, {})
+                _ingest(self.log, batches, report, {})
 
             with self.db.transaction():
                 join_id = self.profile.invitations.join(
@@ -306,31 +326,35 @@ class SyncEngine:
             await link.close()
 
 
-def _ingest(log: Any, batch: list[Event | str], report: SyncReport, relay_have: dict) -> bool:
-    """Ingest one verified batch in one transaction; True if it changed the membership."""
+def _ingest(
+    log: Any, batches: list[list[Verified | str]], report: SyncReport, relay_have: dict
+) -> bool:
+    """Ingest verified batches in one transaction; True if the membership changed."""
     touched = False
     with log.batch():
-        for item in batch:
-            report.received += 1
-            if isinstance(item, str):
-                report.refused.append(item)
-                continue
-            if relay_have.get(item.author, 0) < item.seq:
-                relay_have[item.author] = item.seq
-            try:
-                outcome = log.ingest_event(item)
-            except EventError as exc:
-                report.refused.append(str(exc))
-                continue
-            if outcome == Outcome.APPLIED:
-                report.applied += 1
-                touched = touched or item.kind in membership.KINDS
-            elif outcome == Outcome.DUPLICATE:
-                report.duplicate += 1
-            elif outcome == Outcome.HELD:
-                report.held += 1
-            else:
-                report.forks += 1
+        for batch in batches:
+            for item in batch:
+                report.received += 1
+                if isinstance(item, str):
+                    report.refused.append(item)
+                    continue
+                event, payload = item
+                if relay_have.get(event.author, 0) < event.seq:
+                    relay_have[event.author] = event.seq
+                try:
+                    outcome = log.ingest_event(event, payload)
+                except EventError as exc:
+                    report.refused.append(str(exc))
+                    continue
+                if outcome == Outcome.APPLIED:
+                    report.applied += 1
+                    touched = touched or event.kind in membership.KINDS
+                elif outcome == Outcome.DUPLICATE:
+                    report.duplicate += 1
+                elif outcome == Outcome.HELD:
+                    report.held += 1
+                else:
+                    report.forks += 1
     return touched
 
 
@@ -356,6 +380,9 @@ class _Run:
         self.relay_have: dict[bytes, int] = {}
         self.skip: set[bytes] = set()
         self.on_caught_up: Callable[[SyncReport], None] | None = None
+        self._carry: Any = None  # an inbox item taken early, handled next
+        self._seed_cache: dict[int, list[bytes]] | None = None
+        self._seed_mark = -1
 
     async def go(self, watch: bool, stop: asyncio.Event) -> None:
         engine, link = self.engine, self.link
@@ -388,7 +415,8 @@ class _Run:
                 kind = message["t"]
                 if kind == "events":
                     raws = wire.need_events(message)
-                    await self.inbox.put(loop.run_in_executor(self.engine.pool, parse_all, raws))
+                    job = loop.run_in_executor(self.engine.pool, parse_all, raws, self._seeds())
+                    await self.inbox.put(job)
                 elif kind == "caught_up":
                     await self.inbox.put(_CAUGHT_UP)
                 elif kind == "ack":
@@ -402,9 +430,20 @@ class _Run:
                     future.set_exception(error)
             await self.inbox.put(error)
 
+    def _seeds(self) -> dict[int, list[bytes]]:
+        """The seeds held now, for the workers to open bodies with (a seed arriving later
+        in the stream is found by the event log itself)."""
+        if self._seed_mark != self.engine.db.rollbacks or self._seed_cache is None:
+            cache: dict[int, list[bytes]] = {}
+            for epoch, _source, seed in self.engine.log.keys.export(self.net):
+                cache.setdefault(int(epoch), []).append(bytes(seed))  # type: ignore[call-overload, arg-type]
+            self._seed_cache, self._seed_mark = cache, self.engine.db.rollbacks
+        return self._seed_cache
+
     async def _ingest_until(self, done: Callable[[Any], bool]) -> None:
         while True:
-            item = await self.inbox.get()
+            item = self._carry if self._carry is not None else await self.inbox.get()
+            self._carry = None
             if done(item):
                 return
             await self._take(item)
@@ -414,8 +453,19 @@ class _Run:
             raise item
         if item is _CAUGHT_UP:
             return
-        batch = await item
-        changed = _ingest(self.engine.log, batch, self.report, self.relay_have)
+        batches = [await item]
+        size = len(batches[0])
+        # Whatever else has arrived and been verified goes into the same transaction.
+        while size < MAX_TRANSACTION and not self.inbox.empty():
+            nxt = self.inbox.get_nowait()
+            if not isinstance(nxt, asyncio.Future):
+                self._carry = nxt
+                break
+            batches.append(await nxt)
+            size += len(batches[-1])
+        changed = _ingest(self.engine.log, batches, self.report, self.relay_have)
+        if changed:
+            self._seed_cache = None
         if self.progress:
             self.progress(self.report.received, max(self.report.announced, self.report.received))
         if changed:
@@ -480,6 +530,10 @@ class _Run:
         last_ping = loop.time()
         seen = self._local_mark()
         while not stop.is_set():
+            if self._carry is not None:
+                item, self._carry = self._carry, None
+                await self._take(item)
+                continue
             getter = asyncio.ensure_future(self.inbox.get())
             stopper = asyncio.ensure_future(stop.wait())
             done, _ = await asyncio.wait(

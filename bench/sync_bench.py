@@ -1,0 +1,341 @@
+"""Benchmark of sync through a real relay process on loopback.
+
+    .venv/bin/python bench/sync_bench.py                      # 20,000 events, 500, 1,000
+    .venv/bin/python bench/sync_bench.py --events 2000 --clients 50 --idle 100   # quick
+
+The relay runs as ``casebook-relay serve`` in its own process (as in production); the
+clients run here. It prints:
+
+1. Catch-up: a member's profile receives N events (cases and comments by the founder)
+   through the relay: verified, decrypted, stored, projected and indexed. Next to it, in
+   the same run, the bare rate of verifying and decrypting the same events in one thread
+   (the floor any sync must pay), and the ratio.
+2. Fan-out: M members connected (real TLS, real logins); one pushes a new event; the
+   time until each of the others has it, p50 / p95 / max over several rounds.
+3. Idle connections: the relay's resident memory with K authenticated idle connections,
+   per connection; with ``--stock-tls-buffer`` the relay runs with asyncio's default
+   256 KiB TLS receive buffer instead of the relay's 32 KiB, for comparison.
+
+Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from casebook.core import events, invites, payloads
+from casebook.core.eventlog import now_ms
+from casebook.core.identity import Identity
+from casebook.core.profile import Profile
+from casebook.core.relayaddr import RelayAddress
+from casebook.sync.engine import SyncEngine
+from casebook.sync.link import RelayLink
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import Corpus
+
+PASSPHRASE = "benchmark passphrase, not secret"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_relay(data: Path, port: int, stock_buffer: bool) -> subprocess.Popen[bytes]:
+    code = (
+        "import sys, asyncio.sslproto as s\n"
+        "import casebook.relay.server\n"
+        + ("s.SSLProtocol.max_size = 256 * 1024\n" if stock_buffer else "")
+        + "from casebook.relay.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    log = (data.parent / "relay.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "serve", "--data", str(data), "--listen"]
+        + [f"127.0.0.1:{port}", "--max-connections", "5000"],
+        stderr=log,
+    )
+    deadline = time.monotonic() + 30
+    while b"listening" not in (data.parent / "relay.log").read_bytes():
+        if time.monotonic() > deadline or proc.poll() is not None:
+            raise SystemExit("the relay did not start; see its log")
+        time.sleep(0.05)
+    return proc
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def add_members(profile: Profile, net: bytes, count: int) -> list[Identity]:
+    """``count`` newcomers redeem one invite with signed joins, as in network_bench."""
+    made = profile.invitations.create(net, uses=count)
+    secret = bytes(
+        profile.db.scalar("SELECT secret FROM invite_secrets WHERE key = ?", (made.key,))
+    )
+    seed = profile.log.seed(net, profile.log.current_epoch(net))
+    epoch = profile.log.current_epoch(net)
+    lamport = int(profile.db.scalar("SELECT max(lamport) FROM events"))
+    people = [Identity.generate() for _ in range(count)]
+    with profile.log.batch():
+        for i, ident in enumerate(people):
+            nonce = os.urandom(16)
+            xkey = ident.exchange_public_key
+            event = events.create(
+                ident,
+                net=net,
+                seq=1,
+                prev=None,
+                lamport=lamport + 1 + i,
+                ts=now_ms(),
+                kind="member.join",
+                epoch=epoch,
+                seed=seed,
+                payload={"name": f"Dr. Member {i:04d}"},
+                pub={
+                    "invite": made.key,
+                    "xkey": xkey,
+                    "nonce": nonce,
+                    "proof": invites.prove(secret, net, ident.public_key, xkey, nonce),
+                },
+            )
+            profile.log.ingest(event.raw)
+    return people
+
+
+def write_content(profile: Profile, net: bytes, count: int) -> None:
+    corpus = Corpus()
+    cases: list[bytes] = []
+    for i in range(count):
+        if i % 4 == 0 or not cases:
+            c = corpus.case()
+            cases.append(
+                profile.library.post_case(
+                    net,
+                    title=str(c["title"]),
+                    fields=dict(c["fields"]),  # type: ignore[arg-type]
+                    body=str(c["body"]),
+                    tags=list(c["tags"]),  # type: ignore[arg-type]
+                )
+            )
+        else:
+            profile.library.comment(cases[corpus.rng.randrange(len(cases))], corpus.comment())
+
+
+def bare_rate(raws: list[bytes], seed: bytes) -> float:
+    t = time.perf_counter()
+    for raw in raws:
+        events.parse(raw).decrypt(seed)
+    return len(raws) / (time.perf_counter() - t)
+
+
+async def connect_members(
+    address: RelayAddress, net: bytes, people: list[Identity], have: dict[bytes, int]
+) -> list[RelayLink]:
+    async def one(ident: Identity) -> RelayLink:
+        link = await RelayLink.open(address, timeout=60)
+        await link.login(ident, net, have)
+        message = await link.recv(timeout=120)
+        assert message["t"] == "caught_up", message["t"]
+        return link
+
+    links: list[RelayLink] = []
+    for start in range(0, len(people), 50):  # 50 handshakes at a time
+        links += await asyncio.gather(*(one(p) for p in people[start : start + 50]))
+    return links
+
+
+async def fan_out(
+    address: RelayAddress,
+    net: bytes,
+    people: list[Identity],
+    have: dict[bytes, int],
+    seed: bytes,
+    epoch: int,
+    rounds: int,
+) -> list[float]:
+    """Each round one member pushes a new case; every other connected member times its
+    arrival from the moment the push was written."""
+    links = await connect_members(address, net, people, have)
+    latencies: list[float] = []
+    for r in range(rounds):
+        sender = people[r]
+        event = events.create(
+            sender,
+            net=net,
+            seq=2,
+            prev=_join_ids[sender.public_key],  # the sender's join is seq 1 of its chain
+            lamport=10**9 + r,
+            ts=now_ms(),
+            kind="case.create",
+            epoch=epoch,
+            seed=seed,
+            payload=payloads.validate(
+                "case.create",
+                {
+                    "title": f"Fan-out {r}",
+                    "specialty": "",
+                    "fields": {},
+                    "body": "x",
+                    "tags": [],
+                    "attachments": [],
+                },
+            ),
+        )
+        receivers = [link for i, link in enumerate(links) if i != r]
+
+        async def arrival(link: RelayLink) -> float:
+            while (await link.recv(timeout=60))["t"] != "events":
+                pass
+            return time.perf_counter()
+
+        waiting = [asyncio.create_task(arrival(link)) for link in receivers]
+        await asyncio.sleep(0.2)  # every receiver is waiting on its socket
+        t0 = time.perf_counter()
+        links[r].send({"t": "push", "id": 1, "events": [event.raw]})
+        arrivals = await asyncio.gather(*waiting)
+        ack = await links[r].recv(timeout=60)
+        assert ack["t"] == "ack" and not ack["refused"], ack
+        latencies += [(a - t0) * 1000 for a in arrivals]
+    for link in links:
+        await link.close()
+    return latencies
+
+
+_join_ids: dict[bytes, bytes] = {}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--clients", type=int, default=500)
+    parser.add_argument("--idle", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--stock-tls-buffer", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("CASEBOOK_KDF_TARGET_MS", "50")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        port = free_port()
+        relay = start_relay(root / "relay", port, args.stock_tls_buffer)
+        try:
+            run(root, port, relay, args)
+        finally:
+            relay.terminate()
+            relay.wait(10)
+
+
+def run(root: Path, port: int, relay: subprocess.Popen[bytes], args: argparse.Namespace) -> None:
+    from casebook.sync import tls
+
+    _, _, fp = tls.ensure_certificate(root / "relay")
+    address = RelayAddress("127.0.0.1", port, fp)
+    founder = Profile.create(root / "founder", "Dr. Bench Founder", PASSPHRASE)
+    reader = Profile.create(root / "reader", "Dr. Bench Reader", PASSPHRASE)
+    net = founder.library.create_network("Bench Circle", founder.name, relays=[str(address)])
+    members = max(args.clients, (args.idle + 1) // 2)
+    t = time.perf_counter()
+    people = add_members(founder, net, members)
+    for p in people:
+        _join_ids[p.public_key] = bytes(
+            founder.db.scalar("SELECT id FROM events WHERE author = ? AND seq = 1", (p.public_key,))
+        )
+    code = founder.invitations.create(net).code
+    engine = SyncEngine(founder)
+    first = asyncio.run(engine.sync(net, address))
+    print(
+        f"setup: {members} members joined and pushed to the relay in "
+        f"{time.perf_counter() - t:.1f} s ({first.sent} events)"
+    )
+    reader_engine = SyncEngine(reader)
+    asyncio.run(reader_engine.join(reader.invitations.read_code(code), reader.name))
+
+    t = time.perf_counter()
+    write_content(founder, net, args.events)
+    write_s = time.perf_counter() - t
+    t = time.perf_counter()
+    pushed = asyncio.run(engine.sync(net, address))
+    push_s = time.perf_counter() - t
+    print(
+        f"founder wrote {args.events:,} events in {write_s:.1f} s; pushed {pushed.sent:,} "
+        f"to the relay in {push_s:.1f} s ({pushed.sent / push_s:,.0f} events/s)"
+    )
+
+    t = time.perf_counter()
+    got = asyncio.run(reader_engine.sync(net, address))
+    catch_s = time.perf_counter() - t
+    rate = got.received / catch_s
+    raws = [
+        bytes(r["raw"])
+        for r in founder.db.all(
+            "SELECT raw FROM events WHERE net = ? AND kind IN ('case.create', 'comment.create') "
+            "ORDER BY seqno",
+            (net,),
+        )
+    ]
+    seed = founder.log.seed(net, founder.log.current_epoch(net))
+    bare = bare_rate(raws, seed)
+    cases = reader.db.scalar("SELECT count(*) FROM cases")
+    print(
+        f"catch-up: {got.received:,} events in {catch_s:.2f} s = {rate:,.0f} events/s "
+        f"({got.applied:,} applied, {cases:,} cases in the reader's library)"
+    )
+    print(
+        f"  bare verify + decrypt of the same events, one thread: {bare:,.0f} events/s; "
+        f"catch-up / bare = {rate / bare:.0%}"
+    )
+    engine.close()
+    reader_engine.close()
+    epoch = founder.log.current_epoch(net)
+    have = engine.vector(net)  # everything: the relay has what the founder has
+    founder.close()
+    reader.close()
+
+    latencies = asyncio.run(
+        fan_out(address, net, people[: args.clients], have, seed, epoch, args.rounds)
+    )
+    latencies.sort()
+    p50 = statistics.median(latencies)
+    p95 = latencies[int(len(latencies) * 0.95) - 1]
+    print(
+        f"fan-out: one event to {args.clients - 1} connected members, {args.rounds} rounds: "
+        f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms"
+    )
+
+    before = rss_mb(relay.pid)
+
+    async def idle() -> float:
+        doubled = (people * 2)[: args.idle]
+        vector = {**have, **{p.public_key: 2 for p in people[: args.rounds]}}
+        links = await connect_members(address, net, doubled, vector)
+        await asyncio.sleep(1.0)
+        after = rss_mb(relay.pid)
+        for link in links:
+            await link.close()
+        return after
+
+    after = asyncio.run(idle())
+    buffer = "asyncio's stock 256 KiB" if args.stock_tls_buffer else "the relay's 32 KiB"
+    print(
+        f"idle: relay RSS {before:.0f} MB with no connection, {after:.0f} MB with "
+        f"{args.idle:,} idle members connected = {(after - before) * 1024 / args.idle:.0f} "
+        f"KB per connection (TLS receive buffer: {buffer})"
+    )
+
+
+if __name__ == "__main__":
+    main()
