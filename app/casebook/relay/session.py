@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("casebook.relay")
 MAX_WELCOME = 1024 * 1024
 MAX_WELCOMES = 256
+MAX_DEFERRED = 4096  # live frames held back while a catch-up is still streaming
 
 
 def _parse_all(raws: list[bytes]) -> list[Event | str]:
@@ -314,10 +315,12 @@ class Session:
         self._write(frame(message))
 
     def send_live(self, data: bytes) -> None:
-        if self.catching_up:
-            self.deferred.append(data)
-        else:
+        if not self.catching_up:
             self._write(data)
+        elif len(self.deferred) < MAX_DEFERRED:
+            self.deferred.append(data)
+        else:  # so far behind that it is cheaper to start over: it resumes by vector
+            self.abort()
 
     def _write(self, data: bytes) -> None:
         if self.closed or self.writer.is_closing():
