@@ -38,6 +38,7 @@ from casebook.core.identity import Identity
 from casebook.core.profile import Profile
 from casebook.core.relayaddr import RelayAddress
 from casebook.sync.engine import SyncEngine
+from casebook.sync.ingest import MAX_TRANSACTION
 from casebook.sync.link import RelayLink
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -61,10 +62,9 @@ def start_relay(data: Path, port: int, stock_buffer: bool) -> subprocess.Popen[b
         "sys.exit(main(sys.argv[1:]))\n"
     )
     log = (data.parent / "relay.log").open("wb")
+    argv = ["serve", "--data", str(data), "--listen", f"127.0.0.1:{port}"]
     proc = subprocess.Popen(
-        [sys.executable, "-c", code, "serve", "--data", str(data), "--listen"]
-        + [f"127.0.0.1:{port}", "--max-connections", "5000"],
-        stderr=log,
+        [sys.executable, "-c", code, *argv, "--max-connections", "5000"], stderr=log
     )
     deadline = time.monotonic() + 30
     while b"listening" not in (data.parent / "relay.log").read_bytes():
@@ -120,7 +120,15 @@ def add_members(profile: Profile, net: bytes, count: int) -> list[Identity]:
 def write_content(profile: Profile, net: bytes, count: int) -> None:
     corpus = Corpus()
     cases: list[bytes] = []
-    for i in range(count):
+    for start in range(0, count, 1000):  # setup, not measured: 1,000 events a transaction
+        with profile.db.transaction():
+            _write_some(profile, net, corpus, cases, start, min(count, start + 1000))
+
+
+def _write_some(
+    profile: Profile, net: bytes, corpus: Corpus, cases: list[bytes], start: int, end: int
+) -> None:
+    for i in range(start, end):
         if i % 4 == 0 or not cases:
             c = corpus.case()
             cases.append(
@@ -255,6 +263,7 @@ def run(root: Path, port: int, relay: subprocess.Popen[bytes], args: argparse.Na
             founder.db.scalar("SELECT id FROM events WHERE author = ? AND seq = 1", (p.public_key,))
         )
     code = founder.invitations.create(net).code
+    local_code = founder.invitations.create(net).code
     engine = SyncEngine(founder)
     first = asyncio.run(engine.sync(net, address))
     print(
@@ -263,7 +272,13 @@ def run(root: Path, port: int, relay: subprocess.Popen[bytes], args: argparse.Na
     )
     reader_engine = SyncEngine(reader)
     asyncio.run(reader_engine.join(reader.invitations.read_code(code), reader.name))
+    # A second member, who takes the same events from memory with no network: the
+    # ceiling the library's own write path sets (verify, decrypt, store, project, index).
+    local = Profile.create(root / "local", "Dr. Bench Local", PASSPHRASE)
+    local_engine = SyncEngine(local)
+    asyncio.run(local_engine.join(local.invitations.read_code(local_code), local.name))
 
+    first_new = int(founder.db.scalar("SELECT max(seqno) FROM events"))
     t = time.perf_counter()
     write_content(founder, net, args.events)
     write_s = time.perf_counter() - t
@@ -294,6 +309,23 @@ def run(root: Path, port: int, relay: subprocess.Popen[bytes], args: argparse.Na
         f"catch-up: {got.received:,} events in {catch_s:.2f} s = {rate:,.0f} events/s "
         f"({got.applied:,} applied, {cases:,} cases in the reader's library)"
     )
+    new_raws = [
+        bytes(r["raw"])
+        for r in founder.db.all(
+            "SELECT raw FROM events WHERE net = ? AND seqno > ? ORDER BY seqno",
+            (net, first_new),
+        )
+    ]
+    t = time.perf_counter()
+    for start in range(0, len(new_raws), MAX_TRANSACTION):
+        with local.log.batch():
+            for raw in new_raws[start : start + MAX_TRANSACTION]:
+                local.log.ingest(raw)
+    ceiling = len(new_raws) / (time.perf_counter() - t)
+    print(
+        f"  the same events ingested from memory, no network, one thread: {ceiling:,.0f} "
+        f"events/s (the library's write path); catch-up / that = {rate / ceiling:.0%}"
+    )
     print(
         f"  bare verify + decrypt of the same events, one thread: {bare:,.0f} events/s; "
         f"catch-up / bare = {rate / bare:.0%}"
@@ -304,24 +336,14 @@ def run(root: Path, port: int, relay: subprocess.Popen[bytes], args: argparse.Na
     have = engine.vector(net)  # everything: the relay has what the founder has
     founder.close()
     reader.close()
-
-    latencies = asyncio.run(
-        fan_out(address, net, people[: args.clients], have, seed, epoch, args.rounds)
-    )
-    latencies.sort()
-    p50 = statistics.median(latencies)
-    p95 = latencies[int(len(latencies) * 0.95) - 1]
-    print(
-        f"fan-out: one event to {args.clients - 1} connected members, {args.rounds} rounds: "
-        f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms"
-    )
+    local_engine.close()
+    local.close()
 
     before = rss_mb(relay.pid)
 
     async def idle() -> float:
         doubled = (people * 2)[: args.idle]
-        vector = {**have, **{p.public_key: 2 for p in people[: args.rounds]}}
-        links = await connect_members(address, net, doubled, vector)
+        links = await connect_members(address, net, doubled, have)
         await asyncio.sleep(1.0)
         after = rss_mb(relay.pid)
         for link in links:
@@ -334,6 +356,17 @@ def run(root: Path, port: int, relay: subprocess.Popen[bytes], args: argparse.Na
         f"idle: relay RSS {before:.0f} MB with no connection, {after:.0f} MB with "
         f"{args.idle:,} idle members connected = {(after - before) * 1024 / args.idle:.0f} "
         f"KB per connection (TLS receive buffer: {buffer})"
+    )
+
+    latencies = asyncio.run(
+        fan_out(address, net, people[: args.clients], have, seed, epoch, args.rounds)
+    )
+    latencies.sort()
+    p50 = statistics.median(latencies)
+    p95 = latencies[int(len(latencies) * 0.95) - 1]
+    print(
+        f"fan-out: one event to {args.clients - 1} connected members, {args.rounds} rounds: "
+        f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms"
     )
 
 

@@ -152,3 +152,49 @@ def _assert_no_plaintext(folder: Path) -> None:
     for word in (b"Moreau", b"syncope", b"cardiomyopathy", b"football"):
         assert word not in blobs
     assert os.stat(folder).st_mode & 0o077 == 0
+
+
+def test_attachments_travel_sealed_and_are_fetched_on_demand(
+    circle: tuple[Profile, Profile, Profile, bytes], relay: RunningRelay, tmp_path: Path
+) -> None:
+    from casebook.core import attachments
+
+    alice, bob, carol, net = circle
+    secret_bytes = b"%PDF-1.4\n" + b"ECG tracing of the patient, QTc 510 ms " * 3000  # ~120 KB
+    item = attachments.prepare_bytes("ecg.pdf", secret_bytes)
+    case = alice.library.post_case(net, title="Long QT", body="see ECG", files=[item])
+    code = alice.invitations.create(net).code
+    report = sync(alice, net, relay)
+    assert report.attachments_sent == 1
+    assert sync(alice, net, relay).attachments_sent == 0  # the relay has it now
+
+    join(bob, code)
+    detail = bob.queries.case(case)
+    assert detail is not None and [a["name"] for a in detail.attachments] == ["ecg.pdf"]
+    assert not attachments.has(bob.db, item.hash)  # lazily: not fetched by the sync
+    engine = SyncEngine(bob)
+    try:
+        asyncio.run(engine.fetch_attachment(item.hash))
+    finally:
+        engine.close()
+    assert attachments.read(bob.db, item.hash) == secret_bytes
+
+    blobs = b"".join(p.read_bytes() for p in (tmp_path / "relay-data").rglob("*") if p.is_file())
+    assert b"ECG tracing" not in blobs and item.hash not in blobs
+    assert item.hash.hex().encode() not in blobs
+
+    # A removed member cannot fetch it: the relay refuses them outright.
+    carol_code = alice.invitations.create(net).code
+    sync(alice, net, relay)
+    join(carol, carol_code)
+    sync(alice, net, relay)
+    alice.governance.remove(net, "Carol")
+    sync(alice, net, relay)
+    engine = SyncEngine(carol)
+    try:
+        with pytest.raises(SyncError) as refused:
+            asyncio.run(engine.fetch_attachment(item.hash))
+    finally:
+        engine.close()
+    assert refused.value.code == "denied"
+    assert not attachments.has(carol.db, item.hash)

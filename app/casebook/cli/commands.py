@@ -5,6 +5,7 @@ Each returns ``(json_object, text)``; :func:`casebook.cli.main` prints one of th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -223,7 +224,11 @@ def search(ctx: Context) -> Output:
 
 def attachment(ctx: Context) -> Output:
     p = ctx.profile
-    digest = refs.by_prefix(p.db, "blobs", ctx.args.hash, "attachment", column="hash")
+    digest = _attachment_hash(p, ctx.args.hash)
+    if not attachments.has(p.db, digest):  # named by a case, not fetched yet: fetch it now
+        from casebook.cli.sync_commands import fetch_attachment
+
+        fetch_attachment(p, digest)
     data = attachments.read(p.db, digest)
     out = Path(ctx.args.out).expanduser()
     if out.exists() or out.is_symlink():
@@ -234,6 +239,26 @@ def attachment(ctx: Context) -> Output:
         raise CasebookError(f"Cannot write {out}: {exc.strerror}.") from None
     text = f"Saved {len(data)} bytes to {out}"
     return {"hash": digest.hex(), "path": str(out), "size": len(data)}, text
+
+
+def _attachment_hash(p: Profile, ref: str) -> bytes:
+    """The full hash of a stored attachment, or of one a case names, from a prefix."""
+    try:
+        return refs.by_prefix(p.db, "blobs", ref, "attachment", column="hash")
+    except NotFound:
+        text = ref.strip().lower()
+        if not text or any(c not in "0123456789abcdef" for c in text):
+            raise
+        rows = p.db.all("SELECT attachments FROM cases WHERE attachments LIKE ?", (f"%{text}%",))
+        found = {
+            item["hash"]
+            for row in rows
+            for item in json.loads(row["attachments"])
+            if item["hash"].startswith(text)
+        }
+        if len(found) != 1:
+            raise
+        return bytes.fromhex(found.pop())
 
 
 def passphrase(ctx: Context) -> Output:

@@ -12,6 +12,7 @@ from typing import Any
 from casebook.cli.context import Context, Output
 from casebook.core.invitations import date_text
 from casebook.core.invites import InviteCode
+from casebook.core.profile import Profile
 from casebook.core.relayaddr import RelayAddress
 from casebook.errors import UsageError
 from casebook.sync.engine import SyncEngine, SyncReport
@@ -131,6 +132,14 @@ def join_through_relay(ctx: Context, code: InviteCode) -> tuple[bytes, dict[str,
     finally:
         engine.close()
     return join_id, {"via": "relay"}
+
+
+def fetch_attachment(profile: Profile, digest: bytes) -> None:
+    engine = SyncEngine(profile)
+    try:
+        asyncio.run(engine.fetch_attachment(digest))
+    finally:
+        engine.close()
 
 
 def relay(ctx: Context) -> Output:

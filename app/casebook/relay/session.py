@@ -200,6 +200,8 @@ class Session:
                     await self._push(message)
                 elif kind == "welcomes":
                     self._welcomes(message)
+                elif kind in ("blob_have", "blob_put", "blob_get"):
+                    self._blob(kind, message)
                 elif kind == "ping":
                     self.send({"t": "pong"})
                 elif kind == "bye":
@@ -275,6 +277,43 @@ class Session:
             self.relay.store.put_welcome(self.net, item[0], item[1])
             stored += 1
         self.send({"t": "ack", "id": ref, "stored": stored, "duplicate": 0, "refused": []})
+
+    def _blob(self, kind: str, message: dict[str, Any]) -> None:
+        """Sealed attachment chunks under opaque ids (see ``core/blobcrypt.py``)."""
+        ref = wire.need_int(message, "id")
+        hosted, store = self.hosted, self.relay.store
+        assert hosted is not None and self.net is not None
+        if kind == "blob_have":
+            ids = message.get("ids")
+            if (
+                not isinstance(ids, list)
+                or len(ids) > wire.MAX_BATCH_EVENTS
+                or not all(isinstance(i, bytes) and len(i) == 32 for i in ids)
+            ):
+                raise ProtocolError("malformed", "bad blob ids")
+            self.send({"t": "ack", "id": ref, "missing": store.blobs_missing(self.net, ids)})
+            return
+        ident = wire.need_bytes(message, "blob", 32)
+        idx = wire.need_int(message, "idx", wire.MAX_CHUNKS - 1)
+        if kind == "blob_get":
+            found = store.chunk(self.net, ident, idx)
+            reply: dict[str, Any] = {"t": "ack", "id": ref}
+            if found is None:
+                reply["missing"] = True
+            else:
+                reply["total"], reply["data"] = found
+            self.send(reply)
+            return
+        total = wire.need_int(message, "total", wire.MAX_CHUNKS)
+        data = wire.need_bytes(message, "data")
+        if not idx < total or len(data) > wire.MAX_CHUNK_SEALED:
+            raise ProtocolError("malformed", "bad attachment chunk")
+        if hosted.size + len(data) > hosted.quota:
+            self.send({"t": "ack", "id": ref, "refused": [[0, "the network's storage is full"]]})
+            return
+        if store.put_chunk(self.net, ident, idx, total, data):
+            hosted.size += len(data)
+        self.send({"t": "ack", "id": ref, "refused": []})
 
     # -- sending -----------------------------------------------------------------------
     def _start_catchup(self, hosted: HostedNetwork, have: dict[bytes, int]) -> None:

@@ -32,6 +32,14 @@ CREATE TABLE IF NOT EXISTS events (
     UNIQUE (net, author, seq)
 );
 CREATE INDEX IF NOT EXISTS events_net ON events (net, seqno);
+CREATE TABLE IF NOT EXISTS blob_chunks (
+    net BLOB NOT NULL,
+    blob BLOB NOT NULL,
+    idx INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (net, blob, idx)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS welcomes (
     net BLOB NOT NULL,
     key BLOB NOT NULL,
@@ -83,10 +91,12 @@ class RelayStore:
         row = self.conn.execute(
             "SELECT count(*), coalesce(sum(length(raw)), 0) FROM events WHERE net = ?", (net,)
         ).fetchone()
-        welcome = self.conn.execute(
-            "SELECT coalesce(sum(length(sealed)), 0) FROM welcomes WHERE net = ?", (net,)
+        extra = self.conn.execute(
+            "SELECT (SELECT coalesce(sum(length(sealed)), 0) FROM welcomes WHERE net = :n) + "
+            "(SELECT coalesce(sum(length(data)), 0) FROM blob_chunks WHERE net = :n)",
+            {"n": net},
         ).fetchone()
-        return int(row[0]), int(row[1]) + int(welcome[0])
+        return int(row[0]), int(row[1]) + int(extra[0])
 
     def event_id_at(self, net: bytes, author: bytes, seq: int) -> bytes | None:
         row = self.conn.execute(
@@ -142,6 +152,36 @@ class RelayStore:
             self.conn.executemany(
                 "DELETE FROM welcomes WHERE net = ? AND key = ?", [(net, k) for k in keys]
             )
+
+    # -- attachments (sealed chunks under opaque ids) -----------------------------------
+    def blobs_missing(self, net: bytes, ids: list[bytes]) -> list[bytes]:
+        """The ids of which the relay does not hold every chunk."""
+        missing = []
+        for ident in ids:
+            row = self.conn.execute(
+                "SELECT count(*), max(total) FROM blob_chunks WHERE net = ? AND blob = ?",
+                (net, ident),
+            ).fetchone()
+            if not row[0] or row[0] != row[1]:
+                missing.append(ident)
+        return missing
+
+    def put_chunk(self, net: bytes, ident: bytes, idx: int, total: int, data: bytes) -> bool:
+        """Store a chunk durably; False when it was there already."""
+        with self.conn:
+            cursor = self.conn.execute(
+                "INSERT OR IGNORE INTO blob_chunks (net, blob, idx, total, data) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (net, ident, idx, total, data),
+            )
+        return cursor.rowcount == 1
+
+    def chunk(self, net: bytes, ident: bytes, idx: int) -> tuple[int, bytes] | None:
+        row = self.conn.execute(
+            "SELECT total, data FROM blob_chunks WHERE net = ? AND blob = ? AND idx = ?",
+            (net, ident, idx),
+        ).fetchone()
+        return None if row is None else (int(row[0]), bytes(row[1]))
 
     # -- reading -----------------------------------------------------------------------
     def max_seqno(self, net: bytes) -> int:

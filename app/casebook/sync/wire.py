@@ -21,6 +21,8 @@ MAX_FRAME = MAX_EVENT_BYTES + 64 * 1024  # one event at the largest, with room t
 BATCH_BYTES = 512 * 1024  # events are sent in batches of about this size
 MAX_BATCH_EVENTS = 1024
 MAX_VECTOR = 100_000  # authors in one "have" vector
+MAX_CHUNKS = 1024  # chunks of one attachment (256 KiB each: 256 MiB, above any attachment)
+MAX_CHUNK_SEALED = 256 * 1024 + 16
 AUTH_DOMAIN = b"casebook/relay-auth/v1\x00"
 REDEEM_DOMAIN = b"casebook/relay-redeem/v1\x00"
 

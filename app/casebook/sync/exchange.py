@@ -1,0 +1,256 @@
+"""One connected link's work: catch-up both ways, then (in watch mode) live traffic.
+
+See "Catch-up and live push" in ``docs/protocol.md``. The database is used only from the
+thread running the event loop; verification runs on the engine's worker threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from casebook.core import events
+from casebook.core.events import EventError
+from casebook.sync import blobs, wire
+from casebook.sync.ingest import MAX_TRANSACTION, SyncReport, ingest, parse_all
+from casebook.sync.link import RelayLink, SyncError
+
+if TYPE_CHECKING:
+    from casebook.sync.engine import SyncEngine
+
+log = logging.getLogger("casebook.sync")
+Progress = Callable[[int, int], None]
+PUSH_WINDOW = 4
+POLL_SECONDS = 2.0
+PING_SECONDS = 60.0
+ACK_TIMEOUT = 120.0
+_CAUGHT_UP = object()
+
+
+class Exchange:
+    """One connected link's work: catch-up both ways, then (watch) live traffic."""
+
+    def __init__(
+        self,
+        engine: SyncEngine,
+        link: RelayLink,
+        net: bytes,
+        report: SyncReport,
+        progress: Progress | None,
+    ) -> None:
+        self.engine = engine
+        self.link = link
+        self.net = net
+        self.report = report
+        self.progress = progress
+        self.inbox: asyncio.Queue[Any] = asyncio.Queue()
+        self.acks: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self.next_id = 1
+        self.relay_have: dict[bytes, int] = {}
+        self.skip: set[bytes] = set()
+        self.on_caught_up: Callable[[SyncReport], None] | None = None
+        self._carry: Any = None  # an inbox item taken early, handled next
+        self._seed_cache: dict[int, list[bytes]] | None = None
+        self._seed_mark = -1
+
+    async def go(self, watch: bool, stop: asyncio.Event) -> None:
+        engine, link = self.engine, self.link
+        ready = await link.login(
+            engine.log.identity, self.net, engine.vector(self.net), engine._creation(self.net)
+        )
+        self.relay_have = wire.need_vector(ready)
+        self.report.announced = wire.need_int(ready, "sending")
+        reader = asyncio.create_task(self._reader())
+        pushing = asyncio.create_task(self.push())
+        try:
+            await self._ingest_until(lambda item: item is _CAUGHT_UP)
+            await pushing
+            await self._after_change()
+            await self.push_welcomes()
+            self.report.attachments_sent += await blobs.upload(self)
+            if self.on_caught_up is not None:
+                self.on_caught_up(self.report)
+            if watch:
+                await self._live(stop)
+        finally:
+            await _settle(reader, pushing)
+
+    async def _reader(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                message = await self.link.recv(timeout=None)
+                kind = message["t"]
+                if kind == "events":
+                    raws = wire.need_events(message)
+                    job = loop.run_in_executor(self.engine.pool, parse_all, raws, self._seeds())
+                    await self.inbox.put(job)
+                elif kind == "caught_up":
+                    await self.inbox.put(_CAUGHT_UP)
+                elif kind == "ack":
+                    future = self.acks.pop(wire.need_int(message, "id"), None)
+                    if future is not None and not future.done():
+                        future.set_result(message)
+        except (SyncError, wire.ProtocolError) as exc:
+            error = exc if isinstance(exc, SyncError) else SyncError("protocol", exc.message)
+            for future in self.acks.values():
+                if not future.done():
+                    future.set_exception(error)
+            await self.inbox.put(error)
+
+    def _seeds(self) -> dict[int, list[bytes]]:
+        """The seeds held now, for the workers to open bodies with (a seed arriving later
+        in the stream is found by the event log itself)."""
+        if self._seed_mark != self.engine.db.rollbacks or self._seed_cache is None:
+            cache: dict[int, list[bytes]] = {}
+            for epoch, _source, seed in self.engine.log.keys.export(self.net):
+                cache.setdefault(int(epoch), []).append(bytes(seed))  # type: ignore[call-overload, arg-type]
+            self._seed_cache, self._seed_mark = cache, self.engine.db.rollbacks
+        return self._seed_cache
+
+    async def _ingest_until(self, done: Callable[[Any], bool]) -> None:
+        while True:
+            item = self._carry if self._carry is not None else await self.inbox.get()
+            self._carry = None
+            if done(item):
+                return
+            await self._take(item)
+
+    async def _take(self, item: Any) -> None:
+        if isinstance(item, SyncError):
+            raise item
+        if item is _CAUGHT_UP:
+            return
+        batches = [await item]
+        size = len(batches[0])
+        # Whatever else has arrived and been verified goes into the same transaction.
+        while size < MAX_TRANSACTION and not self.inbox.empty():
+            nxt = self.inbox.get_nowait()
+            if not isinstance(nxt, asyncio.Future):
+                self._carry = nxt
+                break
+            batches.append(await nxt)
+            size += len(batches[-1])
+        changed = ingest(self.engine.log, batches, self.report, self.relay_have)
+        if changed:
+            self._seed_cache = None
+        if self.progress:
+            self.progress(self.report.received, max(self.report.announced, self.report.received))
+        if changed:
+            await self._after_change()
+
+    async def _after_change(self) -> None:
+        """An admin's profile re-keys when the membership calls for it."""
+        try:
+            made = self.engine.profile.governance.maintain(self.net)
+        except EventError as exc:
+            log.info("epoch repair not possible yet: %s", exc)
+            made = None
+        if made is not None:
+            await self.push()
+
+    async def push(self) -> None:
+        """Send every event of ours the relay lacks; wait until it has answered."""
+        raws = self.engine.missing(self.net, self.relay_have, self.skip)
+        window: deque[tuple[asyncio.Future[dict[str, Any]], list[bytes]]] = deque()
+        for batch in wire.batches(raws):
+            window.append((self.start("push", {"events": batch}), batch))
+            if len(window) >= PUSH_WINDOW:
+                await self._acked(*window.popleft())
+        while window:
+            await self._acked(*window.popleft())
+
+    def start(self, kind: str, body: dict[str, Any]) -> asyncio.Future[dict[str, Any]]:
+        """Send a request; the future gets the relay's ``ack`` for it."""
+        ref = self.next_id
+        self.next_id += 1
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.acks[ref] = future
+        self.link.send({"t": kind, "id": ref, **body})
+        return future
+
+    async def finish(self, future: asyncio.Future[dict[str, Any]]) -> dict[str, Any]:
+        await self.link.drain()
+        try:
+            return await asyncio.wait_for(future, ACK_TIMEOUT)
+        except TimeoutError:
+            raise SyncError(
+                "timeout", f"The relay {self.link.where} stopped answering; sync again."
+            ) from None
+
+    async def request(self, kind: str, body: dict[str, Any]) -> dict[str, Any]:
+        return await self.finish(self.start(kind, body))
+
+    async def _acked(self, future: asyncio.Future[dict[str, Any]], batch: list[bytes]) -> None:
+        ack = await self.finish(future)
+        refused = {
+            item[0]: item[1]
+            for item in ack.get("refused", [])
+            if isinstance(item, list) and len(item) == 2 and type(item[0]) is int
+        }
+        for index, raw in enumerate(batch):
+            event = events.parse_trusted(raw)
+            if index in refused:
+                self.skip.add(event.id)
+                self.report.not_taken.append(str(refused[index]))
+                continue
+            self.report.sent += 1
+            if self.relay_have.get(event.author, 0) < event.seq:
+                self.relay_have[event.author] = event.seq
+
+    async def push_welcomes(self) -> None:
+        items = self.engine.profile.invitations.open_welcomes(self.net)
+        if items:
+            await self.request("welcomes", {"items": [[k, v] for k, v in items.items()]})
+
+    async def _live(self, stop: asyncio.Event) -> None:
+        loop = asyncio.get_running_loop()
+        last_ping = loop.time()
+        seen = self._local_mark()
+        while not stop.is_set():
+            if self._carry is not None:
+                item, self._carry = self._carry, None
+                await self._take(item)
+                continue
+            getter = asyncio.ensure_future(self.inbox.get())
+            stopper = asyncio.ensure_future(stop.wait())
+            done, _ = await asyncio.wait(
+                {getter, stopper}, timeout=POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED
+            )
+            stopper.cancel()
+            if getter in done:
+                await self._take(getter.result())
+            else:
+                getter.cancel()
+            mark = self._local_mark()
+            if mark != seen:  # something was written here (this process or another)
+                seen = mark
+                await self.push()
+                await self.push_welcomes()
+                self.report.attachments_sent += await blobs.upload(self)
+            if loop.time() - last_ping > PING_SECONDS:
+                self.link.send({"t": "ping"})
+                last_ping = loop.time()
+
+    def _local_mark(self) -> tuple[int, int]:
+        row = self.engine.db.one(
+            "SELECT (SELECT max(seqno) FROM events WHERE net = :net) AS e, "
+            "(SELECT count(*) FROM invite_secrets WHERE net = :net) AS i",
+            {"net": self.net},
+        )
+        assert row is not None
+        return (int(row["e"] or 0), int(row["i"] or 0))
+
+
+async def _settle(*tasks: asyncio.Task[Any]) -> None:
+    """Cancel helper tasks and wait until they are gone, without swallowing a
+    cancellation of the caller and without leaving exceptions unretrieved."""
+    for task in tasks:
+        task.cancel()
+    await asyncio.wait(tasks)
+    for task in tasks:
+        if not task.cancelled():
+            task.exception()
