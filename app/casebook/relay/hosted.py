@@ -75,21 +75,24 @@ class HostedNetwork:
             if reason == "duplicate":
                 out.duplicates += 1
                 continue
-            if reason is None and ticket is not None:
-                reason = self._ticket(event, ticket)
-            if reason is None:
-                reason = self._author(event, state)
-            if reason is None and size + len(event.raw) > self.quota:
-                reason = "the network's storage at this relay is full"
-            if reason is None and event.kind in membership.KINDS:
-                new_entries = [*entries, Entry.of(event)]
-                new_state = membership.fold(self.net, new_entries)
-                if event.kind == "network.create" and new_state.founder is None:
-                    reason = new_state.rejected.get(event.id, "not a valid network")
-                elif event.kind == "member.join":
-                    reason = self._join(event, state, new_state, now)
+            try:
+                if reason is None and ticket is not None:
+                    reason = self._ticket(event, ticket)
                 if reason is None:
-                    entries, state = new_entries, new_state
+                    reason = self._author(event, state)
+                if reason is None and size + len(event.raw) > self.quota:
+                    reason = "the network's storage at this relay is full"
+                if reason is None and event.kind in membership.KINDS:
+                    new_entries = [*entries, Entry.of(event)]
+                    new_state = membership.fold(self.net, new_entries)
+                    if event.kind == "network.create" and new_state.founder is None:
+                        reason = new_state.rejected.get(event.id, "not a valid network")
+                    elif event.kind == "member.join":
+                        reason = self._join(event, state, new_state, now)
+                    if reason is None:
+                        entries, state = new_entries, new_state
+            except (TypeError, KeyError, ValueError, AttributeError):  # a header of odd types
+                reason = "a malformed header"
             if reason is not None:
                 out.refused.append((index, reason))
                 continue
@@ -133,7 +136,8 @@ class HostedNetwork:
             return "unknown network"
         if event.author in state.members:
             return None
-        if event.kind == "member.join" and event.header.pub.get("invite") in state.invites:
+        invite = event.header.pub.get("invite")
+        if event.kind == "member.join" and isinstance(invite, bytes) and invite in state.invites:
             return None
         return "the author is not a member of this network"
 

@@ -166,10 +166,11 @@ class Relay:
         return None
 
     def hosted(self, net: bytes, create: bool) -> HostedNetwork | None:
+        """The network, or (``create``) a new one to be registered once its creation
+        event is stored; None when the relay does not host it."""
         hosted = self.networks.get(net)
         if hosted is None and create and self.may_host(net):
             hosted = HostedNetwork(net, self.store, self.config.quota_bytes)
-            self.networks[net] = hosted
         return hosted
 
     def may_host(self, net: bytes) -> bool:

@@ -80,23 +80,28 @@ class Session:
                 self.send({"t": "error", "code": exc.code, "message": exc.message})
         except (ConnectionError, TimeoutError, OSError, asyncio.IncompleteReadError):
             pass
+        except Exception:  # a bug must cost one connection, never the relay
+            log.exception("unexpected error on %s/%s", self.net_short, self.short)
+            self.send({"t": "error", "code": "internal", "message": "the relay hit an error"})
         finally:
             await self._close()
 
     async def _open(self) -> None:
         timeout = self.config.handshake_timeout
         deadline = asyncio.get_running_loop().time() + timeout
+        plain = self.writer.transport
         try:
             await asyncio.wait_for(self.writer.start_tls(self.relay.ssl), timeout)
         except (TimeoutError, OSError, ConnectionError, ValueError, AttributeError):
-            # AttributeError: asyncio's start_tls on a socket closed mid-handshake.
+            # AttributeError: asyncio's start_tls when the peer vanished mid-handshake; it
+            # leaves the writer without a transport. Give it back the (closed) plain one so
+            # the writer can still be closed and finalised.
+            if self.writer.transport is None:
+                self.writer._transport = plain  # type: ignore[attr-defined]
             raise ProtocolError("closed", "TLS handshake failed") from None
         self.send({"t": "hello", "v": wire.VERSION, "nonce": self.nonce})
         left = max(0.1, deadline - asyncio.get_running_loop().time())
-        try:
-            message = await asyncio.wait_for(self._read(left), left)
-        except TimeoutError:
-            raise ProtocolError("timeout", "authenticate sooner after connecting") from None
+        message = await self._read(left, "authenticate sooner after connecting")
         kind = message["t"]
         if kind == "auth":
             await self._auth(message)
@@ -106,8 +111,14 @@ class Session:
         else:
             raise ProtocolError("unexpected", f"expected auth or redeem, got {kind!r}")
 
-    async def _read(self, timeout: float) -> dict[str, Any]:
-        message = await wire.read_frame(self.reader, min(timeout, self.config.frame_timeout))
+    async def _read(self, timeout: float, why: str = "idle for too long") -> dict[str, Any]:
+        """The next message; ``timeout`` bounds the wait for it to start."""
+        try:
+            message = await asyncio.wait_for(
+                wire.read_frame(self.reader, min(timeout, self.config.frame_timeout)), timeout
+            )
+        except TimeoutError:
+            raise ProtocolError("timeout", why) from None
         await self._throttle()
         return message
 
@@ -139,6 +150,8 @@ class Session:
         self.net, self.member, self.hosted = net, member, hosted
         if not hosted.exists and isinstance(create, bytes):
             await self._create(hosted, create, member)
+            if hosted.exists:
+                self.relay.networks[net] = hosted
         if not hosted.is_member(member):
             raise ProtocolError("denied", "not a member of this network")
         refused = self.relay.admit_member(self)
@@ -178,9 +191,9 @@ class Session:
         self.send({"t": "welcome", "sealed": sealed, "nonce": self.nonce})
         await self._catch_up(hosted, {}, live=False)
         ticket = Ticket(invite, self.nonce)
-        message = await self._read(self.config.idle_timeout)
-        if message["t"] != "push":
-            raise ProtocolError("unexpected", "an invite holder may only send its join")
+        message = await self._read(self.config.idle_timeout, "send the join sooner")
+        if message["t"] != "push" or len(wire.need_events(message)) != 1:
+            raise ProtocolError("unexpected", "an invite holder may only send its one join")
         await self._push(message, ticket)
         with contextlib.suppress(ConnectionError, OSError):
             await self.writer.drain()
@@ -188,12 +201,7 @@ class Session:
     # -- member traffic ----------------------------------------------------------------
     async def _serve(self) -> None:
         while not self.relay.closing and not self.closed:
-            try:
-                message = await asyncio.wait_for(
-                    self._read(self.config.idle_timeout), self.config.idle_timeout
-                )
-            except TimeoutError:
-                raise ProtocolError("timeout", "idle for too long") from None
+            message = await self._read(self.config.idle_timeout)
             async with self.busy:
                 kind = message["t"]
                 if kind == "push":
@@ -362,7 +370,7 @@ class Session:
             self.abort()
 
     def _write(self, data: bytes) -> None:
-        if self.closed or self.writer.is_closing():
+        if self.closed or self.writer.transport is None or self.writer.is_closing():
             return
         self.writer.write(data)
         transport = self.writer.transport
@@ -390,6 +398,8 @@ class Session:
         self.closed = True
         if self._catchup is not None:
             self._catchup.cancel()
+        if self.writer.transport is None:
+            return
         if not self.writer.is_closing():
             self.writer.close()
         with contextlib.suppress(Exception):
