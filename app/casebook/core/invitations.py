@@ -238,6 +238,42 @@ class Invitations:
         ``before_join`` (optional) runs after the seeds are stored and before the join is
         made, e.g. to ingest the network's events from a bundle. Returns the join's id.
         """
+        welcome, seeds = self._welcome(code, sealed_welcome)
+        name = clean_text(name, "name", MAX_NAME, single_line=True)
+        nonce = nonce or os.urandom(16)
+        xkey = self.log.identity.exchange_public_key
+        proof = invites.prove(code.secret, code.net, self.me, xkey, nonce)
+        with self.db.transaction():
+            for epoch, source, seed in seeds:
+                self.log.add_seed(code.net, epoch, seed, source)
+            if before_join is not None:
+                before_join()
+            event = self.log.append(
+                code.net,
+                "member.join",
+                {"name": name},
+                pub={"invite": code.key, "xkey": xkey, "nonce": nonce, "proof": proof},
+                min_lamport=welcome["lamport"],
+                pending_ok=True,
+            )
+            reason = self.log.members.state(code.net).rejected.get(event.id)
+            known = self.db.scalar("SELECT 1 FROM networks WHERE id = ?", (code.net,))
+            if reason is not None and known:
+                raise PermissionDenied(f"The network refuses this invite: {reason}.")
+        return event.id
+
+    def take_seeds(self, code: InviteCode, sealed_welcome: bytes) -> None:
+        """Check that this profile may join with ``code`` and store the welcome package's
+        seeds, so the network's events can be taken in before the join is made (call
+        inside the transaction that makes the join)."""
+        _, seeds = self._welcome(code, sealed_welcome)
+        for epoch, source, seed in seeds:
+            self.log.add_seed(code.net, epoch, seed, source)
+
+    def _welcome(
+        self, code: InviteCode, sealed_welcome: bytes
+    ) -> tuple[dict[str, Any], list[tuple[int, bytes, bytes]]]:
+        """The opened welcome package and its seeds, once this profile may join."""
         if code.expires < now_ms():
             raise UsageError(
                 f"This invite expired on {date_text(code.expires)}; ask for a new one."
@@ -266,28 +302,7 @@ class Invitations:
             seeds = _welcome_seeds(welcome, code.net)
         except InviteCodeError as exc:
             raise code_error(exc) from None
-        name = clean_text(name, "name", MAX_NAME, single_line=True)
-        nonce = nonce or os.urandom(16)
-        xkey = self.log.identity.exchange_public_key
-        proof = invites.prove(code.secret, code.net, self.me, xkey, nonce)
-        with self.db.transaction():
-            for epoch, source, seed in seeds:
-                self.log.add_seed(code.net, epoch, seed, source)
-            if before_join is not None:
-                before_join()
-            event = self.log.append(
-                code.net,
-                "member.join",
-                {"name": name},
-                pub={"invite": code.key, "xkey": xkey, "nonce": nonce, "proof": proof},
-                min_lamport=welcome["lamport"],
-                pending_ok=True,
-            )
-            reason = self.log.members.state(code.net).rejected.get(event.id)
-            known = self.db.scalar("SELECT 1 FROM networks WHERE id = ?", (code.net,))
-            if reason is not None and known:
-                raise PermissionDenied(f"The network refuses this invite: {reason}.")
-        return event.id
+        return welcome, seeds
 
 
 def _welcome_seeds(welcome: dict[str, Any], net: bytes) -> list[tuple[int, bytes, bytes]]:

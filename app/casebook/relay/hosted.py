@@ -16,6 +16,7 @@ runs, and admits an event only when:
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from casebook.core import membership
@@ -65,10 +66,13 @@ class HostedNetwork:
 
     # -- admitting events ---------------------------------------------------------------
     def admit(self, batch: list[Event], now: int, ticket: Ticket | None = None) -> Admission:
-        """Judge a batch in order without changing anything; :meth:`commit` applies it
-        once the store has it on disk."""
+        """Judge a batch in order; :meth:`commit` applies it once the store has it on
+        disk. The hosted state is not touched: membership events are folded into a
+        working copy, made once per batch, incrementally (as every client's membership
+        book does); the whole log is folded again only when an entry reaches back."""
         out = Admission(heads=dict(self.heads))
         entries, state = self.entries, self.state
+        working = False
         size = self.size
         for index, event in enumerate(batch):
             reason = self._chain(event, out.heads)
@@ -82,15 +86,21 @@ class HostedNetwork:
                     reason = self._author(event, state)
                 if reason is None and size + len(event.raw) > self.quota:
                     reason = "the network's storage at this relay is full"
+                if reason is None and event.kind == "member.join":
+                    reason = self._join_open(event, state, now)
                 if reason is None and event.kind in membership.KINDS:
-                    new_entries = [*entries, Entry.of(event)]
-                    new_state = membership.fold(self.net, new_entries)
-                    if event.kind == "network.create" and new_state.founder is None:
-                        reason = new_state.rejected.get(event.id, "not a valid network")
-                    elif event.kind == "member.join":
-                        reason = self._join(event, state, new_state, now)
-                    if reason is None:
-                        entries, state = new_entries, new_state
+                    if not working:
+                        # Entries are immutable: share them, copy only the state around.
+                        memo: dict[int, object] = {id(e): e for e in entries}
+                        entries, state = list(entries), copy.deepcopy(state, memo)
+                        working = True
+                    entry = Entry.of(event)
+                    entries.append(entry)
+                    state = _fold_in(self.net, state, entries, entry)
+                    reason = self._judged(event, state)
+                    if reason is not None:  # not stored: fold it out again
+                        entries.pop()
+                        state = membership.fold(self.net, entries)
             except (TypeError, KeyError, ValueError, AttributeError):  # a header of odd types
                 reason = "a malformed header"
             if reason is not None:
@@ -99,7 +109,7 @@ class HostedNetwork:
             out.accepted.append(event)
             out.heads[event.author] = (event.seq, event.id)
             size += len(event.raw)
-        if entries is not self.entries:
+        if working:
             out.entries, out.state = entries, state
         out.size = size
         return out
@@ -135,6 +145,8 @@ class HostedNetwork:
         if not self.exists:
             return "unknown network"
         if event.author in state.members:
+            if state.role_at(event.author, event.seq) is None:
+                return "written after the author was removed"
             return None
         invite = event.header.pub.get("invite")
         if event.kind == "member.join" and isinstance(invite, bytes) and invite in state.invites:
@@ -151,17 +163,26 @@ class HostedNetwork:
         return None
 
     @staticmethod
-    def _join(event: Event, old: MembershipState, new: MembershipState, now: int) -> str | None:
-        reason = new.rejected.get(event.id) or new.excluded.get(event.id)
-        if reason is not None:
-            return reason
-        key = event.header.pub["invite"]
-        invite = new.invites[key]
+    def _join_open(event: Event, state: MembershipState, now: int) -> str | None:
+        """The relay's own judgment of a join, before the fold's: its clock decides
+        expiry, and an invite takes no more joins than it has uses, whatever their
+        Lamport clocks say (first come, first served)."""
+        invite = state.invites[event.header.pub["invite"]]
         if now > invite.expires:
             return "the invite has expired (by the relay's clock)"
-        before = old.invites.get(key)
-        if before is not None and not set(before.used_by) <= set(invite.used_by):
+        if len(invite.used_by) >= invite.uses:
             return "the invite has been used up"
+        return None
+
+    @staticmethod
+    def _judged(event: Event, state: MembershipState) -> str | None:
+        """Why the relay does not keep a membership event the fold has judged: a refused
+        creation or join (nobody's chain needs it). Other refused acts are kept: they
+        are part of their author's chain, and every client refuses them too."""
+        if event.kind == "network.create" and state.founder is None:
+            return state.rejected.get(event.id, "not a valid network")
+        if event.kind == "member.join":
+            return state.rejected.get(event.id) or state.excluded.get(event.id)
         return None
 
     # -- invites -----------------------------------------------------------------------
@@ -175,3 +196,16 @@ class HostedNetwork:
 
     def closed_invites(self, now: int) -> list[bytes]:
         return [key for key in self.state.invites if self.open_invite(key, now) != "open"]
+
+
+def _fold_in(
+    net: bytes, state: MembershipState, entries: list[Entry], entry: Entry
+) -> MembershipState:
+    """``state`` (a working copy) with ``entry`` (already last in ``entries``) applied:
+    in place when it sorts after everything so far and reaches back to nothing,
+    otherwise by folding the whole log again."""
+    if state.founder is not None and entry.order > state.last:
+        state.apply(entry)
+        if not (state.late_joins() or state.overruled()):
+            return state
+    return membership.fold(net, entries)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from casebook.relay.server import Relay
 
 log = logging.getLogger("casebook.relay")
-MAX_WELCOME = 1024 * 1024
+MAX_WELCOME = 64 * 1024  # a welcome package holds seeds: ~100 bytes per epoch
 MAX_WELCOMES = 256
 MAX_DEFERRED = 4096  # live frames held back while a catch-up is still streaming
 
@@ -101,7 +101,11 @@ class Session:
             raise ProtocolError("closed", "TLS handshake failed") from None
         self.send({"t": "hello", "v": wire.VERSION, "nonce": self.nonce})
         left = max(0.1, deadline - asyncio.get_running_loop().time())
-        message = await self._read(left, "authenticate sooner after connecting")
+        # Before logging in, a peer is nobody: its one frame is small (a vector of some
+        # thousands of authors at most), so decoding it cannot hold the loop up.
+        message = await self._read(
+            left, "authenticate sooner after connecting", limit=wire.MAX_LOGIN_FRAME
+        )
         kind = message["t"]
         if kind == "auth":
             await self._auth(message)
@@ -111,11 +115,14 @@ class Session:
         else:
             raise ProtocolError("unexpected", f"expected auth or redeem, got {kind!r}")
 
-    async def _read(self, timeout: float, why: str = "idle for too long") -> dict[str, Any]:
+    async def _read(
+        self, timeout: float, why: str = "idle for too long", limit: int = wire.MAX_FRAME
+    ) -> dict[str, Any]:
         """The next message; ``timeout`` bounds the wait for it to start."""
+        frame_timeout = min(timeout, self.config.frame_timeout)
         try:
             message = await asyncio.wait_for(
-                wire.read_frame(self.reader, min(timeout, self.config.frame_timeout)), timeout
+                wire.read_frame(self.reader, frame_timeout, limit), timeout
             )
         except TimeoutError:
             raise ProtocolError("timeout", why) from None
@@ -191,10 +198,13 @@ class Session:
         self.send({"t": "welcome", "sealed": sealed, "nonce": self.nonce})
         await self._catch_up(hosted, {}, live=False)
         ticket = Ticket(invite, self.nonce)
-        message = await self._read(self.config.idle_timeout, "send the join sooner")
+        message = await self._read(
+            self.config.idle_timeout, "send the join sooner", limit=wire.MAX_LOGIN_FRAME
+        )
         if message["t"] != "push" or len(wire.need_events(message)) != 1:
             raise ProtocolError("unexpected", "an invite holder may only send its one join")
-        await self._push(message, ticket)
+        async with self.busy:  # a shutdown waits for this join's answer
+            await self._push(message, ticket)
         with contextlib.suppress(ConnectionError, OSError):
             await self.writer.drain()
 
@@ -282,7 +292,9 @@ class Session:
                 continue  # only the inviter may place an invite's welcome package
             if hosted.open_invite(item[0], now) != "open":
                 continue
-            self.relay.store.put_welcome(self.net, item[0], item[1])
+            if hosted.size + len(item[1]) > hosted.quota:
+                continue  # the network's storage is full
+            hosted.size += self.relay.store.put_welcome(self.net, item[0], item[1])
             stored += 1
         self.send({"t": "ack", "id": ref, "stored": stored, "duplicate": 0, "refused": []})
 
@@ -342,9 +354,11 @@ class Session:
                     if self.closed:
                         return
                     self.send({"t": "events", "events": batch})
-                    await self.writer.drain()
+                    # A peer that stops reading is dropped, not waited for: it resumes
+                    # from its vector next time.
+                    await asyncio.wait_for(self.writer.drain(), self.config.idle_timeout)
             self.send({"t": "caught_up"})
-        except (ConnectionError, OSError):
+        except (ConnectionError, OSError, TimeoutError):
             self.abort()
         finally:
             self.catching_up = False

@@ -133,13 +133,19 @@ class RelayStore:
                 last = int(cursor.lastrowid or 0)
         return last
 
-    def put_welcome(self, net: bytes, key: bytes, sealed: bytes) -> None:
+    def put_welcome(self, net: bytes, key: bytes, sealed: bytes) -> int:
+        """Store (or replace) an invite's sealed welcome package; returns the growth in
+        bytes (negative when it shrank)."""
         with self.conn:
+            old = self.conn.execute(
+                "SELECT length(sealed) FROM welcomes WHERE net = ? AND key = ?", (net, key)
+            ).fetchone()
             self.conn.execute(
                 "INSERT OR REPLACE INTO welcomes (net, key, sealed, updated_at) "
                 "VALUES (?, ?, ?, ?)",
                 (net, key, sealed, now_ms()),
             )
+        return len(sealed) - (int(old[0]) if old else 0)
 
     def welcome(self, net: bytes, key: bytes) -> bytes | None:
         row = self.conn.execute(
@@ -189,7 +195,7 @@ class RelayStore:
         return int(row[0] or 0)
 
     def stream(
-        self, net: bytes, upto: int, after: int = 0, chunk: int = 2000
+        self, net: bytes, upto: int, after: int = 0, chunk: int = 256
     ) -> Iterator[list[tuple[int, bytes, int, bytes]]]:
         """Chunks of ``(seqno, author, seq, raw)`` in arrival order, ``after < seqno <=
         upto``. Arrival order keeps every author's chain in order."""

@@ -27,41 +27,49 @@ if TYPE_CHECKING:
 WINDOW = 8  # chunks in flight
 
 
-def referenced(db: Database, net: bytes) -> dict[bytes, str]:
-    """hash → type of every attachment the network's cases name."""
-    out: dict[bytes, str] = {}
-    for row in db.all(
-        "SELECT attachments FROM cases WHERE net = ? AND attachments != '[]'", (net,)
-    ):
-        for item in json.loads(row["attachments"]):
-            out[bytes.fromhex(item["hash"])] = str(item["mime"])
-    return out
+class Named:
+    """An attachment as a case names it: type, size, and the epoch it is sealed under
+    in transit (that of the case's creation, so its relay id never changes)."""
+
+    def __init__(self, net: bytes, mime: str, size: int, epoch: int) -> None:
+        self.net, self.mime, self.size, self.epoch = net, mime, size, epoch
+
+    @property
+    def chunks(self) -> int:
+        return max(1, -(-self.size // CHUNK))
 
 
-def _locate(db: Database, digest: bytes) -> tuple[bytes, str]:
-    """The network and type of an attachment some case names."""
-    rows = db.all(
-        "SELECT net, attachments FROM cases WHERE attachments LIKE ?", (f"%{digest.hex()}%",)
+def referenced(
+    db: Database, net: bytes | None = None, digest: bytes | None = None
+) -> dict[bytes, Named]:
+    """hash → :class:`Named` for the attachments the cases of ``net`` (or the case
+    naming ``digest``) name."""
+    sql = (
+        "SELECT c.net, c.attachments, e.epoch FROM cases c JOIN events e ON e.id = c.id "
+        "WHERE c.attachments != '[]' AND "
     )
+    if digest is not None:
+        rows = db.all(sql + "c.attachments LIKE ?", (f"%{digest.hex()}%",))
+    else:
+        rows = db.all(sql + "c.net = ?", (net,))
+    out: dict[bytes, Named] = {}
     for row in rows:
         for item in json.loads(row["attachments"]):
-            if item["hash"] == digest.hex():
-                return bytes(row["net"]), str(item["mime"])
-    raise NotFound("No case in this library has that attachment.")
+            named = Named(
+                bytes(row["net"]), str(item["mime"]), int(item["size"]), int(row["epoch"])
+            )
+            out.setdefault(bytes.fromhex(item["hash"]), named)
+    return out
 
 
 async def upload(run: Exchange) -> int:
     """Send the relay every attachment of the network it lacks; returns how many."""
     log, db, net = run.engine.log, run.engine.db, run.net
-    local = [d for d in referenced(db, net) if attachments.has(db, d)]
-    if not local:
-        return 0
-    epoch = log.current_epoch(net)
-    seed = log.seed(net, epoch)
     keys = {}
-    for digest in local:
-        key = blobcrypt.blob_key(seed, net, epoch, digest)
-        keys[blobcrypt.blob_id(key)] = (digest, key)
+    for digest, named in referenced(db, net).items():
+        if attachments.has(db, digest) and log.keys.candidates(net, named.epoch):
+            key = blobcrypt.blob_key(log.seed(net, named.epoch), net, named.epoch, digest)
+            keys[blobcrypt.blob_id(key)] = (digest, key)
     missing: list[bytes] = []
     ids = list(keys)
     for start in range(0, len(ids), wire.MAX_BATCH_EVENTS):
@@ -91,9 +99,13 @@ async def fetch(engine: SyncEngine, digest: bytes) -> None:
     db, log = engine.db, engine.log
     if attachments.has(db, digest):
         return
-    net, mime = _locate(db, digest)
+    named = referenced(db, digest=digest).get(digest)
+    if named is None:
+        raise NotFound("No case in this library has that attachment.")
+    net = named.net
     held = [(int(e), bytes(s)) for e, _, s in log.keys.export(net)]  # type: ignore[call-overload, arg-type]
-    seeds = sorted(held, key=lambda item: -item[0])  # newest epoch first
+    # The case's epoch first (where its author put it), then the others, newest first.
+    seeds = sorted(held, key=lambda item: (item[0] != named.epoch, -item[0]))
     relays = engine.relays(net)
     if not relays:
         raise SyncError(
@@ -102,13 +114,12 @@ async def fetch(engine: SyncEngine, digest: bytes) -> None:
     failure: SyncError | None = None
     for address in relays:
         try:
-            data = await _fetch_at(engine, address, net, digest, seeds)
+            data = await _fetch_at(engine, address, net, digest, named, seeds)
         except SyncError as exc:
             failure = exc
             continue
         if data is not None:
-            name = digest.hex()[:12]
-            attachments.store(db, Prepared(name, mime, data, digest))
+            attachments.store(db, Prepared(digest.hex()[:12], named.mime, data, digest))
             return
     if failure is not None:
         raise failure
@@ -124,47 +135,55 @@ async def _fetch_at(
     address: Any,
     net: bytes,
     digest: bytes,
+    named: Named,
     seeds: list[tuple[int, bytes]],
 ) -> bytes | None:
+    """The attachment from one relay: each candidate id in turn; a copy that is
+    incomplete, damaged or not the named file is skipped for the next."""
     link = await RelayLink.open(address)
+    damaged = False
     try:
         await link.login(engine.log.identity, net, {}, probe=True)
         for epoch, seed in seeds:
             key = blobcrypt.blob_key(seed, net, epoch, digest)
-            ident = blobcrypt.blob_id(key)
-            first = await _get(link, ident, 0)
-            if first is None:
+            data = await _download(link, key, named.chunks)
+            if data is None:
                 continue
-            total, sealed = first
-            parts = [blobcrypt.open_chunk(key, 0, total, sealed)]
-            for index in range(1, total):
-                got = await _get(link, ident, index)
-                if got is None or got[0] != total:
-                    raise SyncError("missing", "The relay holds only part of this attachment.")
-                parts.append(blobcrypt.open_chunk(key, index, total, got[1]))
-            data = b"".join(parts)
-            if hashlib.sha256(data).digest() != digest:
-                raise SyncError(
-                    "tampered", "The attachment from the relay does not match its hash."
-                )
-            return data
-        return None
-    except blobcrypt.BlobError as exc:
-        raise SyncError("tampered", f"The attachment from the relay is damaged ({exc}).") from None
+            if hashlib.sha256(data).digest() == digest:
+                return data
+            damaged = True
     finally:
         await link.close()
+    if damaged:
+        raise SyncError("tampered", "The relay's copy of this attachment is damaged.")
+    return None
+
+
+async def _download(link: RelayLink, key: bytes, chunks: int) -> bytes | None:
+    """One copy, opened chunk by chunk; None when absent, damaged or the wrong size."""
+    ident = blobcrypt.blob_id(key)
+    parts = []
+    for index in range(chunks):
+        got = await _get(link, ident, index)
+        if got is None or got[0] != chunks:
+            return None
+        try:
+            parts.append(blobcrypt.open_chunk(key, index, chunks, got[1]))
+        except blobcrypt.BlobError:
+            return None
+    return b"".join(parts)
 
 
 async def _get(link: RelayLink, ident: bytes, index: int) -> tuple[int, bytes] | None:
     link.send({"t": "blob_get", "id": index + 1, "blob": ident, "idx": index})
-    while True:
+    for _ in range(64):  # a relay may send a pong or two; not an endless stream
         reply = await link.recv()
         if reply["t"] == "ack" and reply.get("id") == index + 1:
             break
+    else:
+        raise SyncError("protocol", "The relay did not answer the request for a chunk.")
     if reply.get("missing"):
         return None
     total = wire.need_int(reply, "total", wire.MAX_CHUNKS)
     data = wire.need_bytes(reply, "data")
-    if not 0 < total <= wire.MAX_CHUNKS or index >= total:
-        raise SyncError("protocol", "The relay sent a malformed attachment chunk.")
     return total, data

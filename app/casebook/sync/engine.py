@@ -230,33 +230,61 @@ class SyncEngine:
             ready = await link.recv()
             if ready["t"] != "ready":
                 raise SyncError("protocol", "The relay answered out of turn.")
-            loop = asyncio.get_running_loop()
-            pending = []
-            while True:
-                message = await link.recv()
-                if message["t"] == "caught_up":
-                    break
-                if message["t"] == "events":
-                    raws = wire.need_events(message)
-                    pending.append(loop.run_in_executor(self.pool, parse_all, raws, None))
-            batches = [await f for f in pending]
             report = SyncReport(code.net, str(address))
-
-            def take_events() -> None:
-                ingest(self.log, batches, report, {})
-
+            # One transaction: the seeds, the network's events (ingested batch by batch as
+            # they arrive, so memory stays flat), the join. A refusal undoes all of it.
             with self.db.transaction():
-                join_id = self.profile.invitations.join(
-                    code, sealed, name, nonce=nonce, before_join=take_events
-                )
+                self.profile.invitations.take_seeds(code, sealed)
+                await self._take_network(link, wire.need_int(ready, "sending"), report)
+                join_id = self.profile.invitations.join(code, sealed, name, nonce=nonce)
                 raw = bytes(self.db.scalar("SELECT raw FROM events WHERE id = ?", (join_id,)))
                 link.send({"t": "push", "id": 1, "events": [raw]})
-                ack = await link.recv()
+                try:
+                    ack = await link.recv()
+                except SyncError:
+                    # The answer was lost. Keep the join if the relay took it (a member
+                    # may log in); otherwise undo everything and report the failure.
+                    if not await self._is_member_at(address, code.net):
+                        raise
+                    ack = {"t": "ack", "refused": []}
                 refused = ack.get("refused") if ack["t"] == "ack" else [[0, "no answer"]]
                 if refused:
                     reason = refused[0][1] if isinstance(refused[0], list) else "refused"
                     raise PermissionDenied(f"The relay refused the join: {reason}.")
             self._record(code.net, address, now_ms(), report)
             return join_id
+        finally:
+            await link.close()
+
+    async def _take_network(self, link: RelayLink, announced: int, report: SyncReport) -> None:
+        """Ingest the events a relay streams to a newcomer, up to ``caught_up``; a relay
+        that sends more than it announced, or anything else, is cut off."""
+        loop = asyncio.get_running_loop()
+        others = 0
+        while True:
+            message = await link.recv()
+            if message["t"] == "caught_up":
+                return
+            if message["t"] != "events":
+                others += 1
+                if others > 64:
+                    raise SyncError("protocol", "The relay sent unexpected messages.")
+                continue
+            raws = wire.need_events(message)
+            if report.received + len(raws) > announced + wire.MAX_BATCH_EVENTS:
+                raise SyncError("protocol", "The relay sent more events than it announced.")
+            batch = await loop.run_in_executor(self.pool, parse_all, raws, None)
+            ingest(self.log, [batch], report, {})
+
+    async def _is_member_at(self, address: RelayAddress, net: bytes) -> bool:
+        try:
+            link = await RelayLink.open(address)
+        except SyncError:
+            return False
+        try:
+            await link.login(self.log.identity, net, {}, probe=True)
+            return True
+        except SyncError:
+            return False
         finally:
             await link.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from asyncio import FIRST_EXCEPTION
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,8 @@ Progress = Callable[[int, int], None]
 PUSH_WINDOW = 4
 POLL_SECONDS = 2.0
 PING_SECONDS = 60.0
+WELCOMES_PER_MESSAGE = 32  # 32 × 64 KiB at most: well inside a frame
+READ_IDLE = 150.0  # a relay that says nothing for this long (not even pong) is gone
 ACK_TIMEOUT = 120.0
 _CAUGHT_UP = object()
 
@@ -64,10 +67,17 @@ class Exchange:
         self.relay_have = wire.need_vector(ready)
         self.report.announced = wire.need_int(ready, "sending")
         reader = asyncio.create_task(self._reader())
+        pinger = asyncio.create_task(self._pinger())
         pushing = asyncio.create_task(self.push())
+        catching_up = asyncio.create_task(self._ingest_until(lambda item: item is _CAUGHT_UP))
         try:
-            await self._ingest_until(lambda item: item is _CAUGHT_UP)
+            # Both directions at once; the first failure (a refusal, a broken link, an
+            # unanswered push) ends the exchange.
+            done, _ = await asyncio.wait({pushing, catching_up}, return_when=FIRST_EXCEPTION)
+            for task in done:
+                task.result()
             await pushing
+            await catching_up
             await self._after_change()
             await self.push_welcomes()
             self.report.attachments_sent += await blobs.upload(self)
@@ -76,13 +86,13 @@ class Exchange:
             if watch:
                 await self._live(stop)
         finally:
-            await _settle(reader, pushing)
+            await _settle(reader, pinger, pushing, catching_up)
 
     async def _reader(self) -> None:
         loop = asyncio.get_running_loop()
         try:
             while True:
-                message = await self.link.recv(timeout=None)
+                message = await self.link.recv(timeout=READ_IDLE)
                 kind = message["t"]
                 if kind == "events":
                     raws = wire.need_events(message)
@@ -100,6 +110,13 @@ class Exchange:
                 if not future.done():
                     future.set_exception(error)
             await self.inbox.put(error)
+
+    async def _pinger(self) -> None:
+        """A ping a minute, so neither side's idle timeout cuts a long catch-up or a
+        quiet live link, and a dead link is noticed (the reader hears nothing)."""
+        while True:
+            await asyncio.sleep(PING_SECONDS)
+            self.link.send({"t": "ping"})
 
     def _seeds(self) -> dict[int, list[bytes]]:
         """The seeds held now, for the workers to open bodies with (a seed arriving later
@@ -203,12 +220,11 @@ class Exchange:
 
     async def push_welcomes(self) -> None:
         items = self.engine.profile.invitations.open_welcomes(self.net)
-        if items:
-            await self.request("welcomes", {"items": [[k, v] for k, v in items.items()]})
+        pairs = [[k, v] for k, v in items.items()]
+        for start in range(0, len(pairs), WELCOMES_PER_MESSAGE):
+            await self.request("welcomes", {"items": pairs[start : start + WELCOMES_PER_MESSAGE]})
 
     async def _live(self, stop: asyncio.Event) -> None:
-        loop = asyncio.get_running_loop()
-        last_ping = loop.time()
         seen = self._local_mark()
         while not stop.is_set():
             if self._carry is not None:
@@ -231,9 +247,6 @@ class Exchange:
                 await self.push()
                 await self.push_welcomes()
                 self.report.attachments_sent += await blobs.upload(self)
-            if loop.time() - last_ping > PING_SECONDS:
-                self.link.send({"t": "ping"})
-                last_ping = loop.time()
 
     def _local_mark(self) -> tuple[int, int]:
         row = self.engine.db.one(

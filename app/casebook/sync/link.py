@@ -32,6 +32,12 @@ _REFUSALS = {
     "them to open Casebook (or run casebook sync), then try again",
     "busy": "the relay is busy or has too many connections from you; try again soon",
     "shutdown": "the relay is restarting; try again in a moment",
+    "timeout": "the link was idle or slow for too long",
+    "malformed": "this app sent something it could not read (a bug; please report it)",
+    "unexpected": "this app sent something out of turn (a bug; please report it)",
+    "too-large": "this app sent a message larger than it accepts",
+    "storage": "it could not store this; try again later",
+    "internal": "it hit an internal error; try again later",
 }
 
 
@@ -46,7 +52,12 @@ class SyncError(CasebookError):
 
 
 def refusal(address: RelayAddress, code: str, message: str) -> SyncError:
-    words = _REFUSALS.get(code, message)
+    """A relay's refusal in our words: a relay's own text is never shown (it could say
+    anything), only what we know its code to mean."""
+    words = _REFUSALS.get(code)
+    if words is None:
+        shown = "".join(c for c in code if c.isalnum() or c == "-")[:40] or "unknown"
+        words = f"it refused the link ({shown}); try again later or ask its operator"
     return SyncError(code, f"The relay {address.host}:{address.port} says: {words}.")
 
 
@@ -93,7 +104,7 @@ class RelayLink:
                 "or try again later. Your library is unchanged.",
             ) from None
         link = cls(address, reader, writer, b"")
-        hello = await link.recv(timeout)
+        hello = await link.recv(timeout, limit=wire.MAX_HELLO_FRAME)
         if hello["t"] != "hello" or hello.get("v") != wire.VERSION:
             await link.close()
             raise SyncError("protocol", f"The relay at {where} speaks another protocol version.")
@@ -114,11 +125,13 @@ class RelayLink:
     async def drain(self) -> None:
         await self.writer.drain()
 
-    async def recv(self, timeout: float | None = REPLY_TIMEOUT) -> dict[str, Any]:
+    async def recv(
+        self, timeout: float | None = REPLY_TIMEOUT, limit: int = wire.MAX_FRAME
+    ) -> dict[str, Any]:
         """The next message; a relay ``error`` or a broken link raises SyncError."""
         try:
             message = await asyncio.wait_for(
-                wire.read_frame(self.reader, wire_timeout(timeout)), timeout
+                wire.read_frame(self.reader, wire_timeout(timeout), limit), timeout
             )
         except TimeoutError:
             raise SyncError(

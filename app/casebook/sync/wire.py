@@ -18,6 +18,8 @@ from casebook.core.events import MAX_EVENT_BYTES
 VERSION = 1
 NONCE_BYTES = 16
 MAX_FRAME = MAX_EVENT_BYTES + 64 * 1024  # one event at the largest, with room to spare
+MAX_LOGIN_FRAME = 256 * 1024  # what an unauthenticated peer may send (auth, redeem, join)
+MAX_HELLO_FRAME = 4096  # what a client reads before the relay has proved anything
 BATCH_BYTES = 512 * 1024  # events are sent in batches of about this size
 MAX_BATCH_EVENTS = 1024
 MAX_VECTOR = 100_000  # authors in one "have" vector
