@@ -63,7 +63,12 @@ def build() -> argparse.ArgumentParser:
         metavar="ID",
         help="host only these networks (repeatable); default: any, up to --max-networks",
     )
-    p.add_argument("--max-networks", type=int, default=50)
+    p.add_argument(
+        "--max-networks",
+        type=int,
+        default=10,
+        help="without --allow-network: how many networks anyone may found here (10)",
+    )
     p.add_argument("--max-connections", type=int, default=2000)
     p.add_argument("--quota-mb", type=int, default=2048, help="storage per network (2048)")
     p.add_argument("--verbose", action="store_true", help="log connections to stderr")
@@ -110,6 +115,13 @@ def serve(args: argparse.Namespace) -> int:
             relay.store.close()
             raise CasebookError(f"cannot listen on {args.listen}: {exc.strerror}") from None
         print(f"casebook-relay listening on {host}:{relay.port}", file=sys.stderr, flush=True)
+        if allow is None:
+            print(
+                f"open to new networks (up to {args.max_networks}); to host only yours, "
+                "restart with --allow-network ID (casebook network show prints the id)",
+                file=sys.stderr,
+                flush=True,
+            )
         print(
             f"fingerprint {relay.url().rsplit('/', 1)[-1]}; "
             "print the URL for members with: casebook-relay url --data DIR --host NAME",

@@ -44,7 +44,7 @@ class RelayConfig:
     host: str = "127.0.0.1"
     port: int = 7447
     allow_networks: frozenset[bytes] | None = None  # None: any network, up to max_networks
-    max_networks: int = 50
+    max_networks: int = 10
     max_connections: int = 2000
     max_pending: int = 128  # connections not yet authenticated
     max_per_member: int = 8
