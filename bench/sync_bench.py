@@ -14,7 +14,7 @@ clients run here. It prints:
    time until each of the others has it, p50 / p95 / max over several rounds.
 3. Idle connections: the relay's resident memory with K authenticated idle connections,
    per connection; with ``--stock-tls-buffer`` the relay runs with asyncio's default
-   256 KiB TLS receive buffer instead of the relay's 32 KiB, for comparison.
+   256 KiB TLS receive buffer instead of the relay's 16 KiB, for comparison.
 
 Figures are printed, never asserted.
 """
@@ -351,7 +351,7 @@ def run(root: Path, port: int, relay: subprocess.Popen[bytes], args: argparse.Na
         return after
 
     after = asyncio.run(idle())
-    buffer = "asyncio's stock 256 KiB" if args.stock_tls_buffer else "the relay's 32 KiB"
+    buffer = "asyncio's stock 256 KiB" if args.stock_tls_buffer else "the relay's 16 KiB"
     print(
         f"idle: relay RSS {before:.0f} MB with no connection, {after:.0f} MB with "
         f"{args.idle:,} idle members connected = {(after - before) * 1024 / args.idle:.0f} "

@@ -31,9 +31,9 @@ log = logging.getLogger("casebook.relay")
 
 # asyncio's TLS keeps a 256 KiB receive buffer per connection (about 280 KB resident),
 # which would put 1,000 idle members at ~280 MB. A TLS record is at most 16 KiB, so a
-# 32 KiB buffer loses nothing but a few extra reads of large batches. See
+# 16 KiB buffer (one record's plaintext) costs only more read calls on large batches. See
 # docs/protocol.md ("Relay resources").
-TLS_READ_BUFFER = 32 * 1024
+TLS_READ_BUFFER = 16 * 1024
 if getattr(sslproto.SSLProtocol, "max_size", 0) > TLS_READ_BUFFER:
     sslproto.SSLProtocol.max_size = TLS_READ_BUFFER
 
