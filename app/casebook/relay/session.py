@@ -121,9 +121,8 @@ class Session:
         """The next message; ``timeout`` bounds the wait for it to start."""
         frame_timeout = min(timeout, self.config.frame_timeout)
         try:
-            message = await asyncio.wait_for(
-                wire.read_frame(self.reader, frame_timeout, limit), timeout
-            )
+            async with asyncio.timeout(timeout):
+                message = await wire.read_frame(self.reader, frame_timeout, limit)
         except TimeoutError:
             raise ProtocolError("timeout", why) from None
         await self._throttle()

@@ -192,7 +192,8 @@ class Exchange:
     async def finish(self, future: asyncio.Future[dict[str, Any]]) -> dict[str, Any]:
         await self.link.drain()
         try:
-            return await asyncio.wait_for(future, ACK_TIMEOUT)
+            async with asyncio.timeout(ACK_TIMEOUT):  # not wait_for: see RelayLink.recv
+                return await future
         except TimeoutError:
             raise SyncError(
                 "timeout", f"The relay {self.link.where} stopped answering; sync again."

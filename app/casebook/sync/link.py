@@ -130,9 +130,10 @@ class RelayLink:
     ) -> dict[str, Any]:
         """The next message; a relay ``error`` or a broken link raises SyncError."""
         try:
-            message = await asyncio.wait_for(
-                wire.read_frame(self.reader, wire_timeout(timeout), limit), timeout
-            )
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel that
+            # arrives just as a frame does (CPython gh-86296), and Ctrl-C would be lost.
+            async with asyncio.timeout(timeout):
+                message = await wire.read_frame(self.reader, wire_timeout(timeout), limit)
         except TimeoutError:
             raise SyncError(
                 "timeout", f"The relay {self.where} stopped answering; try again later."

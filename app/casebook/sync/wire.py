@@ -59,7 +59,8 @@ async def read_frame(
     if size == 0 or size > limit:
         raise ProtocolError("too-large", f"frame of {size} bytes refused (limit {limit})")
     try:
-        body = await asyncio.wait_for(reader.readexactly(size), timeout)
+        async with asyncio.timeout(timeout):  # not wait_for: see RelayLink.recv
+            body = await reader.readexactly(size)
     except asyncio.IncompleteReadError:
         raise ProtocolError("closed", "the connection was closed mid-frame") from None
     except TimeoutError:
