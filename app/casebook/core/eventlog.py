@@ -170,6 +170,7 @@ class EventLog:
             finally:
                 self._held_empty = None
                 self.projector.in_batch, self.projector.waiting_empty = False, None
+                self.projector.forget_batch()
 
     def ingest(self, raw: bytes) -> Outcome:
         """Verify and store an event received from another member (or a bundle).
@@ -189,12 +190,15 @@ class EventLog:
         if not self.keys.holds(event.net):
             raise EventError("event of a network this profile is not in")
         with self.db.transaction():
-            if self.db.scalar("SELECT 1 FROM events WHERE id = ?", (event.id,)):
-                return Outcome.DUPLICATE
+            # One round trip for the author's chain head and "stored already?" (an author
+            # with no stored event cannot have this one stored).
             head = self.db.one(
-                "SELECT seq, id FROM events WHERE net = ? AND author = ? ORDER BY seq DESC LIMIT 1",
-                (event.net, event.author),
+                "SELECT seq, id, EXISTS (SELECT 1 FROM events WHERE id = :id) AS dup "
+                "FROM events WHERE net = :net AND author = :author ORDER BY seq DESC LIMIT 1",
+                {"id": event.id, "net": event.net, "author": event.author},
             )
+            if head is not None and head["dup"]:
+                return Outcome.DUPLICATE
             have = 0 if head is None else head["seq"]
             if event.seq <= have:
                 self._record_fork(event)

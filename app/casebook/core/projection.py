@@ -45,6 +45,8 @@ class Projector:
         # once looked up: most events then skip looking for what waited on them.
         self.in_batch = False
         self.waiting_empty: bool | None = None
+        self._refs: dict[bytes, Any] = {}  # in a batch: cases comments referred to
+        self._refs_mark = -1
 
     # -- entry point ------------------------------------------------------------
     def apply(self, event: Event, payload: dict[str, Any]) -> None:
@@ -61,6 +63,9 @@ class Projector:
         self.db.execute(
             "INSERT OR IGNORE INTO waiting (needs, event_id) VALUES (?, ?)", (needs, event.id)
         )
+
+    def forget_batch(self) -> None:
+        self._refs.clear()
 
     def take_waiting(self, needs: bytes) -> list[bytes]:
         """The events that waited for ``needs`` (no longer waiting once returned)."""
@@ -253,6 +258,24 @@ class Projector:
         index_case(self.db, rid, payload)
         self._release(event.id)
 
+    def _case_ref(self, event: Event, case_id: bytes) -> Any:
+        """The case a comment refers to (id, rid, net, author: never change once the
+        case exists), remembered for the rest of a batch; otherwise as _case_row."""
+        if not self.in_batch:
+            return self._case_row(event, case_id)
+        if self._refs_mark != self.db.rollbacks:  # a rolled-back case may be cached
+            self._refs.clear()
+            self._refs_mark = self.db.rollbacks
+        row = self._refs.get(case_id)
+        if row is None:
+            row = self._case_row(event, case_id)
+            if row is not None:
+                self._refs[case_id] = row
+        elif row["net"] != event.net:
+            self.reject(event, "refers to a case of another network")
+            return None
+        return row
+
     def _case_row(self, event: Event, case_id: bytes) -> Any:
         row = self.db.one("SELECT id, rid, net, author, hidden FROM cases WHERE id = ?", (case_id,))
         if row is None:
@@ -345,7 +368,7 @@ class Projector:
 
     # -- discussion ---------------------------------------------------------------
     def _comment_create(self, event: Event, payload: dict[str, Any], kind: str = "comment") -> None:
-        case = self._case_row(event, payload["case"])
+        case = self._case_ref(event, payload["case"])
         if case is None:
             return
         parent = payload["parent"]
