@@ -23,6 +23,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/library_bench.py
+	$(BIN)/python bench/sync_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests bench

@@ -40,13 +40,22 @@ PASSPHRASE = "benchmark passphrase, not secret"
 def build(profile: Profile, members: int) -> tuple[bytes, list[Identity]]:
     relay = "casebook-relay://relay.cardiology-circle.org:7447/" + "A" * 52
     net = profile.library.create_network("Bench Circle", profile.name, relays=[relay])
-    made = profile.invitations.create(net, uses=max(members - 1, 1))
-    secret = profile.db.scalar("SELECT secret FROM invite_secrets")
-    newcomers = [Identity.generate() for _ in range(members - 1)]
-    seed = profile.log.seed(net, 0)
+    return net, add_members(profile, net, max(members - 1, 1))
+
+
+def add_members(profile: Profile, net: bytes, count: int) -> list[Identity]:
+    """``count`` newcomers (identities in memory) redeem one invite of ``profile`` with
+    signed ``member.join`` events, which the profile ingests like received events."""
+    made = profile.invitations.create(net, uses=count)
+    secret = bytes(
+        profile.db.scalar("SELECT secret FROM invite_secrets WHERE key = ?", (made.key,))
+    )
+    epoch = profile.log.current_epoch(net)
+    seed = profile.log.seed(net, epoch)
     lamport = int(profile.db.scalar("SELECT max(lamport) FROM events"))
+    people = [Identity.generate() for _ in range(count)]
     with profile.log.batch():  # as a bundle import or a sync would
-        for i, ident in enumerate(newcomers):
+        for i, ident in enumerate(people):
             nonce = os.urandom(16)
             xkey = ident.exchange_public_key
             event = events.create(
@@ -57,18 +66,18 @@ def build(profile: Profile, members: int) -> tuple[bytes, list[Identity]]:
                 lamport=lamport + 1 + i,
                 ts=now_ms(),
                 kind="member.join",
-                epoch=0,
+                epoch=epoch,
                 seed=seed,
                 payload={"name": f"Dr. Member {i:04d}"},
                 pub={
                     "invite": made.key,
                     "xkey": xkey,
                     "nonce": nonce,
-                    "proof": invites.prove(bytes(secret), net, ident.public_key, xkey, nonce),
+                    "proof": invites.prove(secret, net, ident.public_key, xkey, nonce),
                 },
             )
             profile.log.ingest(event.raw)
-    return net, newcomers
+    return people
 
 
 def main() -> None:

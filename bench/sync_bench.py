@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from casebook.core import events, invites, payloads
+from casebook.core import events, payloads
 from casebook.core.eventlog import now_ms
 from casebook.core.identity import Identity
 from casebook.core.profile import Profile
@@ -43,6 +43,7 @@ from casebook.sync.link import RelayLink
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import Corpus
+from network_bench import add_members
 
 PASSPHRASE = "benchmark passphrase, not secret"
 
@@ -79,42 +80,6 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
-
-
-def add_members(profile: Profile, net: bytes, count: int) -> list[Identity]:
-    """``count`` newcomers redeem one invite with signed joins, as in network_bench."""
-    made = profile.invitations.create(net, uses=count)
-    secret = bytes(
-        profile.db.scalar("SELECT secret FROM invite_secrets WHERE key = ?", (made.key,))
-    )
-    seed = profile.log.seed(net, profile.log.current_epoch(net))
-    epoch = profile.log.current_epoch(net)
-    lamport = int(profile.db.scalar("SELECT max(lamport) FROM events"))
-    people = [Identity.generate() for _ in range(count)]
-    with profile.log.batch():
-        for i, ident in enumerate(people):
-            nonce = os.urandom(16)
-            xkey = ident.exchange_public_key
-            event = events.create(
-                ident,
-                net=net,
-                seq=1,
-                prev=None,
-                lamport=lamport + 1 + i,
-                ts=now_ms(),
-                kind="member.join",
-                epoch=epoch,
-                seed=seed,
-                payload={"name": f"Dr. Member {i:04d}"},
-                pub={
-                    "invite": made.key,
-                    "xkey": xkey,
-                    "nonce": nonce,
-                    "proof": invites.prove(secret, net, ident.public_key, xkey, nonce),
-                },
-            )
-            profile.log.ingest(event.raw)
-    return people
 
 
 def write_content(profile: Profile, net: bytes, count: int) -> None:

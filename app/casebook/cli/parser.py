@@ -124,15 +124,13 @@ def build() -> argparse.ArgumentParser:
 
     p = cmd("relay", "host this network's relay on this computer")
     rsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    c = rsub.add_parser("host", parents=[common], help="run the relay here until stopped")
-    c.add_argument("--network", "-n", required=True, metavar="NET")
-    c.add_argument("--listen", default="0.0.0.0:7447", metavar="HOST:PORT")
-    c.add_argument("--public-host", metavar="HOST", help="the name members reach it by")
-    c.add_argument("--data", metavar="DIR", help="relay data (default: in the profile)")
-    c = rsub.add_parser("url", parents=[common], help="print this computer's relay URL")
-    c.add_argument("--listen", default="0.0.0.0:7447", metavar="HOST:PORT")
-    c.add_argument("--public-host", metavar="HOST", help="the name members reach it by")
-    c.add_argument("--data", metavar="DIR", help="relay data (default: in the profile)")
+    host = rsub.add_parser("host", parents=[common], help="run the relay here until stopped")
+    host.add_argument("--network", "-n", required=True, metavar="NET")
+    url = rsub.add_parser("url", parents=[common], help="print this computer's relay URL")
+    for c in (host, url):
+        c.add_argument("--listen", default="0.0.0.0:7447", metavar="HOST:PORT")
+        c.add_argument("--public-host", metavar="HOST", help="the name members reach it by")
+        c.add_argument("--data", metavar="DIR", help="relay data (default: in the profile)")
 
     p = cmd("member", "members of a network: list, change roles, remove")
     msub = p.add_subparsers(dest="action", required=True, metavar="ACTION")

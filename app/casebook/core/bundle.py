@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from casebook.core.encoding import EncodingError, decode, encode
 from casebook.core.eventlog import EventLog, Outcome
@@ -85,6 +86,9 @@ class ImportReport:
     forks: int = 0
     refused: list[str] = field(default_factory=list)
 
+    def note(self, outcome: Outcome) -> None:
+        count(self, outcome)
+
     def to_json(self) -> dict[str, object]:
         return {
             "applied": self.applied,
@@ -117,16 +121,22 @@ def ingest(log: EventLog, bundle: Bundle) -> ImportReport:
     with log.batch():
         for raw in bundle.events:
             try:
-                outcome = log.ingest(raw)
+                report.note(log.ingest(raw))
             except EventError as exc:
                 report.refused.append(str(exc))
-                continue
-            if outcome == Outcome.APPLIED:
-                report.applied += 1
-            elif outcome == Outcome.DUPLICATE:
-                report.duplicate += 1
-            elif outcome == Outcome.HELD:
-                report.held += 1
-            else:
-                report.forks += 1
     return report
+
+
+def count(report: Any, outcome: Outcome) -> None:
+    """Add one ingest outcome to a report with ``applied``, ``duplicate``, ``held`` and
+    ``forks`` counters (a bundle import's, a sync's)."""
+    name = _COUNTERS[outcome]
+    setattr(report, name, getattr(report, name) + 1)
+
+
+_COUNTERS = {
+    Outcome.APPLIED: "applied",
+    Outcome.DUPLICATE: "duplicate",
+    Outcome.HELD: "held",
+    Outcome.FORK: "forks",
+}

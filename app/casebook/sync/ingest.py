@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from casebook.core import events, membership, payloads
+from casebook.core.bundle import count
 from casebook.core.eventlog import EventLog, Outcome
 from casebook.core.events import Event, EventError
 
@@ -98,13 +99,7 @@ def ingest(
                 except EventError as exc:
                     report.refused.append(str(exc))
                     continue
-                if outcome == Outcome.APPLIED:
-                    report.applied += 1
-                    touched = touched or event.kind in membership.KINDS
-                elif outcome == Outcome.DUPLICATE:
-                    report.duplicate += 1
-                elif outcome == Outcome.HELD:
-                    report.held += 1
-                else:
-                    report.forks += 1
+                count(report, outcome)
+                if outcome == Outcome.APPLIED and event.kind in membership.KINDS:
+                    touched = True
     return touched
