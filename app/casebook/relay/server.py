@@ -89,11 +89,6 @@ class Relay:
         self._status_task = asyncio.create_task(self._status_loop())
         log.info("relay listening on %s:%s", self.config.host, self.port)
 
-    async def serve_until(self, stop: asyncio.Event) -> None:
-        await self.start()
-        await stop.wait()
-        await self.close()
-
     async def close(self) -> None:
         """Stop accepting, let every message in hand finish (nothing acknowledged is
         lost), say goodbye, close the store."""

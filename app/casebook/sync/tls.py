@@ -98,18 +98,18 @@ async def connect(
         asyncio.open_connection(host, port, ssl=client_context(), limit=2**16),
         timeout,
     )
-    ssl_object = writer.get_extra_info("ssl_object")
-    der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
-    if der is None or not hmac.compare_digest(cert_fingerprint(der), pinned):
+    seen = peer_fingerprint(writer)
+    if seen is None or not hmac.compare_digest(seen, pinned):
         writer.close()
         raise PinMismatch(f"{host}:{port}")
     return reader, writer
 
 
-def peer_fingerprint(writer: asyncio.StreamWriter) -> bytes:
+def peer_fingerprint(writer: asyncio.StreamWriter) -> bytes | None:
+    """The SHA-256 of the certificate the peer showed, or None without TLS."""
     ssl_object = writer.get_extra_info("ssl_object")
-    der = ssl_object.getpeercert(binary_form=True)
-    return cert_fingerprint(der)
+    der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+    return None if der is None else cert_fingerprint(der)
 
 
 def random_nonce(size: int) -> bytes:

@@ -93,13 +93,6 @@ def need_int(message: dict[str, Any], name: str, maximum: int = 2**53) -> int:
     return value
 
 
-def need_str(message: dict[str, Any], name: str, maximum: int = 500) -> str:
-    value = message.get(name)
-    if not isinstance(value, str) or len(value) > maximum:
-        raise _bad(name)
-    return value
-
-
 def need_events(message: dict[str, Any]) -> list[bytes]:
     value = message.get("events")
     if (
