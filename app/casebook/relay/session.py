@@ -195,7 +195,7 @@ class Session:
             )
         self.net, self.hosted = net, hosted
         self.send({"t": "welcome", "sealed": sealed, "nonce": self.nonce})
-        await self._catch_up(hosted, {}, live=False)
+        await self._catch_up(hosted, {})
         ticket = Ticket(invite, self.nonce)
         message = await self._read(
             self.config.idle_timeout, "send the join sooner", limit=wire.MAX_LOGIN_FRAME
@@ -337,9 +337,9 @@ class Session:
     # -- sending -----------------------------------------------------------------------
     def _start_catchup(self, hosted: HostedNetwork, have: dict[bytes, int]) -> None:
         self.catching_up = True
-        self._catchup = asyncio.create_task(self._catch_up(hosted, have, live=True))
+        self._catchup = asyncio.create_task(self._catch_up(hosted, have))
 
-    async def _catch_up(self, hosted: HostedNetwork, have: dict[bytes, int], live: bool) -> None:
+    async def _catch_up(self, hosted: HostedNetwork, have: dict[bytes, int]) -> None:
         """Send what the peer lacks, in arrival order, then ``caught_up``. Events stored
         meanwhile are held back and sent right after, so each chain stays in order."""
         store = self.relay.store
