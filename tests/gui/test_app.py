@@ -101,3 +101,35 @@ def test_unlock_wrong_then_right(qtbot, core, tmp_path):
     qtbot.waitUntil(lambda: shell.library is not None, timeout=15_000)
     qtbot.addWidget(shell.library)
     idle(qtbot, core)
+
+
+def test_new_case_warns_about_identifiers_before_posting(qtbot):
+    dialog = NewCaseDialog("Cardiology Circle")
+    qtbot.addWidget(dialog)
+    dialog.title.setText("Syncope in Mr. John Brown")
+    dialog.fields["history"].setPlainText("DOB 01/02/1950, MRN: 00123456")
+    post = dialog.post
+    qtbot.mouseClick(post, Qt.MouseButton.LeftButton)
+    assert dialog.result() != NewCaseDialog.DialogCode.Accepted
+    assert not dialog.error.isHidden()
+    warning = dialog.error.text()
+    assert "Mr. John Brown" in warning and "DOB 01/02/1950" in warning and "MRN" in warning
+    assert post.text() == "Post anyway"
+
+    # Edited away: the next check finds nothing new and the case goes out.
+    dialog.title.setText("Syncope in a 74-year-old man")
+    dialog.fields["history"].setPlainText("Hypertension; on amlodipine.")
+    qtbot.mouseClick(post, Qt.MouseButton.LeftButton)
+    assert dialog.result() == NewCaseDialog.DialogCode.Accepted
+
+
+def test_post_anyway_after_the_warning(qtbot):
+    dialog = NewCaseDialog("Cardiology Circle")
+    qtbot.addWidget(dialog)
+    dialog.title.setText("Syncope")
+    dialog.body.setPlainText("Seen on 3 March 2024.")
+    qtbot.mouseClick(dialog.post, Qt.MouseButton.LeftButton)
+    assert dialog.result() != NewCaseDialog.DialogCode.Accepted
+    assert "3 March 2024" in dialog.error.text()
+    qtbot.mouseClick(dialog.post, Qt.MouseButton.LeftButton)  # the author's decision
+    assert dialog.result() == NewCaseDialog.DialogCode.Accepted

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casebook.core.deident import check_case
 from casebook.gui.case_view import FIELD_TITLES
 
 TEMPLATE = ("presentation", "history", "findings", "question")
@@ -82,7 +83,9 @@ class NewCaseDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Post case"))
+        self.post = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.post.setText(self.tr("Post case"))
+        self._warned: list[str] = []
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -96,6 +99,22 @@ class NewCaseDialog(QDialog):
         if not self.title.text().strip():
             self.error.setText(self.tr("A case needs a title."))
             self.error.show()
+            return
+        values = self.values()
+        findings = check_case(values["title"], values["fields"], values["body"], values["tags"])
+        shown = [f.describe() for f in findings]
+        if findings and shown != self._warned:
+            # First time these are seen: say what looks identifying; a second click on
+            # "Post anyway" with the same text posts it.
+            self._warned = shown
+            self.error.setText(
+                self.tr("This may identify the patient. Remove it, or post anyway:")
+                + "\n• "
+                + "\n• ".join(shown[:8])
+                + ("\n…" if len(shown) > 8 else "")
+            )
+            self.error.show()
+            self.post.setText(self.tr("Post anyway"))
             return
         self.accept()
 
