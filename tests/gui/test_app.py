@@ -133,3 +133,17 @@ def test_post_anyway_after_the_warning(qtbot):
     assert "3 March 2024" in dialog.error.text()
     qtbot.mouseClick(dialog.post, Qt.MouseButton.LeftButton)  # the author's decision
     assert dialog.result() == NewCaseDialog.DialogCode.Accepted
+
+
+def test_demo_library_opens_with_fictional_cases(qtbot, core, tmp_path):
+    from casebook.demo_data import CASES
+
+    shell = Shell(core, tmp_path / "demo" / "profile", demo=True)
+    qtbot.addWidget(shell)
+    shell.show()
+    qtbot.waitUntil(lambda: shell.library is not None, timeout=30_000)
+    win = shell.library
+    qtbot.addWidget(win)
+    idle(qtbot, core)
+    qtbot.waitUntil(lambda: win.model.rowCount() == len(CASES), timeout=15_000)
+    assert win.network_list.count() >= 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import tempfile
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,12 +25,12 @@ log = logging.getLogger("casebook.gui")
 class Shell(QMainWindow):
     """Shows onboarding until the profile is open, then hands over to the library window."""
 
-    def __init__(self, core: Core, directory: Path) -> None:
+    def __init__(self, core: Core, directory: Path, demo: bool = False) -> None:
         super().__init__()
         self.core = core
         self.setWindowTitle("Casebook")
         self.resize(760, 560)
-        self.onboarding = Onboarding(core, directory)
+        self.onboarding = Onboarding(core, directory, demo=demo)
         self.onboarding.opened.connect(self._open)
         self.setCentralWidget(self.onboarding)
         self.library: MainWindow | None = None
@@ -56,6 +57,11 @@ def _crash_dialog(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="casebook-gui")
     parser.add_argument("--profile", help="profile directory")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open a throwaway library of fictional cases (in a temporary folder)",
+    )
     parser.add_argument("--version", action="version", version=f"casebook {__version__}")
     args, qt_args = parser.parse_known_args(argv)
     logs.setup("casebook-gui")
@@ -65,8 +71,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setStyle("Fusion")
     sys.excepthook = _crash_dialog
     core = Core()
-    directory = Path(args.profile).expanduser() if args.profile else default_profile()
-    shell = Shell(core, directory)
+    if args.demo:
+        directory = Path(tempfile.mkdtemp(prefix="casebook-demo-")) / "profile"
+        print(f"Demo library (fictional cases) in {directory.parent}", file=sys.stderr)
+    else:
+        directory = Path(args.profile).expanduser() if args.profile else default_profile()
+    shell = Shell(core, directory, demo=args.demo)
     shell.show()
     code = app.exec()
     core.shutdown()

@@ -39,7 +39,10 @@ def render(case: CaseDetail) -> str:
         f"<b>{status}</b>{' · ' + html.escape(s.specialty) if s.specialty else ''}</p>",
         f"<p>{tags}</p>" if tags else "",
     ]
-    for key, value in case.fields.items():
+    # The template's order (presentation, history, findings, question), then the rest.
+    order = list(FIELD_TITLES)
+    keys = sorted(case.fields, key=lambda k: (order.index(k) if k in order else len(order), k))
+    for key, value in ((k, case.fields[k]) for k in keys):
         title = FIELD_TITLES.get(key, key.replace("_", " ").capitalize())
         parts.append(f"<h4>{html.escape(title)}</h4>{markdown(value)}")
     if case.body:

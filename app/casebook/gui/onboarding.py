@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casebook import demo
 from casebook.core import profile as profiles
 from casebook.errors import CasebookError
 from casebook.gui.worker import Core, Session
@@ -143,7 +144,7 @@ class Onboarding(QStackedWidget):
 
     opened = Signal()
 
-    def __init__(self, core: Core, directory: Path) -> None:
+    def __init__(self, core: Core, directory: Path, demo: bool = False) -> None:
         super().__init__()
         self.core = core
         self.directory = directory
@@ -155,7 +156,22 @@ class Onboarding(QStackedWidget):
         self.create_page.repeat.returnPressed.connect(self._create)
         self.unlock_page.button.clicked.connect(self._unlock)
         self.unlock_page.passphrase.returnPressed.connect(self._unlock)
-        core.call(lambda s: profiles.exists(directory), self._choose)
+        if demo:
+            self._open_demo()
+        else:
+            core.call(lambda s: profiles.exists(directory), self._choose)
+
+    def _open_demo(self) -> None:
+        """Build the fictional demo library in ``directory``'s parent and open it."""
+        page = self.unlock_page
+        self.setCurrentWidget(page)
+        page.busy(self.tr("Building the demo library (fictional cases)…"))
+        root = self.directory.parent
+
+        def job(s: Session) -> object:
+            return s.unlock(demo.build(root), demo.PASSPHRASE)
+
+        self.core.call(job, lambda _: self.opened.emit(), lambda e: self._failed(page, e))
 
     def _choose(self, exists: object) -> None:
         page = self.unlock_page if exists is True else self.create_page

@@ -1,0 +1,106 @@
+"""A throwaway demo library: ``make demo`` opens the app on it.
+
+Four fictional colleagues share a network of clearly fictional cases and discussions.
+Everything is made the real way — real profiles, a real invite for each colleague,
+signed and encrypted events — and the colleagues' events reach the demo profile as
+received events, exactly as sync would bring them. No relay is involved.
+
+    python -m casebook.demo DIR     # builds the demo profile in DIR (passphrase below)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from casebook.core.profile import Profile
+from casebook.demo_data import CASES, PEOPLE
+
+PASSPHRASE = "casebook demo library"  # noqa: S105 - published: the demo is fictional
+NETWORK = "Demo Circle (fictional cases)"
+_FAST_KDF_MS = 60  # a throwaway profile: unlock cost matters less than start-up time
+
+
+def _deliver(source: Profile, target: Profile, net: bytes) -> None:
+    rows = source.db.all("SELECT raw FROM events WHERE net = ? ORDER BY seqno", (net,))
+    with target.log.batch():
+        for row in rows:
+            target.log.ingest(bytes(row["raw"]))
+
+
+def build(directory: Path) -> Path:
+    """Create the demo profile in ``directory / "profile"``; returns its folder."""
+    people = [
+        Profile.create(directory / f"person-{i}", name, PASSPHRASE, kdf_target_ms=_FAST_KDF_MS)
+        for i, name in enumerate(PEOPLE)
+    ]
+    try:
+        me = people[0]
+        net = me.library.create_network(NETWORK, me.name)
+        for colleague in people[1:]:
+            made = me.invitations.create(net)
+            code = colleague.invitations.read_code(made.code)
+            colleague.invitations.join(
+                code,
+                made.welcome,
+                colleague.name,
+                before_join=lambda c=colleague: _deliver(me, c, net),
+            )
+            _deliver(colleague, me, net)
+        for colleague in people[1:]:
+            _deliver(me, colleague, net)
+        for author, title, specialty, fields, tags, comments, outcome in CASES:
+            _post(people, net, author, title, specialty, fields, tags, comments, outcome)
+        for colleague in people[1:]:
+            _deliver(colleague, me, net)
+    finally:
+        for person in people[1:]:
+            person.close()
+        people[0].close()
+    target = directory / "profile"
+    (directory / "person-0").rename(target)
+    return target
+
+
+def _post(
+    people: list[Profile],
+    net: bytes,
+    author: int,
+    title: str,
+    specialty: str,
+    fields: dict[str, str],
+    tags: list[str],
+    comments: list[tuple[int, str]],
+    outcome: str | None,
+) -> None:
+    """One case and its discussion, each event written by its author's own profile and
+    passed on to the next writer, as a relay would."""
+    writer = people[author]
+    case = writer.library.post_case(net, title=title, specialty=specialty, fields=fields, tags=tags)
+    last = writer
+    for who, text in comments:
+        _deliver(last, people[who], net)
+        people[who].library.comment(case, text)
+        last = people[who]
+    if outcome is not None:
+        _deliver(last, writer, net)
+        writer.library.add_outcome(case, outcome)
+        writer.library.set_status(case, "resolved")
+        last = writer
+    for person in people:
+        if person is not last:
+            _deliver(last, person, net)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m casebook.demo DIR", file=sys.stderr)
+        return 2
+    folder = build(Path(args[0]).expanduser())
+    print(f"Demo profile: {folder}\nPassphrase: {PASSPHRASE}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
