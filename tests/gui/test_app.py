@@ -147,3 +147,38 @@ def test_demo_library_opens_with_fictional_cases(qtbot, core, tmp_path):
     idle(qtbot, core)
     qtbot.waitUntil(lambda: win.model.rowCount() == len(CASES), timeout=15_000)
     assert win.network_list.count() >= 1
+
+
+def test_people_and_an_invite_with_its_qr_code(qtbot, core, tmp_path, monkeypatch):
+    from PySide6.QtGui import QGuiApplication
+
+    from casebook.core.invites import InviteCode
+    from casebook.gui.people import InviteDialog, PeopleDialog
+
+    shell = Shell(core, tmp_path / "demo" / "profile", demo=True)
+    qtbot.addWidget(shell)
+    shell.show()
+    qtbot.waitUntil(lambda: shell.library is not None, timeout=30_000)
+    win = shell.library
+    qtbot.addWidget(win)
+    idle(qtbot, core)
+    win.network_list.setCurrentRow(1)
+    network = win._selected_network()
+    people = PeopleDialog(core, network, win)
+    qtbot.addWidget(people)
+    qtbot.waitUntil(lambda: people.table.rowCount() == 4, timeout=10_000)
+    names = {people.table.item(r, 0).text() for r in range(4)}
+    assert "Dr. Sam Rivera (you)" in names and "Dr. Mei Chen" in names
+    assert people.table.item(0, 1).text() == "admin, founder"
+
+    dialog = InviteDialog(core, bytes.fromhex(network["id"]), people)
+    qtbot.addWidget(dialog)
+    dialog.role.setCurrentText("moderator")
+    dialog.uses.setValue(2)
+    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(dialog.code.toPlainText()), timeout=10_000)
+    code = InviteCode.decode(dialog.code.toPlainText())
+    assert code.role == "moderator" and code.net == bytes.fromhex(network["id"])
+    assert dialog.qr.pixmap() is not None and dialog.qr.pixmap().width() > 200
+    qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == dialog.code.toPlainText()

@@ -32,6 +32,7 @@ from casebook.errors import CasebookError
 from casebook.gui import case_view
 from casebook.gui.case_model import CaseListModel
 from casebook.gui.compose import NewCaseDialog
+from casebook.gui.people import PeopleDialog
 from casebook.gui.worker import Core, Session
 
 
@@ -60,8 +61,11 @@ class MainWindow(QMainWindow):
         self.new_case_action = QAction(self.tr("New case"), self)
         self.new_case_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_case_action.triggered.connect(self.new_case)
+        self.people_action = QAction(self.tr("People"), self)
+        self.people_action.triggered.connect(self.show_people)
         bar.addAction(self.new_network_action)
         bar.addAction(self.new_case_action)
+        bar.addAction(self.people_action)
         spacer = QWidget()
         spacer.setSizePolicy(
             spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy()
@@ -160,6 +164,7 @@ class MainWindow(QMainWindow):
         self.network_list.setCurrentRow(row)
         self.network_list.blockSignals(False)
         self.new_case_action.setEnabled(bool(nets))
+        self.people_action.setEnabled(bool(nets))
         self._filters_changed()
 
     def _selected_network(self) -> dict[str, Any] | None:
@@ -227,6 +232,15 @@ class MainWindow(QMainWindow):
             return s.p.library.create_network(name.strip(), s.p.name).hex()
 
         self.core.call(job, lambda net: self.refresh_networks(select=str(net)), self.show_error)
+
+    def show_people(self) -> None:
+        network = self._selected_network()
+        if network is None:
+            QMessageBox.information(
+                self, self.tr("People"), self.tr("Choose a network on the left.")
+            )
+            return
+        PeopleDialog(self.core, network, self).exec()
 
     def new_case(self) -> None:
         network = self._selected_network()
