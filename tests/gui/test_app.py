@@ -36,6 +36,18 @@ def open_shell(qtbot, core, directory):
     return shell
 
 
+def open_demo(qtbot, core, tmp_path):
+    """The app on the demo library (``--demo``), once its window is up and idle."""
+    shell = Shell(core, tmp_path / "demo" / "profile", demo=True)
+    qtbot.addWidget(shell)
+    shell.show()
+    qtbot.waitUntil(lambda: shell.library is not None, timeout=30_000)
+    win = shell.library
+    qtbot.addWidget(win)
+    idle(qtbot, core)
+    return win
+
+
 def test_first_start_to_search(qtbot, core, tmp_path, monkeypatch):
     shell = open_shell(qtbot, core, tmp_path / "profile")
     page = shell.onboarding.create_page
@@ -138,30 +150,18 @@ def test_post_anyway_after_the_warning(qtbot):
 def test_demo_library_opens_with_fictional_cases(qtbot, core, tmp_path):
     from casebook.demo_data import CASES
 
-    shell = Shell(core, tmp_path / "demo" / "profile", demo=True)
-    qtbot.addWidget(shell)
-    shell.show()
-    qtbot.waitUntil(lambda: shell.library is not None, timeout=30_000)
-    win = shell.library
-    qtbot.addWidget(win)
-    idle(qtbot, core)
+    win = open_demo(qtbot, core, tmp_path)
     qtbot.waitUntil(lambda: win.model.rowCount() == len(CASES), timeout=15_000)
     assert win.network_list.count() >= 1
 
 
-def test_people_and_an_invite_with_its_qr_code(qtbot, core, tmp_path, monkeypatch):
+def test_people_and_an_invite_with_its_qr_code(qtbot, core, tmp_path):
     from PySide6.QtGui import QGuiApplication
 
     from casebook.core.invites import InviteCode
     from casebook.gui.people import InviteDialog, PeopleDialog
 
-    shell = Shell(core, tmp_path / "demo" / "profile", demo=True)
-    qtbot.addWidget(shell)
-    shell.show()
-    qtbot.waitUntil(lambda: shell.library is not None, timeout=30_000)
-    win = shell.library
-    qtbot.addWidget(win)
-    idle(qtbot, core)
+    win = open_demo(qtbot, core, tmp_path)
     win.network_list.setCurrentRow(1)
     network = win._selected_network()
     people = PeopleDialog(core, network, win)

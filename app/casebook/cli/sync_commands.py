@@ -13,7 +13,7 @@ from casebook.cli.context import Context, Output
 from casebook.core.invitations import date_text
 from casebook.core.invites import InviteCode
 from casebook.core.profile import Profile
-from casebook.core.relayaddr import RelayAddress
+from casebook.core.relayaddr import RelayAddress, listen_address
 from casebook.errors import UsageError
 from casebook.sync.engine import SyncEngine, SyncReport
 from casebook.sync.link import SyncError
@@ -147,7 +147,7 @@ def relay(ctx: Context) -> Output:
 
     a, p = ctx.args, ctx.profile
     data_dir = Path(a.data).expanduser() if a.data else p.directory / "relay"
-    host, port = _listen(a.listen)
+    host, port = listen_address(a.listen)
     if a.action == "url":
         from casebook.sync import tls
 
@@ -194,10 +194,3 @@ async def _keep_local(engine: SyncEngine, net: bytes, local: RelayAddress, stop:
             await engine.sync(net, local, watch=True, stop=stop)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 2)
-
-
-def _listen(text: str) -> tuple[str, int]:
-    host, sep, port = text.rpartition(":")
-    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
-        raise UsageError(f"--listen takes HOST:PORT, e.g. 0.0.0.0:7447, got {text!r}.")
-    return host.strip("[]") or "0.0.0.0", int(port)  # noqa: S104 - the operator's choice

@@ -89,3 +89,13 @@ def parse(text: str) -> RelayAddress:
         return RelayAddress(_check_host(host.strip("[]")), _check_port(int(port)), fingerprint)
     except ValueError as exc:
         raise UsageError(f"Bad relay URL {text!r}: {exc}.") from None
+
+
+def listen_address(text: str, ephemeral: bool = False) -> tuple[str, int]:
+    """``HOST:PORT`` for a relay to listen on (an empty host: every interface);
+    ``ephemeral`` also accepts port 0 (the system picks one)."""
+    host, sep, port = text.rpartition(":")
+    low = 0 if ephemeral else 1
+    if not sep or not port.isdigit() or not low <= int(port) < 65536:
+        raise UsageError(f"--listen takes HOST:PORT, e.g. 0.0.0.0:7447, got {text!r}.")
+    return host.strip("[]") or "0.0.0.0", int(port)  # noqa: S104 - the operator's choice

@@ -233,21 +233,23 @@ class MainWindow(QMainWindow):
 
         self.core.call(job, lambda net: self.refresh_networks(select=str(net)), self.show_error)
 
-    def show_people(self) -> None:
+    def _network_for(self, title: str, ask: str) -> dict[str, Any] | None:
+        """The selected network, or None after asking the person to choose one."""
         network = self._selected_network()
         if network is None:
-            QMessageBox.information(
-                self, self.tr("People"), self.tr("Choose a network on the left.")
-            )
-            return
-        PeopleDialog(self.core, network, self).exec()
+            QMessageBox.information(self, title, ask)
+        return network
+
+    def show_people(self) -> None:
+        network = self._network_for(self.tr("People"), self.tr("Choose a network on the left."))
+        if network is not None:
+            PeopleDialog(self.core, network, self).exec()
 
     def new_case(self) -> None:
-        network = self._selected_network()
+        network = self._network_for(
+            self.tr("New case"), self.tr("Choose the network to post in, on the left.")
+        )
         if network is None:
-            QMessageBox.information(
-                self, self.tr("New case"), self.tr("Choose the network to post in, on the left.")
-            )
             return
         dialog = NewCaseDialog(network["name"], self)
         if dialog.exec() != NewCaseDialog.DialogCode.Accepted:

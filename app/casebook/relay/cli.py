@@ -24,15 +24,8 @@ from casebook import __version__
 from casebook.core import membership
 from casebook.core.events import parse_trusted
 from casebook.core.membership import Entry
-from casebook.core.relayaddr import RelayAddress
+from casebook.core.relayaddr import RelayAddress, listen_address
 from casebook.errors import CasebookError, UsageError
-
-
-def _listen(text: str) -> tuple[str, int]:
-    host, sep, port = text.rpartition(":")
-    if not sep or not port.isdigit() or not 0 <= int(port) < 65536:
-        raise UsageError(f"--listen takes HOST:PORT, e.g. 0.0.0.0:7447, got {text!r}.")
-    return host.strip("[]") or "0.0.0.0", int(port)  # noqa: S104 - the operator's choice
 
 
 def _network_id(text: str) -> bytes:
@@ -85,7 +78,7 @@ def build() -> argparse.ArgumentParser:
 def serve(args: argparse.Namespace) -> int:
     from casebook.relay.server import Relay, RelayConfig
 
-    host, port = _listen(args.listen)
+    host, port = listen_address(args.listen, ephemeral=True)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(message)s",
