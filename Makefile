@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test bench lint venv clean
+.PHONY: run demo test bench screenshots lint venv clean
 
 venv: $(STAMP)
 
@@ -21,12 +21,16 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/casebook-gui --demo
 
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m casebook.gui.screenshots docs/screenshots
+
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/library_bench.py
 	$(BIN)/python bench/sync_bench.py
+	$(BIN)/python bench/gui_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests bench

@@ -63,6 +63,9 @@ def test_prefix_search_for_type_ahead(library):
     profile, cases = library
     assert ids(profile.queries.search("synco", Filters(), prefix=True))[0] == cases["a"]
     assert profile.queries.search("synco", Filters(), prefix=False) == []
+    assert ids(profile.queries.search("sy", Filters(), prefix=True))[0] == cases["a"]
+    # One letter is not completed (it would match most of a large library).
+    assert profile.queries.search("s", Filters(), prefix=True) == []
 
 
 @pytest.mark.parametrize(

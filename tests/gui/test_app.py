@@ -7,11 +7,11 @@ import pytest
 pytest.importorskip("PySide6")
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog
 
 from casebook.core.profile import Profile
 from casebook.gui.app import Shell
 from casebook.gui.compose import NewCaseDialog
+from casebook.gui.network_dialogs import NewNetworkDialog
 from casebook.gui.worker import Core
 
 PASS = "correct horse battery staple"
@@ -48,6 +48,21 @@ def open_demo(qtbot, core, tmp_path):
     return win
 
 
+def choose_network(monkeypatch, name, relay=None):
+    """The next 'New network' dialog is filled in with ``name`` and ``relay`` (or none)."""
+
+    def fill(dialog):
+        dialog.name.setText(name)
+        if relay:
+            dialog.relay.setText(relay)
+        else:
+            dialog.none.setChecked(True)
+        dialog._check()
+        return dialog.result()
+
+    monkeypatch.setattr(NewNetworkDialog, "exec", fill)
+
+
 def test_first_start_to_search(qtbot, core, tmp_path, monkeypatch):
     shell = open_shell(qtbot, core, tmp_path / "profile")
     page = shell.onboarding.create_page
@@ -62,7 +77,7 @@ def test_first_start_to_search(qtbot, core, tmp_path, monkeypatch):
     qtbot.addWidget(win)
     idle(qtbot, core)
 
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Cardiology Circle", True))
+    choose_network(monkeypatch, "Cardiology Circle")
     win.new_network()
     idle(qtbot, core)
     assert win.network_list.count() == 2
@@ -182,3 +197,58 @@ def test_people_and_an_invite_with_its_qr_code(qtbot, core, tmp_path):
     assert dialog.qr.pixmap() is not None and dialog.qr.pixmap().width() > 200
     qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == dialog.code.toPlainText()
+
+
+def test_settings_passphrase_change_lock_and_unlock(qtbot, core, tmp_path):
+    from casebook.gui.settings import SettingsDialog
+
+    Profile.create(tmp_path / "profile", "Dr. Bob Lee", PASS).close()
+    shell = open_shell(qtbot, core, tmp_path / "profile")
+    qtbot.keyClicks(shell.onboarding.unlock_page.passphrase, PASS)
+    qtbot.keyClick(shell.onboarding.unlock_page.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: shell.library is not None, timeout=15_000)
+    win = shell.library
+    idle(qtbot, core)
+
+    settings = SettingsDialog(core, win)
+    qtbot.addWidget(settings)
+    idle(qtbot, core)
+    settings.theme.setCurrentIndex(settings.theme.findData("dark"))
+    settings.lock.setValue(5)
+    idle(qtbot, core)
+    assert shell.idle.timer.isActive() and shell.idle.timer.interval() == 5 * 60_000
+
+    new = "a brand new passphrase for bob"
+    settings.current.setText("not the passphrase")
+    settings.new.setText(new)
+    settings.repeat.setText(new)
+    qtbot.mouseClick(settings.change, Qt.MouseButton.LeftButton)
+    idle(qtbot, core)
+    assert "Wrong passphrase" in settings.message.text()
+    settings.current.setText(PASS)
+    qtbot.mouseClick(settings.change, Qt.MouseButton.LeftButton)
+    idle(qtbot, core)
+    assert "Passphrase changed" in settings.message.text()
+    settings.close()
+
+    shell.lock()  # as Ctrl+L or the idle timer does
+    idle(qtbot, core)
+    assert shell.library is None and not shell.idle.timer.isActive()
+    page = shell.onboarding.unlock_page
+    assert shell.onboarding.currentWidget() is page and "Locked" in page.error.text()
+    qtbot.keyClicks(page.passphrase, PASS)  # the old one no longer opens it
+    qtbot.keyClick(page.passphrase, Qt.Key.Key_Return)
+    idle(qtbot, core)
+    assert shell.library is None and "Wrong passphrase" in page.error.text()
+    page.passphrase.clear()
+    qtbot.keyClicks(page.passphrase, new)
+    qtbot.keyClick(page.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: shell.library is not None, timeout=15_000)
+    idle(qtbot, core)
+    assert shell.idle.timer.interval() == 5 * 60_000  # the preferences came back with it
+    from PySide6.QtWidgets import QApplication
+
+    assert QApplication.instance().palette().window().color().lightness() < 100  # dark
+    from casebook.gui import theme
+
+    theme.apply(QApplication.instance(), "light")

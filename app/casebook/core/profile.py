@@ -35,6 +35,7 @@ from casebook.core.identity import Identity
 from casebook.core.invitations import Invitations
 from casebook.core.library import Library
 from casebook.core.queries import Queries
+from casebook.core.settings import Settings
 from casebook.errors import (
     CasebookError,
     ProfileCorrupted,
@@ -122,6 +123,7 @@ class Profile:
         self.invitations = Invitations(db, self.log)
         self.governance = Governance(db, self.log)
         self.queries = Queries(db)
+        self.settings = Settings(db)
         self.unlock_seconds = 0.0
 
     @property
@@ -222,6 +224,14 @@ class Profile:
         return profile
 
     # -- passphrase -----------------------------------------------------------------
+    def check_passphrase(self, passphrase: str) -> None:
+        """Raise WrongPassphrase unless ``passphrase`` opens this profile (asked again
+        before a change of passphrase, so an unattended window cannot be re-keyed)."""
+        header = _read_header(self.directory)
+        key = kdf.derive_key(passphrase, kdf.KdfParams.from_json(header["kdf"]))
+        if not hmac.compare_digest(kdf.key_check(key), bytes.fromhex(header["key_check"])):
+            raise WrongPassphrase()
+
     def change_passphrase(self, new_passphrase: str, kdf_target_ms: int | None = None) -> None:
         """Re-key: export under the new key, switch the header atomically, drop the old file."""
         check_new_passphrase(new_passphrase)
@@ -256,6 +266,7 @@ class Profile:
         self.invitations = Invitations(self.db, self.log)
         self.governance = Governance(self.db, self.log)
         self.queries = Queries(self.db)
+        self.settings = Settings(self.db)
         self._lock.release()
         self._lock.acquire(exclusive=False)
 

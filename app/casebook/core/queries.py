@@ -129,6 +129,9 @@ class SearchResult:
         }
 
 
+MIN_PREFIX = 2
+
+
 class Queries:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -159,6 +162,29 @@ class Queries:
             hidden=bool(row["hidden"]),
             pinned=bool(row["pinned"]),
         )
+
+    # -- replies to a member, for notifications ---------------------------------------
+    def reply_mark(self) -> int:
+        """Where the comments stored so far end; replies after it are new."""
+        return int(self.db.scalar("SELECT coalesce(max(rid), 0) FROM comments") or 0)
+
+    def replies_to(self, me: bytes, after: int, limit: int = 20) -> list[dict[str, Any]]:
+        """Others' visible comments on ``me``'s cases stored after the mark ``after``."""
+        rows = self.db.all(
+            "SELECT c.rid, c.net, c.author, c.case_id, k.title FROM comments c "
+            "JOIN cases k ON k.id = c.case_id "
+            "WHERE c.rid > ? AND k.author = ? AND c.author != ? AND c.hidden = 0 "
+            "ORDER BY c.rid LIMIT ?",
+            (after, me, me, limit),
+        )
+        return [
+            {
+                "case": bytes(r["case_id"]),
+                "title": r["title"],
+                "author_name": self.author_name(bytes(r["net"]), bytes(r["author"])),
+            }
+            for r in rows
+        ]
 
     # -- networks -------------------------------------------------------------------
     def networks(self, only: bytes | None = None) -> list[dict[str, Any]]:
@@ -295,6 +321,9 @@ class Queries:
         words = fts.terms(text)
         if not words:
             return []
+        # Type-ahead completes a word from its second letter: a one-letter prefix matches
+        # most of a large library and costs up to a second, for results nobody reads.
+        prefix = prefix and len(words[-1]) >= MIN_PREFIX
         hits = fts.ranked_documents(self.db, words, filters, limit, prefix_last=prefix)
         results = []
         for hit in hits:

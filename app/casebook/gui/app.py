@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from casebook import __version__, logs
+from casebook.gui import theme
 from casebook.gui.main_window import MainWindow
 from casebook.gui.onboarding import Onboarding
 from casebook.gui.worker import Core
@@ -23,7 +25,8 @@ log = logging.getLogger("casebook.gui")
 
 
 class Shell(QMainWindow):
-    """Shows onboarding until the profile is open, then hands over to the library window."""
+    """Shows onboarding until the profile is open, then hands over to the library window;
+    takes it back when the library locks (by hand, or after the idle time)."""
 
     def __init__(self, core: Core, directory: Path, demo: bool = False) -> None:
         super().__init__()
@@ -34,11 +37,73 @@ class Shell(QMainWindow):
         self.onboarding.opened.connect(self._open)
         self.setCentralWidget(self.onboarding)
         self.library: MainWindow | None = None
+        self.idle = IdleLock(self)
+        self.idle.timeout.connect(self.lock)
 
     def _open(self) -> None:
         self.library = MainWindow(self.core)
+        self.library.lock_requested.connect(self.lock)
+        self.library.lock_minutes_changed.connect(self.idle.set_minutes)
         self.library.show()
         self.hide()
+        self.core.call(
+            lambda s: (s.p.settings.get("theme") or "system", s.p.settings.get("lock_minutes")),
+            self._preferences,
+        )
+
+    def _preferences(self, values: object) -> None:
+        if not isinstance(values, tuple):
+            return
+        choice, minutes = values
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.follow_system(app, str(choice))
+        self.idle.set_minutes(int(minutes))
+
+    def lock(self) -> None:
+        """Close the library and ask for the passphrase again."""
+        if self.library is None:
+            return
+        window, self.library = self.library, None
+        self.idle.set_minutes(0)
+        window.hide()
+        self.core.call(lambda s: s.lock(), lambda _: window.deleteLater())
+        self.onboarding.locked()
+        self.show()
+
+
+class IdleLock(QObject):
+    """Fires ``timeout`` after ``minutes`` without a key press or mouse use in the app."""
+
+    timeout = Signal()
+    ACTIVITY = frozenset(
+        {
+            QEvent.Type.KeyPress,
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseMove,
+            QEvent.Type.Wheel,
+        }
+    )
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self, singleShot=True)
+        self.timer.timeout.connect(self.timeout)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def set_minutes(self, minutes: int) -> None:
+        if minutes > 0:
+            self.timer.setInterval(minutes * 60_000)
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self.ACTIVITY and self.timer.isActive():
+            self.timer.start()
+        return False
 
 
 def _crash_dialog(
@@ -69,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Casebook")
     app.setOrganizationName("Casebook")
     app.setStyle("Fusion")
+    theme.follow_system(app)
     sys.excepthook = _crash_dialog
     core = Core()
     if args.demo:

@@ -44,7 +44,9 @@ class CaseListModel(QAbstractTableModel):
         self._generation += 1
         generation, chosen, text = self._generation, self.filters, self.query
 
-        def job(s: Session) -> tuple[int, list[Any]]:
+        def job(s: Session) -> tuple[int, list[Any]] | None:
+            if generation != self._generation:  # typed past already: skip the work
+                return None
             if text:
                 hits = s.p.queries.search(text, chosen, limit=100, prefix=True)
                 return len(hits), hits
@@ -89,6 +91,12 @@ class CaseListModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page) - 1)
         self.rows.extend(page)
         self.endInsertRows()
+
+    def row_of(self, case_id: bytes) -> int | None:
+        for row, case in enumerate(self.rows):
+            if case.id == case_id:
+                return row
+        return None
 
     # -- Qt model API -------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008

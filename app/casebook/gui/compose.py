@@ -76,7 +76,7 @@ class NewCaseDialog(QDialog):
         note.setWordWrap(True)
         layout.addWidget(note)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b3261e;")
+        self.error.setObjectName("error")
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)

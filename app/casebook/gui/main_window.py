@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -32,11 +31,18 @@ from casebook.errors import CasebookError
 from casebook.gui import case_view
 from casebook.gui.case_model import CaseListModel
 from casebook.gui.compose import NewCaseDialog
+from casebook.gui.live import LiveUpdates
+from casebook.gui.network_dialogs import JoinDialog, NewNetworkDialog
 from casebook.gui.people import PeopleDialog
+from casebook.gui.settings import SettingsDialog
+from casebook.gui.sync_status import SyncIndicator
 from casebook.gui.worker import Core, Session
 
 
 class MainWindow(QMainWindow):
+    lock_requested = Signal()
+    lock_minutes_changed = Signal(int)
+
     def __init__(self, core: Core) -> None:
         super().__init__()
         self.core = core
@@ -49,7 +55,10 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self.search_timer = QTimer(self, singleShot=True, interval=150)
         self.search_timer.timeout.connect(self._run_search)
+        self.live = LiveUpdates(core, self, self.sync_indicator)
+        self.live.changed.connect(self._synced)
         self.refresh_networks()
+        self.live.start()
 
     # -- construction ---------------------------------------------------------------
     def _build_actions(self) -> None:
@@ -58,14 +67,26 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
         self.new_network_action = QAction(self.tr("New network"), self)
         self.new_network_action.triggered.connect(self.new_network)
+        self.join_action = QAction(self.tr("Join network"), self)
+        self.join_action.triggered.connect(self.join_network)
         self.new_case_action = QAction(self.tr("New case"), self)
         self.new_case_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_case_action.triggered.connect(self.new_case)
         self.people_action = QAction(self.tr("People"), self)
         self.people_action.triggered.connect(self.show_people)
         bar.addAction(self.new_network_action)
+        bar.addAction(self.join_action)
         bar.addAction(self.new_case_action)
         bar.addAction(self.people_action)
+        self.settings_action = QAction(self.tr("Settings"), self)
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.triggered.connect(self.show_settings)
+        bar.addAction(self.settings_action)
+        self.lock_action = QAction(self.tr("Lock"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setToolTip(self.tr("Lock the library (Ctrl+L)"))
+        self.lock_action.triggered.connect(self.lock_requested)
+        bar.addAction(self.lock_action)
         spacer = QWidget()
         spacer.setSizePolicy(
             spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy()
@@ -93,6 +114,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(split)
         self.network_list = QListWidget()
         self.network_list.setAccessibleName(self.tr("Networks"))
+        self.network_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.network_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.network_list.currentRowChanged.connect(lambda _: self._filters_changed())
         split.addWidget(self.network_list)
 
@@ -124,6 +147,7 @@ class MainWindow(QMainWindow):
         self.viewer.setAccessibleName(self.tr("Case"))
         self.viewer.document().setDefaultStyleSheet(case_view.STYLE)
         self.viewer.setOpenLinks(False)
+        self.viewer.anchorClicked.connect(self._link)
         column.addWidget(self.viewer, 1)
         self.reply = QPlainTextEdit()
         self.reply.setAccessibleName(self.tr("Reply"))
@@ -135,9 +159,11 @@ class MainWindow(QMainWindow):
         self.reply_button.clicked.connect(self.send_reply)
         column.addWidget(self.reply_button, alignment=Qt.AlignmentFlag.AlignRight)
         split.addWidget(right)
-        split.setSizes([200, 640, 520])
+        split.setSizes([250, 590, 520])
         self.count_label = QLabel()
         self.statusBar().addWidget(self.count_label)
+        self.sync_indicator = SyncIndicator()
+        self.statusBar().addPermanentWidget(self.sync_indicator)
         self.statusBar().addPermanentWidget(
             QLabel(self.tr("Local library · encrypted on this computer"))
         )
@@ -165,6 +191,9 @@ class MainWindow(QMainWindow):
         self.network_list.blockSignals(False)
         self.new_case_action.setEnabled(bool(nets))
         self.people_action.setEnabled(bool(nets))
+        self.sync_indicator.names = {bytes.fromhex(n["id"]): n["name"] for n in nets}
+        if self.current_case is None:
+            self._show_case_placeholder()
         self._filters_changed()
 
     def _selected_network(self) -> dict[str, Any] | None:
@@ -190,8 +219,12 @@ class MainWindow(QMainWindow):
             self.count_label.setText(self.tr("{0} matching cases").format(total))
         else:
             self.count_label.setText(self.tr("{0} cases").format(total))
-        if self.current_case is None and self.model.rowCount():
-            self.table.selectRow(0)
+        # Keep the open case when it is still listed (a live refresh); else open the first.
+        row = self.model.row_of(self.current_case) if self.current_case is not None else None
+        if row is None and self.model.rowCount():
+            row = 0
+        if row is not None:
+            self.table.selectRow(row)
 
     # -- cases --------------------------------------------------------------------
     def _step(self, step: int) -> None:
@@ -217,21 +250,57 @@ class MainWindow(QMainWindow):
         self.reply_button.setEnabled(True)
 
     def _show_case_placeholder(self) -> None:
-        self.viewer.setHtml(
-            "<h3>No case selected</h3><p>Create a network, then post your first case with "
-            "<b>New case</b> (Ctrl+N).</p>"
-        )
+        if self.networks:
+            text = self.tr(
+                "<h3>No case selected</h3><p>Post a case with <b>New case</b> (Ctrl+N), or "
+                "choose one from the list.</p>"
+            )
+        else:
+            text = self.tr(
+                "<h2>Welcome to Casebook</h2><p>Your library is encrypted on this computer. "
+                "Cases are shared within private networks of invited colleagues.</p>"
+                "<p><a href='casebook:new-network'>Create a network</a> and invite "
+                "colleagues, or</p><p><a href='casebook:join'>Join a network with an "
+                "invite</a> a colleague gave you.</p>"
+            )
+        self.viewer.setHtml(text)
         self.reply_button.setEnabled(False)
 
+    def _link(self, url: QUrl) -> None:
+        if url.toString() == "casebook:new-network":
+            self.new_network()
+        elif url.toString() == "casebook:join":
+            self.join_network()
+
     def new_network(self) -> None:
-        name, ok = QInputDialog.getText(self, self.tr("New network"), self.tr("Network name"))
-        if not ok or not name.strip():
+        dialog = NewNetworkDialog(self)
+        if dialog.exec() != NewNetworkDialog.DialogCode.Accepted:
             return
+        choice = dialog.choice()
+        self.core.call(
+            lambda s: s.create_network(choice),
+            lambda net: self.refresh_networks(select=net.hex() if isinstance(net, bytes) else None),
+            self.show_error,
+        )
 
-        def job(s: Session) -> str:
-            return s.p.library.create_network(name.strip(), s.p.name).hex()
+    def join_network(self) -> None:
+        self.core.call(lambda s: s.p.name, self._ask_join)
 
-        self.core.call(job, lambda net: self.refresh_networks(select=str(net)), self.show_error)
+    def _ask_join(self, name: object) -> None:
+        dialog = JoinDialog(self.core, str(name), self)
+        if dialog.exec() != JoinDialog.DialogCode.Accepted:
+            return
+        code, who = dialog.values()
+        self.statusBar().showMessage(self.tr("Joining through the relay…"))
+        self.core.call(lambda s: s.join(code, who), self._joined, self.show_error, alone=True)
+
+    def _joined(self, net: object) -> None:
+        self.statusBar().showMessage(self.tr("Joined. The network's cases are here."), 10_000)
+        self.refresh_networks(select=net.hex() if isinstance(net, bytes) else None)
+
+    def _synced(self) -> None:
+        network = self._selected_network()
+        self.refresh_networks(select=network["id"] if network else None)
 
     def _network_for(self, title: str, ask: str) -> dict[str, Any] | None:
         """The selected network, or None after asking the person to choose one."""
@@ -244,6 +313,12 @@ class MainWindow(QMainWindow):
         network = self._network_for(self.tr("People"), self.tr("Choose a network on the left."))
         if network is not None:
             PeopleDialog(self.core, network, self).exec()
+
+    def show_settings(self) -> None:
+        SettingsDialog(self.core, self).exec()
+
+    def set_lock_minutes(self, minutes: int) -> None:
+        self.lock_minutes_changed.emit(minutes)
 
     def new_case(self) -> None:
         network = self._network_for(

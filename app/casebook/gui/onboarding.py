@@ -22,7 +22,7 @@ from casebook.gui.worker import Core, Session
 
 
 def strength(passphrase: str) -> tuple[str, str]:
-    """A rough hint (label, colour): length counts far more than symbols."""
+    """A rough hint (label, level for the stylesheet): length counts far more than symbols."""
     classes = sum(
         any(test(c) for c in passphrase)
         for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
@@ -30,12 +30,12 @@ def strength(passphrase: str) -> tuple[str, str]:
     words = len(passphrase.split())
     score = len(passphrase) + 4 * classes + 6 * max(0, words - 1)
     if len(passphrase) < profiles.MIN_PASSPHRASE:
-        return "too short", "#b3261e"
+        return "too short", "weak"
     if score < 24:
-        return "weak", "#b3261e"
+        return "weak", "weak"
     if score < 36:
-        return "fair", "#a15c00"
-    return "strong", "#1b6e3a"
+        return "fair", "fair"
+    return "strong", "strong"
 
 
 def _title(text: str) -> QLabel:
@@ -60,7 +60,7 @@ class _Page(QWidget):
         self.outer.addLayout(self.form)
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e;")
+        self.error.setObjectName("error")
         self.error.setAccessibleName(self.tr("Error message"))
         self.error.hide()
         self.outer.addWidget(self.error)
@@ -75,11 +75,11 @@ class _Page(QWidget):
 
     def busy(self, text: str | None) -> None:
         self.button.setEnabled(text is None)
+        self.error.setObjectName("busy" if text else "error")
+        self.error.style().polish(self.error)  # the stylesheet colours by object name
         if text:
-            self.error.setStyleSheet("color: palette(window-text);")
             self.show_error(text)
         else:
-            self.error.setStyleSheet("color: #b3261e;")
             self.error.hide()
 
 
@@ -121,9 +121,10 @@ class CreatePage(_Page):
         self._update_hint("")
 
     def _update_hint(self, text: str) -> None:
-        label, colour = strength(text)
+        label, level = strength(text)
         self.hint.setText(self.tr("Strength: {0}").format(label) if text else "")
-        self.hint.setStyleSheet(f"color: {colour};")
+        self.hint.setProperty("strength", level)
+        self.hint.style().polish(self.hint)
 
 
 class UnlockPage(_Page):
@@ -172,6 +173,15 @@ class Onboarding(QStackedWidget):
             return s.unlock(demo.build(root), demo.PASSPHRASE)
 
         self.core.call(job, lambda _: self.opened.emit(), lambda e: self._failed(page, e))
+
+    def locked(self) -> None:
+        """Back to the unlock page after the library was locked."""
+        page = self.unlock_page
+        page.busy(None)
+        page.passphrase.clear()
+        page.show_error(self.tr("Locked. Enter your passphrase to continue."))
+        self.setCurrentWidget(page)
+        page.passphrase.setFocus()
 
     def _choose(self, exists: object) -> None:
         page = self.unlock_page if exists is True else self.create_page

@@ -1,46 +1,43 @@
-"""People in a network: members with roles and fingerprints, and making invites.
+"""People in a network: members with roles and fingerprints, running the membership,
+and invites.
 
-The invite is made on the worker (it signs an event and seals a welcome package); the
-dialog shows the code with a copy button and as a QR code, rendered there too.
+Admins change a member's role or remove them (which re-keys the network); invites are
+listed, made and revoked in :mod:`casebook.gui.invites_view`. Every core call runs on the
+worker through :meth:`Core.call`; after any action both tables are reloaded from the core.
 """
 
 from __future__ import annotations
 
-import io
+from collections.abc import Callable
 from typing import Any
 
-import segno
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
-    QComboBox,
+    QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
-    QHeaderView,
+    QInputDialog,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from casebook.core.invitations import DAY_MS
-from casebook.errors import CasebookError
+from casebook.core.membership import ROLES
+from casebook.gui.invites_view import (
+    InviteDialog,
+    InvitesView,
+    confirm,
+    error_text,
+    fit_columns,
+    role_names,
+    tell_error,
+)
 from casebook.gui.worker import Core, Session
 
-EXPIRY_DAYS = (1, 7, 30)
-
-
-def qr_png(code: str) -> bytes:
-    """The invite code as a QR image (alphanumeric mode, error correction M)."""
-    out = io.BytesIO()
-    segno.make(code, error="m", boost_error=False).save(out, kind="png", scale=4, border=2)
-    return out.getvalue()
+__all__ = ["InviteDialog", "PeopleDialog"]
 
 
 class PeopleDialog(QDialog):
@@ -48,151 +45,238 @@ class PeopleDialog(QDialog):
         super().__init__(parent)
         self.core = core
         self.net = bytes.fromhex(network["id"])
-        self.setWindowTitle(self.tr("People in {0}").format(network["name"]))
-        self.resize(940, 480)
+        self.network_name: str = network["name"]
+        self.members: list[dict[str, Any]] = []
+        self.my_role: str | None = None
+        self.busy = False
+        self.roles = role_names()
+        self.role_help = {
+            "admin": self.tr(
+                "Admins invite, remove members, change roles and start new key epochs."
+            ),
+            "moderator": self.tr("Moderators hide or pin content and curate the library."),
+            "member": self.tr(
+                "Members post cases, comment and endorse; they invite only if the "
+                "network allows it."
+            ),
+        }
+        self.as_role = {  # "make X <as_role>", "X is now <as_role>"
+            "member": self.tr("a member"),
+            "moderator": self.tr("a moderator"),
+            "admin": self.tr("an admin"),
+        }
+        self.setWindowTitle(self.tr("People in {0}").format(self.network_name))
+        self.resize(960, 520)
         layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(self.tr("Members and invites"))
+        layout.addWidget(self.tabs, 1)
+        self.tabs.addTab(self._members_page(), self.tr("Members"))
+        self.invites = InvitesView(core, self.net)
+        self.invites.changed.connect(self._after_action)
+        self.tabs.addTab(self.invites, self.tr("Invites"))
+        self.status = QLabel()
+        self.status.setAccessibleName(self.tr("Last action"))
+        self.status.setWordWrap(True)
+        self.status.hide()
+        layout.addWidget(self.status)
+        self.error = QLabel()
+        self.error.setAccessibleName(self.tr("Error"))
+        self.error.setWordWrap(True)
+        self.error.setObjectName("error")
+        self.error.hide()
+        layout.addWidget(self.error)
+        row = QHBoxLayout()
+        self.invite_button = QPushButton(self.tr("Invite a colleague…"))
+        self.invite_button.setAccessibleName(self.tr("Invite a colleague"))
+        self.invite_button.clicked.connect(self.invite)
+        row.addWidget(self.invite_button)
+        row.addStretch(1)
+        close = QPushButton(self.tr("Close"))
+        close.setAccessibleName(self.tr("Close"))
+        close.clicked.connect(self.accept)
+        row.addWidget(close)
+        layout.addLayout(row)
+        self.refresh()
+
+    def _members_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
         self.table = QTableWidget(0, 4)
         self.table.setAccessibleName(self.tr("Members"))
         self.table.setHorizontalHeaderLabels(
             [self.tr("Name"), self.tr("Role"), self.tr("Fingerprint"), self.tr("Invited by")]
         )
         self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(False)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
-        self.invite_button = QPushButton(self.tr("Invite a colleague…"))
-        self.invite_button.clicked.connect(self.invite)
-        row.addWidget(self.invite_button)
+        self.role_button = QPushButton(self.tr("Change role…"))
+        self.role_button.setAccessibleName(self.tr("Change the selected member's role"))
+        self.role_button.clicked.connect(self.change_role)
+        row.addWidget(self.role_button)
+        self.remove_button = QPushButton(self.tr("Remove from network…"))
+        self.remove_button.setAccessibleName(self.tr("Remove the selected member"))
+        self.remove_button.clicked.connect(self.remove)
+        row.addWidget(self.remove_button)
         row.addStretch(1)
-        close = QPushButton(self.tr("Close"))
-        close.clicked.connect(self.accept)
-        row.addWidget(close)
         layout.addLayout(row)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e;")
-        self.error.hide()
-        layout.addWidget(self.error)
-        self.refresh()
+        self._update_buttons()
+        return page
 
+    # -- loading --------------------------------------------------------------------
     def refresh(self) -> None:
         net = self.net
         self.core.call(lambda s: s.p.governance.members(net), self._show, self._failed)
+        self.core.call(lambda s: s.p.invitations.list(net), self.invites.load, self._failed)
 
     def _show(self, members: object) -> None:
         if not isinstance(members, list):
             return
+        selected = self.selected()
+        self.members = members
+        me = next((m for m in members if m["you"]), None)
+        self.my_role = me["role"] if me is not None else None
         self.table.setRowCount(len(members))
         for i, m in enumerate(members):
-            name = m["name"] + (self.tr(" (you)") if m["you"] else "")
+            name = (m["name"] or self.tr("(name not yet received)")) + (
+                self.tr(" (you)") if m["you"] else ""
+            )
             invited = m["invited_by_name"] or ("—" if m["founder"] else "")
-            role = m["role"] + (self.tr(", founder") if m["founder"] else "")
+            role = self.roles.get(m["role"], m["role"]) + (
+                self.tr(", founder") if m["founder"] else ""
+            )
             for column, text in enumerate((name, role, m["fingerprint"], invited)):
                 self.table.setItem(i, column, QTableWidgetItem(text))
-        header = self.table.horizontalHeader()
-        for column in (0, 1, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, stretch=2)
+        prints = [m["fingerprint"] for m in members]
+        if selected is not None and selected["fingerprint"] in prints:
+            self.table.selectRow(prints.index(selected["fingerprint"]))
+        else:
+            self.table.clearSelection()
+        self.invites.set_me(me["fingerprint"] if me else None, self.my_role == "admin")
+        self._update_buttons()
 
     def _failed(self, error: object) -> None:
-        text = error.message if isinstance(error, CasebookError) else str(error)
-        self.error.setText(text)
+        self.error.setText(error_text(error))
         self.error.show()
+
+    # -- the admin's actions ----------------------------------------------------------
+    def selected(self) -> dict[str, Any] | None:
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
+        if len(rows) != 1:
+            return None
+        row = rows.pop()
+        return self.members[row] if 0 <= row < len(self.members) else None
+
+    def _why_not(self, member: dict[str, Any] | None) -> str | None:
+        """Why the admin actions are off for ``member``, or None when they are on."""
+        if self.my_role != "admin":
+            return self.tr("Only an admin of this network can change roles or remove members.")
+        if member is None:
+            return self.tr("Select a member first.")
+        if member["you"]:
+            return self.tr("This is you; another admin can change your role or remove you.")
+        if self.busy:
+            return self.tr("Working…")
+        return None
+
+    def _update_buttons(self) -> None:
+        why = self._why_not(self.selected())
+        self.role_button.setEnabled(why is None)
+        self.remove_button.setEnabled(why is None)
+        self.role_button.setToolTip(
+            why or self.tr("Make the selected member a member, moderator or admin.")
+        )
+        self.remove_button.setToolTip(
+            why or self.tr("Remove the selected member and re-key the network.")
+        )
+
+    def change_role(self) -> None:
+        member = self.selected()
+        if member is None or self._why_not(member) is not None:
+            return
+        title = self.tr("Change role")
+        name = member["name"] or member["fingerprint"][:15]
+        labels = [self.roles[r] for r in ROLES]
+        current = ROLES.index(member["role"]) if member["role"] in ROLES else 0
+        label, ok = QInputDialog.getItem(
+            self,
+            title,
+            self.tr("{0}\n\nNew role for {1}:").format(
+                "\n".join(self.role_help[r] for r in ROLES), name
+            ),
+            labels,
+            current,
+            False,
+        )
+        if not ok or label not in labels:
+            return
+        role = ROLES[labels.index(label)]
+        if role == member["role"]:
+            return
+        text = self.tr("Make {0} {1}?\n\n{2}").format(
+            name, self.as_role[role], self.role_help[role]
+        )
+        if not confirm(self, title, text):
+            return
+        net, ref = self.net, member["fingerprint"]
+        done = self.tr("{0} is now {1}.").format(name, self.as_role[role])
+        self._run(lambda s: s.p.governance.set_role(net, ref, role), lambda _: done, title)
+
+    def remove(self) -> None:
+        member = self.selected()
+        if member is None or self._why_not(member) is not None:
+            return
+        title = self.tr("Remove from network")
+        name = member["name"] or member["fingerprint"][:15]
+        text = self.tr(
+            "Remove {0} from {1}?\n\n"
+            "They can no longer post or sync, and invites they made stop working. "
+            "Casebook starts a new key epoch that only the remaining members hold, so "
+            "they cannot read anything written from now on (what they already have stays "
+            "on their computer).\n\nThis cannot be undone."
+        ).format(name, self.network_name)
+        if not confirm(self, title, text):
+            return
+        net, ref = self.net, member["fingerprint"]
+
+        def said(result: object) -> str:
+            rekeyed = isinstance(result, dict) and result.get("rotation") is not None
+            if rekeyed:
+                return self.tr(
+                    "{0} was removed. A new key epoch started: they cannot read anything "
+                    "written from now on."
+                ).format(name)
+            return self.tr("{0} was removed.").format(name)
+
+        self._run(lambda s: s.p.governance.remove(net, ref), said, title)
+
+    def _run(
+        self, job: Callable[[Session], object], said: Callable[[object], str], title: str
+    ) -> None:
+        """Run an action on the worker, then reload; tell what happened or went wrong."""
+        self.busy = True
+        self._update_buttons()
+
+        def failed(error: object) -> None:
+            tell_error(self, title, error)
+            self._after_action("")
+
+        self.core.call(job, lambda result: self._after_action(said(result)), failed)
+
+    def _after_action(self, note: str) -> None:
+        self.busy = False
+        self.status.setText(note)
+        self.status.setVisible(bool(note))
+        self.error.hide()
+        self.refresh()
 
     def invite(self) -> None:
         dialog = InviteDialog(self.core, self.net, self)
         dialog.exec()
         self.refresh()
-
-
-class InviteDialog(QDialog):
-    """Role, uses and expiry; then the code to copy and its QR code."""
-
-    def __init__(self, core: Core, net: bytes, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.core = core
-        self.net = net
-        self.setWindowTitle(self.tr("Invite a colleague"))
-        self.resize(560, 640)
-        layout = QVBoxLayout(self)
-        form = QFormLayout()
-        layout.addLayout(form)
-        self.role = QComboBox()
-        self.role.setAccessibleName(self.tr("Role"))
-        self.role.addItems(["member", "moderator", "admin"])
-        form.addRow(self.tr("Role"), self.role)
-        self.uses = QSpinBox()
-        self.uses.setAccessibleName(self.tr("Uses"))
-        self.uses.setRange(1, 100)
-        form.addRow(self.tr("How many people may use it"), self.uses)
-        self.expiry = QComboBox()
-        self.expiry.setAccessibleName(self.tr("Expires"))
-        for days in EXPIRY_DAYS:
-            self.expiry.addItem(
-                self.tr("in {0} days").format(days) if days > 1 else self.tr("in 1 day"), days
-            )
-        self.expiry.setCurrentIndex(EXPIRY_DAYS.index(7))
-        form.addRow(self.tr("Expires"), self.expiry)
-        self.create_button = QPushButton(self.tr("Create invite"))
-        self.create_button.clicked.connect(self.create)
-        layout.addWidget(self.create_button)
-        self.code = QPlainTextEdit()
-        self.code.setAccessibleName(self.tr("Invite code"))
-        self.code.setReadOnly(True)
-        self.code.setFixedHeight(90)
-        self.code.hide()
-        layout.addWidget(self.code)
-        self.copy_button = QPushButton(self.tr("Copy code"))
-        self.copy_button.clicked.connect(self._copy)
-        self.copy_button.hide()
-        layout.addWidget(self.copy_button)
-        self.qr = QLabel()
-        self.qr.setAccessibleName(self.tr("Invite QR code"))
-        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.qr, 1)
-        self.note = QLabel(
-            self.tr(
-                "Send the code privately: whoever holds it can join until it is used up, "
-                "revoked or expired. The newcomer pastes it into Casebook or scans the QR code."
-            )
-        )
-        self.note.setWordWrap(True)
-        layout.addWidget(self.note)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e;")
-        self.error.hide()
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def create(self) -> None:
-        net, role, uses = self.net, self.role.currentText(), self.uses.value()
-        days = int(self.expiry.currentData())
-        self.create_button.setEnabled(False)
-
-        def job(s: Session) -> tuple[str, bytes]:
-            made = s.p.invitations.create(net, role=role, uses=uses, expires_in_ms=days * DAY_MS)
-            return made.code, qr_png(made.code)
-
-        self.core.call(job, self._made, self._failed)
-
-    def _made(self, result: object) -> None:
-        code, png = result  # type: ignore[misc]
-        self.code.setPlainText(code)
-        self.code.show()
-        self.copy_button.show()
-        pixmap = QPixmap()
-        pixmap.loadFromData(png, "PNG")
-        self.qr.setPixmap(pixmap)
-
-    def _copy(self) -> None:
-        QGuiApplication.clipboard().setText(self.code.toPlainText())
-        self.copy_button.setText(self.tr("Copied"))
-
-    def _failed(self, error: object) -> None:
-        self.create_button.setEnabled(True)
-        text = error.message if isinstance(error, CasebookError) else str(error)
-        self.error.setText(text)
-        self.error.show()

@@ -317,7 +317,16 @@ def _v4(db: Database) -> None:
     db.execute(V4)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
+# v5: this profile's own preferences (hosting the relay, lock after idle), kept in the
+# encrypted store because an address and a port say who hosts what; not derived.
+V5 = "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID"
+
+
+def _v5(db: Database) -> None:
+    db.execute(V5)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 LATEST = len(MIGRATIONS)
 
 

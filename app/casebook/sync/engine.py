@@ -33,6 +33,7 @@ from casebook.sync import blobs, wire
 from casebook.sync.exchange import Exchange, Progress
 from casebook.sync.ingest import SyncReport, ingest, parse_all
 from casebook.sync.link import RelayLink, SyncError
+from casebook.sync.status import LinkStatus, LinkTracker
 
 log = logging.getLogger("casebook.sync")
 # Refusals that retrying cannot fix: watch mode stops for them and says why.
@@ -45,6 +46,12 @@ class SyncEngine:
         self.db = profile.db
         self.log = profile.log
         self.pool = ThreadPoolExecutor(workers, thread_name_prefix="casebook-verify")
+        self.nudges: set[asyncio.Event] = set()  # one per live link
+
+    def nudge(self) -> None:
+        """Something was written locally: live links push it now, not at the next poll."""
+        for event in self.nudges:
+            event.set()
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
@@ -97,10 +104,11 @@ class SyncEngine:
         stop: asyncio.Event | None = None,
         progress: Progress | None = None,
         on_caught_up: Callable[[SyncReport], None] | None = None,
+        report: SyncReport | None = None,
     ) -> SyncReport:
         """Catch up both ways with one relay; with ``watch``, stay until ``stop``.
         ``on_caught_up`` is called once the catch-up is through (the link is live)."""
-        report = SyncReport(net, str(address))
+        report = report or SyncReport(net, str(address))
         started = now_ms()
         try:
             link = await RelayLink.open(address)
@@ -166,28 +174,46 @@ class SyncEngine:
         stop: asyncio.Event,
         nets: list[bytes] | None = None,
         on_report: Callable[[SyncReport], None] | None = None,
+        on_status: Callable[[LinkStatus], None] | None = None,
     ) -> None:
         """Stay connected to every relay of every network until ``stop``; reconnect
-        with exponential backoff (1 s doubling to 60 s, with jitter)."""
+        with exponential backoff (1 s doubling to 60 s, with jitter). ``on_status`` hears
+        every change of a link's state; ``on_report`` gets each connection's report."""
 
         async def keep(net: bytes, address: RelayAddress) -> None:
+            link = LinkTracker(net, str(address), on_status)
             delay = 1.0
             while not stop.is_set():
+                report = link.connecting()
                 try:
-                    report = await self.sync(net, address, watch=True, stop=stop)
-                    delay = 1.0
+                    await self.sync(
+                        net,
+                        address,
+                        watch=True,
+                        stop=stop,
+                        progress=link.progress,
+                        on_caught_up=link.caught_up,
+                        report=report,
+                    )
                 except SyncError as exc:
-                    report = SyncReport(net, str(address), error=exc.message)
+                    report.error = exc.message
                     if exc.code in PERMANENT:
+                        link.tell(state="stopped", error=exc.message)
                         if on_report:
                             on_report(report)
                         return
+                link.ended()
+                if link.live:  # a link that was up starts over quickly
+                    delay = 1.0
                 if on_report:
                     on_report(report)
                 if stop.is_set():
+                    link.tell(state="stopped", error=None)
                     return
+                wait = delay * (0.5 + random.random())
+                link.tell(state="offline", error=report.error, retry_in=wait)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), delay * (0.5 + random.random()))
+                    await asyncio.wait_for(stop.wait(), wait)
                 delay = min(delay * 2, 60.0)
 
         pairs = [(n, a) for n in (nets or self.networks()) for a in self.relays(n)]

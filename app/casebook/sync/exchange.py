@@ -227,27 +227,39 @@ class Exchange:
 
     async def _live(self, stop: asyncio.Event) -> None:
         seen = self._local_mark()
-        while not stop.is_set():
-            if self._carry is not None:
-                item, self._carry = self._carry, None
-                await self._take(item)
-                continue
-            getter = asyncio.ensure_future(self.inbox.get())
-            stopper = asyncio.ensure_future(stop.wait())
-            done, _ = await asyncio.wait(
-                {getter, stopper}, timeout=POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED
-            )
-            stopper.cancel()
-            if getter in done:
-                await self._take(getter.result())
-            else:
-                getter.cancel()
-            mark = self._local_mark()
-            if mark != seen:  # something was written here (this process or another)
-                seen = mark
-                await self.push()
-                await self.push_welcomes()
-                self.report.attachments_sent += await blobs.upload(self)
+        nudged = asyncio.Event()  # set by SyncEngine.nudge: something was written here
+        self.engine.nudges.add(nudged)
+        try:
+            while not stop.is_set():
+                seen = await self._live_step(stop, nudged, seen)
+        finally:
+            self.engine.nudges.discard(nudged)
+
+    async def _live_step(
+        self, stop: asyncio.Event, nudged: asyncio.Event, seen: tuple[int, int]
+    ) -> tuple[int, int]:
+        if self._carry is not None:
+            item, self._carry = self._carry, None
+            await self._take(item)
+            return seen
+        getter = asyncio.ensure_future(self.inbox.get())
+        waiters = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(nudged.wait())}
+        done, _ = await asyncio.wait(
+            {getter, *waiters}, timeout=POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED
+        )
+        for waiter in waiters:
+            waiter.cancel()
+        nudged.clear()
+        if getter in done:
+            await self._take(getter.result())
+        else:
+            getter.cancel()
+        mark = self._local_mark()
+        if mark != seen:  # something was written here (this process or another)
+            await self.push()
+            await self.push_welcomes()
+            self.report.attachments_sent += await blobs.upload(self)
+        return mark
 
     def _local_mark(self) -> tuple[int, int]:
         row = self.engine.db.one(

@@ -1,0 +1,105 @@
+"""Keeping the window live while sync runs: the indicator, refreshes, notifications.
+
+The worker reports every change of a relay link (:class:`LinkStatus`). When a link has
+taken in new events, the window's lists are refreshed (once per burst, not per event),
+and replies by others to this member's cases are announced: as a desktop notification
+where the system has a tray, and in the status bar always.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QMainWindow, QSystemTrayIcon
+
+from casebook.gui.sync_status import SyncIndicator
+from casebook.gui.worker import Core, Session
+from casebook.sync.status import LinkStatus
+
+
+class LiveUpdates(QObject):
+    changed = Signal()  # new events were stored: lists should refresh
+    replies = Signal(list)  # [{"case", "title", "author_name"}] new replies to my cases
+
+    def __init__(self, core: Core, window: QMainWindow, indicator: SyncIndicator) -> None:
+        super().__init__(window)
+        self.core = core
+        self.window = window
+        self.indicator = indicator
+        self.applied: dict[tuple[bytes, str], int] = {}
+        self.mark: int | None = None
+        self.tray: QSystemTrayIcon | None = None
+        self.last_message = ""
+        self.refresh = QTimer(self, singleShot=True, interval=400)
+        self.refresh.timeout.connect(self._refresh)
+        core.link_status.connect(self._status)
+        self.core.call(lambda s: s.p.queries.reply_mark(), self._set_mark)
+
+    def start(self, on_started: Callable[[object], None] | None = None) -> None:
+        """Host the relay if this profile does, then watch every relay."""
+
+        async def job(s: Session) -> tuple[str | None, int]:
+            hosted = await s.resume_hosting()
+            return hosted, s.start_sync()
+
+        def done(result: object) -> None:
+            if isinstance(result, tuple) and result[1] == 0:
+                self.indicator.show_local()
+            if on_started is not None:
+                on_started(result)
+
+        self.core.call(job, done, done)
+
+    def restart(self) -> None:
+        self.core.call(lambda s: s.restart_sync(), self._restarted)
+
+    def _restarted(self, links: object) -> None:
+        if links == 0:
+            self.indicator.show_local()
+
+    def _set_mark(self, mark: object) -> None:
+        if isinstance(mark, int):
+            self.mark = mark
+
+    def _status(self, status: LinkStatus) -> None:
+        self.indicator.update_link(status)
+        key = (status.net, status.relay)
+        if status.applied > self.applied.get(key, 0):
+            self.applied[key] = status.applied
+            self.refresh.start()
+
+    def _refresh(self) -> None:
+        self.changed.emit()
+        if self.mark is None:
+            return
+        mark = self.mark
+
+        def job(s: Session) -> tuple[int, list[dict[str, Any]]]:
+            q = s.p.queries
+            return q.reply_mark(), q.replies_to(s.p.identity.public_key, mark)
+
+        self.core.call(job, self._new_replies)
+
+    def _new_replies(self, result: object) -> None:
+        if not isinstance(result, tuple):
+            return
+        self.mark, found = result
+        if not found:
+            return
+        self.replies.emit(found)
+        if len(found) == 1:
+            title = self.tr("{0} replied to your case").format(found[0]["author_name"])
+            body = found[0]["title"]
+        else:
+            title = self.tr("{0} new replies to your cases").format(len(found))
+            body = ", ".join(sorted({r["title"] for r in found}))
+        self.last_message = f"{title}: {body}"
+        self.window.statusBar().showMessage(self.last_message, 15_000)
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            if self.tray is None:
+                self.tray = QSystemTrayIcon(self.window.windowIcon() or QIcon(), self.window)
+                self.tray.show()
+            self.tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, 8000)

@@ -1,0 +1,141 @@
+"""``make screenshots``: render the main screens offscreen into PNG files.
+
+    python -m casebook.gui.screenshots docs/screenshots
+
+Everything shown is real: a fresh profile for the onboarding screens, and the demo
+library (fictional colleagues and cases, built the real way) for the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from casebook.gui import theme
+from casebook.gui.app import Shell
+from casebook.gui.invites_view import InviteDialog
+from casebook.gui.main_window import MainWindow
+from casebook.gui.network_dialogs import JoinDialog, NewNetworkDialog
+from casebook.gui.people import PeopleDialog
+from casebook.gui.settings import SettingsDialog
+from casebook.gui.worker import Core
+
+
+def wait(until: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not until():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the window did not get there in time")
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def settle(core: Core, seconds: float = 0.3) -> None:
+    wait(lambda: core.pending == 0)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def shoot(widget: QWidget, out: Path, name: str) -> None:
+    widget.show()
+    QApplication.processEvents()
+    path = out / f"{name}.png"
+    widget.grab().save(str(path))
+    print(path)
+
+
+def onboarding(core: Core, scratch: Path, out: Path) -> None:
+    shell = Shell(core, scratch / "new-profile")
+    shell.show()
+    settle(core)
+    page = shell.onboarding.create_page
+    page.name.setText("Dr. Alice Moreau")
+    page.passphrase.setText("heron quartz lantern meadow")
+    page.repeat.setText("heron quartz lantern meadow")
+    shoot(shell, out, "onboarding")
+    shell.close()
+
+
+def library(core: Core, scratch: Path, out: Path, app: QApplication) -> None:
+    shell = Shell(core, scratch / "demo" / "profile", demo=True)
+    shell.show()
+    wait(lambda: shell.library is not None, 60)
+    win: MainWindow = shell.library  # type: ignore[assignment]
+    settle(core)
+    theme.apply(app, "light")
+    win.network_list.setCurrentRow(1)
+    settle(core)
+    win.table.selectRow(2)
+    settle(core, 0.6)
+    shoot(win, out, "library")
+
+    network = win._selected_network()
+    assert network is not None
+    people = PeopleDialog(core, network, win)
+    settle(core)
+    shoot(people, out, "people")
+    invite = InviteDialog(core, bytes.fromhex(network["id"]), win)
+    invite.create_button.click()
+    wait(lambda: bool(invite.code.toPlainText()))
+    settle(core)
+    shoot(invite, out, "invite")
+    invite.close()
+    people.close()
+
+    for dialog, name in (
+        (NewNetworkDialog(win), "new-network"),
+        (JoinDialog(core, "Dr. Bob Lee", win), "join"),
+        (SettingsDialog(core, win), "settings"),
+    ):
+        settle(core)
+        shoot(dialog, out, name)
+        dialog.close()
+
+    win.search.setText("syncope")
+    wait(lambda: win.model.query == "syncope")
+    win.table.selectRow(0)
+    settle(core, 0.6)
+    shoot(win, out, "search")
+
+    theme.apply(app, "dark")
+    win.search.clear()
+    wait(lambda: win.model.query == "")
+    win.table.selectRow(4)
+    settle(core, 0.6)
+    shoot(win, out, "library-dark")
+    theme.apply(app, "light")
+    win.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0] if args else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # read when the app is made
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setStyle("Fusion")
+    app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, True)
+    theme.apply(app, "light")
+    core = Core()
+    try:
+        with tempfile.TemporaryDirectory(prefix="casebook-shots-") as scratch:
+            onboarding(core, Path(scratch), out)
+            library(core, Path(scratch), out, app)
+            core.shutdown()
+    finally:
+        core.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,237 @@
+"""Settings: appearance, locking, the passphrase, and relays (hosting one here).
+
+Everything is read and written on the worker; the dialog only shows and gathers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casebook.errors import CasebookError
+from casebook.gui import theme
+from casebook.gui.network_dialogs import DEFAULT_PORT, guess_host
+from casebook.gui.worker import Core, Session
+
+
+def _snapshot(s: Session) -> dict[str, Any]:
+    p = s.p
+    engine = s.sync
+    relays = [
+        {"network": p.governance.show(net)["name"], "relays": [str(r) for r in engine.relays(net)]}
+        for net in engine.networks()
+    ]
+    return {
+        "theme": p.settings.get("theme") or "system",
+        "lock_minutes": int(p.settings.get("lock_minutes")),
+        "host_relay": p.settings.get("host_relay"),
+        "hosting": None if s.relay is None else s.relay.url(guess_host()),
+        "relays": relays,
+    }
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, core: Core, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.core = core
+        self.setWindowTitle(self.tr("Settings"))
+        self.setMinimumWidth(620)
+        layout = QVBoxLayout(self)
+
+        look = QGroupBox(self.tr("Appearance and privacy"))
+        form = QFormLayout(look)
+        self.theme = QComboBox()
+        self.theme.setAccessibleName(self.tr("Theme"))
+        for value, label in zip(
+            theme.CHOICES,
+            (self.tr("Follow the system"), self.tr("Light"), self.tr("Dark")),
+            strict=True,
+        ):
+            self.theme.addItem(label, value)
+        form.addRow(self.tr("Theme"), self.theme)
+        self.lock = QSpinBox()
+        self.lock.setRange(0, 240)
+        self.lock.setSuffix(self.tr(" minutes"))
+        self.lock.setSpecialValueText(self.tr("never"))
+        self.lock.setAccessibleName(self.tr("Lock after idle"))
+        form.addRow(self.tr("Lock when idle for"), self.lock)
+        layout.addWidget(look)
+
+        secret = QGroupBox(self.tr("Passphrase"))
+        form = QFormLayout(secret)
+        self.current = QLineEdit()
+        self.new = QLineEdit()
+        self.repeat = QLineEdit()
+        for field, name in (
+            (self.current, self.tr("Current passphrase")),
+            (self.new, self.tr("New passphrase")),
+            (self.repeat, self.tr("New passphrase again")),
+        ):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setAccessibleName(name)
+            form.addRow(name, field)
+        self.change = QPushButton(self.tr("Change passphrase"))
+        self.change.clicked.connect(self._change_passphrase)
+        form.addRow("", self.change)
+        warning = QLabel(
+            self.tr("There is no recovery: a forgotten passphrase cannot be reset by anyone.")
+        )
+        warning.setObjectName("hint")
+        warning.setWordWrap(True)
+        form.addRow(warning)
+        layout.addWidget(secret)
+
+        relays = QGroupBox(self.tr("Relays"))
+        column = QVBoxLayout(relays)
+        self.relay_list = QLabel()
+        self.relay_list.setWordWrap(True)
+        self.relay_list.setTextInteractionFlags(
+            self.relay_list.textInteractionFlags().TextSelectableByMouse
+        )
+        column.addWidget(self.relay_list)
+        row = QHBoxLayout()
+        self.host_name = QLineEdit(guess_host())
+        self.host_name.setAccessibleName(self.tr("Address members reach this computer at"))
+        self.port = QSpinBox()
+        self.port.setRange(1024, 65535)
+        self.port.setValue(DEFAULT_PORT)
+        self.port.setAccessibleName(self.tr("Port"))
+        self.host_button = QPushButton()
+        self.host_button.clicked.connect(self._toggle_hosting)
+        row.addWidget(QLabel(self.tr("Host a relay here at")))
+        row.addWidget(self.host_name, 1)
+        row.addWidget(self.port)
+        row.addWidget(self.host_button)
+        column.addLayout(row)
+        self.hosting = QLabel()
+        self.hosting.setWordWrap(True)
+        self.hosting.setTextInteractionFlags(self.relay_list.textInteractionFlags())
+        column.addWidget(self.hosting)
+        layout.addWidget(relays)
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.theme.currentIndexChanged.connect(self._save_theme)
+        self.lock.valueChanged.connect(self._save_lock)
+        self.values: dict[str, Any] = {}
+        self.reload()
+
+    # -- loading ----------------------------------------------------------------------
+    def reload(self) -> None:
+        self.core.call(_snapshot, self._show)
+
+    def _show(self, values: object) -> None:
+        if not isinstance(values, dict):
+            return
+        self.values = values
+        for widget in (self.theme, self.lock):
+            widget.blockSignals(True)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(values["theme"])))
+        self.lock.setValue(values["lock_minutes"])
+        for widget in (self.theme, self.lock):
+            widget.blockSignals(False)
+        lines = []
+        for item in values["relays"]:
+            where = ", ".join(item["relays"]) or self.tr("none (bundle files only)")
+            lines.append(f"<b>{item['network']}</b>: {where}")
+        self.relay_list.setText(
+            "<br>".join(lines) or self.tr("No network yet: create or join one first.")
+        )
+        wanted = values["host_relay"]
+        if wanted:
+            self.host_name.setText(wanted["host"])
+            self.port.setValue(int(wanted["port"]))
+        self.host_button.setText(self.tr("Stop hosting") if wanted else self.tr("Host"))
+        if values["hosting"]:
+            self.hosting.setText(
+                self.tr("Hosting a relay for your networks at:<br><code>{0}</code>").format(
+                    values["hosting"]
+                )
+            )
+        else:
+            self.hosting.setText(
+                self.tr(
+                    "A relay hosted here forwards your networks' encrypted events while "
+                    "Casebook runs on this computer; it cannot read them."
+                )
+            )
+
+    # -- changes ----------------------------------------------------------------------
+    def _save_theme(self) -> None:
+        choice = str(self.theme.currentData())
+        self.core.call(lambda s: s.p.settings.set("theme", choice), None, self._failed)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply(app, choice)
+
+    def _save_lock(self, minutes: int) -> None:
+        self.core.call(lambda s: s.p.settings.set("lock_minutes", minutes), None, self._failed)
+        parent = self.parent()
+        if parent is not None and hasattr(parent, "set_lock_minutes"):
+            parent.set_lock_minutes(minutes)
+
+    def _toggle_hosting(self) -> None:
+        if self.values.get("host_relay"):
+            job: Any = lambda s: s.stop_hosting(forget=True)  # noqa: E731
+        else:
+            port, host = self.port.value(), self.host_name.text().strip()
+            job = lambda s: s.host(port, host)  # noqa: E731
+        self.host_button.setEnabled(False)
+        self.core.call(job, self._hosting_changed, self._hosting_failed)
+
+    def _hosting_changed(self, _: object) -> None:
+        self.host_button.setEnabled(True)
+        self.reload()
+
+    def _hosting_failed(self, error: object) -> None:
+        self.host_button.setEnabled(True)
+        self._failed(error)
+
+    def _change_passphrase(self) -> None:
+        current, new, again = self.current.text(), self.new.text(), self.repeat.text()
+        if new != again:
+            self._say(self.tr("The two new passphrases differ."), error=True)
+            return
+        self.change.setEnabled(False)
+        self._say(self.tr("Re-encrypting your library under the new passphrase…"))
+        self.core.call(
+            lambda s: s.change_passphrase(current, new), self._changed, self._change_failed
+        )
+
+    def _changed(self, _: object) -> None:
+        self.change.setEnabled(True)
+        for field in (self.current, self.new, self.repeat):
+            field.clear()
+        self._say(self.tr("Passphrase changed. Use the new one from now on."))
+
+    def _change_failed(self, error: object) -> None:
+        self.change.setEnabled(True)
+        self._failed(error)
+
+    def _failed(self, error: object) -> None:
+        text = error.message if isinstance(error, CasebookError) else str(error)
+        self._say(text, error=True)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setObjectName("error" if error else "")
+        self.message.style().polish(self.message)
+        self.message.setText(text)

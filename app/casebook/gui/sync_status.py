@@ -1,0 +1,109 @@
+"""The sync indicator in the status bar: connected, syncing (with progress) or offline.
+
+It folds the state of every (network, relay) link the worker reports into one calm
+line, with the details of each link in its tooltip.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
+
+from casebook.sync.status import LinkStatus
+
+COLOURS = {"live": "#2e7d32", "syncing": "#1565c0", "offline": "#b26a00", "error": "#c62828"}
+
+
+def _clock(ms: int | None) -> str:
+    return datetime.fromtimestamp(ms / 1000).strftime("%H:%M") if ms else "—"
+
+
+def _host(relay: str) -> str:
+    return relay.split("//")[-1].split("/")[0]
+
+
+class SyncIndicator(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.links: dict[tuple[bytes, str], LinkStatus] = {}
+        self.names: dict[bytes, str] = {}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.dot = QLabel("●")
+        self.label = QLabel()
+        self.label.setAccessibleName(self.tr("Sync status"))
+        self.bar = QProgressBar()
+        self.bar.setAccessibleName(self.tr("Sync progress"))
+        self.bar.setFixedWidth(140)
+        self.bar.setTextVisible(False)
+        self.bar.hide()
+        layout.addWidget(self.dot)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        self.kind = "local"
+        self.show_local()
+
+    def show_local(self) -> None:
+        self.links.clear()
+        self._paint(
+            "local",
+            self.tr("Local only: no network names a relay"),
+            self.tr("Cases stay on this computer until a network has a relay."),
+        )
+
+    def update_link(self, status: LinkStatus) -> None:
+        self.links[(status.net, status.relay)] = status
+        links = list(self.links.values())
+        catching = [s for s in links if s.state == "catching_up"]
+        live = [s for s in links if s.state == "live"]
+        down = [s for s in links if s.state in ("offline", "stopped")]
+        last = max((s.last_success or 0 for s in links), default=0) or None
+        if catching:
+            done = sum(s.done for s in catching)
+            total = max(sum(s.total for s in catching), done, 1)
+            self.bar.setRange(0, total)
+            self.bar.setValue(done)
+            text = self.tr("Syncing… {0:,} of {1:,} events").format(done, total)
+            kind = "syncing"
+        elif live and not down:
+            text = self.tr("Connected · synced {0}").format(_clock(last))
+            kind = "live"
+        elif live:
+            text = self.tr("Connected to {0} of {1} relays").format(len(live), len(links))
+            kind = "live"
+        elif down:
+            worst = next((s for s in down if s.state == "stopped" and s.error), down[0])
+            text = self.tr("Offline: {0}").format(worst.error or self.tr("not connected"))
+            kind = "error" if worst.state == "stopped" else "offline"
+        else:
+            text, kind = self.tr("Connecting…"), "syncing"
+        self._paint(kind, text, self._details(links))
+        self.bar.setVisible(bool(catching))
+
+    def _details(self, links: list[LinkStatus]) -> str:
+        lines = []
+        for s in sorted(links, key=lambda s: (self.names.get(s.net, ""), s.relay)):
+            where = f"{self.names.get(s.net, s.net.hex()[:8])} @ {_host(s.relay)}"
+            if s.state == "live":
+                state = self.tr("connected, synced {0}").format(_clock(s.last_success))
+            elif s.state == "catching_up":
+                state = self.tr("receiving {0:,} of {1:,}").format(s.done, s.total)
+            elif s.state == "connecting":
+                state = self.tr("connecting")
+            elif s.state == "offline":
+                state = self.tr("offline ({0}); retrying in {1:.0f} s").format(
+                    s.error or "?", s.retry_in or 0
+                )
+            else:
+                state = self.tr("stopped: {0}").format(s.error or self.tr("closed"))
+            lines.append(f"{where}: {state}")
+        return "\n".join(lines)
+
+    def _paint(self, kind: str, text: str, tip: str) -> None:
+        self.kind = kind
+        self.label.setText(text)
+        self.dot.setStyleSheet(f"color: {COLOURS.get(kind, '#888888')};")
+        self.setToolTip(tip)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)

@@ -1,0 +1,71 @@
+"""What a watching sync engine tells its owner about each link, as it changes.
+
+The desktop app shows these (connected, catching up with a progress bar, offline with
+the reason and when it retries); the CLI's ``sync --watch`` prints the reports instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from casebook.core.eventlog import now_ms
+from casebook.sync.ingest import SyncReport
+
+State = Literal["connecting", "catching_up", "live", "offline", "stopped"]
+
+
+@dataclass(frozen=True)
+class LinkStatus:
+    net: bytes
+    relay: str
+    state: State = "connecting"
+    done: int = 0  # events received in this connection
+    total: int = 0  # events the relay announced at login (catch-up size)
+    applied: int = 0  # events new to this library, over the whole watch
+    error: str | None = None  # why the link is offline or stopped, in words
+    retry_in: float | None = None  # seconds until the next attempt, when offline
+    last_success: int | None = None  # ms: when a catch-up last completed
+
+    def but(self, **changes: object) -> LinkStatus:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+class LinkTracker:
+    """Follows one link through its connections and tells ``listener`` each change."""
+
+    def __init__(self, net: bytes, relay: str, listener: Callable[[LinkStatus], None] | None):
+        self.status = LinkStatus(net, relay)
+        self.listener = listener
+        self.applied = 0  # by the connections that ended
+        self.live = False
+        self.report = SyncReport(net, relay)
+
+    def tell(self, **changes: Any) -> None:
+        self.status = self.status.but(**changes)
+        if self.listener is not None:
+            self.listener(self.status)
+
+    def connecting(self) -> SyncReport:
+        self.live = False
+        self.report = SyncReport(self.status.net, self.status.relay)
+        self.tell(state="connecting", done=0, total=0, retry_in=None)
+        return self.report
+
+    def progress(self, done: int, total: int) -> None:
+        self.tell(
+            state="live" if self.live else "catching_up",
+            done=done,
+            total=total,
+            applied=self.applied + self.report.applied,
+        )
+
+    def caught_up(self, report: SyncReport) -> None:
+        self.live = True
+        self.tell(
+            state="live", error=None, last_success=now_ms(), applied=self.applied + report.applied
+        )
+
+    def ended(self) -> None:
+        self.applied += self.report.applied
