@@ -215,3 +215,14 @@ def test_odd_numbers_and_files_get_clear_errors(cli, profile, tmp_path, monkeypa
     monkeypatch.delenv("CASEBOOK_PASSPHRASE")
     result = cli("whoami", "--passphrase-file", str(bad))
     assert result.code == 2 and "UTF-8" in result.err
+
+
+def test_post_runs_the_deidentification_check(cli, profile):
+    make_case(cli)
+    argv = ["post", "--network", "Cardiology", "--title", "Chest pain", "--body"]
+    refused = cli(*argv, "Mrs Jane Smith, DOB 03/04/1961, called 555-201-3344.")
+    assert refused.code != 0 and "Traceback" not in refused.err
+    assert "may identify the patient" in refused.err and "--allow-identifiers" in refused.err
+    assert len(cli("list", "--json").json["results"]) == 1  # nothing was posted
+    posted = cli(*argv, "Mrs Jane Smith (consented)", "--allow-identifiers", "--json")
+    assert posted.code == 0 and len(cli("list", "--json").json["results"]) == 2

@@ -150,3 +150,18 @@ def test_very_common_words_rank_the_newest_matches(library, monkeypatch):
     assert windowed == [cases["b"]]  # only the newest matching case is ranked
     assert set(windowed) <= set(exact)
     assert not search.too_common(profile.db, "case_vocab", ["nosuchword"], False)
+
+
+def test_unread_until_opened_and_again_after_new_activity(alice, network):
+    import time
+
+    case = alice.library.post_case(network, title="Syncope in a swimmer")
+    listed = alice.queries.list_cases(Filters())
+    assert listed[0].unread
+    alice.queries.mark_read(case)
+    assert not alice.queries.list_cases(Filters())[0].unread
+    assert not alice.queries.case(case).summary.unread
+    time.sleep(0.005)  # activity is in milliseconds
+    alice.library.comment(case, "Long QT on the ECG?")
+    assert alice.queries.list_cases(Filters())[0].unread
+    assert alice.queries.search("swimmer", Filters())[0].case.unread

@@ -252,3 +252,43 @@ def test_settings_passphrase_change_lock_and_unlock(qtbot, core, tmp_path):
     from casebook.gui import theme
 
     theme.apply(QApplication.instance(), "light")
+
+
+def test_a_second_start_on_the_same_profile_hands_over(qtbot, tmp_path):
+    from casebook.gui.single import SingleInstance
+
+    first = SingleInstance(tmp_path / "profile")
+    assert first.claim()
+    other = SingleInstance(tmp_path / "another-profile")
+    assert other.claim()  # another profile is another instance
+    second = SingleInstance(tmp_path / "profile")
+    with qtbot.waitSignal(first.activated, timeout=5_000):
+        assert not second.claim()
+
+
+def test_new_case_preview_and_dropped_files(qtbot, tmp_path):
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    dialog = NewCaseDialog("Cardiology Circle")
+    qtbot.addWidget(dialog)
+    dialog.title.setText("Syncope <at> rest")
+    dialog.fields["findings"].setPlainText("QTc **520 ms**")
+    dialog.tabs.setCurrentWidget(dialog.preview)
+    shown = dialog.preview.toHtml()
+    assert "Syncope &lt;at&gt; rest" in shown and "520 ms" in shown
+    assert "font-weight" in shown or "<b>" in shown  # the Markdown was rendered
+
+    picture = tmp_path / "strip.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(picture))])
+    drop = QDropEvent(
+        QPoint(5, 5),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    dialog.dropEvent(drop)
+    assert dialog.values()["files"] == [picture]

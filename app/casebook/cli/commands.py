@@ -22,6 +22,7 @@ from casebook.cli.context import (
     stripped_note,
 )
 from casebook.core import attachments, refs
+from casebook.core.deident import check_case
 from casebook.core.profile import Profile
 from casebook.core.queries import CaseSummary, iso
 from casebook.errors import CasebookError, NotFound, UsageError
@@ -81,11 +82,19 @@ def post(ctx: Context) -> Output:
     a, p = ctx.args, ctx.profile
     net = p.library.network(a.network)
     body = read_text(a.body, a.body_file, "body", required=False) or ""
+    fields = parse_fields(a.field)
+    findings = check_case(a.title, fields, body, a.tag or [])
+    if findings and not a.allow_identifiers:
+        raise UsageError(
+            "This may identify the patient; nothing was posted:\n  "
+            + "\n  ".join(f.describe() for f in findings[:10])
+            + "\nRemove it, or post anyway with --allow-identifiers."
+        )
     files = prepare_files(a.attach)
     case = p.library.post_case(
         net,
         title=a.title,
-        fields=parse_fields(a.field),
+        fields=fields,
         body=body,
         tags=a.tag or [],
         specialty=a.specialty or "",

@@ -161,6 +161,11 @@ def build() -> argparse.ArgumentParser:
     p = cmd("post", "post a new case")
     p.add_argument("--network", "-n", required=True, metavar="NET")
     _content(p, new=True)
+    p.add_argument(
+        "--allow-identifiers",
+        action="store_true",
+        help="post even if the de-identification check flags something",
+    )
 
     p = cmd("edit", "edit your case (title, fields, body, tags, files) or your comment")
     p.add_argument("id", metavar="ID")

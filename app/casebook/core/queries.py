@@ -57,6 +57,7 @@ class CaseSummary:
     comments: int
     hidden: bool = False
     pinned: bool = False
+    unread: bool = False  # there is activity this person has not opened yet
 
     def to_json(self) -> dict[str, Any]:
         data = _jsonable(asdict(self))
@@ -161,7 +162,18 @@ class Queries:
             comments=row["comment_count"],
             hidden=bool(row["hidden"]),
             pinned=bool(row["pinned"]),
+            unread=row["seen"] is None or row["seen"] < row["activity_at"],
         )
+
+    # -- reading ----------------------------------------------------------------------
+    def mark_read(self, case_id: bytes) -> None:
+        """This person has seen the case as it is now (local state, never sent)."""
+        with self.db.transaction():
+            self.db.execute(
+                "INSERT INTO case_reads (case_id, seen) SELECT id, activity_at FROM cases "
+                "WHERE id = ? ON CONFLICT (case_id) DO UPDATE SET seen = excluded.seen",
+                (case_id,),
+            )
 
     # -- replies to a member, for notifications ---------------------------------------
     def reply_mark(self) -> int:
@@ -212,7 +224,7 @@ class Queries:
     ) -> list[CaseSummary]:
         where, params = filters.sql()
         order = SORTS[sort]
-        sql = f"SELECT c.* FROM cases c {'WHERE ' + where if where else ''} ORDER BY {order} LIMIT ? OFFSET ?"  # noqa: S608,E501
+        sql = f"SELECT c.*, r.seen FROM cases c LEFT JOIN case_reads r ON r.case_id = c.id {'WHERE ' + where if where else ''} ORDER BY {order} LIMIT ? OFFSET ?"  # noqa: S608,E501
         return [self._summary(r) for r in self.db.all(sql, [*params, limit, offset])]
 
     def count_cases(self, filters: Filters) -> int:
@@ -239,7 +251,8 @@ class Queries:
 
     def pinned(self, net: bytes) -> list[CaseSummary]:
         rows = self.db.all(
-            "SELECT * FROM cases c WHERE net = ? AND pinned = 1 AND hidden = 0 "
+            "SELECT c.*, r.seen FROM cases c LEFT JOIN case_reads r ON r.case_id = c.id "
+            "WHERE net = ? AND pinned = 1 AND hidden = 0 "
             "ORDER BY activity_at DESC LIMIT 50",
             (net,),
         )
@@ -249,8 +262,8 @@ class Queries:
         """A case with its discussion. A hidden case is None unless ``include_hidden``;
         hidden comments keep their place in the thread with their text withheld."""
         row = self.db.one(
-            "SELECT c.*, t.fields, t.body FROM cases c JOIN case_text t ON t.rid = c.rid "
-            "WHERE c.id = ?",
+            "SELECT c.*, t.fields, t.body, r.seen FROM cases c JOIN case_text t ON t.rid = c.rid "
+            "LEFT JOIN case_reads r ON r.case_id = c.id WHERE c.id = ?",
             (case_id,),
         )
         if row is None or (row["hidden"] and not include_hidden):
@@ -327,7 +340,11 @@ class Queries:
         hits = fts.ranked_documents(self.db, words, filters, limit, prefix_last=prefix)
         results = []
         for hit in hits:
-            row = self.db.one("SELECT * FROM cases c WHERE rid = ?", (hit.case_rid,))
+            row = self.db.one(
+                "SELECT c.*, r.seen FROM cases c LEFT JOIN case_reads r ON r.case_id = c.id "
+                "WHERE c.rid = ?",
+                (hit.case_rid,),
+            )
             if row is None or (row["hidden"] and not filters.hidden):
                 continue
             comment_id = None

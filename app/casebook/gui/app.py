@@ -18,6 +18,7 @@ from casebook import __version__, logs
 from casebook.gui import theme
 from casebook.gui.main_window import MainWindow
 from casebook.gui.onboarding import Onboarding
+from casebook.gui.single import SingleInstance
 from casebook.gui.worker import Core
 from casebook.paths import default_profile
 
@@ -59,6 +60,12 @@ class Shell(QMainWindow):
         if isinstance(app, QApplication):
             theme.follow_system(app, str(choice))
         self.idle.set_minutes(int(minutes))
+
+    def bring_to_front(self) -> None:
+        window = self.library or self
+        window.showNormal()
+        window.raise_()
+        window.activateWindow()
 
     def lock(self) -> None:
         """Close the library and ask for the passphrase again."""
@@ -142,7 +149,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Demo library (fictional cases) in {directory.parent}", file=sys.stderr)
     else:
         directory = Path(args.profile).expanduser() if args.profile else default_profile()
+    single = SingleInstance(directory)
+    if not single.claim():
+        print(
+            "Casebook is already open for this profile; it was brought to the front.",
+            file=sys.stderr,
+        )
+        core.shutdown()
+        return 0
     shell = Shell(core, directory, demo=args.demo)
+    single.activated.connect(shell.bring_to_front)
     shell.show()
     code = app.exec()
     core.shutdown()

@@ -11,12 +11,14 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont
 
 from casebook.core.queries import CaseSummary, SearchResult
 from casebook.core.search import Filters
 from casebook.gui.worker import Core, Session
 
 PAGE = 200
+SNIPPET_COLUMN = 5  # tags in the list; the highlighted match in search results
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -34,6 +36,8 @@ class CaseListModel(QAbstractTableModel):
         self.query = ""
         self._generation = 0
         self._fetching = False
+        self._bold = QFont()
+        self._bold.setBold(True)
 
     # -- loading ------------------------------------------------------------------
     def reload(self, filters: Filters | None = None, query: str | None = None) -> None:
@@ -69,6 +73,7 @@ class CaseListModel(QAbstractTableModel):
         self.total = total
         self._fetching = False
         self.endResetModel()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, SNIPPET_COLUMN, SNIPPET_COLUMN)
         self.loaded.emit(total)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
@@ -92,6 +97,13 @@ class CaseListModel(QAbstractTableModel):
         self.rows.extend(page)
         self.endInsertRows()
 
+    def set_read(self, case_id: bytes) -> None:
+        """Show the case as read (the worker records it)."""
+        row = self.row_of(case_id)
+        if row is not None and self.rows[row].unread:
+            self.rows[row].unread = False
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+
     def row_of(self, case_id: bytes) -> int | None:
         for row, case in enumerate(self.rows):
             if case.id == case_id:
@@ -107,6 +119,8 @@ class CaseListModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if section == SNIPPET_COLUMN and self.snippets:
+                return self.tr("Match")
             return self.tr(self.COLUMNS[section])
         return None
 
@@ -126,10 +140,16 @@ class CaseListModel(QAbstractTableModel):
                 return self.tr("Resolved") if case.status == "resolved" else self.tr("Open")
             if column == 4:
                 return case.comments
+            if self.snippets:  # search mode: where it matched, highlighted
+                return self.snippets.get(case.id) or " ".join(f"#{t}" for t in case.tags)
             return " ".join(f"#{t}" for t in case.tags)
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             snippet = self.snippets.get(case.id)
             return f"<b>{case.title}</b><br>{snippet}" if snippet else case.title
+        if role == Qt.ItemDataRole.FontRole and case.unread:
+            return self._bold
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and case.unread:
+            return self.tr("unread")
         if role == Qt.ItemDataRole.UserRole:
             return case.id
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 4:

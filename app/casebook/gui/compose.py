@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,12 +18,14 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from casebook.core.deident import check_case
-from casebook.gui.case_view import FIELD_TITLES
+from casebook.gui.case_view import FIELD_TITLES, STYLE, markdown
 
 TEMPLATE = ("presentation", "history", "findings", "question")
 
@@ -32,8 +36,17 @@ class NewCaseDialog(QDialog):
         self.setWindowTitle(self.tr("New case in {0}").format(network_name))
         self.resize(720, 760)
         layout = QVBoxLayout(self)
-        form = QFormLayout()
-        layout.addLayout(form)
+        self.tabs = QTabWidget()
+        write = QWidget()
+        form = QFormLayout(write)
+        self.tabs.addTab(write, self.tr("Write"))
+        self.preview = QTextBrowser()
+        self.preview.setAccessibleName(self.tr("Preview"))
+        self.preview.document().setDefaultStyleSheet(STYLE)
+        self.tabs.addTab(self.preview, self.tr("Preview"))
+        self.tabs.currentChanged.connect(self._show_preview)
+        layout.addWidget(self.tabs, 1)
+        self.setAcceptDrops(True)  # files dropped anywhere on the form are attached
         self.title = QLineEdit()
         self.title.setAccessibleName(self.tr("Title"))
         self.title.setPlaceholderText(self.tr("e.g. Exertional syncope in a 34-year-old runner"))
@@ -61,6 +74,7 @@ class NewCaseDialog(QDialog):
         self.files = QListWidget()
         self.files.setAccessibleName(self.tr("Attachments"))
         self.files.setFixedHeight(60)
+        self.files.setToolTip(self.tr("Drop files here, or use Add file…"))
         add = QPushButton(self.tr("Add file…"))
         add.clicked.connect(self._add_file)
         files.addWidget(self.files, 1)
@@ -89,6 +103,36 @@ class NewCaseDialog(QDialog):
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _show_preview(self, index: int) -> None:
+        if self.tabs.widget(index) is not self.preview:
+            return
+        v = self.values()
+        parts = [f"<h2>{html.escape(v['title'] or self.tr('(no title)'))}</h2>"]
+        if v["tags"]:
+            parts.append(
+                "<p class='tag'>" + " ".join(f"#{html.escape(t)}" for t in v["tags"]) + "</p>"
+            )
+        for key in TEMPLATE:
+            if v["fields"].get(key):
+                title = html.escape(self.tr(FIELD_TITLES[key]))
+                parts.append(f"<h4>{title}</h4>{markdown(v['fields'][key])}")
+        if v["body"].strip():
+            parts.append(markdown(v["body"]))
+        if v["files"]:
+            names = ", ".join(html.escape(p.name) for p in v["files"])
+            parts.append(f"<p class='meta'>{html.escape(self.tr('Attached:'))} {names}</p>")
+        self.preview.setHtml("".join(parts))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.files.addItem(url.toLocalFile())
+        event.acceptProposedAction()
 
     def _add_file(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Attach files"))

@@ -18,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
+from casebook.core.profile import Profile
 from casebook.gui import theme
 from casebook.gui.app import Shell
 from casebook.gui.invites_view import InviteDialog
@@ -62,6 +63,18 @@ def onboarding(core: Core, scratch: Path, out: Path) -> None:
     page.passphrase.setText("heron quartz lantern meadow")
     page.repeat.setText("heron quartz lantern meadow")
     shoot(shell, out, "onboarding")
+    shell.close()
+
+    Profile.create(scratch / "existing", "Dr. Alice Moreau", "heron quartz lantern").close()
+    shell = Shell(core, scratch / "existing")
+    shell.show()
+    settle(core)
+    page = shell.onboarding.unlock_page
+    page.passphrase.setText("heron quartz lanter")  # one letter short
+    page.button.click()
+    settle(core)
+    wait(lambda: page.error.isVisible())
+    shoot(shell, out, "unlock")
     shell.close()
 
 

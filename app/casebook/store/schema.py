@@ -317,13 +317,18 @@ def _v4(db: Database) -> None:
     db.execute(V4)
 
 
-# v5: this profile's own preferences (hosting the relay, lock after idle), kept in the
-# encrypted store because an address and a port say who hosts what; not derived.
-V5 = "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID"
+# v5: this profile's own state, never derived from events and never sent: preferences
+# (hosting the relay, lock after idle; kept encrypted, as an address says who hosts what)
+# and when this person last read each case (for "unread").
+V5 = """
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE case_reads (case_id BLOB PRIMARY KEY, seen INTEGER NOT NULL) WITHOUT ROWID
+"""
 
 
 def _v5(db: Database) -> None:
-    db.execute(V5)
+    for statement in V5.split(";\n"):
+        db.execute(statement)
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5]
