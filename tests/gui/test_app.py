@@ -7,6 +7,7 @@ import pytest
 pytest.importorskip("PySide6")
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
 
 from casebook.core.profile import Profile
 from casebook.gui.app import Shell
@@ -80,7 +81,7 @@ def test_first_start_to_search(qtbot, core, tmp_path, monkeypatch):
     choose_network(monkeypatch, "Cardiology Circle")
     win.new_network()
     idle(qtbot, core)
-    assert win.network_list.count() == 2
+    assert len(win.networks) == 1
 
     attachment = tmp_path / "ecg.txt"
     attachment.write_text("12-lead ECG")
@@ -167,7 +168,7 @@ def test_demo_library_opens_with_fictional_cases(qtbot, core, tmp_path):
 
     win = open_demo(qtbot, core, tmp_path)
     qtbot.waitUntil(lambda: win.model.rowCount() == len(CASES), timeout=15_000)
-    assert win.network_list.count() >= 1
+    assert len(win.networks) >= 1
 
 
 def test_people_and_an_invite_with_its_qr_code(qtbot, core, tmp_path):
@@ -177,7 +178,7 @@ def test_people_and_an_invite_with_its_qr_code(qtbot, core, tmp_path):
     from casebook.gui.people import InviteDialog, PeopleDialog
 
     win = open_demo(qtbot, core, tmp_path)
-    win.network_list.setCurrentRow(1)
+    win.select_network(win.networks[0]["id"])
     network = win._selected_network()
     people = PeopleDialog(core, network, win)
     qtbot.addWidget(people)
@@ -292,3 +293,50 @@ def test_new_case_preview_and_dropped_files(qtbot, tmp_path):
     )
     dialog.dropEvent(drop)
     assert dialog.values()["files"] == [picture]
+
+
+def test_sidebar_tags_filters_sort_saved_searches_and_unread(qtbot, core, tmp_path, monkeypatch):
+    from casebook.demo_data import CASES
+
+    win = open_demo(qtbot, core, tmp_path)
+    qtbot.waitUntil(lambda: win.model.rowCount() == len(CASES), timeout=15_000)
+    opened = win.current_case
+    assert opened is not None
+    qtbot.waitUntil(lambda: not win.model.rows[win.model.row_of(opened)].unread)
+    assert any(case.unread for case in win.model.rows)  # the others are still unread
+
+    network = win.sidebar.topLevelItem(1)
+    tag_item = network.child(0)
+    tag = tag_item.data(0, Qt.ItemDataRole.UserRole).tag
+    win.sidebar.setCurrentItem(tag_item)
+    idle(qtbot, core)
+    assert 0 < win.model.rowCount() < len(CASES)
+    assert all(tag in case.tags for case in win.model.rows)
+
+    win.select_network(None)
+    win.status_filter.setCurrentIndex(win.status_filter.findData("resolved"))
+    idle(qtbot, core)
+    assert win.model.rows and all(case.status == "resolved" for case in win.model.rows)
+    win.status_filter.setCurrentIndex(0)
+    win.sort.setCurrentIndex(win.sort.findData("title"))
+    idle(qtbot, core)
+    shown = [case.title.lower() for case in win.model.rows]
+    assert shown == sorted(shown)
+
+    qtbot.keyClicks(win.search, "syncope")
+    qtbot.waitUntil(lambda: win.model.query == "syncope" and bool(win.model.snippets))
+    assert "<mark>" in win.model.data(win.model.index(0, 5))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Syncope cases", True))
+    qtbot.mouseClick(win.save_search, Qt.MouseButton.LeftButton)
+    idle(qtbot, core)
+    win.search.clear()
+    qtbot.waitUntil(lambda: win.model.query == "")
+    saved_group = win.sidebar.topLevelItem(win.sidebar.topLevelItemCount() - 1)
+    assert saved_group.text(0) == "Saved searches"
+    saved = saved_group.child(0)
+    qtbot.mouseClick(
+        win.sidebar.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=win.sidebar.visualItemRect(saved).center(),
+    )
+    qtbot.waitUntil(lambda: win.model.query == "syncope" and win.search.text() == "syncope")

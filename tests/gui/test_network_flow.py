@@ -88,7 +88,7 @@ def test_second_profile_joins_through_the_relay_and_sees_live(
 
     choose_network(monkeypatch, "Cardiology Circle", relay.url)
     alice.new_network()
-    qtbot.waitUntil(lambda: alice.network_list.count() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: len(alice.networks) == 1, timeout=10_000)
     qtbot.waitUntil(lambda: alice.sync_indicator.kind == "live", timeout=15_000)
     assert "Connected" in alice.sync_indicator.label.text()
 
@@ -130,7 +130,7 @@ def test_second_profile_joins_through_the_relay_and_sees_live(
 
     monkeypatch.setattr(JoinDialog, "exec", fill_join)
     bob.join_network()
-    qtbot.waitUntil(lambda: bob.network_list.count() == 2, timeout=20_000)
+    qtbot.waitUntil(lambda: len(bob.networks) == 1, timeout=20_000)
     qtbot.waitUntil(lambda: titles(bob) == {"Syncope in a runner"}, timeout=20_000)
     qtbot.waitUntil(lambda: bob.sync_indicator.kind == "live", timeout=20_000)
     qtbot.waitUntil(lambda: "stress test" in bob.viewer.toPlainText(), timeout=10_000)
@@ -139,7 +139,7 @@ def test_second_profile_joins_through_the_relay_and_sees_live(
     post(monkeypatch, qtbot, bob, "Wide-complex tachycardia in a teenager")
     qtbot.waitUntil(lambda: len(titles(alice)) == 2, timeout=20_000)
     # …and Alice's reply to it is announced to Bob as a reply to his case.
-    alice.network_list.setCurrentRow(0)
+    alice.select_network(None)
     idle(qtbot, alice_core)
     row = next(
         r
@@ -172,7 +172,7 @@ def test_join_with_a_malformed_code_says_so_and_keeps_the_library(
     win.join_network()
     idle(qtbot, core)
     assert shown and "invite" in shown[0].lower()
-    assert win.network_list.count() == 1  # only "All networks": nothing was made
+    assert win.networks == []  # nothing was made
 
 
 def test_a_picture_without_an_invite_is_refused_in_words(tmp_path):

@@ -34,19 +34,24 @@ class CaseListModel(QAbstractTableModel):
         self.total = 0
         self.filters = Filters()
         self.query = ""
+        self.sort = "activity"
         self._generation = 0
         self._fetching = False
         self._bold = QFont()
         self._bold.setBold(True)
 
     # -- loading ------------------------------------------------------------------
-    def reload(self, filters: Filters | None = None, query: str | None = None) -> None:
+    def reload(
+        self, filters: Filters | None = None, query: str | None = None, sort: str | None = None
+    ) -> None:
         if filters is not None:
             self.filters = filters
         if query is not None:
             self.query = query.strip()
+        if sort is not None:
+            self.sort = sort
         self._generation += 1
-        generation, chosen, text = self._generation, self.filters, self.query
+        generation, chosen, text, order = self._generation, self.filters, self.query, self.sort
 
         def job(s: Session) -> tuple[int, list[Any]] | None:
             if generation != self._generation:  # typed past already: skip the work
@@ -54,7 +59,8 @@ class CaseListModel(QAbstractTableModel):
             if text:
                 hits = s.p.queries.search(text, chosen, limit=100, prefix=True)
                 return len(hits), hits
-            return s.p.queries.count_cases(chosen), s.p.queries.list_cases(chosen, limit=PAGE)
+            q = s.p.queries
+            return q.count_cases(chosen), q.list_cases(chosen, sort=order, limit=PAGE)
 
         self._fetching = True
         self.core.call(job, lambda result: self._replace(generation, result))
@@ -83,9 +89,14 @@ class CaseListModel(QAbstractTableModel):
         if self._fetching or parent.isValid():
             return
         self._fetching = True
-        generation, chosen, offset = self._generation, self.filters, len(self.rows)
+        generation, chosen, offset, order = (
+            self._generation,
+            self.filters,
+            len(self.rows),
+            self.sort,
+        )
         self.core.call(
-            lambda s: s.p.queries.list_cases(chosen, limit=PAGE, offset=offset),
+            lambda s: s.p.queries.list_cases(chosen, sort=order, limit=PAGE, offset=offset),
             lambda page: self._append(generation, page),
         )
 

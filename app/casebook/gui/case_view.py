@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from markdown_it import MarkdownIt
+from PySide6.QtCore import QCoreApplication
 
-from casebook.core.queries import CaseDetail
+from casebook.core.queries import CaseDetail, Comment
 
 # Raw HTML in posts is shown as text, never interpreted.
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -29,9 +32,21 @@ def _when(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
 
 
-def render(case: CaseDetail) -> str:
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("CaseView", text)
+
+
+def render(
+    case: CaseDetail,
+    comment_links: Callable[[Comment], str] | None = None,
+    attachment_links: Callable[[dict[str, Any]], str] | None = None,
+) -> str:
+    """The case as HTML; the two callables add what the reader can do (links, previews)
+    after each comment and each attachment."""
     s = case.summary
     status = "Resolved" if s.status == "resolved" else "Open"
+    if s.pinned:
+        status += " · " + _tr("Pinned")
     tags = " ".join(f"<span class='tag'>#{html.escape(t)}</span>" for t in s.tags)
     parts = [
         f"<h2>{html.escape(s.title)}</h2>",
@@ -50,7 +65,8 @@ def render(case: CaseDetail) -> str:
     if case.attachments:
         items = "".join(
             f"<li>{html.escape(a['name'])} <span class='meta'>({html.escape(a['mime'])}, "
-            f"{a['size'] / 1024:.0f} KB)</span></li>"
+            f"{a['size'] / 1024:.0f} KB)</span>"
+            f"{attachment_links(a) if attachment_links else ''}</li>"
             for a in case.attachments
         )
         parts.append(f"<h4>Attachments</h4><ul>{items}</ul>")
@@ -61,10 +77,16 @@ def render(case: CaseDetail) -> str:
         label = "<b>Outcome</b> · " if c.kind == "outcome" else ""
         endorsed = f" · ✓ {c.endorsements}" if c.endorsements else ""
         indent = 18 * c.depth
+        if c.hidden:
+            reason = html.escape(c.hidden_reason or "")
+            text = f"<p class='meta'><i>{_tr('Hidden by a moderator:')} {reason}</i></p>"
+        else:
+            text = markdown(c.body)
+        edited = f" · {_tr('edited')}" if c.revisions > 1 else ""
         parts.append(
             f"<div style='margin-left:{indent}px'><p class='meta'>{label}"
-            f"{html.escape(c.author_name)} · {_when(c.created_at)}{endorsed}</p>"
-            f"{markdown(c.body)}</div>"
+            f"{html.escape(c.author_name)} · {_when(c.created_at)}{edited}{endorsed}</p>"
+            f"{text}{comment_links(c) if comment_links else ''}</div>"
         )
     if not case.discussion:
         parts.append("<p class='meta'>No replies yet.</p>")
@@ -76,4 +98,7 @@ h2 { margin-bottom: 2px; }
 h4 { margin-bottom: 0px; margin-top: 14px; }
 .meta { color: palette(mid); }
 .tag { color: #2a6fb0; }
+.acts { margin-top: 0px; font-size: small; }
+.acts a { text-decoration: none; }
+a.file { text-decoration: none; }
 """

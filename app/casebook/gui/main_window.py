@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
@@ -29,12 +31,15 @@ from casebook.core import attachments
 from casebook.core.search import Filters
 from casebook.errors import CasebookError
 from casebook.gui import case_view
+from casebook.gui.case_actions import CaseActions, Loaded
 from casebook.gui.case_model import CaseListModel
 from casebook.gui.compose import NewCaseDialog
 from casebook.gui.live import LiveUpdates
 from casebook.gui.network_dialogs import JoinDialog, NewNetworkDialog
 from casebook.gui.people import PeopleDialog
 from casebook.gui.settings import SettingsDialog
+from casebook.gui.sidebar import Choice, Sidebar
+from casebook.gui.snippet_delegate import SnippetDelegate
 from casebook.gui.sync_status import SyncIndicator
 from casebook.gui.worker import Core, Session
 
@@ -112,12 +117,9 @@ class MainWindow(QMainWindow):
     def _build_layout(self) -> None:
         split = QSplitter()
         self.setCentralWidget(split)
-        self.network_list = QListWidget()
-        self.network_list.setAccessibleName(self.tr("Networks"))
-        self.network_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.network_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.network_list.currentRowChanged.connect(lambda _: self._filters_changed())
-        split.addWidget(self.network_list)
+        self.sidebar = Sidebar()
+        self.sidebar.chosen.connect(self._chose)
+        split.addWidget(self.sidebar)
 
         self.model = CaseListModel(self.core)
         self.model.loaded.connect(self._loaded)
@@ -130,15 +132,31 @@ class MainWindow(QMainWindow):
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, 5):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(5, 130)
+        # Fixed widths from the font, not ResizeToContents: that measured every loaded
+        # row on each page (≈20,000 data() calls for 200 rows).
+        bold = QFont(self.font())
+        bold.setBold(True)  # unread rows are bold: size for them
+        metrics = QFontMetrics(bold)
+        for column, sample in (
+            (1, "Dr. Lukas Brenner"),
+            (2, "2026-11-23"),
+            (3, self.tr("Resolved")),
+            (4, self.tr("Replies")),
+            (5, "#anaemia #b12"),
+        ):
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 12)
+        self.table.setItemDelegateForColumn(5, SnippetDelegate(self.table))
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.selectionModel().currentRowChanged.connect(self._case_selected)
-        split.addWidget(self.table)
+        middle = QWidget()
+        stack = QVBoxLayout(middle)
+        stack.setContentsMargins(0, 0, 0, 0)
+        stack.addLayout(self._build_filter_bar())
+        stack.addWidget(self.table, 1)
+        split.addWidget(middle)
 
         right = QWidget()
         column = QVBoxLayout(right)
@@ -148,7 +166,10 @@ class MainWindow(QMainWindow):
         self.viewer.document().setDefaultStyleSheet(case_view.STYLE)
         self.viewer.setOpenLinks(False)
         self.viewer.anchorClicked.connect(self._link)
+        self.actions = CaseActions(self, self.viewer)
+        column.addWidget(self.actions.bar)
         column.addWidget(self.viewer, 1)
+        column.addWidget(self.actions.reply_line)
         self.reply = QPlainTextEdit()
         self.reply.setAccessibleName(self.tr("Reply"))
         self.reply.setPlaceholderText(self.tr("Write a reply (Markdown)…"))
@@ -159,7 +180,7 @@ class MainWindow(QMainWindow):
         self.reply_button.clicked.connect(self.send_reply)
         column.addWidget(self.reply_button, alignment=Qt.AlignmentFlag.AlignRight)
         split.addWidget(right)
-        split.setSizes([250, 590, 520])
+        split.setSizes([190, 690, 400])
         self.count_label = QLabel()
         self.statusBar().addWidget(self.count_label)
         self.sync_indicator = SyncIndicator()
@@ -169,26 +190,60 @@ class MainWindow(QMainWindow):
         )
         self._show_case_placeholder()
 
-    # -- networks ---------------------------------------------------------------------
-    def refresh_networks(self, select: str | None = None) -> None:
-        self.core.call(lambda s: s.p.queries.networks(), lambda nets: self._networks(nets, select))
+    def _build_filter_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        bar.setContentsMargins(2, 2, 2, 2)
+        self.status_filter = QComboBox()
+        self.status_filter.setAccessibleName(self.tr("Status"))
+        for label, value in (
+            (self.tr("Open and resolved"), None),
+            (self.tr("Open"), "open"),
+            (self.tr("Resolved"), "resolved"),
+        ):
+            self.status_filter.addItem(label, value)
+        self.status_filter.currentIndexChanged.connect(lambda _: self._filters_changed())
+        self.sort = QComboBox()
+        self.sort.setAccessibleName(self.tr("Sort by"))
+        for label, value in (
+            (self.tr("Recent activity"), "activity"),
+            (self.tr("Newest"), "newest"),
+            (self.tr("Oldest"), "oldest"),
+            (self.tr("Title"), "title"),
+            (self.tr("Most replies"), "replies"),
+        ):
+            self.sort.addItem(label, value)
+        self.sort.currentIndexChanged.connect(
+            lambda _: self.model.reload(sort=str(self.sort.currentData()))
+        )
+        self.save_search = QPushButton(self.tr("Save search…"))
+        self.save_search.setEnabled(False)
+        self.save_search.clicked.connect(self.save_current_search)
+        bar.addWidget(self.status_filter)
+        bar.addWidget(QLabel(self.tr("Sort:")))
+        bar.addWidget(self.sort)
+        bar.addStretch(1)
+        bar.addWidget(self.save_search)
+        return bar
 
-    def _networks(self, nets: object, select: str | None) -> None:
-        if not isinstance(nets, list):
+    # -- networks ---------------------------------------------------------------------
+    def refresh_networks(self, select: Choice | str | None = None) -> None:
+        """Reload the sidebar; keep ``select`` (a Choice, or a network's hex id) chosen."""
+        choice = Choice(net=select) if isinstance(select, str) else select
+
+        def job(s: Session) -> tuple[list[dict[str, Any]], dict[str, Any], list[Any]]:
+            q = s.p.queries
+            nets = q.networks()
+            tags = {n["id"]: q.tags(bytes.fromhex(n["id"])) for n in nets}
+            return nets, tags, s.p.settings.get("saved_searches")
+
+        self.core.call(job, lambda result: self._networks(result, choice))
+
+    def _networks(self, result: object, select: Choice | None) -> None:
+        if not isinstance(result, tuple):
             return
+        nets, tags, saved = result
         self.networks = nets
-        self.network_list.blockSignals(True)
-        self.network_list.clear()
-        self.network_list.addItem(QListWidgetItem(self.tr("All networks")))
-        row = 0
-        for i, net in enumerate(nets, start=1):
-            item = QListWidgetItem(f"{net['name']}  ({net['cases']})")
-            item.setData(Qt.ItemDataRole.UserRole, net["id"])
-            self.network_list.addItem(item)
-            if net["id"] == select:
-                row = i
-        self.network_list.setCurrentRow(row)
-        self.network_list.blockSignals(False)
+        self.sidebar.fill(nets, tags, saved, select)
         self.new_case_action.setEnabled(bool(nets))
         self.people_action.setEnabled(bool(nets))
         self.sync_indicator.names = {bytes.fromhex(n["id"]): n["name"] for n in nets}
@@ -197,22 +252,53 @@ class MainWindow(QMainWindow):
         self._filters_changed()
 
     def _selected_network(self) -> dict[str, Any] | None:
-        row = self.network_list.currentRow()
-        if row <= 0 or row > len(self.networks):
-            return self.networks[0] if len(self.networks) == 1 else None
-        return self.networks[row - 1]
+        net = self.sidebar.current().net
+        for network in self.networks:
+            if network["id"] == net:
+                return network
+        return self.networks[0] if len(self.networks) == 1 else None
+
+    def select_network(self, net: str | None) -> None:
+        """Show one network's cases (its hex id), or every network's (None)."""
+        self.sidebar.select_network(net)
 
     def _filters(self) -> Filters:
-        row = self.network_list.currentRow()
-        if row <= 0 or row > len(self.networks):
-            return Filters()
-        return Filters(net=bytes.fromhex(self.networks[row - 1]["id"]))
+        chosen = self.sidebar.current().filters()
+        return replace(chosen, status=self.status_filter.currentData())
+
+    def _chose(self, choice: Choice) -> None:
+        if choice.query is not None:
+            self.search.blockSignals(True)
+            self.search.setText(choice.query)
+            self.search.blockSignals(False)
+        self._filters_changed()
 
     def _filters_changed(self) -> None:
+        self.save_search.setEnabled(bool(self.search.text().strip()))
         self.model.reload(self._filters(), self.search.text())
 
     def _run_search(self) -> None:
+        self.save_search.setEnabled(bool(self.search.text().strip()))
         self.model.reload(query=self.search.text())
+
+    def save_current_search(self) -> None:
+        text = self.search.text().strip()
+        if not text:
+            return
+        name, ok = QInputDialog.getText(
+            self, self.tr("Save search"), self.tr("Name of this search"), text=text
+        )
+        if not ok or not name.strip():
+            return
+        choice = self.sidebar.current()
+        entry = {"name": name.strip(), "query": text, "net": choice.net, "tag": choice.tag}
+
+        def job(s: Session) -> None:
+            saved = [e for e in s.p.settings.get("saved_searches") if e["name"] != entry["name"]]
+            s.p.settings.set("saved_searches", [*saved, entry])
+
+        selected = Choice(net=entry["net"], tag=entry["tag"], query=text, saved=entry["name"])
+        self.core.call(job, lambda _: self.refresh_networks(selected), self.show_error)
 
     def _loaded(self, total: int) -> None:
         if self.model.query:
@@ -239,15 +325,22 @@ class MainWindow(QMainWindow):
         self.show_case(case_id)
 
     def show_case(self, case_id: bytes) -> None:
-        self.core.call(lambda s: s.p.queries.case(case_id), self._render_case)
+        self.core.call(self.actions.loader(case_id), self._render_case)
 
-    def _render_case(self, case: object) -> None:
-        if case is None or isinstance(case, Exception):
+    def _render_case(self, loaded: object) -> None:
+        if not isinstance(loaded, Loaded) or loaded.case.summary.id != self.current_case:
             return
-        if case.summary.id != self.current_case:  # type: ignore[attr-defined]
-            return
-        self.viewer.setHtml(case_view.render(case))  # type: ignore[arg-type]
+        self.actions.present(loaded)
         self.reply_button.setEnabled(True)
+        case_id = loaded.case.summary.id
+        if loaded.case.summary.unread:  # opened: read now (a local mark, never sent)
+            self.core.call(lambda s: s.p.queries.mark_read(case_id))
+        self.model.set_read(case_id)
+
+    def case_changed(self, case_id: bytes) -> None:
+        """After an action on a case: show it again and bring the list up to date."""
+        self.show_case(case_id)
+        self._synced()
 
     def _show_case_placeholder(self) -> None:
         if self.networks:
@@ -263,6 +356,7 @@ class MainWindow(QMainWindow):
                 "colleagues, or</p><p><a href='casebook:join'>Join a network with an "
                 "invite</a> a colleague gave you.</p>"
             )
+        self.actions.clear()
         self.viewer.setHtml(text)
         self.reply_button.setEnabled(False)
 
@@ -271,6 +365,8 @@ class MainWindow(QMainWindow):
             self.new_network()
         elif url.toString() == "casebook:join":
             self.join_network()
+        else:
+            self.actions.link(url)
 
     def new_network(self) -> None:
         dialog = NewNetworkDialog(self)
@@ -299,8 +395,7 @@ class MainWindow(QMainWindow):
         self.refresh_networks(select=net.hex() if isinstance(net, bytes) else None)
 
     def _synced(self) -> None:
-        network = self._selected_network()
-        self.refresh_networks(select=network["id"] if network else None)
+        self.refresh_networks(self.sidebar.current())
 
     def _network_for(self, title: str, ask: str) -> dict[str, Any] | None:
         """The selected network, or None after asking the person to choose one."""
@@ -340,25 +435,26 @@ class MainWindow(QMainWindow):
 
     def _posted(self, case_id: object) -> None:
         self.current_case = case_id  # type: ignore[assignment]
-        self.refresh_networks(
-            select=self._selected_network()["id"] if self._selected_network() else None
-        )
+        self.refresh_networks(self.sidebar.current())
         if isinstance(case_id, bytes):
             self.show_case(case_id)
 
     def send_reply(self) -> None:
         text = self.reply.toPlainText().strip()
-        case_id = self.current_case
+        case_id, parent = self.current_case, self.actions.reply_to
         if not text or case_id is None:
             return
         self.reply_button.setEnabled(False)
 
         def job(s: Session) -> bytes:
+            if parent is not None:  # threaded under the comment chosen with its Reply link
+                return s.p.library.reply(parent, text)
             return s.p.library.comment(case_id, text)
 
         def done(_: object) -> None:
             self.reply.clear()
-            self.show_case(case_id)
+            self.actions.cancel_reply()
+            self.case_changed(case_id)
 
         def failed(error: object) -> None:
             self.reply_button.setEnabled(True)

@@ -85,7 +85,7 @@ def library(core: Core, scratch: Path, out: Path, app: QApplication) -> None:
     win: MainWindow = shell.library  # type: ignore[assignment]
     settle(core)
     theme.apply(app, "light")
-    win.network_list.setCurrentRow(1)
+    win.select_network(win.networks[0]["id"])
     settle(core)
     win.table.selectRow(2)
     settle(core, 0.6)

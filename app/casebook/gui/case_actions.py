@@ -1,0 +1,517 @@
+"""Acting on the open case: status, outcome, edits, threaded replies, endorsements,
+moderation and attachments.
+
+:class:`CaseActions` is owned by the library window. It holds the bar of case actions
+above the case, the "replying to …" line above the reply box, and it answers the
+``casebook:<verb>/<hex id>`` links the rendered case carries (see :meth:`links`). Every
+change goes through the core services on the worker (:meth:`Core.call`); afterwards the
+window shows the case again and brings its list up to date.
+"""
+
+from __future__ import annotations
+
+import atexit
+import html
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QUrl
+from PySide6.QtGui import (
+    QAction,
+    QDesktopServices,
+    QImage,
+    QKeySequence,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QTextBrowser,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
+
+from casebook.core import attachments
+from casebook.core.fingerprint import fingerprint
+from casebook.core.queries import CaseDetail, Comment
+from casebook.errors import CasebookError
+from casebook.gui import case_view
+from casebook.gui.case_dialogs import EditCaseDialog, ElidedLabel, TextDialog
+from casebook.store.files import atomic_write
+
+if TYPE_CHECKING:
+    from casebook.gui.main_window import MainWindow
+    from casebook.gui.worker import Job, Session
+
+PREVIEWABLE = ("image/png", "image/jpeg")
+PREVIEW_MAX_BYTES = 8 * 1024 * 1024  # larger images are not read just to show a thumbnail
+PREVIEW_SIZE = (240, 160)
+PREVIEW_SCHEME = "casebook-preview"
+MODERATORS = ("moderator", "admin")
+
+
+@dataclass
+class Loaded:
+    """A case as the window shows it, with what this reader may do to it."""
+
+    case: CaseDetail
+    me: str  # this profile's fingerprint
+    role: str | None  # this profile's role in the case's network (None: not a member)
+    previews: dict[str, QImage] = field(default_factory=dict)  # hash hex → thumbnail
+
+    @property
+    def own(self) -> bool:
+        return self.case.summary.author == self.me
+
+    @property
+    def moderator(self) -> bool:
+        return self.role in MODERATORS
+
+
+def load(s: Session, case_id: bytes, known: frozenset[str] = frozenset()) -> Loaded | None:
+    """On the worker: the case, the reader's role, and thumbnails of its images that are
+    on this computer (except those in ``known``, which the viewer holds already)."""
+    case = s.p.queries.case(case_id)
+    if case is None:
+        return None
+    role = s.p.governance.show(case.summary.net)["your_role"]
+    previews: dict[str, QImage] = {}
+    for item in case.attachments:
+        digest = bytes.fromhex(item["hash"])
+        if (
+            item["mime"] not in PREVIEWABLE
+            or item["hash"] in known
+            or item["size"] > PREVIEW_MAX_BYTES
+            or not attachments.has(s.p.db, digest)
+        ):
+            continue
+        try:
+            image = QImage.fromData(attachments.read(s.p.db, digest))
+        except CasebookError:
+            continue  # shown without a preview; Save says what is wrong
+        if not image.isNull():
+            previews[item["hash"]] = image.scaled(
+                *PREVIEW_SIZE,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+    return Loaded(case, fingerprint(s.p.identity.public_key), role, previews)
+
+
+async def attachment_data(s: Session, digest: bytes) -> bytes:
+    """The attachment's bytes, fetched from a relay of its network first when it is not
+    on this computer yet (as ``casebook attachment`` does)."""
+    if not attachments.has(s.p.db, digest):
+        await s.sync.fetch_attachment(digest)
+    return attachments.read(s.p.db, digest)
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        atomic_write(path, data)  # never a half-written file
+    except OSError as exc:
+        raise CasebookError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+
+
+def _remove(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+class CaseActions(QObject):
+    """What the reader can do to the open case; owned by the library window."""
+
+    def __init__(self, window: MainWindow, viewer: QTextBrowser) -> None:
+        super().__init__(window)
+        self.window = window
+        self.core = window.core
+        self.viewer = viewer
+        self.loaded: Loaded | None = None
+        self.reply_to: bytes | None = None
+        self.previewed: frozenset[str] = frozenset()
+        # Attachments opened in other apps: removed when the library locks (this object
+        # goes with its window) or, failing that, when the app quits.
+        self._folders: list[Path] = []
+        folders, core = self._folders, self.core
+        self.destroyed.connect(lambda: core.call(lambda _: _remove(folders)))
+        self._build_bar()
+        self._build_reply_line()
+        self.clear()
+
+    # -- construction ---------------------------------------------------------------
+    def _action(self, text: str, slot: Callable[[], None], key: str | None = None) -> QAction:
+        action = QAction(text, self)
+        action.setIconText(text)  # a tool button would drop the "…" that says a dialog opens
+        action.triggered.connect(slot)
+        if key:
+            action.setShortcut(QKeySequence(key))
+            action.setToolTip(f"{text.rstrip('…')} ({key})")
+        self.bar.addAction(action)
+        button = self.bar.widgetForAction(action)
+        if button is not None:
+            button.setAccessibleName(text.rstrip("…"))
+        return action
+
+    def _build_bar(self) -> None:
+        self.bar = QToolBar(self.tr("Case actions"))
+        self.bar.setAccessibleName(self.tr("Case actions"))
+        self.bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.status_action = self._action(
+            self.tr("Mark resolved"), self.toggle_status, "Ctrl+Shift+R"
+        )
+        self.outcome_action = self._action(
+            self.tr("Add outcome…"), self.add_outcome, "Ctrl+Shift+O"
+        )
+        self.edit_action = self._action(self.tr("Edit…"), self.edit_case, "Ctrl+E")
+        self.moderation_separator = self.bar.addSeparator()
+        self.pin_action = self._action(self.tr("Pin"), self.toggle_pin, "Ctrl+Shift+P")
+        self.hide_action = self._action(self.tr("Hide…"), self.hide_case)
+        self.hide_action.setToolTip(self.tr("Hide this case from members, giving a reason"))
+
+    def _build_reply_line(self) -> None:
+        self.reply_line = QWidget()
+        row = QHBoxLayout(self.reply_line)
+        row.setContentsMargins(4, 0, 0, 0)
+        self.reply_label = ElidedLabel()
+        self.reply_label.setAccessibleName(self.tr("Replying to"))
+        row.addWidget(self.reply_label, 1)
+        cancel = QToolButton()
+        cancel.setText(self.tr("Cancel"))
+        cancel.setAccessibleName(self.tr("Reply to the case instead"))
+        cancel.setToolTip(self.tr("Reply to the case instead (Esc)"))
+        cancel.setShortcut(QKeySequence("Esc"))
+        cancel.clicked.connect(self.cancel_reply)
+        row.addWidget(cancel)
+        self.reply_line.hide()
+
+    # -- showing a case ---------------------------------------------------------------
+    def loader(self, case_id: bytes) -> Job:
+        known = self.previewed
+        return lambda s: load(s, case_id, known)
+
+    def present(self, loaded: Loaded) -> None:
+        """Show ``loaded`` in the viewer, keeping the reading place when it is the case
+        already shown (after an action), and set the bar for it."""
+        same = self.loaded is not None and self.loaded.case.summary.id == loaded.case.summary.id
+        if not same:
+            self.cancel_reply()
+        document = self.viewer.document()
+        for digest, image in loaded.previews.items():
+            url = QUrl(f"{PREVIEW_SCHEME}:{digest}")
+            document.addResource(QTextDocument.ResourceType.ImageResource, url, image)
+            self.previewed |= {digest}
+        self.loaded = loaded
+        scroll = self.viewer.verticalScrollBar()
+        place = scroll.value()
+        self.viewer.setHtml(case_view.render(loaded.case, self._comment_links, self._files))
+        if same:
+            scroll.setValue(place)
+        summary = loaded.case.summary
+        member = loaded.role is not None
+        resolved = summary.status == "resolved"
+        for action, text in (
+            (self.status_action, self.tr("Reopen") if resolved else self.tr("Mark resolved")),
+            (self.pin_action, self.tr("Unpin") if summary.pinned else self.tr("Pin")),
+        ):
+            action.setText(text)
+            action.setIconText(text)
+            action.setToolTip(f"{text} ({action.shortcut().toString()})")
+            button = self.bar.widgetForAction(action)
+            if button is not None:
+                button.setAccessibleName(text)
+        for action in (self.status_action, self.outcome_action, self.edit_action):
+            action.setVisible(member and loaded.own)
+        for action in (self.pin_action, self.hide_action):
+            action.setVisible(loaded.moderator)
+        self.moderation_separator.setVisible(member and loaded.own and loaded.moderator)
+        self.bar.setVisible(member and (loaded.own or loaded.moderator))
+
+    def clear(self) -> None:
+        """No case is shown."""
+        self.loaded = None
+        self.cancel_reply()
+        self.bar.hide()
+
+    def _comment_links(self, c: Comment) -> str:
+        loaded = self.loaded
+        if loaded is None or loaded.role is None:
+            return ""
+        mine = c.author == loaded.me
+        links: list[tuple[str, str]] = []
+        if not c.hidden:
+            links.append(("reply", self.tr("Reply")))
+            if not mine:
+                links.append(("endorse", self.tr("Endorse")))
+            if mine:
+                links.append(("edit", self.tr("Edit")))
+            if loaded.moderator:
+                links.append(("hide", self.tr("Hide…")))
+        elif loaded.role == "admin":
+            links.append(("unhide", self.tr("Unhide")))
+        anchors = " · ".join(
+            f"<a href='casebook:{verb}/{c.id.hex()}'>{text}</a>" for verb, text in links
+        )
+        return f"<p class='acts'>{anchors}</p>" if anchors else ""
+
+    def _files(self, item: dict[str, Any]) -> str:
+        digest = item["hash"]
+        links = (
+            f" <a class='file' href='casebook:save/{digest}'>{self.tr('Save…')}</a>"
+            f" · <a class='file' href='casebook:open/{digest}'>{self.tr('Open')}</a>"
+        )
+        if digest in self.previewed:
+            image = self.viewer.document().resource(
+                QTextDocument.ResourceType.ImageResource, QUrl(f"{PREVIEW_SCHEME}:{digest}")
+            )
+            if isinstance(image, QImage):
+                links += (
+                    f"<br><a href='casebook:open/{digest}'><img src='{PREVIEW_SCHEME}:{digest}' "
+                    f"width='{image.width()}' height='{image.height()}'></a>"
+                )
+        return links
+
+    # -- the links in the case ------------------------------------------------------
+    def link(self, url: QUrl) -> bool:
+        """Act on a ``casebook:<verb>/<hex>`` link; False when it is not one of ours."""
+        verb, _, ref = url.path().partition("/")
+        handlers: dict[str, Callable[[bytes], None]] = {
+            "reply": self.reply_to_comment,
+            "endorse": self.endorse,
+            "edit": self.edit_comment,
+            "hide": self.hide_comment,
+            "unhide": self.unhide_comment,
+            "save": self.save_attachment,
+            "open": self.open_attachment,
+        }
+        if url.scheme() != "casebook" or verb not in handlers:
+            return False
+        try:
+            target = bytes.fromhex(ref)
+        except ValueError:
+            return False
+        handlers[verb](target)
+        return True
+
+    def _comment(self, comment_id: bytes) -> Comment | None:
+        if self.loaded is None:
+            return None
+        return next((c for c in self.loaded.case.discussion if c.id == comment_id), None)
+
+    def _run(self, job: Job, done: str, after: Callable[[object], None] | None = None) -> None:
+        """Run ``job`` on the worker; then say ``done``, show the case again, update the
+        list (and call ``after`` with the result)."""
+        if self.loaded is None:
+            return
+        case_id = self.loaded.case.summary.id
+
+        def ok(result: object) -> None:
+            self.window.statusBar().showMessage(done, 5000)
+            if after is not None:
+                after(result)
+            self.window.case_changed(case_id)
+
+        def failed(error: object) -> None:
+            self.window.statusBar().clearMessage()
+            self.window.show_error(error)
+
+        self.core.call(job, ok, failed)
+
+    # -- replies ----------------------------------------------------------------------
+    def reply_to_comment(self, comment_id: bytes) -> None:
+        comment = self._comment(comment_id)
+        if comment is None:
+            return
+        self.reply_to = comment_id
+        first = " ".join(comment.body.split())
+        quote = first[:60] + ("…" if len(first) > 60 else "")
+        self.reply_label.setText(
+            self.tr("Replying to {0}: “{1}”").format(comment.author_name, quote)
+        )
+        self.reply_line.show()
+        self.window.reply.setFocus()
+
+    def cancel_reply(self) -> None:
+        self.reply_to = None
+        self.reply_line.hide()
+
+    # -- the case -------------------------------------------------------------------
+    def toggle_status(self) -> None:
+        if self.loaded is None:
+            return
+        case_id = self.loaded.case.summary.id
+        if self.loaded.case.summary.status == "resolved":
+            status, done = "open", self.tr("Case reopened.")
+        else:
+            status, done = "resolved", self.tr("Case marked resolved.")
+        self._run(lambda s: s.p.library.set_status(case_id, status), done)
+
+    def add_outcome(self) -> None:
+        if self.loaded is None:
+            return
+        case_id = self.loaded.case.summary.id
+        is_open = self.loaded.case.summary.status != "resolved"
+        dialog = TextDialog(
+            self.window,
+            self.tr("Add outcome"),
+            self.tr("What happened in the end: diagnosis, treatment, follow-up (Markdown)."),
+            self.tr("Add outcome"),
+            option=self.tr("Mark the case resolved") if is_open else None,
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.value():
+            return
+        text, resolve = dialog.value(), dialog.checked()
+
+        def job(s: Session) -> None:
+            s.p.library.add_outcome(case_id, text)
+            if resolve:
+                s.p.library.set_status(case_id, "resolved")
+
+        self._run(job, self.tr("Outcome added."))
+
+    def edit_case(self) -> None:
+        if self.loaded is None or not self.loaded.own:
+            return
+        case_id = self.loaded.case.summary.id
+        dialog = EditCaseDialog(self.loaded.case, self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        changes, files = dialog.changes()
+        if not changes and not files:
+            self.window.statusBar().showMessage(self.tr("Nothing was changed."), 5000)
+            return
+
+        def job(s: Session) -> bytes:
+            prepared = [attachments.prepare(path) for path in files]
+            return s.p.library.edit_case(case_id, files=prepared, **changes)
+
+        self._run(job, self.tr("Case saved."))
+
+    def toggle_pin(self) -> None:
+        if self.loaded is None or not self.loaded.moderator:
+            return
+        ref = self.loaded.case.summary.id.hex()
+        if self.loaded.case.summary.pinned:
+            action, done = "unpin", self.tr("Case unpinned.")
+        else:
+            action, done = "pin", self.tr("Case pinned for the network.")
+        self._run(lambda s: s.p.governance.moderate(ref, action), done)
+
+    def _reason(self, title: str) -> str | None:
+        dialog = TextDialog(
+            self.window,
+            title,
+            self.tr("Why is it hidden? Members see this reason in its place."),
+            self.tr("Hide"),
+            rows=3,
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.value():
+            return None
+        return dialog.value()
+
+    def hide_case(self) -> None:
+        if self.loaded is None or not self.loaded.moderator:
+            return
+        ref = self.loaded.case.summary.id.hex()
+        reason = self._reason(self.tr("Hide case"))
+        if reason is None:
+            return
+
+        def hidden(_: object) -> None:
+            self.clear()
+            self.viewer.setHtml(
+                self.tr("<h3>Case hidden</h3><p class='meta'>Reason given: {0}</p>").format(
+                    html.escape(reason)
+                )
+            )
+
+        self._run(
+            lambda s: s.p.governance.moderate(ref, "hide", reason), self.tr("Case hidden."), hidden
+        )
+
+    # -- comments -----------------------------------------------------------------------
+    def endorse(self, comment_id: bytes) -> None:
+        self._run(lambda s: s.p.library.endorse(comment_id), self.tr("Endorsed."))
+
+    def edit_comment(self, comment_id: bytes) -> None:
+        comment = self._comment(comment_id)
+        if comment is None:
+            return
+        dialog = TextDialog(
+            self.window,
+            self.tr("Edit comment"),
+            self.tr("Your comment (Markdown). Earlier versions stay in its history."),
+            self.tr("Save"),
+            text=comment.body,
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.value():
+            return
+        body = dialog.value()
+        if body == comment.body.strip():
+            return
+        self._run(lambda s: s.p.library.edit_comment(comment_id, body), self.tr("Comment saved."))
+
+    def hide_comment(self, comment_id: bytes) -> None:
+        reason = self._reason(self.tr("Hide comment"))
+        if reason is None:
+            return
+        ref = comment_id.hex()
+        self._run(
+            lambda s: s.p.governance.moderate(ref, "hide", reason), self.tr("Comment hidden.")
+        )
+
+    def unhide_comment(self, comment_id: bytes) -> None:
+        ref = comment_id.hex()
+        self._run(lambda s: s.p.governance.moderate(ref, "unhide"), self.tr("Comment shown again."))
+
+    # -- attachments --------------------------------------------------------------------
+    def _attachment(self, digest: bytes) -> dict[str, Any] | None:
+        if self.loaded is None:
+            return None
+        return next((a for a in self.loaded.case.attachments if a["hash"] == digest.hex()), None)
+
+    def save_attachment(self, digest: bytes) -> None:
+        item = self._attachment(digest)
+        if item is None:
+            return
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
+        name = attachments.display_name(item["name"])
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, self.tr("Save attachment"), str(Path(folder) / name)
+        )
+        if not path:
+            return
+        self.window.statusBar().showMessage(self.tr("Saving {0}…").format(name))
+
+        async def job(s: Session) -> None:
+            _write(Path(path), await attachment_data(s, digest))
+
+        self._run(job, self.tr("Saved {0}.").format(path))
+
+    def open_attachment(self, digest: bytes) -> None:
+        """Open with the system's viewer, from a private temporary folder that goes
+        away when the library locks or the app quits."""
+        item = self._attachment(digest)
+        if item is None:
+            return
+        name = attachments.display_name(item["name"])
+        self.window.statusBar().showMessage(self.tr("Opening {0}…").format(name))
+
+        async def job(s: Session) -> Path:
+            data = await attachment_data(s, digest)
+            folder = Path(tempfile.mkdtemp(prefix="casebook-open-"))  # only we can read it
+            _write(folder / name, data)
+            return folder / name
+
+        def opened(path: object) -> None:
+            if isinstance(path, Path):
+                self._folders.append(path.parent)
+                atexit.register(shutil.rmtree, path.parent, True)
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+        self._run(job, self.tr("Opened {0}.").format(name), opened)
