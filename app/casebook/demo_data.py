@@ -374,4 +374,254 @@ CASES: list[Case] = [
         ],
         None,
     ),
+    (
+        1,
+        "Tense blisters on the trunk and thighs in a 78-year-old man",
+        "dermatology",
+        {
+            "presentation": "Itchy urticarial plaques for 6 weeks, now tense blisters on the "
+            "trunk, thighs and forearms; mouth spared.",
+            "history": "Type 2 diabetes; a DPP-4 inhibitor was started 8 months ago.",
+            "findings": "Nikolsky sign negative. Biopsy: subepidermal blister with eosinophils; "
+            "direct immunofluorescence shows linear IgG and C3 at the basement membrane.",
+            "question": "Stop the gliptin, and is a potent topical steroid enough?",
+        },
+        ["bullous-pemphigoid", "drug-reaction"],
+        [
+            (3, "Stop the gliptin: DPP-4 inhibitor-associated pemphigoid is well described."),
+            (
+                0,
+                "Whole-body clobetasol works as well as oral prednisolone for extensive "
+                "disease, with fewer side effects.",
+            ),
+            (2, "Watch the glucose if systemic steroids are needed after all."),
+        ],
+        "Gliptin stopped, clobetasol tapered over 4 months; no new blisters at 6 months.",
+    ),
+    (
+        2,
+        "Six days of fever and cracked lips in a 3-year-old",
+        "paediatrics",
+        {
+            "presentation": "Fever to 39.8 °C for 6 days, bilateral non-purulent conjunctival "
+            "injection, red cracked lips.",
+            "history": "Previously well, immunisations up to date. No response to two "
+            "courses of oral antibiotics.",
+            "findings": "CRP 140, albumin 28, ALT 70, sterile pyuria. Echo: LAD z-score +2.1.",
+            "question": "Incomplete criteria: start IVIG now, and is aspirin still needed?",
+        },
+        ["kawasaki", "fever"],
+        [
+            (1, "IVIG now: with a dilated coronary artery you do not wait for full criteria."),
+            (
+                3,
+                "Aspirin as per local protocol; coronary changes at diagnosis are a high-risk "
+                "feature, so consider adding steroids.",
+            ),
+        ],
+        "Afebrile within 24 h of IVIG; LAD z-score +1.4 at 6 weeks.",
+    ),
+    (
+        3,
+        "New headache and jaw claudication in a 74-year-old woman",
+        "rheumatology",
+        {
+            "presentation": "Two weeks of new temporal headache, pain on chewing and one "
+            "episode of transient blurred vision in the right eye.",
+            "history": "Shoulder-girdle stiffness for 2 months.",
+            "findings": "Tender, pulseless right temporal artery. ESR 88, CRP 95. Fundi normal.",
+            "question": "Steroids before the biopsy or ultrasound, and at what dose?",
+        },
+        ["giant-cell-arteritis", "headache"],
+        [
+            (0, "Start prednisolone today, 60 mg given the visual symptom; do not wait."),
+            (
+                1,
+                "Temporal artery ultrasound within a week; biopsy stays positive for some "
+                "time after steroids are started.",
+            ),
+            (2, "Bone protection from day one; tocilizumab if a steroid-sparing agent is needed."),
+        ],
+        None,
+    ),
+    (
+        0,
+        "Fever and confusion after travel to a malaria-endemic area",
+        "infectious disease",
+        {
+            "presentation": "Fever, rigors and new confusion 12 days after returning home.",
+            "history": "No malaria prophylaxis taken. No previous illness.",
+            "findings": "Films: P. falciparum, parasitaemia 6 %. Platelets 40, bilirubin 55, "
+            "creatinine 180, glucose 3.2.",
+            "question": "IV artesunate is on its way: what else in the first hours?",
+        },
+        ["malaria", "travel"],
+        [
+            (3, "Severe malaria on several counts: ICU review and hourly glucose checks."),
+            (1, "Be cautious with fluids; pulmonary oedema comes on easily in severe malaria."),
+            (2, "Repeat the film at 24 h and watch for delayed haemolysis after artesunate."),
+        ],
+        "Parasites cleared by day 3; mild delayed haemolysis in week 2, no transfusion.",
+    ),
+    (
+        1,
+        "Fever, rigidity and a high CK after haloperidol",
+        "psychiatry",
+        {
+            "presentation": "Confused, febrile and diffusely rigid 3 days after IM haloperidol "
+            "for acute agitation.",
+            "history": "Schizophrenia; also takes an SSRI. Dehydrated on admission.",
+            "findings": "Temperature 39.5 °C, CK 12 400, WBC 14, creatinine rising. "
+            "Lead-pipe rigidity, no clonus, normal reflexes.",
+            "question": "Neuroleptic malignant syndrome or serotonin syndrome, and is "
+            "dantrolene needed?",
+        },
+        ["nms", "drug-reaction"],
+        [
+            (
+                2,
+                "Slow onset, lead-pipe rigidity and no clonus favour NMS. Stop the "
+                "antipsychotic, cool, give IV fluids.",
+            ),
+            (0, "Benzodiazepines first; dantrolene if the rigidity or fever does not settle."),
+        ],
+        None,
+    ),
+    (
+        2,
+        "Headache and epigastric pain at 34 weeks",
+        "obstetrics",
+        {
+            "presentation": "Severe frontal headache and epigastric pain in a first pregnancy.",
+            "history": "Normal blood pressure at booking.",
+            "findings": "BP 168/112, proteinuria 3+, brisk reflexes. Platelets 85, ALT 240, "
+            "LDH raised.",
+            "question": "Deliver now, or give steroids and wait 48 hours?",
+        },
+        ["pre-eclampsia", "hellp", "pregnancy"],
+        [
+            (
+                3,
+                "HELLP with severe features: magnesium sulfate, control the BP, and deliver "
+                "once she is stable; do not wait for steroids.",
+            ),
+        ],
+        "Delivered by caesarean the same day; platelets normal by day 4, BP on oral agents.",
+    ),
+    (
+        3,
+        "Sudden painless loss of vision in one eye",
+        "ophthalmology",
+        {
+            "presentation": "Painless loss of vision in the left eye, noticed 3 hours ago.",
+            "history": "Atrial fibrillation; anticoagulation stopped after a fall.",
+            "findings": "Counting fingers only, relative afferent pupillary defect, pale "
+            "retina with a cherry-red spot.",
+            "question": "Any acute treatment worth trying, and who leads the work-up?",
+        },
+        ["crao", "stroke"],
+        [
+            (0, "Treat it as a stroke: urgent stroke-unit referral, same pathway as a TIA."),
+            (2, "Check ESR and CRP too: giant-cell arteritis must not be missed."),
+        ],
+        None,
+    ),
+    (
+        0,
+        "Thrombocytopenia and confusion with a normal clotting screen",
+        "haematology",
+        {
+            "presentation": "Two days of headache, intermittent confusion and petechiae.",
+            "history": "Previously well; no new medication.",
+            "findings": "Hb 78, platelets 12, schistocytes on the film, LDH high, "
+            "reticulocytes raised. PT and APTT normal.",
+            "question": "Plasma exchange before the ADAMTS13 result is back?",
+        },
+        ["ttp", "thrombocytopenia"],
+        [
+            (3, "PLASMIC score is high: start plasma exchange and steroids without waiting."),
+            (1, "Avoid platelet transfusion unless there is life-threatening bleeding."),
+            (2, "Discuss caplacizumab once ADAMTS13 confirms it."),
+        ],
+        "ADAMTS13 activity below 5 % with an inhibitor; remission after plasma exchange, "
+        "steroids, caplacizumab and rituximab.",
+    ),
+    (
+        1,
+        "Haemoptysis and rising creatinine over a week",
+        "nephrology",
+        {
+            "presentation": "Cough with haemoptysis and a week of reduced urine output.",
+            "history": "Smoker; normal kidney function a year ago.",
+            "findings": "Creatinine 450. Urine: blood 3+, protein 2+, red cell casts. "
+            "CXR: bilateral alveolar shadowing.",
+            "question": "Pulse steroids and plasma exchange before the serology is back?",
+        },
+        ["pulmonary-renal", "vasculitis", "aki"],
+        [
+            (0, "Send anti-GBM and ANCA today; pulse methylprednisolone now."),
+            (2, "Plasma exchange if anti-GBM is positive; kidney biopsy once stable."),
+        ],
+        None,
+    ),
+    (
+        2,
+        "Acute confusion in an 84-year-old after a new bladder tablet",
+        "geriatrics",
+        {
+            "presentation": "Confusion, day-night reversal and two falls over 5 days.",
+            "history": "Mild cognitive impairment. Oxybutynin started 2 weeks ago for urge "
+            "incontinence; long-term amitriptyline for neuropathic pain.",
+            "findings": "Dry mouth, 700 mL residual on bladder scan, no focal signs. Bloods "
+            "and urine culture unremarkable.",
+            "question": "Stop both drugs at once, and what instead for the bladder?",
+        },
+        ["delirium", "anticholinergic", "polypharmacy"],
+        [
+            (1, "Stop the oxybutynin now; taper the amitriptyline rather than stop it."),
+            (3, "Catheterise for the retention. Mirabegron later if the urgency returns."),
+            (0, "Worth adding up the anticholinergic burden of the whole drug list."),
+            (3, "And a collateral history of baseline cognition before anyone says dementia."),
+        ],
+        "Clear within a week of stopping oxybutynin; back to baseline, catheter out.",
+    ),
+    (
+        3,
+        "Back pain and leg heaviness with metastatic prostate cancer",
+        "oncology",
+        {
+            "presentation": "Two weeks of worsening thoracic back pain, now unsteady with "
+            "heavy legs.",
+            "history": "Metastatic prostate cancer on hormone therapy.",
+            "findings": "Sensory level at T10, brisk reflexes, continent. MRI: single-level "
+            "metastasis compressing the cord.",
+            "question": "Dexamethasone now; surgery or radiotherapy?",
+        },
+        ["cord-compression", "oncology-emergency"],
+        [
+            (
+                1,
+                "Dexamethasone with PPI cover, and an urgent spinal surgical opinion: still "
+                "walking with a single level favours surgery, then radiotherapy.",
+            ),
+        ],
+        None,
+    ),
+    (
+        0,
+        "Headache and a low CD4 count at a new HIV diagnosis",
+        "infectious disease",
+        {
+            "presentation": "Three weeks of worsening headache and low-grade fever.",
+            "history": "HIV diagnosed last week; not yet on antiretrovirals.",
+            "findings": "CD4 45. Opening pressure 32 cmH2O; CSF cryptococcal antigen positive.",
+            "question": "Induction regimen, and when to start antiretrovirals?",
+        },
+        ["cryptococcus", "hiv", "meningitis"],
+        [
+            (2, "Amphotericin with flucytosine; repeat LPs to bring the pressure down."),
+            (1, "Defer ART for 4–6 weeks: starting early raised mortality in trials."),
+        ],
+        None,
+    ),
 ]

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from casebook import __version__, logs
@@ -141,6 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Casebook")
     app.setOrganizationName("Casebook")
     app.setStyle("Fusion")
+    app.setWindowIcon(QIcon(str(theme.resources() / "icons" / "casebook.svg")))
+    app.setDesktopFileName("casebook")
     theme.follow_system(app)
     sys.excepthook = _crash_dialog
     core = Core()

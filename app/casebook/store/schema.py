@@ -317,21 +317,25 @@ def _v4(db: Database) -> None:
     db.execute(V4)
 
 
-# v5: this profile's own state, never derived from events and never sent: preferences
-# (hosting the relay, lock after idle; kept encrypted, as an address says who hosts what)
-# and when this person last read each case (for "unread").
-V5 = """
-CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE case_reads (case_id BLOB PRIMARY KEY, seen INTEGER NOT NULL) WITHOUT ROWID
-"""
+# v5: this profile's own preferences (hosting the relay, lock after idle, theme, saved
+# searches), kept in the encrypted store because an address and a port say who hosts
+# what; never derived from events and never sent.
+V5 = "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID"
 
 
 def _v5(db: Database) -> None:
-    for statement in V5.split(";\n"):
-        db.execute(statement)
+    db.execute(V5)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5]
+# v6: when this person last opened each case (for "unread"); local, never sent.
+V6 = "CREATE TABLE case_reads (case_id BLOB PRIMARY KEY, seen INTEGER NOT NULL) WITHOUT ROWID"
+
+
+def _v6(db: Database) -> None:
+    db.execute(V6)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 LATEST = len(MIGRATIONS)
 
 
