@@ -15,7 +15,6 @@ import html
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,90 +37,21 @@ from PySide6.QtWidgets import (
 )
 
 from casebook.core import attachments
-from casebook.core.fingerprint import fingerprint
-from casebook.core.queries import CaseDetail, Comment
-from casebook.errors import CasebookError
+from casebook.core.queries import Comment
 from casebook.gui import case_view
 from casebook.gui.case_dialogs import EditCaseDialog, ElidedLabel, TextDialog
-from casebook.store.files import atomic_write
+from casebook.gui.case_jobs import (
+    PREVIEW_SCHEME,
+    Loaded,
+    attachment_data,
+    load,
+    remove_folders,
+    write_file,
+)
 
 if TYPE_CHECKING:
     from casebook.gui.main_window import MainWindow
     from casebook.gui.worker import Job, Session
-
-PREVIEWABLE = ("image/png", "image/jpeg")
-PREVIEW_MAX_BYTES = 8 * 1024 * 1024  # larger images are not read just to show a thumbnail
-PREVIEW_SIZE = (240, 160)
-PREVIEW_SCHEME = "casebook-preview"
-MODERATORS = ("moderator", "admin")
-
-
-@dataclass
-class Loaded:
-    """A case as the window shows it, with what this reader may do to it."""
-
-    case: CaseDetail
-    me: str  # this profile's fingerprint
-    role: str | None  # this profile's role in the case's network (None: not a member)
-    previews: dict[str, QImage] = field(default_factory=dict)  # hash hex → thumbnail
-
-    @property
-    def own(self) -> bool:
-        return self.case.summary.author == self.me
-
-    @property
-    def moderator(self) -> bool:
-        return self.role in MODERATORS
-
-
-def load(s: Session, case_id: bytes, known: frozenset[str] = frozenset()) -> Loaded | None:
-    """On the worker: the case, the reader's role, and thumbnails of its images that are
-    on this computer (except those in ``known``, which the viewer holds already)."""
-    case = s.p.queries.case(case_id)
-    if case is None:
-        return None
-    role = s.p.governance.show(case.summary.net)["your_role"]
-    previews: dict[str, QImage] = {}
-    for item in case.attachments:
-        digest = bytes.fromhex(item["hash"])
-        if (
-            item["mime"] not in PREVIEWABLE
-            or item["hash"] in known
-            or item["size"] > PREVIEW_MAX_BYTES
-            or not attachments.has(s.p.db, digest)
-        ):
-            continue
-        try:
-            image = QImage.fromData(attachments.read(s.p.db, digest))
-        except CasebookError:
-            continue  # shown without a preview; Save says what is wrong
-        if not image.isNull():
-            previews[item["hash"]] = image.scaled(
-                *PREVIEW_SIZE,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-    return Loaded(case, fingerprint(s.p.identity.public_key), role, previews)
-
-
-async def attachment_data(s: Session, digest: bytes) -> bytes:
-    """The attachment's bytes, fetched from a relay of its network first when it is not
-    on this computer yet (as ``casebook attachment`` does)."""
-    if not attachments.has(s.p.db, digest):
-        await s.sync.fetch_attachment(digest)
-    return attachments.read(s.p.db, digest)
-
-
-def _write(path: Path, data: bytes) -> None:
-    try:
-        atomic_write(path, data)  # never a half-written file
-    except OSError as exc:
-        raise CasebookError(f"Cannot write {path}: {exc.strerror or exc}.") from None
-
-
-def _remove(folders: list[Path]) -> None:
-    for folder in folders:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 class CaseActions(QObject):
@@ -139,7 +69,7 @@ class CaseActions(QObject):
         # goes with its window) or, failing that, when the app quits.
         self._folders: list[Path] = []
         folders, core = self._folders, self.core
-        self.destroyed.connect(lambda: core.call(lambda _: _remove(folders)))
+        self.destroyed.connect(lambda: core.call(lambda _: remove_folders(folders)))
         self._build_bar()
         self._build_reply_line()
         self.clear()
@@ -489,7 +419,7 @@ class CaseActions(QObject):
         self.window.statusBar().showMessage(self.tr("Saving {0}…").format(name))
 
         async def job(s: Session) -> None:
-            _write(Path(path), await attachment_data(s, digest))
+            write_file(Path(path), await attachment_data(s, digest))
 
         self._run(job, self.tr("Saved {0}.").format(path))
 
@@ -505,7 +435,7 @@ class CaseActions(QObject):
         async def job(s: Session) -> Path:
             data = await attachment_data(s, digest)
             folder = Path(tempfile.mkdtemp(prefix="casebook-open-"))  # only we can read it
-            _write(folder / name, data)
+            write_file(folder / name, data)
             return folder / name
 
         def opened(path: object) -> None:

@@ -31,7 +31,8 @@ from casebook.core import attachments
 from casebook.core.search import Filters
 from casebook.errors import CasebookError
 from casebook.gui import case_view
-from casebook.gui.case_actions import CaseActions, Loaded
+from casebook.gui.case_actions import CaseActions
+from casebook.gui.case_jobs import Loaded
 from casebook.gui.case_model import CaseListModel
 from casebook.gui.compose import NewCaseDialog
 from casebook.gui.live import LiveUpdates
@@ -53,6 +54,8 @@ class MainWindow(QMainWindow):
         self.core = core
         self.current_case: bytes | None = None
         self.networks: list[dict[str, Any]] = []
+        self.tags: dict[str, list[tuple[str, int]]] = {}  # network hex id → (tag, cases)
+        self.saved: list[dict[str, Any]] = []  # saved searches
         self.setWindowTitle("Casebook")
         self.resize(1280, 800)
         core.error.connect(self.show_error)
@@ -227,29 +230,37 @@ class MainWindow(QMainWindow):
 
     # -- networks ---------------------------------------------------------------------
     def refresh_networks(self, select: Choice | str | None = None) -> None:
-        """Reload the sidebar; keep ``select`` (a Choice, or a network's hex id) chosen."""
+        """Reload the sidebar and the list; keep ``select`` (a Choice, or a network's hex
+        id) chosen. Tags come second: counting them takes ~0.1 s on 100,000 cases, and
+        the list should not wait for it."""
         choice = Choice(net=select) if isinstance(select, str) else select
 
-        def job(s: Session) -> tuple[list[dict[str, Any]], dict[str, Any], list[Any]]:
-            q = s.p.queries
-            nets = q.networks()
-            tags = {n["id"]: q.tags(bytes.fromhex(n["id"])) for n in nets}
-            return nets, tags, s.p.settings.get("saved_searches")
+        def job(s: Session) -> tuple[list[dict[str, Any]], list[Any]]:
+            return s.p.queries.networks(), s.p.settings.get("saved_searches")
 
         self.core.call(job, lambda result: self._networks(result, choice))
 
     def _networks(self, result: object, select: Choice | None) -> None:
         if not isinstance(result, tuple):
             return
-        nets, tags, saved = result
+        nets, self.saved = result
         self.networks = nets
-        self.sidebar.fill(nets, tags, saved, select)
+        self.sidebar.fill(nets, self.tags, self.saved, select)
+        ids = [bytes.fromhex(n["id"]) for n in nets]
+        self.core.call(
+            lambda s: {net.hex(): s.p.queries.tags(net) for net in ids}, self._tags_counted
+        )
         self.new_case_action.setEnabled(bool(nets))
         self.people_action.setEnabled(bool(nets))
         self.sync_indicator.names = {bytes.fromhex(n["id"]): n["name"] for n in nets}
         if self.current_case is None:
             self._show_case_placeholder()
         self._filters_changed()
+
+    def _tags_counted(self, tags: object) -> None:
+        if isinstance(tags, dict) and tags != self.tags:
+            self.tags = tags
+            self.sidebar.fill(self.networks, tags, self.saved, self.sidebar.current())
 
     def _selected_network(self) -> dict[str, Any] | None:
         net = self.sidebar.current().net

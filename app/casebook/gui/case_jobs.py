@@ -1,0 +1,96 @@
+"""Worker-side jobs of the case actions: loading a case with the reader's role and
+image thumbnails, reading an attachment (fetched from a relay when not here yet), and
+writing files. They run on the worker thread, never on the GUI thread."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+
+from casebook.core import attachments
+from casebook.core.fingerprint import fingerprint
+from casebook.core.queries import CaseDetail
+from casebook.errors import CasebookError
+from casebook.store.files import atomic_write
+
+if TYPE_CHECKING:
+    from casebook.gui.worker import Session
+
+PREVIEWABLE = ("image/png", "image/jpeg")
+PREVIEW_MAX_BYTES = 8 * 1024 * 1024  # larger images are not read just to show a thumbnail
+PREVIEW_SIZE = (240, 160)
+PREVIEW_SCHEME = "casebook-preview"
+MODERATORS = ("moderator", "admin")
+
+
+@dataclass
+class Loaded:
+    """A case as the window shows it, with what this reader may do to it."""
+
+    case: CaseDetail
+    me: str  # this profile's fingerprint
+    role: str | None  # this profile's role in the case's network (None: not a member)
+    previews: dict[str, QImage] = field(default_factory=dict)  # hash hex → thumbnail
+
+    @property
+    def own(self) -> bool:
+        return self.case.summary.author == self.me
+
+    @property
+    def moderator(self) -> bool:
+        return self.role in MODERATORS
+
+
+def load(s: Session, case_id: bytes, known: frozenset[str] = frozenset()) -> Loaded | None:
+    """On the worker: the case, the reader's role, and thumbnails of its images that are
+    on this computer (except those in ``known``, which the viewer holds already)."""
+    case = s.p.queries.case(case_id)
+    if case is None:
+        return None
+    role = s.p.governance.show(case.summary.net)["your_role"]
+    previews: dict[str, QImage] = {}
+    for item in case.attachments:
+        digest = bytes.fromhex(item["hash"])
+        if (
+            item["mime"] not in PREVIEWABLE
+            or item["hash"] in known
+            or item["size"] > PREVIEW_MAX_BYTES
+            or not attachments.has(s.p.db, digest)
+        ):
+            continue
+        try:
+            image = QImage.fromData(attachments.read(s.p.db, digest))
+        except CasebookError:
+            continue  # shown without a preview; Save says what is wrong
+        if not image.isNull():
+            previews[item["hash"]] = image.scaled(
+                *PREVIEW_SIZE,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+    return Loaded(case, fingerprint(s.p.identity.public_key), role, previews)
+
+
+async def attachment_data(s: Session, digest: bytes) -> bytes:
+    """The attachment's bytes, fetched from a relay of its network first when it is not
+    on this computer yet (as ``casebook attachment`` does)."""
+    if not attachments.has(s.p.db, digest):
+        await s.sync.fetch_attachment(digest)
+    return attachments.read(s.p.db, digest)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    try:
+        atomic_write(path, data)  # never a half-written file
+    except OSError as exc:
+        raise CasebookError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+
+
+def remove_folders(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
