@@ -185,3 +185,65 @@ def test_a_picture_without_an_invite_is_refused_in_words(tmp_path):
     (tmp_path / "notes.png").write_text("not an image")
     with pytest.raises(Exception, match="not an image"):
         read_qr(tmp_path / "notes.png")
+
+
+def test_hosting_the_relay_on_this_computer(qtbot, cores, tmp_path, monkeypatch):
+    """'Host the relay on this computer': the founder's app runs the relay (here on
+    loopback only), a colleague joins through it, and it comes back at the next unlock."""
+    import socket
+
+    from casebook.gui import worker
+    from casebook.gui.network_dialogs import NewNetworkDialog
+
+    monkeypatch.setattr(worker, "HOSTED_LISTEN", "127.0.0.1")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    def fill(dialog):
+        dialog.name.setText("Night shift")
+        dialog.host.setChecked(True)
+        dialog.host_name.setText("127.0.0.1")
+        dialog.port.setValue(port)
+        dialog._check()
+        return dialog.result()
+
+    monkeypatch.setattr(NewNetworkDialog, "exec", fill)
+    alice_core, bob_core = cores(), cores()
+    alice = first_start(qtbot, alice_core, tmp_path / "alice", "Dr. Alice Moreau")
+    alice.new_network()
+    qtbot.waitUntil(lambda: len(alice.networks) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: alice.sync_indicator.kind == "live", timeout=15_000)
+    post(monkeypatch, qtbot, alice, "Hyperkalaemia on the night shift")
+
+    invite = InviteDialog(alice_core, bytes.fromhex(alice.networks[0]["id"]), alice)
+    qtbot.addWidget(invite)
+    qtbot.mouseClick(invite.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(invite.code.toPlainText()), timeout=10_000)
+    code = invite.code.toPlainText()
+    assert InviteCode.decode(code).relays[0].port == port
+
+    bob = first_start(qtbot, bob_core, tmp_path / "bob", "Dr. Bob Lee")
+
+    def fill_join(dialog):
+        dialog.code.setPlainText(code)
+        dialog._check()
+        return dialog.result()
+
+    monkeypatch.setattr(JoinDialog, "exec", fill_join)
+    made = InviteCode.decode(code)
+    held: list[object] = []
+
+    def relay_has_welcome() -> bool:  # pushed to the hosted relay at once, by itself
+        alice_core.call(lambda s: s.relay.store.welcome(made.net, made.key), held.append)
+        qtbot.waitUntil(lambda: alice_core.pending == 0, timeout=5_000)
+        return held[-1] is not None
+
+    qtbot.waitUntil(relay_has_welcome, timeout=10_000)
+    bob.join_network()
+    qtbot.waitUntil(lambda: titles(bob) == {"Hyperkalaemia on the night shift"}, timeout=20_000)
+
+    # The hosting survives a lock: it is a setting of the profile, started at each unlock.
+    alice_core.call(lambda s: s.p.settings.get("host_relay"), lambda v: setattr(alice, "hv", v))
+    qtbot.waitUntil(lambda: hasattr(alice, "hv"), timeout=5_000)
+    assert alice.hv == {"port": port, "host": "127.0.0.1"}

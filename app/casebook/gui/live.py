@@ -8,13 +8,13 @@ where the system has a tray, and in the status bar always.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMainWindow, QSystemTrayIcon
 
+from casebook.errors import CasebookError
 from casebook.gui.sync_status import SyncIndicator
 from casebook.gui.worker import Core, Session
 from casebook.sync.status import LinkStatus
@@ -38,27 +38,27 @@ class LiveUpdates(QObject):
         core.link_status.connect(self._status)
         self.core.call(lambda s: s.p.queries.reply_mark(), self._set_mark)
 
-    def start(self, on_started: Callable[[object], None] | None = None) -> None:
+    def start(self) -> None:
         """Host the relay if this profile does, then watch every relay."""
 
         async def job(s: Session) -> tuple[str | None, int]:
-            hosted = await s.resume_hosting()
-            return hosted, s.start_sync()
+            problem = None
+            try:
+                await s.resume_hosting()
+            except CasebookError as exc:  # a taken port must not stop sync
+                problem = exc.message
+            return problem, s.start_sync()
 
-        def done(result: object) -> None:
-            if isinstance(result, tuple) and result[1] == 0:
-                self.indicator.show_local()
-            if on_started is not None:
-                on_started(result)
+        self.core.call(job, self._started)
 
-        self.core.call(job, done, done)
-
-    def restart(self) -> None:
-        self.core.call(lambda s: s.restart_sync(), self._restarted)
-
-    def _restarted(self, links: object) -> None:
+    def _started(self, result: object) -> None:
+        if not isinstance(result, tuple):
+            return
+        problem, links = result
         if links == 0:
             self.indicator.show_local()
+        if problem:
+            self.window.statusBar().showMessage(problem, 30_000)
 
     def _set_mark(self, mark: object) -> None:
         if isinstance(mark, int):

@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.networks: list[dict[str, Any]] = []
         self.tags: dict[str, list[tuple[str, int]]] = {}  # network hex id → (tag, cases)
         self.saved: list[dict[str, Any]] = []  # saved searches
+        self._tags_due = False
         self.setWindowTitle("Casebook")
         self.resize(1280, 800)
         core.error.connect(self.show_error)
@@ -246,16 +247,20 @@ class MainWindow(QMainWindow):
         nets, self.saved = result
         self.networks = nets
         self.sidebar.fill(nets, self.tags, self.saved, select)
-        ids = [bytes.fromhex(n["id"]) for n in nets]
-        self.core.call(
-            lambda s: {net.hex(): s.p.queries.tags(net) for net in ids}, self._tags_counted
-        )
+        self._tags_due = True  # counted once the list and its first case are asked for
         self.new_case_action.setEnabled(bool(nets))
         self.people_action.setEnabled(bool(nets))
         self.sync_indicator.names = {bytes.fromhex(n["id"]): n["name"] for n in nets}
         if self.current_case is None:
             self._show_case_placeholder()
         self._filters_changed()
+
+    def _count_tags(self) -> None:
+        self._tags_due = False
+        ids = [bytes.fromhex(n["id"]) for n in self.networks]
+        self.core.call(
+            lambda s: {net.hex(): s.p.queries.tags(net) for net in ids}, self._tags_counted
+        )
 
     def _tags_counted(self, tags: object) -> None:
         if isinstance(tags, dict) and tags != self.tags:
@@ -322,6 +327,8 @@ class MainWindow(QMainWindow):
             row = 0
         if row is not None:
             self.table.selectRow(row)
+        if self._tags_due:
+            self._count_tags()
 
     # -- cases --------------------------------------------------------------------
     def _step(self, step: int) -> None:

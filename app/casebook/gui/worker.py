@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("casebook.gui")
 
+# A relay hosted from the app listens on every address: members must reach it.
+HOSTED_LISTEN = "0.0.0.0"  # noqa: S104
+
 Job = Callable[["Session"], Any]
 Callback = Callable[[Any], None]
 
@@ -121,8 +124,9 @@ class Session:
             self.start_sync()
 
     async def lock(self) -> None:
-        """Close the library (its key leaves memory with it). A relay hosted here keeps
-        forwarding: it holds only ciphertext and never needed the library."""
+        """Close the library (SQLCipher drops its key with the connection). A relay
+        hosted here keeps forwarding: it holds only ciphertext and never needed the
+        library."""
         await self.stop_sync()
         if self.engine is not None:
             self.engine.close()
@@ -165,7 +169,7 @@ class Session:
         await self.stop_hosting()
         config = RelayConfig(
             data=self.p.directory / "relay",
-            host="0.0.0.0",  # noqa: S104 - members on the network must reach it
+            host=HOSTED_LISTEN,
             port=port,
             allow_networks=frozenset(self.sync.networks()),
         )
