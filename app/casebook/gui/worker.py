@@ -114,10 +114,7 @@ class Session:
     async def change_passphrase(self, current: str, new: str) -> None:
         """Re-key the library; sync pauses, since the database file is replaced."""
         self.p.check_passphrase(current)
-        await self.stop_sync()
-        if self.engine is not None:
-            self.engine.close()
-            self.engine = None
+        await self._stop_engine()
         try:
             self.p.change_passphrase(new)
         finally:
@@ -127,13 +124,17 @@ class Session:
         """Close the library (SQLCipher drops its key with the connection). A relay
         hosted here keeps forwarding: it holds only ciphertext and never needed the
         library."""
+        await self._stop_engine()
+        if self.profile is not None:
+            self.profile.close()
+            self.profile = None
+
+    async def _stop_engine(self) -> None:
+        """Stop watching and drop the engine (it holds the database connection)."""
         await self.stop_sync()
         if self.engine is not None:
             self.engine.close()
             self.engine = None
-        if self.profile is not None:
-            self.profile.close()
-            self.profile = None
 
     # -- networks -------------------------------------------------------------------------
     async def create_network(self, choice: NetworkChoice) -> bytes:
@@ -201,14 +202,8 @@ class Session:
             self.p.settings.set("host_relay", None)
 
     async def close(self) -> None:
-        await self.stop_sync()
+        await self.lock()
         await self.stop_hosting()
-        if self.engine is not None:
-            self.engine.close()
-            self.engine = None
-        if self.profile is not None:
-            self.profile.close()
-            self.profile = None
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:
