@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from casebook.core.invitations import DAY_MS
 from casebook.core.membership import ROLES
-from casebook.errors import CasebookError
+from casebook.gui.messages import error_text
 from casebook.gui.worker import Core, Session
 
 EXPIRY_DAYS = (1, 7, 30)
@@ -48,14 +48,6 @@ def role_names() -> dict[str, str]:
         "admin": QCoreApplication.translate("People", "admin"),
         "removed": QCoreApplication.translate("People", "removed"),
     }
-
-
-def error_text(error: object) -> str:
-    if isinstance(error, CasebookError):
-        return error.message
-    return QCoreApplication.translate("People", "Something unexpected went wrong: {0}").format(
-        error
-    )
 
 
 def tell_error(parent: QWidget, title: str, error: object) -> None:

@@ -29,13 +29,13 @@ from PySide6.QtWidgets import (
 
 from casebook.core import attachments
 from casebook.core.search import Filters
-from casebook.errors import CasebookError
 from casebook.gui import case_view
 from casebook.gui.case_actions import CaseActions
 from casebook.gui.case_jobs import Loaded
 from casebook.gui.case_model import CaseListModel
 from casebook.gui.compose import NewCaseDialog
 from casebook.gui.live import LiveUpdates
+from casebook.gui.messages import error_text
 from casebook.gui.network_dialogs import JoinDialog, NewNetworkDialog
 from casebook.gui.people import PeopleDialog
 from casebook.gui.settings import SettingsDialog
@@ -481,5 +481,4 @@ class MainWindow(QMainWindow):
         self.core.call(job, done, failed)
 
     def show_error(self, error: object) -> None:
-        message = error.message if isinstance(error, CasebookError) else str(error)
-        QMessageBox.warning(self, self.tr("Casebook"), message)
+        QMessageBox.warning(self, self.tr("Casebook"), error_text(error))

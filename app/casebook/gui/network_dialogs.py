@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from casebook.core import relayaddr
-from casebook.errors import CasebookError, UsageError
+from casebook.errors import UsageError
+from casebook.gui.messages import error_text
 from casebook.gui.worker import Core
 
 DEFAULT_PORT = 7447
@@ -225,7 +226,7 @@ class JoinDialog(QDialog):
         self.error.setText("")
 
     def _failed(self, error: object) -> None:
-        self.error.setText(error.message if isinstance(error, CasebookError) else str(error))
+        self.error.setText(error_text(error))
 
     def _check(self) -> None:
         if not self.code.toPlainText().strip():

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from casebook import demo
 from casebook.core import profile as profiles
-from casebook.errors import CasebookError
+from casebook.gui.messages import error_text
 from casebook.gui.worker import Core, Session
 
 
@@ -220,10 +220,7 @@ class Onboarding(QStackedWidget):
 
     def _failed(self, page: _Page, error: object) -> None:
         page.busy(None)
-        if isinstance(error, CasebookError):
-            page.show_error(error.message)
-        else:
-            page.show_error(self.tr("Unexpected error: {0}").format(error))
+        page.show_error(error_text(error))
         if page is self.unlock_page:
             self.unlock_page.passphrase.selectAll()
             self.unlock_page.passphrase.setFocus()

@@ -30,11 +30,11 @@ from casebook.gui.invites_view import (
     InviteDialog,
     InvitesView,
     confirm,
-    error_text,
     fit_columns,
     role_names,
     tell_error,
 )
+from casebook.gui.messages import error_text
 from casebook.gui.worker import Core, Session
 
 __all__ = ["InviteDialog", "PeopleDialog"]

@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="casebook-shots-") as scratch:
             onboarding(core, Path(scratch), out)
             library(core, Path(scratch), out, app)
-            core.shutdown()
+            core.shutdown()  # close the profiles before their folder is removed
     finally:
         core.shutdown()
     return 0

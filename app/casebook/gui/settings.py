@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casebook.errors import CasebookError
 from casebook.gui import theme
+from casebook.gui.messages import error_text
 from casebook.gui.network_dialogs import DEFAULT_PORT, guess_host
 from casebook.gui.worker import Core, Session
 
@@ -228,8 +228,7 @@ class SettingsDialog(QDialog):
         self._failed(error)
 
     def _failed(self, error: object) -> None:
-        text = error.message if isinstance(error, CasebookError) else str(error)
-        self._say(text, error=True)
+        self._say(error_text(error), error=True)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setObjectName("error" if error else "")

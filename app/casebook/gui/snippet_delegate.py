@@ -6,7 +6,7 @@ as rich text in one elided line, in the palette's colours (so it reads in dark m
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -43,6 +43,3 @@ class SnippetDelegate(QStyledItemDelegate):
         context.clip = QRectF(0, 0, rect.width(), rect.height())
         document.documentLayout().draw(painter, context)
         painter.restore()
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        return super().sizeHint(option, index)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from casebook.sync.status import LinkStatus
@@ -106,4 +105,3 @@ class SyncIndicator(QWidget):
         self.label.setText(text)
         self.dot.setStyleSheet(f"color: {COLOURS.get(kind, '#888888')};")
         self.setToolTip(tip)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
