@@ -228,6 +228,8 @@ class Raw:
 
     def send(self, message: dict[str, Any]) -> None:
         self.writer.write(wire.frame(message))
+        if message["t"] == "auth":  # a login is followed by the member's vector
+            self.writer.write(wire.frame({"t": "have", "have": wire.vector_wire({})}))
 
     def send_raw(self, data: bytes) -> None:
         self.writer.write(data)
@@ -277,7 +279,6 @@ class Raw:
             "net": net,
             "member": member,
             "sig": profile.identity.sign(proof),
-            "have": [],
             "probe": probe,
         }
         if create is not None:
@@ -301,8 +302,8 @@ class Raw:
             got += wire.need_events(message)
         raise AssertionError("no caught_up")
 
-    async def redeem(self, code: InviteCode) -> tuple[bytes, list[bytes]]:
-        """Redeem an invite: the sealed welcome and the network's events."""
+    async def redeem(self, code: InviteCode) -> dict[str, Any]:
+        """Prove an invite: the relay's ``redeemable`` (nonce and Lamport clock)."""
         proof = wire.redeem_auth_message(self.nonce, self.fingerprint, code.net, code.key)
         self.send(
             {
@@ -312,9 +313,15 @@ class Raw:
                 "sig": signing_key(code.secret, code.net).sign(proof),
             }
         )
+        answer = await self.recv()
+        assert answer["t"] == "redeemable", answer
+        assert answer["nonce"] == self.nonce
+        return answer
+
+    async def welcomed(self) -> tuple[bytes, list[bytes]]:
+        """After an accepted join: the sealed welcome package and the network's events."""
         welcome = await self.recv()
         assert welcome["t"] == "welcome", welcome
-        assert welcome["nonce"] == self.nonce
         ready = await self.recv()
         assert ready["t"] == "ready", ready
         return welcome["sealed"], await self.caught_up()
@@ -338,16 +345,10 @@ def run(coro: Any) -> Any:
     return asyncio.run(asyncio.wait_for(coro, 60))
 
 
-def join_event(
-    newcomer: Profile, code: InviteCode, welcome: bytes, nonce: bytes, network: list[bytes]
-) -> bytes:
-    """The newcomer's ``member.join`` for ``code`` bound to ``nonce`` (made locally)."""
-
-    def take() -> None:
-        for raw in network:
-            newcomer.log.ingest(raw)
-
-    join_id = newcomer.invitations.join(code, welcome, newcomer.name, nonce=nonce, before_join=take)
+def join_event(newcomer: Profile, code: InviteCode, nonce: bytes, lamport: int = 0) -> bytes:
+    """The newcomer's ``member.join`` for ``code`` bound to ``nonce`` (made locally, as
+    before any welcome package: it needs none)."""
+    join_id = newcomer.invitations.make_join(code, newcomer.name, nonce, lamport)
     return bytes(newcomer.db.scalar("SELECT raw FROM events WHERE id = ?", (join_id,)))
 
 
@@ -602,12 +603,8 @@ def test_malformed_frames_are_refused_and_others_served(
             _frame_of(encode({"t": "auth", "net": net, **signed, "sig": b"\x00" * 63})),
             "malformed",
         ),
-        "auth have not a vector": (
-            _frame_of(encode({"t": "auth", "net": net, **signed, "have": [[b"a", 1]]})),
-            "malformed",
-        ),
-        "auth have negative": (
-            _frame_of(encode({"t": "auth", "net": net, **signed, "have": [[b"a" * 32, -1]]})),
+        "auth of many items": (
+            _frame_of(encode({"t": "auth", "net": net, **signed, "x": [{}] * 100})),
             "malformed",
         ),
         "redeem invite is text": (
@@ -637,6 +634,22 @@ def test_malformed_frames_are_refused_and_others_served(
         ),
     }
 
+    after_login = {
+        "have not a vector": (_frame_of(encode({"t": "have", "have": [[b"a", 1]]})), "malformed"),
+        "have cut short": (_frame_of(encode({"t": "have", "have": b"a" * 39})), "malformed"),
+        "have unsorted": (
+            _frame_of(
+                encode({"t": "have", "have": (b"b" * 32 + bytes(8)) + (b"a" * 32 + bytes(8))})
+            ),
+            "malformed",
+        ),
+        "have seq too large": (
+            _frame_of(encode({"t": "have", "have": b"a" * 32 + b"\xff" * 8})),
+            "malformed",
+        ),
+        "no vector": (_frame_of(encode({"t": "ping"})), "unexpected"),
+    }
+
     async def scenario() -> dict[str, str]:
         bystander = await Raw.open(relay)  # a member connected throughout
         await bystander.login(alice, net)
@@ -650,13 +663,18 @@ def test_malformed_frames_are_refused_and_others_served(
             await raw.login(alice, net)
             raw.send_raw(data)
             codes[name] = await raw.refused()
+        for name, (data, _) in after_login.items():  # the vector that follows a login
+            raw = await Raw.open(relay)
+            raw.send_raw(wire.frame(raw.auth(alice, net)) + data)
+            codes[name] = await raw.refused()
         bystander.send({"t": "ping"})
         assert (await bystander.recv())["t"] == "pong"
         await bystander.close()
         return codes
 
     codes = run(scenario())
-    assert codes == {name: code for name, (_, code) in {**before_auth, **after_auth}.items()}
+    expected = {**before_auth, **after_auth, **after_login}
+    assert codes == {name: code for name, (_, code) in expected.items()}
     assert relay.on_loop(lambda: len(relay.relay.pending)) == 0
     alice.library.post_case(net, title="Still here", body="served")
     assert sync(alice, net, relay).sent == 1
@@ -844,26 +862,25 @@ def test_invite_holder_may_only_push_its_own_join(
     network = raw_events(alice, net)
     newcomers = iter(make_profile(f"Dr. New Comer{i}", folder=f"new{i}") for i in range(4))
 
-    async def holder_pushes(build: Callable[[Raw, bytes], list[bytes]]) -> dict[str, Any]:
+    async def holder_pushes(build: Callable[[Raw, int], list[bytes]]) -> dict[str, Any]:
         raw = await Raw.open(relay)
-        sealed, _ = await raw.redeem(code_a)
-        assert sealed == made_a.welcome
-        ack = await raw.push(build(raw, sealed))
-        await raw.assert_closed()  # a redeem session ends after its one push
+        answer = await raw.redeem(code_a)
+        ack = await raw.push(build(raw, answer["lamport"]))
+        await raw.assert_closed()  # a refused join ends the session, with nothing sent
         return ack
 
-    def content_event(raw: Raw, sealed: bytes) -> list[bytes]:
+    def content_event(raw: Raw, lamport: int) -> list[bytes]:
         return [make_event(next(newcomers), net, 1, None).raw]
 
-    def alices_next_event(raw: Raw, sealed: bytes) -> list[bytes]:
+    def alices_next_event(raw: Raw, lamport: int) -> list[bytes]:
         last = head(alice, net)
         return [make_event(alice, net, last.seq + 1, last.id).raw]
 
-    def join_of_other_invite(raw: Raw, sealed: bytes) -> list[bytes]:
-        return [join_event(next(newcomers), code_b, made_b.welcome, raw.nonce, network)]
+    def join_of_other_invite(raw: Raw, lamport: int) -> list[bytes]:
+        return [join_event(next(newcomers), code_b, raw.nonce, lamport)]
 
-    def join_with_other_nonce(raw: Raw, sealed: bytes) -> list[bytes]:
-        return [join_event(next(newcomers), code_a, sealed, os.urandom(16), network)]
+    def join_with_other_nonce(raw: Raw, lamport: int) -> list[bytes]:
+        return [join_event(next(newcomers), code_a, os.urandom(16), lamport)]
 
     async def scenario() -> dict[str, dict[str, Any]]:
         return {
@@ -904,8 +921,8 @@ def test_redeem_session_takes_one_join_only(
 
     async def scenario() -> dict[str, Any]:
         raw = await Raw.open(relay)
-        sealed, _ = await raw.redeem(code)
-        joins = [join_event(p, code, sealed, raw.nonce, network) for p in (first, second)]
+        answer = await raw.redeem(code)
+        joins = [join_event(p, code, raw.nonce, answer["lamport"]) for p in (first, second)]
         raw.send({"t": "push", "id": 1, "events": joins})
         return await raw.recv()
 
@@ -972,18 +989,18 @@ def test_single_use_invite_race_loser_keeps_nothing(
     code = alice.invitations.create(net).code
     assert sync(alice, net, relay).error is None
     bob, carol = make_profile("Dr. Bob Lee"), make_profile("Dr. Carol Ng")
-    real_join = carol.invitations.join
+    real_join = carol.invitations.make_join
     raced: list[bytes] = []
 
     def bob_first(*args: Any, **kwargs: Any) -> bytes:
-        # Carol holds her welcome and the network's events; Bob joins right now.
+        # Carol has proved the invite (the relay said it is open); Bob joins now.
         thread = threading.Thread(target=lambda: raced.append(join(bob, code)), daemon=True)
         thread.start()
         thread.join(30)
         assert not thread.is_alive() and raced
         return real_join(*args, **kwargs)
 
-    monkeypatch.setattr(carol.invitations, "join", bob_first)
+    monkeypatch.setattr(carol.invitations, "make_join", bob_first)
     with pytest.raises((SyncError, PermissionDenied)) as refused:
         join(carol, code)
     assert "used" in str(refused.value)

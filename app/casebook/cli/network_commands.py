@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from casebook.cli.context import Context, Output
 from casebook.core import bundle as bundles
@@ -158,8 +159,10 @@ def member(ctx: Context) -> Output:
         return {"results": rows}, text
     target = g.member(net, a.member)
     if a.action == "role":
-        g.set_role(net, a.member, a.role)
-        return {"member": target.key.hex(), "role": a.role}, f"Role changed to {a.role}."
+        event = g.set_role(net, a.member, a.role)
+        closed = g.closed_by(net, event)
+        text = f"Role changed to {a.role}." + closed_text(closed)
+        return {"member": target.key.hex(), "role": a.role, "closed_invites": closed}, text
     leaving = target.key == p.identity.public_key
     result = g.remove(net, a.member)
     text = (
@@ -169,7 +172,30 @@ def member(ctx: Context) -> Output:
     )
     if result["rotation"]:
         text += " A new key epoch started: they cannot read anything written from now on."
-    return {"removed": result["removed"], "rekeyed": result["rotation"] is not None}, text
+    text += closed_text(result["closed_invites"])
+    data = {
+        "removed": result["removed"],
+        "rekeyed": result["rotation"] is not None,
+        "closed_invites": result["closed_invites"],
+    }
+    return data, text
+
+
+def closed_text(closed: list[dict[str, Any]]) -> str:
+    """Which invite codes a removal or role change closed, and what to do about it."""
+    if not closed:
+        return ""
+    lines = [
+        f"\n  invite {c['id'][:12]} ({c['role']}, made by "
+        f"{c['inviter_name'] or c['inviter'][:15]}, used {c['used']} times)"
+        for c in closed
+    ]
+    return (
+        f"\nClosed {len(closed)} invite code{'s' if len(closed) != 1 else ''}; "
+        "they admit nobody from now on:"
+        + "".join(lines)
+        + "\nMake a new invite for anyone who still needs one: casebook invite create."
+    )
 
 
 def moderate(ctx: Context) -> Output:

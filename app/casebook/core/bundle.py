@@ -53,7 +53,7 @@ class Bundle:
         if not data.startswith(MAGIC):
             raise bad
         try:
-            value = decode(data[len(MAGIC) :])
+            value = decode(data[len(MAGIC) :], max_items=None)  # a file the member chose
         except EncodingError:
             raise bad from None
         if not (

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from casebook.core import epochs, events, membership, payloads
+from casebook.core import epochs, events, membership, payloads, storedlog
 from casebook.core.events import Event, EventError
 from casebook.core.identity import Identity
 from casebook.core.keys import EpochKeys
@@ -93,6 +93,10 @@ class EventLog:
         if self.keys.add(net, epoch, seed, source):
             self._release(_key_mark(net, epoch))
 
+    def add_join_seed(self, net: bytes, invite: bytes, seed: bytes) -> None:
+        if self.keys.add_join(net, invite, seed):
+            self._release(_invite_mark(net, invite))
+
     def _role_at(self, net: bytes, author: bytes, seq: int) -> str | None:
         return self.members.state(net).role_at(author, seq)
 
@@ -107,10 +111,12 @@ class EventLog:
         min_lamport: int = 0,
         new_epoch: tuple[int, bytes] | None = None,
         pending_ok: bool = False,
+        join_seed: bytes | None = None,
     ) -> Event:
         """Validate, sign, store and apply one event of ours; returns it.
 
-        ``new_epoch`` = (number, seed) encrypts a rotation under the seed it introduces.
+        ``new_epoch`` = (number, seed) encrypts a rotation under the seed it introduces;
+        ``join_seed`` seals a join under its invite's join key (header epoch 0).
         An event the membership refuses raises :class:`EventError` and is not kept,
         unless ``pending_ok`` (a join made before the network's log has arrived).
         """
@@ -130,6 +136,8 @@ class EventLog:
             assert state is not None
             if new_epoch is not None:
                 epoch, seed = new_epoch
+            elif join_seed is not None:
+                epoch, seed = 0, join_seed
             else:
                 epoch, seed = self._writing_key(net, kind, state["head_epoch"])
             lamport = max(state["lamport"] or 0, min_lamport)
@@ -223,7 +231,11 @@ class EventLog:
         """The validated payload, or None when no seed held for its epoch opens it.
 
         Raises :class:`EventError` when the body opens but is not a valid payload."""
-        for _, seed in self.keys.candidates(event.net, event.header.epoch):
+        candidates = self.keys.candidates(event.net, event.header.epoch)
+        if event.kind == "member.join":  # sealed under its invite's join key (or older)
+            joined = self.keys.join_seed(event.net, event.header.pub["invite"])
+            candidates = ([(b"", joined)] if joined else []) + candidates
+        for _, seed in candidates:
             try:
                 plain = event.decrypt(seed)
             except events.WrongKey:
@@ -271,6 +283,8 @@ class EventLog:
         if event.kind == "epoch.rotate":
             for epoch, source, seed in payload["seeds"]:
                 self.add_seed(event.net, epoch, seed, source)
+        elif event.kind == "invite.create" and "join" in payload:
+            self.add_join_seed(event.net, event.header.pub["key"], payload["join"])
         self.projector.apply(event, payload)
         if event.kind == "network.create":
             self.members.network_row(state)
@@ -369,7 +383,11 @@ class EventLog:
             self.projector.reject(event, f"unreadable payload: {exc}")
             return None
         if payload is None:
-            self.projector.wait(event, _key_mark(event.net, event.header.epoch))
+            invite = event.header.pub["invite"] if event.kind == "member.join" else None
+            if invite is not None and self.keys.join_seed(event.net, invite) is None:
+                self.projector.wait(event, _invite_mark(event.net, invite))
+            else:
+                self.projector.wait(event, _key_mark(event.net, event.header.epoch))
         return payload
 
     def _drain_held(self, event: Event) -> None:
@@ -434,36 +452,11 @@ class EventLog:
     # -- whole-log operations -------------------------------------------------------
     def stored(self) -> Iterator[tuple[int, bytes, bytes]]:
         """(position, id, raw) of every stored event in arrival order."""
-        last = 0
-        while True:
-            rows = self.db.all(
-                "SELECT seqno, id, raw FROM events WHERE seqno > ? ORDER BY seqno LIMIT 500",
-                (last,),
-            )
-            if not rows:
-                return
-            for row in rows:
-                yield row["seqno"], bytes(row["id"]), bytes(row["raw"])
-            last = rows[-1]["seqno"]
+        return storedlog.stored(self.db)
 
     def verify_all(self) -> list[str]:
         """Re-verify every stored event and every chain link; returns the problems found."""
-        problems: list[str] = []
-        heads: dict[tuple[bytes, bytes], tuple[int, bytes]] = {}
-        for position, event_id, raw in self.stored():
-            try:
-                event = events.parse(raw)
-                if event.id != event_id:
-                    raise EventError("stored under the wrong id")
-            except EventError as exc:
-                problems.append(f"event #{position} ({event_id.hex()[:12]}): {exc}")
-                continue
-            key = (event.net, event.author)
-            prev_seq, prev_id = heads.get(key, (0, None))  # type: ignore[arg-type]
-            if event.seq != prev_seq + 1 or event.header.prev != prev_id:
-                problems.append(f"event #{position} ({event_id.hex()[:12]}): breaks its chain")
-            heads[key] = (event.seq, event.id)
-        return problems
+        return storedlog.verify_all(self.db)
 
     def rebuild(self) -> int:
         """Empty the derived tables and re-apply every event, verifying each again."""
@@ -498,6 +491,10 @@ class EventLog:
 
 def _key_mark(net: bytes, epoch: int) -> bytes:
     return b"key:" + net + epoch.to_bytes(8, "big")
+
+
+def _invite_mark(net: bytes, invite: bytes) -> bytes:
+    return b"invite:" + net + invite
 
 
 def _member_mark(net: bytes, author: bytes) -> bytes:

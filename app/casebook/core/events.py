@@ -216,18 +216,24 @@ def _pre_header_bytes(header: Header) -> bytes:
     return encode(data, checked=True)
 
 
+_OUTER_ITEMS = 4  # [header, body, signature]
+# A header is a dozen fields and ``pub``; the largest ``pub`` is a rotation's wraps,
+# three items for each of at most 10,000 members.
+MAX_HEADER_ITEMS = 32_768
+
+
 def parse(raw: bytes) -> Event:
     """Decode and verify an event's structure, body hash and signature (not its body)."""
     if len(raw) > MAX_EVENT_BYTES:
         raise EventError("event too large")
     try:
-        outer = decode(raw)
+        outer = decode(raw, _OUTER_ITEMS)
         if not (isinstance(outer, list) and len(outer) == 3):
             raise EventError("event must be [header, body, signature]")
         header_bytes, body, signature = outer
         if not all(isinstance(x, bytes) for x in outer):
             raise EventError("event parts must be byte strings")
-        header = _parse_header(decode(header_bytes))
+        header = _parse_header(decode(header_bytes, MAX_HEADER_ITEMS))
     except EncodingError as exc:
         raise EventError(f"not a canonical event: {exc}") from None
     if hashlib.sha256(body).digest() != header.body_hash:

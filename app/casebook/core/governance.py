@@ -15,7 +15,7 @@ from casebook.core.eventlog import EventLog, now_ms
 from casebook.core.events import EventError
 from casebook.core.fingerprint import fingerprint
 from casebook.core.invitations import Invitations
-from casebook.core.membership import ROLES, Member, MembershipState
+from casebook.core.membership import RANK, ROLES, Member, MembershipState
 from casebook.errors import Ambiguous, NotFound, PermissionDenied, UsageError
 from casebook.store.database import Database
 
@@ -117,8 +117,42 @@ class Governance:
             raise PermissionDenied(
                 "A network keeps at least one admin; make someone else admin first."
             )
-        pub = {"member": member.key, "role": role, "upto": self._head(net, member.key)}
+        closing = [
+            i
+            for i in state.invites.values()
+            if i.inviter == member.key
+            and i.allowed is None
+            and (
+                RANK[i.role] > RANK[role] or (role != "admin" and state.invite_policy != "members")
+            )
+        ]
+        pub = {
+            "member": member.key,
+            "role": role,
+            "upto": self._head(net, member.key),
+            # joins of the invites this closes that we have seen; no others will count
+            "joins": sorted({k for i in closing for k in i.used_by}),
+        }
         return self._append(net, "member.role", {}, pub=pub)
+
+    def closed_by(self, net: bytes, event_id: bytes) -> list[dict[str, Any]]:
+        """The invites a removal or role change closed, for the admin to hear about."""
+        state = self._state(net)
+        names = self._names(net)
+        out = []
+        for invite in state.invites.values():
+            if invite.closed_event != event_id:
+                continue
+            out.append(
+                {
+                    "id": invite.key.hex(),
+                    "role": invite.role,
+                    "inviter": fingerprint(invite.inviter),
+                    "inviter_name": names.get(invite.inviter, ""),
+                    "used": len(invite.used_by),
+                }
+            )
+        return out
 
     def remove(self, net: bytes, ref: str) -> dict[str, Any]:
         """Remove a member (or leave, when it is oneself); admins then start a new epoch
@@ -131,6 +165,11 @@ class Governance:
             raise PermissionDenied(
                 "A network keeps at least one admin; make someone else admin first."
             )
+        # The invite they joined with closes too, so its code admits nobody after them.
+        joined = state.invites.get(member.invite) if member.invite else None
+        closes = [joined.key] if joined is not None and joined.inviter != member.key else []
+        closing = [i for i in state.invites.values() if i.inviter == member.key]
+        closing += [state.invites[k] for k in closes]
         with self.db.transaction():
             removal = self._append(
                 net,
@@ -139,19 +178,19 @@ class Governance:
                 pub={
                     "member": member.key,
                     "upto": self._head(net, member.key),
-                    # joins through their invites that we have seen; no others will count
-                    "joins": sorted(
-                        {
-                            k
-                            for i in state.invites.values()
-                            if i.inviter == member.key
-                            for k in i.used_by
-                        }
-                    ),
+                    # joins through the invites this closes that we have seen; no others
+                    # will count
+                    "joins": sorted({k for i in closing for k in i.used_by}),
+                    "closes": closes,
                 },
             )
             rotation = self.rotate(net) if self._my_role(self._state(net)) == "admin" else None
-        return {"removed": fingerprint(member.key), "event": removal, "rotation": rotation}
+        return {
+            "removed": fingerprint(member.key),
+            "event": removal,
+            "rotation": rotation,
+            "closed_invites": self.closed_by(net, removal),
+        }
 
     # -- epochs ---------------------------------------------------------------------
     def rotate(self, net: bytes) -> bytes:

@@ -108,8 +108,8 @@ class Invitations:
                 event = self.log.append(
                     net,
                     "invite.create",
-                    {},
-                    pub={"key": key, "role": role, "expires": expires, "uses": uses},
+                    {"join": invites.join_seed(code.secret, net)},
+                    pub={"key": key, "role": role, "expires": expires, "uses": uses, "join": 1},
                 )
             except EventError as exc:
                 raise PermissionDenied(f"The invite was refused: {exc}.") from None
@@ -239,41 +239,75 @@ class Invitations:
         made, e.g. to ingest the network's events from a bundle. Returns the join's id.
         """
         welcome, seeds = self._welcome(code, sealed_welcome)
-        name = clean_text(name, "name", MAX_NAME, single_line=True)
-        nonce = nonce or os.urandom(16)
-        xkey = self.log.identity.exchange_public_key
-        proof = invites.prove(code.secret, code.net, self.me, xkey, nonce)
         with self.db.transaction():
             for epoch, source, seed in seeds:
                 self.log.add_seed(code.net, epoch, seed, source)
             if before_join is not None:
                 before_join()
-            event = self.log.append(
-                code.net,
-                "member.join",
-                {"name": name},
-                pub={"invite": code.key, "xkey": xkey, "nonce": nonce, "proof": proof},
-                min_lamport=welcome["lamport"],
-                pending_ok=True,
-            )
-            reason = self.log.members.state(code.net).rejected.get(event.id)
+            invite = self.log.members.state(code.net).invites.get(code.key)
+            # An invite made by an older Casebook: its members open joins with epoch keys.
+            sealed = invite is None or invite.sealed_join
+            event_id = self.make_join(code, name, nonce, welcome["lamport"], sealed=sealed)
+            reason = self.log.members.state(code.net).rejected.get(event_id)
             known = self.db.scalar("SELECT 1 FROM networks WHERE id = ?", (code.net,))
             if reason is not None and known:
                 raise PermissionDenied(f"The network refuses this invite: {reason}.")
+        return event_id
+
+    def make_join(
+        self,
+        code: InviteCode,
+        name: str,
+        nonce: bytes | None,
+        lamport: int,
+        *,
+        sealed: bool = True,
+    ) -> bytes:
+        """Append our ``member.join`` (in the caller's transaction), sealed under the
+        invite's join key: it needs no epoch seed, so a relay can take the join before
+        it hands over the welcome package. Returns the join's id."""
+        self.may_join(code)
+        name = clean_text(name, "name", MAX_NAME, single_line=True)
+        nonce = nonce or os.urandom(16)
+        xkey = self.log.identity.exchange_public_key
+        proof = invites.prove(code.secret, code.net, self.me, xkey, nonce)
+        seed = invites.join_seed(code.secret, code.net)
+        if sealed:
+            self.log.add_join_seed(code.net, code.key, seed)
+        event = self.log.append(
+            code.net,
+            "member.join",
+            {"name": name},
+            pub={"invite": code.key, "xkey": xkey, "nonce": nonce, "proof": proof},
+            min_lamport=lamport,
+            pending_ok=True,
+            join_seed=seed if sealed else None,
+        )
         return event.id
 
     def take_seeds(self, code: InviteCode, sealed_welcome: bytes) -> None:
-        """Check that this profile may join with ``code`` and store the welcome package's
-        seeds, so the network's events can be taken in before the join is made (call
-        inside the transaction that makes the join)."""
-        _, seeds = self._welcome(code, sealed_welcome)
+        """Store the welcome package's seeds once our join is made (a relay hands the
+        package over only after it took the join); call in the join's transaction."""
+        _, seeds = self._welcome(code, sealed_welcome, check=False)
         for epoch, source, seed in seeds:
             self.log.add_seed(code.net, epoch, seed, source)
 
     def _welcome(
-        self, code: InviteCode, sealed_welcome: bytes
+        self, code: InviteCode, sealed_welcome: bytes, check: bool = True
     ) -> tuple[dict[str, Any], list[tuple[int, bytes, bytes]]]:
         """The opened welcome package and its seeds, once this profile may join."""
+        if check:
+            self.may_join(code)
+        try:
+            welcome = invites.open_welcome(code.secret, code.net, sealed_welcome)
+            seeds = _welcome_seeds(welcome, code.net)
+        except InviteCodeError as exc:
+            raise code_error(exc) from None
+        return welcome, seeds
+
+    def may_join(self, code: InviteCode) -> None:
+        """Raise with a clear message unless this profile may join with ``code``: not
+        expired, and not in (or once refused by) that network."""
         if code.expires < now_ms():
             raise UsageError(
                 f"This invite expired on {date_text(code.expires)}; ask for a new one."
@@ -297,12 +331,6 @@ class Invitations:
                 + (f" and the network refused it ({reason})" if reason else "")
                 + "; a profile joins a network only once. Join with a new profile."
             )
-        try:
-            welcome = invites.open_welcome(code.secret, code.net, sealed_welcome)
-            seeds = _welcome_seeds(welcome, code.net)
-        except InviteCodeError as exc:
-            raise code_error(exc) from None
-        return welcome, seeds
 
 
 def _welcome_seeds(welcome: dict[str, Any], net: bytes) -> list[tuple[int, bytes, bytes]]:

@@ -46,6 +46,7 @@ _CHECK_DOMAIN = b"casebook/invite-code-check/v1\x00"
 _SIG_DOMAIN = b"casebook/invite-code/v1\x00"
 _KEY_INFO = b"casebook/invite-key/v1"
 _WELCOME_INFO = b"casebook/invite-welcome/v1"
+_JOIN_INFO = b"casebook/invite-join/v1"
 _WELCOME_AD = b"casebook/invite-welcome/v1\x00"
 MAX_CODE_CHARS = 4000
 
@@ -69,6 +70,13 @@ def signing_key(secret: bytes, net: bytes) -> Ed25519PrivateKey:
 def invite_key(secret: bytes, net: bytes) -> bytes:
     """The invite's public key: what the log stores to verify redemptions."""
     return signing_key(secret, net).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def join_seed(secret: bytes, net: bytes) -> bytes:
+    """The key a newcomer seals their ``member.join`` body under (used as an epoch seed
+    is): derived from the invite's secret, and carried to members in the body of the
+    ``invite.create``, so a join can be written before any epoch seed is handed over."""
+    return _hkdf(secret, net, _JOIN_INFO)
 
 
 def prove(secret: bytes, net: bytes, member: bytes, xkey: bytes, nonce: bytes) -> bytes:

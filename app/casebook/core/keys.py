@@ -97,3 +97,18 @@ class EpochKeys:
             (net,),
         )
         return [[int(r["epoch"]), bytes(r["source"]), bytes(r["seed"])] for r in rows]
+
+    # -- join keys: what opens a newcomer's ``member.join`` (see ``invites.join_seed``) --
+    def add_join(self, net: bytes, invite: bytes, seed: bytes) -> bool:
+        """Store the key that opens joins of ``invite``; True when it is new."""
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO join_keys (net, invite, seed) VALUES (?, ?, ?)",
+            (net, invite, seed),
+        )
+        return bool(cur.rowcount)
+
+    def join_seed(self, net: bytes, invite: bytes) -> bytes | None:
+        value = self.db.scalar(
+            "SELECT seed FROM join_keys WHERE net = ? AND invite = ?", (net, invite)
+        )
+        return None if value is None else bytes(value)

@@ -20,11 +20,14 @@ Rules (the permission an author has at an event is their role *at that event's s
 - ``invite.revoke``: the inviter or an admin.
 - ``member.join``: the first event of the newcomer's chain; proves possession of the
   invite secret by a signature over the network, the newcomer's keys and a nonce;
-  the invite must be open (not revoked, uses left, not expired at the join's time).
+  the invite must be open (not revoked, uses left, not expired at the join's time) and
+  its inviter must still be allowed to grant its role *when the join is applied*.
 - ``member.role``: admins only; takes effect for the member's events after ``upto``
-  (the member's last event the admin had seen); at least one admin always remains.
+  (the member's last event the admin had seen); at least one admin always remains; the
+  member's invites that their new role can no longer grant are closed.
 - ``member.remove``: admins, or a member removing themselves (leaving); the member's
-  events after ``upto`` are invalid everywhere; invites they made are closed.
+  events after ``upto`` are invalid everywhere; invites they made, and the invite they
+  joined with, are closed.
 - ``epoch.rotate``: admins only; header ``epoch`` is the new epoch number (one more than
   the latest), or the latest again for a concurrent rotation, which is kept as a
   candidate seed of that epoch; the first in fold order is the epoch's winner.
@@ -293,7 +296,10 @@ class MembershipState:
         if role != "admin" and self.invite_policy != "members":
             return "only admins may invite in this network"
         p = e.pub
-        if set(p) != {"key", "role", "expires", "uses"} or not _is_bytes(p["key"], 32):
+        fields = {"key", "role", "expires", "uses"}
+        if set(p) - {"join"} != fields or not _is_bytes(p["key"], 32):
+            return "malformed invite"
+        if "join" in p and p["join"] != 1:  # joins are sealed under the invite's join key
             return "malformed invite"
         if p["role"] not in ROLES or not _is_int(p["expires"]) or not _is_int(p["uses"]):
             return "malformed invite"
@@ -312,6 +318,7 @@ class MembershipState:
             epoch=e.epoch,
             created_at=e.ts,
             event=e.id,
+            sealed_join="join" in p,
         )
         return None
 
@@ -328,7 +335,7 @@ class MembershipState:
             return "only the inviter or an admin may revoke an invite"
         if invite.revoked_by is not None:
             return "the invite is already revoked"
-        invite.revoked_by = e.author
+        invite.revoked_by, invite.closed_event = e.author, e.id
         invite.close(joins)
         return None
 
@@ -365,6 +372,9 @@ class MembershipState:
         inviter = self.members.get(invite.inviter)
         if inviter is None or not inviter.active:
             return "the inviter is no longer a member"
+        cannot = self._cannot_grant(inviter.role, invite.role)
+        if cannot is not None:
+            return cannot
         invite.used_by.append(e.author)
         self.members[e.author] = Member(
             key=e.author,
@@ -392,6 +402,25 @@ class MembershipState:
             return None, "malformed member change"
         return member, None
 
+    def _cannot_grant(self, inviter_role: str | None, offered: str) -> str | None:
+        """Why an inviter with ``inviter_role`` may not (any more) admit someone as
+        ``offered``: judged when the join is applied, not when the invite was made."""
+        if inviter_role is None:
+            return "the inviter is no longer a member"
+        if inviter_role != "admin" and self.invite_policy != "members":
+            return "the inviter may no longer invite (only admins may)"
+        if RANK[offered] > RANK[inviter_role]:
+            return f"the inviter can no longer grant the role {offered}"
+        return None
+
+    def _close(self, invite: Invite, e: Entry, seen: frozenset[bytes] | None) -> None:
+        """Close ``invite``: no join counts but those in ``seen`` (the ones the closing
+        author had seen); ``seen`` None (an event of an older format that names none)
+        keeps the joins that sort before the closing event."""
+        if invite.revoked_by is None:
+            invite.revoked_by, invite.closed_event = e.author, e.id
+        invite.close(frozenset(invite.used_by) if seen is None else seen)
+
     def _last_admin(self, member: Member) -> bool:
         return member.role == "admin" and len(self.admins()) == 1
 
@@ -405,7 +434,8 @@ class MembershipState:
     def _role(self, e: Entry, role: str) -> str | None:
         if role != "admin":
             return "only admins may change roles"
-        member, reason = self._target(e, {"member", "role", "upto"})
+        keys = {"member", "role", "upto"} | ({"joins"} if "joins" in e.pub else set())
+        member, reason = self._target(e, keys)
         if member is None:
             return reason
         new = e.pub["role"]
@@ -420,12 +450,21 @@ class MembershipState:
         elif new != "admin":
             member.admin_since = None
         member.roles.append((e.pub["upto"], new))
+        # A demotion closes the invites the member can no longer grant.
+        seen = _keys(e.pub["joins"], MAX_WRAPS) if "joins" in e.pub else None
+        for invite in self.invites.values():
+            if invite.inviter == member.key and self._cannot_grant(new, invite.role):
+                self._close(invite, e, seen)
         return None
 
     def _remove(self, e: Entry, role: str) -> str | None:
-        member, reason = self._target(e, {"member", "upto", "joins"})
+        keys = {"member", "upto", "joins"} | ({"closes"} if "closes" in e.pub else set())
+        member, reason = self._target(e, keys)
         if member is None:
             return reason
+        closes = _keys(e.pub["closes"], MAX_WRAPS) if "closes" in e.pub else frozenset()
+        if closes is None or any(k not in self.invites for k in closes):
+            return "malformed member change"
         if role != "admin" and member.key != e.author:
             return "only admins may remove members"
         if self._last_admin(member):
@@ -436,10 +475,13 @@ class MembershipState:
         member.removed_by, member.removed_at, member.removal_event = e.author, e.ts, e.id
         seen = _keys(e.pub["joins"], MAX_WRAPS) or frozenset()
         for invite in self.invites.values():  # invites they made close with them
-            if invite.inviter == member.key:
-                if invite.revoked_by is None:
-                    invite.revoked_by = e.author
-                invite.close(seen)
+            if invite.inviter == member.key or invite.key in closes:
+                self._close(invite, e, seen)
+        # So does the invite they joined with: its code admits nobody after the removal
+        # (a removal of the older format, without ``closes``, names no joins of it).
+        joined = self.invites.get(member.invite) if member.invite else None
+        if joined is not None and joined.inviter != member.key and joined.key not in closes:
+            self._close(joined, e, None if "closes" not in e.pub else seen)
         return None
 
     def _rotate(self, e: Entry, role: str) -> str | None:

@@ -121,6 +121,10 @@ class Invite:
     event: bytes
     used_by: list[bytes] = field(default_factory=list)
     revoked_by: bytes | None = None
+    closed_event: bytes | None = None  # the revocation, removal or role change closing it
+    # Joins of it are sealed under its join key (``invites.join_seed``), so a newcomer
+    # joins before any seed is handed over; older invites' joins use an epoch seed.
+    sealed_join: bool = False
     # Once revoked (or its inviter removed): the only joins it may ever admit, i.e. those
     # the revoking admin had seen. A join sorting earlier but not in this set is refused.
     allowed: frozenset[bytes] | None = None

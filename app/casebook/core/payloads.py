@@ -179,6 +179,13 @@ def _network_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         if not out:
             raise EventError("an update must change something")
         return out
+    if kind == "invite.create":  # ``join``: the key that opens joins of this invite
+        _exact(payload, set(), {"join"})
+        if "join" not in payload:
+            return {}
+        if not isinstance(payload["join"], bytes) or len(payload["join"]) != 32:
+            raise EventError("bad join key")
+        return {"join": payload["join"]}
     if kind in _EMPTY_BODY:
         _exact(payload, set())
         return {}

@@ -226,7 +226,29 @@ class PeopleDialog(QDialog):
             return
         net, ref = self.net, member["fingerprint"]
         done = self.tr("{0} is now {1}.").format(name, self.as_role[role])
-        self._run(lambda s: s.p.governance.set_role(net, ref, role), lambda _: done, title)
+
+        def change(s: Session) -> object:
+            event = s.p.governance.set_role(net, ref, role)
+            return {"closed_invites": s.p.governance.closed_by(net, event)}
+
+        self._run(change, lambda result: done + self._closed(result), title)
+
+    def _closed(self, result: object) -> str:
+        """Which invite codes a removal or role change closed (said after it)."""
+        closed = result.get("closed_invites") if isinstance(result, dict) else None
+        if not closed:
+            return ""
+        lines = "".join(
+            self.tr("\n• {0}, made by {1}").format(
+                self.as_role.get(c["role"], c["role"]), c["inviter_name"] or c["inviter"][:15]
+            )
+            for c in closed
+        )
+        return (
+            self.tr("\n\nThese invite codes no longer admit anyone:")
+            + lines
+            + self.tr("\nMake a new invite for anyone who still needs one.")
+        )
 
     def remove(self) -> None:
         member = self.selected()
@@ -236,7 +258,8 @@ class PeopleDialog(QDialog):
         name = member["name"] or member["fingerprint"][:15]
         text = self.tr(
             "Remove {0} from {1}?\n\n"
-            "They can no longer post or sync, and invites they made stop working. "
+            "They can no longer post or sync, and invites they made or joined with stop "
+            "working. "
             "Casebook starts a new key epoch that only the remaining members hold, so "
             "they cannot read anything written from now on (what they already have stays "
             "on their computer).\n\nThis cannot be undone."
@@ -248,11 +271,13 @@ class PeopleDialog(QDialog):
         def said(result: object) -> str:
             rekeyed = isinstance(result, dict) and result.get("rotation") is not None
             if rekeyed:
-                return self.tr(
+                text = self.tr(
                     "{0} was removed. A new key epoch started: they cannot read anything "
                     "written from now on."
                 ).format(name)
-            return self.tr("{0} was removed.").format(name)
+            else:
+                text = self.tr("{0} was removed.").format(name)
+            return text + self._closed(result)
 
         self._run(lambda s: s.p.governance.remove(net, ref), said, title)
 

@@ -53,6 +53,11 @@ class HostedNetwork:
         self.entries = [Entry.of(parse_trusted(raw)) for raw in store.membership_raws(net)]
         self.state = membership.fold(net, self.entries)
         self.events, self.size = store.usage(net)
+        # The network's Lamport clock as far as the relay knows (a newcomer's join must
+        # come after what it is about to read).
+        self.lamport = max(
+            (parse_trusted(raw).header.lamport for raw in store.head_raws(net)), default=0
+        )
 
     @property
     def exists(self) -> bool:
@@ -118,6 +123,7 @@ class HostedNetwork:
         """Apply an admission the store has written; True when the membership changed."""
         self.heads = admission.heads
         self.events += len(admission.accepted)
+        self.lamport = max([self.lamport, *(e.header.lamport for e in admission.accepted)])
         self.size = admission.size
         if admission.entries is None or admission.state is None:
             return False
@@ -190,12 +196,17 @@ class HostedNetwork:
         invite = self.state.invites.get(key)
         if invite is None:
             return "unknown"
-        if self.state.role_now(invite.inviter) is None:
+        if invite.allowed is not None or self.state.role_now(invite.inviter) is None:
             return "revoked"
         return invite.status(now)
 
     def closed_invites(self, now: int) -> list[bytes]:
-        return [key for key in self.state.invites if self.open_invite(key, now) != "open"]
+        """Invites whose welcome package nobody may have any more: revoked (or closed by
+        a removal or demotion) or expired. A used-up invite's package stays, for a
+        newcomer whose answer was lost to ask again (``welcome_get``)."""
+        return [
+            key for key in self.state.invites if self.open_invite(key, now) not in ("open", "used")
+        ]
 
 
 def _fold_in(

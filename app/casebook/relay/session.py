@@ -1,7 +1,7 @@
 """One connection to the relay: TLS, hello, authentication, catch-up, live traffic.
 
-States: ``tls`` → ``hello sent`` → (``auth`` → ``member``) or (``redeem`` → one join →
-closed). Everything a peer sends is checked by :mod:`casebook.sync.wire`; a protocol
+States: ``tls`` → ``hello sent`` → (``auth`` → ``have`` → ``member``) or (``redeem`` →
+``redeemable`` → one join → (accepted) ``welcome`` → catch-up → closed). Everything a peer sends is checked by :mod:`casebook.sync.wire`; a protocol
 error is answered with an ``error`` frame and the connection is closed. Logs name
 networks and members by short key prefixes, never content.
 """
@@ -101,14 +101,17 @@ class Session:
             raise ProtocolError("closed", "TLS handshake failed") from None
         self.send({"t": "hello", "v": wire.VERSION, "nonce": self.nonce})
         left = max(0.1, deadline - asyncio.get_running_loop().time())
-        # Before logging in, a peer is nobody: its one frame is small (a vector of some
-        # thousands of authors at most), so decoding it cannot hold the loop up.
+        # Before logging in, a peer is nobody: its one frame is a few KiB of a dozen
+        # items, so decoding it costs next to nothing, however many strangers send one.
         message = await self._read(
-            left, "authenticate sooner after connecting", limit=wire.MAX_LOGIN_FRAME
+            left,
+            "authenticate sooner after connecting",
+            limit=wire.MAX_LOGIN_FRAME,
+            max_items=wire.MAX_LOGIN_ITEMS,
         )
         kind = message["t"]
         if kind == "auth":
-            await self._auth(message)
+            await self._auth(message, deadline)
         elif kind == "redeem":
             await self._redeem(message)
             raise ProtocolError("bye", "redeemed")
@@ -116,13 +119,17 @@ class Session:
             raise ProtocolError("unexpected", f"expected auth or redeem, got {kind!r}")
 
     async def _read(
-        self, timeout: float, why: str = "idle for too long", limit: int = wire.MAX_FRAME
+        self,
+        timeout: float,
+        why: str = "idle for too long",
+        limit: int = wire.MAX_FRAME,
+        max_items: int = wire.MAX_ITEMS,
     ) -> dict[str, Any]:
         """The next message; ``timeout`` bounds the wait for it to start."""
         frame_timeout = min(timeout, self.config.frame_timeout)
         try:
             async with asyncio.timeout(timeout):
-                message = await wire.read_frame(self.reader, frame_timeout, limit)
+                message = await wire.read_frame(self.reader, frame_timeout, limit, max_items)
         except TimeoutError:
             raise ProtocolError("timeout", why) from None
         await self._throttle()
@@ -141,11 +148,10 @@ class Session:
         self._tokens -= 1
 
     # -- authentication ----------------------------------------------------------------
-    async def _auth(self, message: dict[str, Any]) -> None:
+    async def _auth(self, message: dict[str, Any], deadline: float) -> None:
         net = wire.need_bytes(message, "net", 16)
         member = wire.need_bytes(message, "member", 32)
         signature = wire.need_bytes(message, "sig", 64)
-        have = wire.need_vector(message)
         proof = wire.auth_message(self.nonce, self.relay.fingerprint, net, member)
         if not verify(member, signature, proof):
             raise ProtocolError("denied", "the login signature does not verify")
@@ -163,6 +169,12 @@ class Session:
         refused = self.relay.admit_member(self)
         if refused is not None:
             raise ProtocolError("busy", refused)
+        # A member's vector (40 bytes an author) comes in its own frame after the login.
+        left = max(0.1, deadline - asyncio.get_running_loop().time())
+        vector = await self._read(left, "send the vector sooner after logging in")
+        if vector["t"] != "have":
+            raise ProtocolError("unexpected", f"expected have, got {vector['t']!r}")
+        have = wire.need_vector(vector)
         log.info("member %s of %s connected", self.short, self.net_short)
         if message.get("probe") is True:  # a status check: the vectors only
             self.send(self._ready(hosted, have))
@@ -176,6 +188,10 @@ class Session:
         self._store(hosted, [parsed])
 
     async def _redeem(self, message: dict[str, Any]) -> None:
+        """An invite holder: its proof, then exactly one join bound to this connection's
+        nonce. Only once the join is accepted and stored (a use consumed, the newcomer
+        in the log for every member to see) does it get the welcome package and the
+        network's events: a bare invite holder reads nothing."""
         net = wire.need_bytes(message, "net", 16)
         invite = wire.need_bytes(message, "invite", 32)
         signature = wire.need_bytes(message, "sig", 64)
@@ -188,22 +204,32 @@ class Session:
         status = hosted.open_invite(invite, now_ms())
         if status != "open":
             raise ProtocolError(f"invite-{status}", f"the invite is {status}")
+        if not hosted.state.invites[invite].sealed_join:
+            raise ProtocolError("invite-old", "the invite was made by an older version of Casebook")
         sealed = self.relay.store.welcome(net, invite)
         if sealed is None:
             raise ProtocolError(
                 "no-welcome", "the inviter's app has not brought this invite to the relay yet"
             )
         self.net, self.hosted = net, hosted
-        self.send({"t": "welcome", "sealed": sealed, "nonce": self.nonce})
-        await self._catch_up(hosted, {})
-        ticket = Ticket(invite, self.nonce)
+        # What the join needs: the nonce it must carry and a clock past the invite's.
+        self.send({"t": "redeemable", "nonce": self.nonce, "lamport": hosted.lamport})
         message = await self._read(
-            self.config.idle_timeout, "send the join sooner", limit=wire.MAX_LOGIN_FRAME
+            self.config.handshake_timeout,
+            "send the join sooner",
+            limit=wire.MAX_JOIN_FRAME,
+            max_items=wire.MAX_LOGIN_ITEMS,
         )
         if message["t"] != "push" or len(wire.need_events(message)) != 1:
             raise ProtocolError("unexpected", "an invite holder may only send its one join")
         async with self.busy:  # a shutdown waits for this join's answer
-            await self._push(message, ticket)
+            admission = await self._push(message, Ticket(invite, self.nonce))
+        if not admission.accepted:
+            return
+        self.member = admission.accepted[0].author
+        log.info("newcomer %s joined %s", self.short, self.net_short)
+        self.send({"t": "welcome", "sealed": sealed})
+        await self._catch_up(hosted, {})
         with contextlib.suppress(ConnectionError, OSError):
             await self.writer.drain()
 
@@ -219,6 +245,8 @@ class Session:
                     self._welcomes(message)
                 elif kind in ("blob_have", "blob_put", "blob_get"):
                     self._blob(kind, message)
+                elif kind == "welcome_get":
+                    self._welcome_get(message)
                 elif kind == "ping":
                     self.send({"t": "pong"})
                 elif kind == "bye":
@@ -226,7 +254,7 @@ class Session:
                 else:
                     raise ProtocolError("unexpected", f"unknown message {kind!r}")
 
-    async def _push(self, message: dict[str, Any], ticket: Ticket | None = None) -> None:
+    async def _push(self, message: dict[str, Any], ticket: Ticket | None = None) -> Admission:
         ref = wire.need_int(message, "id")
         raws = wire.need_events(message)
         hosted = self.hosted
@@ -246,6 +274,7 @@ class Session:
                 "refused": [[i, reason] for i, reason in sorted(refused)],
             }
         )
+        return admission
 
     def _store(
         self, hosted: HostedNetwork, batch: list[Event], ticket: Ticket | None = None
@@ -296,6 +325,21 @@ class Session:
             hosted.size += self.relay.store.put_welcome(self.net, item[0], item[1])
             stored += 1
         self.send({"t": "ack", "id": ref, "stored": stored, "duplicate": 0, "refused": []})
+
+    def _welcome_get(self, message: dict[str, Any]) -> None:
+        """A newcomer whose join was taken but whose answer was lost asks again for the
+        welcome package of the invite it joined with (and of no other)."""
+        ref = wire.need_int(message, "id")
+        hosted = self.hosted
+        assert hosted is not None and self.net is not None and self.member is not None
+        joined = hosted.state.members[self.member].invite
+        sealed = self.relay.store.welcome(self.net, joined) if joined else None
+        reply: dict[str, Any] = {"t": "ack", "id": ref}
+        if sealed is None or hosted.open_invite(joined or b"", now_ms()) not in ("open", "used"):
+            reply["missing"] = True
+        else:
+            reply["sealed"] = sealed
+        self.send(reply)
 
     def _blob(self, kind: str, message: dict[str, Any]) -> None:
         """Sealed attachment chunks under opaque ids (see ``core/blobcrypt.py``)."""

@@ -80,6 +80,15 @@ class RelayStore:
         )
         return {bytes(a): (seq, bytes(i)) for a, seq, i in rows}
 
+    def head_raws(self, net: bytes) -> list[bytes]:
+        """Each author's newest event (the highest Lamport clock of their chain)."""
+        rows = self.conn.execute(
+            "SELECT raw FROM events e WHERE net = ? AND seq = "
+            "(SELECT max(seq) FROM events WHERE net = e.net AND author = e.author)",
+            (net,),
+        )
+        return [bytes(r[0]) for r in rows]
+
     def membership_raws(self, net: bytes) -> list[bytes]:
         rows = self.conn.execute(
             "SELECT raw FROM events WHERE net = ? AND membership = 1 ORDER BY seqno", (net,)

@@ -335,7 +335,21 @@ def _v6(db: Database) -> None:
     db.execute(V6)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+# v7: the keys that open newcomers' joins (``member.join`` bodies are sealed under a key
+# derived from the invite's secret, which the invite's own body carries to members), so
+# a newcomer can join before the relay hands over any epoch seed. Not derived: a
+# newcomer holds its own before the invite's event arrives.
+V7 = (
+    "CREATE TABLE join_keys (net BLOB NOT NULL, invite BLOB NOT NULL, seed BLOB NOT NULL, "
+    "PRIMARY KEY (net, invite)) WITHOUT ROWID"
+)
+
+
+def _v7(db: Database) -> None:
+    db.execute(V7)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 LATEST = len(MIGRATIONS)
 
 

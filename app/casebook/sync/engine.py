@@ -250,35 +250,72 @@ class SyncEngine:
     async def _join_at(self, code: InviteCode, name: str, address: RelayAddress) -> bytes:
         link = await RelayLink.open(address)
         try:
-            welcome = await link.redeem(code)
-            sealed = wire.need_bytes(welcome, "sealed")
-            nonce = wire.need_bytes(welcome, "nonce", wire.NONCE_BYTES)
-            ready = await link.recv()
-            if ready["t"] != "ready":
-                raise SyncError("protocol", "The relay answered out of turn.")
+            answer = await link.redeem(code)
+            lamport = wire.need_int(answer, "lamport")
             report = SyncReport(code.net, str(address))
-            # One transaction: the seeds, the network's events (ingested batch by batch as
-            # they arrive, so memory stays flat), the join. A refusal undoes all of it.
+            # One transaction: the join, then (once the relay took it) the welcome
+            # package's seeds and the network's events, ingested batch by batch as they
+            # arrive. A refusal undoes all of it.
             with self.db.transaction():
-                self.profile.invitations.take_seeds(code, sealed)
-                await self._take_network(link, wire.need_int(ready, "sending"), report)
-                join_id = self.profile.invitations.join(code, sealed, name, nonce=nonce)
+                invitations = self.profile.invitations
+                join_id = invitations.make_join(code, name, link.nonce, lamport)
                 raw = bytes(self.db.scalar("SELECT raw FROM events WHERE id = ?", (join_id,)))
                 link.send({"t": "push", "id": 1, "events": [raw]})
                 try:
                     ack = await link.recv()
                 except SyncError:
                     # The answer was lost. Keep the join if the relay took it (a member
-                    # may log in); otherwise undo everything and report the failure.
-                    if not await self._is_member_at(address, code.net):
+                    # may log in and ask for the welcome package again); otherwise undo
+                    # everything and report the failure.
+                    if not await self._recover_join(address, code):
                         raise
-                    ack = {"t": "ack", "refused": []}
-                refused = ack.get("refused") if ack["t"] == "ack" else [[0, "no answer"]]
-                if refused:
-                    reason = refused[0][1] if isinstance(refused[0], list) else "refused"
-                    raise PermissionDenied(f"The relay refused the join: {reason}.")
+                    ack = None
+                if ack is not None:
+                    refused = ack.get("refused") if ack["t"] == "ack" else [[0, "no answer"]]
+                    if refused:
+                        reason = refused[0][1] if isinstance(refused[0], list) else "refused"
+                        raise PermissionDenied(f"The relay refused the join: {reason}.")
+                    try:
+                        await self._welcomed(link, code, report)
+                    except SyncError:  # taken, but cut off: the package is asked again
+                        if not await self._recover_join(address, code):
+                            raise
             self._record(code.net, address, now_ms(), report)
             return join_id
+        finally:
+            await link.close()
+
+    async def _welcomed(self, link: RelayLink, code: InviteCode, report: SyncReport) -> None:
+        """After the relay took our join: its welcome package, then the network."""
+        welcome = await link.recv()
+        if welcome["t"] != "welcome":
+            raise SyncError("protocol", "The relay answered out of turn.")
+        self.profile.invitations.take_seeds(code, wire.need_bytes(welcome, "sealed"))
+        ready = await link.recv()
+        if ready["t"] != "ready":
+            raise SyncError("protocol", "The relay answered out of turn.")
+        await self._take_network(link, wire.need_int(ready, "sending"), report)
+
+    async def _recover_join(self, address: RelayAddress, code: InviteCode) -> bool:
+        """On a fresh link: if the relay took our join, fetch the welcome package again
+        and keep the join (the next sync brings the network's events). False when the
+        relay does not know us as a member, so the caller undoes the join."""
+        if self.log.keys.holds(code.net):
+            return await self._is_member_at(address, code.net)
+        try:
+            link = await RelayLink.open(address)
+        except SyncError:
+            return False
+        try:
+            await link.login(self.log.identity, code.net, {}, probe=True)
+            link.send({"t": "welcome_get", "id": 1})
+            answer = await link.recv()
+            if answer["t"] != "ack" or answer.get("missing"):
+                return False
+            self.profile.invitations.take_seeds(code, wire.need_bytes(answer, "sealed"))
+            return True
+        except SyncError:
+            return False
         finally:
             await link.close()
 

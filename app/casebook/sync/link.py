@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import os
+import ssl
 from typing import Any
 
 from casebook.core.identity import Identity
@@ -17,6 +19,7 @@ from casebook.sync.wire import ProtocolError, frame
 
 CONNECT_TIMEOUT = 10.0
 REPLY_TIMEOUT = 60.0
+PATIENCE_ENV = "CASEBOOK_SYNC_TIMEOUT"
 
 _REFUSALS = {
     "denied": "the relay does not accept this profile as a member of the network "
@@ -61,6 +64,17 @@ def refusal(address: RelayAddress, code: str, message: str) -> SyncError:
     return SyncError(code, f"The relay {address.host}:{address.port} says: {words}.")
 
 
+def patience(seconds: float) -> float:
+    """How long to wait for a silent relay: ``seconds``, or less when the environment's
+    ``CASEBOOK_SYNC_TIMEOUT`` says so (for a quicker verdict on a stalled link; the
+    hostile-network tests use it to stay short)."""
+    try:
+        cap = float(os.environ.get(PATIENCE_ENV, ""))
+    except ValueError:
+        return seconds
+    return min(seconds, cap) if cap > 0 else seconds
+
+
 class RelayLink:
     def __init__(
         self,
@@ -73,6 +87,9 @@ class RelayLink:
         self.reader = reader
         self.writer = writer
         self.nonce = nonce
+        # Why the link is finished, once it is: later sends and drains raise this, so
+        # whoever waits on the link hears the first cause, in words, and nothing else.
+        self.failure: SyncError | None = None
 
     @classmethod
     async def open(cls, address: RelayAddress, timeout: float = CONNECT_TIMEOUT) -> RelayLink:
@@ -104,7 +121,11 @@ class RelayLink:
                 "or try again later. Your library is unchanged.",
             ) from None
         link = cls(address, reader, writer, b"")
-        hello = await link.recv(timeout, limit=wire.MAX_HELLO_FRAME)
+        try:
+            hello = await link.recv(timeout, limit=wire.MAX_HELLO_FRAME)
+        except BaseException:
+            writer.close()  # no transport is left behind when the hello never comes
+            raise
         if hello["t"] != "hello" or hello.get("v") != wire.VERSION:
             await link.close()
             raise SyncError("protocol", f"The relay at {where} speaks another protocol version.")
@@ -120,34 +141,66 @@ class RelayLink:
 
     # -- talking -----------------------------------------------------------------------
     def send(self, message: dict[str, Any]) -> None:
+        """Queue ``message``; a link known to be finished raises its SyncError instead."""
+        if self.failure is not None:
+            raise self.failure
+        if self.writer.is_closing():
+            raise self.fail(self._broke("the connection was closed"))
         self.writer.write(frame(message))
 
     async def drain(self) -> None:
-        await self.writer.drain()
+        """Wait until what was sent is on its way (a relay that reads nothing more holds
+        this until :meth:`fail` aborts the link: see ``Exchange._reader``)."""
+        try:
+            await self.writer.drain()
+        except (ConnectionError, OSError) as exc:
+            raise self.fail(self._broke(_why(exc))) from None
+
+    def fail(self, error: SyncError) -> SyncError:
+        """The link is finished because of ``error`` (the first cause is kept): the
+        transport is dropped at once, which wakes whatever waits on it. Returns the
+        error to raise."""
+        if self.failure is None:
+            self.failure = error
+        transport = self.writer.transport
+        if transport is not None and not transport.is_closing():
+            transport.abort()
+        return self.failure
+
+    def _broke(self, why: str) -> SyncError:
+        return SyncError(
+            "closed",
+            f"The link to the relay {self.where} broke ({why}); sync again to resume "
+            "where it stopped.",
+        )
 
     async def recv(
         self, timeout: float | None = REPLY_TIMEOUT, limit: int = wire.MAX_FRAME
     ) -> dict[str, Any]:
-        """The next message; a relay ``error`` or a broken link raises SyncError."""
+        """The next message; a relay ``error`` or a broken link raises SyncError (and
+        a broken link is finished: see :meth:`fail`)."""
+        if timeout is not None:
+            timeout = patience(timeout)
         try:
             # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel that
             # arrives just as a frame does (CPython gh-86296), and Ctrl-C would be lost.
             async with asyncio.timeout(timeout):
                 message = await wire.read_frame(self.reader, wire_timeout(timeout), limit)
         except TimeoutError:
-            raise SyncError(
-                "timeout", f"The relay {self.where} stopped answering; try again later."
+            raise self.fail(
+                SyncError(
+                    "timeout",
+                    f"The relay {self.where} stopped answering; sync again to resume "
+                    "where it stopped.",
+                )
             ) from None
         except ProtocolError as exc:
-            raise SyncError(
-                "closed" if exc.code == "closed" else "protocol",
-                f"The link to the relay {self.where} broke ({exc.message}); sync again to "
-                "resume where it stopped.",
-            ) from None
+            broke = self._broke(exc.message)
+            if exc.code != "closed":
+                broke.code = "protocol"
+            raise self.fail(broke) from None
         except (ConnectionError, OSError) as exc:
-            raise SyncError(
-                "closed", f"The link to the relay {self.where} broke ({exc}); sync again."
-            ) from None
+            raise self.fail(self._broke(_why(exc))) from None
         if message["t"] == "error":
             code = message.get("code") if isinstance(message.get("code"), str) else "error"
             text = message.get("message") if isinstance(message.get("message"), str) else ""
@@ -184,26 +237,39 @@ class RelayLink:
             "sig": identity.sign(
                 wire.auth_message(self.nonce, self.fingerprint, net, identity.public_key)
             ),
-            "have": wire.vector_wire(have),
             "probe": probe,
         }
         if create is not None:
             message["create"] = create
         self.send(message)
+        # The vector follows in its own frame: the relay reads only a small frame from a
+        # peer that has not logged in yet.
+        self.send({"t": "have", "have": wire.vector_wire(have)})
         ready = await self.recv()
         if ready["t"] != "ready":
             raise SyncError("protocol", f"The relay {self.where} answered out of turn.")
         return ready
 
     async def redeem(self, code: InviteCode) -> dict[str, Any]:
-        """Ask for an invite's welcome package; returns the relay's ``welcome``."""
+        """Prove the invite; returns the relay's ``redeemable`` (the nonce the join must
+        carry and a Lamport clock past the invite's). The welcome package comes only
+        after the relay has taken the join."""
         key = signing_key(code.secret, code.net)
         proof = wire.redeem_auth_message(self.nonce, self.fingerprint, code.net, code.key)
         self.send({"t": "redeem", "net": code.net, "invite": code.key, "sig": key.sign(proof)})
-        welcome = await self.recv()
-        if welcome["t"] != "welcome":
+        answer = await self.recv()
+        if answer["t"] != "redeemable" or answer.get("nonce") != self.nonce:
             raise SyncError("protocol", f"The relay {self.where} answered out of turn.")
-        return welcome
+        return answer
+
+
+def _why(exc: OSError) -> str:
+    """An operating system's account of a broken connection, in words."""
+    if isinstance(exc, ConnectionError):
+        return "the connection was cut"
+    if isinstance(exc, ssl.SSLError):
+        return "the connection was garbled in transit"
+    return exc.strerror or str(exc) or type(exc).__name__
 
 
 def wire_timeout(timeout: float | None) -> float:

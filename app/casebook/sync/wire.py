@@ -15,11 +15,19 @@ from typing import Any
 from casebook.core.encoding import EncodingError, decode, encode
 from casebook.core.events import MAX_EVENT_BYTES
 
-VERSION = 1
+VERSION = 2
 NONCE_BYTES = 16
 MAX_FRAME = MAX_EVENT_BYTES + 64 * 1024  # one event at the largest, with room to spare
-MAX_LOGIN_FRAME = 256 * 1024  # what an unauthenticated peer may send (auth, redeem, join)
+# Before a peer has proved anything it may send one small frame: ``auth`` (keys, a
+# signature, and the founder's ``network.create`` of ~1 KiB) or ``redeem``. The vector
+# follows a login; an invite holder's join is read only after its proof checks.
+MAX_LOGIN_FRAME = 8 * 1024
+MAX_LOGIN_ITEMS = 64  # an auth or redeem message has about a dozen
+MAX_JOIN_FRAME = 16 * 1024  # one join event: keys, a proof and a display name
 MAX_HELLO_FRAME = 4096  # what a client reads before the relay has proved anything
+# Items in one message: a batch of 1,024 events, 1,024 blob ids or 256 welcome packages
+# is far below; a vector is one byte string.
+MAX_ITEMS = 8192
 BATCH_BYTES = 512 * 1024  # events are sent in batches of about this size
 MAX_BATCH_EVENTS = 1024
 MAX_VECTOR = 100_000  # authors in one "have" vector
@@ -47,7 +55,10 @@ def frame(message: dict[str, Any]) -> bytes:
 
 
 async def read_frame(
-    reader: asyncio.StreamReader, timeout: float | None, limit: int = MAX_FRAME
+    reader: asyncio.StreamReader,
+    timeout: float | None,
+    limit: int = MAX_FRAME,
+    max_items: int = MAX_ITEMS,
 ) -> dict[str, Any]:
     """Read one message. ``timeout`` bounds the whole frame once its first byte is
     awaited; the caller bounds how long it waits for a frame to start."""
@@ -66,7 +77,7 @@ async def read_frame(
     except TimeoutError:
         raise ProtocolError("timeout", "a frame took too long to arrive") from None
     try:
-        message = decode(body)
+        message = decode(body, max_items)
     except EncodingError as exc:
         raise ProtocolError("malformed", f"frame is not canonical CBOR: {exc}") from None
     if not isinstance(message, dict) or not isinstance(message.get("t"), str):
@@ -105,27 +116,23 @@ def need_events(message: dict[str, Any]) -> list[bytes]:
 
 
 def need_vector(message: dict[str, Any], name: str = "have") -> dict[bytes, int]:
-    """A per-author sequence vector, sent as ``[[author, seq], ...]``."""
+    """A per-author sequence vector, sent as one byte string of ``author (32) ‖ seq (8,
+    big-endian)`` entries in ascending author order (one item to decode, however long)."""
     value = message.get(name)
-    if not isinstance(value, list) or len(value) > MAX_VECTOR:
+    if not isinstance(value, bytes) or len(value) % 40 or len(value) > 40 * MAX_VECTOR:
         raise _bad(name)
     vector: dict[bytes, int] = {}
-    for item in value:
-        if not (
-            isinstance(item, list)
-            and len(item) == 2
-            and isinstance(item[0], bytes)
-            and len(item[0]) == 32
-            and type(item[1]) is int
-            and 0 <= item[1] < 2**63
-        ):
+    last = b""
+    for at in range(0, len(value), 40):
+        author, seq = value[at : at + 32], int.from_bytes(value[at + 32 : at + 40], "big")
+        if author <= last or seq >= 2**63:
             raise _bad(name)
-        vector[item[0]] = item[1]
+        vector[author], last = seq, author
     return vector
 
 
-def vector_wire(vector: dict[bytes, int]) -> list[list[Any]]:
-    return [[author, seq] for author, seq in sorted(vector.items())]
+def vector_wire(vector: dict[bytes, int]) -> bytes:
+    return b"".join(author + seq.to_bytes(8, "big") for author, seq in sorted(vector.items()))
 
 
 def batches(raws: list[bytes]) -> list[list[bytes]]:
