@@ -152,3 +152,31 @@ def test_roles_moderation_and_removal(cli, circle, tmp_path: Path):
     members = ok(cli("member", "list", "-n", net, "--all", "--json", profile="a")).json
     assert [m["role"] for m in members["results"]] == ["admin", "removed"]
     failed(cli("member", "remove", "-n", net, "Dr. Alice", profile="a"), "at least one admin")
+
+
+def test_remove_and_demote_say_which_codes_closed(cli, circle, tmp_path: Path):
+    """A removal closes the invite the member joined with and those they made; a
+    demotion closes those the member can no longer grant. The admin is told which."""
+    net = circle["net"]
+    ok(cli("network", "policy", net, "--who-invites", "members", profile="a"))
+    multi = ok(cli("invite", "create", "-n", net, "--uses", "5", "--json", profile="a")).json
+    ok(cli("init", "--name", "Dr. Dan Moss", profile="d"))
+    a_bundle = str(tmp_path / "a2.bundle")
+    ok(cli("bundle", "export", "-n", net, a_bundle, profile="a"))
+    ok(cli("join", multi["code"], "--bundle", a_bundle, profile="d"))
+    exchange(cli, tmp_path, net, "d", "a")
+    ok(cli("member", "role", "-n", net, "bob", "moderator", profile="a"))
+    exchange(cli, tmp_path, net, "a", "b")
+    bobs = ok(cli("invite", "create", "-n", net, "--role", "moderator", "--json", profile="b"))
+    exchange(cli, tmp_path, net, "b", "a")
+
+    demoted = ok(cli("member", "role", "-n", net, "bob", "member", "--json", profile="a")).json
+    assert [c["id"] for c in demoted["closed_invites"]] == [bobs.json["id"]]
+    text = ok(cli("member", "role", "-n", net, "bob", "moderator", profile="a")).out
+    assert "Closed" not in text  # a promotion closes nothing
+
+    removed = ok(cli("member", "remove", "-n", net, "Dan", profile="a")).out
+    assert "Closed 1 invite code" in removed and multi["id"][:12] in removed
+    assert "casebook invite create" in removed
+    listed = ok(cli("invite", "list", "-n", net, "--json", profile="a")).json["results"]
+    assert {i["id"]: i["status"] for i in listed}[multi["id"]] == "revoked"

@@ -62,3 +62,36 @@ def test_encode_refuses_floats_and_objects():
         with pytest.raises(EncodingError):
             encode(bad)
     assert cbor2.loads(encode({"b": 1, "a": 2})) == {"a": 2, "b": 1}
+
+
+def test_item_count_is_bounded_before_decoding():
+    """The review's frame: hundreds of thousands of empty maps. Refused by counting item
+    heads (without building them); a limit of None (a local file) still decodes it."""
+    many = cbor2.dumps([{}] * 260_000)
+    with pytest.raises(EncodingError, match="items"):
+        decode(many)
+    with pytest.raises(EncodingError, match="items"):
+        decode(cbor2.dumps({"t": "auth", "pad": [{}] * 100}), max_items=64)
+    assert len(decode(many, max_items=None)) == 260_000
+    assert decode(cbor2.dumps([b"x" * 100_000]), max_items=2) == [b"x" * 100_000]
+
+
+@given(st.recursive(st.integers(0, 3) | st.binary(max_size=3), st.lists, max_leaves=40))
+def test_the_item_scan_agrees_with_the_decoder(value):
+    """Whatever the limit, a value within it decodes and one above it is refused."""
+    data = encode(value)
+
+    def count(v):
+        return 1 + sum(count(x) for x in v) if isinstance(v, list) else 1
+
+    items = count(value)
+    assert decode(data, max_items=max(items, 1)) == value
+    if items > 1 and len(data) > items - 1:
+        with pytest.raises(EncodingError):
+            decode(data, max_items=items - 1)
+
+
+def test_scan_refuses_what_the_decoder_refuses():
+    for bad in (b"\x9f\x01\xff", b"\xc1\x01", b"\x82\x01"):  # indefinite, tag, truncated
+        with pytest.raises(EncodingError):
+            decode(bad * 40, max_items=8)

@@ -3,6 +3,7 @@ roles changed and members removed by an admin, the actions off for everyone else
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -263,3 +264,49 @@ def test_a_member_who_is_not_an_admin_cannot_act(qtbot, core, demo_root, monkeyp
     idle(qtbot, core)
     assert not answers.questions
     assert "Dr. Mei Chen" in members(qtbot, core, people)
+
+
+def test_removal_says_which_invite_codes_it_closed(
+    qtbot, core, demo_root, monkeypatch, make_profile, tmp_path
+):
+    """A colleague who joined with a multi-use code is removed: the code closes with
+    them, and the dialog says so (the admin gives the others a new code)."""
+    from casebook.core import bundle
+
+    people = open_people(qtbot, core, demo_root / "profile")
+    net = people.net
+    out = tmp_path / "network.bundle"
+
+    def invite_and_export(s):
+        made = s.p.invitations.create(net, uses=5)
+        bundle.export(s.p.db, net, out, s.p.invitations.open_welcomes(net))
+        return made
+
+    made = run(qtbot, core, invite_and_export)
+    newcomer = make_profile("Dr. Nora Quist")
+    code = newcomer.invitations.read_code(made.code)
+    newcomer.invitations.join(
+        code,
+        made.welcome,
+        newcomer.name,
+        before_join=lambda: bundle.ingest(newcomer.log, bundle.Bundle.read(out)),
+    )
+    back = tmp_path / "back.bundle"
+    bundle.export(newcomer.db, net, back, {})
+    run(qtbot, core, lambda s: bundle.ingest(s.p.log, bundle.Bundle.read(back)))
+    people.refresh()
+    idle(qtbot, core)
+
+    select_member(people, "Dr. Nora Quist")
+    answers = Answers(monkeypatch)
+    qtbot.mouseClick(people.remove_button, Qt.MouseButton.LeftButton)
+    idle(qtbot, core)
+    assert "invites they made or joined with stop working" in answers.questions[0]
+    text = people.status.text()
+    assert "These invite codes no longer admit anyone" in text
+    assert f"invite {made.key.hex()[:8]}: for a member, made by Dr." in text
+    assert "used 1 of 5 times" in text
+    assert invites(qtbot, core, people)[made.key.hex()] == "revoked"
+    shots = os.environ.get("CASEBOOK_TEST_SHOTS")  # a folder to look at the dialog in
+    if shots:
+        people.grab().save(str(Path(shots) / "people-closed-codes.png"))

@@ -14,14 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import hashlib
 import logging
 import os
 import select
 import socket
-import ssl
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -30,71 +27,37 @@ from typing import Any
 
 import pytest
 
-from casebook.core import events
-from casebook.core.eventlog import Outcome, now_ms
-from casebook.core.events import Event
-from casebook.core.invites import InviteCode, signing_key
+from casebook.core.eventlog import Outcome
 from casebook.core.profile import Profile
 from casebook.core.relayaddr import RelayAddress
 from casebook.errors import PermissionDenied
 from casebook.relay.server import RelayConfig
-from casebook.sync import tls, wire
-from casebook.sync.engine import SyncEngine, SyncReport
+from casebook.sync import wire
+from casebook.sync.engine import SyncEngine
 from casebook.sync.link import SyncError
-from netkit import deliver, key, raw_events
+from conftest import collect_garbage, unraisable_as_text
+from netkit import deliver, key
+from rawkit import (
+    HOST,
+    PROMPT,
+    Raw,
+    found,
+    head,
+    invite_status,
+    join_event,
+    local_traces,
+    make_event,
+    relay_member,
+    run,
+    stored,
+    stored_authors,
+    stored_ids,
+    sync_async,
+)
 from relaykit import RunningRelay, join, sync
-
-HOST = "127.0.0.1"
-PROMPT = 10.0  # a generous bound for anything that should happen at once
 
 
 # -- fixtures and helpers ----------------------------------------------------------------
-@pytest.fixture
-def relays(tmp_path: Path) -> Iterator[Callable[..., RunningRelay]]:
-    """Start real relays (each in its own data folder); all are stopped afterwards."""
-    started: list[RunningRelay] = []
-
-    def start(folder: str = "relay-data", **options: Any) -> RunningRelay:
-        running = RunningRelay(tmp_path / folder, **options)
-        started.append(running)
-        return running
-
-    yield start
-    for running in started:
-        running.stop()
-    collect_garbage([])
-
-
-def collect_garbage(errors: list[str]) -> None:
-    """Free what the relay's closed connections left, now and inside this test, with the
-    errors their finalizers raise kept as text in ``errors``.
-
-    On Python 3.11 a connection the relay drops during its TLS handshake leaves a
-    StreamWriter whose finalizer raises (test_evicted_connections_are_closed_cleanly).
-    Left to chance, that finalizer runs in whatever test comes next, possibly in the
-    middle of pytest's own parsing of a traceback, which then fails the whole run
-    (INTERNALERROR); and pytest's handler of such errors keeps the objects alive."""
-    with unraisable_as_text(errors):
-        for _ in range(3):
-            gc.collect()
-
-
-@contextlib.contextmanager
-def unraisable_as_text(errors: list[str]) -> Iterator[None]:
-    """Errors raised in finalizers meanwhile go to ``errors`` as text (no reference to the
-    objects, which can then be freed)."""
-
-    def keep(unraisable: Any) -> None:
-        errors.append(f"{unraisable.exc_type.__name__}: {unraisable.exc_value}")
-
-    previous = sys.unraisablehook
-    sys.unraisablehook = keep
-    try:
-        yield
-    finally:
-        sys.unraisablehook = previous
-
-
 class _RelayAtPort(RunningRelay):
     """A :class:`RunningRelay` bound to a given port (to stand where another one stood)."""
 
@@ -112,247 +75,6 @@ class _RelayAtPort(RunningRelay):
             raise
 
 
-def found(make_profile: Callable[..., Profile], relay: RunningRelay) -> tuple[Profile, bytes]:
-    """Alice founds a network that names ``relay``; her first sync creates it there."""
-    alice = make_profile("Dr. Alice Moreau")
-    net = alice.library.create_network("Cardiology Circle", alice.name, relays=[relay.url])
-    assert sync(alice, net, relay).error is None  # the creation travels with the login
-    assert [row[2] for row in stored(relay) if row[0] == net] == [key(alice)]
-    return alice, net
-
-
-def stored(relay: RunningRelay) -> list[tuple[bytes, bytes, bytes, int]]:
-    """Every event in the relay's storage as ``(net, id, author, seq)``."""
-
-    def rows() -> list[tuple[bytes, bytes, bytes, int]]:
-        cursor = relay.relay.store.conn.execute(
-            "SELECT net, id, author, seq FROM events ORDER BY seqno"
-        )
-        return [(bytes(n), bytes(i), bytes(a), int(s)) for n, i, a, s in cursor]
-
-    return relay.on_loop(rows)
-
-
-def stored_ids(relay: RunningRelay) -> set[bytes]:
-    return {row[1] for row in stored(relay)}
-
-
-def stored_authors(relay: RunningRelay, net: bytes) -> set[bytes]:
-    return {row[2] for row in stored(relay) if row[0] == net}
-
-
-def relay_member(relay: RunningRelay, net: bytes, member: bytes) -> bool:
-    return relay.on_loop(lambda: relay.relay.networks[net].is_member(member))
-
-
-def invite_status(relay: RunningRelay, net: bytes, invite: bytes) -> str:
-    return relay.on_loop(lambda: relay.relay.networks[net].open_invite(invite, now_ms()))
-
-
-def local_traces(profile: Profile, net: bytes) -> dict[str, int]:
-    """Rows of ``net`` in every table of the profile that names a network."""
-    out: dict[str, int] = {}
-    tables = [r[0] for r in profile.db.all("SELECT name FROM sqlite_master WHERE type='table'")]
-    for table in tables:
-        columns = {r[1] for r in profile.db.all(f"PRAGMA table_info({table})")}
-        column = "id" if table == "networks" else "net" if "net" in columns else None
-        if column is not None:
-            count = int(
-                profile.db.scalar(f"SELECT count(*) FROM {table} WHERE {column} = ?", (net,))
-            )
-            if count:
-                out[table] = count
-    return out
-
-
-async def sync_async(profile: Profile, net: bytes, address: RelayAddress) -> SyncReport:
-    engine = SyncEngine(profile)
-    try:
-        return await engine.sync(net, address)
-    finally:
-        engine.close()
-
-
-def head(profile: Profile, net: bytes) -> Event:
-    raw = profile.db.scalar(
-        "SELECT raw FROM events WHERE net = ? AND author = ? ORDER BY seq DESC LIMIT 1",
-        (net, key(profile)),
-    )
-    return events.parse_trusted(bytes(raw))
-
-
-def make_event(
-    profile: Profile,
-    net: bytes,
-    seq: int,
-    prev: bytes | None,
-    kind: str = "comment.create",
-    pub: dict[str, Any] | None = None,
-) -> Event:
-    """A genuinely signed event by ``profile`` (its body sealed under a random seed: the
-    relay cannot read bodies, so it must judge by the header alone)."""
-    return events.create(
-        profile.identity,
-        net=net,
-        seq=seq,
-        prev=prev,
-        lamport=1000 + seq,
-        ts=now_ms(),
-        kind=kind,
-        epoch=0,
-        seed=os.urandom(32),
-        payload={"text": "attack"},
-        pub=pub,
-    )
-
-
-class Raw:
-    """A bare TLS client of the relay: hello read, then frames or raw bytes."""
-
-    def __init__(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, nonce: bytes
-    ) -> None:
-        self.reader = reader
-        self.writer = writer
-        self.nonce = nonce
-        self.fingerprint = tls.peer_fingerprint(writer)
-
-    @classmethod
-    async def open(cls, relay: RunningRelay) -> Raw:
-        reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(HOST, relay.relay.port, ssl=tls.client_context()), PROMPT
-        )
-        hello = await asyncio.wait_for(wire.read_frame(reader, PROMPT), PROMPT)
-        assert hello["t"] == "hello" and hello["v"] == wire.VERSION
-        return cls(reader, writer, wire.need_bytes(hello, "nonce", wire.NONCE_BYTES))
-
-    def send(self, message: dict[str, Any]) -> None:
-        self.writer.write(wire.frame(message))
-        if message["t"] == "auth":  # a login is followed by the member's vector
-            self.writer.write(wire.frame({"t": "have", "have": wire.vector_wire({})}))
-
-    def send_raw(self, data: bytes) -> None:
-        self.writer.write(data)
-
-    async def recv(self, timeout: float = PROMPT) -> dict[str, Any]:
-        return await asyncio.wait_for(wire.read_frame(self.reader, timeout), timeout)
-
-    async def refused(self, timeout: float = PROMPT, live: bool = False) -> str:
-        """The relay's error frame, after which the connection must be closed. With
-        ``live`` (a logged-in member), events forwarded meanwhile are skipped."""
-        for _ in range(1000):
-            message = await self.recv(timeout)
-            if not (live and message["t"] == "events"):
-                break
-        assert message["t"] == "error", message
-        await self.assert_closed()
-        return str(message["code"])
-
-    async def assert_closed(self) -> None:
-        try:
-            rest = await asyncio.wait_for(self.reader.read(1), PROMPT)
-        except (ConnectionError, ssl.SSLError, OSError):
-            return
-        assert rest == b"", "the relay kept the connection open"
-
-    def auth(
-        self,
-        profile: Profile,
-        net: bytes,
-        *,
-        nonce: bytes | None = None,
-        fingerprint: bytes | None = None,
-        member: bytes | None = None,
-        create: bytes | None = None,
-        probe: bool = False,
-    ) -> dict[str, Any]:
-        """An ``auth`` message signed by ``profile`` (fields overridable for attacks)."""
-        member = member if member is not None else key(profile)
-        proof = wire.auth_message(
-            nonce if nonce is not None else self.nonce,
-            fingerprint if fingerprint is not None else self.fingerprint,
-            net,
-            member,
-        )
-        message: dict[str, Any] = {
-            "t": "auth",
-            "net": net,
-            "member": member,
-            "sig": profile.identity.sign(proof),
-            "probe": probe,
-        }
-        if create is not None:
-            message["create"] = create
-        return message
-
-    async def login(self, profile: Profile, net: bytes) -> list[bytes]:
-        """Log in as a member and read the catch-up; returns the events sent."""
-        self.send(self.auth(profile, net))
-        ready = await self.recv()
-        assert ready["t"] == "ready", ready
-        return await self.caught_up()
-
-    async def caught_up(self) -> list[bytes]:
-        got: list[bytes] = []
-        for _ in range(10_000):
-            message = await self.recv()
-            if message["t"] == "caught_up":
-                return got
-            assert message["t"] == "events", message
-            got += wire.need_events(message)
-        raise AssertionError("no caught_up")
-
-    async def redeem(self, code: InviteCode) -> dict[str, Any]:
-        """Prove an invite: the relay's ``redeemable`` (nonce and Lamport clock)."""
-        proof = wire.redeem_auth_message(self.nonce, self.fingerprint, code.net, code.key)
-        self.send(
-            {
-                "t": "redeem",
-                "net": code.net,
-                "invite": code.key,
-                "sig": signing_key(code.secret, code.net).sign(proof),
-            }
-        )
-        answer = await self.recv()
-        assert answer["t"] == "redeemable", answer
-        assert answer["nonce"] == self.nonce
-        return answer
-
-    async def welcomed(self) -> tuple[bytes, list[bytes]]:
-        """After an accepted join: the sealed welcome package and the network's events."""
-        welcome = await self.recv()
-        assert welcome["t"] == "welcome", welcome
-        ready = await self.recv()
-        assert ready["t"] == "ready", ready
-        return welcome["sealed"], await self.caught_up()
-
-    async def push(self, raws: list[bytes], ref: int = 1) -> dict[str, Any]:
-        self.send({"t": "push", "id": ref, "events": raws})
-        for _ in range(1000):
-            message = await self.recv()
-            if message["t"] == "ack":
-                assert message["id"] == ref
-                return message
-        raise AssertionError("no ack")
-
-    async def close(self) -> None:
-        self.writer.close()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.writer.wait_closed(), 2)
-
-
-def run(coro: Any) -> Any:
-    return asyncio.run(asyncio.wait_for(coro, 60))
-
-
-def join_event(newcomer: Profile, code: InviteCode, nonce: bytes, lamport: int = 0) -> bytes:
-    """The newcomer's ``member.join`` for ``code`` bound to ``nonce`` (made locally, as
-    before any welcome package: it needs none)."""
-    join_id = newcomer.invitations.make_join(code, newcomer.name, nonce, lamport)
-    return bytes(newcomer.db.scalar("SELECT raw FROM events WHERE id = ?", (join_id,)))
-
-
-# -- 1. non-members ----------------------------------------------------------------------
 def test_non_member_is_denied_and_members_are_still_served(
     make_profile: Callable[..., Profile], relays: Callable[..., RunningRelay]
 ) -> None:
@@ -707,17 +429,29 @@ def asyncio_errors() -> Iterator[list[str]]:
         logger.removeFilter(keep)
 
 
+def flooder(index: int) -> tuple[str, int]:
+    """The source address of a flood's ``index``-th socket: a botnet of loopback addresses
+    (127.0.1.1–127.0.1.25), ten sockets each, so no one address runs out of the
+    handshakes the relay grants a stranger (tested apart, in test_review_attacks)."""
+    return (f"127.0.1.{1 + index // 10 % 25}", 0)
+
+
 def open_flood(relay: RunningRelay, count: int) -> list[socket.socket]:
     """``count`` TCP connections that never start TLS."""
-    return [socket.create_connection((HOST, relay.relay.port), timeout=5) for _ in range(count)]
+    return [
+        socket.create_connection((HOST, relay.relay.port), timeout=5, source_address=flooder(i))
+        for i in range(count)
+    ]
 
 
 def open_flood_one_by_one(relay: RunningRelay, count: int) -> list[socket.socket]:
     """Like :func:`open_flood`, but each connection is pending at the relay (waiting for
     its TLS handshake) before the next one comes."""
     flood: list[socket.socket] = []
-    for _ in range(count):
-        sock = socket.create_connection((HOST, relay.relay.port), timeout=5)
+    for i in range(count):
+        sock = socket.create_connection(
+            (HOST, relay.relay.port), timeout=5, source_address=flooder(i)
+        )
         flood.append(sock)
         port = sock.getsockname()[1]
 
@@ -859,7 +593,6 @@ def test_invite_holder_may_only_push_its_own_join(
     code_b = alice.invitations.read_code(made_b.code)
     assert sync(alice, net, relay).error is None
     before = stored_ids(relay)
-    network = raw_events(alice, net)
     newcomers = iter(make_profile(f"Dr. New Comer{i}", folder=f"new{i}") for i in range(4))
 
     async def holder_pushes(build: Callable[[Raw, int], list[bytes]]) -> dict[str, Any]:
@@ -916,7 +649,6 @@ def test_redeem_session_takes_one_join_only(
     made = alice.invitations.create(net, uses=3)
     code = alice.invitations.read_code(made.code)
     assert sync(alice, net, relay).error is None
-    network = raw_events(alice, net)
     first, second = make_profile("Dr. Bob Lee"), make_profile("Dr. Carol Ng")
 
     async def scenario() -> dict[str, Any]:

@@ -187,7 +187,7 @@ def closed_text(closed: list[dict[str, Any]]) -> str:
         return ""
     lines = [
         f"\n  invite {c['id'][:12]} ({c['role']}, made by "
-        f"{c['inviter_name'] or c['inviter'][:15]}, used {c['used']} times)"
+        f"{c['inviter_name'] or c['inviter'][:15]}, used {c['used']} of {c['uses']} times)"
         for c in closed
     ]
     return (

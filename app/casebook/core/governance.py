@@ -139,9 +139,13 @@ class Governance:
         """The invites a removal or role change closed, for the admin to hear about."""
         state = self._state(net)
         names = self._names(net)
-        out = []
+        out, now = [], now_ms()
         for invite in state.invites.values():
-            if invite.closed_event != event_id:
+            # Only those that could still have admitted someone: the admin may want to
+            # give those people a new code.
+            if invite.closed_event != event_id or len(invite.used_by) >= invite.uses:
+                continue
+            if invite.expires < now:
                 continue
             out.append(
                 {
@@ -150,6 +154,7 @@ class Governance:
                     "inviter": fingerprint(invite.inviter),
                     "inviter_name": names.get(invite.inviter, ""),
                     "used": len(invite.used_by),
+                    "uses": invite.uses,
                 }
             )
         return out

@@ -173,7 +173,7 @@ class MembershipState:
 
     def late_joins(self) -> dict[bytes, str]:
         """Accepted joins that a later revocation or removal says were never seen."""
-        reason = "the invite was revoked (or its inviter removed) before this join was seen"
+        reason = "the invite was closed (revoked, or its inviter or someone who joined with it removed or demoted) before this join was seen"
         late = {}
         for member in self.members.values():
             invite = self.invites.get(member.invite) if member.invite else None

@@ -239,8 +239,12 @@ class PeopleDialog(QDialog):
         if not closed:
             return ""
         lines = "".join(
-            self.tr("\n• {0}, made by {1}").format(
-                self.as_role.get(c["role"], c["role"]), c["inviter_name"] or c["inviter"][:15]
+            self.tr("\n• invite {0}: for {1}, made by {2}, used {3} of {4} times").format(
+                c["id"][:8],
+                self.as_role.get(c["role"], c["role"]),
+                c["inviter_name"] or c["inviter"][:15],
+                c["used"],
+                c["uses"],
             )
             for c in closed
         )

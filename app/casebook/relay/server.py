@@ -19,11 +19,13 @@ from asyncio import sslproto
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from casebook.core.events import Event
 from casebook.relay.hosted import HostedNetwork
 from casebook.relay.session import Session
 from casebook.relay.store import RelayStore, now_ms
+from casebook.relay.strangers import StrangerLimiter, source_key
 from casebook.sync import tls
 from casebook.sync.wire import frame
 
@@ -48,6 +50,10 @@ class RelayConfig:
     max_connections: int = 2000
     max_pending: int = 128  # connections not yet authenticated
     max_per_member: int = 8
+    # TLS handshakes one address may cost without logging in: a bucket refilled at this
+    # rate, up to the burst (a login gives its handshake back); 0 turns it off.
+    strangers_per_second: float = 2.0
+    stranger_burst: int = 20
     handshake_timeout: float = 10.0
     idle_timeout: float = 300.0
     frame_timeout: float = 30.0
@@ -69,6 +75,7 @@ class Relay:
         }
         self.members: dict[bytes, set[Session]] = {}
         self.pending: OrderedDict[Session, None] = OrderedDict()
+        self.strangers = StrangerLimiter(config.strangers_per_second, config.stranger_burst)
         self.connections = 0
         self.closing = False
         self._server: asyncio.Server | None = None
@@ -80,7 +87,7 @@ class Relay:
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(
-            lambda: _Paused(asyncio.StreamReader(limit=2**16), self._accept),
+            lambda: _Paused(asyncio.StreamReader(limit=2**16), self._accept, self.strangers),
             self.config.host,
             self.config.port,
             backlog=512,
@@ -121,12 +128,13 @@ class Relay:
         if self.closing:
             writer.close()
             return
+        source = source_key(writer.get_extra_info("peername"))  # its token: _Paused
         if self.connections >= self.config.max_connections and not self._evict_pending():
             writer.close()
             return
         if len(self.pending) >= self.config.max_pending:
             self._evict_pending()
-        session = Session(self, reader, writer)
+        session = Session(self, reader, writer, source)
         self.connections += 1
         self.pending[session] = None
         task = asyncio.current_task()
@@ -158,6 +166,7 @@ class Relay:
             return "too many connections for this member"
         self.pending.pop(session, None)
         group.add(session)
+        self.strangers.give_back(session.source)
         return None
 
     def hosted(self, net: bytes, create: bool) -> HostedNetwork | None:
@@ -211,6 +220,7 @@ class Relay:
             "url": self.url(),
             "connections": self.connections,
             "unauthenticated": len(self.pending),
+            "strangers_refused": self.strangers.refused,
             "networks": nets,
         }
 
@@ -227,8 +237,18 @@ class Relay:
 class _Paused(asyncio.StreamReaderProtocol):
     """A plain TCP connection that reads nothing until TLS is started on it, so the
     client's first TLS bytes stay in the socket for the TLS layer instead of landing
-    in the plain stream's buffer."""
+    in the plain stream's buffer. An address over its budget of handshakes for nothing
+    (:mod:`strangers`) is closed here, before any task or TLS state exists for it."""
+
+    def __init__(
+        self, reader: asyncio.StreamReader, accept: Any, strangers: StrangerLimiter
+    ) -> None:
+        super().__init__(reader, accept)
+        self._strangers = strangers
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        if not self._strangers.take(source_key(transport.get_extra_info("peername"))):
+            transport.abort()
+            return
         transport.pause_reading()  # type: ignore[attr-defined]
         super().connection_made(transport)

@@ -1,9 +1,10 @@
 """One connection to the relay: TLS, hello, authentication, catch-up, live traffic.
 
 States: ``tls`` → ``hello sent`` → (``auth`` → ``have`` → ``member``) or (``redeem`` →
-``redeemable`` → one join → (accepted) ``welcome`` → catch-up → closed). Everything a peer sends is checked by :mod:`casebook.sync.wire`; a protocol
-error is answered with an ``error`` frame and the connection is closed. Logs name
-networks and members by short key prefixes, never content.
+``redeemable`` → one join → (accepted) ``welcome`` → catch-up → closed). Everything a
+peer sends is checked by :mod:`casebook.sync.wire`; a protocol error is answered with an
+``error`` frame and the connection is closed. Logs name networks and members by short
+key prefixes, never content.
 """
 
 from __future__ import annotations
@@ -43,9 +44,14 @@ def _parse_all(raws: list[bytes]) -> list[Event | str]:
 
 class Session:
     def __init__(
-        self, relay: Relay, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        self,
+        relay: Relay,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        source: str = "",
     ) -> None:
         self.relay = relay
+        self.source = source  # the address (IPv6: the /64) it came from
         self.config = relay.config
         self.reader = reader
         self.writer = writer
@@ -227,6 +233,7 @@ class Session:
         if not admission.accepted:
             return
         self.member = admission.accepted[0].author
+        self.relay.strangers.give_back(self.source)
         log.info("newcomer %s joined %s", self.short, self.net_short)
         self.send({"t": "welcome", "sealed": sealed})
         await self._catch_up(hosted, {})

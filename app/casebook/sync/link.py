@@ -27,7 +27,11 @@ _REFUSALS = {
     "unknown-network": "this relay does not host that network",
     "removed": "you are no longer a member of this network",
     "invite-used": "this invite has already been used",
-    "invite-revoked": "this invite was revoked (or its inviter left the network)",
+    "invite-revoked": "this invite no longer admits anyone (it was revoked, or closed when "
+    "its inviter left, was removed or lost the role it offers, or when someone who joined "
+    "with it was removed); ask for a new one",
+    "invite-old": "this invite was made by an older version of Casebook; ask the inviter "
+    "for a new one",
     "invite-expired": "this invite has expired",
     "invite-unknown": "the relay does not know this invite yet: the inviter's app has "
     "not synced since making it; ask them to open Casebook, then try again",
