@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from casebook.core.profile import Profile
+from relaykit import RunningRelay, collect_garbage
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -107,3 +108,19 @@ def _no_unexpected_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for name in ("warning", "critical", "information"):
         monkeypatch.setattr(QMessageBox, name, unexpected)
+
+
+@pytest.fixture
+def relays(tmp_path: Path) -> Iterator[Callable[..., RunningRelay]]:
+    """Start real relays (each in its own data folder); all are stopped afterwards."""
+    started: list[RunningRelay] = []
+
+    def start(folder: str = "relay-data", **options: Any) -> RunningRelay:
+        running = RunningRelay(tmp_path / folder, **options)
+        started.append(running)
+        return running
+
+    yield start
+    for running in started:
+        running.stop()
+    collect_garbage([])

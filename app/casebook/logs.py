@@ -6,6 +6,7 @@ import logging
 import logging.handlers
 
 from casebook.paths import log_dir
+from casebook.store.database import route_sqlcipher_log
 
 
 def setup(name: str = "casebook") -> logging.Logger:
@@ -23,4 +24,6 @@ def setup(name: str = "casebook") -> logging.Logger:
         handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
+    # SQLCipher logs on its own (to stderr unless told): into the same file, not the terminal.
+    route_sqlcipher_log(getattr(handler, "baseFilename", None))
     return logger

@@ -35,7 +35,6 @@ from casebook.relay.server import RelayConfig
 from casebook.sync import wire
 from casebook.sync.engine import SyncEngine
 from casebook.sync.link import SyncError
-from conftest import collect_garbage, unraisable_as_text
 from netkit import deliver, key
 from rawkit import (
     HOST,
@@ -54,7 +53,7 @@ from rawkit import (
     stored_ids,
     sync_async,
 )
-from relaykit import RunningRelay, join, sync
+from relaykit import RunningRelay, collect_garbage, join, sync, unraisable_as_text
 
 
 # -- fixtures and helpers ----------------------------------------------------------------

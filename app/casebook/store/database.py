@@ -26,6 +26,26 @@ def _key_pragma(key: bytes) -> str:
     return f"\"x'{key.hex()}'\""
 
 
+def route_sqlcipher_log(target: str | Path | None) -> None:
+    """Send SQLCipher's own log (``ERROR CORE sqlcipher_page_cipher: hmac check failed``
+    and the like, printed on stderr by default) to the file ``target``, or nowhere when
+    there is none. It is one setting for the whole process; the app calls this once, as
+    its logging starts, so a damaged library shows only our one line on the terminal."""
+    destination = "off" if target is None else str(target)
+    conn = sqlcipher3.connect(":memory:")
+    try:
+        status = conn.execute("PRAGMA cipher_log = " + _quoted(destination)).fetchone()
+        if status is None or status[0] != "0":  # a file it cannot open: nowhere, not stderr
+            conn.execute("PRAGMA cipher_log = off")
+        conn.execute("PRAGMA cipher_log_level = WARN")
+    finally:
+        conn.close()
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 _DAMAGE = ("malformed", "not a database", "corrupt", "encrypted", "disk i/o", "hmac")
 
 

@@ -8,7 +8,6 @@ its hash before it is stored.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ from casebook.errors import NotFound
 from casebook.store.database import Database
 from casebook.sync import wire
 from casebook.sync.link import RelayLink, SyncError
+from casebook.sync.window import Window
 
 if TYPE_CHECKING:
     from casebook.sync.engine import SyncEngine
@@ -82,15 +82,13 @@ async def upload(run: Exchange) -> int:
         digest, key = keys[ident]
         data = attachments.read(db, digest)
         chunks = [data[i : i + CHUNK] for i in range(0, len(data), CHUNK)] or [b""]
-        pending: list[asyncio.Future[dict[str, Any]]] = []
-        for index, chunk in enumerate(chunks):
-            sealed = blobcrypt.seal_chunk(key, index, len(chunks), chunk)
-            body = {"blob": ident, "idx": index, "total": len(chunks), "data": sealed}
-            pending.append(run.start("blob_put", body))
-            if len(pending) >= WINDOW:
-                await run.finish(pending.pop(0))
-        for future in pending:
-            await run.finish(future)
+        async with Window[int](run, WINDOW) as window:  # consumes all it sent, however left
+            for index, chunk in enumerate(chunks):
+                sealed = blobcrypt.seal_chunk(key, index, len(chunks), chunk)
+                body = {"blob": ident, "idx": index, "total": len(chunks), "data": sealed}
+                await window.send("blob_put", body, index)
+            while window:
+                await window.next()
     return len(missing)
 
 

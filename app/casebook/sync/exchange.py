@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from asyncio import FIRST_EXCEPTION
-from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +16,8 @@ from casebook.core import events
 from casebook.core.events import EventError
 from casebook.sync import blobs, wire
 from casebook.sync.ingest import MAX_TRANSACTION, SyncReport, ingest, parse_all
-from casebook.sync.link import RelayLink, SyncError
+from casebook.sync.link import RelayLink, SyncError, patience
+from casebook.sync.window import Window, consume
 
 if TYPE_CHECKING:
     from casebook.sync.engine import SyncEngine
@@ -87,12 +87,29 @@ class Exchange:
                 await self._live(stop)
         finally:
             await _settle(reader, pinger, pushing, catching_up)
+            self._release()
+
+    def _release(self) -> None:
+        """The exchange is over: every answer still awaited and every batch still being
+        verified is consumed, so none is left for asyncio to report at exit."""
+        for future in self.acks.values():
+            consume(future)
+        self.acks.clear()
+        items = [self._carry] if self._carry is not None else []
+        self._carry = None
+        while not self.inbox.empty():
+            items.append(self.inbox.get_nowait())
+        for item in items:
+            if isinstance(item, asyncio.Future):
+                consume(item)
 
     async def _reader(self) -> None:
         loop = asyncio.get_running_loop()
         try:
             while True:
-                message = await self.link.recv(timeout=READ_IDLE)
+                # A relay that says nothing this long (not even pong) is gone; the link
+                # is then dropped (RelayLink.fail), which also frees a send stuck on it.
+                message = await self.link.recv(timeout=patience(READ_IDLE))
                 kind = message["t"]
                 if kind == "events":
                     raws = wire.need_events(message)
@@ -106,6 +123,7 @@ class Exchange:
                         future.set_result(message)
         except (SyncError, wire.ProtocolError) as exc:
             error = exc if isinstance(exc, SyncError) else SyncError("protocol", exc.message)
+            error = self.link.fail(error)
             for future in self.acks.values():
                 if not future.done():
                     future.set_exception(error)
@@ -115,7 +133,7 @@ class Exchange:
         """A ping a minute, so neither side's idle timeout cuts a long catch-up or a
         quiet live link, and a dead link is noticed (the reader hears nothing)."""
         while True:
-            await asyncio.sleep(PING_SECONDS)
+            await asyncio.sleep(min(PING_SECONDS, patience(READ_IDLE) / 2))
             self.link.send({"t": "ping"})
 
     def _seeds(self) -> dict[int, list[bytes]]:
@@ -172,38 +190,51 @@ class Exchange:
     async def push(self) -> None:
         """Send every event of ours the relay lacks; wait until it has answered."""
         raws = self.engine.missing(self.net, self.relay_have, self.skip)
-        window: deque[tuple[asyncio.Future[dict[str, Any]], list[bytes]]] = deque()
-        for batch in wire.batches(raws):
-            window.append((self.start("push", {"events": batch}), batch))
-            if len(window) >= PUSH_WINDOW:
-                await self._acked(*window.popleft())
-        while window:
-            await self._acked(*window.popleft())
+        async with Window[list[bytes]](self, PUSH_WINDOW) as window:
+            for batch in wire.batches(raws):
+                answered = await window.send("push", {"events": batch}, batch)
+                if answered is not None:
+                    self._acked(*answered)
+            while window:
+                self._acked(*await window.next())
 
     def start(self, kind: str, body: dict[str, Any]) -> asyncio.Future[dict[str, Any]]:
-        """Send a request; the future gets the relay's ``ack`` for it."""
+        """Send a request; the future gets the relay's ``ack`` for it. Await it with
+        :meth:`finish` (or leave it to a :class:`Window`), which always consumes it."""
         ref = self.next_id
         self.next_id += 1
+        self.link.send({"t": kind, "id": ref, **body})  # a finished link raises here
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self.acks[ref] = future
-        self.link.send({"t": kind, "id": ref, **body})
         return future
 
     async def finish(self, future: asyncio.Future[dict[str, Any]]) -> dict[str, Any]:
-        await self.link.drain()
+        """The relay's answer to a request; whatever happens, ``future`` is consumed."""
         try:
-            async with asyncio.timeout(ACK_TIMEOUT):  # not wait_for: see RelayLink.recv
+            await self.link.drain()
+            async with asyncio.timeout(patience(ACK_TIMEOUT)):  # not wait_for: see recv
                 return await future
         except TimeoutError:
-            raise SyncError(
-                "timeout", f"The relay {self.link.where} stopped answering; sync again."
+            raise self.link.fail(
+                SyncError(
+                    "timeout",
+                    f"The relay {self.link.where} stopped answering; sync again to resume "
+                    "where it stopped.",
+                )
             ) from None
+        finally:
+            self.forget(future)
+
+    def forget(self, future: asyncio.Future[dict[str, Any]]) -> None:
+        """No longer wait for ``future``'s answer; it is consumed (see window.consume)."""
+        for ref in [ref for ref, known in self.acks.items() if known is future]:
+            del self.acks[ref]
+        consume(future)
 
     async def request(self, kind: str, body: dict[str, Any]) -> dict[str, Any]:
         return await self.finish(self.start(kind, body))
 
-    async def _acked(self, future: asyncio.Future[dict[str, Any]], batch: list[bytes]) -> None:
-        ack = await self.finish(future)
+    def _acked(self, ack: dict[str, Any], batch: list[bytes]) -> None:
         refused = {
             item[0]: item[1]
             for item in ack.get("refused", [])
@@ -244,16 +275,21 @@ class Exchange:
             return seen
         getter = asyncio.ensure_future(self.inbox.get())
         waiters = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(nudged.wait())}
-        done, _ = await asyncio.wait(
-            {getter, *waiters}, timeout=POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED
-        )
-        for waiter in waiters:
-            waiter.cancel()
+        done: set[asyncio.Future[Any]] = set()
+        try:
+            done, _ = await asyncio.wait(
+                {getter, *waiters}, timeout=POLL_SECONDS, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:  # cancelled too: no helper task outlives this step, no item is lost
+            for waiter in waiters:
+                waiter.cancel()
+            if not getter.done():
+                getter.cancel()
+            elif getter not in done and not getter.cancelled():
+                self._carry = getter.result()
         nudged.clear()
         if getter in done:
             await self._take(getter.result())
-        else:
-            getter.cancel()
         mark = self._local_mark()
         if mark != seen:  # something was written here (this process or another)
             await self.push()
