@@ -30,6 +30,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/library_bench.py
 	$(BIN)/python bench/sync_bench.py
+	$(BIN)/python bench/flood_bench.py
 	$(BIN)/python bench/gui_bench.py
 
 lint: $(STAMP)

@@ -7,6 +7,9 @@ says what happened and what to do. The CLI prints ``message`` on stderr and exit
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 
 class CasebookError(Exception):
     """An error with a user-facing message; never carries secrets."""
@@ -22,6 +25,31 @@ class UsageError(CasebookError):
     """The command was given something it cannot use (bad id, bad option value)."""
 
     exit_code = 2
+
+
+class IdentifiersFound(UsageError):
+    """Text about to be published looks like it identifies a patient; nothing was stored.
+
+    ``findings`` are :class:`casebook.core.deident.Finding` objects. The CLI sends the
+    text again with ``--allow-identifiers``, the app with its "Post anyway" button.
+    """
+
+    SHOWN = 10
+
+    def __init__(self, findings: Sequence[Any]) -> None:
+        self.findings = list(findings)
+        super().__init__(self.explain("post it anyway if it does not identify anyone"))
+
+    def explain(self, remedy: str) -> str:
+        """The findings, and what to do: remove them, or ``remedy``."""
+        lines = [f.describe() for f in self.findings[: self.SHOWN]]
+        if len(self.findings) > self.SHOWN:
+            lines.append(f"… and {len(self.findings) - self.SHOWN} more")
+        return (
+            "This may identify the patient; nothing was saved or sent:\n  "
+            + "\n  ".join(lines)
+            + f"\nRemove it, or {remedy}."
+        )
 
 
 class WrongPassphrase(CasebookError):

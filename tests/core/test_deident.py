@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from casebook.core.deident import check_case, check_text
+from casebook.core.deident import check_case, check_payload, check_text, is_content
 
 
 @pytest.mark.parametrize(
@@ -13,7 +13,7 @@ from casebook.core.deident import check_case, check_text
     [
         ("Mr. John Smith, 54, presented with chest pain.", "name", "Mr. John Smith"),
         ("Seen with Mrs Okafor in clinic", "name", "Mrs Okafor"),
-        ("Patient: Maria Lopez was admitted", "name", "Patient: Maria Lopez"),
+        ("Patient: Maria Lopez was admitted", "name", "Maria Lopez"),
         ("DOB 12/03/1961, non-smoker", "birth date", "DOB 12/03/1961"),
         ("date of birth: 1961-03-12", "birth date", "date of birth: 1961-03-12"),
         ("admitted on 3 March 2024", "date", "3 March 2024"),
@@ -64,6 +64,79 @@ def test_a_case_is_checked_field_by_field() -> None:
     assert [(f.field, f.kind) for f in found] == [
         ("title", "name"),
         ("history", "birth date"),
-        ("body", "record"),
+        ("body", "phone"),
     ]
     assert found[0].describe() == "title: a name after a title — “Mr. Brown”"
+
+
+# The misses the security issue listed: each is flagged now.
+@pytest.mark.parametrize(
+    ("text", "kind", "flagged"),
+    [
+        ("Patient is John Smith, 71.", "name", "John Smith"),
+        ("John Smith, a 52 year old builder", "name", "John Smith"),
+        ("History from his son, Daniel Wright.", "name", "Daniel Wright"),
+        ("pt: john smith, NSTEMI", "name", "john smith"),
+        ("Daughter on 07700 900123.", "phone", "07700 900123"),
+        ("US office +1 (415) 555-0132", "phone", "+1 (415) 555-0132"),
+        ("Fell on 12 March.", "date", "12 March"),
+        ("Admitted 24/12 with sepsis.", "date", "24/12"),
+        ("Discharged the 3rd of June 2024.", "date", "3rd of June 2024"),
+        ("Lives at 14 Primrose Hill, Bristol.", "address", "14 Primrose Hill"),
+        ("Lives in Little Snoring.", "address", "Little Snoring"),
+        ("Insurance no. BUP-4471-9920", "insurance", "Insurance no. BUP-4471-9920"),
+        ("Medicare number 1EG4-TE5-MK73", "insurance", "Medicare number 1EG4-TE5-MK73"),
+        ("Passport no. 533380006", "id number", "Passport no. 533380006"),
+        ("Uploaded from 192.168.14.201.", "ip address", "192.168.14.201"),
+        ("Widow, aged 93, lives alone.", "age", "aged 93"),
+        ("Her blog: https://example.org/janes-lupus", "url", "https://example.org/janes-lupus"),
+    ],
+)
+def test_what_physicians_actually_type_is_flagged(text: str, kind: str, flagged: str) -> None:
+    found = check_text(text)
+    assert (kind, flagged) in [(f.kind, f.text) for f in found], found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3/7 history of fever.",
+        "Weight loss over 6/12.",
+        "BP 142/88, GCS 14/15, power 4/5, VA 6/9.",
+        "Murphy's sign positive.",
+        "Discussed with Dr Patel in cardiology.",
+        "An 18/12 old boy; symptoms for 2/52.",
+        "Reference: https://doi.org/10.1056/NEJMoa2034577 (PMID 31475794).",
+        "Thanks Mei, agree with Lukas.",
+    ],
+)
+def test_clinical_notation_stays_clean(text: str) -> None:
+    assert check_text(text) == []
+
+
+def test_the_payload_of_every_content_event_is_checked_by_field() -> None:
+    case = {
+        "title": "Syncope",
+        "specialty": "cardiology",
+        "fields": {"history": "Mrs Jones, DOB 3/4/1961"},
+        "body": "MRN 00-123-456",
+        "tags": ["syncope"],
+        "attachments": [{"hash": b"\0" * 32, "name": "a.png", "mime": "image/png", "size": 1}],
+    }
+    found = check_payload("case.create", case)
+    assert [(f.field, f.kind) for f in found] == [
+        ("history", "name"),
+        ("history", "birth date"),
+        ("body", "record"),
+    ]
+    for kind in ("comment.create", "comment.edit", "case.outcome", "poll.answer"):
+        found = check_payload(kind, {"case": b"\1" * 32, "body": "Mrs Jones, 07700 900123"})
+        assert [f.kind for f in found] == ["name", "phone"], kind  # a new kind is covered
+    assert check_payload("case.edit", {"case": b"\1" * 32, "tags": ["Mrs Jones"]})
+
+
+def test_events_that_publish_no_text_are_not_checked() -> None:
+    for kind in ("network.create", "member.join", "content.hide", "case.status"):
+        assert not is_content(kind)
+        assert check_payload(kind, {"name": "Mrs Jones", "reason": "DOB 3/4/1961"}) == []
+    assert is_content("case.create") and is_content("comment.edit")

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from casebook.core.iccprofile import sanitise
 from casebook.core.imagemeta import ImageMetadataError, Sniffed, sniff, strip_metadata
 
 try:
@@ -237,11 +238,12 @@ def test_jpeg_strips_exif_gps_comment_and_keeps_scan_verbatim() -> None:
         "multi-picture index",
         "IPTC/Photoshop",
         "comment",
+        "colour profile",  # not a real ICC profile: dropped
     ]
-    # SOS .. EOI copied byte for byte, and colour information kept.
+    # SOS .. EOI copied byte for byte, and the colour transform kept.
     assert original.endswith(SCAN) and out.endswith(SCAN)
-    assert ICC in out and ADOBE in out
-    assert out == b"\xff\xd8" + JFIF_PLAIN + ICC + ADOBE + DQT + SOF0 + DHT + SCAN
+    assert ICC not in out and ADOBE in out
+    assert out == b"\xff\xd8" + JFIF_PLAIN + ADOBE + DQT + SOF0 + DHT + SCAN
 
 
 def test_jpeg_strip_is_idempotent() -> None:
@@ -271,7 +273,7 @@ def test_jpeg_progressive_metadata_between_scans_dropped() -> None:
 def test_jpeg_fill_bytes_and_standalone_markers() -> None:
     data = b"\xff\xd8\xff\xff\xff" + SOF0 + b"\xff\x01" + COMMENT + DHT + SCAN
     result = strip_metadata(data)
-    assert result.data == b"\xff\xd8" + SOF0 + b"\xff\x01" + DHT + SCAN
+    assert result.data == b"\xff\xd8" + SOF0 + DHT + SCAN  # TEM carries nothing: dropped
     assert result.removed == ["comment"]
 
 
@@ -357,11 +359,11 @@ def test_webp_strips_exif_xmp_and_clears_flags() -> None:
     assert result.mime == "image/webp"
     assert PATIENT not in result.data and b"Exif" not in result.data
     chunks = riff_chunks(result.data)  # also checks the RIFF size and padding
-    assert [c for c, _ in chunks] == [b"VP8X", b"ICCP", b"ALPH", b"VP8 "]
-    assert chunks[0][1][0] == 0x20 | 0x10  # EXIF and XMP flags cleared, others kept
+    assert [c for c, _ in chunks] == [b"VP8X", b"ALPH", b"VP8 "]  # the fake ICCP dropped
+    assert chunks[0][1][0] == 0x10  # EXIF, XMP and ICC flags cleared, alpha kept
     assert chunks[0][1][1:] == _vp8x(0)[9:]
-    assert result.data[12:] == _vp8x(0x30) + ICCP + ALPH + VP8
-    assert result.removed == ["EXIF (incl. GPS)", "XMP"]
+    assert result.data[12:] == _vp8x(0x10) + ALPH + VP8
+    assert result.removed == ["colour profile", "EXIF (incl. GPS)", "XMP"]
     again = strip_metadata(result.data)
     assert again.data == result.data and again.removed == []
 
@@ -578,6 +580,11 @@ def _sample(image_module: Any, mode: str = "RGB") -> Any:
     return img
 
 
+def _srgb_profile() -> bytes:
+    cms = pytest.importorskip("PIL.ImageCms")
+    return cms.ImageCmsProfile(cms.createProfile("sRGB")).tobytes()
+
+
 def _exif_with_gps(image_module: Any) -> Any:
     exif = image_module.Exif()
     exif[0x010E] = "Patient Jane Roe"
@@ -593,7 +600,7 @@ def test_pillow_jpeg_round_trip(pil: Any, progressive: bool) -> None:
         buf,
         "JPEG",
         exif=_exif_with_gps(pil),
-        icc_profile=b"fake icc " * 20,
+        icc_profile=_srgb_profile(),
         comment=b"Patient: Jane Roe",
         progressive=progressive,
         quality=90,
@@ -606,7 +613,7 @@ def test_pillow_jpeg_round_trip(pil: Any, progressive: bool) -> None:
     assert result.data.endswith(original[sos:])
     with pil.open(io.BytesIO(original)) as before, pil.open(io.BytesIO(result.data)) as after:
         assert after.tobytes() == before.tobytes()
-        assert after.info.get("icc_profile") == b"fake icc " * 20
+        assert after.info.get("icc_profile") == sanitise(_srgb_profile())
         assert "exif" not in after.info and "comment" not in after.info
         assert len(after.getexif()) == 0
 
@@ -637,7 +644,7 @@ def test_pillow_webp_round_trip(pil: Any) -> None:
         lossless=True,
         exif=_exif_with_gps(pil),
         xmp=b"<x:xmpmeta>Jane Roe</x:xmpmeta>",
-        icc_profile=b"fake icc " * 20,
+        icc_profile=_srgb_profile(),
     )
     result = strip_metadata(buf.getvalue(), "wound.webp")
     assert PATIENT not in result.data
@@ -645,7 +652,7 @@ def test_pillow_webp_round_trip(pil: Any) -> None:
     with pil.open(buf) as before, pil.open(io.BytesIO(result.data)) as after:
         assert after.tobytes() == before.tobytes()
         assert "exif" not in after.info and "xmp" not in after.info
-        assert after.info.get("icc_profile") == b"fake icc " * 20
+        assert after.info.get("icc_profile") == sanitise(_srgb_profile())
 
 
 def test_pillow_gif_round_trip(pil: Any) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
 from PySide6.QtWidgets import QInputDialog
 
 from casebook.core.profile import Profile
@@ -47,6 +49,18 @@ def open_demo(qtbot, core, tmp_path):
     qtbot.addWidget(win)
     idle(qtbot, core)
     return win
+
+
+def submit(dialog):
+    """Click the dialog's OK as a person would and wait, as its exec() would, until the
+    core has answered (the text goes out from the open dialog); the dialog's result."""
+    button = getattr(dialog, "post", None) or dialog.ok
+    button.click()
+    deadline = time.monotonic() + 15
+    while dialog.publishing and time.monotonic() < deadline:
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    assert not dialog.publishing, "the core did not answer"
+    return dialog.result()
 
 
 def choose_network(monkeypatch, name, relay=None):
@@ -92,7 +106,7 @@ def test_first_start_to_search(qtbot, core, tmp_path, monkeypatch):
         dialog.fields["question"].setPlainText("HCM or vasovagal?")
         dialog.tags.setText("cardiology, sports medicine")
         dialog.files.addItem(str(attachment))
-        return NewCaseDialog.DialogCode.Accepted
+        return submit(dialog)
 
     monkeypatch.setattr(NewCaseDialog, "exec", fill)
     win.new_case()
@@ -131,36 +145,50 @@ def test_unlock_wrong_then_right(qtbot, core, tmp_path):
     idle(qtbot, core)
 
 
-def test_new_case_warns_about_identifiers_before_posting(qtbot):
-    dialog = NewCaseDialog("Cardiology Circle")
-    qtbot.addWidget(dialog)
-    dialog.title.setText("Syncope in Mr. John Brown")
-    dialog.fields["history"].setPlainText("DOB 01/02/1950, MRN: 00123456")
-    post = dialog.post
-    qtbot.mouseClick(post, Qt.MouseButton.LeftButton)
-    assert dialog.result() != NewCaseDialog.DialogCode.Accepted
-    assert not dialog.error.isHidden()
-    warning = dialog.error.text()
-    assert "Mr. John Brown" in warning and "DOB 01/02/1950" in warning and "MRN" in warning
-    assert post.text() == "Post anyway"
-
-    # Edited away: the next check finds nothing new and the case goes out.
-    dialog.title.setText("Syncope in a 74-year-old man")
-    dialog.fields["history"].setPlainText("Hypertension; on amlodipine.")
-    qtbot.mouseClick(post, Qt.MouseButton.LeftButton)
-    assert dialog.result() == NewCaseDialog.DialogCode.Accepted
+def titles_in(qtbot, core, win):
+    idle(qtbot, core)
+    return {r.title for r in win.model.rows}
 
 
-def test_post_anyway_after_the_warning(qtbot):
-    dialog = NewCaseDialog("Cardiology Circle")
-    qtbot.addWidget(dialog)
-    dialog.title.setText("Syncope")
-    dialog.body.setPlainText("Seen on 3 March 2024.")
-    qtbot.mouseClick(dialog.post, Qt.MouseButton.LeftButton)
-    assert dialog.result() != NewCaseDialog.DialogCode.Accepted
-    assert "3 March 2024" in dialog.error.text()
-    qtbot.mouseClick(dialog.post, Qt.MouseButton.LeftButton)  # the author's decision
-    assert dialog.result() == NewCaseDialog.DialogCode.Accepted
+def test_new_case_warns_about_identifiers_before_posting(qtbot, core, tmp_path, monkeypatch):
+    win = open_demo(qtbot, core, tmp_path)
+    win.select_network(win.networks[0]["id"])
+    seen: list[str] = []
+
+    def fill(dialog):
+        dialog.title.setText("Syncope in Mr. John Brown")
+        dialog.fields["history"].setPlainText("DOB 01/02/1950, MRN: 00123456")
+        assert submit(dialog) != NewCaseDialog.DialogCode.Accepted  # the core refused it
+        assert not dialog.error.isHidden() and dialog.post.text() == "Post anyway"
+        seen.append(dialog.error.text())
+        # Edited away: checked afresh (the button is Post again) and the case goes out.
+        dialog.title.setText("Syncope in a 74-year-old man")
+        assert dialog.post.text() == "Post case" and dialog.error.isHidden()
+        dialog.fields["history"].setPlainText("Hypertension; on amlodipine.")
+        return submit(dialog)
+
+    monkeypatch.setattr(NewCaseDialog, "exec", fill)
+    before = titles_in(qtbot, core, win)
+    win.new_case()
+    assert "Mr. John Brown" in seen[0] and "DOB 01/02/1950" in seen[0] and "MRN" in seen[0]
+    qtbot.waitUntil(lambda: "Syncope in a 74-year-old man" in titles_in(qtbot, core, win))
+    assert not any("Brown" in t for t in titles_in(qtbot, core, win) - before)
+
+
+def test_post_anyway_after_the_warning(qtbot, core, tmp_path, monkeypatch):
+    win = open_demo(qtbot, core, tmp_path)
+    win.select_network(win.networks[0]["id"])
+
+    def fill(dialog):
+        dialog.title.setText("Syncope")
+        dialog.body.setPlainText("Seen on 3 March 2024.")
+        assert submit(dialog) != NewCaseDialog.DialogCode.Accepted
+        assert "3 March 2024" in dialog.error.text()
+        return submit(dialog)  # "Post anyway": the author's decision
+
+    monkeypatch.setattr(NewCaseDialog, "exec", fill)
+    win.new_case()
+    qtbot.waitUntil(lambda: "Syncope" in titles_in(qtbot, core, win), timeout=10_000)
 
 
 def test_demo_library_opens_with_fictional_cases(qtbot, core, tmp_path):

@@ -11,8 +11,8 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QImage, QTextDocument
-from PySide6.QtWidgets import QDialog, QFileDialog
-from tests.gui.test_app import PASS, idle, open_demo, open_shell
+from PySide6.QtWidgets import QFileDialog
+from tests.gui.test_app import PASS, idle, open_demo, open_shell, submit
 from tests.gui.test_app import core as core  # the fixture, for these tests too
 from tests.relaykit import RunningRelay, join, sync
 
@@ -70,7 +70,7 @@ def answer(monkeypatch, text, checked=True):
         dialog.text.setPlainText(text)
         if dialog.option is not None:
             dialog.option.setChecked(checked)
-        return QDialog.DialogCode.Accepted
+        return submit(dialog)
 
     monkeypatch.setattr(TextDialog, "exec", fill)
     return asked
@@ -129,7 +129,7 @@ def test_edit_own_case(qtbot, core, tmp_path, monkeypatch):
         seen["title"] = dialog.title.text()
         dialog.title.setText("Leg swelling after a twelve-hour flight")
         dialog.fields["question"].setPlainText("Wells score first, or straight to ultrasound?")
-        return QDialog.DialogCode.Accepted
+        return submit(dialog)
 
     monkeypatch.setattr(EditCaseDialog, "exec", fill)
     win.activateWindow()

@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("PySide6")
 
 from PySide6.QtCore import Qt
-from tests.gui.test_app import PASS, choose_network, idle
+from tests.gui.test_app import PASS, choose_network, idle, submit
 from tests.relaykit import RunningRelay
 
 from casebook.core.invites import InviteCode
@@ -68,7 +68,7 @@ def post(monkeypatch, qtbot, win, title, attachment=None):
         dialog.fields["question"].setPlainText("Which test next?")
         if attachment is not None:
             dialog.files.addItem(str(attachment))
-        return NewCaseDialog.DialogCode.Accepted
+        return submit(dialog)
 
     monkeypatch.setattr(NewCaseDialog, "exec", fill)
     win.new_case()

@@ -13,7 +13,7 @@ from casebook import logs
 from casebook.cli import commands
 from casebook.cli.parser import build
 from casebook.core.events import EventError
-from casebook.errors import CasebookError
+from casebook.errors import CasebookError, IdentifiersFound
 
 
 def _emit(data: object, text: str, as_json: bool) -> None:
@@ -32,6 +32,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         data, text = commands.COMMANDS[args.command](ctx)
         _emit(data, text, as_json)
         return 0
+    except IdentifiersFound as exc:
+        _emit({"findings": [f.to_json() for f in exc.findings]}, "", as_json)
+        print(
+            f"casebook: {exc.explain('send it anyway with --allow-identifiers')}", file=sys.stderr
+        )
+        return exc.exit_code
     except commands.DoctorFailed as exc:
         _emit(exc.data, "", as_json)
         print(f"casebook: {exc.message}", file=sys.stderr)

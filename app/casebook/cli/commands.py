@@ -6,6 +6,7 @@ Each returns ``(json_object, text)``; :func:`casebook.cli.main` prints one of th
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from casebook.cli.context import (
     stripped_note,
 )
 from casebook.core import attachments, refs
-from casebook.core.deident import check_case
+from casebook.core.deident import check_text
 from casebook.core.profile import Profile
 from casebook.core.queries import CaseSummary, iso
 from casebook.errors import CasebookError, NotFound, UsageError
@@ -83,13 +84,6 @@ def post(ctx: Context) -> Output:
     net = p.library.network(a.network)
     body = read_text(a.body, a.body_file, "body", required=False) or ""
     fields = parse_fields(a.field)
-    findings = check_case(a.title, fields, body, a.tag or [])
-    if findings and not a.allow_identifiers:
-        raise UsageError(
-            "This may identify the patient; nothing was posted:\n  "
-            + "\n  ".join(f.describe() for f in findings[:10])
-            + "\nRemove it, or post anyway with --allow-identifiers."
-        )
     files = prepare_files(a.attach)
     case = p.library.post_case(
         net,
@@ -99,6 +93,7 @@ def post(ctx: Context) -> Output:
         tags=a.tag or [],
         specialty=a.specialty or "",
         files=files,
+        allow_identifiers=a.allow_identifiers,
     )
     data = {
         "id": case.hex(),
@@ -109,9 +104,11 @@ def post(ctx: Context) -> Output:
                 "size": f.size,
                 "mime": f.mime,
                 "metadata_removed": f.removed,
+                "metadata_checked": f.metadata_checked,
             }
             for f in files
         ],
+        "warnings": attachments.warnings(files),
     }
     return data, f"Posted case {case.hex()}{stripped_note(files)}"
 
@@ -123,7 +120,7 @@ def edit(ctx: Context) -> Output:
     if what == "comment":
         if body is None or a.title or a.field or a.tag or a.specialty or a.attach:
             raise UsageError("A comment can only get a new --body or --body-file.")
-        event = p.library.edit_comment(target, body)
+        event = p.library.edit_comment(target, body, allow_identifiers=a.allow_identifiers)
         return {"id": target.hex(), "event": event.hex()}, f"Edited comment {target.hex()[:12]}"
     fields = None
     if a.field:
@@ -141,16 +138,21 @@ def edit(ctx: Context) -> Output:
         body=body,
         tags=a.tag,
         specialty=a.specialty,
+        allow_identifiers=a.allow_identifiers,
     )
     text = f"Edited case {target.hex()[:12]}{stripped_note(files)}"
-    return {"id": target.hex(), "event": event.hex()}, text
+    return {"id": target.hex(), "event": event.hex(), "warnings": attachments.warnings(files)}, text
 
 
 def comment(ctx: Context) -> Output:
     a, p = ctx.args, ctx.profile
     what, target = refs.find_item(p.db, a.id)
     body = read_text(a.body, a.body_file, "comment", required=True) or ""
-    new = p.library.comment(target, body) if what == "case" else p.library.reply(target, body)
+    allow = a.allow_identifiers
+    if what == "case":
+        new = p.library.comment(target, body, allow_identifiers=allow)
+    else:
+        new = p.library.reply(target, body, allow_identifiers=allow)
     return {"id": new.hex()}, f"Posted comment {new.hex()}"
 
 
@@ -165,10 +167,32 @@ def outcome(ctx: Context) -> Output:
     a, p = ctx.args, ctx.profile
     case = p.library.case(a.id)
     body = read_text(a.body, a.body_file, "outcome", required=True) or ""
-    new = p.library.add_outcome(case, body)
+    new = p.library.add_outcome(case, body, allow_identifiers=a.allow_identifiers)
     if a.resolve:
         p.library.set_status(case, "resolved")
     return {"id": new.hex()}, f"Added the outcome {new.hex()[:12]}"
+
+
+def check(ctx: Context) -> Output:
+    """The de-identification check on a file or standard input; nothing is stored and no
+    profile is opened."""
+    source = ctx.args.file
+    if source == "-":
+        try:
+            text = sys.stdin.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"Cannot read standard input: {exc}.") from None
+    else:
+        text = read_text(None, source, "text", required=True) or ""
+    findings = check_text(text)
+    data = {"findings": [f.to_json() for f in findings]}
+    if not findings:
+        return data, "Nothing that looks like a patient identifier was found."
+    lines = [f"{len(findings)} possible identifier(s); remove them before you share the text:"]
+    for f in findings:
+        line = text.count("\n", 0, f.start) + 1
+        lines.append(f"  line {line}: {f.what} — “{f.text}”")
+    return data, "\n".join(lines)
 
 
 def status(ctx: Context) -> Output:
@@ -321,6 +345,7 @@ COMMANDS: dict[str, Callable[[Context], Output]] = {
     "comment": comment,
     "endorse": endorse,
     "outcome": outcome,
+    "check": check,
     "status": status,
     "list": list_cases,
     "show": show,

@@ -122,9 +122,11 @@ def prepare_files(paths: list[str]) -> list[attachments.Prepared]:
 
 
 def stripped_note(files: list[attachments.Prepared]) -> str:
+    """What was removed from each file, and a warning for each file we could not check."""
     lines = [
         f"Removed from {f.name}: {', '.join(f.removed)} (it can identify a patient or place)."
         for f in files
         if f.removed
     ]
+    lines += [f"Warning: {warning}" for warning in attachments.warnings(files)]
     return ("\n" + "\n".join(lines)) if lines else ""

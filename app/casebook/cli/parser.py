@@ -65,6 +65,14 @@ def _content(parser: argparse.ArgumentParser, *, new: bool) -> None:
     )
 
 
+def _allow_identifiers(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-identifiers",
+        action="store_true",
+        help="publish even if the de-identification check flags something",
+    )
+
+
 def build() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
@@ -161,15 +169,12 @@ def build() -> argparse.ArgumentParser:
     p = cmd("post", "post a new case")
     p.add_argument("--network", "-n", required=True, metavar="NET")
     _content(p, new=True)
-    p.add_argument(
-        "--allow-identifiers",
-        action="store_true",
-        help="post even if the de-identification check flags something",
-    )
+    _allow_identifiers(p)
 
     p = cmd("edit", "edit your case (title, fields, body, tags, files) or your comment")
     p.add_argument("id", metavar="ID")
     _content(p, new=False)
+    _allow_identifiers(p)
 
     p = cmd("comment", "comment on a case, or reply to a comment")
     p.add_argument(
@@ -177,6 +182,7 @@ def build() -> argparse.ArgumentParser:
     )
     p.add_argument("--body", help="the comment (Markdown)")
     p.add_argument("--body-file", metavar="FILE")
+    _allow_identifiers(p)
 
     p = cmd("endorse", "mark a comment as helpful")
     p.add_argument("id", metavar="COMMENT_ID")
@@ -186,6 +192,12 @@ def build() -> argparse.ArgumentParser:
     p.add_argument("--body", help="what happened (Markdown)")
     p.add_argument("--body-file", metavar="FILE")
     p.add_argument("--resolve", action="store_true", help="also mark the case resolved")
+    _allow_identifiers(p)
+
+    p = cmd("check", "look for patient identifiers in a text before you paste it (stores nothing)")
+    p.add_argument(
+        "file", nargs="?", default="-", metavar="FILE", help="a text file, or - for standard input"
+    )
 
     p = cmd("status", "mark your case open or resolved")
     p.add_argument("id", metavar="CASE_ID")

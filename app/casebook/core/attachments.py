@@ -4,6 +4,11 @@ A file is read once, capped in size, its type sniffed from its bytes, image meta
 stripped, and then stored under the SHA-256 of what remains. The name the user gave is
 kept only as a display label (sanitised); it is never used to build a path. Reading a
 blob back re-checks its hash.
+
+Every attachment, from the app and from the command line, goes through :func:`prepare`
+(or :func:`prepare_bytes`). Images keep only what is needed to show them; plain text has
+nothing hidden. Any other file (PDF, Office, archives, unknown) is stored as it is, and
+:func:`unchecked_warning` is the one sentence that says its own metadata was not checked.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +42,21 @@ def display_name(name: str) -> str:
     return base[:255]
 
 
+def metadata_checked(mime: str) -> bool:
+    """Whether a prepared file of this (sniffed) type holds nothing hidden: images were
+    cleaned (or refused) and plain text is all visible."""
+    return mime.startswith("image/") or mime == "text/plain"
+
+
+def unchecked_warning(name: str) -> str:
+    """The one wording, in the app and the command line, for a file we cannot clean."""
+    return (
+        f"{name}: its own metadata (author, organisation, dates, comments, earlier "
+        "versions) is not checked or removed; only images are cleaned. Remove anything "
+        "that could identify a patient in the program that made the file."
+    )
+
+
 @dataclass
 class Prepared:
     name: str
@@ -47,6 +68,19 @@ class Prepared:
     @property
     def size(self) -> int:
         return len(self.data)
+
+    @property
+    def metadata_checked(self) -> bool:
+        return metadata_checked(self.mime)
+
+    @property
+    def warning(self) -> str | None:
+        return None if self.metadata_checked else unchecked_warning(self.name)
+
+
+def warnings(items: Iterable[Prepared]) -> list[str]:
+    """The warnings of ``items`` whose own metadata is not checked, in order."""
+    return [item.warning for item in items if item.warning is not None]
 
 
 def _human(size: int) -> str:
@@ -85,6 +119,16 @@ def prepare_bytes(name: str, data: bytes) -> Prepared:
             raise AttachmentError(str(exc)) from None
         data, removed = stripped.data, stripped.removed
     return Prepared(label, kind.mime, data, hashlib.sha256(data).digest(), removed)
+
+
+def check(path: Path) -> str | None:
+    """What to tell the author about ``path`` as it is added (on a worker, not the GUI
+    thread): why it cannot be attached, or that its own metadata is not checked. The file
+    goes through :func:`prepare`, exactly as when the case is sent."""
+    try:
+        return prepare(path).warning
+    except CasebookError as exc:
+        return exc.message
 
 
 def store(db: Database, item: Prepared) -> None:

@@ -49,7 +49,9 @@ class EventLog:
         self.identity = identity
         self.keys = EpochKeys(db)
         self.members = Memberships(db)
-        self.projector = Projector(db, self._load, self._role_at)
+        self.projector = Projector(
+            db, self._load, lambda net, author, seq: self.members.state(net).role_at(author, seq)
+        )
         self._held_empty: bool | None = None  # in a batch: whether held_events is empty
 
     # -- keys ---------------------------------------------------------------------
@@ -96,9 +98,6 @@ class EventLog:
     def add_join_seed(self, net: bytes, invite: bytes, seed: bytes) -> None:
         if self.keys.add_join(net, invite, seed):
             self._release(_invite_mark(net, invite))
-
-    def _role_at(self, net: bytes, author: bytes, seq: int) -> str | None:
-        return self.members.state(net).role_at(author, seq)
 
     # -- our own events -------------------------------------------------------------
     def append(

@@ -1,39 +1,39 @@
 """Lossless removal of identifying metadata from attached images (standard library only).
 
-Images are parsed strictly: every length is bounds-checked before it is used, a damaged file
-raises :class:`ImageMetadataError`, and each parser makes one forward pass (linear time, no
-buffers larger than the input). Pixel data is never decoded or re-encoded; kept bytes are
-copied verbatim.
+Only what is known to be needed to show the image is kept (an allow-list); everything
+else is dropped, named or not. Images are parsed strictly: every length is bounds-checked
+before it is used, a damaged file raises :class:`ImageMetadataError`, and each parser makes
+one forward pass (linear time). Pixel data is never decoded or re-encoded.
 
-* JPEG: drops EXIF (incl. GPS), XMP, IPTC/Photoshop, comments, the JFIF thumbnail and other
-  APPn segments; keeps JFIF, ICC profiles (APP2 ``ICC_PROFILE``) and APP14 ``Adobe``.
-* PNG: drops ``eXIf``, ``tEXt``, ``zTXt``, ``iTXt`` and ``tIME``; checks every CRC.
-* WebP: drops ``EXIF`` and ``XMP`` chunks and clears the matching VP8X flags.
-* GIF: drops comment extensions and XMP / IPTC application extensions.
+* JPEG keeps SOI, the frame, Huffman, arithmetic-coding, quantisation and restart-interval
+  segments (each checked against its fixed layout), the scans with their entropy-coded
+  data, RSTn and EOI; the JFIF header without its thumbnail; APP14 ``Adobe`` rewritten to
+  its 12 standard bytes (its colour transform is needed to decode CMYK/YCCK); and an APP2
+  ICC profile after :mod:`casebook.core.iccprofile` rebuilt it. Everything else goes:
+  EXIF, XMP, IPTC, comments, other APPn, JPG extensions (FF F0..FD), reserved markers.
+* PNG keeps IHDR, PLTE, IDAT, IEND, tRNS, gAMA, cHRM, sRGB, cICP, mDCV, cLLI, bKGD, pHYs,
+  sBIT, the APNG chunks acTL/fcTL/fdAT (fixed-size chunks only at their size) and iCCP
+  rebuilt (named "ICC profile"). Every CRC is checked; an unknown critical chunk is refused.
+* WebP and GIF: see :mod:`casebook.core.imagemeta_anim`.
 
-Bytes after the end of the image (trailers, appended files) are dropped too. The EXIF
-orientation tag goes with the EXIF block, so a photo that relied on it may display rotated;
-that is accepted. TIFF, HEIC/HEIF, AVIF, JPEG XL and DICOM are refused: their metadata cannot
-be removed safely here, so the user is asked to export the image as JPEG or PNG first.
+Bytes after the end of the image are dropped too. The EXIF orientation tag goes with the
+EXIF block, so a photo that relied on it may display rotated; that is accepted. TIFF,
+HEIC/HEIF, AVIF, JPEG XL, JPEG-LS and DICOM (with or without its preamble) are refused:
+their metadata cannot be removed safely here, so the user is asked to export the image as
+JPEG or PNG first.
 """
 
 from __future__ import annotations
 
-import codecs
 import zlib
 from dataclasses import dataclass
 
+from casebook.core.iccprofile import MAX_PROFILE, sanitise
+from casebook.core.imagemeta_anim import GifCleaner, WebpCleaner
+from casebook.core.imagemeta_base import Cleaner, ImageMetadataError
+from casebook.core.imagesniff import Sniffed, sniff
+
 __all__ = ["ImageMetadataError", "Sniffed", "Stripped", "sniff", "strip_metadata"]
-
-
-class ImageMetadataError(ValueError):
-    """A user-facing reason why an image cannot be cleaned."""
-
-
-@dataclass(frozen=True)
-class Sniffed:
-    mime: str
-    is_image: bool
 
 
 @dataclass(frozen=True)
@@ -43,85 +43,22 @@ class Stripped:
     removed: list[str]
 
 
-_TEXT_PROBE = 4096
-_HEIC_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"})
-_HEIF_BRANDS = frozenset({b"mif1", b"msf1", b"mif2"})
-_AVIF_BRANDS = frozenset({b"avif", b"avis"})
-_FTYP_IMAGES = (
-    (_AVIF_BRANDS, "image/avif"),
-    (_HEIC_BRANDS, "image/heic"),
-    (_HEIF_BRANDS, "image/heif"),
-)
 _REFUSED = {
     "image/tiff": "TIFF",
     "image/heic": "HEIC",
     "image/heif": "HEIF",
     "image/avif": "AVIF",
     "image/jxl": "JPEG XL",
-    "application/dicom": "DICOM",
 }
-_TRAILING = "data after the end of the image"
-
-
-def _ftyp_mime(data: bytes) -> str | None:
-    """Image type of an ISO base media file from its ``ftyp`` brands, if it is an image."""
-    if len(data) < 16 or data[4:8] != b"ftyp":
-        return None
-    box_end = min(int.from_bytes(data[0:4], "big"), len(data), 1024)
-    brands = [data[8:12]]
-    brands += [data[i : i + 4] for i in range(16, box_end - 3, 4)]
-    for candidates in (brands[:1], brands):  # the major brand decides first
-        for group, mime in _FTYP_IMAGES:
-            if any(b in group for b in candidates):
-                return mime
-    return None
-
-
-def _is_text(data: bytes) -> bool:
-    head = data[:_TEXT_PROBE]
-    if not head or b"\x00" in head:
-        return False
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        decoder.decode(head, final=len(data) <= _TEXT_PROBE)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def sniff(data: bytes) -> Sniffed:
-    """Type of ``data`` by its magic bytes alone (never by file name).
-
-    Empty data is ``application/octet-stream``.
-    """
-    if len(data) >= 132 and data[128:132] == b"DICM":
-        return Sniffed("application/dicom", True)
-    if data.startswith(b"\xff\xd8\xff"):
-        return Sniffed("image/jpeg", True)
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return Sniffed("image/png", True)
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return Sniffed("image/gif", True)
-    if len(data) >= 12 and data[0:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return Sniffed("image/webp", True)
-    if data.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):
-        return Sniffed("image/tiff", True)
-    if data.startswith((b"\xff\x0a", b"\x00\x00\x00\x0cJXL \r\n\x87\n")):
-        return Sniffed("image/jxl", True)
-    ftyp = _ftyp_mime(data)
-    if ftyp is not None:
-        return Sniffed(ftyp, True)
-    if data.startswith(b"%PDF-"):
-        return Sniffed("application/pdf", False)
-    if data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
-        return Sniffed("application/zip", False)
-    if _is_text(data):
-        return Sniffed("text/plain", False)
-    return Sniffed("application/octet-stream", False)
+_DICOM = (
+    "metadata cannot be removed safely from DICOM files (their header holds the patient's "
+    "name, ID and dates); export the image as JPEG or PNG first from your DICOM viewer, "
+    "with its anonymise option if it has one, and attach that"
+)
 
 
 def strip_metadata(data: bytes, name: str = "file") -> Stripped:
-    """Remove identifying metadata from an image without touching its pixels.
+    """Keep only what is needed to show an image; its pixels are not touched.
 
     Non-images are returned unchanged with ``removed == []``. Raises
     :class:`ImageMetadataError` for a damaged image or a format that cannot be cleaned.
@@ -129,16 +66,18 @@ def strip_metadata(data: bytes, name: str = "file") -> Stripped:
     """
     data = bytes(data)
     kind = sniff(data)
+    if kind.mime == "application/dicom":
+        raise ImageMetadataError(f"{name}: {_DICOM}")
     if kind.mime in _REFUSED:
         raise ImageMetadataError(
             f"{name}: metadata cannot be removed safely from {_REFUSED[kind.mime]} images; "
             "export the image as JPEG or PNG first"
         )
-    parsers = {
+    parsers: dict[str, type[Cleaner]] = {
         "image/jpeg": _JpegCleaner,
         "image/png": _PngCleaner,
-        "image/webp": _WebpCleaner,
-        "image/gif": _GifCleaner,
+        "image/webp": WebpCleaner,
+        "image/gif": GifCleaner,
     }
     parser = parsers.get(kind.mime)
     if parser is None:
@@ -147,34 +86,66 @@ def strip_metadata(data: bytes, name: str = "file") -> Stripped:
     return Stripped(cleaned, kind.mime, removed)
 
 
-class _Cleaner:
-    """Shared state of one forward pass: input, output pieces, removed names."""
+# --- JPEG ----------------------------------------------------------------------------------
 
-    fmt = ""
+_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+_DHT, _DAC, _DQT, _DRI, _DNL, _DHP, _EXP, _SOS = 0xC4, 0xCC, 0xDB, 0xDD, 0xDC, 0xDE, 0xDF, 0xDA
+_SEGMENT_NAMES = {
+    _DHT: "Huffman table",
+    _DAC: "arithmetic coding",
+    _DQT: "quantisation table",
+    _DRI: "restart interval",
+    _DNL: "line count",
+    _SOS: "scan header",
+}
+_ICC_ID = b"ICC_PROFILE\x00"
+_ICC_CHUNK = 65535 - 2 - len(_ICC_ID) - 2
+_ADOBE = b"Adobe\x00\x64\x00\x00\x00\x00"  # version 100, no flags; the transform byte follows
+_XMP_IDS = (b"http://ns.adobe.com/xap/1.0/\x00", b"http://ns.adobe.com/xmp/extension/\x00")
+
+
+def _frame_ok(p: bytes) -> bool:  # SOFn and DHP: P, Y, X, Nf, then Nf x (C, HV, Tq)
+    return len(p) >= 9 and p[5] >= 1 and len(p) == 6 + 3 * p[5]
+
+
+def _tables_ok(code: int, p: bytes) -> bool:
+    """DHT, DQT and DAC payloads: whole tables, nothing after them."""
+    pos, n = 0, len(p)
+    if code == _DAC:
+        return n >= 2 and n % 2 == 0
+    while pos < n:
+        if code == _DQT:
+            if p[pos] >> 4 > 1:
+                return False
+            pos += 65 if p[pos] >> 4 == 0 else 129
+        else:
+            if pos + 17 > n:
+                return False
+            pos += 17 + sum(p[pos + 1 : pos + 17])
+    return n > 0 and pos == n
+
+
+def _structural_ok(code: int, p: bytes) -> bool:
+    if code in _SOF or code == _DHP:
+        return _frame_ok(p)
+    if code in (_DHT, _DQT, _DAC):
+        return _tables_ok(code, p)
+    if code in (_DRI, _DNL):
+        return len(p) == 2
+    if code == _EXP:
+        return len(p) == 1
+    return len(p) >= 4 and 1 <= p[0] <= 4 and len(p) == 4 + 2 * p[0]  # SOS
+
+
+class _JpegCleaner(Cleaner):
+    fmt = "JPEG"
 
     def __init__(self, data: bytes, name: str) -> None:
-        self.data = data
-        self.view = memoryview(data)
-        self.name = name
-        self.out: list[bytes | memoryview] = []
-        self.removed: list[str] = []
-
-    def damaged(self, reason: str) -> ImageMetadataError:
-        return ImageMetadataError(f"{self.name}: the {self.fmt} file is damaged ({reason})")
-
-    def drop(self, what: str) -> None:
-        if what not in self.removed:
-            self.removed.append(what)
-
-    def result(self) -> tuple[bytes, list[str]]:
-        return b"".join(self.out), self.removed
-
-    def run(self) -> tuple[bytes, list[str]]:
-        raise NotImplementedError
-
-
-class _JpegCleaner(_Cleaner):
-    fmt = "JPEG"
+        super().__init__(data, name)
+        self.framed = False
+        self.jfif = self.adobe = False
+        self.icc_at: int | None = None
+        self.icc_parts: list[tuple[int, int, memoryview]] = []
 
     def run(self) -> tuple[bytes, list[str]]:
         data, n = self.data, len(self.data)
@@ -195,11 +166,19 @@ class _JpegCleaner(_Cleaner):
                     raise self.damaged("it has no image data")
                 self.out.append(b"\xff\xd9")
                 if pos < n:
-                    self.drop(_TRAILING)
+                    self.drop(self.TRAILING)
+                self._place_icc()
                 return self.result()
             if code in (0x00, 0xD8):
                 raise self.damaged("an unexpected marker was found")
-            if code == 0x01 or 0xD0 <= code <= 0xD7:  # TEM, RSTn: no length
+            if code == 0xF7:
+                raise ImageMetadataError(
+                    f"{self.name}: JPEG-LS images cannot be cleaned here; "
+                    "export the image as ordinary JPEG or PNG first"
+                )
+            if code == 0x01:  # TEM: no length, carries nothing; not needed
+                continue
+            if 0xD0 <= code <= 0xD7:  # RSTn: no length
                 self.out.append(bytes((0xFF, code)))
                 continue
             if pos + 2 > n:
@@ -212,60 +191,105 @@ class _JpegCleaner(_Cleaner):
                 raise self.damaged("segment runs past the end")
             self._segment(code, pos + 2, end)
             pos = end
-            if code == 0xDA:  # SOS: entropy-coded data follows, copied verbatim
+            if code == _SOS:  # entropy-coded data follows, copied verbatim
+                if not self.framed:
+                    raise self.damaged("the frame header is missing")
                 seen_scan = True
                 pos = self._scan(pos)
 
     def _segment(self, code: int, start: int, end: int) -> None:
         """Keep, rewrite or drop the segment with marker ``code`` and payload [start, end)."""
-        data = self.data
-        payload = data[start : min(end, start + 40)]  # enough to tell identifiers apart
-        keep = True
-        if code == 0xE0:
-            keep = self._app0(start, end)
+        if code in _SOF or code in (_DHT, _DAC, _DQT, _DRI, _DNL, _DHP, _EXP, _SOS):
+            if not _structural_ok(code, self.data[start:end]):
+                what = _SEGMENT_NAMES.get(code, "frame header")
+                raise self.damaged(f"a {what} segment is malformed")
+            self.framed = self.framed or code in _SOF
+            self.out.append(self.view[start - 4 : end])
+        elif code == 0xE0:
+            self._app0(start, end)
         elif code == 0xE1:
-            if payload.startswith(b"Exif\x00"):
-                self.drop("EXIF (incl. GPS)")
-            elif payload.startswith(
-                (b"http://ns.adobe.com/xap/1.0/\x00", b"http://ns.adobe.com/xmp/extension/\x00")
-            ):
-                self.drop("XMP")
+            head = self.data[start : start + 40]
+            self.drop(
+                "EXIF (incl. GPS)"
+                if head.startswith(b"Exif\x00")
+                else "XMP"
+                if head.startswith(_XMP_IDS)
+                else "APP1 data"
+            )
+        elif code == 0xE2 and self.data[start : start + len(_ICC_ID)] == _ICC_ID:
+            if self.icc_at is None:
+                self.icc_at = len(self.out)
+                self.out.append(b"")  # the rebuilt profile goes here
+            body = self.view[start + len(_ICC_ID) : end]
+            if len(body) < 2:
+                self.icc_parts.append((0, 0, body))
             else:
-                self.drop("APP1 data")
-            keep = False
+                self.icc_parts.append((body[0], body[1], body[2:]))
         elif code == 0xE2:
-            keep = payload.startswith(b"ICC_PROFILE\x00")
-            if not keep:
-                self.drop("multi-picture index" if payload.startswith(b"MPF\x00") else "APP2 data")
+            mpf = self.data[start : start + 4] == b"MPF\x00"
+            self.drop("multi-picture index" if mpf else "APP2 data")
         elif code == 0xED:
             self.drop("IPTC/Photoshop")
-            keep = False
         elif code == 0xEE:
-            keep = payload.startswith(b"Adobe")
-            if not keep:
-                self.drop("APP14 data")
+            self._adobe(self.data[start:end])
         elif 0xE3 <= code <= 0xEF:
             self.drop(f"APP{code - 0xE0} data")
-            keep = False
         elif code == 0xFE:
             self.drop("comment")
-            keep = False
-        if keep:
-            self.out.append(self.view[start - 4 : end])
+        elif 0xF0 <= code <= 0xFD:
+            self.drop("JPEG extension data")
+        else:  # reserved markers (02..BF, C8)
+            self.drop("reserved segments")
 
-    def _app0(self, start: int, end: int) -> bool:
-        """Keep a JFIF header without its thumbnail; drop any other APP0."""
+    def _app0(self, start: int, end: int) -> None:
+        """Keep the first JFIF header, without its thumbnail; drop any other APP0."""
         data = self.data
-        if data[start : start + 5] == b"JFIF\x00" and end - start >= 14:
-            if end - start == 14 and data[start + 12] == 0 and data[start + 13] == 0:
-                return True
+        if data[start : start + 5] == b"JFIF\x00" and end - start >= 14 and not self.jfif:
+            self.jfif = True
             self.out.append(b"\xff\xe0\x00\x10")
             self.out.append(self.view[start : start + 12])
             self.out.append(b"\x00\x00")
-            self.drop("JFIF thumbnail")
-            return False
+            if end - start != 14 or data[start + 12] or data[start + 13]:
+                self.drop("JFIF thumbnail")
+            return
         self.drop("JFIF thumbnail" if data[start : start + 5] == b"JFXX\x00" else "APP0 data")
-        return False
+
+    def _adobe(self, payload: bytes) -> None:
+        """The first APP14 ``Adobe`` as its 12 standard bytes; anything more is dropped."""
+        if self.adobe or not payload.startswith(b"Adobe") or len(payload) < 12 or payload[11] > 2:
+            self.drop("APP14 data")
+            return
+        self.adobe = True
+        canonical = _ADOBE + payload[11:12]
+        self.out.append(b"\xff\xee\x00\x0e" + canonical)
+        if payload != canonical:
+            self.drop("APP14 data")
+
+    def _place_icc(self) -> None:
+        """Put the rebuilt ICC profile where the first of its segments was."""
+        if self.icc_at is None:
+            return
+        parts = sorted(self.icc_parts, key=lambda part: part[0])
+        total = len(parts)
+        whole = [seq for seq, _, _ in parts] == list(range(1, total + 1)) and all(
+            count == total for _, count, _ in parts
+        )
+        profile = b"".join(bytes(body) for _, _, body in parts) if whole else b""
+        clean = sanitise(profile) if whole else None
+        if clean is None:
+            self.drop("colour profile")
+            return
+        if clean != profile:
+            self.drop("colour profile details")
+        chunks = [clean[i : i + _ICC_CHUNK] for i in range(0, len(clean), _ICC_CHUNK)]
+        self.out[self.icc_at] = b"".join(
+            b"\xff\xe2"
+            + (len(chunk) + 2 + len(_ICC_ID) + 2).to_bytes(2, "big")
+            + _ICC_ID
+            + bytes((index, len(chunks)))
+            + chunk
+            for index, chunk in enumerate(chunks, 1)
+        )
 
     def _scan(self, pos: int) -> int:
         """Copy entropy-coded data verbatim; return the position of the next marker."""
@@ -287,18 +311,40 @@ class _JpegCleaner(_Cleaner):
             return last
 
 
+# --- PNG -----------------------------------------------------------------------------------
+
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_PNG_DROP = {
-    b"eXIf": "EXIF (incl. GPS)",
-    b"tEXt": "text",
-    b"zTXt": "text",
-    b"iTXt": "text",
-    b"tIME": "timestamp",
+_ANY = range(0, 0x80000000)
+_PNG_KEEP: dict[bytes, range | frozenset[int]] = {  # chunk type -> allowed payload sizes
+    b"IHDR": frozenset({13}),
+    b"PLTE": frozenset(range(3, 769, 3)),
+    b"IDAT": _ANY,
+    b"IEND": frozenset({0}),
+    b"tRNS": range(0, 257),
+    b"gAMA": frozenset({4}),
+    b"cHRM": frozenset({32}),
+    b"sRGB": frozenset({1}),
+    b"cICP": frozenset({4}),
+    b"mDCV": frozenset({24}),
+    b"cLLI": frozenset({8}),
+    b"bKGD": frozenset({1, 2, 6}),
+    b"pHYs": frozenset({9}),
+    b"sBIT": frozenset({1, 2, 3, 4}),
+    b"acTL": frozenset({8}),
+    b"fcTL": frozenset({26}),
+    b"fdAT": range(4, 0x80000000),
 }
+_PNG_NAMED = {b"eXIf": "EXIF (incl. GPS)", b"tEXt": "text", b"zTXt": "text", b"iTXt": "text"}
+_PNG_NAMED[b"tIME"] = "timestamp"
+_ICC_NAME = b"ICC profile"
 
 
-class _PngCleaner(_Cleaner):
+class _PngCleaner(Cleaner):
     fmt = "PNG"
+
+    def __init__(self, data: bytes, name: str) -> None:
+        super().__init__(data, name)
+        self.icc_seen = False
 
     def run(self) -> tuple[bytes, list[str]]:
         data, n = self.data, len(self.data)
@@ -324,126 +370,58 @@ class _PngCleaner(_Cleaner):
             if first and ctype != b"IHDR":
                 raise self.damaged("the IHDR chunk is missing")
             first = False
-            if ctype in _PNG_DROP:
-                what = _PNG_DROP[ctype]
-                if ctype == b"iTXt" and data[pos + 8 : pos + 26] == b"XML:com.adobe.xmp\x00":
-                    what = "XMP"
-                self.drop(what)
-            else:
-                self.out.append(self.view[pos:end])
+            self._chunk(ctype, pos, end)
             pos = end
             if ctype == b"IEND":
                 if pos < n:
-                    self.drop(_TRAILING)
+                    self.drop(self.TRAILING)
                 return self.result()
 
+    def _chunk(self, ctype: bytes, pos: int, end: int) -> None:
+        length = end - pos - 12
+        sizes = _PNG_KEEP.get(ctype)
+        critical = 65 <= ctype[0] <= 90
+        if sizes is not None and length in sizes:
+            self.out.append(self.view[pos:end])
+        elif critical:
+            name = ctype.decode("ascii")
+            raise self.damaged(
+                "it has an unknown critical chunk" if sizes is None else f"a malformed {name} chunk"
+            )
+        elif ctype == b"iCCP":
+            self._iccp(pos, end)
+        elif ctype == b"iTXt" and self.data[pos + 8 : pos + 26] == b"XML:com.adobe.xmp\x00":
+            self.drop("XMP")
+        elif ctype in _PNG_NAMED:
+            self.drop(_PNG_NAMED[ctype])
+        else:
+            self.unknown(ctype)
 
-_VP8X_EXIF = 0x08
-_VP8X_XMP = 0x04
-
-
-class _WebpCleaner(_Cleaner):
-    fmt = "WebP"
-
-    def run(self) -> tuple[bytes, list[str]]:
-        data, n = self.data, len(self.data)
-        riff_size = int.from_bytes(data[4:8], "little")
-        riff_end = 8 + riff_size
-        if riff_size < 4 or riff_end > n:
-            raise self.damaged("it is shorter than its header says")
-        pos = 12
-        if pos == riff_end:
-            raise self.damaged("it has no image data")
-        while pos < riff_end:
-            if pos + 8 > riff_end:
-                raise self.damaged("a chunk header is cut off")
-            fourcc = data[pos : pos + 4]
-            size = int.from_bytes(data[pos + 4 : pos + 8], "little")
-            end = pos + 8 + size + (size & 1)  # chunks are padded to an even size
-            if end > riff_end:
-                raise self.damaged("chunk runs past the end")
-            if fourcc == b"EXIF":
-                self.drop("EXIF (incl. GPS)")
-            elif fourcc == b"XMP ":
-                self.drop("XMP")
-            elif fourcc == b"VP8X":
-                if size < 10:
-                    raise self.damaged("the VP8X chunk is too short")
-                flags = data[pos + 8] & ~(_VP8X_EXIF | _VP8X_XMP)
-                self.out.append(self.view[pos : pos + 8])
-                self.out.append(bytes((flags,)))
-                self.out.append(self.view[pos + 9 : end])
-            else:
-                self.out.append(self.view[pos:end])
-            pos = end
-        if riff_end < n:
-            self.drop(_TRAILING)
-        body = b"".join(self.out)
-        return b"RIFF" + (len(body) + 4).to_bytes(4, "little") + b"WEBP" + body, self.removed
-
-
-_GIF_APP_DROP = {
-    b"XMP DataXMP": "XMP",
-    b"MGK8BIM0000": "IPTC/Photoshop",
-    b"MGKIPTC0000": "IPTC/Photoshop",
-}
-
-
-class _GifCleaner(_Cleaner):
-    fmt = "GIF"
-
-    def run(self) -> tuple[bytes, list[str]]:
-        data, n = self.data, len(self.data)
-        if n < 13:
-            raise self.damaged("the header is cut off")
-        pos = 13
-        if data[10] & 0x80:  # global colour table
-            pos += 3 << ((data[10] & 7) + 1)
-        if pos > n:
-            raise self.damaged("the colour table is cut off")
-        self.out.append(self.view[:pos])
-        while True:
-            if pos >= n:
-                raise self.damaged("it ends before the trailer")
-            block = data[pos]
-            if block == 0x3B:  # trailer
-                self.out.append(b";")
-                if pos + 1 < n:
-                    self.drop(_TRAILING)
-                return self.result()
-            if block == 0x2C:  # image descriptor
-                if pos + 10 > n:
-                    raise self.damaged("an image descriptor is cut off")
-                end = pos + 10
-                if data[pos + 9] & 0x80:  # local colour table
-                    end += 3 << ((data[pos + 9] & 7) + 1)
-                end = self._sub_blocks(end + 1)  # after the LZW minimum code size
-                self.out.append(self.view[pos:end])
-            elif block == 0x21:  # extension
-                if pos + 2 > n:
-                    raise self.damaged("an extension is cut off")
-                label = data[pos + 1]
-                end = self._sub_blocks(pos + 2)
-                what = None
-                if label == 0xFE:
-                    what = "comment"
-                elif label == 0xFF and data[pos + 2] == 11:
-                    what = _GIF_APP_DROP.get(data[pos + 3 : pos + 14])
-                if what is None:
-                    self.out.append(self.view[pos:end])
-                else:
-                    self.drop(what)
-            else:
-                raise self.damaged("an unknown block was found")
-            pos = end
-
-    def _sub_blocks(self, pos: int) -> int:
-        """Position just after the data sub-blocks starting at ``pos`` and their terminator."""
-        data, n = self.data, len(self.data)
-        while True:
-            if pos >= n:
-                raise self.damaged("data sub-blocks run past the end")
-            size = data[pos]
-            pos += 1 + size
-            if size == 0:
-                return pos
+    def _iccp(self, pos: int, end: int) -> None:
+        """Keep the first profile rebuilt, named "ICC profile"; drop it if it does not parse."""
+        if self.icc_seen:  # only one is allowed; a second is not even inflated
+            self.drop("colour profile")
+            return
+        self.icc_seen = True
+        payload = self.data[pos + 8 : end - 4]
+        nul = payload.find(b"\x00", 0, 80)
+        profile, extra = None, True
+        if nul >= 1 and payload[nul + 1 : nul + 2] == b"\x00":
+            inflate = zlib.decompressobj()
+            try:
+                raw = inflate.decompress(payload[nul + 2 :], MAX_PROFILE + 1)
+            except zlib.error:
+                raw = b""
+            if inflate.eof and len(raw) <= MAX_PROFILE:
+                profile, extra = raw, inflate.unused_data or payload[:nul] != _ICC_NAME
+        clean = sanitise(profile) if profile is not None else None
+        if clean is None:
+            self.drop("colour profile")
+            return
+        if clean == profile and not extra:
+            self.out.append(self.view[pos:end])
+            return
+        self.drop("colour profile details")
+        body = b"iCCP" + _ICC_NAME + b"\x00\x00" + zlib.compress(clean, 9)
+        crc = zlib.crc32(body).to_bytes(4, "big")
+        self.out.append((len(body) - 4).to_bytes(4, "big") + body + crc)

@@ -2,7 +2,11 @@
 
 Every action becomes one signed event (see :mod:`eventlog`); the checks here give a
 clear message before an event is made, and the same rules are enforced again when any
-computer applies it (:mod:`projection`).
+computer applies it (:mod:`projection`). Every event that publishes text (a case, an
+edit, a comment or reply, an outcome, and any content kind added later) passes the
+de-identification check in :meth:`Library._append`, the one way in: it is refused with
+:class:`IdentifiersFound` unless the author passes ``allow_identifiers=True``, before
+anything (attachments included) is stored.
 """
 
 from __future__ import annotations
@@ -12,12 +16,12 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from casebook.core import attachments, content, refs, relayaddr
+from casebook.core import attachments, content, deident, refs, relayaddr
 from casebook.core.eventlog import EventLog
 from casebook.core.events import EventError
 from casebook.core.membership import INVITERS, ROLES, network_id
 from casebook.core.payloads import MAX_NAME, STATUSES, clean_text, normalize_tag
-from casebook.errors import NotFound, PermissionDenied, UsageError
+from casebook.errors import IdentifiersFound, NotFound, PermissionDenied, UsageError
 from casebook.store.database import Database
 
 
@@ -31,7 +35,18 @@ class Library:
         self.log = log
         self.me = log.identity.public_key
 
-    def _append(self, net: bytes, kind: str, payload: dict[str, Any], **kw: Any) -> bytes:
+    def _append(
+        self,
+        net: bytes,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        allow_identifiers: bool = False,
+        files: Sequence[attachments.Prepared] = (),
+        **kw: Any,
+    ) -> bytes:
+        """Write one event of ours (with the attachments it names). Text that looks like
+        a patient identifier is refused before anything is stored, unless allowed."""
         if kind != "network.create":
             mine = self.log.members.state(net).members.get(self.me)
             if mine is not None and not mine.active:
@@ -39,8 +54,15 @@ class Library:
                     "You are no longer a member of this network; nothing you write there "
                     "would reach anyone."
                 )
+        if not allow_identifiers:
+            findings = deident.check_payload(kind, payload)
+            if findings:
+                raise IdentifiersFound(findings)
         try:
-            return self.log.append(net, kind, payload, **kw).id
+            with self.db.transaction():
+                for item in files:
+                    attachments.store(self.db, item)
+                return self.log.append(net, kind, payload, **kw).id
         except EventError as exc:
             raise _usage(exc) from None
 
@@ -113,6 +135,7 @@ class Library:
         tags: Sequence[str] = (),
         specialty: str = "",
         files: Sequence[attachments.Prepared] = (),
+        allow_identifiers: bool = False,
     ) -> bytes:
         payload = {
             "title": title,
@@ -124,13 +147,17 @@ class Library:
                 {"hash": f.hash, "name": f.name, "mime": f.mime, "size": f.size} for f in files
             ],
         }
-        with self.db.transaction():
-            for item in files:
-                attachments.store(self.db, item)
-            return self._append(net, "case.create", payload)
+        return self._append(
+            net, "case.create", payload, files=files, allow_identifiers=allow_identifiers
+        )
 
     def edit_case(
-        self, case_id: bytes, files: Sequence[attachments.Prepared] = (), **changes: Any
+        self,
+        case_id: bytes,
+        files: Sequence[attachments.Prepared] = (),
+        *,
+        allow_identifiers: bool = False,
+        **changes: Any,
     ) -> bytes:
         row = self._own_case(case_id, "edit it")
         payload: dict[str, Any] = {"case": case_id}
@@ -147,10 +174,13 @@ class Library:
             ]
         if len(payload) == 1:
             raise UsageError("Nothing to change: give a new title, field, body, tags or file.")
-        with self.db.transaction():
-            for item in files:
-                attachments.store(self.db, item)
-            return self._append(bytes(row["net"]), "case.edit", payload)
+        return self._append(
+            bytes(row["net"]),
+            "case.edit",
+            payload,
+            files=files,
+            allow_identifiers=allow_identifiers,
+        )
 
     def set_status(self, case_id: bytes, status: str) -> bytes:
         if status not in STATUSES:
@@ -158,37 +188,57 @@ class Library:
         row = self._own_case(case_id, "change its status")
         return self._append(bytes(row["net"]), "case.status", {"case": case_id, "status": status})
 
-    def add_outcome(self, case_id: bytes, text: str) -> bytes:
+    def add_outcome(self, case_id: bytes, text: str, *, allow_identifiers: bool = False) -> bytes:
         row = self._own_case(case_id, "add its outcome")
         return self._append(
-            bytes(row["net"]), "case.outcome", {"case": case_id, "parent": None, "body": text}
+            bytes(row["net"]),
+            "case.outcome",
+            {"case": case_id, "parent": None, "body": text},
+            allow_identifiers=allow_identifiers,
         )
 
     # -- discussion ---------------------------------------------------------------
-    def comment(self, case_id: bytes, body: str, parent: bytes | None = None) -> bytes:
+    def comment(
+        self,
+        case_id: bytes,
+        body: str,
+        parent: bytes | None = None,
+        *,
+        allow_identifiers: bool = False,
+    ) -> bytes:
         row = self._case_row(case_id)
         if parent is not None:
             parent_case = self.db.scalar("SELECT case_id FROM comments WHERE id = ?", (parent,))
             if parent_case is None or bytes(parent_case) != case_id:
                 raise UsageError("The comment you reply to is not part of this case.")
         return self._append(
-            bytes(row["net"]), "comment.create", {"case": case_id, "parent": parent, "body": body}
+            bytes(row["net"]),
+            "comment.create",
+            {"case": case_id, "parent": parent, "body": body},
+            allow_identifiers=allow_identifiers,
         )
 
-    def reply(self, comment_id: bytes, body: str) -> bytes:
+    def reply(self, comment_id: bytes, body: str, *, allow_identifiers: bool = False) -> bytes:
         case_id = self.db.scalar("SELECT case_id FROM comments WHERE id = ?", (comment_id,))
         if case_id is None:
             raise NotFound("No such comment.")
-        return self.comment(bytes(case_id), body, parent=comment_id)
+        return self.comment(
+            bytes(case_id), body, parent=comment_id, allow_identifiers=allow_identifiers
+        )
 
-    def edit_comment(self, comment_id: bytes, body: str) -> bytes:
+    def edit_comment(
+        self, comment_id: bytes, body: str, *, allow_identifiers: bool = False
+    ) -> bytes:
         row = self.db.one("SELECT net, author FROM comments WHERE id = ?", (comment_id,))
         if row is None:
             raise NotFound("No such comment.")
         if bytes(row["author"]) != self.me:
             raise PermissionDenied("Only its author can edit a comment.")
         return self._append(
-            bytes(row["net"]), "comment.edit", {"comment": comment_id, "body": body}
+            bytes(row["net"]),
+            "comment.edit",
+            {"comment": comment_id, "body": body},
+            allow_identifiers=allow_identifiers,
         )
 
     def endorse(self, comment_id: bytes) -> bytes:

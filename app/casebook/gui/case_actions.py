@@ -5,7 +5,9 @@ moderation and attachments.
 above the case, the "replying to …" line above the reply box, and it answers the
 ``casebook:<verb>/<hex id>`` links the rendered case carries (see :meth:`links`). Every
 change goes through the core services on the worker (:meth:`Core.call`); afterwards the
-window shows the case again and brings its list up to date.
+window shows the case again and brings its list up to date. Text that is published (an
+outcome, an edit of the case or of a comment) goes out from its open dialog, which shows
+what the core's de-identification check found and offers "Post anyway".
 """
 
 from __future__ import annotations
@@ -238,6 +240,20 @@ class CaseActions(QObject):
         list (and call ``after`` with the result)."""
         if self.loaded is None:
             return
+        ok = self._after(done, after)
+
+        def failed(error: object) -> None:
+            self.window.statusBar().clearMessage()
+            self.window.show_error(error)
+
+        self.core.call(job, ok, failed)
+
+    def _after(
+        self, done: str, after: Callable[[object], None] | None = None
+    ) -> Callable[[object], None]:
+        """What follows a change to the open case: say ``done``, call ``after`` with the
+        result, show the case again and update the list."""
+        assert self.loaded is not None
         case_id = self.loaded.case.summary.id
 
         def ok(result: object) -> None:
@@ -246,11 +262,27 @@ class CaseActions(QObject):
                 after(result)
             self.window.case_changed(case_id)
 
-        def failed(error: object) -> None:
-            self.window.statusBar().clearMessage()
-            self.window.show_error(error)
+        return ok
 
-        self.core.call(job, ok, failed)
+    def _publish(
+        self,
+        dialog: TextDialog | EditCaseDialog,
+        make_job: Callable[[bool], Job],
+        done: str,
+        unchanged: str | None = None,
+    ) -> None:
+        """Show ``dialog``; its text goes out from it (see :class:`Publisher`). A job
+        that returns None sent nothing: then only ``unchanged`` is said, if given."""
+        after = self._after(done)
+
+        def sent(result: object) -> None:
+            if result is not None:
+                after(result)
+            elif unchanged is not None:
+                self.window.statusBar().showMessage(unchanged, 5000)
+
+        dialog.publish(self.core, make_job, sent)
+        dialog.exec()
 
     # -- replies ----------------------------------------------------------------------
     def reply_to_comment(self, comment_id: bytes) -> None:
@@ -293,34 +325,40 @@ class CaseActions(QObject):
             self.tr("Add outcome"),
             option=self.tr("Mark the case resolved") if is_open else None,
         )
-        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.value():
-            return
-        text, resolve = dialog.value(), dialog.checked()
 
-        def job(s: Session) -> None:
-            s.p.library.add_outcome(case_id, text)
-            if resolve:
-                s.p.library.set_status(case_id, "resolved")
+        def make_job(allow: bool) -> Job:
+            text, resolve = dialog.value(), dialog.checked()
 
-        self._run(job, self.tr("Outcome added."))
+            def job(s: Session) -> bytes:
+                added = s.p.library.add_outcome(case_id, text, allow_identifiers=allow)
+                if resolve:
+                    s.p.library.set_status(case_id, "resolved")
+                return added
+
+            return job
+
+        self._publish(dialog, make_job, self.tr("Outcome added."))
 
     def edit_case(self) -> None:
         if self.loaded is None or not self.loaded.own:
             return
         case_id = self.loaded.case.summary.id
         dialog = EditCaseDialog(self.loaded.case, self.window)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        changes, files = dialog.changes()
-        if not changes and not files:
-            self.window.statusBar().showMessage(self.tr("Nothing was changed."), 5000)
-            return
 
-        def job(s: Session) -> bytes:
-            prepared = [attachments.prepare(path) for path in files]
-            return s.p.library.edit_case(case_id, files=prepared, **changes)
+        def make_job(allow: bool) -> Job:
+            changes, files = dialog.changes()
+            if not changes and not files:
+                return lambda s: None  # nothing to send
 
-        self._run(job, self.tr("Case saved."))
+            def job(s: Session) -> bytes:
+                prepared = [attachments.prepare(path) for path in files]
+                return s.p.library.edit_case(
+                    case_id, files=prepared, allow_identifiers=allow, **changes
+                )
+
+            return job
+
+        self._publish(dialog, make_job, self.tr("Case saved."), self.tr("Nothing was changed."))
 
     def toggle_pin(self) -> None:
         if self.loaded is None or not self.loaded.moderator:
@@ -379,12 +417,14 @@ class CaseActions(QObject):
             self.tr("Save"),
             text=comment.body,
         )
-        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.value():
-            return
-        body = dialog.value()
-        if body == comment.body.strip():
-            return
-        self._run(lambda s: s.p.library.edit_comment(comment_id, body), self.tr("Comment saved."))
+
+        def make_job(allow: bool) -> Job:
+            body = dialog.value()
+            if body == comment.body.strip():
+                return lambda s: None  # unchanged: no new version
+            return lambda s: s.p.library.edit_comment(comment_id, body, allow_identifiers=allow)
+
+        self._publish(dialog, make_job, self.tr("Comment saved."))
 
     def hide_comment(self, comment_id: bytes) -> None:
         reason = self._reason(self.tr("Hide comment"))

@@ -1,11 +1,13 @@
 """The small dialogs of case actions: a text with an optional tick box (outcome,
 edit of a comment), an eliding label, and the case edit form (the new-case form filled
-in, sending only what changed)."""
+in, sending only what changed). A text that is published goes out from the open dialog
+through a :class:`Publisher` (see :meth:`TextDialog.publish`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
@@ -22,6 +24,10 @@ from PySide6.QtWidgets import (
 
 from casebook.core.queries import CaseDetail
 from casebook.gui.compose import NewCaseDialog
+from casebook.gui.publish import Publisher
+
+if TYPE_CHECKING:
+    from casebook.gui.worker import Core, Job
 
 
 class TextDialog(QDialog):
@@ -54,21 +60,60 @@ class TextDialog(QDialog):
             self.option = QCheckBox(option)
             self.option.setChecked(True)
             layout.addWidget(self.option)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.publisher: Publisher | None = None
+        self._send: tuple[Callable[[bool], Job], Callable[[Any], None]] | None = None
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText(accept_text)
         self.ok.setToolTip(self.tr("{0} (Ctrl+Return)").format(accept_text.rstrip("…")))
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._submit)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         send = QAction(self)
         send.setShortcut(QKeySequence("Ctrl+Return"))
-        send.triggered.connect(lambda: self.ok.isEnabled() and self.accept())
+        send.triggered.connect(lambda: self.ok.isEnabled() and self._submit())
         self.addAction(send)
-        self.text.textChanged.connect(lambda: self.ok.setEnabled(bool(self.value())))
+        self.text.textChanged.connect(self._changed)
         self.ok.setEnabled(bool(self.value()))
+
+    def publish(
+        self, core: Core, make_job: Callable[[bool], Job], done: Callable[[Any], None]
+    ) -> None:
+        """OK sends the text from the open dialog: ``make_job(allow_identifiers)`` runs
+        on the worker, then ``done(result)`` and the dialog closes. Text the core finds
+        identifying is listed here, and OK becomes "Post anyway"."""
+        self.publisher = Publisher(core, self.ok, self.error)
+        self._send = (make_job, done)
+
+    @property
+    def publishing(self) -> bool:
+        return self.publisher is not None and self.publisher.busy
+
+    def _changed(self) -> None:
+        if self.publisher is not None:
+            self.publisher.reset()
+        self.ok.setEnabled(bool(self.value()))
+
+    def _submit(self) -> None:
+        if self.publisher is None or self._send is None:
+            self.accept()
+            return
+        if not self.value():
+            return
+        make_job, done = self._send
+
+        def sent(result: object) -> None:
+            done(result)
+            self.accept()
+
+        self.publisher.send((self.value(), self.checked()), make_job, sent)
 
     def value(self) -> str:
         return self.text.toPlainText().strip()

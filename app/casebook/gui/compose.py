@@ -1,10 +1,14 @@
-"""The new-case form: title, template fields, Markdown body, tags, attachments."""
+"""The new-case form: title, template fields, Markdown body, tags, attachments.
+
+The case goes out from the open form (:meth:`NewCaseDialog.publish`): the core checks it
+for patient identifiers and the form lists what it found, with "Post anyway"."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
@@ -24,8 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casebook.core.deident import check_case
+from casebook.core import attachments
 from casebook.gui.case_view import FIELD_TITLES, STYLE, markdown
+from casebook.gui.messages import error_text
+from casebook.gui.publish import Publisher
+
+if TYPE_CHECKING:
+    from casebook.gui.worker import Core, Job
 
 TEMPLATE = ("presentation", "history", "findings", "question")
 
@@ -80,14 +89,24 @@ class NewCaseDialog(QDialog):
         files.addWidget(self.files, 1)
         files.addWidget(add)
         form.addRow(self.tr("Attachments"), files)
+        # Each added file is checked on the worker; what cannot be cleaned is named below.
+        self.file_notes = QLabel()
+        self.file_notes.setObjectName("warning")
+        self.file_notes.setAccessibleName(self.tr("Attachment warnings"))
+        self.file_notes.setWordWrap(True)
+        self.file_notes.hide()
+        self._notes: dict[str, str] = {}
+        self.files.model().rowsInserted.connect(self._check_files)
         note = QLabel(
             self.tr(
-                "Photos have their hidden metadata (camera, GPS location, dates) removed "
-                "before they are stored. Do not include names, dates of birth or record "
-                "numbers in the text."
+                "Photos keep only what is needed to show them: camera, GPS location, dates "
+                "and other hidden metadata are removed before they are stored. Other files "
+                "(PDF, Office) keep their own metadata. Do not include names, dates of "
+                "birth or record numbers in the text."
             )
         )
         note.setWordWrap(True)
+        layout.addWidget(self.file_notes)
         layout.addWidget(note)
         self.error = QLabel()
         self.error.setObjectName("error")
@@ -99,10 +118,31 @@ class NewCaseDialog(QDialog):
         )
         self.post = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.post.setText(self.tr("Post case"))
-        self._warned: list[str] = []
+        self.publisher: Publisher | None = None
+        self._send: tuple[Callable[[bool], Job], Callable[[Any], None]] | None = None
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        edits = [self.title, self.specialty, self.tags, self.body, *self.fields.values()]
+        for edit in edits:
+            edit.textChanged.connect(self._changed)
+
+    def publish(
+        self, core: Core, make_job: Callable[[bool], Job], done: Callable[[Any], None]
+    ) -> None:
+        """Post sends the case from the open form: ``make_job(allow_identifiers)`` runs
+        on the worker, then ``done(result)`` and the form closes. What the core finds
+        identifying is listed in the form, and Post becomes "Post anyway"."""
+        self.publisher = Publisher(core, self.post, self.error)
+        self._send = (make_job, done)
+
+    @property
+    def publishing(self) -> bool:
+        return self.publisher is not None and self.publisher.busy
+
+    def _changed(self) -> None:
+        if self.publisher is not None:
+            self.publisher.reset()
 
     def _show_preview(self, index: int) -> None:
         if self.tabs.widget(index) is not self.preview:
@@ -134,6 +174,26 @@ class NewCaseDialog(QDialog):
                 self.files.addItem(url.toLocalFile())
         event.acceptProposedAction()
 
+    def _check_files(self, _parent: object, first: int, last: int) -> None:
+        """Check files as they are added (on the worker: they are read in full)."""
+        if self.publisher is None:
+            return
+        paths = [Path(self.files.item(row).text()) for row in range(first, last + 1)]
+
+        def job(_session: object) -> list[tuple[str, str | None]]:
+            return [(str(path), attachments.check(path)) for path in paths]
+
+        self.publisher.core.call(job, self._show_notes, self._show_notes)
+
+    def _show_notes(self, result: object) -> None:
+        if isinstance(result, Exception):
+            self._notes[""] = error_text(result)
+        else:
+            notes = cast("list[tuple[str, str | None]]", result)
+            self._notes.update((path, note) for path, note in notes if note)
+        self.file_notes.setText("\n".join(self._notes.values()))
+        self.file_notes.setVisible(bool(self._notes))
+
     def _add_file(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Attach files"))
         for path in paths:
@@ -144,23 +204,16 @@ class NewCaseDialog(QDialog):
             self.error.setText(self.tr("A case needs a title."))
             self.error.show()
             return
-        values = self.values()
-        findings = check_case(values["title"], values["fields"], values["body"], values["tags"])
-        shown = [f.describe() for f in findings]
-        if findings and shown != self._warned:
-            # First time these are seen: say what looks identifying; a second click on
-            # "Post anyway" with the same text posts it.
-            self._warned = shown
-            self.error.setText(
-                self.tr("This may identify the patient. Remove it, or post anyway:")
-                + "\n• "
-                + "\n• ".join(shown[:8])
-                + ("\n…" if len(shown) > 8 else "")
-            )
-            self.error.show()
-            self.post.setText(self.tr("Post anyway"))
+        if self.publisher is None or self._send is None:
+            self.accept()
             return
-        self.accept()
+        make_job, done = self._send
+
+        def sent(result: object) -> None:
+            done(result)
+            self.accept()
+
+        self.publisher.send(self.values(), make_job, sent)
 
     def values(self) -> dict[str, Any]:
         fields = {k: e.toPlainText().strip() for k, e in self.fields.items()}

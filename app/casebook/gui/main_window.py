@@ -38,11 +38,12 @@ from casebook.gui.live import LiveUpdates
 from casebook.gui.messages import error_text
 from casebook.gui.network_dialogs import JoinDialog, NewNetworkDialog
 from casebook.gui.people import PeopleDialog
+from casebook.gui.publish import Publisher
 from casebook.gui.settings import SettingsDialog
 from casebook.gui.sidebar import Choice, Sidebar
 from casebook.gui.snippet_delegate import SnippetDelegate
 from casebook.gui.sync_status import SyncIndicator
-from casebook.gui.worker import Core, Session
+from casebook.gui.worker import Core, Job, Session
 
 
 class MainWindow(QMainWindow):
@@ -179,10 +180,18 @@ class MainWindow(QMainWindow):
         self.reply.setPlaceholderText(self.tr("Write a reply (Markdown)…"))
         self.reply.setFixedHeight(90)
         column.addWidget(self.reply)
+        self.reply_notice = QLabel()  # what the de-identification check found in a reply
+        self.reply_notice.setObjectName("error")
+        self.reply_notice.setAccessibleName(self.tr("Possible patient identifiers"))
+        self.reply_notice.setWordWrap(True)
+        self.reply_notice.hide()
+        column.addWidget(self.reply_notice)
         self.reply_button = QPushButton(self.tr("Reply"))
         self.reply_button.setShortcut(QKeySequence("Ctrl+Return"))
         self.reply_button.clicked.connect(self.send_reply)
         column.addWidget(self.reply_button, alignment=Qt.AlignmentFlag.AlignRight)
+        self.replies = Publisher(self.core, self.reply_button, self.reply_notice, self.show_error)
+        self.reply.textChanged.connect(self.replies.reset)
         split.addWidget(right)
         split.setSizes([190, 690, 400])
         self.count_label = QLabel()
@@ -339,6 +348,8 @@ class MainWindow(QMainWindow):
         if not index.isValid():
             return
         case_id = self.model.data(index, Qt.ItemDataRole.UserRole)
+        if case_id != self.current_case:
+            self.replies.reset()  # findings were about the reply to another case
         self.current_case = case_id
         self.show_case(case_id)
 
@@ -440,16 +451,19 @@ class MainWindow(QMainWindow):
         if network is None:
             return
         dialog = NewCaseDialog(network["name"], self)
-        if dialog.exec() != NewCaseDialog.DialogCode.Accepted:
-            return
-        values = dialog.values()
         net = bytes.fromhex(network["id"])
 
-        def job(s: Session) -> bytes:
-            files = [attachments.prepare(path) for path in values.pop("files")]
-            return s.p.library.post_case(net, files=files, **values)
+        def make_job(allow: bool) -> Job:
+            values = dialog.values()
 
-        self.core.call(job, self._posted, self.show_error)
+            def job(s: Session) -> bytes:
+                files = [attachments.prepare(path) for path in values.pop("files")]
+                return s.p.library.post_case(net, files=files, allow_identifiers=allow, **values)
+
+            return job
+
+        dialog.publish(self.core, make_job, self._posted)  # sent from the open form
+        dialog.exec()
 
     def _posted(self, case_id: object) -> None:
         self.current_case = case_id  # type: ignore[assignment]
@@ -462,23 +476,22 @@ class MainWindow(QMainWindow):
         case_id, parent = self.current_case, self.actions.reply_to
         if not text or case_id is None:
             return
-        self.reply_button.setEnabled(False)
 
-        def job(s: Session) -> bytes:
-            if parent is not None:  # threaded under the comment chosen with its Reply link
-                return s.p.library.reply(parent, text)
-            return s.p.library.comment(case_id, text)
+        def make_job(allow: bool) -> Job:
+            def job(s: Session) -> bytes:
+                if parent is not None:  # threaded under the comment chosen with its Reply link
+                    return s.p.library.reply(parent, text, allow_identifiers=allow)
+                return s.p.library.comment(case_id, text, allow_identifiers=allow)
+
+            return job
 
         def done(_: object) -> None:
             self.reply.clear()
             self.actions.cancel_reply()
             self.case_changed(case_id)
 
-        def failed(error: object) -> None:
-            self.reply_button.setEnabled(True)
-            self.show_error(error)
-
-        self.core.call(job, done, failed)
+        # Identifiers found: listed above the box, and Reply becomes "Post anyway".
+        self.replies.send((text, case_id, parent), make_job, done)
 
     def show_error(self, error: object) -> None:
         QMessageBox.warning(self, self.tr("Casebook"), error_text(error))

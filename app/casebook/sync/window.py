@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
-
-if TYPE_CHECKING:
-    from casebook.sync.exchange import Exchange
+from typing import Any, Generic, Protocol, TypeVar
 
 T = TypeVar("T")
 Answer = dict[str, Any]
+
+
+class Requests(Protocol):
+    """What a window sends through (an exchange): a request out, its answer back."""
+
+    def start(self, kind: str, body: dict[str, Any]) -> asyncio.Future[Answer]: ...
+
+    async def finish(self, future: asyncio.Future[Answer]) -> Answer: ...
 
 
 def consume(future: asyncio.Future[Any]) -> None:
@@ -34,7 +39,7 @@ class Window(Generic[T]):
     """``async with Window(run, size) as window``: :meth:`send` requests (each with a
     ``tag`` of the caller's, handed back with its answer), :meth:`next` for the rest."""
 
-    def __init__(self, run: Exchange, size: int) -> None:
+    def __init__(self, run: Requests, size: int) -> None:
         self.run = run
         self.size = size
         self.flight: deque[tuple[asyncio.Future[Answer], T]] = deque()

@@ -1,0 +1,109 @@
+"""Sending a form's text through the core, with the "Post anyway" second click.
+
+Every form that publishes text (a new case, an edit, a comment or reply, an outcome, an
+edit of a comment) sends it with a :class:`Publisher`. The job runs on the worker while
+the form stays open. When the core refuses the text because it looks like it identifies
+a patient (:class:`IdentifiersFound`), the form lists what was found and its button reads
+"Post anyway"; a second click with the same text sends it again with
+``allow_identifiers=True``. Editing the text puts the button back, so changed text is
+checked again. Other failures are shown in the same place; the text stays in the form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QAbstractButton, QLabel
+
+from casebook.errors import IdentifiersFound
+from casebook.gui.messages import error_text
+
+if TYPE_CHECKING:
+    from casebook.gui.worker import Core, Job
+
+SHOWN = 8  # findings listed in the form; the rest are counted
+
+
+class Publisher(QObject):
+    def __init__(
+        self,
+        core: Core,
+        button: QAbstractButton,
+        notice: QLabel,
+        on_error: Callable[[object], None] | None = None,
+    ) -> None:
+        super().__init__(button)
+        self.core = core
+        self.button = button
+        self.notice = notice
+        self.on_error = on_error
+        self.busy = False
+        self._warned: object = None  # the text the findings were about
+        self._label: str | None = None  # the button's own text while it says "Post anyway"
+
+    @property
+    def warned(self) -> bool:
+        return self._label is not None
+
+    def send(
+        self, key: object, make_job: Callable[[bool], Job], done: Callable[[Any], None]
+    ) -> None:
+        """Run ``make_job(allow_identifiers)`` on the worker; ``key`` is what the author
+        wrote (the second click on the same ``key`` allows it); ``done`` gets the result."""
+        if self.busy:
+            return
+        allow = self.warned and key == self._warned
+        self.busy = True
+        self.button.setEnabled(False)
+
+        def ok(result: object) -> None:
+            self.busy = False
+            self.button.setEnabled(True)
+            self.reset()
+            done(result)
+
+        def failed(error: object) -> None:
+            self.busy = False
+            self.button.setEnabled(True)
+            if isinstance(error, IdentifiersFound):
+                self._warn(key, error)
+            elif self.on_error is not None:
+                self.on_error(error)
+            else:
+                self.notice.setText(error_text(error))
+                self.notice.show()
+
+        self.core.call(make_job(allow), ok, failed)
+
+    def _warn(self, key: object, error: IdentifiersFound) -> None:
+        one_text = {f.field for f in error.findings} == {"body"}  # a comment, an outcome
+        shown = [
+            f"{f.what} — “{f.text}”" if one_text else f.describe() for f in error.findings[:SHOWN]
+        ]
+        more = len(error.findings) - len(shown)
+        self.notice.setText(
+            self.tr("This may identify the patient. Remove it, or post anyway:")
+            + "\n• "
+            + "\n• ".join(shown)
+            + (self.tr("\n… and {0} more").format(more) if more > 0 else "")
+        )
+        self.notice.show()
+        if self._label is None:
+            self._label = self.button.text()
+        self._relabel(self.tr("Post anyway"))
+        self._warned = key
+
+    def _relabel(self, text: str) -> None:
+        shortcut = self.button.shortcut()  # setText would replace it with a mnemonic
+        self.button.setText(text)
+        self.button.setShortcut(shortcut)
+
+    def reset(self) -> None:
+        """The text changed (or went out): check it afresh next time."""
+        if self._label is not None:
+            self._relabel(self._label)
+            self._label = None
+        self._warned = None
+        self.notice.hide()
