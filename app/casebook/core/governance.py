@@ -15,7 +15,8 @@ from casebook.core.eventlog import EventLog, now_ms
 from casebook.core.events import EventError
 from casebook.core.fingerprint import fingerprint
 from casebook.core.invitations import Invitations
-from casebook.core.membership import RANK, ROLES, Member, MembershipState
+from casebook.core.membership import ROLES, Member, MembershipState
+from casebook.core.membership_invites import demotion_closes
 from casebook.errors import Ambiguous, NotFound, PermissionDenied, UsageError
 from casebook.store.database import Database
 
@@ -120,17 +121,14 @@ class Governance:
         closing = [
             i
             for i in state.invites.values()
-            if i.inviter == member.key
-            and i.allowed is None
-            and (
-                RANK[i.role] > RANK[role] or (role != "admin" and state.invite_policy != "members")
-            )
+            if demotion_closes(state.invite_policy, member, role, i)
         ]
         pub = {
             "member": member.key,
             "role": role,
             "upto": self._head(net, member.key),
-            # joins of the invites this closes that we have seen; no others will count
+            # joins of the invites this closes (closed before or not) that we have seen; no
+            # others will count
             "joins": sorted({k for i in closing for k in i.used_by}),
         }
         return self._append(net, "member.role", {}, pub=pub)

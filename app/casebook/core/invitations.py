@@ -109,7 +109,16 @@ class Invitations:
                     net,
                     "invite.create",
                     {"join": invites.join_seed(code.secret, net)},
-                    pub={"key": key, "role": role, "expires": expires, "uses": uses, "join": 1},
+                    pub={
+                        "key": key,
+                        "role": role,
+                        "expires": expires,
+                        "uses": uses,
+                        "join": 1,
+                        "proof": invites.sign_creation(
+                            code.secret, net, self.me, role, expires, uses
+                        ),
+                    },
                 )
             except EventError as exc:
                 raise PermissionDenied(f"The invite was refused: {exc}.") from None

@@ -36,7 +36,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from casebook.core.encoding import EncodingError, decode, encode
 from casebook.core.identity import Identity, verify
-from casebook.core.membership import ROLES, redeem_message
+from casebook.core.membership import ROLES, creation_message, redeem_message
 from casebook.core.relayaddr import RelayAddress
 
 PREFIX = "CASEBOOK-INVITE-"
@@ -77,6 +77,14 @@ def join_seed(secret: bytes, net: bytes) -> bytes:
     is): derived from the invite's secret, and carried to members in the body of the
     ``invite.create``, so a join can be written before any epoch seed is handed over."""
     return _hkdf(secret, net, _JOIN_INFO)
+
+
+def sign_creation(
+    secret: bytes, net: bytes, inviter: bytes, role: str, expires: int, uses: int
+) -> bytes:
+    """The invite key's signature on its own ``invite.create`` (see the fold)."""
+    message = creation_message(net, inviter, role, expires, uses)
+    return signing_key(secret, net).sign(message)
 
 
 def prove(secret: bytes, net: bytes, member: bytes, xkey: bytes, nonce: bytes) -> bytes:

@@ -39,7 +39,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from casebook.core.membership_invites import InviteRules
+from casebook.core.membership_invites import InviteRules, demotion_closes
 from casebook.core.membership_model import (
     INVITERS,
     KINDS,
@@ -55,6 +55,7 @@ from casebook.core.membership_model import (
     _is_bytes,
     _is_int,
     _keys,
+    creation_message,
     network_id,
     redeem_message,
     usable_xkey,
@@ -73,6 +74,7 @@ __all__ = [
     "Invite",
     "Member",
     "MembershipState",
+    "creation_message",
     "fold",
     "network_id",
     "redeem_message",
@@ -97,6 +99,7 @@ class MembershipState(InviteRules):
     # the invite (a welcome package reached them): a re-key must follow.
     outsider_epoch: int = -1
     voided_invites: dict[bytes, int] = field(default_factory=dict)  # refused invite → epoch
+    outsider_invites: set[bytes] = field(default_factory=set)  # with a refused join
     accepted: dict[bytes, tuple[Entry, str | None]] = field(default_factory=dict)
 
     # -- questions the rest of the code asks -------------------------------------
@@ -145,6 +148,9 @@ class MembershipState(InviteRules):
         latest = self.epochs[-1]
         if latest.number <= self.outsider_epoch:
             return True
+        for key in self.outsider_invites:  # a closed invite's package: re-sealed until then
+            if latest.number <= self.invites[key].closed_epoch:
+                return True
         for member in self.members.values():
             if member.active and not (
                 latest.wrapped_to(member.key, winner_only=True)
@@ -221,6 +227,8 @@ class MembershipState(InviteRules):
             epoch = invite.epoch if invite is not None else self.voided_invites.get(key)
             if epoch is not None:
                 self.outsider_epoch = max(self.outsider_epoch, epoch)
+            if invite is not None:  # its package may have been re-sealed until it closed
+                self.outsider_invites.add(key)
 
     def _check_and_apply(self, e: Entry) -> str | None:
         if e.net != self.net:
@@ -337,10 +345,11 @@ class MembershipState(InviteRules):
         elif new != "admin":
             member.admin_since = None
         member.roles.append((e.pub["upto"], new))
-        # A demotion closes the invites the member can no longer grant.
+        # A demotion closes the invites the member can no longer grant, and the one they
+        # joined with if it offers more than the role they keep.
         seen = _keys(e.pub["joins"], MAX_WRAPS) if "joins" in e.pub else None
         for invite in self.invites.values():
-            if invite.inviter == member.key and self._cannot_grant(new, invite.role):
+            if demotion_closes(self.invite_policy, member, new, invite):
                 self._close(invite, e, seen)
         return None
 

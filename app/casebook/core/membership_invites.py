@@ -11,11 +11,13 @@ from casebook.core.membership_model import (
     RANK,
     ROLES,
     Entry,
+    Epoch,
     Invite,
     Member,
     _is_bytes,
     _is_int,
     _keys,
+    creation_message,
     redeem_message,
     usable_xkey,
 )
@@ -27,15 +29,19 @@ class InviteRules:
     invite_policy: str
     members: dict[bytes, Member]
     invites: dict[bytes, Invite]
+    epochs: list[Epoch]
 
     def _invite(self, e: Entry, role: str) -> str | None:
         if role != "admin" and self.invite_policy != "members":
             return "only admins may invite in this network"
         p = e.pub
         fields = {"key", "role", "expires", "uses"}
-        if set(p) - {"join"} != fields or not _is_bytes(p["key"], 32):
+        # Version 2: ``join`` (joins are sealed under the invite's join key) and
+        # ``proof`` (the invite key's signature: only the secret's holder makes it).
+        sealed = set(p) == fields | {"join", "proof"}
+        if not (sealed or set(p) == fields) or not _is_bytes(p["key"], 32):
             return "malformed invite"
-        if "join" in p and p["join"] != 1:  # joins are sealed under the invite's join key
+        if sealed and (p["join"] != 1 or not _is_bytes(p["proof"], 64)):
             return "malformed invite"
         if p["role"] not in ROLES or not _is_int(p["expires"]) or not _is_int(p["uses"]):
             return "malformed invite"
@@ -43,8 +49,19 @@ class InviteRules:
             return f"an invite allows 1 to {MAX_USES} uses"
         if RANK[p["role"]] > RANK[role]:
             return "an invite cannot offer a higher role than the inviter's"
-        if p["key"] in self.invites or p["key"] in self.members:
+        if sealed and not verify(
+            p["key"],
+            p["proof"],
+            creation_message(e.net, e.author, p["role"], p["expires"], p["uses"]),
+        ):
+            return "the invite's key did not sign it"
+        if p["key"] in self.members:
             return "invite key already used"
+        if p["key"] in self.invites:
+            # Someone copied a key into a second invite: whichever sorts first, the key
+            # admits nobody from here on (a copy cannot take an invite over).
+            self._close(self.invites[p["key"]], e, None)
+            return "invite key already used (the invite is closed)"
         self.invites[p["key"]] = Invite(
             key=p["key"],
             inviter=e.author,
@@ -54,7 +71,7 @@ class InviteRules:
             epoch=e.epoch,
             created_at=e.ts,
             event=e.id,
-            sealed_join="join" in p,
+            sealed_join=sealed,
         )
         return None
 
@@ -72,6 +89,7 @@ class InviteRules:
         if invite.revoked_by is not None:
             return "the invite is already revoked"
         invite.revoked_by, invite.closed_event = e.author, e.id
+        invite.closed_epoch = len(self.epochs) - 1
         invite.close(joins)
         return None
 
@@ -128,18 +146,36 @@ class InviteRules:
     def _cannot_grant(self, inviter_role: str | None, offered: str) -> str | None:
         """Why an inviter with ``inviter_role`` may not (any more) admit someone as
         ``offered``: judged when the join is applied, not when the invite was made."""
-        if inviter_role is None:
-            return "the inviter is no longer a member"
-        if inviter_role != "admin" and self.invite_policy != "members":
-            return "the inviter may no longer invite (only admins may)"
-        if RANK[offered] > RANK[inviter_role]:
-            return f"the inviter can no longer grant the role {offered}"
-        return None
+        return cannot_grant(self.invite_policy, inviter_role, offered)
 
     def _close(self, invite: Invite, e: Entry, seen: frozenset[bytes] | None) -> None:
         """Close ``invite``: no join counts but those in ``seen`` (the ones the closing
         author had seen); ``seen`` None (an event of an older format that names none)
-        keeps the joins that sort before the closing event."""
+        keeps the joins that sort before the closing event. Closing an invite closed
+        already keeps only the joins both name (so every closing event names the joins
+        of every invite it closes, closed before or not)."""
         if invite.revoked_by is None:
             invite.revoked_by, invite.closed_event = e.author, e.id
+            invite.closed_epoch = len(self.epochs) - 1
         invite.close(frozenset(invite.used_by) if seen is None else seen)
+
+
+def cannot_grant(policy: str, inviter_role: str | None, offered: str) -> str | None:
+    """Why an inviter with ``inviter_role`` may not (any more) admit someone as
+    ``offered`` under the invite ``policy``; None when they may."""
+    if inviter_role is None:
+        return "the inviter is no longer a member"
+    if inviter_role != "admin" and policy != "members":
+        return "the inviter may no longer invite (only admins may)"
+    if RANK[offered] > RANK[inviter_role]:
+        return f"the inviter can no longer grant the role {offered}"
+    return None
+
+
+def demotion_closes(policy: str, member: Member, new_role: str, invite: Invite) -> bool:
+    """Whether giving ``member`` the role ``new_role`` closes ``invite``: one they made
+    and can no longer grant, or the one they joined with if it offers more than
+    ``new_role`` (so they cannot come back through it with the role taken away)."""
+    if invite.inviter == member.key and cannot_grant(policy, new_role, invite.role):
+        return True
+    return invite.key == member.invite and RANK[invite.role] > RANK[new_role]

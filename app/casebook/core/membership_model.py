@@ -33,6 +33,7 @@ INVITERS = ("admins", "members")
 MAX_USES = 1000
 MAX_WRAPS = 10_000
 REDEEM_DOMAIN = b"casebook/invite-redeem/v1\x00"
+CREATE_DOMAIN = b"casebook/invite-create/v1\x00"
 _NET_ID_DOMAIN = b"casebook/network-id/v1\x00"
 
 
@@ -43,6 +44,14 @@ def network_id(founder: bytes, nonce: bytes) -> bytes:
 def redeem_message(net: bytes, member: bytes, xkey: bytes, nonce: bytes) -> bytes:
     """What the invite key signs when a newcomer redeems it."""
     return REDEEM_DOMAIN + net + member + xkey + nonce
+
+
+def creation_message(net: bytes, inviter: bytes, role: str, expires: int, uses: int) -> bytes:
+    """What the invite key signs when its inviter makes it: only whoever holds the
+    secret can put the invite's key in the log (nobody can copy it into an invite of
+    their own that sorts first)."""
+    terms = f"{role}\0{expires}\0{uses}".encode()
+    return CREATE_DOMAIN + net + inviter + terms
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,7 @@ class Invite:
     used_by: list[bytes] = field(default_factory=list)
     revoked_by: bytes | None = None
     closed_event: bytes | None = None  # the revocation, removal or role change closing it
+    closed_epoch: int = -1  # the newest epoch when it closed (its package had it at most)
     # Joins of it are sealed under its join key (``invites.join_seed``), so a newcomer
     # joins before any seed is handed over; older invites' joins use an epoch seed.
     sealed_join: bool = False

@@ -23,14 +23,18 @@ from casebook.core import membership
 from casebook.core.events import Event, parse_trusted
 from casebook.core.membership import Entry, MembershipState
 from casebook.relay.store import RelayStore
+from casebook.relay.strangers import Budget
+from casebook.sync.wire import MAX_CLOCK_AHEAD
 
 
 @dataclass
 class Ticket:
-    """An invite holder's session: the one join it may submit."""
+    """An invite holder's session: the one join it may submit, bound to the nonce and
+    coming after the clock the relay told it (so it cannot be back-dated)."""
 
     invite: bytes
     nonce: bytes
+    lamport: int = 0
 
 
 @dataclass
@@ -53,6 +57,7 @@ class HostedNetwork:
         self.entries = [Entry.of(parse_trusted(raw)) for raw in store.membership_raws(net)]
         self.state = membership.fold(net, self.entries)
         self.events, self.size = store.usage(net)
+        self.refolds = Budget(REFOLDS_PER_SECOND, REFOLD_BURST)
         # The network's Lamport clock as far as the relay knows (a newcomer's join must
         # come after what it is about to read).
         self.lamport = max(
@@ -70,7 +75,9 @@ class HostedNetwork:
         return {author: head[0] for author, head in self.heads.items()}
 
     # -- admitting events ---------------------------------------------------------------
-    def admit(self, batch: list[Event], now: int, ticket: Ticket | None = None) -> Admission:
+    def admit(
+        self, batch: list[Event], now: int, ticket: Ticket | None = None, by: bytes = b""
+    ) -> Admission:
         """Judge a batch in order; :meth:`commit` applies it once the store has it on
         disk. The hosted state is not touched: membership events are folded into a
         working copy, made once per batch, incrementally (as every client's membership
@@ -78,13 +85,15 @@ class HostedNetwork:
         out = Admission(heads=dict(self.heads))
         entries, state = self.entries, self.state
         working = False
-        size = self.size
+        size, clock = self.size, self.lamport
         for index, event in enumerate(batch):
             reason = self._chain(event, out.heads)
             if reason == "duplicate":
                 out.duplicates += 1
                 continue
             try:
+                if reason is None and event.header.lamport > clock + MAX_CLOCK_AHEAD:
+                    reason = "its Lamport clock is too far ahead of the network's"
                 if reason is None and ticket is not None:
                     reason = self._ticket(event, ticket)
                 if reason is None:
@@ -100,6 +109,10 @@ class HostedNetwork:
                         entries, state = list(entries), copy.deepcopy(state, memo)
                         working = True
                     entry = Entry.of(event)
+                    # One that sorts before what is folded costs a fold of the whole
+                    # log: a pusher gets a budget of those (``by``: the member).
+                    if not _sorts_last(state, entry) and not self.refolds.take(by.hex()):
+                        raise _Later()
                     entries.append(entry)
                     state = _fold_in(self.net, state, entries, entry)
                     reason = self._judged(event, state)
@@ -108,12 +121,15 @@ class HostedNetwork:
                         state = membership.fold(self.net, entries)
             except (TypeError, KeyError, ValueError, AttributeError):  # a header of odd types
                 reason = "a malformed header"
+            except _Later:
+                reason = "too many back-dated membership events at once; send them later"
             if reason is not None:
                 out.refused.append((index, reason))
                 continue
             out.accepted.append(event)
             out.heads[event.author] = (event.seq, event.id)
             size += len(event.raw)
+            clock = max(clock, event.header.lamport)
         if working:
             out.entries, out.state = entries, state
         out.size = size
@@ -166,6 +182,8 @@ class HostedNetwork:
             return "an invite holder may only send the join for that invite"
         if pub.get("nonce") != ticket.nonce:
             return "the join is not bound to this session's nonce"
+        if event.header.lamport <= ticket.lamport:
+            return "the join is dated before the network's clock the relay gave"
         return None
 
     @staticmethod
@@ -204,9 +222,28 @@ class HostedNetwork:
         """Invites whose welcome package nobody may have any more: revoked (or closed by
         a removal or demotion) or expired. A used-up invite's package stays, for a
         newcomer whose answer was lost to ask again (``welcome_get``)."""
-        return [
-            key for key in self.state.invites if self.open_invite(key, now) not in ("open", "used")
-        ]
+        return [key for key in self.state.invites if not self.package_kept(key, now)]
+
+    def package_kept(self, key: bytes, now: int) -> bool:
+        """Whether an invite's welcome package may still be handed out: open, or used up
+        (for ``welcome_get``), and in either case not expired, revoked or closed."""
+        invite = self.state.invites.get(key)
+        if invite is None or now > invite.expires:
+            return False
+        return self.open_invite(key, now) in ("open", "used")
+
+
+class _Later(Exception):
+    """A pusher is out of its budget of back-dated membership events."""
+
+
+# Back-dated membership events a member may push: each makes the relay fold the whole log.
+REFOLDS_PER_SECOND = 1.0
+REFOLD_BURST = 16
+
+
+def _sorts_last(state: MembershipState, entry: Entry) -> bool:
+    return state.founder is not None and entry.order > state.last
 
 
 def _fold_in(

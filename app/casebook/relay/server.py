@@ -25,7 +25,7 @@ from casebook.core.events import Event
 from casebook.relay.hosted import HostedNetwork
 from casebook.relay.session import Session
 from casebook.relay.store import RelayStore, now_ms
-from casebook.relay.strangers import StrangerLimiter, source_key
+from casebook.relay.strangers import Budget, source_key
 from casebook.sync import tls
 from casebook.sync.wire import frame
 
@@ -75,7 +75,7 @@ class Relay:
         }
         self.members: dict[bytes, set[Session]] = {}
         self.pending: OrderedDict[Session, None] = OrderedDict()
-        self.strangers = StrangerLimiter(config.strangers_per_second, config.stranger_burst)
+        self.strangers = Budget(config.strangers_per_second, config.stranger_burst)
         self.connections = 0
         self.closing = False
         self._server: asyncio.Server | None = None
@@ -240,9 +240,7 @@ class _Paused(asyncio.StreamReaderProtocol):
     in the plain stream's buffer. An address over its budget of handshakes for nothing
     (:mod:`strangers`) is closed here, before any task or TLS state exists for it."""
 
-    def __init__(
-        self, reader: asyncio.StreamReader, accept: Any, strangers: StrangerLimiter
-    ) -> None:
+    def __init__(self, reader: asyncio.StreamReader, accept: Any, strangers: Budget) -> None:
         super().__init__(reader, accept)
         self._strangers = strangers
 

@@ -219,7 +219,8 @@ class Session:
             )
         self.net, self.hosted = net, hosted
         # What the join needs: the nonce it must carry and a clock past the invite's.
-        self.send({"t": "redeemable", "nonce": self.nonce, "lamport": hosted.lamport})
+        clock = hosted.lamport
+        self.send({"t": "redeemable", "nonce": self.nonce, "lamport": clock})
         message = await self._read(
             self.config.handshake_timeout,
             "send the join sooner",
@@ -229,7 +230,7 @@ class Session:
         if message["t"] != "push" or len(wire.need_events(message)) != 1:
             raise ProtocolError("unexpected", "an invite holder may only send its one join")
         async with self.busy:  # a shutdown waits for this join's answer
-            admission = await self._push(message, Ticket(invite, self.nonce))
+            admission = await self._push(message, Ticket(invite, self.nonce, clock))
         if not admission.accepted:
             return
         self.member = admission.accepted[0].author
@@ -245,6 +246,8 @@ class Session:
         while not self.relay.closing and not self.closed:
             message = await self._read(self.config.idle_timeout)
             async with self.busy:
+                if self.closed:  # cut off (removed) while this frame was in hand
+                    return
                 kind = message["t"]
                 if kind == "push":
                     await self._push(message)
@@ -286,7 +289,7 @@ class Session:
     def _store(
         self, hosted: HostedNetwork, batch: list[Event], ticket: Ticket | None = None
     ) -> Admission:
-        admission = hosted.admit(batch, now_ms(), ticket)
+        admission = hosted.admit(batch, now_ms(), ticket, self.member or b"")
         if admission.accepted:
             try:
                 self.relay.store.store(
@@ -339,10 +342,11 @@ class Session:
         ref = wire.need_int(message, "id")
         hosted = self.hosted
         assert hosted is not None and self.net is not None and self.member is not None
-        joined = hosted.state.members[self.member].invite
+        member = hosted.state.members.get(self.member)
+        joined = member.invite if member is not None and member.active else None
         sealed = self.relay.store.welcome(self.net, joined) if joined else None
         reply: dict[str, Any] = {"t": "ack", "id": ref}
-        if sealed is None or hosted.open_invite(joined or b"", now_ms()) not in ("open", "used"):
+        if sealed is None or not hosted.package_kept(joined or b"", now_ms()):
             reply["missing"] = True
         else:
             reply["sealed"] = sealed

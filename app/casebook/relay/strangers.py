@@ -33,7 +33,11 @@ def source_key(peer: object) -> str:
     return str(address)
 
 
-class StrangerLimiter:
+class Budget:
+    """Token buckets by key: ``take`` spends one (False when none is left), refilled at
+    ``per_second`` up to ``burst``; used for strangers' handshakes per address and for
+    members' back-dated membership events (see ``hosted.py``)."""
+
     def __init__(self, per_second: float, burst: int) -> None:
         self.per_second = per_second
         self.burst = float(burst)

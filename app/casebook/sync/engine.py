@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from casebook.core.eventlog import now_ms
+from casebook.core.events import MAX_INT
 from casebook.core.invites import InviteCode
 from casebook.core.profile import Profile
 from casebook.core.relayaddr import RelayAddress
@@ -32,7 +33,7 @@ from casebook.errors import PermissionDenied, UsageError
 from casebook.sync import blobs, wire
 from casebook.sync.exchange import Exchange, Progress
 from casebook.sync.ingest import SyncReport, ingest, parse_all
-from casebook.sync.link import RelayLink, SyncError
+from casebook.sync.link import RelayLink, SyncError, answers_checked
 from casebook.sync.status import LinkStatus, LinkTracker
 
 log = logging.getLogger("casebook.sync")
@@ -113,9 +114,10 @@ class SyncEngine:
         try:
             link = await RelayLink.open(address)
             try:
-                run = Exchange(self, link, net, report, progress)
-                run.on_caught_up = on_caught_up
-                await run.go(watch, stop or asyncio.Event())
+                with answers_checked(address):
+                    run = Exchange(self, link, net, report, progress)
+                    run.on_caught_up = on_caught_up
+                    await run.go(watch, stop or asyncio.Event())
             finally:
                 await link.close()
         except SyncError as exc:
@@ -149,8 +151,9 @@ class SyncEngine:
         link = await RelayLink.open(address)
         try:
             mine = self.vector(net)
-            ready = await link.login(self.log.identity, net, mine, probe=True)
-            theirs = wire.need_vector(ready)
+            with answers_checked(address):
+                ready = await link.login(self.log.identity, net, mine, probe=True)
+                theirs = wire.need_vector(ready)
         finally:
             await link.close()
         to_send = sum(max(0, seq - theirs.get(a, 0)) for a, seq in mine.items())
@@ -239,7 +242,8 @@ class SyncEngine:
         failure: SyncError | None = None
         for address in code.relays:
             try:
-                return await self._join_at(code, name, address)
+                with answers_checked(address):
+                    return await self._join_at(code, name, address)
             except SyncError as exc:
                 failure = exc
                 if exc.code != "unreachable":
@@ -251,7 +255,7 @@ class SyncEngine:
         link = await RelayLink.open(address)
         try:
             answer = await link.redeem(code)
-            lamport = wire.need_int(answer, "lamport")
+            lamport = wire.need_int(answer, "lamport", MAX_INT - wire.MAX_CLOCK_AHEAD)
             report = SyncReport(code.net, str(address))
             # One transaction: the join, then (once the relay took it) the welcome
             # package's seeds and the network's events, ingested batch by batch as they

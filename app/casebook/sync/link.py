@@ -8,6 +8,7 @@ import contextlib
 import errno
 import os
 import ssl
+from collections.abc import Iterator
 from typing import Any
 
 from casebook.core.identity import Identity
@@ -77,6 +78,20 @@ def patience(seconds: float) -> float:
     except ValueError:
         return seconds
     return min(seconds, cap) if cap > 0 else seconds
+
+
+@contextlib.contextmanager
+def answers_checked(address: RelayAddress) -> Iterator[None]:
+    """A relay answer that breaks the protocol (a field missing or out of range) ends
+    the exchange with one sentence, like any other failure of the link."""
+    try:
+        yield
+    except ProtocolError as exc:
+        raise SyncError(
+            "protocol",
+            f"The relay {address.host}:{address.port} sent a malformed answer "
+            f"({exc.message}); try again later or tell its operator.",
+        ) from None
 
 
 class RelayLink:
