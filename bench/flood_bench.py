@@ -75,8 +75,11 @@ async def _attacker(
             tally[1] += 1
 
 
-def attackers(port: int, frame: bytes, count: int, seconds: float, stop: Any, done: Any) -> None:
+def attackers(
+    port: int, frame: bytes, count: int, seconds: float, nice: int, stop: Any, done: Any
+) -> None:
     """The attacking process: ``count`` loops until ``stop`` is set, ``seconds`` at most."""
+    os.nice(nice)
 
     async def run() -> list[int]:
         tally = [0, 0]  # refused with an error frame, anything else
@@ -119,6 +122,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--frame", choices=["review", "largest"], default="review")
     parser.add_argument("--seconds", type=float, default=120.0, help="the flood's time bound")
+    parser.add_argument(
+        "--attacker-nice",
+        type=int,
+        default=0,
+        help="run the attackers at this niceness (19: as if on other machines, mostly "
+        "leaving this computer's two cores to the relay and the member)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -149,7 +159,8 @@ def run(root: Path, port: int, args: argparse.Namespace) -> None:
     stop = multiprocessing.Event()
     frame = attack_frame(args.frame)
     flood = multiprocessing.Process(
-        target=attackers, args=(port, frame, args.attackers, args.seconds, stop, queue)
+        target=attackers,
+        args=(port, frame, args.attackers, args.seconds, args.attacker_nice, stop, queue),
     )
     flood.start()
     time.sleep(1.0)  # let the flood reach its pace
@@ -161,7 +172,8 @@ def run(root: Path, port: int, args: argparse.Namespace) -> None:
 
     print(
         f"Flood: {args.attackers} attackers, each replaying a {len(frame) - 4:,}-byte "
-        f"pre-login frame ({args.frame}); {args.rounds} rounds each way"
+        f"pre-login frame ({args.frame}), niceness {args.attacker_nice}; "
+        f"{args.rounds} rounds each way"
     )
     for name in ("login", "sync"):
         a, b = quiet[name], loud[name]
