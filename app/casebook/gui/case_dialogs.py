@@ -5,13 +5,13 @@ through a :class:`Publisher` (see :meth:`TextDialog.publish`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 
 from casebook.core.queries import CaseDetail
 from casebook.gui.compose import NewCaseDialog
-from casebook.gui.publish import Publisher
+from casebook.gui.publish import PublishingForm
 
 if TYPE_CHECKING:
-    from casebook.gui.worker import Core, Job
+    pass
 
 
-class TextDialog(QDialog):
+class TextDialog(PublishingForm, QDialog):
     """A few lines of text (an outcome, a comment, a reason); OK only when not empty."""
 
     def __init__(
@@ -65,8 +65,6 @@ class TextDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)
-        self.publisher: Publisher | None = None
-        self._send: tuple[Callable[[bool], Job], Callable[[Any], None]] | None = None
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -83,37 +81,17 @@ class TextDialog(QDialog):
         self.text.textChanged.connect(self._changed)
         self.ok.setEnabled(bool(self.value()))
 
-    def publish(
-        self, core: Core, make_job: Callable[[bool], Job], done: Callable[[Any], None]
-    ) -> None:
-        """OK sends the text from the open dialog: ``make_job(allow_identifiers)`` runs
-        on the worker, then ``done(result)`` and the dialog closes. Text the core finds
-        identifying is listed here, and OK becomes "Post anyway"."""
-        self.publisher = Publisher(core, self.ok, self.error)
-        self._send = (make_job, done)
-
-    @property
-    def publishing(self) -> bool:
-        return self.publisher is not None and self.publisher.busy
+    def _publish_parts(self) -> tuple[QAbstractButton, QLabel]:
+        return self.ok, self.error
 
     def _changed(self) -> None:
-        if self.publisher is not None:
-            self.publisher.reset()
+        self._text_changed()
         self.ok.setEnabled(bool(self.value()))
 
     def _submit(self) -> None:
-        if self.publisher is None or self._send is None:
-            self.accept()
+        if self.publisher is not None and not self.value():
             return
-        if not self.value():
-            return
-        make_job, done = self._send
-
-        def sent(result: object) -> None:
-            done(result)
-            self.accept()
-
-        self.publisher.send((self.value(), self.checked()), make_job, sent)
+        self._send_form((self.value(), self.checked()))
 
     def value(self) -> str:
         return self.text.toPlainText().strip()

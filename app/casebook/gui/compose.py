@@ -6,12 +6,12 @@ for patient identifiers and the form lists what it found, with "Post anyway"."""
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -31,15 +31,15 @@ from PySide6.QtWidgets import (
 from casebook.core import attachments
 from casebook.gui.case_view import FIELD_TITLES, STYLE, markdown
 from casebook.gui.messages import error_text
-from casebook.gui.publish import Publisher
+from casebook.gui.publish import PublishingForm
 
 if TYPE_CHECKING:
-    from casebook.gui.worker import Core, Job
+    pass
 
 TEMPLATE = ("presentation", "history", "findings", "question")
 
 
-class NewCaseDialog(QDialog):
+class NewCaseDialog(PublishingForm, QDialog):
     def __init__(self, network_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("New case in {0}").format(network_name))
@@ -118,31 +118,15 @@ class NewCaseDialog(QDialog):
         )
         self.post = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.post.setText(self.tr("Post case"))
-        self.publisher: Publisher | None = None
-        self._send: tuple[Callable[[bool], Job], Callable[[Any], None]] | None = None
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         edits = [self.title, self.specialty, self.tags, self.body, *self.fields.values()]
         for edit in edits:
-            edit.textChanged.connect(self._changed)
+            edit.textChanged.connect(self._text_changed)
 
-    def publish(
-        self, core: Core, make_job: Callable[[bool], Job], done: Callable[[Any], None]
-    ) -> None:
-        """Post sends the case from the open form: ``make_job(allow_identifiers)`` runs
-        on the worker, then ``done(result)`` and the form closes. What the core finds
-        identifying is listed in the form, and Post becomes "Post anyway"."""
-        self.publisher = Publisher(core, self.post, self.error)
-        self._send = (make_job, done)
-
-    @property
-    def publishing(self) -> bool:
-        return self.publisher is not None and self.publisher.busy
-
-    def _changed(self) -> None:
-        if self.publisher is not None:
-            self.publisher.reset()
+    def _publish_parts(self) -> tuple[QAbstractButton, QLabel]:
+        return self.post, self.error
 
     def _show_preview(self, index: int) -> None:
         if self.tabs.widget(index) is not self.preview:
@@ -204,16 +188,7 @@ class NewCaseDialog(QDialog):
             self.error.setText(self.tr("A case needs a title."))
             self.error.show()
             return
-        if self.publisher is None or self._send is None:
-            self.accept()
-            return
-        make_job, done = self._send
-
-        def sent(result: object) -> None:
-            done(result)
-            self.accept()
-
-        self.publisher.send(self.values(), make_job, sent)
+        self._send_form(self.values())
 
     def values(self) -> dict[str, Any]:
         fields = {k: e.toPlainText().strip() for k, e in self.fields.items()}

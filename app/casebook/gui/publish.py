@@ -107,3 +107,51 @@ class Publisher(QObject):
             self._label = None
         self._warned = None
         self.notice.hide()
+
+
+class PublishingForm:
+    """What a dialog that publishes text shares (mixed in before ``QDialog``): once
+    :meth:`publish` is called, its send button runs the job on the worker while the form
+    stays open, the form closes when it is done, and editing resets "Post anyway".
+    Without :meth:`publish` the button simply accepts the dialog."""
+
+    publisher: Publisher | None = None
+    _send: tuple[Callable[[bool], Job], Callable[[Any], None]] | None = None
+
+    def _publish_parts(self) -> tuple[QAbstractButton, QLabel]:
+        """The form's send button and the label that lists what the core found."""
+        raise NotImplementedError
+
+    def accept(self) -> None:  # QDialog's, further along the class order
+        super().accept()  # type: ignore[misc]
+
+    def publish(
+        self, core: Core, make_job: Callable[[bool], Job], done: Callable[[Any], None]
+    ) -> None:
+        """The send button sends from the open form: ``make_job(allow_identifiers)``
+        runs on the worker, then ``done(result)`` and the form closes. What the core
+        finds identifying is listed in the form, and the button becomes "Post anyway"."""
+        button, notice = self._publish_parts()
+        self.publisher = Publisher(core, button, notice)
+        self._send = (make_job, done)
+
+    @property
+    def publishing(self) -> bool:
+        return self.publisher is not None and self.publisher.busy
+
+    def _text_changed(self) -> None:
+        if self.publisher is not None:
+            self.publisher.reset()
+
+    def _send_form(self, key: object) -> None:
+        """Send what the author wrote (``key``: the second click on the same allows it)."""
+        if self.publisher is None or self._send is None:
+            self.accept()
+            return
+        make_job, done = self._send
+
+        def sent(result: object) -> None:
+            done(result)
+            self.accept()
+
+        self.publisher.send(key, make_job, sent)
