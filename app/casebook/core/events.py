@@ -216,6 +216,10 @@ def _pre_header_bytes(header: Header) -> bytes:
     return encode(data, checked=True)
 
 
+# How far ahead of the network's clock (as far as a relay knows) an event's Lamport
+# clock may be. An honest author is ahead only by what it wrote offline; an event at the
+# cap would freeze the order of everything after it (and with it removals).
+MAX_CLOCK_AHEAD = 1 << 20
 _OUTER_ITEMS = 4  # [header, body, signature]
 # A header is a dozen fields and ``pub``; the largest ``pub`` is a rotation's wraps,
 # three items for each of at most 10,000 members.

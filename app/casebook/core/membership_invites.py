@@ -88,9 +88,7 @@ class InviteRules:
             return "only the inviter or an admin may revoke an invite"
         if invite.revoked_by is not None:
             return "the invite is already revoked"
-        invite.revoked_by, invite.closed_event = e.author, e.id
-        invite.closed_epoch = len(self.epochs) - 1
-        invite.close(joins)
+        self._close(invite, e, joins)
         return None
 
     def _join(self, e: Entry) -> str | None:
@@ -123,10 +121,9 @@ class InviteRules:
             return "the invite has been used up"
         if e.ts > invite.expires:
             return "the invite had expired"
+        # Judged now, not when the invite was made: a removed inviter's role is None.
         inviter = self.members.get(invite.inviter)
-        if inviter is None or not inviter.active:
-            return "the inviter is no longer a member"
-        cannot = self._cannot_grant(inviter.role, invite.role)
+        cannot = cannot_grant(self.invite_policy, inviter and inviter.role, invite.role)
         if cannot is not None:
             return cannot
         invite.used_by.append(e.author)
@@ -142,11 +139,6 @@ class InviteRules:
             admin_since=e.order if invite.role == "admin" else None,
         )
         return None
-
-    def _cannot_grant(self, inviter_role: str | None, offered: str) -> str | None:
-        """Why an inviter with ``inviter_role`` may not (any more) admit someone as
-        ``offered``: judged when the join is applied, not when the invite was made."""
-        return cannot_grant(self.invite_policy, inviter_role, offered)
 
     def _close(self, invite: Invite, e: Entry, seen: frozenset[bytes] | None) -> None:
         """Close ``invite``: no join counts but those in ``seen`` (the ones the closing

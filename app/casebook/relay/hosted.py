@@ -20,11 +20,10 @@ import copy
 from dataclasses import dataclass, field
 
 from casebook.core import membership
-from casebook.core.events import Event, parse_trusted
+from casebook.core.events import MAX_CLOCK_AHEAD, Event, parse_trusted
 from casebook.core.membership import Entry, MembershipState
 from casebook.relay.store import RelayStore
 from casebook.relay.strangers import Budget
-from casebook.sync.wire import MAX_CLOCK_AHEAD
 
 
 @dataclass
@@ -46,6 +45,7 @@ class Admission:
     entries: list[Entry] | None = None
     state: MembershipState | None = None
     size: int = 0
+    clock: int = 0  # the network's Lamport clock once these are stored
 
 
 class HostedNetwork:
@@ -132,14 +132,14 @@ class HostedNetwork:
             clock = max(clock, event.header.lamport)
         if working:
             out.entries, out.state = entries, state
-        out.size = size
+        out.size, out.clock = size, clock
         return out
 
     def commit(self, admission: Admission) -> bool:
         """Apply an admission the store has written; True when the membership changed."""
         self.heads = admission.heads
         self.events += len(admission.accepted)
-        self.lamport = max([self.lamport, *(e.header.lamport for e in admission.accepted)])
+        self.lamport = admission.clock
         self.size = admission.size
         if admission.entries is None or admission.state is None:
             return False

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from casebook.core.eventlog import now_ms
-from casebook.core.events import MAX_INT
+from casebook.core.events import MAX_CLOCK_AHEAD, MAX_INT
 from casebook.core.invites import InviteCode
 from casebook.core.profile import Profile
 from casebook.core.relayaddr import RelayAddress
@@ -255,7 +255,7 @@ class SyncEngine:
         link = await RelayLink.open(address)
         try:
             answer = await link.redeem(code)
-            lamport = wire.need_int(answer, "lamport", MAX_INT - wire.MAX_CLOCK_AHEAD)
+            lamport = wire.need_int(answer, "lamport", MAX_INT - MAX_CLOCK_AHEAD)
             report = SyncReport(code.net, str(address))
             # One transaction: the join, then (once the relay took it) the welcome
             # package's seeds and the network's events, ingested batch by batch as they
@@ -267,23 +267,17 @@ class SyncEngine:
                 link.send({"t": "push", "id": 1, "events": [raw]})
                 try:
                     ack = await link.recv()
-                except SyncError:
-                    # The answer was lost. Keep the join if the relay took it (a member
-                    # may log in and ask for the welcome package again); otherwise undo
-                    # everything and report the failure.
-                    if not await self._recover_join(address, code):
-                        raise
-                    ack = None
-                if ack is not None:
                     refused = ack.get("refused") if ack["t"] == "ack" else [[0, "no answer"]]
                     if refused:
                         reason = refused[0][1] if isinstance(refused[0], list) else "refused"
                         raise PermissionDenied(f"The relay refused the join: {reason}.")
-                    try:
-                        await self._welcomed(link, code, report)
-                    except SyncError:  # taken, but cut off: the package is asked again
-                        if not await self._recover_join(address, code):
-                            raise
+                    await self._welcomed(link, code, report)
+                except SyncError:
+                    # The answer, the package or the stream was lost. Keep the join if
+                    # the relay took it (a member may log in and ask for the package
+                    # again); otherwise undo everything and report the failure.
+                    if not await self._recover_join(address, code):
+                        raise
             self._record(code.net, address, now_ms(), report)
             return join_id
         finally:

@@ -25,10 +25,6 @@ MAX_LOGIN_FRAME = 8 * 1024
 MAX_LOGIN_ITEMS = 64  # an auth or redeem message has about a dozen
 MAX_JOIN_FRAME = 16 * 1024  # one join event: keys, a proof and a display name
 MAX_HELLO_FRAME = 4096  # what a client reads before the relay has proved anything
-# How far ahead of the network's clock (as far as the relay knows) an event's Lamport
-# clock may be. An honest author is ahead only by what it wrote offline; an event at the
-# cap would freeze the order of everything after it (and with it removals).
-MAX_CLOCK_AHEAD = 1 << 20
 # Items in one message: a batch of 1,024 events, 1,024 blob ids or 256 welcome packages
 # is far below; a vector is one byte string.
 MAX_ITEMS = 8192
