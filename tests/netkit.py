@@ -8,6 +8,7 @@ takes in the join.
 from __future__ import annotations
 
 from casebook.core.eventlog import Outcome
+from casebook.core.invitations import MadeInvite
 from casebook.core.profile import Profile
 from casebook.core.search import Filters
 
@@ -63,3 +64,16 @@ def join(
     if back:
         deliver(newcomer, admin, net)
     return join_id
+
+
+def joins_with(newcomer: Profile, made: MadeInvite, source: Profile, net: bytes) -> bytes:
+    """``newcomer`` joins offline with the invite ``made``, having what ``source`` has."""
+    code = newcomer.invitations.read_code(made.code)
+    return newcomer.invitations.join(
+        code, made.welcome, newcomer.name, before_join=lambda: deliver(source, newcomer, net)
+    )
+
+
+def role_in(profile: Profile, net: bytes, member: Profile) -> str | None:
+    """``member``'s role now, as ``profile``'s membership fold has it."""
+    return profile.log.members.state(net).role_now(key(member))

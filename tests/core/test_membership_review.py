@@ -15,22 +15,9 @@ from collections.abc import Callable
 
 import pytest
 
-from casebook.core.invitations import MadeInvite
 from casebook.core.profile import Profile
 from casebook.errors import PermissionDenied
-from netkit import deliver, join, key, sync
-
-
-def joins_with(newcomer: Profile, made: MadeInvite, source: Profile, net: bytes) -> bytes:
-    """``newcomer`` joins offline with ``made``, having what ``source`` has."""
-    code = newcomer.invitations.read_code(made.code)
-    return newcomer.invitations.join(
-        code, made.welcome, newcomer.name, before_join=lambda: deliver(source, newcomer, net)
-    )
-
-
-def role(profile: Profile, net: bytes, member: Profile) -> str | None:
-    return profile.log.members.state(net).role_now(key(member))
+from netkit import deliver, join, joins_with, key, role_in, sync
 
 
 def rejected_reason(profile: Profile, event_id: bytes) -> str | None:
@@ -58,9 +45,9 @@ def test_removal_closes_the_invite_the_member_joined_with(
     sync(alice, bob, net=net)
 
     for profile in (alice, bob):
-        assert role(profile, net, mallory) is None
-        assert role(profile, net, second) is None  # the code admitted nobody after
-        assert role(profile, net, bob) == "member"  # seen by the removal: stays
+        assert role_in(profile, net, mallory) is None
+        assert role_in(profile, net, second) is None  # the code admitted nobody after
+        assert role_in(profile, net, bob) == "member"  # seen by the removal: stays
     assert rejected_reason(alice, back_dated) is not None
     assert made.key not in alice.invitations.open_welcomes(net)  # nothing is re-sealed
     assert [c["id"] for c in result["closed_invites"]] == [made.key.hex()]
@@ -89,8 +76,8 @@ def test_removal_of_the_older_format_keeps_the_joins_it_did_not_name(
     )
     sync(alice, bob, net=net)
     for profile in (alice, bob):
-        assert role(profile, net, mallory) is None
-        assert role(profile, net, bob) == "member"
+        assert role_in(profile, net, mallory) is None
+        assert role_in(profile, net, bob) == "member"
     assert alice.log.members.state(net).invites[made.key].status(0) == "revoked"
 
 
@@ -111,9 +98,9 @@ def test_demotion_closes_invites_the_member_can_no_longer_grant(
 
     event = alice.governance.set_role(net, "Dave", "member")
     deliver(second, alice, net)
-    assert role(alice, net, second) is None
+    assert role_in(alice, net, second) is None
     assert rejected_reason(alice, back_dated) is not None
-    assert role(alice, net, dave) == "member"
+    assert role_in(alice, net, dave) == "member"
     closed = alice.governance.closed_by(net, event)
     assert {c["id"] for c in closed} == {admin_invite.key.hex(), member_invite.key.hex()}
 
@@ -148,7 +135,7 @@ def test_a_join_is_judged_by_what_the_inviter_may_grant_when_it_is_applied(
     grace = make_profile("Dr. Grace Hall")
     joins_with(grace, as_member, alice, net)
     deliver(grace, alice, net)
-    assert role(alice, net, grace) == "member"  # a member may still invite members
+    assert role_in(alice, net, grace) == "member"  # a member may still invite members
 
     # Then only admins may invite. Bob's join with Erin's member invite sorts after that
     # change (his clock is ahead: he had nothing but the code), so every computer refuses
@@ -158,6 +145,6 @@ def test_a_join_is_judged_by_what_the_inviter_may_grant_when_it_is_applied(
     code = bob.invitations.read_code(as_member.code)
     joined = bob.invitations.make_join(code, bob.name, None, lamport=10_000)
     alice.log.ingest(bytes(bob.db.scalar("SELECT raw FROM events WHERE id = ?", (joined,))))
-    assert role(alice, net, bob) is None
+    assert role_in(alice, net, bob) is None
     assert "only admins" in (rejected_reason(alice, joined) or "")
     assert alice.log.members.state(net).invites[as_member.key].revoked_by is None

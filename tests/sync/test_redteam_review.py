@@ -26,13 +26,12 @@ from casebook.core import content, events, invites
 from casebook.core.encoding import encode
 from casebook.core.eventlog import now_ms
 from casebook.core.events import Header
-from casebook.core.invitations import MadeInvite
 from casebook.core.invites import InviteCode
 from casebook.core.profile import Profile
 from casebook.errors import PermissionDenied
 from casebook.sync import wire
 from casebook.sync.link import SyncError
-from netkit import deliver, key
+from netkit import deliver, joins_with, key, role_in
 from netkit import join as offline_join
 from netkit import sync as deliver_all
 from rawkit import Raw, found, invite_status, relay_member, run, sync_async
@@ -814,18 +813,6 @@ def test_defended_a_back_dated_join_through_a_removed_inviter_s_code_is_refused(
 
 
 # -- 10. the fold alone (no relay: events travel as in bundles) -----------------------
-def joins_with(newcomer: Profile, made: MadeInvite, source: Profile, net: bytes) -> bytes:
-    """``newcomer`` joins offline with ``made``, having what ``source`` has."""
-    code = newcomer.invitations.read_code(made.code)
-    return newcomer.invitations.join(
-        code, made.welcome, newcomer.name, before_join=lambda: deliver(source, newcomer, net)
-    )
-
-
-def role(profile: Profile, net: bytes, member: Profile) -> str | None:
-    return profile.log.members.state(net).role_now(key(member))
-
-
 # -- a demotion must not throw out the people the member brought in ---------------------
 @pytest.mark.parametrize("how", ["revoked first", "demoted twice"])
 def test_attack_demoting_an_inviter_throws_out_members_who_joined_long_before(
@@ -848,7 +835,7 @@ def test_attack_demoting_an_inviter_throws_out_members_who_joined_long_before(
     made = dave.invitations.create(net, role="admin", uses=2)
     joins_with(eve, made, dave, net)
     deliver_all(alice, dave, eve, net=net)
-    assert role(alice, net, eve) == "admin"
+    assert role_in(alice, net, eve) == "admin"
 
     if how == "revoked first":
         dave.invitations.revoke(net, made.key.hex())
@@ -856,14 +843,14 @@ def test_attack_demoting_an_inviter_throws_out_members_who_joined_long_before(
     else:
         alice.governance.set_role(net, "Dave", "moderator")
         deliver_all(alice, dave, eve, net=net)
-        assert role(alice, net, eve) == "admin"  # named by that demotion: stays
-    assert role(alice, net, eve) == "admin"
+        assert role_in(alice, net, eve) == "admin"  # named by that demotion: stays
+    assert role_in(alice, net, eve) == "admin"
 
     alice.governance.set_role(net, "Dave", "member")
     deliver_all(alice, dave, eve, net=net)
-    assert role(alice, net, dave) == "member"
+    assert role_in(alice, net, dave) == "member"
     for profile in (alice, dave, eve):
-        assert role(profile, net, eve) == "admin", "Eve was thrown out by Dave's demotion"
+        assert role_in(profile, net, eve) == "admin", "Eve was thrown out by Dave's demotion"
 
 
 def test_attack_even_a_promotion_throws_out_members_who_joined_long_before(
@@ -883,13 +870,13 @@ def test_attack_even_a_promotion_throws_out_members_who_joined_long_before(
     erin.invitations.revoke(net, made.key.hex())
     deliver_all(alice, erin, bob, net=net)
     alice.governance.set_policy(net, "admins", None)
-    assert role(alice, net, bob) == "member"
+    assert role_in(alice, net, bob) == "member"
 
     alice.governance.set_role(net, "Erin", "moderator")
     deliver_all(alice, erin, bob, net=net)
-    assert role(alice, net, erin) == "moderator"
+    assert role_in(alice, net, erin) == "moderator"
     for profile in (alice, erin, bob):
-        assert role(profile, net, bob) == "member", "Bob was thrown out by Erin's promotion"
+        assert role_in(profile, net, bob) == "member", "Bob was thrown out by Erin's promotion"
 
 
 def test_attack_a_revocation_naming_a_hidden_join_outlives_the_removal_of_its_author(
@@ -922,5 +909,5 @@ def test_attack_a_revocation_naming_a_hidden_join_outlives_the_removal_of_its_au
 
     alice.governance.remove(net, "Mallory")
     alice.log.ingest(bytes(sock.db.scalar("SELECT raw FROM events WHERE id = ?", (hidden,))))
-    assert role(alice, net, mallory) is None
-    assert role(alice, net, sock) is None, "Mallory's hidden second profile is a member"
+    assert role_in(alice, net, mallory) is None
+    assert role_in(alice, net, sock) is None, "Mallory's hidden second profile is a member"
