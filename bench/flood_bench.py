@@ -33,9 +33,9 @@ from typing import Any
 
 import cbor2
 
+from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.profile import Profile
-from casebook.core.relayaddr import RelayAddress
-from casebook.sync import tls, wire
+from casebook.protocol import tls, wire
 from casebook.sync.engine import SyncEngine
 
 sys.path.insert(0, str(Path(__file__).parent))

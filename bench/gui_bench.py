@@ -47,8 +47,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import casebook.gui.app as app_module
+from casebook.core.library.search import Filters, terms
 from casebook.core.profile import Profile
-from casebook.core.search import Filters, terms
 from casebook.gui.app import Shell
 from casebook.gui.case_model import PAGE
 from casebook.gui.main_window import MainWindow

@@ -23,12 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from casebook.core import invites
-from casebook.core.eventlog import EventLog
-from casebook.core.identity import Identity
+from casebook.core.ledger.eventlog import EventLog
+from casebook.core.library.queries import Queries
+from casebook.core.library.search import Filters, ranked_documents, terms
+from casebook.core.model import invite_codes
+from casebook.core.model.identity import Identity
 from casebook.core.profile import Profile
-from casebook.core.queries import Queries
-from casebook.core.search import Filters, ranked_documents, terms
 from casebook.store.database import Database
 from corpus import Corpus
 
@@ -69,7 +69,7 @@ def build(
     for number, log in enumerate(authors[1:]):
         log.add_seed(net, 0, seed)
         nonce, xkey = os.urandom(16), log.identity.exchange_public_key
-        proof = invites.prove(secret, net, log.identity.public_key, xkey, nonce)
+        proof = invite_codes.prove(secret, net, log.identity.public_key, xkey, nonce)
         log.append(
             net,
             "member.join",

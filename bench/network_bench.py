@@ -29,9 +29,9 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from casebook.core import epochs, events, invites, membership
-from casebook.core.eventlog import now_ms
-from casebook.core.identity import Identity
+from casebook.core.ledger.eventlog import now_ms
+from casebook.core.model import epochs, events, invite_codes, membership
+from casebook.core.model.identity import Identity
 from casebook.core.profile import Profile
 
 PASSPHRASE = "benchmark passphrase, not secret"
@@ -73,7 +73,7 @@ def add_members(profile: Profile, net: bytes, count: int) -> list[Identity]:
                     "invite": made.key,
                     "xkey": xkey,
                     "nonce": nonce,
-                    "proof": invites.prove(secret, net, ident.public_key, xkey, nonce),
+                    "proof": invite_codes.prove(secret, net, ident.public_key, xkey, nonce),
                 },
             )
             profile.log.ingest(event.raw)
@@ -144,7 +144,7 @@ def main() -> None:
         )
 
         code = profile.invitations.create(net).code
-        chars = len(code) - len(invites.PREFIX)
+        chars = len(code) - len(invite_codes.PREFIX)
         print(f"invite code (one relay): {len(code)} characters, {chars} after the prefix")
         try:
             import segno

@@ -32,11 +32,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from casebook.core import events, payloads
-from casebook.core.eventlog import now_ms
-from casebook.core.identity import Identity
+from casebook.core.ledger.eventlog import now_ms
+from casebook.core.model import events, payloads
+from casebook.core.model.identity import Identity
+from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.profile import Profile
-from casebook.core.relayaddr import RelayAddress
 from casebook.sync.engine import SyncEngine
 from casebook.sync.ingest import MAX_TRANSACTION
 from casebook.sync.link import RelayLink
@@ -213,7 +213,7 @@ def main() -> None:
 
 
 def run(root: Path, port: int, relay: subprocess.Popen[bytes], args: argparse.Namespace) -> None:
-    from casebook.sync import tls
+    from casebook.protocol import tls
 
     _, _, fp = tls.ensure_certificate(root / "relay")
     address = RelayAddress("127.0.0.1", port, fp)

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from casebook.core.profile import Profile
+from clikit import PASSPHRASE, Result
 from relaykit import RunningRelay, collect_garbage
-
-PASSPHRASE = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
@@ -54,17 +51,6 @@ def alice(make_profile: Callable[..., Profile]) -> Profile:
 @pytest.fixture
 def network(alice: Profile) -> bytes:
     return alice.library.create_network("Cardiology Circle", alice.name)
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.out)
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ takes in the join.
 
 from __future__ import annotations
 
-from casebook.core.eventlog import Outcome
-from casebook.core.invitations import MadeInvite
+from casebook.core.ledger.eventlog import Outcome
+from casebook.core.library.search import Filters
+from casebook.core.network.invitations import MadeInvite
 from casebook.core.profile import Profile
-from casebook.core.search import Filters
 
 
 def key(profile: Profile) -> bytes:

@@ -11,13 +11,13 @@ import ssl
 from collections.abc import Callable
 from typing import Any
 
-from casebook.core import events
-from casebook.core.eventlog import now_ms
-from casebook.core.events import Event
-from casebook.core.invites import InviteCode, signing_key
+from casebook.core.ledger.eventlog import now_ms
+from casebook.core.model import events
+from casebook.core.model.events import Event
+from casebook.core.model.invite_codes import InviteCode, signing_key
+from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.profile import Profile
-from casebook.core.relayaddr import RelayAddress
-from casebook.sync import tls, wire
+from casebook.protocol import tls, wire
 from casebook.sync.engine import SyncEngine, SyncReport
 from netkit import key
 from relaykit import RunningRelay, sync

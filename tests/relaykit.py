@@ -16,8 +16,8 @@ from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.profile import Profile
-from casebook.core.relayaddr import RelayAddress
 from casebook.relay.server import Relay, RelayConfig
 from casebook.sync.engine import SyncEngine, SyncReport
 

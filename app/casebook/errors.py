@@ -30,7 +30,7 @@ class UsageError(CasebookError):
 class IdentifiersFound(UsageError):
     """Text about to be published looks like it identifies a patient; nothing was stored.
 
-    ``findings`` are :class:`casebook.core.deident.Finding` objects. The CLI sends the
+    ``findings`` are :class:`casebook.core.library.deident.Finding` objects. The CLI sends the
     text again with ``--allow-identifiers``, the app with its "Post anyway" button.
     """
 

@@ -8,7 +8,7 @@ import zlib
 
 import pytest
 
-from casebook.core import attachments
+from casebook.core.library import attachments
 
 PDF = b"%PDF-1.7\n1 0 obj << /Author (Jane Roe) /Creator (Ward 4 scanner) >> endobj\n"
 

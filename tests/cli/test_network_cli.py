@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from casebook.core import events
+from casebook.core.model import events
 from casebook.core.profile import Profile
-from conftest import PASSPHRASE, Result
+from clikit import PASSPHRASE, Result
 
 # Loopback, nothing listening: joining through it fails fast and touches no network.
 RELAY = "casebook-relay://127.0.0.1:9/" + "A" * 52

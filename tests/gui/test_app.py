@@ -2,80 +2,16 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
+from guikit import PASS, choose_network, idle, open_demo, open_shell, submit
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
 from casebook.core.profile import Profile
-from casebook.gui.app import Shell
 from casebook.gui.compose import NewCaseDialog
-from casebook.gui.network_dialogs import NewNetworkDialog
-from casebook.gui.worker import Core
-
-PASS = "correct horse battery staple"
-
-
-@pytest.fixture
-def core():
-    core = Core()
-    yield core
-    core.shutdown()
-
-
-def idle(qtbot, core):
-    qtbot.waitUntil(lambda: core.pending == 0, timeout=15_000)
-
-
-def open_shell(qtbot, core, directory):
-    shell = Shell(core, directory)
-    qtbot.addWidget(shell)
-    shell.show()
-    idle(qtbot, core)
-    return shell
-
-
-def open_demo(qtbot, core, tmp_path):
-    """The app on the demo library (``--demo``), once its window is up and idle."""
-    shell = Shell(core, tmp_path / "demo" / "profile", demo=True)
-    qtbot.addWidget(shell)
-    shell.show()
-    qtbot.waitUntil(lambda: shell.library is not None, timeout=30_000)
-    win = shell.library
-    qtbot.addWidget(win)
-    idle(qtbot, core)
-    return win
-
-
-def submit(dialog):
-    """Click the dialog's OK as a person would and wait, as its exec() would, until the
-    core has answered (the text goes out from the open dialog); the dialog's result."""
-    button = getattr(dialog, "post", None) or dialog.ok
-    button.click()
-    deadline = time.monotonic() + 15
-    while dialog.publishing and time.monotonic() < deadline:
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-    assert not dialog.publishing, "the core did not answer"
-    return dialog.result()
-
-
-def choose_network(monkeypatch, name, relay=None):
-    """The next 'New network' dialog is filled in with ``name`` and ``relay`` (or none)."""
-
-    def fill(dialog):
-        dialog.name.setText(name)
-        if relay:
-            dialog.relay.setText(relay)
-        else:
-            dialog.none.setChecked(True)
-        dialog._check()
-        return dialog.result()
-
-    monkeypatch.setattr(NewNetworkDialog, "exec", fill)
 
 
 def test_first_start_to_search(qtbot, core, tmp_path, monkeypatch):
@@ -202,7 +138,7 @@ def test_demo_library_opens_with_fictional_cases(qtbot, core, tmp_path):
 def test_people_and_an_invite_with_its_qr_code(qtbot, core, tmp_path):
     from PySide6.QtGui import QGuiApplication
 
-    from casebook.core.invites import InviteCode
+    from casebook.core.model.invite_codes import InviteCode
     from casebook.gui.people import InviteDialog, PeopleDialog
 
     win = open_demo(qtbot, core, tmp_path)

@@ -9,13 +9,11 @@ import pytest
 
 pytest.importorskip("PySide6")
 
+from guikit import OWN_OPEN, idle, open_case, open_demo
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QDialog
-from tests.gui.test_app import core as core  # the fixture, for these tests too
-from tests.gui.test_app import idle, open_demo
-from tests.gui.test_case_actions import OWN_OPEN, open_case
 
-from casebook.core import attachments
+from casebook.core.library import attachments
 from casebook.gui.case_dialogs import EditCaseDialog
 from casebook.gui.compose import NewCaseDialog
 

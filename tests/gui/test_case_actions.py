@@ -9,78 +9,30 @@ import pytest
 
 pytest.importorskip("PySide6")
 
+from guikit import (
+    OTHERS,
+    OWN_OPEN,
+    PASS,
+    answer,
+    case_of,
+    click,
+    idle,
+    open_case,
+    open_demo,
+    open_shell,
+    png,
+    run,
+    submit,
+)
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QColor, QDesktopServices, QImage, QTextDocument
+from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
 from PySide6.QtWidgets import QFileDialog
-from tests.gui.test_app import PASS, idle, open_demo, open_shell, submit
-from tests.gui.test_app import core as core  # the fixture, for these tests too
-from tests.relaykit import RunningRelay, join, sync
 
 from casebook import demo
-from casebook.core import attachments
+from casebook.core.library import attachments
 from casebook.gui import case_actions
-from casebook.gui.case_dialogs import EditCaseDialog, TextDialog
-
-OWN_OPEN = "Leg swelling after a long flight"  # the demo user's, no outcome yet
-OTHERS = "Wide-complex tachycardia, haemodynamically stable"  # Amara's; Mei, then Sam reply
-
-
-def run(qtbot, core, job):
-    """``job`` on the worker, its result here (to check what the core now holds)."""
-    box: list[object] = []
-    core.call(job, box.append, box.append)
-    qtbot.waitUntil(lambda: bool(box), timeout=15_000)
-    if isinstance(box[0], Exception):
-        raise box[0]
-    return box[0]
-
-
-def case_of(qtbot, core, case_id):
-    return run(qtbot, core, lambda s: s.p.queries.case(case_id, include_hidden=True))
-
-
-def open_case(qtbot, win, title):
-    """Select the case titled ``title`` and wait until it is shown with its actions."""
-    qtbot.waitUntil(lambda: win.model.rowCount() > 0, timeout=15_000)
-    rows = [r for r in range(win.model.rowCount()) if win.model.rows[r].title == title]
-    assert rows, f"{title!r} is not listed"
-    win.table.selectRow(rows[0])
-    shown = win.actions
-    qtbot.waitUntil(
-        lambda: shown.loaded is not None and shown.loaded.case.summary.title == title,
-        timeout=15_000,
-    )
-    idle(qtbot, win.core)
-    return shown.loaded.case.summary.id
-
-
-def click(qtbot, win, href):
-    """As if ``href`` were clicked in the case view."""
-    assert href in win.viewer.toHtml(), f"{href} is not offered"
-    win.viewer.anchorClicked.emit(QUrl(href))
-    idle(qtbot, win.core)
-
-
-def answer(monkeypatch, text, checked=True):
-    """The next text dialog (outcome, comment, reason) is answered with ``text``."""
-    asked: list[TextDialog] = []
-
-    def fill(dialog):
-        asked.append(dialog)
-        dialog.text.setPlainText(text)
-        if dialog.option is not None:
-            dialog.option.setChecked(checked)
-        return submit(dialog)
-
-    monkeypatch.setattr(TextDialog, "exec", fill)
-    return asked
-
-
-def png(path, colour="#aa3355", size=(300, 200)):
-    image = QImage(*size, QImage.Format.Format_RGB32)
-    image.fill(QColor(colour))
-    assert image.save(str(path))
-    return path
+from casebook.gui.case_dialogs import EditCaseDialog
+from relaykit import RunningRelay, join, sync
 
 
 def test_resolve_reopen_and_the_list_follows(qtbot, core, tmp_path):

@@ -10,9 +10,8 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from tests.gui.test_app import core as core  # the fixture, for these tests too
-from tests.gui.test_app import idle, open_demo, submit
-from tests.gui.test_case_actions import OTHERS, OWN_OPEN, case_of, click, open_case
+
+from guikit import OTHERS, OWN_OPEN, case_of, click, idle, open_case, open_demo, submit
 
 from casebook.gui.case_dialogs import EditCaseDialog, TextDialog
 

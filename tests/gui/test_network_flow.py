@@ -12,16 +12,16 @@ import pytest
 
 pytest.importorskip("PySide6")
 
+from guikit import PASS, choose_network, idle, submit
 from PySide6.QtCore import Qt
-from tests.gui.test_app import PASS, choose_network, idle, submit
-from tests.relaykit import RunningRelay
 
-from casebook.core.invites import InviteCode
+from casebook.core.model.invite_codes import InviteCode
 from casebook.gui.app import Shell
 from casebook.gui.compose import NewCaseDialog
 from casebook.gui.invites_view import InviteDialog, qr_png
 from casebook.gui.network_dialogs import JoinDialog, read_qr
 from casebook.gui.worker import Core
+from relaykit import RunningRelay
 
 
 @pytest.fixture

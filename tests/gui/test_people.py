@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from casebook import demo
-from casebook.core.membership import ROLES
+from casebook.core.model.membership import ROLES
 from casebook.gui.people import InviteDialog, PeopleDialog
 from casebook.gui.worker import Core
 
@@ -271,7 +271,7 @@ def test_removal_says_which_invite_codes_it_closed(
 ):
     """A colleague who joined with a multi-use code is removed: the code closes with
     them, and the dialog says so (the admin gives the others a new code)."""
-    from casebook.core import bundle
+    from casebook.core.ledger import bundle
 
     people = open_people(qtbot, core, demo_root / "profile")
     net = people.net

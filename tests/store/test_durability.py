@@ -10,8 +10,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from casebook.core.library.search import Filters
 from casebook.core.profile import Profile
-from casebook.core.search import Filters
 
 PASSPHRASE = "correct horse battery staple"  # same as tests/conftest.py
 ACKNOWLEDGED = 30

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 import casebook.core.profile as profile_module
-from casebook.core.attachments import prepare_bytes
+from casebook.core.library.attachments import prepare_bytes
+from casebook.core.library.search import Filters
 from casebook.core.profile import Profile
-from casebook.core.search import Filters
 from casebook.errors import (
     CasebookError,
     ProfileCorrupted,

@@ -22,14 +22,14 @@ from typing import Any
 
 import pytest
 
-from casebook.core import content, events, invites
-from casebook.core.encoding import encode
-from casebook.core.eventlog import now_ms
-from casebook.core.events import Header
-from casebook.core.invites import InviteCode
+from casebook.core.ledger.eventlog import now_ms
+from casebook.core.model import content, events, invite_codes
+from casebook.core.model.encoding import encode
+from casebook.core.model.events import Header
+from casebook.core.model.invite_codes import InviteCode
 from casebook.core.profile import Profile
 from casebook.errors import PermissionDenied
-from casebook.sync import wire
+from casebook.protocol import wire
 from casebook.sync.link import SyncError
 from netkit import deliver, joins_with, key, role_in
 from netkit import join as offline_join
@@ -60,12 +60,12 @@ def crafted_join(
         "invite": code.key,
         "xkey": xkey,
         "nonce": nonce,
-        "proof": invites.prove(code.secret, net, me, xkey, nonce),
+        "proof": invite_codes.prove(code.secret, net, me, xkey, nonce),
     }
     ts = now_ms()
     pre = Header(net, me, 1, None, lamport, ts, "member.join", 0, pub, b"")
     associated = events._AD_DOMAIN + events._pre_header_bytes(pre)
-    aead = content.body_key(invites.join_seed(code.secret, net), net, 0)
+    aead = content.body_key(invite_codes.join_seed(code.secret, net), net, 0)
     plain = encode({"name": newcomer.name})
     placeholder = bytes(range(32))
     template = encode(Header(**{**pre.__dict__, "body_hash": placeholder}).to_map())

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from casebook.core.library.search import Filters
 from casebook.core.profile import Profile
-from casebook.core.search import Filters
 from casebook.sync.engine import SyncEngine
 from casebook.sync.link import SyncError
 from netkit import titles
@@ -157,7 +157,7 @@ def _assert_no_plaintext(folder: Path) -> None:
 def test_attachments_travel_sealed_and_are_fetched_on_demand(
     circle: tuple[Profile, Profile, Profile, bytes], relay: RunningRelay, tmp_path: Path
 ) -> None:
-    from casebook.core import attachments
+    from casebook.core.library import attachments
 
     alice, bob, carol, net = circle
     secret_bytes = b"%PDF-1.4\n" + b"ECG tracing of the patient, QTc 510 ms " * 3000  # ~120 KB

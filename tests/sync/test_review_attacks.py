@@ -21,7 +21,7 @@ import cbor2
 import pytest
 
 from casebook.core.profile import Profile
-from casebook.sync import wire
+from casebook.protocol import wire
 from casebook.sync.link import SyncError
 from netkit import key
 from rawkit import PROMPT, Raw, found, invite_status, relay_member, run, sync_async
@@ -39,7 +39,7 @@ def titles(profile: Profile, net: bytes) -> set[str]:
 async def everything_after_redeem(relay: RunningRelay, code: Any) -> list[dict[str, Any]]:
     """Present an invite (a valid proof) and then say nothing: every message the relay
     sends until it closes the connection."""
-    from casebook.core.invites import signing_key
+    from casebook.core.model.invite_codes import signing_key
 
     raw = await Raw.open(relay)
     proof = wire.redeem_auth_message(raw.nonce, raw.fingerprint, code.net, code.key)

@@ -34,16 +34,16 @@ from typing import Any
 import pytest
 
 import casebook.relay.server as relay_server
-from casebook.core import events
+from casebook.core.model import events
+from casebook.core.model.relayaddr import RelayAddress
+from casebook.core.model.relayaddr import parse as parse_relay
 from casebook.core.profile import Profile
-from casebook.core.relayaddr import RelayAddress
-from casebook.core.relayaddr import parse as parse_relay
+from casebook.protocol import wire
 from casebook.relay.cli import main as relay_main
 from casebook.relay.session import Session
-from casebook.sync import wire
 from casebook.sync.engine import SyncEngine
 from casebook.sync.link import SyncError
-from conftest import PASSPHRASE
+from clikit import PASSPHRASE
 from netkit import raw_events
 from relaykit import RunningRelay, join, sync
 

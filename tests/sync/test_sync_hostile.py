@@ -32,9 +32,9 @@ from typing import Any
 
 import pytest
 
-from casebook.core import attachments
+from casebook.core.library import attachments
+from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.profile import Profile
-from casebook.core.relayaddr import RelayAddress
 from casebook.sync.engine import SyncEngine
 from casebook.sync.status import LinkStatus
 from proxykit import Proxy

@@ -12,7 +12,7 @@ import sqlcipher3
 from casebook import logs
 from casebook.cli import commands
 from casebook.cli.parser import build
-from casebook.core.events import EventError
+from casebook.core.model.events import EventError
 from casebook.errors import CasebookError, IdentifiersFound
 
 

@@ -22,10 +22,10 @@ from casebook.cli.context import (
     read_text,
     stripped_note,
 )
-from casebook.core import attachments, refs
-from casebook.core.deident import check_text
+from casebook.core.library import attachments, refs
+from casebook.core.library.deident import check_text
+from casebook.core.library.queries import CaseSummary, iso
 from casebook.core.profile import Profile
-from casebook.core.queries import CaseSummary, iso
 from casebook.errors import CasebookError, NotFound, UsageError
 from casebook.store.files import atomic_write
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from casebook.cli import secrets_input
-from casebook.core import attachments
-from casebook.core.fingerprint import fingerprint, normalize
-from casebook.core.payloads import normalize_tag
+from casebook.core.library import attachments
+from casebook.core.library.search import Filters
+from casebook.core.model.fingerprint import fingerprint, normalize
+from casebook.core.model.payloads import normalize_tag
 from casebook.core.profile import Profile
-from casebook.core.search import Filters
 from casebook.errors import Ambiguous, NotFound, UsageError
 from casebook.paths import default_profile
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from casebook.cli.context import Context, Output
-from casebook.core import bundle as bundles
-from casebook.core.invitations import DAY_MS, date_text
-from casebook.core.invites import InviteCode
-from casebook.core.queries import iso
+from casebook.core.ledger import bundle as bundles
+from casebook.core.library.queries import iso
+from casebook.core.model.invite_codes import InviteCode
+from casebook.core.network.invitations import DAY_MS, date_text
 from casebook.errors import UsageError
 
 _UNITS = {"m": 60_000, "h": 3_600_000, "d": DAY_MS, "w": 7 * DAY_MS}

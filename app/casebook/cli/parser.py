@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from casebook import __version__
-from casebook.core.membership import INVITERS, ROLES
-from casebook.core.queries import SORTS
+from casebook.core.library.queries import SORTS
+from casebook.core.model.membership import INVITERS, ROLES
 
 
 def _common() -> argparse.ArgumentParser:

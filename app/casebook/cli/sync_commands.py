@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from casebook.cli.context import Context, Output
-from casebook.core.invitations import date_text
-from casebook.core.invites import InviteCode
+from casebook.core.model.invite_codes import InviteCode
+from casebook.core.model.relayaddr import RelayAddress, listen_address
+from casebook.core.network.invitations import date_text
 from casebook.core.profile import Profile
-from casebook.core.relayaddr import RelayAddress, listen_address
 from casebook.errors import UsageError
 from casebook.sync.engine import SyncEngine, SyncReport
 from casebook.sync.link import SyncError
@@ -149,7 +149,7 @@ def relay(ctx: Context) -> Output:
     data_dir = Path(a.data).expanduser() if a.data else p.directory / "relay"
     host, port = listen_address(a.listen)
     if a.action == "url":
-        from casebook.sync import tls
+        from casebook.protocol import tls
 
         _, _, fp = tls.ensure_certificate(data_dir)
         url = str(RelayAddress(a.public_host or host, port, fp))

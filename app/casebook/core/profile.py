@@ -29,13 +29,13 @@ from typing import Any
 
 import sqlcipher3
 
-from casebook.core.eventlog import EventLog
-from casebook.core.governance import Governance
-from casebook.core.identity import Identity
-from casebook.core.invitations import Invitations
-from casebook.core.library import Library
-from casebook.core.queries import Queries
-from casebook.core.settings import Settings
+from casebook.core.ledger.eventlog import EventLog
+from casebook.core.library.cases import Library
+from casebook.core.library.queries import Queries
+from casebook.core.library.settings import Settings
+from casebook.core.model.identity import Identity
+from casebook.core.network.governance import Governance
+from casebook.core.network.invitations import Invitations
 from casebook.errors import (
     CasebookError,
     ProfileCorrupted,

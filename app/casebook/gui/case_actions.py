@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casebook.core import attachments
-from casebook.core.queries import Comment
+from casebook.core.library import attachments
+from casebook.core.library.queries import Comment
 from casebook.gui import case_view
 from casebook.gui.case_dialogs import EditCaseDialog, ElidedLabel, TextDialog
 from casebook.gui.case_jobs import (

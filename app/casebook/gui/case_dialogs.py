@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casebook.core.queries import CaseDetail
+from casebook.core.library.queries import CaseDetail
 from casebook.gui.compose import NewCaseDialog
 from casebook.gui.publish import PublishingForm
 

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from casebook.core import attachments
-from casebook.core.fingerprint import fingerprint
-from casebook.core.queries import CaseDetail
+from casebook.core.library import attachments
+from casebook.core.library.queries import CaseDetail
+from casebook.core.model.fingerprint import fingerprint
 from casebook.errors import CasebookError
 from casebook.store.files import atomic_write
 

@@ -13,8 +13,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
-from casebook.core.queries import CaseSummary, SearchResult
-from casebook.core.search import Filters
+from casebook.core.library.queries import CaseSummary, SearchResult
+from casebook.core.library.search import Filters
 from casebook.gui.worker import Core, Session
 
 PAGE = 200

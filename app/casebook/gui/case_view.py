@@ -10,7 +10,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from PySide6.QtCore import QCoreApplication
 
-from casebook.core.queries import CaseDetail, Comment
+from casebook.core.library.queries import CaseDetail, Comment
 
 # Raw HTML in posts is shown as text, never interpreted.
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")

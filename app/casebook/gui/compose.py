@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casebook.core import attachments
+from casebook.core.library import attachments
 from casebook.gui.case_view import FIELD_TITLES, STYLE, markdown
 from casebook.gui.messages import error_text
 from casebook.gui.publish import PublishingForm

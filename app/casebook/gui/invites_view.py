@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casebook.core.invitations import DAY_MS
-from casebook.core.membership import ROLES
+from casebook.core.model.membership import ROLES
+from casebook.core.network.invitations import DAY_MS
 from casebook.gui.messages import error_text
 from casebook.gui.worker import Core, Session
 

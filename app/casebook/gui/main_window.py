@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casebook.core import attachments
-from casebook.core.search import Filters
+from casebook.core.library import attachments
+from casebook.core.library.search import Filters
 from casebook.gui import case_view
 from casebook.gui.case_actions import CaseActions
 from casebook.gui.case_jobs import Loaded

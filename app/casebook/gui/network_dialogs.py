@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casebook.core import relayaddr
+from casebook.core.model import relayaddr
 from casebook.errors import UsageError
 from casebook.gui.messages import error_text
 from casebook.gui.worker import Core

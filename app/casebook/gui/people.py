@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casebook.core.membership import ROLES
+from casebook.core.model.membership import ROLES
 from casebook.gui.invites_view import (
     InviteDialog,
     InvitesView,

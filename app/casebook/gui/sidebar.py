@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
-from casebook.core.search import Filters
+from casebook.core.library.search import Filters
 
 TAGS_SHOWN = 8
 ROLE = Qt.ItemDataRole.UserRole

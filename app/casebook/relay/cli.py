@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from casebook import __version__
-from casebook.core import membership
-from casebook.core.events import parse_trusted
-from casebook.core.membership import Entry
-from casebook.core.relayaddr import RelayAddress, listen_address
+from casebook.core.model import membership
+from casebook.core.model.events import parse_trusted
+from casebook.core.model.membership import Entry
+from casebook.core.model.relayaddr import RelayAddress, listen_address
 from casebook.errors import CasebookError, UsageError
 
 
@@ -129,7 +129,7 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def url(args: argparse.Namespace) -> int:
-    from casebook.sync import tls
+    from casebook.protocol import tls
 
     _, _, fp = tls.ensure_certificate(Path(args.data).expanduser())
     print(str(RelayAddress(args.host.strip("[]"), args.port, fp)))

@@ -1,7 +1,7 @@
 """What the relay knows and decides about one network it hosts.
 
 The relay reads only clear headers. It keeps every author's chain head and the
-membership log, folded with the same :func:`casebook.core.membership.fold` every client
+membership log, folded with the same :func:`casebook.core.model.membership.fold` every client
 runs, and admits an event only when:
 
 - it is genuinely signed (checked before it gets here) and of this network;
@@ -19,9 +19,9 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from casebook.core import membership
-from casebook.core.events import MAX_CLOCK_AHEAD, Event, parse_trusted
-from casebook.core.membership import Entry, MembershipState
+from casebook.core.model import membership
+from casebook.core.model.events import MAX_CLOCK_AHEAD, Event, parse_trusted
+from casebook.core.model.membership import Entry, MembershipState
 from casebook.relay.store import RelayStore
 from casebook.relay.strangers import Budget
 

@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from casebook.core.events import Event
+from casebook.core.model.events import Event
+from casebook.protocol import tls
+from casebook.protocol.wire import frame
 from casebook.relay.hosted import HostedNetwork
 from casebook.relay.session import Session
 from casebook.relay.store import RelayStore, now_ms
 from casebook.relay.strangers import Budget, source_key
-from casebook.sync import tls
-from casebook.sync.wire import frame
 
 log = logging.getLogger("casebook.relay")
 
@@ -119,7 +119,7 @@ class Relay:
         log.info("relay stopped")
 
     def url(self, host: str | None = None, port: int | None = None) -> str:
-        from casebook.core.relayaddr import RelayAddress
+        from casebook.core.model.relayaddr import RelayAddress
 
         return str(RelayAddress(host or self.config.host, port or self.port, self.fingerprint))
 

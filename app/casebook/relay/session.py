@@ -2,7 +2,7 @@
 
 States: ``tls`` → ``hello sent`` → (``auth`` → ``have`` → ``member``) or (``redeem`` →
 ``redeemable`` → one join → (accepted) ``welcome`` → catch-up → closed). Everything a
-peer sends is checked by :mod:`casebook.sync.wire`; a protocol error is answered with an
+peer sends is checked by :mod:`casebook.protocol.wire`; a protocol error is answered with an
 ``error`` frame and the connection is closed. Logs name networks and members by short
 key prefixes, never content.
 """
@@ -15,13 +15,13 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from casebook.core import events, membership
-from casebook.core.events import Event, EventError
-from casebook.core.identity import verify
+from casebook.core.model import events, membership
+from casebook.core.model.events import Event, EventError
+from casebook.core.model.identity import verify
+from casebook.protocol import tls, wire
+from casebook.protocol.wire import ProtocolError, frame
 from casebook.relay.hosted import Admission, HostedNetwork, Ticket
 from casebook.relay.store import now_ms
-from casebook.sync import tls, wire
-from casebook.sync.wire import ProtocolError, frame
 
 if TYPE_CHECKING:
     from casebook.relay.server import Relay
@@ -353,7 +353,7 @@ class Session:
         self.send(reply)
 
     def _blob(self, kind: str, message: dict[str, Any]) -> None:
-        """Sealed attachment chunks under opaque ids (see ``core/blobcrypt.py``)."""
+        """Sealed attachment chunks under opaque ids (see ``core/model/blobcrypt.py``)."""
         ref = wire.need_int(message, "id")
         hosted, store = self.hosted, self.relay.store
         assert hosted is not None and self.net is not None

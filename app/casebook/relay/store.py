@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from casebook.core.events import Event
+from casebook.core.model.events import Event
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS networks (

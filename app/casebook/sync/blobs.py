@@ -1,7 +1,7 @@
 """Attachments through the relay: uploaded after each sync, fetched when first opened.
 
 Events carry only an attachment's hash, name, type and size; its bytes travel apart, as
-chunks sealed by :mod:`casebook.core.blobcrypt`, so a sync stays small and a member
+chunks sealed by :mod:`casebook.core.model.blobcrypt`, so a sync stays small and a member
 downloads an image only when they open it. Every fetched attachment is checked against
 its hash before it is stored.
 """
@@ -12,11 +12,12 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from casebook.core import attachments, blobcrypt
-from casebook.core.attachments import CHUNK, Prepared
+from casebook.core.library import attachments
+from casebook.core.library.attachments import CHUNK, Prepared
+from casebook.core.model import blobcrypt
 from casebook.errors import NotFound
+from casebook.protocol import wire
 from casebook.store.database import Database
-from casebook.sync import wire
 from casebook.sync.link import RelayLink, SyncError
 from casebook.sync.window import Window
 

@@ -23,14 +23,15 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from casebook.core.eventlog import now_ms
-from casebook.core.events import MAX_CLOCK_AHEAD, MAX_INT
-from casebook.core.invites import InviteCode
+from casebook.core.ledger.eventlog import now_ms
+from casebook.core.model.events import MAX_CLOCK_AHEAD, MAX_INT
+from casebook.core.model.invite_codes import InviteCode
+from casebook.core.model.relayaddr import RelayAddress
+from casebook.core.model.relayaddr import parse as parse_relay
 from casebook.core.profile import Profile
-from casebook.core.relayaddr import RelayAddress
-from casebook.core.relayaddr import parse as parse_relay
 from casebook.errors import PermissionDenied, UsageError
-from casebook.sync import blobs, wire
+from casebook.protocol import wire
+from casebook.sync import blobs
 from casebook.sync.exchange import Exchange, Progress
 from casebook.sync.ingest import SyncReport, ingest, parse_all
 from casebook.sync.link import RelayLink, SyncError, answers_checked

@@ -12,9 +12,10 @@ from asyncio import FIRST_EXCEPTION
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from casebook.core import events
-from casebook.core.events import EventError
-from casebook.sync import blobs, wire
+from casebook.core.model import events
+from casebook.core.model.events import EventError
+from casebook.protocol import wire
+from casebook.sync import blobs
 from casebook.sync.ingest import MAX_TRANSACTION, SyncReport, ingest, parse_all
 from casebook.sync.link import RelayLink, SyncError, patience
 from casebook.sync.window import Window, consume

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from casebook.core import events, membership, payloads
-from casebook.core.bundle import count
-from casebook.core.eventlog import EventLog, Outcome
-from casebook.core.events import Event, EventError
+from casebook.core.ledger.bundle import count
+from casebook.core.ledger.eventlog import EventLog, Outcome
+from casebook.core.model import events, membership, payloads
+from casebook.core.model.events import Event, EventError
 
 Verified = tuple[Event, dict[str, Any] | None]
 MAX_TRANSACTION = 4000  # events ingested in one transaction when they arrive together

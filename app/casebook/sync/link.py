@@ -11,12 +11,12 @@ import ssl
 from collections.abc import Iterator
 from typing import Any
 
-from casebook.core.identity import Identity
-from casebook.core.invites import InviteCode, signing_key
-from casebook.core.relayaddr import RelayAddress
+from casebook.core.model.identity import Identity
+from casebook.core.model.invite_codes import InviteCode, signing_key
+from casebook.core.model.relayaddr import RelayAddress
 from casebook.errors import CasebookError
-from casebook.sync import tls, wire
-from casebook.sync.wire import ProtocolError, frame
+from casebook.protocol import tls, wire
+from casebook.protocol.wire import ProtocolError, frame
 
 CONNECT_TIMEOUT = 10.0
 REPLY_TIMEOUT = 60.0

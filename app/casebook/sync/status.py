@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from casebook.core.eventlog import now_ms
+from casebook.core.ledger.eventlog import now_ms
 from casebook.sync.ingest import SyncReport
 
 State = Literal["connecting", "catching_up", "live", "offline", "stopped"]

@@ -1,0 +1,470 @@
+"""Apply verified, decrypted events to the derived tables the app reads.
+
+Applying is deterministic and does not depend on arrival order: edits and status changes
+are ordered by ``(lamport, event id)``, content is re-folded from its revisions, and an
+event whose target has not arrived yet waits in ``waiting`` until it does. Events that
+break a rule (editing someone else's case, a reply to a comment of another case) are
+recorded in ``rejected`` with the reason and change nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from casebook.core.ledger.search_index import (
+    index_case,
+    index_comment,
+    unindex_case,
+    unindex_comment,
+)
+from casebook.core.model.events import Event
+from casebook.store.database import Database
+
+Loader = Callable[[bytes], tuple[Event, dict[str, Any] | None] | None]
+RoleAt = Callable[[bytes, bytes, int], str | None]
+MODERATORS = ("moderator", "admin")
+
+
+def ordering(event: Event) -> bytes:
+    return event.header.lamport.to_bytes(8, "big") + event.id
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _attachments_json(items: list[dict[str, Any]]) -> str:
+    return _json([{**a, "hash": a["hash"].hex()} for a in items])
+
+
+class Projector:
+    """Applies events to one database; ``load`` fetches a stored event by id."""
+
+    def __init__(self, db: Database, load: Loader, role_at: RoleAt) -> None:
+        self.db = db
+        self.load = load
+        self.role_at = role_at
+        # In a batch (the event log holds the write lock), whether ``waiting`` is empty,
+        # once looked up: most events then skip looking for what waited on them.
+        self.in_batch = False
+        self.waiting_empty: bool | None = None
+        self._refs: dict[bytes, Any] = {}  # in a batch: cases comments referred to
+        self._refs_mark = -1
+
+    # -- entry point ------------------------------------------------------------
+    def apply(self, event: Event, payload: dict[str, Any]) -> None:
+        handler = getattr(self, "_" + event.kind.replace(".", "_"))
+        handler(event, payload)
+
+    def reject(self, event: Event, reason: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO rejected (event_id, reason) VALUES (?, ?)", (event.id, reason)
+        )
+
+    def wait(self, event: Event, needs: bytes) -> None:
+        self.waiting_empty = False
+        self.db.execute(
+            "INSERT OR IGNORE INTO waiting (needs, event_id) VALUES (?, ?)", (needs, event.id)
+        )
+
+    def forget_batch(self) -> None:
+        self._refs.clear()
+
+    def take_waiting(self, needs: bytes) -> list[bytes]:
+        """The events that waited for ``needs`` (no longer waiting once returned)."""
+        if self.in_batch:
+            if self.waiting_empty is None:
+                self.waiting_empty = not self.db.scalar("SELECT EXISTS (SELECT 1 FROM waiting)")
+            if self.waiting_empty:
+                return []
+        rows = self.db.all("SELECT event_id FROM waiting WHERE needs = ?", (needs,))
+        if rows:
+            self.db.execute("DELETE FROM waiting WHERE needs = ?", (needs,))
+        return [bytes(r["event_id"]) for r in rows]
+
+    def _release(self, arrived: bytes) -> None:
+        rows = self.take_waiting(arrived)
+        for event_id in rows:
+            loaded = self.load(event_id)
+            if loaded is None:
+                continue
+            event, payload = loaded
+            if payload is None:  # pragma: no cover - it was readable when it started waiting
+                self.wait(event, event_id)
+                continue
+            self.apply(event, payload)
+
+    # -- networks and membership (what the membership fold accepted) -----------
+    def _network_create(self, event: Event, payload: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO networks (id, name, founder, created_at, relays) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (event.net, payload["name"], event.author, event.header.ts, _json(payload["relays"])),
+        )
+        self.db.execute(
+            "INSERT OR REPLACE INTO authors (net, key, name) VALUES (?, ?, ?)",
+            (event.net, event.author, payload["founder_name"]),
+        )
+
+    def _network_update(self, event: Event, payload: dict[str, Any]) -> None:
+        if self.role_at(event.net, event.author, event.seq) != "admin":
+            self.reject(event, "only admins may rename a network or change its relays")
+            return
+        for column in ("name", "relays"):
+            if column in payload:
+                value = payload[column] if column == "name" else _json(payload[column])
+                self.db.execute(
+                    f"UPDATE networks SET {column} = ? WHERE id = ?",  # noqa: S608
+                    (value, event.net),
+                )
+
+    def _member_join(self, event: Event, payload: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO authors (net, key, name) VALUES (?, ?, ?)",
+            (event.net, event.author, payload["name"]),
+        )
+
+    def _nothing(self, event: Event, payload: dict[str, Any]) -> None:
+        """Kinds whose whole effect is in the membership fold."""
+
+    _network_policy = _invite_create = _invite_revoke = _nothing
+    _member_role = _member_remove = _epoch_rotate = _nothing
+
+    # -- moderation -----------------------------------------------------------------
+    def _moderated(self, event: Event, target: bytes, allowed: tuple[str, ...]) -> Any:
+        if self.role_at(event.net, event.author, event.seq) not in allowed:
+            who = "admins" if allowed == ("admin",) else "moderators and admins"
+            self.reject(event, f"only {who} may do this")
+            return None
+        row = self.db.one(
+            "SELECT 'case' AS what, rid, net FROM cases WHERE id = ? "
+            "UNION ALL SELECT 'comment', rid, net FROM comments WHERE id = ?",
+            (target, target),
+        )
+        if row is None:
+            self.wait(event, target)
+            return None
+        if row["net"] != event.net:
+            self.reject(event, "refers to an item of another network")
+            return None
+        self.db.execute(
+            "INSERT OR IGNORE INTO moderation (target, net) VALUES (?, ?)", (target, event.net)
+        )
+        return row
+
+    def _set_hidden(self, event: Event, target: bytes, hidden: bool, reason: str | None) -> None:
+        row = self._moderated(event, target, MODERATORS if hidden else ("admin",))
+        if row is None:
+            return
+        cur = self.db.execute(
+            "UPDATE moderation SET hide_order = ?, hidden = ?, reason = ?, hidden_by = ?, "
+            "hidden_at = ? WHERE target = ? AND (hide_order IS NULL OR hide_order < ?)",
+            (
+                ordering(event),
+                int(hidden),
+                reason,
+                event.author,
+                event.header.ts,
+                target,
+                ordering(event),
+            ),
+        )
+        if cur.rowcount:
+            self._hide_row(row["what"], row["rid"], hidden)
+
+    def _hide_row(self, what: str, rid: int, hidden: bool) -> None:
+        """Set the flag; hidden items leave the search index and come back when unhidden."""
+        table = "cases" if what == "case" else "comments"
+        was = self.db.scalar(f"SELECT hidden FROM {table} WHERE rid = ?", (rid,))  # noqa: S608
+        if bool(was) == hidden:
+            return
+        self.db.execute(f"UPDATE {table} SET hidden = ? WHERE rid = ?", (int(hidden), rid))  # noqa: S608
+        if what == "comment":
+            if hidden:
+                unindex_comment(self.db, rid)
+            else:
+                index_comment(
+                    self.db, rid, self.db.scalar("SELECT body FROM comments WHERE rid = ?", (rid,))
+                )
+            return
+        if hidden:
+            unindex_case(self.db, rid)
+            return
+        row = self.db.one(
+            "SELECT c.title, c.specialty, c.tags, t.fields, t.body FROM cases c "
+            "JOIN case_text t ON t.rid = c.rid WHERE c.rid = ?",
+            (rid,),
+        )
+        content = {k: row[k] for k in ("title", "specialty", "body")}
+        content.update(tags=json.loads(row["tags"]), fields=json.loads(row["fields"]))
+        index_case(self.db, rid, content)
+
+    def _content_hide(self, event: Event, payload: dict[str, Any]) -> None:
+        self._set_hidden(event, payload["target"], True, payload["reason"])
+
+    def _content_unhide(self, event: Event, payload: dict[str, Any]) -> None:
+        self._set_hidden(event, payload["target"], False, None)
+
+    def _set_pinned(self, event: Event, target: bytes, pinned: bool) -> None:
+        row = self._moderated(event, target, MODERATORS)
+        if row is None:
+            return
+        if row["what"] != "case":
+            self.reject(event, "only cases can be pinned")
+            return
+        cur = self.db.execute(
+            "UPDATE moderation SET pin_order = ?, pinned = ?, pinned_by = ? "
+            "WHERE target = ? AND (pin_order IS NULL OR pin_order < ?)",
+            (ordering(event), int(pinned), event.author, target, ordering(event)),
+        )
+        if cur.rowcount:
+            self.db.execute("UPDATE cases SET pinned = ? WHERE rid = ?", (int(pinned), row["rid"]))
+
+    def _content_pin(self, event: Event, payload: dict[str, Any]) -> None:
+        self._set_pinned(event, payload["target"], True)
+
+    def _content_unpin(self, event: Event, payload: dict[str, Any]) -> None:
+        self._set_pinned(event, payload["target"], False)
+
+    # -- cases --------------------------------------------------------------------
+    def _case_create(self, event: Event, payload: dict[str, Any]) -> None:
+        order = ordering(event)
+        cur = self.db.execute(
+            "INSERT INTO cases (id, net, author, created_at, updated_at, activity_at, "
+            "edit_order, title, specialty, tags, attachments, status, "
+            "status_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+            (
+                event.id,
+                event.net,
+                event.author,
+                event.header.ts,
+                event.header.ts,
+                event.header.ts,
+                order,
+                payload["title"],
+                payload["specialty"],
+                _json(payload["tags"]),
+                _attachments_json(payload["attachments"]),
+                order,
+            ),
+        )
+        rid = cur.lastrowid
+        self.db.execute(
+            "INSERT INTO case_text (rid, fields, body) VALUES (?, ?, ?)",
+            (rid, _json(payload["fields"]), payload["body"]),
+        )
+        if payload["tags"]:
+            self.db.executemany(
+                "INSERT INTO case_tags (tag, case_rid) VALUES (?, ?)",
+                [(t, rid) for t in payload["tags"]],
+            )
+        index_case(self.db, rid, payload)
+        self._release(event.id)
+
+    def _case_ref(self, event: Event, case_id: bytes) -> Any:
+        """The case a comment refers to (id, rid, net, author: never change once the
+        case exists), remembered for the rest of a batch; otherwise as _case_row."""
+        if not self.in_batch:
+            return self._case_row(event, case_id)
+        if self._refs_mark != self.db.rollbacks:  # a rolled-back case may be cached
+            self._refs.clear()
+            self._refs_mark = self.db.rollbacks
+        row = self._refs.get(case_id)
+        if row is None:
+            row = self._case_row(event, case_id)
+            if row is not None:
+                self._refs[case_id] = row
+        elif row["net"] != event.net:
+            self.reject(event, "refers to a case of another network")
+            return None
+        return row
+
+    def _case_row(self, event: Event, case_id: bytes) -> Any:
+        row = self.db.one("SELECT id, rid, net, author, hidden FROM cases WHERE id = ?", (case_id,))
+        if row is None:
+            self.wait(event, case_id)
+        elif row["net"] != event.net:
+            self.reject(event, "refers to a case of another network")
+            return None
+        return row
+
+    def _keep_original(self, target: bytes) -> None:
+        """History starts with the original, copied in only when a first edit arrives."""
+        if self.db.scalar("SELECT 1 FROM revisions WHERE target = ? LIMIT 1", (target,)):
+            return
+        loaded = self.load(target)
+        if loaded is None:  # pragma: no cover - the target was applied, so it is stored
+            raise RuntimeError("edited item has no stored event")
+        original, payload = loaded
+        content = {"body": payload["body"]} if original.kind != "case.create" else payload
+        self._add_revision(target, original, content)
+
+    def _add_revision(self, target: bytes, event: Event, content: dict[str, Any]) -> None:
+        stored = {k: v for k, v in content.items() if k not in ("case", "comment")}
+        if "attachments" in stored:
+            stored["attachments"] = json.loads(_attachments_json(stored["attachments"]))
+        self.db.execute(
+            "INSERT OR IGNORE INTO revisions (target, event_id, author, at, ordering, content) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (target, event.id, event.author, event.header.ts, ordering(event), _json(stored)),
+        )
+
+    def _case_edit(self, event: Event, payload: dict[str, Any]) -> None:
+        case = self._case_row(event, payload["case"])
+        if case is None:
+            return
+        if case["author"] != event.author:
+            self.reject(event, "only the author may edit a case")
+            return
+        self._keep_original(case["id"])
+        self._add_revision(case["id"], event, payload)
+        state: dict[str, Any] = {}
+        last = b""
+        for rev in self.db.all(
+            "SELECT content, ordering, at FROM revisions WHERE target = ? ORDER BY ordering",
+            (case["id"],),
+        ):
+            state.update(json.loads(rev["content"]))
+            last, updated = rev["ordering"], rev["at"]
+        count = self.db.scalar("SELECT count(*) FROM revisions WHERE target = ?", (case["id"],))
+        self.db.execute(
+            "UPDATE cases SET title = ?, specialty = ?, tags = ?, "
+            "attachments = ?, edit_order = ?, updated_at = ?, revisions = ?, "
+            "activity_at = max(activity_at, ?) WHERE rid = ?",
+            (
+                state["title"],
+                state["specialty"],
+                _json(state["tags"]),
+                _json(state["attachments"]),
+                last,
+                updated,
+                count,
+                event.header.ts,
+                case["rid"],
+            ),
+        )
+        self.db.execute("DELETE FROM case_tags WHERE case_rid = ?", (case["rid"],))
+        self.db.executemany(
+            "INSERT INTO case_tags (tag, case_rid) VALUES (?, ?)",
+            [(t, case["rid"]) for t in state["tags"]],
+        )
+        self.db.execute(
+            "UPDATE case_text SET fields = ?, body = ? WHERE rid = ?",
+            (_json(state["fields"]), state["body"], case["rid"]),
+        )
+        unindex_case(self.db, case["rid"])
+        if not case["hidden"]:
+            index_case(self.db, case["rid"], state)
+
+    def _case_status(self, event: Event, payload: dict[str, Any]) -> None:
+        case = self._case_row(event, payload["case"])
+        if case is None:
+            return
+        if case["author"] != event.author:
+            self.reject(event, "only the author may change a case's status")
+            return
+        self.db.execute(
+            "UPDATE cases SET status = ?, status_order = ?, activity_at = max(activity_at, ?) "
+            "WHERE rid = ? AND status_order < ?",
+            (payload["status"], ordering(event), event.header.ts, case["rid"], ordering(event)),
+        )
+
+    # -- discussion ---------------------------------------------------------------
+    def _comment_create(self, event: Event, payload: dict[str, Any], kind: str = "comment") -> None:
+        case = self._case_ref(event, payload["case"])
+        if case is None:
+            return
+        parent = payload["parent"]
+        if parent is not None:
+            row = self.db.one("SELECT case_id FROM comments WHERE id = ?", (parent,))
+            if row is None:
+                self.wait(event, parent)
+                return
+            if row["case_id"] != case["id"]:
+                self.reject(event, "a reply must be in the same case as its parent")
+                return
+        if kind == "outcome" and case["author"] != event.author:
+            self.reject(event, "only the case's author may add its outcome")
+            return
+        cur = self.db.execute(
+            "INSERT INTO comments (id, case_id, case_rid, parent_id, net, author, kind, "
+            "created_at, updated_at, created_order, edit_order, body) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                event.id,
+                case["id"],
+                case["rid"],
+                parent,
+                event.net,
+                event.author,
+                kind,
+                event.header.ts,
+                event.header.ts,
+                ordering(event),
+                ordering(event),
+                payload["body"],
+            ),
+        )
+        self.db.execute(
+            "UPDATE cases SET comment_count = comment_count + 1, "
+            "activity_at = max(activity_at, ?) WHERE rid = ?",
+            (event.header.ts, case["rid"]),
+        )
+        index_comment(self.db, cur.lastrowid, payload["body"])
+        self._release(event.id)
+
+    def _case_outcome(self, event: Event, payload: dict[str, Any]) -> None:
+        self._comment_create(event, payload, kind="outcome")
+
+    def _comment_row(self, event: Event, comment_id: bytes) -> Any:
+        row = self.db.one("SELECT * FROM comments WHERE id = ?", (comment_id,))
+        if row is None:
+            self.wait(event, comment_id)
+        elif row["net"] != event.net:
+            self.reject(event, "refers to a comment of another network")
+            return None
+        return row
+
+    def _comment_edit(self, event: Event, payload: dict[str, Any]) -> None:
+        comment = self._comment_row(event, payload["comment"])
+        if comment is None:
+            return
+        if comment["author"] != event.author:
+            self.reject(event, "only the author may edit a comment")
+            return
+        self._keep_original(comment["id"])
+        self._add_revision(comment["id"], event, payload)
+        latest = self.db.one(
+            "SELECT content, ordering, at, (SELECT count(*) FROM revisions WHERE target = ?) "
+            "AS n FROM revisions WHERE target = ? ORDER BY ordering DESC LIMIT 1",
+            (comment["id"], comment["id"]),
+        )
+        body = json.loads(latest["content"])["body"]
+        self.db.execute(
+            "UPDATE comments SET body = ?, edit_order = ?, updated_at = ?, revisions = ? "
+            "WHERE rid = ?",
+            (body, latest["ordering"], latest["at"], latest["n"], comment["rid"]),
+        )
+        unindex_comment(self.db, comment["rid"])
+        if not comment["hidden"]:
+            index_comment(self.db, comment["rid"], body)
+
+    def _comment_endorse(self, event: Event, payload: dict[str, Any]) -> None:
+        comment = self._comment_row(event, payload["comment"])
+        if comment is None:
+            return
+        if comment["author"] == event.author:
+            self.reject(event, "members cannot endorse their own comments")
+            return
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO endorsements (comment_id, author, event_id, at) "
+            "VALUES (?, ?, ?, ?)",
+            (comment["id"], event.author, event.id, event.header.ts),
+        )
+        if cur.rowcount:
+            self.db.execute(
+                "UPDATE comments SET endorsements = endorsements + 1 WHERE rid = ?",
+                (comment["rid"],),
+            )

@@ -1,0 +1,64 @@
+"""The full-text index of the library, kept by the projection (SQLite FTS5 in SQLCipher).
+
+Two contentless FTS5 tables with full detail (bm25 needs it): one row per case (rowid =
+case rid) and one per comment (rowid = comment rid). Keeping the 300-byte comments out of
+the 2 KB case index halves the cost of ranking common words (see bench/). :func:`terms`
+splits text into the words the tokenizer makes; :mod:`casebook.core.library.search`
+queries the index with them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from casebook.store.database import Database
+
+WORD = re.compile(r"[^\W_]+")
+MAX_TERMS = 16
+
+
+def fold(word: str) -> str:
+    """What the unicode61 tokenizer with remove_diacritics=2 compares: accents removed and
+    lower case, but no compatibility mapping or full case folding (ß stays ß)."""
+    decomposed = unicodedata.normalize("NFD", word)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    ).lower()
+
+
+def terms(text: str) -> list[str]:
+    """The words of user input, folded and de-duplicated, at most ``MAX_TERMS``."""
+    seen: list[str] = []
+    for word in WORD.findall(unicodedata.normalize("NFC", text)):
+        folded = fold(word)
+        if folded and folded not in seen:
+            seen.append(folded)
+    return seen[:MAX_TERMS]
+
+
+def case_text(content: dict[str, Any]) -> str:
+    parts = [content.get("specialty", "")]
+    parts += [value for _, value in sorted(content.get("fields", {}).items())]
+    parts.append(content.get("body", ""))
+    return "\n".join(p for p in parts if p)
+
+
+def index_case(db: Database, case_rid: int, content: dict[str, Any]) -> None:
+    db.execute(
+        "INSERT INTO case_fts (rowid, title, text, tags) VALUES (?, ?, ?, ?)",
+        (case_rid, content["title"], case_text(content), " ".join(content.get("tags", []))),
+    )
+
+
+def index_comment(db: Database, comment_rid: int, body: str) -> None:
+    db.execute("INSERT INTO comment_fts (rowid, body) VALUES (?, ?)", (comment_rid, body))
+
+
+def unindex_case(db: Database, case_rid: int) -> None:
+    db.execute("DELETE FROM case_fts WHERE rowid = ?", (case_rid,))
+
+
+def unindex_comment(db: Database, comment_rid: int) -> None:
+    db.execute("DELETE FROM comment_fts WHERE rowid = ?", (comment_rid,))

@@ -1,0 +1,255 @@
+"""What a member does to the library: create networks, post and discuss cases.
+
+Every action becomes one signed event (see :mod:`eventlog`); the checks here give a
+clear message before an event is made, and the same rules are enforced again when any
+computer applies it (:mod:`projection`). Every event that publishes text (a case, an
+edit, a comment or reply, an outcome, and any content kind added later) passes the
+de-identification check in :meth:`Library._append`, the one way in: it is refused with
+:class:`IdentifiersFound` unless the author passes ``allow_identifiers=True``, before
+anything (attachments included) is stored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from casebook.core.ledger.eventlog import EventLog
+from casebook.core.library import attachments, deident, refs
+from casebook.core.model import content, relayaddr
+from casebook.core.model.events import EventError
+from casebook.core.model.membership import INVITERS, ROLES, network_id
+from casebook.core.model.payloads import MAX_NAME, STATUSES, clean_text, normalize_tag
+from casebook.errors import IdentifiersFound, NotFound, PermissionDenied, UsageError
+from casebook.store.database import Database
+
+
+def _usage(exc: EventError) -> UsageError:
+    return UsageError(str(exc)[:1].upper() + str(exc)[1:] + ".")
+
+
+class Library:
+    def __init__(self, db: Database, log: EventLog) -> None:
+        self.db = db
+        self.log = log
+        self.me = log.identity.public_key
+
+    def _append(
+        self,
+        net: bytes,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        allow_identifiers: bool = False,
+        files: Sequence[attachments.Prepared] = (),
+        **kw: Any,
+    ) -> bytes:
+        """Write one event of ours (with the attachments it names). Text that looks like
+        a patient identifier is refused before anything is stored, unless allowed."""
+        if kind != "network.create":
+            mine = self.log.members.state(net).members.get(self.me)
+            if mine is not None and not mine.active:
+                raise PermissionDenied(
+                    "You are no longer a member of this network; nothing you write there "
+                    "would reach anyone."
+                )
+        if not allow_identifiers:
+            findings = deident.check_payload(kind, payload)
+            if findings:
+                raise IdentifiersFound(findings)
+        try:
+            with self.db.transaction():
+                for item in files:
+                    attachments.store(self.db, item)
+                return self.log.append(net, kind, payload, **kw).id
+        except EventError as exc:
+            raise _usage(exc) from None
+
+    # -- networks -----------------------------------------------------------------
+    def create_network(
+        self,
+        name: str,
+        founder_name: str,
+        *,
+        relays: Sequence[str] = (),
+        invite_policy: str = "admins",
+        default_role: str = "member",
+    ) -> bytes:
+        try:
+            name = clean_text(name, "network name", MAX_NAME, single_line=True)
+        except EventError as exc:
+            raise _usage(exc) from None
+        if not name:
+            raise UsageError("A network needs a name.")
+        if invite_policy not in INVITERS:
+            raise UsageError(f"Who may invite: one of {', '.join(INVITERS)}.")
+        if default_role not in ROLES:
+            raise UsageError(f"The default role is one of: {', '.join(ROLES)}.")
+        urls = [str(relayaddr.parse(r)) for r in relays]
+        nonce = os.urandom(16)
+        net = network_id(self.me, nonce)
+        with self.db.transaction():
+            self.log.add_seed(net, 0, content.new_seed())
+            self._append(
+                net,
+                "network.create",
+                {"name": name, "founder_name": founder_name, "relays": urls},
+                pub={
+                    "nonce": nonce,
+                    "xkey": self.log.identity.exchange_public_key,
+                    "policy": {"invite": invite_policy, "role": default_role},
+                },
+            )
+        return net
+
+    def network(self, ref: str) -> bytes:
+        return refs.network(self.db, ref)
+
+    def case(self, ref: str) -> bytes:
+        return refs.by_prefix(self.db, "cases", ref, "case")
+
+    def comment_ref(self, ref: str) -> bytes:
+        return refs.by_prefix(self.db, "comments", ref, "comment")
+
+    def _case_row(self, case_id: bytes) -> Any:
+        row = self.db.one("SELECT id, net, author FROM cases WHERE id = ?", (case_id,))
+        if row is None:
+            raise NotFound("No such case.")
+        return row
+
+    def _own_case(self, case_id: bytes, action: str) -> Any:
+        row = self._case_row(case_id)
+        if bytes(row["author"]) != self.me:
+            raise PermissionDenied(f"Only the case's author can {action}.")
+        return row
+
+    # -- cases --------------------------------------------------------------------
+    def post_case(
+        self,
+        net: bytes,
+        *,
+        title: str,
+        fields: dict[str, str] | None = None,
+        body: str = "",
+        tags: Sequence[str] = (),
+        specialty: str = "",
+        files: Sequence[attachments.Prepared] = (),
+        allow_identifiers: bool = False,
+    ) -> bytes:
+        payload = {
+            "title": title,
+            "specialty": specialty,
+            "fields": dict(fields or {}),
+            "body": body,
+            "tags": [normalize_tag(t) for t in tags if t.strip()],
+            "attachments": [
+                {"hash": f.hash, "name": f.name, "mime": f.mime, "size": f.size} for f in files
+            ],
+        }
+        return self._append(
+            net, "case.create", payload, files=files, allow_identifiers=allow_identifiers
+        )
+
+    def edit_case(
+        self,
+        case_id: bytes,
+        files: Sequence[attachments.Prepared] = (),
+        *,
+        allow_identifiers: bool = False,
+        **changes: Any,
+    ) -> bytes:
+        row = self._own_case(case_id, "edit it")
+        payload: dict[str, Any] = {"case": case_id}
+        for key in ("title", "specialty", "body", "fields"):
+            if changes.get(key) is not None:
+                payload[key] = changes[key]
+        if changes.get("tags") is not None:
+            payload["tags"] = [normalize_tag(t) for t in changes["tags"] if t.strip()]
+        if files:
+            current = self.db.scalar("SELECT attachments FROM cases WHERE id = ?", (case_id,))
+            kept = [{**a, "hash": bytes.fromhex(a["hash"])} for a in json.loads(current or "[]")]
+            payload["attachments"] = kept + [
+                {"hash": f.hash, "name": f.name, "mime": f.mime, "size": f.size} for f in files
+            ]
+        if len(payload) == 1:
+            raise UsageError("Nothing to change: give a new title, field, body, tags or file.")
+        return self._append(
+            bytes(row["net"]),
+            "case.edit",
+            payload,
+            files=files,
+            allow_identifiers=allow_identifiers,
+        )
+
+    def set_status(self, case_id: bytes, status: str) -> bytes:
+        if status not in STATUSES:
+            raise UsageError(f"Status must be one of: {', '.join(STATUSES)}.")
+        row = self._own_case(case_id, "change its status")
+        return self._append(bytes(row["net"]), "case.status", {"case": case_id, "status": status})
+
+    def add_outcome(self, case_id: bytes, text: str, *, allow_identifiers: bool = False) -> bytes:
+        row = self._own_case(case_id, "add its outcome")
+        return self._append(
+            bytes(row["net"]),
+            "case.outcome",
+            {"case": case_id, "parent": None, "body": text},
+            allow_identifiers=allow_identifiers,
+        )
+
+    # -- discussion ---------------------------------------------------------------
+    def comment(
+        self,
+        case_id: bytes,
+        body: str,
+        parent: bytes | None = None,
+        *,
+        allow_identifiers: bool = False,
+    ) -> bytes:
+        row = self._case_row(case_id)
+        if parent is not None:
+            parent_case = self.db.scalar("SELECT case_id FROM comments WHERE id = ?", (parent,))
+            if parent_case is None or bytes(parent_case) != case_id:
+                raise UsageError("The comment you reply to is not part of this case.")
+        return self._append(
+            bytes(row["net"]),
+            "comment.create",
+            {"case": case_id, "parent": parent, "body": body},
+            allow_identifiers=allow_identifiers,
+        )
+
+    def reply(self, comment_id: bytes, body: str, *, allow_identifiers: bool = False) -> bytes:
+        case_id = self.db.scalar("SELECT case_id FROM comments WHERE id = ?", (comment_id,))
+        if case_id is None:
+            raise NotFound("No such comment.")
+        return self.comment(
+            bytes(case_id), body, parent=comment_id, allow_identifiers=allow_identifiers
+        )
+
+    def edit_comment(
+        self, comment_id: bytes, body: str, *, allow_identifiers: bool = False
+    ) -> bytes:
+        row = self.db.one("SELECT net, author FROM comments WHERE id = ?", (comment_id,))
+        if row is None:
+            raise NotFound("No such comment.")
+        if bytes(row["author"]) != self.me:
+            raise PermissionDenied("Only its author can edit a comment.")
+        return self._append(
+            bytes(row["net"]),
+            "comment.edit",
+            {"comment": comment_id, "body": body},
+            allow_identifiers=allow_identifiers,
+        )
+
+    def endorse(self, comment_id: bytes) -> bytes:
+        row = self.db.one("SELECT net, author FROM comments WHERE id = ?", (comment_id,))
+        if row is None:
+            raise NotFound("No such comment.")
+        if bytes(row["author"]) == self.me:
+            raise PermissionDenied("You cannot endorse your own comment.")
+        if self.db.scalar(
+            "SELECT 1 FROM endorsements WHERE comment_id = ? AND author = ?", (comment_id, self.me)
+        ):
+            raise UsageError("You have already endorsed this comment.")
+        return self._append(bytes(row["net"]), "comment.endorse", {"comment": comment_id})

@@ -1,0 +1,256 @@
+"""Full-text search over the encrypted library (SQLite FTS5 inside SQLCipher).
+
+Each case and each comment is one document; ranking is bm25 with the title weighted
+above tags and text. User text never reaches FTS5 syntax: it is split into the same
+words the tokenizer makes and each word is double-quoted, so ``"``, ``-``, ``NEAR``,
+``:``, ``*`` or ``(`` are just characters. Snippets are cut in Python from the stored
+text of the few results shown (the index keeps no positions, which makes it smaller
+and ranked queries faster; see bench/).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from casebook.core.ledger.search_index import WORD, case_text, fold, terms
+from casebook.store.database import Database
+
+__all__ = [
+    "COMMON",
+    "WINDOW",
+    "Filters",
+    "Hit",
+    "document_text",
+    "match_expression",
+    "ranked_documents",
+    "snippet",
+    "terms",
+    "too_common",
+]
+
+SNIPPET_WORDS = 24
+
+
+def match_expression(words: list[str], prefix_last: bool = False) -> str:
+    """An FTS5 query that ANDs the quoted words; the last may be a prefix (type-ahead)."""
+    parts = ['"' + w.replace('"', '""') + '"' for w in words]
+    if prefix_last and parts:
+        parts[-1] += "*"
+    return " ".join(parts)
+
+
+CASE_WEIGHTS = "10.0, 1.0, 4.0"  # title, text, tags
+# Ranking costs about a microsecond per matching document. When even the rarest word of
+# a query is in more than COMMON documents, it says little about relevance, so we rank
+# the newest WINDOW matches instead of all of them (documented in docs/protocol.md).
+COMMON = 30_000
+WINDOW = 20_000
+
+
+@dataclass
+class Filters:
+    net: bytes | None = None
+    tag: str | None = None
+    author: bytes | None = None
+    status: str | None = None
+    since: int | None = None  # ms since epoch, inclusive
+    until: int | None = None  # ms since epoch, exclusive
+    hidden: bool = False  # include items a moderator hid (admins reviewing them)
+
+    def sql(self, case: str = "c") -> tuple[str, list[Any]]:
+        """A WHERE clause over the cases table aliased ``case``; values are bound."""
+        clauses: list[str] = [] if self.hidden else [f"{case}.hidden = 0"]
+        params: list[Any] = []
+        for column, value in (("net", self.net), ("author", self.author), ("status", self.status)):
+            if value is not None:
+                clauses.append(f"{case}.{column} = ?")
+                params.append(value)
+        if self.since is not None:
+            clauses.append(f"{case}.created_at >= ?")
+            params.append(self.since)
+        if self.until is not None:
+            clauses.append(f"{case}.created_at < ?")
+            params.append(self.until)
+        if self.tag is not None:
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM case_tags t WHERE t.tag = ? AND t.case_rid = {case}.rid)"
+            )
+            params.append(self.tag)
+        return (" AND ".join(clauses), params)
+
+    @property
+    def empty(self) -> bool:
+        # Hidden items are taken out of the search index, so "hidden" needs no filter there.
+        return all(v is None for k, v in self.__dict__.items() if k != "hidden")
+
+
+@dataclass
+class Hit:
+    case_rid: int
+    comment_rid: int | None
+    rank: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def too_common(db: Database, vocab: str, words: list[str], prefix_last: bool) -> bool:
+    """True when every word of the query is in more than ``COMMON`` documents."""
+    if not words:
+        return False
+    for i, word in enumerate(words):
+        if prefix_last and i == len(words) - 1:
+            count = db.scalar(
+                f"SELECT sum(doc) FROM {vocab} WHERE term >= ? AND term < ?",
+                (word, word + "\uffff"),
+            )
+        else:
+            count = db.scalar(f"SELECT doc FROM {vocab} WHERE term = ?", (word,))
+        if (count or 0) <= COMMON:
+            return False
+    return True
+
+
+def _top(table: str, rank: str, common: bool) -> tuple[str, list[Any]]:
+    """SQL for the best ``(rowid, score)`` of one index, and the arguments after MATCH's.
+
+    For very common words only the newest ``WINDOW`` matches are scored.
+    """
+    if common:
+        sql = (
+            f"SELECT rowid, score FROM (SELECT rowid, {rank} AS score FROM {table} "
+            f"WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY score LIMIT ?"
+        )
+        return sql, [WINDOW]
+    return (
+        f"SELECT rowid, {rank} AS score FROM {table} WHERE {table} MATCH ? ORDER BY score LIMIT ?",
+        [],
+    )
+
+
+def _case_hits(
+    db: Database, expression: str, filters: Filters, limit: int, common: bool
+) -> list[Hit]:
+    rank = f"bm25(case_fts, {CASE_WEIGHTS})"
+    if filters.empty:
+        sql, extra = _top("case_fts", rank, common)
+        args = [expression, *extra, limit]
+    else:
+        # CROSS JOIN keeps the FTS match driving the plan; `where` is fixed clauses only.
+        where, params = filters.sql()
+        sql = (
+            f"SELECT f.rowid, {rank} FROM case_fts f CROSS JOIN cases c ON c.rid = f.rowid "
+            "WHERE case_fts MATCH ? AND " + where + " ORDER BY 2 LIMIT ?"
+        )
+        args = [expression, *params, limit]
+    return [Hit(r[0], None, r[1]) for r in db.all(sql, args)]
+
+
+def _comment_hits(
+    db: Database, expression: str, filters: Filters, limit: int, common: bool
+) -> list[Hit]:
+    if filters.empty:
+        # Rank inside the index first; only the few winners are joined to their rows.
+        top, extra = _top("comment_fts", "bm25(comment_fts)", common)
+        sql = (
+            f"SELECT m.case_rid, f.rowid, f.score FROM ({top}) f "
+            "JOIN comments m ON m.rid = f.rowid ORDER BY f.score"
+        )
+        args = [expression, *extra, limit]
+    else:
+        where, params = filters.sql()
+        sql = (
+            "SELECT m.case_rid, f.rowid, bm25(comment_fts) FROM comment_fts f "
+            "CROSS JOIN comments m ON m.rid = f.rowid CROSS JOIN cases c ON c.rid = m.case_rid "
+            "WHERE comment_fts MATCH ? AND " + where + " ORDER BY 3 LIMIT ?"
+        )
+        args = [expression, *params, limit]
+    return [Hit(r[0], r[1], r[2]) for r in db.all(sql, args)]
+
+
+def ranked_documents(
+    db: Database, words: list[str], filters: Filters, limit: int, prefix_last: bool = False
+) -> list[Hit]:
+    """Best documents first, at most one per case: its best case or comment match.
+
+    Cases and comments are ranked in their own indexes and merged by bm25 score.
+    """
+    expression = match_expression(words, prefix_last)
+    case_common = too_common(db, "case_vocab", words, prefix_last)
+    comment_common = too_common(db, "comment_vocab", words, prefix_last)
+    case_hits = _case_hits(db, expression, filters, limit, case_common)
+    # One busy case can own many of the best comments: widen until `limit` distinct cases
+    # are found or the matches run out.
+    fetch = limit * 2
+    while True:
+        comment_hits = _comment_hits(db, expression, filters, fetch, comment_common)
+        distinct = {h.case_rid for h in comment_hits}
+        if len(distinct) >= limit or len(comment_hits) < fetch or fetch >= limit * 64:
+            break
+        fetch *= 4
+    out: list[Hit] = []
+    seen: set[int] = set()
+    for hit in sorted(case_hits + comment_hits, key=lambda h: h.rank):
+        if hit.case_rid not in seen:
+            seen.add(hit.case_rid)
+            out.append(hit)
+            if len(out) == limit:
+                break
+    return out
+
+
+def snippet(
+    text: str, words: list[str], prefix_last: bool = False, size: int = SNIPPET_WORDS
+) -> str:
+    """HTML-escaped excerpt of ``text`` around the densest run of matches, in ``<mark>``."""
+    tokens = list(WORD.finditer(text))
+    if not tokens:
+        return ""
+
+    def matches(token: str) -> str | None:
+        folded = fold(token)
+        for i, w in enumerate(words):
+            if folded == w or (prefix_last and i == len(words) - 1 and folded.startswith(w)):
+                return w
+        return None
+
+    hits = [matches(t.group()) for t in tokens]
+    best_start, best_score = 0, -1
+    for start in range(0, max(1, len(tokens) - size + 1)):
+        window = {h for h in hits[start : start + size] if h}
+        if len(window) > best_score:
+            best_start, best_score = start, len(window)
+            if best_score == len(words):
+                break
+    lo = max(0, best_start - 2) if best_start else 0
+    hi = min(len(tokens), lo + size)
+    begin = tokens[lo].start()
+    end = tokens[hi - 1].end() if hi < len(tokens) else len(text.rstrip())
+    out = ["…" if begin > 0 else ""]
+    pos = begin
+    for token, hit in zip(tokens[lo:hi], hits[lo:hi], strict=True):
+        out.append(html.escape(" ".join(text[pos : token.start()].split(" ")).replace("\n", " ")))
+        word = html.escape(token.group())
+        out.append(f"<mark>{word}</mark>" if hit else word)
+        pos = token.end()
+    out.append("…" if end < len(text) else "")
+    return "".join(out)
+
+
+def document_text(db: Database, hit: Hit) -> str:
+    if hit.comment_rid is not None:
+        return str(db.scalar("SELECT body FROM comments WHERE rid = ?", (hit.comment_rid,)) or "")
+    row = db.one(
+        "SELECT c.specialty, t.fields, t.body FROM cases c JOIN case_text t ON t.rid = c.rid "
+        "WHERE c.rid = ?",
+        (hit.case_rid,),
+    )
+    if row is None:
+        return ""
+    content = {
+        "specialty": row["specialty"],
+        "fields": json.loads(row["fields"]),
+        "body": row["body"],
+    }
+    return case_text(content)

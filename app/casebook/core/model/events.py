@@ -1,0 +1,259 @@
+"""Signed, hash-identified, per-author-chained events.
+
+Wire form: canonical CBOR ``[header_bytes, body, signature]`` where ``header_bytes`` is
+the canonical CBOR map::
+
+    {"v": 1, "net": bstr16, "author": bstr32, "seq": uint>=1, "prev": bstr32 | null,
+     "lamport": uint>=1, "ts": uint (ms), "kind": tstr, "epoch": uint, "pub": map,
+     "body": bstr32 (SHA-256 of the body bytes)}
+
+``body`` is the epoch-key ciphertext of the kind's payload (see :mod:`content`); the
+header commits to it by hash, so a relay can verify signatures and chains of events
+whose bodies it cannot read, or that it has not received yet. ``pub`` carries the few
+clear fields that membership validation needs (empty for content events). The event id
+is SHA-256 of ``header_bytes``; the signature is Ed25519 over a domain tag and that hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from casebook.core.model import content
+from casebook.core.model.encoding import EncodingError, decode, encode
+from casebook.core.model.identity import Identity, verify
+
+VERSION = 1
+MAX_EVENT_BYTES = 4 * 1024 * 1024
+# Integers in headers stay within what SQLite and JSON hold exactly. A Lamport clock that
+# reaches the cap saturates (ties are then broken by event id) instead of overflowing.
+MAX_INT = 2**53 - 1
+# Latest timestamp we accept: the end of year 9999, which every date library can show.
+MAX_TS = 253_402_300_799_999
+_SIG_DOMAIN = b"casebook/event-signature/v1\x00"
+_AD_DOMAIN = b"casebook/event-body/v1\x00"
+_KIND = re.compile(r"^[a-z]+(\.[a-z]+)*$")
+_HEADER_KEYS = {
+    "v",
+    "net",
+    "author",
+    "seq",
+    "prev",
+    "lamport",
+    "ts",
+    "kind",
+    "epoch",
+    "pub",
+    "body",
+}
+
+
+class EventError(ValueError):
+    """Why an event was refused; the message is safe to show."""
+
+
+class WrongKey(EventError):
+    """The body does not authenticate under the seed tried."""
+
+
+@dataclass(frozen=True)
+class Header:
+    net: bytes
+    author: bytes
+    seq: int
+    prev: bytes | None
+    lamport: int
+    ts: int
+    kind: str
+    epoch: int
+    pub: dict[str, Any]
+    body_hash: bytes
+
+    def to_map(self) -> dict[str, Any]:
+        return {
+            "v": VERSION,
+            "net": self.net,
+            "author": self.author,
+            "seq": self.seq,
+            "prev": self.prev,
+            "lamport": self.lamport,
+            "ts": self.ts,
+            "kind": self.kind,
+            "epoch": self.epoch,
+            "pub": self.pub,
+            "body": self.body_hash,
+        }
+
+
+@dataclass(frozen=True)
+class Event:
+    header: Header
+    header_bytes: bytes
+    body: bytes
+    signature: bytes
+    id: bytes
+    raw: bytes
+
+    @property
+    def net(self) -> bytes:
+        return self.header.net
+
+    @property
+    def author(self) -> bytes:
+        return self.header.author
+
+    @property
+    def seq(self) -> int:
+        return self.header.seq
+
+    @property
+    def kind(self) -> str:
+        return self.header.kind
+
+    def decrypt(self, seed: bytes) -> dict[str, Any]:
+        """The payload, decrypted with the seed of this event's epoch."""
+        aead = content.body_key(seed, self.header.net, self.header.epoch)
+        try:
+            plain = content.open_sealed(
+                aead, self.body, _AD_DOMAIN + _pre_header_bytes(self.header)
+            )
+        except content.DecryptionError as exc:
+            raise WrongKey(f"body does not decrypt: {exc}") from None
+        try:
+            payload = decode(plain)
+        except EncodingError as exc:
+            raise EventError(f"body is not a canonical payload: {exc}") from None
+        if not isinstance(payload, dict):
+            raise EventError("payload is not a map")
+        return payload
+
+
+def _uint(value: Any, name: str, minimum: int = 0, maximum: int = MAX_INT) -> int:
+    if type(value) is not int or not minimum <= value <= maximum:
+        raise EventError(f"{name} must be an integer from {minimum} to {maximum}")
+    return value
+
+
+def _bstr(value: Any, name: str, length: int) -> bytes:
+    if not isinstance(value, bytes) or len(value) != length:
+        raise EventError(f"{name} must be {length} bytes")
+    return value
+
+
+def _parse_header(data: Any) -> Header:
+    if not isinstance(data, dict) or set(data) != _HEADER_KEYS:
+        raise EventError("header has missing or unknown fields")
+    if type(data["v"]) is not int or data["v"] != VERSION:
+        raise EventError(f"unsupported event version {data['v']!r}")
+    seq = _uint(data["seq"], "seq", 1)
+    prev = data["prev"]
+    if seq == 1:
+        if prev is not None:
+            raise EventError("the first event of a chain has no prev")
+    else:
+        prev = _bstr(prev, "prev", 32)
+    kind = data["kind"]
+    if not isinstance(kind, str) or len(kind) > 40 or not _KIND.fullmatch(kind):
+        raise EventError("bad kind")
+    if not isinstance(data["pub"], dict):
+        raise EventError("pub must be a map")
+    return Header(
+        net=_bstr(data["net"], "net", 16),
+        author=_bstr(data["author"], "author", 32),
+        seq=seq,
+        prev=prev,
+        lamport=_uint(data["lamport"], "lamport", 1),
+        ts=_uint(data["ts"], "ts", maximum=MAX_TS),
+        kind=kind,
+        epoch=_uint(data["epoch"], "epoch"),
+        pub=data["pub"],
+        body_hash=_bstr(data["body"], "body hash", 32),
+    )
+
+
+def create(
+    identity: Identity,
+    *,
+    net: bytes,
+    seq: int,
+    prev: bytes | None,
+    lamport: int,
+    ts: int,
+    kind: str,
+    epoch: int,
+    seed: bytes,
+    payload: dict[str, Any],
+    pub: dict[str, Any] | None = None,
+    payload_checked: bool = False,
+) -> Event:
+    """Encrypt ``payload`` under the epoch seed, sign, and return the event.
+
+    ``payload_checked`` says the payload came out of :func:`payloads.validate`, so its
+    types need no second walk.
+    """
+    plain = encode(payload, checked=payload_checked)
+    # The body is sealed before the header exists, so bind the AD to the header
+    # fields without the body hash first, then commit to the ciphertext by hash.
+    aead = content.body_key(seed, net, epoch)
+    pre = Header(net, identity.public_key, seq, prev, lamport, ts, kind, epoch, pub or {}, b"")
+    body = content.seal(aead, plain, _AD_DOMAIN + _pre_header_bytes(pre))
+    header = Header(**{**pre.__dict__, "body_hash": hashlib.sha256(body).digest()})
+    _parse_header(header.to_map())  # refuse to sign what others would refuse
+    header_bytes = encode(header.to_map(), checked=True)
+    event_id = hashlib.sha256(header_bytes).digest()
+    signature = identity.sign(_SIG_DOMAIN + event_id)
+    raw = encode([header_bytes, body, signature], checked=True)
+    if len(raw) > MAX_EVENT_BYTES:
+        raise EventError("event too large")
+    return Event(header, header_bytes, body, signature, event_id, raw)
+
+
+def _pre_header_bytes(header: Header) -> bytes:
+    data = header.to_map()
+    del data["body"]
+    return encode(data, checked=True)
+
+
+# How far ahead of the network's clock (as far as a relay knows) an event's Lamport
+# clock may be. An honest author is ahead only by what it wrote offline; an event at the
+# cap would freeze the order of everything after it (and with it removals).
+MAX_CLOCK_AHEAD = 1 << 20
+_OUTER_ITEMS = 4  # [header, body, signature]
+# A header is a dozen fields and ``pub``; the largest ``pub`` is a rotation's wraps,
+# three items for each of at most 10,000 members.
+MAX_HEADER_ITEMS = 32_768
+
+
+def parse(raw: bytes) -> Event:
+    """Decode and verify an event's structure, body hash and signature (not its body)."""
+    if len(raw) > MAX_EVENT_BYTES:
+        raise EventError("event too large")
+    try:
+        outer = decode(raw, _OUTER_ITEMS)
+        if not (isinstance(outer, list) and len(outer) == 3):
+            raise EventError("event must be [header, body, signature]")
+        header_bytes, body, signature = outer
+        if not all(isinstance(x, bytes) for x in outer):
+            raise EventError("event parts must be byte strings")
+        header = _parse_header(decode(header_bytes, MAX_HEADER_ITEMS))
+    except EncodingError as exc:
+        raise EventError(f"not a canonical event: {exc}") from None
+    if hashlib.sha256(body).digest() != header.body_hash:
+        raise EventError("body does not match its hash")
+    event_id = hashlib.sha256(header_bytes).digest()
+    if len(signature) != 64 or not verify(header.author, signature, _SIG_DOMAIN + event_id):
+        raise EventError("signature does not verify")
+    return Event(header, header_bytes, body, signature, event_id, bytes(raw))
+
+
+def parse_trusted(raw: bytes) -> Event:
+    """Decode an event this profile verified when it stored it (no signature check)."""
+    try:
+        header_bytes, body, signature = decode(raw)
+        header = _parse_header(decode(header_bytes))
+    except (EncodingError, ValueError, TypeError):
+        raise EventError("stored event does not decode") from None
+    event_id = hashlib.sha256(header_bytes).digest()
+    return Event(header, header_bytes, body, signature, event_id, bytes(raw))

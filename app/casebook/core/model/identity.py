@@ -1,0 +1,78 @@
+"""A member's identity: an Ed25519 signing key and an X25519 key-agreement key.
+
+The private halves live only inside the encrypted profile database; this module never
+writes them anywhere. People compare identities by the fingerprint of the signing key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
+
+from casebook.core.model.fingerprint import fingerprint
+
+
+def _raw_private(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
+    return key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+
+
+def _raw_public(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
+    return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+@dataclass(frozen=True, repr=False)
+class Identity:
+    signing_key: Ed25519PrivateKey
+    exchange_key: X25519PrivateKey
+
+    @classmethod
+    def generate(cls) -> Identity:
+        return cls(Ed25519PrivateKey.generate(), X25519PrivateKey.generate())
+
+    @classmethod
+    def from_private_bytes(cls, signing: bytes, exchange: bytes) -> Identity:
+        return cls(
+            Ed25519PrivateKey.from_private_bytes(signing),
+            X25519PrivateKey.from_private_bytes(exchange),
+        )
+
+    def private_bytes(self) -> tuple[bytes, bytes]:
+        """Raw private keys, for storage inside the encrypted database only."""
+        return _raw_private(self.signing_key), _raw_private(self.exchange_key)
+
+    @cached_property
+    def public_key(self) -> bytes:
+        return _raw_public(self.signing_key)
+
+    @cached_property
+    def exchange_public_key(self) -> bytes:
+        return _raw_public(self.exchange_key)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.public_key)
+
+    def sign(self, message: bytes) -> bytes:
+        return self.signing_key.sign(message)
+
+    def __repr__(self) -> str:  # never print key material
+        return f"Identity({self.fingerprint})"
+
+
+def verify(public_key: bytes, signature: bytes, message: bytes) -> bool:
+    """True when ``signature`` is ``public_key``'s Ed25519 signature of ``message``."""
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True

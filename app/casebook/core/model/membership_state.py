@@ -1,0 +1,199 @@
+"""The values the membership fold works with: entries, members, invites, epochs.
+
+Kept apart from :mod:`membership` (the rules) so each file holds one thing; everything
+here is re-exported there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
+from casebook.core.model.events import Event
+
+KINDS = frozenset(
+    {
+        "network.create",
+        "network.policy",
+        "invite.create",
+        "invite.revoke",
+        "member.join",
+        "member.role",
+        "member.remove",
+        "epoch.rotate",
+    }
+)
+ROLES = ("member", "moderator", "admin")
+RANK = {role: rank for rank, role in enumerate(ROLES)}
+INVITERS = ("admins", "members")
+MAX_USES = 1000
+MAX_WRAPS = 10_000
+REDEEM_DOMAIN = b"casebook/invite-redeem/v1\x00"
+CREATE_DOMAIN = b"casebook/invite-create/v1\x00"
+_NET_ID_DOMAIN = b"casebook/network-id/v1\x00"
+
+
+def network_id(founder: bytes, nonce: bytes) -> bytes:
+    return hashlib.sha256(_NET_ID_DOMAIN + founder + nonce).digest()[:16]
+
+
+def redeem_message(net: bytes, member: bytes, xkey: bytes, nonce: bytes) -> bytes:
+    """What the invite key signs when a newcomer redeems it."""
+    return REDEEM_DOMAIN + net + member + xkey + nonce
+
+
+def creation_message(net: bytes, inviter: bytes, role: str, expires: int, uses: int) -> bytes:
+    """What the invite key signs when its inviter makes it: only whoever holds the
+    secret can put the invite's key in the log (nobody can copy it into an invite of
+    their own that sorts first)."""
+    terms = f"{role}\0{expires}\0{uses}".encode()
+    return CREATE_DOMAIN + net + inviter + terms
+
+
+@dataclass(frozen=True)
+class Entry:
+    """The clear part of one membership event."""
+
+    id: bytes
+    net: bytes
+    author: bytes
+    seq: int
+    lamport: int
+    ts: int
+    kind: str
+    epoch: int
+    pub: dict[str, Any]
+
+    @classmethod
+    def of(cls, event: Event) -> Entry:
+        h = event.header
+        return cls(event.id, h.net, h.author, h.seq, h.lamport, h.ts, h.kind, h.epoch, h.pub)
+
+    @property
+    def order(self) -> tuple[int, bytes]:
+        return (self.lamport, self.id)
+
+
+@dataclass
+class Member:
+    key: bytes
+    xkey: bytes
+    since: int  # ts of the join (or of the network's creation)
+    join_event: bytes
+    invite: bytes | None = None  # the invite key redeemed; None for the founder
+    invited_by: bytes | None = None
+    invite_epoch: int = 0  # the newest epoch seed the invite's welcome package holds
+    # (after_seq, role): the role of the member's events with seq > after_seq
+    roles: list[tuple[int, str]] = field(default_factory=list)
+    removed_by: bytes | None = None
+    removed_at: int | None = None
+    removal_event: bytes | None = None
+    cut: int | None = None  # events with seq > cut were written after removal
+    # fold position of the event that made them admin: an admin may remove or demote
+    # only admins appointed after them (the founder is the most senior)
+    admin_since: tuple[int, bytes] | None = None
+
+    def role_at(self, seq: int) -> str | None:
+        if self.cut is not None and seq > self.cut:
+            return None
+        role: str | None = None
+        for after, value in self.roles:
+            if seq > after:
+                role = value
+        return role
+
+    @property
+    def role(self) -> str | None:
+        """The role now (for events not written yet); None once removed."""
+        if self.cut is not None:
+            return None
+        return self.roles[-1][1] if self.roles else None
+
+    @property
+    def active(self) -> bool:
+        return self.cut is None
+
+
+@dataclass
+class Invite:
+    key: bytes
+    inviter: bytes
+    role: str
+    expires: int
+    uses: int
+    epoch: int  # the epoch the invite (and its welcome package) was made in
+    created_at: int
+    event: bytes
+    used_by: list[bytes] = field(default_factory=list)
+    revoked_by: bytes | None = None
+    closed_event: bytes | None = None  # the revocation, removal or role change closing it
+    closed_epoch: int = -1  # the newest epoch when it closed (its package had it at most)
+    # Joins of it are sealed under its join key (``invites.join_seed``), so a newcomer
+    # joins before any seed is handed over; older invites' joins use an epoch seed.
+    sealed_join: bool = False
+    # Once revoked (or its inviter removed): the only joins it may ever admit, i.e. those
+    # the revoking admin had seen. A join sorting earlier but not in this set is refused.
+    allowed: frozenset[bytes] | None = None
+
+    def close(self, allowed: frozenset[bytes]) -> None:
+        self.allowed = allowed if self.allowed is None else self.allowed & allowed
+
+    def open_at(self, ts: int) -> bool:
+        return self.revoked_by is None and len(self.used_by) < self.uses and ts <= self.expires
+
+    def status(self, now: int) -> str:
+        if self.revoked_by is not None:
+            return "revoked"
+        if len(self.used_by) >= self.uses:
+            return "used"
+        if now > self.expires:
+            return "expired"
+        return "open"
+
+
+@dataclass
+class Epoch:
+    number: int
+    winner: bytes  # rotation event id (the network.create id for epoch 0)
+    author: bytes
+    # recipients of each candidate rotation, winner first
+    candidates: list[tuple[bytes, frozenset[bytes]]] = field(default_factory=list)
+
+    def wrapped_to(self, key: bytes, winner_only: bool = False) -> bool:
+        pool = self.candidates[:1] if winner_only else self.candidates
+        return any(key in recipients for _, recipients in pool)
+
+
+_PROBE = X25519PrivateKey.from_private_bytes(hashlib.sha256(b"casebook/xkey-probe/v1").digest())
+
+
+@lru_cache(maxsize=4096)
+def usable_xkey(xkey: bytes) -> bool:
+    """False for X25519 public keys of low order, to which no seed can be wrapped (the
+    shared secret would be all zeros); such a member would make admins re-key forever."""
+    try:
+        _PROBE.exchange(X25519PublicKey.from_public_bytes(xkey))
+    except ValueError:
+        return False
+    return True
+
+
+def _is_bytes(value: Any, length: int) -> bool:
+    return isinstance(value, bytes) and len(value) == length
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _keys(value: Any, limit: int) -> frozenset[bytes] | None:
+    """A sorted, duplicate-free list of 32-byte keys, as a set; None if malformed."""
+    if not isinstance(value, list) or len(value) > limit:
+        return None
+    if not all(_is_bytes(k, 32) for k in value) or value != sorted(set(value)):
+        return None
+    return frozenset(value)

@@ -1,0 +1,246 @@
+"""The payload of each event kind, validated strictly on creation and on apply.
+
+A payload that does not match its kind's schema makes the event invalid. Text is
+normalised (NFC, no control characters but newlines and tabs) and bounded.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from casebook.core.model import relayaddr
+from casebook.core.model.epochs import is_seed_list
+from casebook.core.model.events import EventError
+from casebook.errors import UsageError
+
+STANDARD_FIELDS = ("presentation", "history", "findings", "question", "outcome")
+STATUSES = ("open", "resolved")
+MAX_TITLE = 300
+MAX_NAME = 120
+MAX_FIELD = 50_000
+MAX_BODY = 200_000
+MAX_TAGS = 20
+MAX_ATTACHMENTS = 20
+MAX_RELAYS = 8
+_TAG = re.compile(r"^[a-z0-9][a-z0-9\-]{0,39}$")
+_FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_text(value: Any, name: str, limit: int, *, single_line: bool = False) -> str:
+    if not isinstance(value, str):
+        raise EventError(f"{name} must be text")
+    text = unicodedata.normalize("NFC", value)
+    if single_line:
+        text = " ".join(text.split())
+    text = _CONTROL.sub("", text.replace("\r\n", "\n"))
+    if len(text) > limit:
+        raise EventError(f"{name} is longer than {limit} characters")
+    return text
+
+
+def normalize_tag(tag: str) -> str:
+    """User tag text → stored tag: lower case, spaces to hyphens."""
+    text = unicodedata.normalize("NFKC", tag).strip().lower().lstrip("#")
+    return re.sub(r"[\s_]+", "-", text)
+
+
+def _tags(value: Any) -> list[str]:
+    if not isinstance(value, list) or len(value) > MAX_TAGS:
+        raise EventError(f"tags must be a list of at most {MAX_TAGS}")
+    tags: list[str] = []
+    for tag in value:
+        if not isinstance(tag, str) or not _TAG.fullmatch(tag):
+            raise EventError(f"bad tag {tag!r}: use letters, digits and hyphens")
+        if tag not in tags:
+            tags.append(tag)
+    return sorted(tags)
+
+
+def _fields(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or len(value) > 30:
+        raise EventError("fields must be a map of at most 30 entries")
+    out = {}
+    for key, text in value.items():
+        if not _FIELD_KEY.fullmatch(key):
+            raise EventError(f"bad field name {key!r}")
+        out[key] = clean_text(text, f"field {key}", MAX_FIELD)
+    return out
+
+
+def _ref(value: Any, name: str) -> bytes:
+    if not isinstance(value, bytes) or len(value) != 32:
+        raise EventError(f"{name} must be an event id")
+    return value
+
+
+def _attachments(value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, list) or len(value) > MAX_ATTACHMENTS:
+        raise EventError(f"at most {MAX_ATTACHMENTS} attachments")
+    out = []
+    for item in value:
+        if not isinstance(item, dict) or set(item) != {"hash", "name", "mime", "size"}:
+            raise EventError("bad attachment entry")
+        size = item["size"]
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            raise EventError("bad attachment size")
+        out.append(
+            {
+                "hash": _ref(item["hash"], "attachment hash"),
+                "name": clean_text(item["name"], "attachment name", 255, single_line=True),
+                "mime": clean_text(item["mime"], "attachment type", 100, single_line=True),
+                "size": size,
+            }
+        )
+    return out
+
+
+def _exact(payload: dict[str, Any], required: set[str], optional: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+    keys = set(payload)
+    if not required <= keys or not keys <= required | optional:
+        raise EventError("payload has missing or unknown fields")
+
+
+_CASE_CONTENT = {"title", "specialty", "fields", "body", "tags", "attachments"}
+
+
+def case_content(payload: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    checks = {
+        "title": lambda v: clean_text(v, "title", MAX_TITLE, single_line=True),
+        "specialty": lambda v: clean_text(v, "specialty", MAX_NAME, single_line=True),
+        "fields": _fields,
+        "body": lambda v: clean_text(v, "body", MAX_BODY),
+        "tags": _tags,
+        "attachments": _attachments,
+    }
+    for key, check in checks.items():
+        if key in payload:
+            out[key] = check(payload[key])
+        elif not partial:
+            raise EventError(f"case is missing {key}")
+    if "title" in out and not out["title"]:
+        raise EventError("a case needs a title")
+    return out
+
+
+def _relays(value: Any) -> list[str]:
+    if not isinstance(value, list) or len(value) > MAX_RELAYS:
+        raise EventError(f"a network has at most {MAX_RELAYS} relays")
+    out: list[str] = []
+    for item in value:
+        if not isinstance(item, str):
+            raise EventError("a relay must be a relay URL")
+        try:
+            url = str(relayaddr.parse(item))
+        except UsageError as exc:
+            raise EventError(str(exc)) from None
+        if url not in out:
+            out.append(url)
+    return out
+
+
+def _seeds(value: Any) -> list[list[Any]]:
+    if not is_seed_list(value):
+        raise EventError("bad seed list")
+    return value
+
+
+_EMPTY_BODY = ("network.policy", "invite.create", "invite.revoke", "member.role", "member.remove")
+_MODERATION = ("content.hide", "content.unhide", "content.pin", "content.unpin")
+_NETWORK_KINDS = frozenset(
+    {"network.create", "network.update", "member.join", "epoch.rotate", *_EMPTY_BODY, *_MODERATION}
+)
+
+
+def _network_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Membership, network and moderation kinds (clear rules live in ``membership``)."""
+    if kind == "network.create":
+        _exact(payload, {"name", "founder_name", "relays"})
+        name = clean_text(payload["name"], "network name", MAX_NAME, single_line=True)
+        if not name:
+            raise EventError("a network needs a name")
+        return {
+            "name": name,
+            "founder_name": clean_text(payload["founder_name"], "name", MAX_NAME, single_line=True),
+            "relays": _relays(payload["relays"]),
+        }
+    if kind == "network.update":
+        _exact(payload, set(), {"name", "relays"})
+        out: dict[str, Any] = {}
+        if "name" in payload:
+            out["name"] = clean_text(payload["name"], "network name", MAX_NAME, single_line=True)
+            if not out["name"]:
+                raise EventError("a network needs a name")
+        if "relays" in payload:
+            out["relays"] = _relays(payload["relays"])
+        if not out:
+            raise EventError("an update must change something")
+        return out
+    if kind == "invite.create":  # ``join``: the key that opens joins of this invite
+        _exact(payload, set(), {"join"})
+        if "join" not in payload:
+            return {}
+        if not isinstance(payload["join"], bytes) or len(payload["join"]) != 32:
+            raise EventError("bad join key")
+        return {"join": payload["join"]}
+    if kind in _EMPTY_BODY:
+        _exact(payload, set())
+        return {}
+    if kind == "member.join":
+        _exact(payload, {"name"})
+        return {"name": clean_text(payload["name"], "name", MAX_NAME, single_line=True)}
+    if kind == "epoch.rotate":
+        _exact(payload, {"seeds"})
+        return {"seeds": _seeds(payload["seeds"])}
+    if kind == "content.hide":
+        _exact(payload, {"target", "reason"})
+        reason = clean_text(payload["reason"], "reason", MAX_TITLE, single_line=True)
+        if not reason:
+            raise EventError("hiding needs a reason")
+        return {"target": _ref(payload["target"], "target"), "reason": reason}
+    _exact(payload, {"target"})
+    return {"target": _ref(payload["target"], "target")}
+
+
+def validate(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Return the normalised payload of ``kind`` or raise :class:`EventError`."""
+    if kind in _NETWORK_KINDS:
+        return _network_payload(kind, payload)
+    if kind == "case.create":
+        _exact(payload, _CASE_CONTENT)
+        return case_content(payload, partial=False)
+    if kind == "case.edit":
+        _exact(payload, {"case"}, _CASE_CONTENT)
+        changes = case_content(payload, partial=True)
+        if not changes:
+            raise EventError("an edit must change something")
+        return {"case": _ref(payload["case"], "case"), **changes}
+    if kind == "case.status":
+        _exact(payload, {"case", "status"})
+        if payload["status"] not in STATUSES:
+            raise EventError("status must be open or resolved")
+        return {"case": _ref(payload["case"], "case"), "status": payload["status"]}
+    if kind in ("comment.create", "case.outcome"):
+        _exact(payload, {"case", "parent", "body"})
+        parent = payload["parent"]
+        body = clean_text(payload["body"], "comment", MAX_BODY)
+        if not body.strip():
+            raise EventError("a comment needs some text")
+        return {
+            "case": _ref(payload["case"], "case"),
+            "parent": None if parent is None else _ref(parent, "parent"),
+            "body": body,
+        }
+    if kind == "comment.edit":
+        _exact(payload, {"comment", "body"})
+        body = clean_text(payload["body"], "comment", MAX_BODY)
+        if not body.strip():
+            raise EventError("a comment needs some text")
+        return {"comment": _ref(payload["comment"], "comment"), "body": body}
+    if kind == "comment.endorse":
+        _exact(payload, {"comment"})
+        return {"comment": _ref(payload["comment"], "comment")}
+    raise EventError(f"unknown event kind {kind!r}")
