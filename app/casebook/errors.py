@@ -95,11 +95,5 @@ class PermissionDenied(CasebookError):
     exit_code = 2
 
 
-class InvalidEvent(CasebookError):
-    """An event failed verification (encoding, signature, chain, permission)."""
-
-    exit_code = 3
-
-
 class StorageFull(CasebookError):
     exit_code = 4

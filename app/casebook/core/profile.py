@@ -29,6 +29,7 @@ from typing import Any
 
 import sqlcipher3
 
+from casebook.core.ledger import storedlog
 from casebook.core.ledger.eventlog import EventLog
 from casebook.core.library.cases import Library
 from casebook.core.library.queries import Queries
@@ -269,6 +270,20 @@ class Profile:
         self.settings = Settings(self.db)
         self._lock.release()
         self._lock.acquire(exclusive=False)
+
+    def problems(self) -> list[str]:
+        """What ``doctor`` reports: database integrity, then every stored event verified
+        again (empty when all is well)."""
+        return self.db.integrity_errors() + self.log.verify_all()
+
+    def tallies(self) -> dict[str, int]:
+        """Events stored, forks, held back and rejected."""
+        return storedlog.tallies(self.db)
+
+    def changes(self) -> int:
+        """How many rows this connection has written so far (a job wrote something when
+        it grew)."""
+        return int(self.db.conn.total_changes)
 
     def close(self) -> None:
         self.db.close()

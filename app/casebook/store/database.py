@@ -10,13 +10,28 @@ import contextlib
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 import sqlcipher3
 
 from casebook.errors import CasebookError, ProfileCorrupted, StorageFull
 
-Row = sqlcipher3.Row
+# What a damaged database raises, for callers that report it without importing sqlcipher3.
+DatabaseError = sqlcipher3.DatabaseError
+
+
+class Row(Protocol):
+    """One result row (a ``sqlcipher3.Row`` at run time): columns by position or by name."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+    def keys(self) -> list[str]: ...
+
+
 DEFAULT_PAGE_SIZE = 4096
 
 
@@ -130,6 +145,13 @@ class Database:
         cursor = self.execute(sql, params)
         with self._translated():  # damage can also surface while stepping through rows
             return cursor.fetchone()
+
+    def row(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Row:
+        """The row a query is sure to find (one this transaction relies on); none is a bug."""
+        found = self.one(sql, params)
+        if found is None:
+            raise LookupError("a row the database must hold is missing")
+        return found
 
     def all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
         cursor = self.execute(sql, params)

@@ -43,9 +43,9 @@ class KdfParams:
             raise ValueError("unknown key derivation algorithm")
         params = cls(
             salt=bytes.fromhex(str(data["salt"])),
-            memory_kib=int(data["memory_kib"]),  # type: ignore[call-overload]
-            iterations=int(data["iterations"]),  # type: ignore[call-overload]
-            lanes=int(data["lanes"]),  # type: ignore[call-overload]
+            memory_kib=int(data["memory_kib"]),
+            iterations=int(data["iterations"]),
+            lanes=int(data["lanes"]),
         )
         # Bounds also stop a hostile header from making unlock use gigabytes or hours.
         if not (

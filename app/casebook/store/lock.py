@@ -6,13 +6,13 @@ that replace the database file (passphrase change, rebuild) need it exclusively.
 
 from __future__ import annotations
 
-import os
+import sys
 from pathlib import Path
 from typing import IO
 
 from casebook.errors import ProfileLocked
 
-if os.name == "posix":
+if sys.platform != "win32":
     import fcntl
 else:  # pragma: no cover - exercised on Windows builds
     import msvcrt
@@ -26,7 +26,7 @@ class ProfileLock:
     def acquire(self, exclusive: bool = False) -> None:
         self._file = open(self.path, "a+b")  # noqa: SIM115 - held for the lock's lifetime
         try:
-            if os.name == "posix":
+            if sys.platform != "win32":
                 flag = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
                 fcntl.flock(self._file.fileno(), flag | fcntl.LOCK_NB)
             else:  # pragma: no cover

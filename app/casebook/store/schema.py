@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from casebook.errors import CasebookError
 from casebook.store.database import Database
 
 STATE_V1 = """
@@ -353,8 +354,12 @@ MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v
 LATEST = len(MIGRATIONS)
 
 
-class SchemaTooNew(Exception):
-    pass
+class SchemaTooNew(CasebookError):
+    """The database was written by a newer Casebook (its schema ``version`` is ahead)."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__("This profile was written by a newer Casebook; update the app.")
+        self.version = version
 
 
 def migrate(db: Database) -> None:

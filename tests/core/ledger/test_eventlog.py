@@ -620,3 +620,14 @@ def test_lamport_at_the_cap_saturates_instead_of_overflowing(
     after = alice.library.comment(case, "Still posting")
     assert lamport(alice, network) == events.MAX_INT
     assert after in [c.id for c in alice.queries.case(case).discussion]
+
+
+def test_the_projection_has_one_handler_for_every_kind_and_the_fold_for_its_own() -> None:
+    """Dispatch is an explicit table (no handler found by name): every kind this version
+    writes has exactly one, and the fold's rule table covers its role-judged kinds."""
+    from casebook.core.ledger.projection import HANDLERS
+    from casebook.core.model.kinds import MEMBERSHIP_KINDS, EventKind
+    from casebook.core.model.membership import RULES
+
+    assert set(HANDLERS) == set(EventKind)
+    assert set(RULES) == MEMBERSHIP_KINDS - {EventKind.NETWORK_CREATE, EventKind.MEMBER_JOIN}

@@ -13,7 +13,6 @@ import contextlib
 import enum
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from casebook.core.ledger import storedlog
@@ -23,6 +22,8 @@ from casebook.core.ledger.seeds import EpochKeys
 from casebook.core.model import epochs, events, membership, payloads
 from casebook.core.model.events import Event, EventError
 from casebook.core.model.identity import Identity
+from casebook.core.model.ids import EventId, NetId
+from casebook.core.model.kinds import EventKind
 from casebook.store.database import Database
 from casebook.store.schema import clear_derived
 
@@ -36,12 +37,6 @@ class Outcome(enum.Enum):
 
 def now_ms() -> int:
     return int(time.time() * 1000)
-
-
-@dataclass
-class VerifyReport:
-    events: int = 0
-    problems: list[str] | None = None
 
 
 class EventLog:
@@ -68,14 +63,16 @@ class EventLog:
             raise EventError("this profile holds no key for that network")
         return newest
 
-    def _writing_key(self, net: bytes, kind: str, head_epoch: int | None) -> tuple[int, bytes]:
+    def _writing_key(
+        self, net: bytes, kind: EventKind, head_epoch: int | None
+    ) -> tuple[int, bytes]:
         """The epoch and seed to encrypt a new event under: the network's current ones.
         Writing under an older key the network has moved on from would let a removed
         member read it, so that is refused — except for a newcomer's join, which can
         only use the keys of its welcome package."""
         state = self.members.state(net)
         behind = state.epochs and not self.keys.candidates(net, state.current_epoch)
-        if behind and kind != "member.join":
+        if behind and kind != EventKind.MEMBER_JOIN:
             raise EventError(
                 "the network has a newer key that has not reached this profile yet "
                 "(an admin's app sends it once it has seen you); sync or import a bundle "
@@ -104,7 +101,7 @@ class EventLog:
     def append(
         self,
         net: bytes,
-        kind: str,
+        kind: EventKind,
         payload: dict[str, Any],
         pub: dict[str, Any] | None = None,
         *,
@@ -143,9 +140,9 @@ class EventLog:
             lamport = max(state["lamport"] or 0, min_lamport)
             event = events.create(
                 self.identity,
-                net=net,
+                net=NetId(net),
                 seq=1 if state["seq"] is None else state["seq"] + 1,
-                prev=None if state["id"] is None else bytes(state["id"]),
+                prev=None if state["id"] is None else EventId(bytes(state["id"])),
                 lamport=min(lamport + 1, events.MAX_INT),
                 ts=now_ms(),
                 kind=kind,
@@ -232,7 +229,7 @@ class EventLog:
 
         Raises :class:`EventError` when the body opens but is not a valid payload."""
         candidates = self.keys.candidates(event.net, event.header.epoch)
-        if event.kind == "member.join":  # sealed under its invite's join key (or older)
+        if event.kind == EventKind.MEMBER_JOIN:  # sealed under its invite's join key (or older)
             joined = self.keys.join_seed(event.net, event.header.pub["invite"])
             candidates = ([(b"", joined)] if joined else []) + candidates
         for _, seed in candidates:
@@ -264,7 +261,7 @@ class EventLog:
                 self._welcome_member(state, key, event)
             if event.id in state.rejected:
                 return  # recorded in ``rejected`` by the membership book
-            if event.kind == "epoch.rotate":
+            if event.kind == EventKind.EPOCH_ROTATE:
                 self._unwrap(event, state)
         else:
             state = self.members.state(net)
@@ -280,13 +277,13 @@ class EventLog:
         self, event: Event, payload: dict[str, Any], state: membership.MembershipState
     ) -> None:
         """Apply a readable, admitted event to the derived tables (and take its seeds)."""
-        if event.kind == "epoch.rotate":
+        if event.kind == EventKind.EPOCH_ROTATE:
             for epoch, source, seed in payload["seeds"]:
                 self.add_seed(event.net, epoch, seed, source)
-        elif event.kind == "invite.create" and "join" in payload:
+        elif event.kind == EventKind.INVITE_CREATE and "join" in payload:
             self.add_join_seed(event.net, event.header.pub["key"], payload["join"])
         self.projector.apply(event, payload)
-        if event.kind == "network.create":
+        if event.kind == EventKind.NETWORK_CREATE:
             self.members.network_row(state)
 
     def _admissible(self, event: Event, state: membership.MembershipState) -> bool:
@@ -323,9 +320,9 @@ class EventLog:
         event = self._stored_event(event_id)
         if event is None:
             return
-        if event.kind == "epoch.rotate":
+        if event.kind == EventKind.EPOCH_ROTATE:
             self._unwrap(event, state)
-        if event.kind != "member.join":  # joins are handled as new members
+        if event.kind != EventKind.MEMBER_JOIN:  # joins are handled as new members
             self._apply_body_only(event)
 
     def _welcome_member(self, state: membership.MembershipState, key: bytes, by: Event) -> None:
@@ -383,7 +380,7 @@ class EventLog:
             self.projector.reject(event, f"unreadable payload: {exc}")
             return None
         if payload is None:
-            invite = event.header.pub["invite"] if event.kind == "member.join" else None
+            invite = event.header.pub["invite"] if event.kind == EventKind.MEMBER_JOIN else None
             if invite is not None and self.keys.join_seed(event.net, invite) is None:
                 self.projector.wait(event, _invite_mark(event.net, invite))
             else:

@@ -20,15 +20,16 @@ from dataclasses import dataclass, field
 
 from casebook.core.model import events, membership
 from casebook.core.model.events import Event
+from casebook.core.model.kinds import EventKind, Role
 from casebook.core.model.membership import Entry, MembershipState
 from casebook.store.database import Database
 
 ROLE_SENSITIVE = (
-    "content.hide",
-    "content.unhide",
-    "content.pin",
-    "content.unpin",
-    "network.update",
+    EventKind.CONTENT_HIDE,
+    EventKind.CONTENT_UNHIDE,
+    EventKind.CONTENT_PIN,
+    EventKind.CONTENT_UNPIN,
+    EventKind.NETWORK_UPDATE,
 )
 
 
@@ -41,7 +42,11 @@ class Change:
     retroactive: bool = False
 
 
-def _judgment(state: MembershipState) -> dict[bytes, tuple[object, ...]]:
+# What decides whether a membership change reaches back: join, cut, roles over time.
+Judgment = tuple[bytes, int | None, tuple[tuple[int, Role], ...]]
+
+
+def _judgment(state: MembershipState) -> dict[bytes, Judgment]:
     return {key: (m.join_event, m.cut, tuple(m.roles)) for key, m in state.members.items()}
 
 
@@ -110,8 +115,8 @@ class Memberships:
     def _retroactive(
         self,
         net: bytes,
-        old: dict[bytes, tuple[object, ...]],
-        new: dict[bytes, tuple[object, ...]],
+        old: dict[bytes, Judgment],
+        new: dict[bytes, Judgment],
     ) -> bool:
         for key, was in old.items():
             now = new.get(key)
@@ -120,8 +125,8 @@ class Memberships:
             if now is None or now[0] != was[0]:
                 boundary, kinds = 0, None  # the join itself changed: everything counts
             else:
-                cuts = [c for c in (was[1], now[1]) if isinstance(c, int)]
-                old_roles, new_roles = set(was[2]), set(now[2])  # type: ignore[arg-type]
+                cuts = [c for c in (was[1], now[1]) if c is not None]
+                old_roles, new_roles = set(was[2]), set(now[2])
                 changed = [after for after, _ in old_roles ^ new_roles]
                 boundary = min(cuts + changed) if cuts + changed else 0
                 kinds = None if was[1] != now[1] else ROLE_SENSITIVE

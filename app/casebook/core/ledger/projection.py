@@ -20,11 +20,13 @@ from casebook.core.ledger.search_index import (
     unindex_comment,
 )
 from casebook.core.model.events import Event
+from casebook.core.model.kinds import EventKind, Role
 from casebook.store.database import Database
 
 Loader = Callable[[bytes], tuple[Event, dict[str, Any] | None] | None]
-RoleAt = Callable[[bytes, bytes, int], str | None]
-MODERATORS = ("moderator", "admin")
+RoleAt = Callable[[bytes, bytes, int], Role | None]
+MODERATORS = (Role.MODERATOR, Role.ADMIN)
+ADMINS = (Role.ADMIN,)
 
 
 def ordering(event: Event) -> bytes:
@@ -55,8 +57,8 @@ class Projector:
 
     # -- entry point ------------------------------------------------------------
     def apply(self, event: Event, payload: dict[str, Any]) -> None:
-        handler = getattr(self, "_" + event.kind.replace(".", "_"))
-        handler(event, payload)
+        """Apply a validated payload through its kind's handler (see :data:`HANDLERS`)."""
+        HANDLERS[event.kind](self, event, payload)
 
     def reject(self, event: Event, reason: str) -> None:
         self.db.execute(
@@ -109,7 +111,7 @@ class Projector:
         )
 
     def _network_update(self, event: Event, payload: dict[str, Any]) -> None:
-        if self.role_at(event.net, event.author, event.seq) != "admin":
+        if self.role_at(event.net, event.author, event.seq) != Role.ADMIN:
             self.reject(event, "only admins may rename a network or change its relays")
             return
         for column in ("name", "relays"):
@@ -129,13 +131,10 @@ class Projector:
     def _nothing(self, event: Event, payload: dict[str, Any]) -> None:
         """Kinds whose whole effect is in the membership fold."""
 
-    _network_policy = _invite_create = _invite_revoke = _nothing
-    _member_role = _member_remove = _epoch_rotate = _nothing
-
     # -- moderation -----------------------------------------------------------------
-    def _moderated(self, event: Event, target: bytes, allowed: tuple[str, ...]) -> Any:
+    def _moderated(self, event: Event, target: bytes, allowed: tuple[Role, ...]) -> Any:
         if self.role_at(event.net, event.author, event.seq) not in allowed:
-            who = "admins" if allowed == ("admin",) else "moderators and admins"
+            who = "admins" if allowed == ADMINS else "moderators and admins"
             self.reject(event, f"only {who} may do this")
             return None
         row = self.db.one(
@@ -155,7 +154,7 @@ class Projector:
         return row
 
     def _set_hidden(self, event: Event, target: bytes, hidden: bool, reason: str | None) -> None:
-        row = self._moderated(event, target, MODERATORS if hidden else ("admin",))
+        row = self._moderated(event, target, MODERATORS if hidden else ADMINS)
         if row is None:
             return
         cur = self.db.execute(
@@ -192,7 +191,7 @@ class Projector:
         if hidden:
             unindex_case(self.db, rid)
             return
-        row = self.db.one(
+        row = self.db.row(
             "SELECT c.title, c.specialty, c.tags, t.fields, t.body FROM cases c "
             "JOIN case_text t ON t.rid = c.rid WHERE c.rid = ?",
             (rid,),
@@ -294,11 +293,10 @@ class Projector:
         """History starts with the original, copied in only when a first edit arrives."""
         if self.db.scalar("SELECT 1 FROM revisions WHERE target = ? LIMIT 1", (target,)):
             return
-        loaded = self.load(target)
-        if loaded is None:  # pragma: no cover - the target was applied, so it is stored
-            raise RuntimeError("edited item has no stored event")
-        original, payload = loaded
-        content = {"body": payload["body"]} if original.kind != "case.create" else payload
+        original, payload = self.load(target) or (None, None)
+        if original is None or payload is None:  # pragma: no cover - the target was applied
+            raise RuntimeError("edited item has no stored, readable event")
+        content = {"body": payload["body"]} if original.kind != EventKind.CASE_CREATE else payload
         self._add_revision(target, original, content)
 
     def _add_revision(self, target: bytes, event: Event, content: dict[str, Any]) -> None:
@@ -436,7 +434,7 @@ class Projector:
             return
         self._keep_original(comment["id"])
         self._add_revision(comment["id"], event, payload)
-        latest = self.db.one(
+        latest = self.db.row(
             "SELECT content, ordering, at, (SELECT count(*) FROM revisions WHERE target = ?) "
             "AS n FROM revisions WHERE target = ? ORDER BY ordering DESC LIMIT 1",
             (comment["id"], comment["id"]),
@@ -468,3 +466,28 @@ class Projector:
                 "UPDATE comments SET endorsements = endorsements + 1 WHERE rid = ?",
                 (comment["rid"],),
             )
+
+
+# What applying each kind does: one handler for every :class:`EventKind`.
+HANDLERS: dict[str, Callable[[Projector, Event, dict[str, Any]], None]] = {
+    EventKind.NETWORK_CREATE: Projector._network_create,
+    EventKind.NETWORK_POLICY: Projector._nothing,
+    EventKind.INVITE_CREATE: Projector._nothing,
+    EventKind.INVITE_REVOKE: Projector._nothing,
+    EventKind.MEMBER_JOIN: Projector._member_join,
+    EventKind.MEMBER_ROLE: Projector._nothing,
+    EventKind.MEMBER_REMOVE: Projector._nothing,
+    EventKind.EPOCH_ROTATE: Projector._nothing,
+    EventKind.NETWORK_UPDATE: Projector._network_update,
+    EventKind.CONTENT_HIDE: Projector._content_hide,
+    EventKind.CONTENT_UNHIDE: Projector._content_unhide,
+    EventKind.CONTENT_PIN: Projector._content_pin,
+    EventKind.CONTENT_UNPIN: Projector._content_unpin,
+    EventKind.CASE_CREATE: Projector._case_create,
+    EventKind.CASE_EDIT: Projector._case_edit,
+    EventKind.CASE_STATUS: Projector._case_status,
+    EventKind.CASE_OUTCOME: Projector._case_outcome,
+    EventKind.COMMENT_CREATE: Projector._comment_create,
+    EventKind.COMMENT_EDIT: Projector._comment_edit,
+    EventKind.COMMENT_ENDORSE: Projector._comment_endorse,
+}

@@ -42,3 +42,13 @@ def verify_all(db: Database) -> list[str]:
             problems.append(f"event #{position} ({event_id.hex()[:12]}): breaks its chain")
         heads[key] = (event.seq, event.id)
     return problems
+
+
+def tallies(db: Database) -> dict[str, int]:
+    """How many events are stored, and how many are forks, held back or rejected."""
+    return {
+        "events": int(db.scalar("SELECT count(*) FROM events")),
+        "forks": int(db.scalar("SELECT count(*) FROM forks")),
+        "held": int(db.scalar("SELECT count(*) FROM held_events")),
+        "rejected": int(db.scalar("SELECT count(*) FROM rejected")),
+    }

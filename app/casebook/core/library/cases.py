@@ -20,6 +20,8 @@ from casebook.core.ledger.eventlog import EventLog
 from casebook.core.library import attachments, deident, refs
 from casebook.core.model import content, relayaddr
 from casebook.core.model.events import EventError
+from casebook.core.model.ids import EventId, NetId
+from casebook.core.model.kinds import EventKind, Role
 from casebook.core.model.membership import INVITERS, ROLES, network_id
 from casebook.core.model.payloads import MAX_NAME, STATUSES, clean_text, normalize_tag
 from casebook.errors import IdentifiersFound, NotFound, PermissionDenied, UsageError
@@ -39,16 +41,16 @@ class Library:
     def _append(
         self,
         net: bytes,
-        kind: str,
+        kind: EventKind,
         payload: dict[str, Any],
         *,
         allow_identifiers: bool = False,
         files: Sequence[attachments.Prepared] = (),
         **kw: Any,
-    ) -> bytes:
+    ) -> EventId:
         """Write one event of ours (with the attachments it names). Text that looks like
         a patient identifier is refused before anything is stored, unless allowed."""
-        if kind != "network.create":
+        if kind != EventKind.NETWORK_CREATE:
             mine = self.log.members.state(net).members.get(self.me)
             if mine is not None and not mine.active:
                 raise PermissionDenied(
@@ -75,8 +77,8 @@ class Library:
         *,
         relays: Sequence[str] = (),
         invite_policy: str = "admins",
-        default_role: str = "member",
-    ) -> bytes:
+        default_role: str = Role.MEMBER,
+    ) -> NetId:
         try:
             name = clean_text(name, "network name", MAX_NAME, single_line=True)
         except EventError as exc:
@@ -94,7 +96,7 @@ class Library:
             self.log.add_seed(net, 0, content.new_seed())
             self._append(
                 net,
-                "network.create",
+                EventKind.NETWORK_CREATE,
                 {"name": name, "founder_name": founder_name, "relays": urls},
                 pub={
                     "nonce": nonce,
@@ -137,7 +139,7 @@ class Library:
         specialty: str = "",
         files: Sequence[attachments.Prepared] = (),
         allow_identifiers: bool = False,
-    ) -> bytes:
+    ) -> EventId:
         payload = {
             "title": title,
             "specialty": specialty,
@@ -149,7 +151,7 @@ class Library:
             ],
         }
         return self._append(
-            net, "case.create", payload, files=files, allow_identifiers=allow_identifiers
+            net, EventKind.CASE_CREATE, payload, files=files, allow_identifiers=allow_identifiers
         )
 
     def edit_case(
@@ -159,7 +161,7 @@ class Library:
         *,
         allow_identifiers: bool = False,
         **changes: Any,
-    ) -> bytes:
+    ) -> EventId:
         row = self._own_case(case_id, "edit it")
         payload: dict[str, Any] = {"case": case_id}
         for key in ("title", "specialty", "body", "fields"):
@@ -177,23 +179,25 @@ class Library:
             raise UsageError("Nothing to change: give a new title, field, body, tags or file.")
         return self._append(
             bytes(row["net"]),
-            "case.edit",
+            EventKind.CASE_EDIT,
             payload,
             files=files,
             allow_identifiers=allow_identifiers,
         )
 
-    def set_status(self, case_id: bytes, status: str) -> bytes:
+    def set_status(self, case_id: bytes, status: str) -> EventId:
         if status not in STATUSES:
             raise UsageError(f"Status must be one of: {', '.join(STATUSES)}.")
         row = self._own_case(case_id, "change its status")
-        return self._append(bytes(row["net"]), "case.status", {"case": case_id, "status": status})
+        return self._append(
+            bytes(row["net"]), EventKind.CASE_STATUS, {"case": case_id, "status": status}
+        )
 
-    def add_outcome(self, case_id: bytes, text: str, *, allow_identifiers: bool = False) -> bytes:
+    def add_outcome(self, case_id: bytes, text: str, *, allow_identifiers: bool = False) -> EventId:
         row = self._own_case(case_id, "add its outcome")
         return self._append(
             bytes(row["net"]),
-            "case.outcome",
+            EventKind.CASE_OUTCOME,
             {"case": case_id, "parent": None, "body": text},
             allow_identifiers=allow_identifiers,
         )
@@ -206,7 +210,7 @@ class Library:
         parent: bytes | None = None,
         *,
         allow_identifiers: bool = False,
-    ) -> bytes:
+    ) -> EventId:
         row = self._case_row(case_id)
         if parent is not None:
             parent_case = self.db.scalar("SELECT case_id FROM comments WHERE id = ?", (parent,))
@@ -214,12 +218,12 @@ class Library:
                 raise UsageError("The comment you reply to is not part of this case.")
         return self._append(
             bytes(row["net"]),
-            "comment.create",
+            EventKind.COMMENT_CREATE,
             {"case": case_id, "parent": parent, "body": body},
             allow_identifiers=allow_identifiers,
         )
 
-    def reply(self, comment_id: bytes, body: str, *, allow_identifiers: bool = False) -> bytes:
+    def reply(self, comment_id: bytes, body: str, *, allow_identifiers: bool = False) -> EventId:
         case_id = self.db.scalar("SELECT case_id FROM comments WHERE id = ?", (comment_id,))
         if case_id is None:
             raise NotFound("No such comment.")
@@ -229,7 +233,7 @@ class Library:
 
     def edit_comment(
         self, comment_id: bytes, body: str, *, allow_identifiers: bool = False
-    ) -> bytes:
+    ) -> EventId:
         row = self.db.one("SELECT net, author FROM comments WHERE id = ?", (comment_id,))
         if row is None:
             raise NotFound("No such comment.")
@@ -237,12 +241,12 @@ class Library:
             raise PermissionDenied("Only its author can edit a comment.")
         return self._append(
             bytes(row["net"]),
-            "comment.edit",
+            EventKind.COMMENT_EDIT,
             {"comment": comment_id, "body": body},
             allow_identifiers=allow_identifiers,
         )
 
-    def endorse(self, comment_id: bytes) -> bytes:
+    def endorse(self, comment_id: bytes) -> EventId:
         row = self.db.one("SELECT net, author FROM comments WHERE id = ?", (comment_id,))
         if row is None:
             raise NotFound("No such comment.")
@@ -252,4 +256,4 @@ class Library:
             "SELECT 1 FROM endorsements WHERE comment_id = ? AND author = ?", (comment_id, self.me)
         ):
             raise UsageError("You have already endorsed this comment.")
-        return self._append(bytes(row["net"]), "comment.endorse", {"comment": comment_id})
+        return self._append(bytes(row["net"]), EventKind.COMMENT_ENDORSE, {"comment": comment_id})

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+from casebook.core.model.fingerprint import fingerprint, normalize
 from casebook.errors import Ambiguous, NotFound, UsageError
 from casebook.store.database import Database
 
@@ -69,3 +71,41 @@ def network(db: Database, ref: str) -> bytes:
         names = ", ".join(sorted(candidates.values()))
         raise Ambiguous(f"{ref!r} could be any of: {names}. Use the network id.")
     return next(iter(candidates))
+
+
+def author(db: Database, text: str) -> bytes:
+    """A member by fingerprint (or its start) or by the start of their name."""
+    rows = db.all("SELECT DISTINCT key, name FROM authors")
+    wanted = normalize(text)
+    keys = {
+        bytes(r["key"])
+        for r in rows
+        if wanted and normalize(fingerprint(bytes(r["key"]))).startswith(wanted)
+    }
+    if not keys:
+        keys = {bytes(r["key"]) for r in rows if r["name"].casefold().startswith(text.casefold())}
+    if not keys:
+        raise NotFound(f"No member {text!r} in this profile's networks.")
+    if len(keys) > 1:
+        raise Ambiguous(f"{text!r} matches several members; give more of the fingerprint.")
+    return keys.pop()
+
+
+def attachment(db: Database, ref: str) -> bytes:
+    """The full hash of a stored attachment, or of one a case names, from a prefix."""
+    try:
+        return by_prefix(db, "blobs", ref, "attachment", column="hash")
+    except NotFound:
+        text = ref.strip().lower()
+        if not text or any(c not in "0123456789abcdef" for c in text):
+            raise
+        rows = db.all("SELECT attachments FROM cases WHERE attachments LIKE ?", (f"%{text}%",))
+        found = {
+            item["hash"]
+            for row in rows
+            for item in json.loads(row["attachments"])
+            if item["hash"].startswith(text)
+        }
+        if len(found) != 1:
+            raise
+        return bytes.fromhex(found.pop())

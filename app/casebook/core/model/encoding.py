@@ -13,6 +13,8 @@ from typing import Any
 
 import cbor2
 
+from casebook.errors import CasebookError
+
 MAX_DEPTH = 16
 # Items (array elements, map keys and values, scalars) one decoded value may hold: far
 # above any message or event (a 1,024-event batch is ~1,030; a 20,000-author vector
@@ -23,7 +25,7 @@ _INT_MIN = -(2**63)
 _INT_MAX = 2**64 - 1
 
 
-class EncodingError(ValueError):
+class EncodingError(CasebookError, ValueError):
     """Bytes that are not canonical Casebook CBOR."""
 
 

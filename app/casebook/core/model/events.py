@@ -24,6 +24,8 @@ from typing import Any
 from casebook.core.model import content
 from casebook.core.model.encoding import EncodingError, decode, encode
 from casebook.core.model.identity import Identity, verify
+from casebook.core.model.ids import EventId, MemberKey, NetId
+from casebook.errors import CasebookError
 
 VERSION = 1
 MAX_EVENT_BYTES = 4 * 1024 * 1024
@@ -50,8 +52,11 @@ _HEADER_KEYS = {
 }
 
 
-class EventError(ValueError):
-    """Why an event was refused; the message is safe to show."""
+class EventError(CasebookError, ValueError):
+    """Why an event was refused (encoding, signature, chain, payload, permission); the
+    message is safe to show. Still a ``ValueError`` for the code that catches those."""
+
+    exit_code = 3
 
 
 class WrongKey(EventError):
@@ -60,10 +65,10 @@ class WrongKey(EventError):
 
 @dataclass(frozen=True)
 class Header:
-    net: bytes
-    author: bytes
+    net: NetId
+    author: MemberKey
     seq: int
-    prev: bytes | None
+    prev: EventId | None
     lamport: int
     ts: int
     kind: str
@@ -93,15 +98,15 @@ class Event:
     header_bytes: bytes
     body: bytes
     signature: bytes
-    id: bytes
+    id: EventId
     raw: bytes
 
     @property
-    def net(self) -> bytes:
+    def net(self) -> NetId:
         return self.header.net
 
     @property
-    def author(self) -> bytes:
+    def author(self) -> MemberKey:
         return self.header.author
 
     @property
@@ -153,15 +158,15 @@ def _parse_header(data: Any) -> Header:
         if prev is not None:
             raise EventError("the first event of a chain has no prev")
     else:
-        prev = _bstr(prev, "prev", 32)
+        prev = EventId(_bstr(prev, "prev", 32))
     kind = data["kind"]
     if not isinstance(kind, str) or len(kind) > 40 or not _KIND.fullmatch(kind):
         raise EventError("bad kind")
     if not isinstance(data["pub"], dict):
         raise EventError("pub must be a map")
     return Header(
-        net=_bstr(data["net"], "net", 16),
-        author=_bstr(data["author"], "author", 32),
+        net=NetId(_bstr(data["net"], "net", 16)),
+        author=MemberKey(_bstr(data["author"], "author", 32)),
         seq=seq,
         prev=prev,
         lamport=_uint(data["lamport"], "lamport", 1),
@@ -176,9 +181,9 @@ def _parse_header(data: Any) -> Header:
 def create(
     identity: Identity,
     *,
-    net: bytes,
+    net: NetId,
     seq: int,
-    prev: bytes | None,
+    prev: EventId | None,
     lamport: int,
     ts: int,
     kind: str,
@@ -202,7 +207,7 @@ def create(
     header = Header(**{**pre.__dict__, "body_hash": hashlib.sha256(body).digest()})
     _parse_header(header.to_map())  # refuse to sign what others would refuse
     header_bytes = encode(header.to_map(), checked=True)
-    event_id = hashlib.sha256(header_bytes).digest()
+    event_id = EventId(hashlib.sha256(header_bytes).digest())
     signature = identity.sign(_SIG_DOMAIN + event_id)
     raw = encode([header_bytes, body, signature], checked=True)
     if len(raw) > MAX_EVENT_BYTES:
@@ -242,7 +247,7 @@ def parse(raw: bytes) -> Event:
         raise EventError(f"not a canonical event: {exc}") from None
     if hashlib.sha256(body).digest() != header.body_hash:
         raise EventError("body does not match its hash")
-    event_id = hashlib.sha256(header_bytes).digest()
+    event_id = EventId(hashlib.sha256(header_bytes).digest())
     if len(signature) != 64 or not verify(header.author, signature, _SIG_DOMAIN + event_id):
         raise EventError("signature does not verify")
     return Event(header, header_bytes, body, signature, event_id, bytes(raw))
@@ -255,5 +260,5 @@ def parse_trusted(raw: bytes) -> Event:
         header = _parse_header(decode(header_bytes))
     except (EncodingError, ValueError, TypeError):
         raise EventError("stored event does not decode") from None
-    event_id = hashlib.sha256(header_bytes).digest()
+    event_id = EventId(hashlib.sha256(header_bytes).digest())
     return Event(header, header_bytes, body, signature, event_id, bytes(raw))

@@ -15,6 +15,8 @@ from __future__ import annotations
 import base64
 import re
 
+from casebook.errors import CasebookError
+
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _INDEX = {c: i for i, c in enumerate(ALPHABET)}
 # Characters people confuse with base32 ones when reading aloud or retyping.
@@ -23,7 +25,7 @@ _BLOCK = 13
 _GROUP = 7
 
 
-class FingerprintError(ValueError):
+class FingerprintError(CasebookError, ValueError):
     pass
 
 

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from casebook.core.model.fingerprint import fingerprint
+from casebook.core.model.ids import MemberKey
 
 
 def _raw_private(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
@@ -51,8 +52,8 @@ class Identity:
         return _raw_private(self.signing_key), _raw_private(self.exchange_key)
 
     @cached_property
-    def public_key(self) -> bytes:
-        return _raw_public(self.signing_key)
+    def public_key(self) -> MemberKey:
+        return MemberKey(_raw_public(self.signing_key))
 
     @cached_property
     def exchange_public_key(self) -> bytes:

@@ -36,8 +36,11 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from casebook.core.model.encoding import EncodingError, decode, encode
 from casebook.core.model.identity import Identity, verify
+from casebook.core.model.ids import MemberKey, NetId
+from casebook.core.model.kinds import Role
 from casebook.core.model.membership import ROLES, creation_message, redeem_message
 from casebook.core.model.relayaddr import RelayAddress
+from casebook.errors import CasebookError
 
 PREFIX = "CASEBOOK-INVITE-"
 SECRET_LEN = 16
@@ -51,7 +54,7 @@ _WELCOME_AD = b"casebook/invite-welcome/v1\x00"
 MAX_CODE_CHARS = 4000
 
 
-class InviteCodeError(ValueError):
+class InviteCodeError(CasebookError, ValueError):
     """What is wrong with a code; ``kind`` is "malformed", "typo" or "forged"."""
 
     def __init__(self, kind: str, message: str) -> None:
@@ -80,14 +83,14 @@ def join_seed(secret: bytes, net: bytes) -> bytes:
 
 
 def sign_creation(
-    secret: bytes, net: bytes, inviter: bytes, role: str, expires: int, uses: int
+    secret: bytes, net: NetId, inviter: MemberKey, role: Role, expires: int, uses: int
 ) -> bytes:
     """The invite key's signature on its own ``invite.create`` (see the fold)."""
     message = creation_message(net, inviter, role, expires, uses)
     return signing_key(secret, net).sign(message)
 
 
-def prove(secret: bytes, net: bytes, member: bytes, xkey: bytes, nonce: bytes) -> bytes:
+def prove(secret: bytes, net: NetId, member: MemberKey, xkey: bytes, nonce: bytes) -> bytes:
     """The redemption proof: the invite key's signature over the newcomer's keys and a
     fresh nonce (a relay's challenge, or the newcomer's own when joining offline)."""
     return signing_key(secret, net).sign(redeem_message(net, member, xkey, nonce))
@@ -95,12 +98,12 @@ def prove(secret: bytes, net: bytes, member: bytes, xkey: bytes, nonce: bytes) -
 
 @dataclass(frozen=True)
 class InviteCode:
-    net: bytes
+    net: NetId
     secret: bytes
     relays: tuple[RelayAddress, ...]
-    role: str
+    role: Role
     expires: int
-    inviter: bytes
+    inviter: MemberKey
     signature: bytes
 
     @property
@@ -117,9 +120,9 @@ class InviteCode:
     def make(
         cls,
         inviter: Identity,
-        net: bytes,
+        net: NetId,
         relays: tuple[RelayAddress, ...],
-        role: str,
+        role: Role,
         expires: int,
         secret: bytes | None = None,
     ) -> InviteCode:
@@ -218,7 +221,9 @@ class InviteCode:
             addresses = tuple(RelayAddress.from_wire(r) for r in relays)
         except ValueError:
             raise forged from None
-        return cls(net, secret, addresses, role, expires, inviter, signature)
+        return cls(
+            NetId(net), secret, addresses, Role(role), expires, MemberKey(inviter), signature
+        )
 
 
 # -- welcome packages -----------------------------------------------------------------

@@ -6,6 +6,7 @@ is applied."""
 from __future__ import annotations
 
 from casebook.core.model.identity import verify
+from casebook.core.model.kinds import Role
 from casebook.core.model.membership_state import (
     MAX_USES,
     RANK,
@@ -31,8 +32,8 @@ class InviteRules:
     invites: dict[bytes, Invite]
     epochs: list[Epoch]
 
-    def _invite(self, e: Entry, role: str) -> str | None:
-        if role != "admin" and self.invite_policy != "members":
+    def _invite(self, e: Entry, role: Role) -> str | None:
+        if role != Role.ADMIN and self.invite_policy != "members":
             return "only admins may invite in this network"
         p = e.pub
         fields = {"key", "role", "expires", "uses"}
@@ -65,7 +66,7 @@ class InviteRules:
         self.invites[p["key"]] = Invite(
             key=p["key"],
             inviter=e.author,
-            role=p["role"],
+            role=Role(p["role"]),
             expires=p["expires"],
             uses=p["uses"],
             epoch=e.epoch,
@@ -75,7 +76,7 @@ class InviteRules:
         )
         return None
 
-    def _revoke(self, e: Entry, role: str) -> str | None:
+    def _revoke(self, e: Entry, role: Role) -> str | None:
         if set(e.pub) != {"invite", "joins"}:
             return "malformed revocation"
         joins = _keys(e.pub["joins"], MAX_USES)
@@ -84,7 +85,7 @@ class InviteRules:
         invite = self.invites.get(e.pub["invite"]) if _is_bytes(e.pub["invite"], 32) else None
         if invite is None:
             return "no such invite"
-        if role != "admin" and invite.inviter != e.author:
+        if role != Role.ADMIN and invite.inviter != e.author:
             return "only the inviter or an admin may revoke an invite"
         if invite.revoked_by is not None:
             return "the invite is already revoked"
@@ -123,7 +124,9 @@ class InviteRules:
             return "the invite had expired"
         # Judged now, not when the invite was made: a removed inviter's role is None.
         inviter = self.members.get(invite.inviter)
-        cannot = cannot_grant(self.invite_policy, inviter and inviter.role, invite.role)
+        cannot = cannot_grant(
+            self.invite_policy, None if inviter is None else inviter.role, invite.role
+        )
         if cannot is not None:
             return cannot
         invite.used_by.append(e.author)
@@ -136,7 +139,7 @@ class InviteRules:
             invited_by=invite.inviter,
             invite_epoch=invite.epoch,
             roles=[(0, invite.role)],
-            admin_since=e.order if invite.role == "admin" else None,
+            admin_since=e.order if invite.role == Role.ADMIN else None,
         )
         return None
 
@@ -152,19 +155,19 @@ class InviteRules:
         invite.close(frozenset(invite.used_by) if seen is None else seen)
 
 
-def cannot_grant(policy: str, inviter_role: str | None, offered: str) -> str | None:
+def cannot_grant(policy: str, inviter_role: Role | None, offered: Role) -> str | None:
     """Why an inviter with ``inviter_role`` may not (any more) admit someone as
     ``offered`` under the invite ``policy``; None when they may."""
     if inviter_role is None:
         return "the inviter is no longer a member"
-    if inviter_role != "admin" and policy != "members":
+    if inviter_role != Role.ADMIN and policy != "members":
         return "the inviter may no longer invite (only admins may)"
     if RANK[offered] > RANK[inviter_role]:
         return f"the inviter can no longer grant the role {offered}"
     return None
 
 
-def demotion_closes(policy: str, member: Member, new_role: str, invite: Invite) -> bool:
+def demotion_closes(policy: str, member: Member, new_role: Role, invite: Invite) -> bool:
     """Whether giving ``member`` the role ``new_role`` closes ``invite``: one they made
     and can no longer grant, or the one they joined with if it offers more than
     ``new_role`` (so they cannot come back through it with the role taken away)."""

@@ -35,11 +35,13 @@ Rules (the permission an author has at an event is their role *at that event's s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from casebook.core.model.ids import MemberKey
 from casebook.core.model.invite_rules import InviteRules, demotion_closes
+from casebook.core.model.kinds import EventKind, Role
 from casebook.core.model.membership_state import (
     INVITERS,
     KINDS,
@@ -69,6 +71,7 @@ __all__ = [
     "RANK",
     "REDEEM_DOMAIN",
     "ROLES",
+    "RULES",
     "Entry",
     "Epoch",
     "Invite",
@@ -85,9 +88,9 @@ __all__ = [
 @dataclass
 class MembershipState(InviteRules):
     net: bytes
-    founder: bytes | None = None
+    founder: MemberKey | None = None
     invite_policy: str = "admins"
-    default_role: str = "member"
+    default_role: Role = Role.MEMBER
     members: dict[bytes, Member] = field(default_factory=dict)
     invites: dict[bytes, Invite] = field(default_factory=dict)
     epochs: list[Epoch] = field(default_factory=list)
@@ -100,7 +103,7 @@ class MembershipState(InviteRules):
     outsider_epoch: int = -1
     voided_invites: dict[bytes, int] = field(default_factory=dict)  # refused invite → epoch
     outsider_invites: set[bytes] = field(default_factory=set)  # with a refused join
-    accepted: dict[bytes, tuple[Entry, str | None]] = field(default_factory=dict)
+    accepted: dict[bytes, tuple[Entry, Role | None]] = field(default_factory=dict)
 
     # -- questions the rest of the code asks -------------------------------------
     @property
@@ -111,14 +114,14 @@ class MembershipState(InviteRules):
         return [m for m in self.members.values() if m.active]
 
     def admins(self) -> list[bytes]:
-        return [m.key for m in self.members.values() if m.role == "admin"]
+        return [m.key for m in self.members.values() if m.role == Role.ADMIN]
 
-    def role_now(self, key: bytes) -> str | None:
+    def role_now(self, key: bytes) -> Role | None:
         """The role ``key`` writes with now; None for non-members and removed members."""
         member = self.members.get(key)
         return None if member is None else member.role
 
-    def role_at(self, author: bytes, seq: int) -> str | None:
+    def role_at(self, author: bytes, seq: int) -> Role | None:
         member = self.members.get(author)
         return None if member is None else member.role_at(seq)
 
@@ -166,7 +169,7 @@ class MembershipState(InviteRules):
         """Accepted entries whose author, by the final state, had no longer the role
         they were accepted with at that seq (removed or demoted with a cut below it):
         written behind the back of the removal, e.g. with a back-dated Lamport clock."""
-        out = {}
+        out: dict[bytes, str] = {}
         for event_id, (entry, role) in self.accepted.items():
             if role is None:
                 continue
@@ -183,7 +186,7 @@ class MembershipState(InviteRules):
             "the invite was closed (revoked, or its inviter or someone who joined with it "
             "removed or demoted) before this join was seen"
         )
-        late = {}
+        late: dict[bytes, str] = {}
         for member in self.members.values():
             invite = self.invites.get(member.invite) if member.invite else None
             if (
@@ -202,7 +205,7 @@ class MembershipState(InviteRules):
         self.count += 1
         role = (
             None
-            if entry.kind in ("network.create", "member.join")
+            if entry.kind in (EventKind.NETWORK_CREATE, EventKind.MEMBER_JOIN)
             else self.role_at(entry.author, entry.seq)
         )
         reason = self.excluded.get(entry.id) or self._check_and_apply(entry)
@@ -217,12 +220,12 @@ class MembershipState(InviteRules):
     def _note_outsider(self, e: Entry) -> None:
         """Refused invites and joins: whoever holds such an invite's code may have opened
         its welcome package, so the epochs it held must be left behind by a re-key."""
-        key = e.pub.get("invite") if e.kind == "member.join" else e.pub.get("key")
+        key = e.pub.get("invite") if e.kind == EventKind.MEMBER_JOIN else e.pub.get("key")
         if not isinstance(key, bytes):
             return
-        if e.kind == "invite.create":
+        if e.kind == EventKind.INVITE_CREATE:
             self.voided_invites.setdefault(key, e.epoch)
-        elif e.kind == "member.join" and e.author not in self.members:
+        elif e.kind == EventKind.MEMBER_JOIN and e.author not in self.members:
             invite = self.invites.get(key)
             epoch = invite.epoch if invite is not None else self.voided_invites.get(key)
             if epoch is not None:
@@ -233,14 +236,14 @@ class MembershipState(InviteRules):
     def _check_and_apply(self, e: Entry) -> str | None:
         if e.net != self.net:
             return "belongs to another network"
-        if e.kind == "network.create":
+        if e.kind == EventKind.NETWORK_CREATE:
             return self._create(e)
         if self.founder is None:
             return "the network's first event has not been seen"
-        if e.epoch > self.current_epoch and e.kind != "epoch.rotate":
+        if e.epoch > self.current_epoch and e.kind != EventKind.EPOCH_ROTATE:
             return "uses an epoch that does not exist yet"
         role = self.role_at(e.author, e.seq)
-        if e.kind == "member.join":
+        if e.kind == EventKind.MEMBER_JOIN:
             return self._join(e)
         if role is None:
             return (
@@ -248,15 +251,7 @@ class MembershipState(InviteRules):
                 if e.author not in self.members
                 else ("written after the author was removed")
             )
-        handler = {
-            "network.policy": self._policy,
-            "invite.create": self._invite,
-            "invite.revoke": self._revoke,
-            "member.role": self._role,
-            "member.remove": self._remove,
-            "epoch.rotate": self._rotate,
-        }[e.kind]
-        return handler(e, role)
+        return RULES[e.kind](self, e, role)
 
     def _create(self, e: Entry) -> str | None:
         if self.founder is not None:
@@ -279,7 +274,7 @@ class MembershipState(InviteRules):
             xkey=p["xkey"],
             since=e.ts,
             join_event=e.id,
-            roles=[(0, "admin")],
+            roles=[(0, Role.ADMIN)],
             admin_since=e.order,
         )
         self.epochs.append(Epoch(0, e.id, e.author, [(e.id, frozenset({e.author}))]))
@@ -293,11 +288,11 @@ class MembershipState(InviteRules):
             or policy["role"] not in ROLES
         ):
             return "malformed policy"
-        self.invite_policy, self.default_role = policy["invite"], policy["role"]
+        self.invite_policy, self.default_role = policy["invite"], Role(policy["role"])
         return None
 
-    def _policy(self, e: Entry, role: str) -> str | None:
-        if role != "admin":
+    def _policy(self, e: Entry, role: Role) -> str | None:
+        if role != Role.ADMIN:
             return "only admins may change the network's policy"
         if set(e.pub) != {"policy"}:
             return "malformed policy change"
@@ -317,32 +312,32 @@ class MembershipState(InviteRules):
         return member, None
 
     def _last_admin(self, member: Member) -> bool:
-        return member.role == "admin" and len(self.admins()) == 1
+        return member.role == Role.ADMIN and len(self.admins()) == 1
 
     def _outranks(self, author: bytes, target: Member) -> bool:
         """An admin acts on another admin only if appointed before them."""
-        if target.role != "admin" or target.key == author:
+        if target.role != Role.ADMIN or target.key == author:
             return True
         mine = self.members[author].admin_since
         return mine is not None and target.admin_since is not None and mine < target.admin_since
 
-    def _role(self, e: Entry, role: str) -> str | None:
-        if role != "admin":
+    def _role(self, e: Entry, role: Role) -> str | None:
+        if role != Role.ADMIN:
             return "only admins may change roles"
         keys = {"member", "role", "upto"} | ({"joins"} if "joins" in e.pub else set())
         member, reason = self._target(e, keys)
         if member is None:
             return reason
-        new = e.pub["role"]
-        if new not in ROLES:
+        if e.pub["role"] not in ROLES:
             return "no such role"
-        if new != "admin" and self._last_admin(member):
+        new = Role(e.pub["role"])
+        if new != Role.ADMIN and self._last_admin(member):
             return "a network keeps at least one admin"
         if not self._outranks(e.author, member):
             return "an admin can demote only admins appointed after them"
-        if new == "admin" and member.role != "admin":
+        if new == Role.ADMIN and member.role != Role.ADMIN:
             member.admin_since = e.order
-        elif new != "admin":
+        elif new != Role.ADMIN:
             member.admin_since = None
         member.roles.append((e.pub["upto"], new))
         # A demotion closes the invites the member can no longer grant, and the one they
@@ -353,7 +348,7 @@ class MembershipState(InviteRules):
                 self._close(invite, e, seen)
         return None
 
-    def _remove(self, e: Entry, role: str) -> str | None:
+    def _remove(self, e: Entry, role: Role) -> str | None:
         keys = {"member", "upto", "joins"} | ({"closes"} if "closes" in e.pub else set())
         member, reason = self._target(e, keys)
         if member is None:
@@ -361,7 +356,7 @@ class MembershipState(InviteRules):
         closes = _keys(e.pub["closes"], MAX_WRAPS) if "closes" in e.pub else frozenset()
         if closes is None or any(k not in self.invites for k in closes):
             return "malformed member change"
-        if role != "admin" and member.key != e.author:
+        if role != Role.ADMIN and member.key != e.author:
             return "only admins may remove members"
         if self._last_admin(member):
             return "a network keeps at least one admin"
@@ -380,8 +375,8 @@ class MembershipState(InviteRules):
             self._close(joined, e, None if "closes" not in e.pub else seen)
         return None
 
-    def _rotate(self, e: Entry, role: str) -> str | None:
-        if role != "admin":
+    def _rotate(self, e: Entry, role: Role) -> str | None:
+        if role != Role.ADMIN:
             return "only admins may start a new epoch"
         p = e.pub
         if set(p) != {"eph", "wraps"} or not _is_bytes(p["eph"], 32):
@@ -409,6 +404,17 @@ class MembershipState(InviteRules):
             self.epochs[-1].candidates.append((e.id, keys))  # concurrent: a candidate
             return None
         return "the rotation's epoch number is out of sequence"
+
+
+# The rules of the kinds judged with their author's role (joins and creation apart).
+RULES: dict[str, Callable[[MembershipState, Entry, Role], str | None]] = {
+    EventKind.NETWORK_POLICY: MembershipState._policy,
+    EventKind.INVITE_CREATE: MembershipState._invite,
+    EventKind.INVITE_REVOKE: MembershipState._revoke,
+    EventKind.MEMBER_ROLE: MembershipState._role,
+    EventKind.MEMBER_REMOVE: MembershipState._remove,
+    EventKind.EPOCH_ROTATE: MembershipState._rotate,
+}
 
 
 def fold(net: bytes, entries: Iterable[Entry]) -> MembershipState:

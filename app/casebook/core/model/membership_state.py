@@ -14,21 +14,13 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
 from casebook.core.model.events import Event
+from casebook.core.model.ids import EventId, MemberKey, NetId
+from casebook.core.model.kinds import MEMBERSHIP_KINDS, Role
 
-KINDS = frozenset(
-    {
-        "network.create",
-        "network.policy",
-        "invite.create",
-        "invite.revoke",
-        "member.join",
-        "member.role",
-        "member.remove",
-        "epoch.rotate",
-    }
-)
-ROLES = ("member", "moderator", "admin")
-RANK = {role: rank for rank, role in enumerate(ROLES)}
+KINDS = MEMBERSHIP_KINDS
+# The role names as plain text (command-line choices show them as they are).
+ROLES: tuple[str, ...] = tuple(role.value for role in Role)
+RANK = {role: rank for rank, role in enumerate(Role)}
 INVITERS = ("admins", "members")
 MAX_USES = 1000
 MAX_WRAPS = 10_000
@@ -37,16 +29,16 @@ CREATE_DOMAIN = b"casebook/invite-create/v1\x00"
 _NET_ID_DOMAIN = b"casebook/network-id/v1\x00"
 
 
-def network_id(founder: bytes, nonce: bytes) -> bytes:
-    return hashlib.sha256(_NET_ID_DOMAIN + founder + nonce).digest()[:16]
+def network_id(founder: bytes, nonce: bytes) -> NetId:
+    return NetId(hashlib.sha256(_NET_ID_DOMAIN + founder + nonce).digest()[:16])
 
 
-def redeem_message(net: bytes, member: bytes, xkey: bytes, nonce: bytes) -> bytes:
+def redeem_message(net: NetId, member: MemberKey, xkey: bytes, nonce: bytes) -> bytes:
     """What the invite key signs when a newcomer redeems it."""
     return REDEEM_DOMAIN + net + member + xkey + nonce
 
 
-def creation_message(net: bytes, inviter: bytes, role: str, expires: int, uses: int) -> bytes:
+def creation_message(net: NetId, inviter: MemberKey, role: Role, expires: int, uses: int) -> bytes:
     """What the invite key signs when its inviter makes it: only whoever holds the
     secret can put the invite's key in the log (nobody can copy it into an invite of
     their own that sorts first)."""
@@ -58,9 +50,9 @@ def creation_message(net: bytes, inviter: bytes, role: str, expires: int, uses: 
 class Entry:
     """The clear part of one membership event."""
 
-    id: bytes
-    net: bytes
-    author: bytes
+    id: EventId
+    net: NetId
+    author: MemberKey
     seq: int
     lamport: int
     ts: int
@@ -74,40 +66,40 @@ class Entry:
         return cls(event.id, h.net, h.author, h.seq, h.lamport, h.ts, h.kind, h.epoch, h.pub)
 
     @property
-    def order(self) -> tuple[int, bytes]:
+    def order(self) -> tuple[int, EventId]:
         return (self.lamport, self.id)
 
 
 @dataclass
 class Member:
-    key: bytes
+    key: MemberKey
     xkey: bytes
     since: int  # ts of the join (or of the network's creation)
-    join_event: bytes
+    join_event: EventId
     invite: bytes | None = None  # the invite key redeemed; None for the founder
-    invited_by: bytes | None = None
+    invited_by: MemberKey | None = None
     invite_epoch: int = 0  # the newest epoch seed the invite's welcome package holds
     # (after_seq, role): the role of the member's events with seq > after_seq
-    roles: list[tuple[int, str]] = field(default_factory=list)
-    removed_by: bytes | None = None
+    roles: list[tuple[int, Role]] = field(default_factory=list)
+    removed_by: MemberKey | None = None
     removed_at: int | None = None
-    removal_event: bytes | None = None
+    removal_event: EventId | None = None
     cut: int | None = None  # events with seq > cut were written after removal
     # fold position of the event that made them admin: an admin may remove or demote
     # only admins appointed after them (the founder is the most senior)
-    admin_since: tuple[int, bytes] | None = None
+    admin_since: tuple[int, EventId] | None = None
 
-    def role_at(self, seq: int) -> str | None:
+    def role_at(self, seq: int) -> Role | None:
         if self.cut is not None and seq > self.cut:
             return None
-        role: str | None = None
+        role: Role | None = None
         for after, value in self.roles:
             if seq > after:
                 role = value
         return role
 
     @property
-    def role(self) -> str | None:
+    def role(self) -> Role | None:
         """The role now (for events not written yet); None once removed."""
         if self.cut is not None:
             return None
@@ -121,16 +113,16 @@ class Member:
 @dataclass
 class Invite:
     key: bytes
-    inviter: bytes
-    role: str
+    inviter: MemberKey
+    role: Role
     expires: int
     uses: int
     epoch: int  # the epoch the invite (and its welcome package) was made in
     created_at: int
-    event: bytes
-    used_by: list[bytes] = field(default_factory=list)
-    revoked_by: bytes | None = None
-    closed_event: bytes | None = None  # the revocation, removal or role change closing it
+    event: EventId
+    used_by: list[MemberKey] = field(default_factory=list)
+    revoked_by: MemberKey | None = None
+    closed_event: EventId | None = None  # the revocation, removal or role change closing it
     closed_epoch: int = -1  # the newest epoch when it closed (its package had it at most)
     # Joins of it are sealed under its join key (``invites.join_seed``), so a newcomer
     # joins before any seed is handed over; older invites' joins use an epoch seed.
@@ -158,10 +150,10 @@ class Invite:
 @dataclass
 class Epoch:
     number: int
-    winner: bytes  # rotation event id (the network.create id for epoch 0)
-    author: bytes
+    winner: EventId  # rotation event id (the network.create id for epoch 0)
+    author: MemberKey
     # recipients of each candidate rotation, winner first
-    candidates: list[tuple[bytes, frozenset[bytes]]] = field(default_factory=list)
+    candidates: list[tuple[EventId, frozenset[bytes]]] = field(default_factory=list)
 
     def wrapped_to(self, key: bytes, winner_only: bool = False) -> bool:
         pool = self.candidates[:1] if winner_only else self.candidates

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from casebook.core.model import relayaddr
 from casebook.core.model.epochs import is_seed_list
 from casebook.core.model.events import EventError
+from casebook.core.model.kinds import EventKind
 from casebook.errors import UsageError
 
 STANDARD_FIELDS = ("presentation", "history", "findings", "question", "outcome")
@@ -97,7 +100,9 @@ def _attachments(value: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _exact(payload: dict[str, Any], required: set[str], optional: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+def _exact(
+    payload: dict[str, Any], required: AbstractSet[str], optional: AbstractSet[str] = frozenset()
+) -> None:
     keys = set(payload)
     if not required <= keys or not keys <= required | optional:
         raise EventError("payload has missing or unknown fields")
@@ -148,99 +153,146 @@ def _seeds(value: Any) -> list[list[Any]]:
     return value
 
 
-_EMPTY_BODY = ("network.policy", "invite.create", "invite.revoke", "member.role", "member.remove")
-_MODERATION = ("content.hide", "content.unhide", "content.pin", "content.unpin")
-_NETWORK_KINDS = frozenset(
-    {"network.create", "network.update", "member.join", "epoch.rotate", *_EMPTY_BODY, *_MODERATION}
-)
+def _network_create(payload: dict[str, Any]) -> dict[str, Any]:
+    _exact(payload, {"name", "founder_name", "relays"})
+    name = clean_text(payload["name"], "network name", MAX_NAME, single_line=True)
+    if not name:
+        raise EventError("a network needs a name")
+    return {
+        "name": name,
+        "founder_name": clean_text(payload["founder_name"], "name", MAX_NAME, single_line=True),
+        "relays": _relays(payload["relays"]),
+    }
 
 
-def _network_payload(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """Membership, network and moderation kinds (clear rules live in ``membership``)."""
-    if kind == "network.create":
-        _exact(payload, {"name", "founder_name", "relays"})
-        name = clean_text(payload["name"], "network name", MAX_NAME, single_line=True)
-        if not name:
+def _network_update(payload: dict[str, Any]) -> dict[str, Any]:
+    _exact(payload, set(), {"name", "relays"})
+    out: dict[str, Any] = {}
+    if "name" in payload:
+        out["name"] = clean_text(payload["name"], "network name", MAX_NAME, single_line=True)
+        if not out["name"]:
             raise EventError("a network needs a name")
-        return {
-            "name": name,
-            "founder_name": clean_text(payload["founder_name"], "name", MAX_NAME, single_line=True),
-            "relays": _relays(payload["relays"]),
-        }
-    if kind == "network.update":
-        _exact(payload, set(), {"name", "relays"})
-        out: dict[str, Any] = {}
-        if "name" in payload:
-            out["name"] = clean_text(payload["name"], "network name", MAX_NAME, single_line=True)
-            if not out["name"]:
-                raise EventError("a network needs a name")
-        if "relays" in payload:
-            out["relays"] = _relays(payload["relays"])
-        if not out:
-            raise EventError("an update must change something")
-        return out
-    if kind == "invite.create":  # ``join``: the key that opens joins of this invite
-        _exact(payload, set(), {"join"})
-        if "join" not in payload:
-            return {}
-        if not isinstance(payload["join"], bytes) or len(payload["join"]) != 32:
-            raise EventError("bad join key")
-        return {"join": payload["join"]}
-    if kind in _EMPTY_BODY:
-        _exact(payload, set())
+    if "relays" in payload:
+        out["relays"] = _relays(payload["relays"])
+    if not out:
+        raise EventError("an update must change something")
+    return out
+
+
+def _invite_create(payload: dict[str, Any]) -> dict[str, Any]:
+    """``join``: the key that opens joins of this invite (clear rules live in the fold)."""
+    _exact(payload, set(), {"join"})
+    if "join" not in payload:
         return {}
-    if kind == "member.join":
-        _exact(payload, {"name"})
-        return {"name": clean_text(payload["name"], "name", MAX_NAME, single_line=True)}
-    if kind == "epoch.rotate":
-        _exact(payload, {"seeds"})
-        return {"seeds": _seeds(payload["seeds"])}
-    if kind == "content.hide":
-        _exact(payload, {"target", "reason"})
-        reason = clean_text(payload["reason"], "reason", MAX_TITLE, single_line=True)
-        if not reason:
-            raise EventError("hiding needs a reason")
-        return {"target": _ref(payload["target"], "target"), "reason": reason}
+    if not isinstance(payload["join"], bytes) or len(payload["join"]) != 32:
+        raise EventError("bad join key")
+    return {"join": payload["join"]}
+
+
+def _empty(payload: dict[str, Any]) -> dict[str, Any]:
+    """Kinds whose whole content is in the clear header (``pub``), judged by the fold."""
+    _exact(payload, set())
+    return {}
+
+
+def _member_join(payload: dict[str, Any]) -> dict[str, Any]:
+    _exact(payload, {"name"})
+    return {"name": clean_text(payload["name"], "name", MAX_NAME, single_line=True)}
+
+
+def _epoch_rotate(payload: dict[str, Any]) -> dict[str, Any]:
+    _exact(payload, {"seeds"})
+    return {"seeds": _seeds(payload["seeds"])}
+
+
+def _content_hide(payload: dict[str, Any]) -> dict[str, Any]:
+    _exact(payload, {"target", "reason"})
+    reason = clean_text(payload["reason"], "reason", MAX_TITLE, single_line=True)
+    if not reason:
+        raise EventError("hiding needs a reason")
+    return {"target": _ref(payload["target"], "target"), "reason": reason}
+
+
+def _target(payload: dict[str, Any]) -> dict[str, Any]:
     _exact(payload, {"target"})
     return {"target": _ref(payload["target"], "target")}
 
 
+def _case_create(payload: dict[str, Any]) -> dict[str, Any]:
+    _exact(payload, _CASE_CONTENT)
+    return case_content(payload, partial=False)
+
+
+def _case_edit(payload: dict[str, Any]) -> dict[str, Any]:
+    _exact(payload, {"case"}, _CASE_CONTENT)
+    changes = case_content(payload, partial=True)
+    if not changes:
+        raise EventError("an edit must change something")
+    return {"case": _ref(payload["case"], "case"), **changes}
+
+
+def _case_status(payload: dict[str, Any]) -> dict[str, Any]:
+    _exact(payload, {"case", "status"})
+    if payload["status"] not in STATUSES:
+        raise EventError("status must be open or resolved")
+    return {"case": _ref(payload["case"], "case"), "status": payload["status"]}
+
+
+def _comment_create(payload: dict[str, Any]) -> dict[str, Any]:
+    """A comment, a reply (``parent``) or a case's outcome."""
+    _exact(payload, {"case", "parent", "body"})
+    parent = payload["parent"]
+    body = clean_text(payload["body"], "comment", MAX_BODY)
+    if not body.strip():
+        raise EventError("a comment needs some text")
+    return {
+        "case": _ref(payload["case"], "case"),
+        "parent": None if parent is None else _ref(parent, "parent"),
+        "body": body,
+    }
+
+
+def _comment_edit(payload: dict[str, Any]) -> dict[str, Any]:
+    _exact(payload, {"comment", "body"})
+    body = clean_text(payload["body"], "comment", MAX_BODY)
+    if not body.strip():
+        raise EventError("a comment needs some text")
+    return {"comment": _ref(payload["comment"], "comment"), "body": body}
+
+
+def _comment_endorse(payload: dict[str, Any]) -> dict[str, Any]:
+    _exact(payload, {"comment"})
+    return {"comment": _ref(payload["comment"], "comment")}
+
+
+# Every kind's validator: one entry for each :class:`EventKind`.
+VALIDATORS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    EventKind.NETWORK_CREATE: _network_create,
+    EventKind.NETWORK_POLICY: _empty,
+    EventKind.INVITE_CREATE: _invite_create,
+    EventKind.INVITE_REVOKE: _empty,
+    EventKind.MEMBER_JOIN: _member_join,
+    EventKind.MEMBER_ROLE: _empty,
+    EventKind.MEMBER_REMOVE: _empty,
+    EventKind.EPOCH_ROTATE: _epoch_rotate,
+    EventKind.NETWORK_UPDATE: _network_update,
+    EventKind.CONTENT_HIDE: _content_hide,
+    EventKind.CONTENT_UNHIDE: _target,
+    EventKind.CONTENT_PIN: _target,
+    EventKind.CONTENT_UNPIN: _target,
+    EventKind.CASE_CREATE: _case_create,
+    EventKind.CASE_EDIT: _case_edit,
+    EventKind.CASE_STATUS: _case_status,
+    EventKind.CASE_OUTCOME: _comment_create,
+    EventKind.COMMENT_CREATE: _comment_create,
+    EventKind.COMMENT_EDIT: _comment_edit,
+    EventKind.COMMENT_ENDORSE: _comment_endorse,
+}
+
+
 def validate(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     """Return the normalised payload of ``kind`` or raise :class:`EventError`."""
-    if kind in _NETWORK_KINDS:
-        return _network_payload(kind, payload)
-    if kind == "case.create":
-        _exact(payload, _CASE_CONTENT)
-        return case_content(payload, partial=False)
-    if kind == "case.edit":
-        _exact(payload, {"case"}, _CASE_CONTENT)
-        changes = case_content(payload, partial=True)
-        if not changes:
-            raise EventError("an edit must change something")
-        return {"case": _ref(payload["case"], "case"), **changes}
-    if kind == "case.status":
-        _exact(payload, {"case", "status"})
-        if payload["status"] not in STATUSES:
-            raise EventError("status must be open or resolved")
-        return {"case": _ref(payload["case"], "case"), "status": payload["status"]}
-    if kind in ("comment.create", "case.outcome"):
-        _exact(payload, {"case", "parent", "body"})
-        parent = payload["parent"]
-        body = clean_text(payload["body"], "comment", MAX_BODY)
-        if not body.strip():
-            raise EventError("a comment needs some text")
-        return {
-            "case": _ref(payload["case"], "case"),
-            "parent": None if parent is None else _ref(parent, "parent"),
-            "body": body,
-        }
-    if kind == "comment.edit":
-        _exact(payload, {"comment", "body"})
-        body = clean_text(payload["body"], "comment", MAX_BODY)
-        if not body.strip():
-            raise EventError("a comment needs some text")
-        return {"comment": _ref(payload["comment"], "comment"), "body": body}
-    if kind == "comment.endorse":
-        _exact(payload, {"comment"})
-        return {"comment": _ref(payload["comment"], "comment")}
-    raise EventError(f"unknown event kind {kind!r}")
+    check = VALIDATORS.get(kind)
+    if check is None:
+        raise EventError(f"unknown event kind {kind!r}")
+    return check(payload)

@@ -15,11 +15,20 @@ from casebook.core.library import refs
 from casebook.core.model import content, epochs
 from casebook.core.model.events import EventError
 from casebook.core.model.fingerprint import fingerprint
+from casebook.core.model.ids import EventId
 from casebook.core.model.invite_rules import demotion_closes
+from casebook.core.model.kinds import EventKind, Role
 from casebook.core.model.membership import ROLES, Member, MembershipState
 from casebook.core.network.invitations import Invitations
 from casebook.errors import Ambiguous, NotFound, PermissionDenied, UsageError
 from casebook.store.database import Database
+
+_MODERATION = {
+    "hide": EventKind.CONTENT_HIDE,
+    "unhide": EventKind.CONTENT_UNHIDE,
+    "pin": EventKind.CONTENT_PIN,
+    "unpin": EventKind.CONTENT_UNPIN,
+}
 
 
 class Governance:
@@ -31,10 +40,10 @@ class Governance:
     def _state(self, net: bytes) -> MembershipState:
         return self.log.members.state(net)
 
-    def _my_role(self, state: MembershipState) -> str | None:
+    def _my_role(self, state: MembershipState) -> Role | None:
         return state.role_now(self.me)
 
-    def _require(self, state: MembershipState, *roles: str) -> None:
+    def _require(self, state: MembershipState, *roles: Role) -> None:
         role = self._my_role(state)
         if role is None:
             raise PermissionDenied("You are not a member of this network.")
@@ -43,7 +52,7 @@ class Governance:
                 f"This needs the role {' or '.join(roles)}; you are a {role} here."
             )
 
-    def _append(self, net: bytes, kind: str, payload: dict[str, Any], **kw: Any) -> bytes:
+    def _append(self, net: bytes, kind: EventKind, payload: dict[str, Any], **kw: Any) -> EventId:
         try:
             return self.log.append(net, kind, payload, **kw).id
         except EventError as exc:
@@ -107,32 +116,33 @@ class Governance:
         seq = self.db.scalar("SELECT max(seq) FROM events WHERE net = ? AND author = ?", (net, key))
         return max(int(seq or 0), 1)
 
-    def set_role(self, net: bytes, ref: str, role: str) -> bytes:
+    def set_role(self, net: bytes, ref: str, role: str) -> EventId:
         if role not in ROLES:
             raise UsageError(f"Role must be one of: {', '.join(ROLES)}.")
+        new = Role(role)
         state = self._state(net)
-        self._require(state, "admin")
+        self._require(state, Role.ADMIN)
         member = self.member(net, ref)
-        if member.role == role:
-            raise UsageError(f"That member is already a {role}.")
-        if role != "admin" and member.role == "admin" and len(state.admins()) == 1:
+        if member.role == new:
+            raise UsageError(f"That member is already a {new}.")
+        if new != Role.ADMIN and member.role == Role.ADMIN and len(state.admins()) == 1:
             raise PermissionDenied(
                 "A network keeps at least one admin; make someone else admin first."
             )
         closing = [
             i
             for i in state.invites.values()
-            if demotion_closes(state.invite_policy, member, role, i)
+            if demotion_closes(state.invite_policy, member, new, i)
         ]
         pub = {
             "member": member.key,
-            "role": role,
+            "role": new,
             "upto": self._head(net, member.key),
             # joins of the invites this closes (closed before or not) that we have seen; no
             # others will count
             "joins": sorted({k for i in closing for k in i.used_by}),
         }
-        return self._append(net, "member.role", {}, pub=pub)
+        return self._append(net, EventKind.MEMBER_ROLE, {}, pub=pub)
 
     def closed_by(self, net: bytes, event_id: bytes) -> list[dict[str, Any]]:
         """The invites a removal or role change closed, for the admin to hear about."""
@@ -164,8 +174,8 @@ class Governance:
         state = self._state(net)
         member = self.member(net, ref)
         if member.key != self.me:
-            self._require(state, "admin")
-        if member.role == "admin" and len(state.admins()) == 1:
+            self._require(state, Role.ADMIN)
+        if member.role == Role.ADMIN and len(state.admins()) == 1:
             raise PermissionDenied(
                 "A network keeps at least one admin; make someone else admin first."
             )
@@ -177,7 +187,7 @@ class Governance:
         with self.db.transaction():
             removal = self._append(
                 net,
-                "member.remove",
+                EventKind.MEMBER_REMOVE,
                 {},
                 pub={
                     "member": member.key,
@@ -188,7 +198,8 @@ class Governance:
                     "closes": closes,
                 },
             )
-            rotation = self.rotate(net) if self._my_role(self._state(net)) == "admin" else None
+            admin = self._my_role(self._state(net)) == Role.ADMIN
+            rotation = self.rotate(net) if admin else None
         return {
             "removed": fingerprint(member.key),
             "event": removal,
@@ -197,11 +208,11 @@ class Governance:
         }
 
     # -- epochs ---------------------------------------------------------------------
-    def rotate(self, net: bytes) -> bytes:
+    def rotate(self, net: bytes) -> EventId:
         """Start a new epoch: a fresh seed wrapped to every current member, with every
         older seed inside (so history stays readable for them)."""
         state = self._state(net)
-        self._require(state, "admin")
+        self._require(state, Role.ADMIN)
         number = state.current_epoch + 1
         seed = content.new_seed()
         eph, wraps = epochs.wrap(
@@ -210,7 +221,7 @@ class Governance:
         with self.db.transaction():
             rotation = self._append(
                 net,
-                "epoch.rotate",
+                EventKind.EPOCH_ROTATE,
                 {"seeds": self.log.keys.export(net)},
                 pub={"eph": eph, "wraps": wraps},
                 new_epoch=(number, seed),
@@ -218,12 +229,12 @@ class Governance:
             Invitations(self.db, self.log).reseal(net)
         return rotation
 
-    def maintain(self, net: bytes) -> bytes | None:
+    def maintain(self, net: bytes) -> EventId | None:
         """After receiving events: if the latest epoch key is missing for a current
         member or may be held by a removed one, and this profile is an admin, start a
         new epoch. Concurrent rotations by several admins converge (see membership)."""
         state = self._state(net)
-        if self._my_role(state) != "admin" or not state.needs_rotation():
+        if self._my_role(state) != Role.ADMIN or not state.needs_rotation():
             return None
         return self.rotate(net)
 
@@ -234,9 +245,9 @@ class Governance:
         net = bytes(self.db.scalar(f"SELECT net FROM {table} WHERE id = ?", (target,)))  # noqa: S608
         state = self._state(net)
         if action == "unhide":
-            self._require(state, "admin")
+            self._require(state, Role.ADMIN)
         else:
-            self._require(state, "moderator", "admin")
+            self._require(state, Role.MODERATOR, Role.ADMIN)
         if action in ("pin", "unpin") and what != "case":
             raise UsageError("Only cases can be pinned.")
         if action == "hide" and not reason.strip():
@@ -244,7 +255,10 @@ class Governance:
         payload: dict[str, Any] = {"target": target}
         if action == "hide":
             payload["reason"] = reason
-        self._append(net, f"content.{action}", payload)
+        kind = _MODERATION.get(action)
+        if kind is None:  # as the event log refuses a kind it does not know
+            raise PermissionDenied(f"Refused: unknown event kind {'content.' + action!r}.")
+        self._append(net, kind, payload)
         return what, target
 
     # -- overview ---------------------------------------------------------------------
@@ -272,10 +286,10 @@ class Governance:
             "needs_rotation": state.needs_rotation(),
         }
 
-    def set_policy(self, net: bytes, invite: str | None, role: str | None) -> bytes:
+    def set_policy(self, net: bytes, invite: str | None, role: str | None) -> EventId:
         if invite is None and role is None:
             raise UsageError("Say what to change: --who-invites and/or --default-role.")
         state = self._state(net)
-        self._require(state, "admin")
+        self._require(state, Role.ADMIN)
         policy = {"invite": invite or state.invite_policy, "role": role or state.default_role}
-        return self._append(net, "network.policy", {}, pub={"policy": policy})
+        return self._append(net, EventKind.NETWORK_POLICY, {}, pub={"policy": policy})

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,15 +24,20 @@ from casebook.core.model import invite_codes, relayaddr
 from casebook.core.model.epochs import is_seed_list
 from casebook.core.model.events import EventError
 from casebook.core.model.fingerprint import fingerprint
+from casebook.core.model.ids import EventId, NetId
 from casebook.core.model.invite_codes import InviteCode, InviteCodeError
+from casebook.core.model.kinds import EventKind, Role
 from casebook.core.model.membership import MAX_USES, RANK, ROLES
 from casebook.core.model.payloads import MAX_NAME, clean_text
 from casebook.errors import NotFound, PermissionDenied, UsageError
-from casebook.store.database import Database
+from casebook.store.database import Database, Row
 
 DAY_MS = 86_400_000
 DEFAULT_EXPIRY_MS = 7 * DAY_MS
 MAX_EXPIRY_MS = 365 * DAY_MS
+# (epoch, source, seed) from a welcome package; an alias, as ``Invitations.list`` hides
+# the builtin inside the class.
+Seeds = list[tuple[int, bytes, bytes]]
 
 
 def date_text(ms: int) -> str:
@@ -45,7 +51,7 @@ def date_text(ms: int) -> str:
 class MadeInvite:
     code: str
     key: bytes
-    role: str
+    role: Role
     uses: int
     expires: int
     welcome: bytes
@@ -85,13 +91,14 @@ class Invitations:
         my_role = state.role_now(self.me)
         if my_role is None:
             raise PermissionDenied("You are not a member of this network.")
-        if my_role != "admin" and state.invite_policy != "members":
+        if my_role != Role.ADMIN and state.invite_policy != "members":
             raise PermissionDenied("Only admins can invite in this network.")
         role = role or state.default_role
         if role not in ROLES:
             raise UsageError(f"Role must be one of: {', '.join(ROLES)}.")
-        if RANK[role] > RANK[my_role]:
-            raise PermissionDenied(f"As a {my_role} you cannot invite someone as {role}.")
+        offered = Role(role)
+        if RANK[offered] > RANK[my_role]:
+            raise PermissionDenied(f"As a {my_role} you cannot invite someone as {offered}.")
         if not 1 <= uses <= MAX_USES:
             raise UsageError(f"An invite can be used 1 to {MAX_USES} times.")
         if not 60_000 <= expires_in_ms <= MAX_EXPIRY_MS:
@@ -101,22 +108,22 @@ class Invitations:
             raise NotFound("This profile has not received that network's first event yet.")
         relays = tuple(relayaddr.parse(u) for u in json.loads(row["relays"]))
         expires = now_ms() + expires_in_ms
-        code = InviteCode.make(self.log.identity, net, relays, role, expires)
+        code = InviteCode.make(self.log.identity, NetId(net), relays, offered, expires)
         key = code.key
         with self.db.transaction():
             try:
                 event = self.log.append(
                     net,
-                    "invite.create",
+                    EventKind.INVITE_CREATE,
                     {"join": invite_codes.join_seed(code.secret, net)},
                     pub={
                         "key": key,
-                        "role": role,
+                        "role": offered,
                         "expires": expires,
                         "uses": uses,
                         "join": 1,
                         "proof": invite_codes.sign_creation(
-                            code.secret, net, self.me, role, expires, uses
+                            code.secret, code.net, self.me, offered, expires, uses
                         ),
                     },
                 )
@@ -129,7 +136,7 @@ class Invitations:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (key, net, code.secret, text, welcome, now_ms()),
             )
-        return MadeInvite(text, key, role, uses, expires, welcome)
+        return MadeInvite(text, key, offered, uses, expires, welcome)
 
     def list(self, net: bytes) -> list[dict[str, Any]]:
         now = now_ms()
@@ -177,12 +184,14 @@ class Invitations:
         invite = state.invites[key]
         if invite.revoked_by is not None:
             raise UsageError("That invite is already revoked.")
-        if state.role_now(self.me) != "admin" and invite.inviter != self.me:
+        if state.role_now(self.me) != Role.ADMIN and invite.inviter != self.me:
             raise PermissionDenied("Only the inviter or an admin can revoke an invite.")
         with self.db.transaction():
             try:
                 joins = sorted(invite.used_by)  # the redemptions we have seen; no others
-                self.log.append(net, "invite.revoke", {}, pub={"invite": key, "joins": joins})
+                self.log.append(
+                    net, EventKind.INVITE_REVOKE, {}, pub={"invite": key, "joins": joins}
+                )
             except EventError as exc:
                 raise PermissionDenied(f"The revocation was refused: {exc}.") from None
             self.db.execute("DELETE FROM invite_secrets WHERE key = ?", (key,))
@@ -194,7 +203,7 @@ class Invitations:
         welcome = {"v": 1, "net": net, "name": name, "seeds": seeds, "lamport": lamport}
         return invite_codes.seal_welcome(secret, net, welcome)
 
-    def _open_rows(self, net: bytes) -> list[Any]:
+    def _open_rows(self, net: bytes) -> Sequence[Row]:
         """This profile's invites of ``net`` that are still open, with secret and package."""
         state, now = self.log.members.state(net), now_ms()
         rows = self.db.all("SELECT key, secret, welcome FROM invite_secrets WHERE net = ?", (net,))
@@ -241,7 +250,7 @@ class Invitations:
         name: str,
         nonce: bytes | None = None,
         before_join: Any = None,
-    ) -> bytes:
+    ) -> EventId:
         """Open the welcome package, store its seeds and append our ``member.join``.
 
         ``before_join`` (optional) runs after the seeds are stored and before the join is
@@ -271,7 +280,7 @@ class Invitations:
         lamport: int,
         *,
         sealed: bool = True,
-    ) -> bytes:
+    ) -> EventId:
         """Append our ``member.join`` (in the caller's transaction), sealed under the
         invite's join key: it needs no epoch seed, so a relay can take the join before
         it hands over the welcome package. Returns the join's id."""
@@ -285,7 +294,7 @@ class Invitations:
             self.log.add_join_seed(code.net, code.key, seed)
         event = self.log.append(
             code.net,
-            "member.join",
+            EventKind.MEMBER_JOIN,
             {"name": name},
             pub={"invite": code.key, "xkey": xkey, "nonce": nonce, "proof": proof},
             min_lamport=lamport,
@@ -303,7 +312,7 @@ class Invitations:
 
     def _welcome(
         self, code: InviteCode, sealed_welcome: bytes, check: bool = True
-    ) -> tuple[dict[str, Any], list[tuple[int, bytes, bytes]]]:
+    ) -> tuple[dict[str, Any], Seeds]:
         """The opened welcome package and its seeds, once this profile may join."""
         if check:
             self.may_join(code)
@@ -342,7 +351,7 @@ class Invitations:
             )
 
 
-def _welcome_seeds(welcome: dict[str, Any], net: bytes) -> list[tuple[int, bytes, bytes]]:
+def _welcome_seeds(welcome: dict[str, Any], net: bytes) -> Seeds:
     bad = InviteCodeError("forged", "The welcome package for this invite is malformed.")
     if welcome.get("v") != 1 or welcome.get("net") != net:
         raise bad

@@ -32,6 +32,7 @@ from typing import Any
 from casebook.core.library.deident.names import names
 from casebook.core.library.deident.phones import phones
 from casebook.core.library.deident.rules import LATE_RULES, RULES, Hit
+from casebook.core.model.kinds import EventKind
 
 # Rules in order of priority: where flags overlap, the first rule's is kept.
 _DETECTORS = [*RULES, names, phones, *LATE_RULES]
@@ -40,7 +41,7 @@ _DETECTORS = [*RULES, names, phones, *LATE_RULES]
 # members, invites, keys, moderation, a case's status and endorsements. Every other kind
 # (cases, edits, comments, replies, outcomes, and any kind added later) is checked.
 _NOT_CONTENT_GROUPS = ("network.", "member.", "invite.", "epoch.", "content.")
-_NOT_CONTENT = frozenset({"case.status", "comment.endorse"})
+_NOT_CONTENT = frozenset({EventKind.CASE_STATUS, EventKind.COMMENT_ENDORSE})
 # Payload keys that are not text the author wrote: references to other events, and
 # attachments (their names and metadata are handled where files are prepared).
 _NOT_TEXT_KEYS = frozenset({"case", "parent", "comment", "target", "attachments"})

@@ -95,12 +95,12 @@ def _dates(text: str) -> Iterator[Hit]:
         if day is None or 1 <= int(day.group()) <= 31:
             yield "date", "a date", m.start(), m.end()
     for m in re.finditer(r"(?<![\w/.])(\d{1,2})/(\d{1,2})(?![\w/]|[.,]\d)", text):
-        day, month = int(m.group(1)), int(m.group(2))
+        first, second = int(m.group(1)), int(m.group(2))
         before, after = text[max(0, m.start() - 24) : m.start()], text[m.end() : m.end() + 12]
         if _DATE_CUE.search(before):
-            dated = _day_month(day, month) or _day_month(month, day)
+            dated = _day_month(first, second) or _day_month(second, first)
         else:  # "24/12", "30/06": the first number can only be a day
-            dated = 13 <= day <= 31 and 1 <= month <= 12 and month != 7
+            dated = 13 <= first <= 31 and 1 <= second <= 12 and second != 7
             dated = dated and not _DURATION_BEFORE.search(before)
         if dated and not _DURATION_AFTER.match(after):  # "seen 3/7 ago"
             yield "date", "a day and month", m.start(), m.end()
@@ -140,7 +140,9 @@ def _ages(text: str) -> Iterator[Hit]:
             yield "age", "an age over 89", m.start(), m.end()
 
 
-def _cue_hits(kind: str, what: str, finder: Callable[[str], Iterator[tuple[int, int]]]):
+def _cue_hits(
+    kind: str, what: str, finder: Callable[[str], Iterator[tuple[int, int]]]
+) -> Callable[[str], Iterator[Hit]]:
     def rule(text: str) -> Iterator[Hit]:
         for start, end in finder(text):
             yield kind, what, start, end

@@ -413,7 +413,7 @@ class _PngCleaner(Cleaner):
             except zlib.error:
                 raw = b""
             if inflate.eof and len(raw) <= MAX_PROFILE:
-                profile, extra = raw, inflate.unused_data or payload[:nul] != _ICC_NAME
+                profile, extra = raw, bool(inflate.unused_data) or payload[:nul] != _ICC_NAME
         clean = sanitise(profile) if profile is not None else None
         if clean is None:
             self.drop("colour profile")

@@ -3,12 +3,14 @@ the names of what was removed (shown to the user)."""
 
 from __future__ import annotations
 
+from casebook.errors import CasebookError
+
 __all__ = ["Cleaner", "ImageMetadataError"]
 
 _SHOWN_UNKNOWN = 6
 
 
-class ImageMetadataError(ValueError):
+class ImageMetadataError(CasebookError, ValueError):
     """A user-facing reason why an image cannot be cleaned."""
 
 

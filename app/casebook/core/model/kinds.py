@@ -1,0 +1,62 @@
+"""The names the model gives things: members' roles and the kinds of events.
+
+Both are string enums: a member *is* its string (``Role.ADMIN == "admin"``, same hash,
+and the same bytes in CBOR, JSON and SQLite), so a value read from the wire or the
+database compares equal to it and nothing stored or sent changes.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A member's role, lowest first: the order is the rank."""
+
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+class EventKind(StrEnum):
+    """Every kind of event this version writes and applies."""
+
+    # The membership log: clear rules in the signed header, folded by ``membership``.
+    NETWORK_CREATE = "network.create"
+    NETWORK_POLICY = "network.policy"
+    INVITE_CREATE = "invite.create"
+    INVITE_REVOKE = "invite.revoke"
+    MEMBER_JOIN = "member.join"
+    MEMBER_ROLE = "member.role"
+    MEMBER_REMOVE = "member.remove"
+    EPOCH_ROTATE = "epoch.rotate"
+    # The network's name and relays (admins; judged by the projection).
+    NETWORK_UPDATE = "network.update"
+    # Moderation.
+    CONTENT_HIDE = "content.hide"
+    CONTENT_UNHIDE = "content.unhide"
+    CONTENT_PIN = "content.pin"
+    CONTENT_UNPIN = "content.unpin"
+    # Cases and their discussion.
+    CASE_CREATE = "case.create"
+    CASE_EDIT = "case.edit"
+    CASE_STATUS = "case.status"
+    CASE_OUTCOME = "case.outcome"
+    COMMENT_CREATE = "comment.create"
+    COMMENT_EDIT = "comment.edit"
+    COMMENT_ENDORSE = "comment.endorse"
+
+
+# The kinds the membership fold judges (see :mod:`casebook.core.model.membership`).
+MEMBERSHIP_KINDS = frozenset(
+    {
+        EventKind.NETWORK_CREATE,
+        EventKind.NETWORK_POLICY,
+        EventKind.INVITE_CREATE,
+        EventKind.INVITE_REVOKE,
+        EventKind.MEMBER_JOIN,
+        EventKind.MEMBER_ROLE,
+        EventKind.MEMBER_REMOVE,
+        EventKind.EPOCH_ROTATE,
+    }
+)
