@@ -57,8 +57,8 @@ def free_port() -> int:
 def start_relay(data: Path, port: int, stock_buffer: bool) -> subprocess.Popen[bytes]:
     code = (
         "import sys, asyncio.sslproto as s\n"
-        "import casebook.relay.server\n"
-        + ("s.SSLProtocol.max_size = 256 * 1024\n" if stock_buffer else "")
+        "import casebook.relay.server as r\n"
+        + ("r.RelayTLS.max_size = s.SSLProtocol.max_size\n" if stock_buffer else "")
         + "from casebook.relay.cli import main\n"
         "sys.exit(main(sys.argv[1:]))\n"
     )

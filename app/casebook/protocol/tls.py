@@ -15,7 +15,9 @@ import hashlib
 import hmac
 import os
 import ssl
+from asyncio import sslproto
 from pathlib import Path
+from typing import cast
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -76,6 +78,48 @@ def server_context(key_path: Path, cert_path: Path) -> ssl.SSLContext:
     context.load_cert_chain(cert_path, key_path)
     context.options |= ssl.OP_NO_TICKET  # no session state kept per client
     return context
+
+
+async def start_tls(
+    writer: asyncio.StreamWriter,
+    context: ssl.SSLContext,
+    tls_protocol: type[sslproto.SSLProtocol],
+) -> None:
+    """``writer.start_tls(context)`` on the server side of a plain connection, with its
+    TLS run by ``tls_protocol``: asyncio's ``SSLProtocol`` or a subclass of it (say, one
+    with a smaller ``max_size``, the receive buffer each connection keeps), for this
+    connection alone. Other TLS in the process keeps asyncio's own.
+
+    The steps are those of asyncio's ``StreamWriter.start_tls`` and ``loop.start_tls``,
+    which construct ``SSLProtocol`` itself and so leave no other way to choose it."""
+    loop = asyncio.get_running_loop()
+    plain = cast(asyncio.Transport, writer.transport)  # a TCP connection's
+    stream = plain.get_protocol()
+    await writer.drain()
+    waiter: asyncio.Future[None] = loop.create_future()
+    secure = tls_protocol(
+        loop, stream, context, waiter, server_side=True, call_connection_made=False
+    )
+    plain.pause_reading()  # nothing is read before the TLS layer is in place
+    plain.set_protocol(secure)
+    made = loop.call_soon(secure.connection_made, plain)
+    resumed = loop.call_soon(plain.resume_reading)
+    try:
+        await waiter
+    except BaseException:
+        plain.close()
+        made.cancel()
+        resumed.cancel()
+        raise
+    transport = secure._app_transport
+    if transport is None:  # the peer left as the handshake completed
+        raise ConnectionResetError("the connection was lost during the TLS handshake")
+    writer._transport = transport  # type: ignore[attr-defined]  # private, as in start_tls
+    # The stream protocol learns of its new transport: 3.12+ by the first, 3.11 the second.
+    if hasattr(stream, "_replace_transport"):
+        stream._replace_transport(transport)
+    else:
+        stream._replace_writer(writer)  # type: ignore[attr-defined]  # 3.11: not in typeshed
 
 
 def client_context() -> ssl.SSLContext:

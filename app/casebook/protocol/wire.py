@@ -14,6 +14,7 @@ from typing import Any
 
 from casebook.core.model.encoding import EncodingError, decode, encode
 from casebook.core.model.events import MAX_EVENT_BYTES
+from casebook.protocol.refusals import Refusal
 
 VERSION = 2
 NONCE_BYTES = 16
@@ -39,9 +40,10 @@ REDEEM_DOMAIN = b"casebook/relay-redeem/v1\x00"
 
 class ProtocolError(Exception):
     """The peer broke the protocol, or said why it is closing. ``code`` is stable and
-    machine-readable; ``message`` is safe to show."""
+    machine-readable (:class:`~casebook.protocol.refusals.Refusal`); ``message`` is safe
+    to show."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: Refusal, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -50,7 +52,7 @@ class ProtocolError(Exception):
 def frame(message: dict[str, Any]) -> bytes:
     body = encode(message)
     if len(body) > MAX_FRAME:
-        raise ProtocolError("too-large", "message larger than a frame may be")
+        raise ProtocolError(Refusal.TOO_LARGE, "message larger than a frame may be")
     return len(body).to_bytes(4, "big") + body
 
 
@@ -65,29 +67,29 @@ async def read_frame(
     try:
         head = await reader.readexactly(4)
     except asyncio.IncompleteReadError:
-        raise ProtocolError("closed", "the connection was closed") from None
+        raise ProtocolError(Refusal.CLOSED, "the connection was closed") from None
     size = int.from_bytes(head, "big")
     if size == 0 or size > limit:
-        raise ProtocolError("too-large", f"frame of {size} bytes refused (limit {limit})")
+        raise ProtocolError(Refusal.TOO_LARGE, f"frame of {size} bytes refused (limit {limit})")
     try:
         async with asyncio.timeout(timeout):  # not wait_for: see RelayLink.recv
             body = await reader.readexactly(size)
     except asyncio.IncompleteReadError:
-        raise ProtocolError("closed", "the connection was closed mid-frame") from None
+        raise ProtocolError(Refusal.CLOSED, "the connection was closed mid-frame") from None
     except TimeoutError:
-        raise ProtocolError("timeout", "a frame took too long to arrive") from None
+        raise ProtocolError(Refusal.TIMEOUT, "a frame took too long to arrive") from None
     try:
         message = decode(body, max_items)
     except EncodingError as exc:
-        raise ProtocolError("malformed", f"frame is not canonical CBOR: {exc}") from None
+        raise ProtocolError(Refusal.MALFORMED, f"frame is not canonical CBOR: {exc}") from None
     if not isinstance(message, dict) or not isinstance(message.get("t"), str):
-        raise ProtocolError("malformed", "a message is a map with a type")
+        raise ProtocolError(Refusal.MALFORMED, "a message is a map with a type")
     return message
 
 
 # -- field checks ----------------------------------------------------------------------
 def _bad(what: str) -> ProtocolError:
-    return ProtocolError("malformed", f"bad or missing {what}")
+    return ProtocolError(Refusal.MALFORMED, f"bad or missing {what}")
 
 
 def need_bytes(message: dict[str, Any], name: str, length: int | None = None) -> bytes:

@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from casebook import __version__
 from casebook.core.model import membership
@@ -149,7 +150,7 @@ def status(args: argparse.Namespace) -> int:
     online = live.get("networks", {}) if running else {}
     store = RelayStore(data)
     try:
-        nets = []
+        nets: list[dict[str, Any]] = []
         for net in store.networks():
             events, size = store.usage(net)
             state = membership.fold(

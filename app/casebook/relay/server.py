@@ -17,17 +17,20 @@ import os
 import time
 from asyncio import sslproto
 from collections import OrderedDict
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import cast
 
 from casebook.core.model.events import Event
 from casebook.protocol import tls
+from casebook.protocol.refusals import Refusal
 from casebook.protocol.wire import frame
+from casebook.relay.config import RelayConfig
 from casebook.relay.hosted import HostedNetwork
 from casebook.relay.session import Session
 from casebook.relay.store import RelayStore, now_ms
 from casebook.relay.strangers import Budget, source_key
+
+__all__ = ["TLS_READ_BUFFER", "Relay", "RelayConfig", "RelayTLS"]
 
 log = logging.getLogger("casebook.relay")
 
@@ -36,32 +39,13 @@ log = logging.getLogger("casebook.relay")
 # 16 KiB buffer (one record's plaintext) costs only more read calls on large batches. See
 # docs/protocol.md ("Relay resources").
 TLS_READ_BUFFER = 16 * 1024
-if getattr(sslproto.SSLProtocol, "max_size", 0) > TLS_READ_BUFFER:
-    sslproto.SSLProtocol.max_size = TLS_READ_BUFFER
 
 
-@dataclass
-class RelayConfig:
-    data: Path
-    host: str = "127.0.0.1"
-    port: int = 7447
-    allow_networks: frozenset[bytes] | None = None  # None: any network, up to max_networks
-    max_networks: int = 10
-    max_connections: int = 2000
-    max_pending: int = 128  # connections not yet authenticated
-    max_per_member: int = 8
-    # TLS handshakes one address may cost without logging in: a bucket refilled at this
-    # rate, up to the burst (a login gives its handshake back); 0 turns it off.
-    strangers_per_second: float = 2.0
-    stranger_burst: int = 20
-    handshake_timeout: float = 10.0
-    idle_timeout: float = 300.0
-    frame_timeout: float = 30.0
-    quota_bytes: int = 2 * 1024**3  # per network
-    frames_per_second: float = 200.0
-    frame_burst: int = 400
-    send_buffer_limit: int = 16 * 1024 * 1024  # a client this far behind is dropped
-    status_interval: float = 15.0
+class RelayTLS(sslproto.SSLProtocol):
+    """asyncio's TLS with the relay's receive buffer, for the relay's connections only
+    (client links in the same process keep asyncio's)."""
+
+    max_size = TLS_READ_BUFFER
 
 
 class Relay:
@@ -105,7 +89,9 @@ class Relay:
         if self._status_task is not None:
             self._status_task.cancel()
         sessions = list(self.pending) + [s for group in self.members.values() for s in group]
-        await asyncio.gather(*(s.shut("shutdown", "the relay is restarting") for s in sessions))
+        await asyncio.gather(
+            *(s.shut(Refusal.SHUTDOWN, "the relay is restarting") for s in sessions)
+        )
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=5)
         for task in self._tasks:
@@ -139,11 +125,11 @@ class Relay:
         self.pending[session] = None
         task = asyncio.current_task()
         assert task is not None
-        self._tasks.add(task)  # type: ignore[arg-type]
+        self._tasks.add(task)
         try:
             await session.run()
         finally:
-            self._tasks.discard(task)  # type: ignore[arg-type]
+            self._tasks.discard(task)
             self.connections -= 1
             self.pending.pop(session, None)
             if session.net is not None and session.member is not None:
@@ -156,6 +142,10 @@ class Relay:
         oldest, _ = self.pending.popitem(last=False)
         oldest.abort()
         return True
+
+    async def start_tls(self, writer: asyncio.StreamWriter) -> None:
+        """Turn an accepted connection into TLS, with the relay's certificate and buffer."""
+        await tls.start_tls(writer, self.ssl, RelayTLS)
 
     def admit_member(self, session: Session) -> str | None:
         """Move an authenticated session out of the pending pool; why not, if refused."""
@@ -177,6 +167,10 @@ class Relay:
             hosted = HostedNetwork(net, self.store, self.config.quota_bytes)
         return hosted
 
+    def register(self, hosted: HostedNetwork) -> None:
+        """A network whose creation event is now stored: hosted from now on."""
+        self.networks[hosted.net] = hosted
+
     def may_host(self, net: bytes) -> bool:
         allowed = self.config.allow_networks
         if allowed is not None:
@@ -196,7 +190,7 @@ class Relay:
         for session in list(self.members.get(hosted.net, ())):
             if session.member is not None and not hosted.is_member(session.member):
                 log.info("member %s of %s removed: closing", session.short, session.net_short)
-                session.kick("removed", "you are no longer a member of this network")
+                session.kick(Refusal.REMOVED, "you are no longer a member of this network")
         closed = hosted.closed_invites(now_ms())
         if closed:
             self.store.drop_welcomes(hosted.net, closed)
@@ -240,13 +234,19 @@ class _Paused(asyncio.StreamReaderProtocol):
     in the plain stream's buffer. An address over its budget of handshakes for nothing
     (:mod:`strangers`) is closed here, before any task or TLS state exists for it."""
 
-    def __init__(self, reader: asyncio.StreamReader, accept: Any, strangers: Budget) -> None:
+    def __init__(
+        self,
+        reader: asyncio.StreamReader,
+        accept: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]],
+        strangers: Budget,
+    ) -> None:
         super().__init__(reader, accept)
         self._strangers = strangers
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        if not self._strangers.take(source_key(transport.get_extra_info("peername"))):
-            transport.abort()
+        tcp = cast(asyncio.Transport, transport)  # create_server's: a TCP connection
+        if not self._strangers.take(source_key(tcp.get_extra_info("peername"))):
+            tcp.abort()
             return
-        transport.pause_reading()  # type: ignore[attr-defined]
-        super().connection_made(transport)
+        tcp.pause_reading()
+        super().connection_made(tcp)

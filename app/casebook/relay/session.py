@@ -13,18 +13,18 @@ import asyncio
 import contextlib
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from casebook.core.model import events, membership
 from casebook.core.model.events import Event, EventError
 from casebook.core.model.identity import verify
 from casebook.protocol import tls, wire
+from casebook.protocol.refusals import INVITE_REFUSALS, Refusal
 from casebook.protocol.wire import ProtocolError, frame
+from casebook.relay.config import RelayConfig
 from casebook.relay.hosted import Admission, HostedNetwork, Ticket
-from casebook.relay.store import now_ms
-
-if TYPE_CHECKING:
-    from casebook.relay.server import Relay
+from casebook.relay.store import RelayStore, now_ms
+from casebook.relay.strangers import Budget
 
 log = logging.getLogger("casebook.relay")
 MAX_WELCOME = 64 * 1024  # a welcome package holds seeds: ~100 bytes per epoch
@@ -42,10 +42,27 @@ def _parse_all(raws: list[bytes]) -> list[Event | str]:
     return out
 
 
+class Server(Protocol):
+    """What a session sees of the relay that accepted it (``server.Relay``)."""
+
+    config: RelayConfig
+    fingerprint: bytes
+    store: RelayStore
+    strangers: Budget
+    closing: bool
+
+    async def start_tls(self, writer: asyncio.StreamWriter) -> None: ...
+    def hosted(self, net: bytes, create: bool) -> HostedNetwork | None: ...
+    def register(self, hosted: HostedNetwork) -> None: ...
+    def admit_member(self, session: Session) -> str | None: ...
+    def forward(self, origin: Session, net: bytes, batch: list[Event]) -> None: ...
+    def membership_changed(self, hosted: HostedNetwork) -> None: ...
+
+
 class Session:
     def __init__(
         self,
-        relay: Relay,
+        relay: Server,
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
         source: str = "",
@@ -81,30 +98,24 @@ class Session:
             await self._open()
             await self._serve()
         except ProtocolError as exc:
-            if exc.code not in ("closed", "bye"):
+            if exc.code not in (Refusal.CLOSED, Refusal.BYE):
                 log.info("closing %s/%s: %s", self.net_short, self.short, exc.code)
                 self.send({"t": "error", "code": exc.code, "message": exc.message})
         except (ConnectionError, TimeoutError, OSError, asyncio.IncompleteReadError):
             pass
         except Exception:  # a bug must cost one connection, never the relay
             log.exception("unexpected error on %s/%s", self.net_short, self.short)
-            self.send({"t": "error", "code": "internal", "message": "the relay hit an error"})
+            self.send({"t": "error", "code": Refusal.INTERNAL, "message": "the relay hit an error"})
         finally:
             await self._close()
 
     async def _open(self) -> None:
         timeout = self.config.handshake_timeout
         deadline = asyncio.get_running_loop().time() + timeout
-        plain = self.writer.transport
         try:
-            await asyncio.wait_for(self.writer.start_tls(self.relay.ssl), timeout)
-        except (TimeoutError, OSError, ConnectionError, ValueError, AttributeError):
-            # AttributeError: asyncio's start_tls when the peer vanished mid-handshake; it
-            # leaves the writer without a transport. Give it back the (closed) plain one so
-            # the writer can still be closed and finalised.
-            if self.writer.transport is None:
-                self.writer._transport = plain  # type: ignore[attr-defined]
-            raise ProtocolError("closed", "TLS handshake failed") from None
+            await asyncio.wait_for(self.relay.start_tls(self.writer), timeout)
+        except (TimeoutError, OSError, ConnectionError, ValueError):
+            raise ProtocolError(Refusal.CLOSED, "TLS handshake failed") from None
         self.send({"t": "hello", "v": wire.VERSION, "nonce": self.nonce})
         left = max(0.1, deadline - asyncio.get_running_loop().time())
         # Before logging in, a peer is nobody: its one frame is a few KiB of a dozen
@@ -120,9 +131,9 @@ class Session:
             await self._auth(message, deadline)
         elif kind == "redeem":
             await self._redeem(message)
-            raise ProtocolError("bye", "redeemed")
+            raise ProtocolError(Refusal.BYE, "redeemed")
         else:
-            raise ProtocolError("unexpected", f"expected auth or redeem, got {kind!r}")
+            raise ProtocolError(Refusal.UNEXPECTED, f"expected auth or redeem, got {kind!r}")
 
     async def _read(
         self,
@@ -137,7 +148,7 @@ class Session:
             async with asyncio.timeout(timeout):
                 message = await wire.read_frame(self.reader, frame_timeout, limit, max_items)
         except TimeoutError:
-            raise ProtocolError("timeout", why) from None
+            raise ProtocolError(Refusal.TIMEOUT, why) from None
         await self._throttle()
         return message
 
@@ -160,26 +171,26 @@ class Session:
         signature = wire.need_bytes(message, "sig", 64)
         proof = wire.auth_message(self.nonce, self.relay.fingerprint, net, member)
         if not verify(member, signature, proof):
-            raise ProtocolError("denied", "the login signature does not verify")
+            raise ProtocolError(Refusal.DENIED, "the login signature does not verify")
         create = message.get("create")
         hosted = self.relay.hosted(net, create=isinstance(create, bytes))
         if hosted is None:
-            raise ProtocolError("unknown-network", "this relay does not host that network")
+            raise ProtocolError(Refusal.UNKNOWN_NETWORK, "this relay does not host that network")
         self.net, self.member, self.hosted = net, member, hosted
         if not hosted.exists and isinstance(create, bytes):
             await self._create(hosted, create, member)
             if hosted.exists:
-                self.relay.networks[net] = hosted
+                self.relay.register(hosted)
         if not hosted.is_member(member):
-            raise ProtocolError("denied", "not a member of this network")
+            raise ProtocolError(Refusal.DENIED, "not a member of this network")
         refused = self.relay.admit_member(self)
         if refused is not None:
-            raise ProtocolError("busy", refused)
+            raise ProtocolError(Refusal.BUSY, refused)
         # A member's vector (40 bytes an author) comes in its own frame after the login.
         left = max(0.1, deadline - asyncio.get_running_loop().time())
         vector = await self._read(left, "send the vector sooner after logging in")
         if vector["t"] != "have":
-            raise ProtocolError("unexpected", f"expected have, got {vector['t']!r}")
+            raise ProtocolError(Refusal.UNEXPECTED, f"expected have, got {vector['t']!r}")
         have = wire.need_vector(vector)
         log.info("member %s of %s connected", self.short, self.net_short)
         if message.get("probe") is True:  # a status check: the vectors only
@@ -190,7 +201,7 @@ class Session:
     async def _create(self, hosted: HostedNetwork, raw: bytes, member: bytes) -> None:
         parsed = _parse_all([raw])[0]
         if isinstance(parsed, str) or parsed.author != member or parsed.kind != "network.create":
-            raise ProtocolError("denied", "not a valid network creation")
+            raise ProtocolError(Refusal.DENIED, "not a valid network creation")
         self._store(hosted, [parsed])
 
     async def _redeem(self, message: dict[str, Any]) -> None:
@@ -201,21 +212,23 @@ class Session:
         net = wire.need_bytes(message, "net", 16)
         invite = wire.need_bytes(message, "invite", 32)
         signature = wire.need_bytes(message, "sig", 64)
-        hosted = self.relay.networks.get(net)
+        hosted = self.relay.hosted(net, create=False)
         if hosted is None or not hosted.exists:
-            raise ProtocolError("unknown-network", "this relay does not host that network")
+            raise ProtocolError(Refusal.UNKNOWN_NETWORK, "this relay does not host that network")
         proof = wire.redeem_auth_message(self.nonce, self.relay.fingerprint, net, invite)
         if not verify(invite, signature, proof):
-            raise ProtocolError("denied", "the invite proof does not verify")
+            raise ProtocolError(Refusal.DENIED, "the invite proof does not verify")
         status = hosted.open_invite(invite, now_ms())
         if status != "open":
-            raise ProtocolError(f"invite-{status}", f"the invite is {status}")
+            raise ProtocolError(INVITE_REFUSALS[status], f"the invite is {status}")
         if not hosted.state.invites[invite].sealed_join:
-            raise ProtocolError("invite-old", "the invite was made by an older version of Casebook")
+            raise ProtocolError(
+                Refusal.INVITE_OLD, "the invite was made by an older version of Casebook"
+            )
         sealed = self.relay.store.welcome(net, invite)
         if sealed is None:
             raise ProtocolError(
-                "no-welcome", "the inviter's app has not brought this invite to the relay yet"
+                Refusal.NO_WELCOME, "the inviter's app has not brought this invite to the relay yet"
             )
         self.net, self.hosted = net, hosted
         # What the join needs: the nonce it must carry and a clock past the invite's.
@@ -228,7 +241,7 @@ class Session:
             max_items=wire.MAX_LOGIN_ITEMS,
         )
         if message["t"] != "push" or len(wire.need_events(message)) != 1:
-            raise ProtocolError("unexpected", "an invite holder may only send its one join")
+            raise ProtocolError(Refusal.UNEXPECTED, "an invite holder may only send its one join")
         async with self.busy:  # a shutdown waits for this join's answer
             admission = await self._push(message, Ticket(invite, self.nonce, clock))
         if not admission.accepted:
@@ -260,9 +273,9 @@ class Session:
                 elif kind == "ping":
                     self.send({"t": "pong"})
                 elif kind == "bye":
-                    raise ProtocolError("bye", "goodbye")
+                    raise ProtocolError(Refusal.BYE, "goodbye")
                 else:
-                    raise ProtocolError("unexpected", f"unknown message {kind!r}")
+                    raise ProtocolError(Refusal.UNEXPECTED, f"unknown message {kind!r}")
 
     async def _push(self, message: dict[str, Any], ticket: Ticket | None = None) -> Admission:
         ref = wire.need_int(message, "id")
@@ -300,7 +313,7 @@ class Session:
             except Exception as exc:  # disk full, I/O error: nothing acknowledged
                 log.error("store failed for %s: %s", self.net_short, exc)
                 raise ProtocolError(
-                    "storage", "the relay could not store this; try later"
+                    Refusal.STORAGE, "the relay could not store this; try later"
                 ) from None
             changed = hosted.commit(admission)
             self.relay.forward(self, hosted.net, admission.accepted)
@@ -312,7 +325,7 @@ class Session:
         ref = wire.need_int(message, "id")
         items = message.get("items")
         if not isinstance(items, list) or len(items) > MAX_WELCOMES:
-            raise ProtocolError("malformed", "bad welcomes")
+            raise ProtocolError(Refusal.MALFORMED, "bad welcomes")
         hosted, now = self.hosted, now_ms()
         assert hosted is not None and self.net is not None
         stored = 0
@@ -324,7 +337,7 @@ class Session:
                 and isinstance(item[1], bytes)
                 and len(item[1]) <= MAX_WELCOME
             ):
-                raise ProtocolError("malformed", "bad welcome item")
+                raise ProtocolError(Refusal.MALFORMED, "bad welcome item")
             invite = hosted.state.invites.get(item[0])
             if invite is None or invite.inviter != self.member:
                 continue  # only the inviter may place an invite's welcome package
@@ -364,7 +377,7 @@ class Session:
                 or len(ids) > wire.MAX_BATCH_EVENTS
                 or not all(isinstance(i, bytes) and len(i) == 32 for i in ids)
             ):
-                raise ProtocolError("malformed", "bad blob ids")
+                raise ProtocolError(Refusal.MALFORMED, "bad blob ids")
             self.send({"t": "ack", "id": ref, "missing": store.blobs_missing(self.net, ids)})
             return
         ident = wire.need_bytes(message, "blob", 32)
@@ -381,7 +394,7 @@ class Session:
         total = wire.need_int(message, "total", wire.MAX_CHUNKS)
         data = wire.need_bytes(message, "data")
         if not idx < total or len(data) > wire.MAX_CHUNK_SEALED:
-            raise ProtocolError("malformed", "bad attachment chunk")
+            raise ProtocolError(Refusal.MALFORMED, "bad attachment chunk")
         if hosted.size + len(data) > hosted.quota:
             self.send({"t": "ack", "id": ref, "refused": [[0, "the network's storage is full"]]})
             return
@@ -446,7 +459,7 @@ class Session:
             log.info("dropping slow client %s/%s", self.net_short, self.short)
             self.abort()
 
-    def kick(self, code: str, message: str) -> None:
+    def kick(self, code: Refusal, message: str) -> None:
         self.send({"t": "error", "code": code, "message": message})
         self.closed = True
         self.writer.close()
@@ -456,7 +469,7 @@ class Session:
         with contextlib.suppress(Exception):
             self.writer.transport.abort()
 
-    async def shut(self, code: str, message: str) -> None:
+    async def shut(self, code: Refusal, message: str) -> None:
         """Graceful close for a relay shutdown: after the message in hand is answered."""
         async with self.busy:
             if not self.closed:
