@@ -9,67 +9,35 @@ its hash before it is stored.
 from __future__ import annotations
 
 import hashlib
-import json
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from casebook.core.library import attachments
-from casebook.core.library.attachments import CHUNK, Prepared
+from casebook.core.library.attachments import CHUNK
 from casebook.core.model import blobcrypt
+from casebook.core.model.relayaddr import RelayAddress
 from casebook.errors import NotFound
 from casebook.protocol import wire
-from casebook.store.database import Database
-from casebook.sync.link import RelayLink, SyncError
-from casebook.sync.window import Window
-
-if TYPE_CHECKING:
-    from casebook.sync.engine import SyncEngine
-    from casebook.sync.exchange import Exchange
+from casebook.sync.link import LinkFailure, RelayLink, SyncError
+from casebook.sync.store import Named, SyncStore
+from casebook.sync.window import Answer, Requests, Window
 
 WINDOW = 8  # chunks in flight
 
 
-class Named:
-    """An attachment as a case names it: type, size, and the epoch it is sealed under
-    in transit (that of the case's creation, so its relay id never changes)."""
+class Asking(Requests, Protocol):
+    """What an upload talks through (an exchange): requests, one at a time or windowed."""
 
-    def __init__(self, net: bytes, mime: str, size: int, epoch: int) -> None:
-        self.net, self.mime, self.size, self.epoch = net, mime, size, epoch
-
-    @property
-    def chunks(self) -> int:
-        return max(1, -(-self.size // CHUNK))
+    async def request(self, kind: str, body: dict[str, Any]) -> Answer: ...
 
 
-def referenced(
-    db: Database, net: bytes | None = None, digest: bytes | None = None
-) -> dict[bytes, Named]:
-    """hash → :class:`Named` for the attachments the cases of ``net`` (or the case
-    naming ``digest``) name."""
-    sql = (
-        "SELECT c.net, c.attachments, e.epoch FROM cases c JOIN events e ON e.id = c.id "
-        "WHERE c.attachments != '[]' AND "
-    )
-    if digest is not None:
-        rows = db.all(sql + "c.attachments LIKE ?", (f"%{digest.hex()}%",))
-    else:
-        rows = db.all(sql + "c.net = ?", (net,))
-    out: dict[bytes, Named] = {}
-    for row in rows:
-        for item in json.loads(row["attachments"]):
-            named = Named(
-                bytes(row["net"]), str(item["mime"]), int(item["size"]), int(row["epoch"])
-            )
-            out.setdefault(bytes.fromhex(item["hash"]), named)
-    return out
-
-
-async def upload(run: Exchange) -> int:
-    """Send the relay every attachment of the network it lacks; returns how many."""
-    log, db, net = run.engine.log, run.engine.db, run.net
+async def upload(store: SyncStore, run: Asking, net: bytes) -> int:
+    """Send the relay every attachment of ``net`` it lacks; returns how many."""
     keys = {}
-    for digest, named in referenced(db, net).items():
-        if attachments.has(db, digest) and log.keys.candidates(net, named.epoch):
-            key = blobcrypt.blob_key(log.seed(net, named.epoch), net, named.epoch, digest)
+    for digest, named in store.named_attachments(net).items():
+        if not store.has_attachment(digest):
+            continue
+        seed = store.seed_for(net, named.epoch)
+        if seed is not None:
+            key = blobcrypt.blob_key(seed, net, named.epoch, digest)
             keys[blobcrypt.blob_id(key)] = (digest, key)
     missing: list[bytes] = []
     ids = list(keys)
@@ -81,7 +49,7 @@ async def upload(run: Exchange) -> int:
             missing += [i for i in got if isinstance(i, bytes) and i in keys]
     for ident in missing:
         digest, key = keys[ident]
-        data = attachments.read(db, digest)
+        data = store.read_attachment(digest)
         chunks = [data[i : i + CHUNK] for i in range(0, len(data), CHUNK)] or [b""]
         async with Window[int](run, WINDOW) as window:  # consumes all it sent, however left
             for index, chunk in enumerate(chunks):
@@ -93,45 +61,45 @@ async def upload(run: Exchange) -> int:
     return len(missing)
 
 
-async def fetch(engine: SyncEngine, digest: bytes) -> None:
+async def fetch(store: SyncStore, digest: bytes) -> None:
     """Download an attachment from a relay of its network, check it, store it."""
-    db, log = engine.db, engine.log
-    if attachments.has(db, digest):
+    if store.has_attachment(digest):
         return
-    named = referenced(db, digest=digest).get(digest)
+    named = store.named_attachments(digest=digest).get(digest)
     if named is None:
         raise NotFound("No case in this library has that attachment.")
     net = named.net
-    held = [(int(e), bytes(s)) for e, _, s in log.keys.export(net)]  # type: ignore[call-overload, arg-type]
+    held = store.held_seeds(net)
     # The case's epoch first (where its author put it), then the others, newest first.
     seeds = sorted(held, key=lambda item: (item[0] != named.epoch, -item[0]))
-    relays = engine.relays(net)
+    relays = store.relays(net)
     if not relays:
         raise SyncError(
-            "unreachable", "This attachment is not on this computer and the network has no relay."
+            LinkFailure.UNREACHABLE,
+            "This attachment is not on this computer and the network has no relay.",
         )
     failure: SyncError | None = None
     for address in relays:
         try:
-            data = await _fetch_at(engine, address, net, digest, named, seeds)
+            data = await _fetch_at(store, address, net, digest, named, seeds)
         except SyncError as exc:
             failure = exc
             continue
         if data is not None:
-            attachments.store(db, Prepared(digest.hex()[:12], named.mime, data, digest))
+            store.keep_attachment(digest, named.mime, data)
             return
     if failure is not None:
         raise failure
     raise SyncError(
-        "missing",
+        LinkFailure.MISSING,
         "The relay does not have this attachment yet: its author's app has not uploaded it. "
         "Try again after they have synced.",
     )
 
 
 async def _fetch_at(
-    engine: SyncEngine,
-    address: Any,
+    store: SyncStore,
+    address: RelayAddress,
     net: bytes,
     digest: bytes,
     named: Named,
@@ -142,7 +110,7 @@ async def _fetch_at(
     link = await RelayLink.open(address)
     damaged = False
     try:
-        await link.login(engine.log.identity, net, {}, probe=True)
+        await link.login(store.identity, net, {}, probe=True)
         for epoch, seed in seeds:
             key = blobcrypt.blob_key(seed, net, epoch, digest)
             data = await _download(link, key, named.chunks)
@@ -154,7 +122,7 @@ async def _fetch_at(
     finally:
         await link.close()
     if damaged:
-        raise SyncError("tampered", "The relay's copy of this attachment is damaged.")
+        raise SyncError(LinkFailure.TAMPERED, "The relay's copy of this attachment is damaged.")
     return None
 
 
@@ -180,7 +148,7 @@ async def _get(link: RelayLink, ident: bytes, index: int) -> tuple[int, bytes] |
         if reply["t"] == "ack" and reply.get("id") == index + 1:
             break
     else:
-        raise SyncError("protocol", "The relay did not answer the request for a chunk.")
+        raise SyncError(LinkFailure.PROTOCOL, "The relay did not answer the request for a chunk.")
     if reply.get("missing"):
         return None
     total = wire.need_int(reply, "total", wire.MAX_CHUNKS)

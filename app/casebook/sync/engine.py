@@ -16,37 +16,42 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import random
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from casebook.core.ledger.eventlog import now_ms
 from casebook.core.model.events import MAX_CLOCK_AHEAD, MAX_INT
 from casebook.core.model.invite_codes import InviteCode
 from casebook.core.model.relayaddr import RelayAddress
-from casebook.core.model.relayaddr import parse as parse_relay
 from casebook.core.profile import Profile
 from casebook.errors import PermissionDenied, UsageError
 from casebook.protocol import wire
+from casebook.protocol.refusals import Refusal
 from casebook.sync import blobs
 from casebook.sync.exchange import Exchange, Progress
-from casebook.sync.ingest import SyncReport, ingest, parse_all
-from casebook.sync.link import RelayLink, SyncError, answers_checked
+from casebook.sync.ingest import SyncReport, parse_all
+from casebook.sync.link import LinkFailure, RelayLink, SyncError, answers_checked
 from casebook.sync.status import LinkStatus, LinkTracker
+from casebook.sync.store import SyncStore
 
 log = logging.getLogger("casebook.sync")
 # Refusals that retrying cannot fix: watch mode stops for them and says why.
-PERMANENT = frozenset({"removed", "denied", "impersonation", "unknown-network", "protocol"})
+PERMANENT = frozenset(
+    {
+        Refusal.REMOVED,
+        Refusal.DENIED,
+        Refusal.UNKNOWN_NETWORK,
+        LinkFailure.IMPERSONATION,
+        LinkFailure.PROTOCOL,
+    }
+)
 
 
 class SyncEngine:
     def __init__(self, profile: Profile, workers: int = 2) -> None:
-        self.profile = profile
-        self.db = profile.db
-        self.log = profile.log
+        self.store = SyncStore(profile)  # every database call sync makes goes through it
         self.pool = ThreadPoolExecutor(workers, thread_name_prefix="casebook-verify")
         self.nudges: set[asyncio.Event] = set()  # one per live link
 
@@ -60,41 +65,19 @@ class SyncEngine:
 
     # -- what the profile has ----------------------------------------------------------
     def networks(self) -> list[bytes]:
-        return [bytes(r["id"]) for r in self.db.all("SELECT id FROM networks ORDER BY name")]
+        return self.store.networks()
 
     def relays(self, net: bytes) -> list[RelayAddress]:
-        text = self.db.scalar("SELECT relays FROM networks WHERE id = ?", (net,))
-        out = []
-        for url in json.loads(text or "[]"):
-            with contextlib.suppress(UsageError):
-                out.append(parse_relay(url))
-        return out
+        return self.store.relays(net)
 
     def vector(self, net: bytes) -> dict[bytes, int]:
-        rows = self.db.all(
-            "SELECT author, max(seq) AS seq FROM events WHERE net = ? GROUP BY author", (net,)
-        )
-        return {bytes(r["author"]): int(r["seq"]) for r in rows}
+        return self.store.vector(net)
 
-    def _creation(self, net: bytes) -> bytes | None:
-        raw = self.db.scalar(
-            "SELECT raw FROM events WHERE net = ? AND author = ? AND kind = 'network.create'",
-            (net, self.log.identity.public_key),
-        )
-        return None if raw is None else bytes(raw)
-
-    def missing(self, net: bytes, relay_have: dict[bytes, int], skip: set[bytes]) -> list[bytes]:
-        """Our events the relay lacks, in the order we stored them."""
-        rows: list[Any] = []
-        for author, seq in self.vector(net).items():
-            have = relay_have.get(author, 0)
-            if seq > have:
-                rows += self.db.all(
-                    "SELECT seqno, id, raw FROM events WHERE net = ? AND author = ? AND seq > ?",
-                    (net, author, have),
-                )
-        rows.sort(key=lambda r: r["seqno"])
-        return [bytes(r["raw"]) for r in rows if bytes(r["id"]) not in skip]
+    def last_status(self, net: bytes, address: RelayAddress) -> tuple[int | None, str | None]:
+        """``(last_success, last_error)`` of the link to ``address`` for ``net``: when a
+        sync with it last went through (ms since the epoch) and why the latest attempt
+        failed (None if it did not); both None when it was never tried."""
+        return self.store.last_status(net, str(address))
 
     # -- one link ----------------------------------------------------------------------
     async def sync(
@@ -116,7 +99,9 @@ class SyncEngine:
             link = await RelayLink.open(address)
             try:
                 with answers_checked(address):
-                    run = Exchange(self, link, net, report, progress)
+                    run = Exchange(
+                        self.store, link, net, report, progress, pool=self.pool, nudges=self.nudges
+                    )
                     run.on_caught_up = on_caught_up
                     await run.go(watch, stop or asyncio.Event())
             finally:
@@ -129,31 +114,15 @@ class SyncEngine:
         return report
 
     def _record(self, net: bytes, address: RelayAddress, started: int, r: SyncReport) -> None:
-        self.db.execute(
-            "INSERT INTO sync_status (net, relay, last_attempt, last_success, last_error, "
-            "received, sent) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (net, relay) DO UPDATE "
-            "SET last_attempt = excluded.last_attempt, "
-            "last_success = coalesce(excluded.last_success, last_success), "
-            "last_error = excluded.last_error, received = received + excluded.received, "
-            "sent = sent + excluded.sent",
-            (
-                net,
-                str(address),
-                started,
-                None if r.error else now_ms(),
-                r.error,
-                r.received,
-                r.sent,
-            ),
-        )
+        self.store.record(net, str(address), started, r)
 
     async def probe(self, net: bytes, address: RelayAddress) -> dict[str, int]:
         """How far apart the profile and the relay are, without moving any event."""
         link = await RelayLink.open(address)
         try:
-            mine = self.vector(net)
+            mine = self.store.vector(net)
             with answers_checked(address):
-                ready = await link.login(self.log.identity, net, mine, probe=True)
+                ready = await link.login(self.store.identity, net, mine, probe=True)
                 theirs = wire.need_vector(ready)
         finally:
             await link.close()
@@ -228,7 +197,7 @@ class SyncEngine:
     # -- attachments ---------------------------------------------------------------------
     async def fetch_attachment(self, digest: bytes) -> None:
         """Download an attachment a case names from a relay, check its hash, store it."""
-        await blobs.fetch(self, digest)
+        await blobs.fetch(self.store, digest)
 
     # -- joining through a relay -------------------------------------------------------
     async def join(self, code: InviteCode, name: str) -> bytes:
@@ -247,7 +216,7 @@ class SyncEngine:
                     return await self._join_at(code, name, address)
             except SyncError as exc:
                 failure = exc
-                if exc.code != "unreachable":
+                if exc.code != LinkFailure.UNREACHABLE:
                     break
         assert failure is not None
         raise failure
@@ -261,11 +230,9 @@ class SyncEngine:
             # One transaction: the join, then (once the relay took it) the welcome
             # package's seeds and the network's events, ingested batch by batch as they
             # arrive. A refusal undoes all of it.
-            with self.db.transaction():
-                invitations = self.profile.invitations
-                join_id = invitations.make_join(code, name, link.nonce, lamport)
-                raw = bytes(self.db.scalar("SELECT raw FROM events WHERE id = ?", (join_id,)))
-                link.send({"t": "push", "id": 1, "events": [raw]})
+            with self.store.transaction():
+                join_id = self.store.make_join(code, name, link.nonce, lamport)
+                link.send({"t": "push", "id": 1, "events": [self.store.raw(join_id)]})
                 try:
                     ack = await link.recv()
                     refused = ack.get("refused") if ack["t"] == "ack" else [[0, "no answer"]]
@@ -288,30 +255,30 @@ class SyncEngine:
         """After the relay took our join: its welcome package, then the network."""
         welcome = await link.recv()
         if welcome["t"] != "welcome":
-            raise SyncError("protocol", "The relay answered out of turn.")
-        self.profile.invitations.take_seeds(code, wire.need_bytes(welcome, "sealed"))
+            raise SyncError(LinkFailure.PROTOCOL, "The relay answered out of turn.")
+        self.store.take_seeds(code, wire.need_bytes(welcome, "sealed"))
         ready = await link.recv()
         if ready["t"] != "ready":
-            raise SyncError("protocol", "The relay answered out of turn.")
+            raise SyncError(LinkFailure.PROTOCOL, "The relay answered out of turn.")
         await self._take_network(link, wire.need_int(ready, "sending"), report)
 
     async def _recover_join(self, address: RelayAddress, code: InviteCode) -> bool:
         """On a fresh link: if the relay took our join, fetch the welcome package again
         and keep the join (the next sync brings the network's events). False when the
         relay does not know us as a member, so the caller undoes the join."""
-        if self.log.keys.holds(code.net):
+        if self.store.holds_keys(code.net):
             return await self._is_member_at(address, code.net)
         try:
             link = await RelayLink.open(address)
         except SyncError:
             return False
         try:
-            await link.login(self.log.identity, code.net, {}, probe=True)
+            await link.login(self.store.identity, code.net, {}, probe=True)
             link.send({"t": "welcome_get", "id": 1})
             answer = await link.recv()
             if answer["t"] != "ack" or answer.get("missing"):
                 return False
-            self.profile.invitations.take_seeds(code, wire.need_bytes(answer, "sealed"))
+            self.store.take_seeds(code, wire.need_bytes(answer, "sealed"))
             return True
         except SyncError:
             return False
@@ -330,13 +297,15 @@ class SyncEngine:
             if message["t"] != "events":
                 others += 1
                 if others > 64:
-                    raise SyncError("protocol", "The relay sent unexpected messages.")
+                    raise SyncError(LinkFailure.PROTOCOL, "The relay sent unexpected messages.")
                 continue
             raws = wire.need_events(message)
             if report.received + len(raws) > announced + wire.MAX_BATCH_EVENTS:
-                raise SyncError("protocol", "The relay sent more events than it announced.")
+                raise SyncError(
+                    LinkFailure.PROTOCOL, "The relay sent more events than it announced."
+                )
             batch = await loop.run_in_executor(self.pool, parse_all, raws, None)
-            ingest(self.log, [batch], report, {})
+            self.store.ingest([batch], report, {})
 
     async def _is_member_at(self, address: RelayAddress, net: bytes) -> bool:
         try:
@@ -344,7 +313,7 @@ class SyncEngine:
         except SyncError:
             return False
         try:
-            await link.login(self.log.identity, net, {}, probe=True)
+            await link.login(self.store.identity, net, {}, probe=True)
             return True
         except SyncError:
             return False

@@ -10,18 +10,17 @@ import asyncio
 import logging
 from asyncio import FIRST_EXCEPTION
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from concurrent.futures import Executor
+from typing import Any
 
 from casebook.core.model import events
 from casebook.core.model.events import EventError
 from casebook.protocol import wire
 from casebook.sync import blobs
-from casebook.sync.ingest import MAX_TRANSACTION, SyncReport, ingest, parse_all
-from casebook.sync.link import RelayLink, SyncError, patience
+from casebook.sync.ingest import MAX_TRANSACTION, SyncReport, parse_all
+from casebook.sync.link import LinkFailure, RelayLink, SyncError, patience
+from casebook.sync.store import SyncStore
 from casebook.sync.window import Window, consume
-
-if TYPE_CHECKING:
-    from casebook.sync.engine import SyncEngine
 
 log = logging.getLogger("casebook.sync")
 Progress = Callable[[int, int], None]
@@ -35,17 +34,26 @@ _CAUGHT_UP = object()
 
 
 class Exchange:
-    """One connected link's work: catch-up both ways, then (watch) live traffic."""
+    """One connected link's work: catch-up both ways, then (watch) live traffic.
+
+    ``store`` is the profile as sync sees it; ``pool`` verifies received batches;
+    ``nudges`` is the engine's set of live links to wake when something is written here
+    (a live exchange adds its own event while it runs)."""
 
     def __init__(
         self,
-        engine: SyncEngine,
+        store: SyncStore,
         link: RelayLink,
         net: bytes,
         report: SyncReport,
         progress: Progress | None,
+        *,
+        pool: Executor,
+        nudges: set[asyncio.Event],
     ) -> None:
-        self.engine = engine
+        self.store = store
+        self.pool = pool
+        self.nudges = nudges
         self.link = link
         self.net = net
         self.report = report
@@ -61,9 +69,9 @@ class Exchange:
         self._seed_mark = -1
 
     async def go(self, watch: bool, stop: asyncio.Event) -> None:
-        engine, link = self.engine, self.link
+        store, link = self.store, self.link
         ready = await link.login(
-            engine.log.identity, self.net, engine.vector(self.net), engine._creation(self.net)
+            store.identity, self.net, store.vector(self.net), store.creation(self.net)
         )
         self.relay_have = wire.need_vector(ready)
         self.report.announced = wire.need_int(ready, "sending")
@@ -81,7 +89,7 @@ class Exchange:
             await catching_up
             await self._after_change()
             await self.push_welcomes()
-            self.report.attachments_sent += await blobs.upload(self)
+            self.report.attachments_sent += await blobs.upload(self.store, self, self.net)
             if self.on_caught_up is not None:
                 self.on_caught_up(self.report)
             if watch:
@@ -114,7 +122,7 @@ class Exchange:
                 kind = message["t"]
                 if kind == "events":
                     raws = wire.need_events(message)
-                    job = loop.run_in_executor(self.engine.pool, parse_all, raws, self._seeds())
+                    job = loop.run_in_executor(self.pool, parse_all, raws, self._seeds())
                     await self.inbox.put(job)
                 elif kind == "caught_up":
                     await self.inbox.put(_CAUGHT_UP)
@@ -123,7 +131,9 @@ class Exchange:
                     if future is not None and not future.done():
                         future.set_result(message)
         except (SyncError, wire.ProtocolError) as exc:
-            error = exc if isinstance(exc, SyncError) else SyncError("protocol", exc.message)
+            error = (
+                exc if isinstance(exc, SyncError) else SyncError(LinkFailure.PROTOCOL, exc.message)
+            )
             error = self.link.fail(error)
             for future in self.acks.values():
                 if not future.done():
@@ -140,11 +150,9 @@ class Exchange:
     def _seeds(self) -> dict[int, list[bytes]]:
         """The seeds held now, for the workers to open bodies with (a seed arriving later
         in the stream is found by the event log itself)."""
-        if self._seed_mark != self.engine.db.rollbacks or self._seed_cache is None:
-            cache: dict[int, list[bytes]] = {}
-            for epoch, _source, seed in self.engine.log.keys.export(self.net):
-                cache.setdefault(int(epoch), []).append(bytes(seed))  # type: ignore[call-overload, arg-type]
-            self._seed_cache, self._seed_mark = cache, self.engine.db.rollbacks
+        if self._seed_mark != self.store.rollbacks or self._seed_cache is None:
+            self._seed_cache = self.store.seeds(self.net)
+            self._seed_mark = self.store.rollbacks
         return self._seed_cache
 
     async def _ingest_until(self, done: Callable[[Any], bool]) -> None:
@@ -170,7 +178,7 @@ class Exchange:
                 break
             batches.append(await nxt)
             size += len(batches[-1])
-        changed = ingest(self.engine.log, batches, self.report, self.relay_have)
+        changed = self.store.ingest(batches, self.report, self.relay_have)
         if changed:
             self._seed_cache = None
         if self.progress:
@@ -181,7 +189,7 @@ class Exchange:
     async def _after_change(self) -> None:
         """An admin's profile re-keys when the membership calls for it."""
         try:
-            made = self.engine.profile.governance.maintain(self.net)
+            made = self.store.maintain(self.net)
         except EventError as exc:
             log.info("epoch repair not possible yet: %s", exc)
             made = None
@@ -190,7 +198,7 @@ class Exchange:
 
     async def push(self) -> None:
         """Send every event of ours the relay lacks; wait until it has answered."""
-        raws = self.engine.missing(self.net, self.relay_have, self.skip)
+        raws = self.store.missing(self.net, self.relay_have, self.skip)
         async with Window[list[bytes]](self, PUSH_WINDOW) as window:
             for batch in wire.batches(raws):
                 answered = await window.send("push", {"events": batch}, batch)
@@ -218,7 +226,7 @@ class Exchange:
         except TimeoutError:
             raise self.link.fail(
                 SyncError(
-                    "timeout",
+                    LinkFailure.TIMEOUT,
                     f"The relay {self.link.where} stopped answering; sync again to resume "
                     "where it stopped.",
                 )
@@ -252,7 +260,7 @@ class Exchange:
                 self.relay_have[event.author] = event.seq
 
     async def push_welcomes(self) -> None:
-        items = self.engine.profile.invitations.open_welcomes(self.net)
+        items = self.store.open_welcomes(self.net)
         pairs = [[k, v] for k, v in items.items()]
         for start in range(0, len(pairs), WELCOMES_PER_MESSAGE):
             await self.request("welcomes", {"items": pairs[start : start + WELCOMES_PER_MESSAGE]})
@@ -260,12 +268,12 @@ class Exchange:
     async def _live(self, stop: asyncio.Event) -> None:
         seen = self._local_mark()
         nudged = asyncio.Event()  # set by SyncEngine.nudge: something was written here
-        self.engine.nudges.add(nudged)
+        self.nudges.add(nudged)
         try:
             while not stop.is_set():
                 seen = await self._live_step(stop, nudged, seen)
         finally:
-            self.engine.nudges.discard(nudged)
+            self.nudges.discard(nudged)
 
     async def _live_step(
         self, stop: asyncio.Event, nudged: asyncio.Event, seen: tuple[int, int]
@@ -295,17 +303,11 @@ class Exchange:
         if mark != seen:  # something was written here (this process or another)
             await self.push()
             await self.push_welcomes()
-            self.report.attachments_sent += await blobs.upload(self)
+            self.report.attachments_sent += await blobs.upload(self.store, self, self.net)
         return mark
 
     def _local_mark(self) -> tuple[int, int]:
-        row = self.engine.db.one(
-            "SELECT (SELECT max(seqno) FROM events WHERE net = :net) AS e, "
-            "(SELECT count(*) FROM invite_secrets WHERE net = :net) AS i",
-            {"net": self.net},
-        )
-        assert row is not None
-        return (int(row["e"] or 0), int(row["i"] or 0))
+        return self.store.local_mark(self.net)
 
 
 async def _settle(*tasks: asyncio.Task[Any]) -> None:

@@ -9,6 +9,7 @@ import errno
 import os
 import ssl
 from collections.abc import Iterator
+from enum import StrEnum
 from typing import Any
 
 from casebook.core.model.identity import Identity
@@ -16,41 +17,55 @@ from casebook.core.model.invite_codes import InviteCode, signing_key
 from casebook.core.model.relayaddr import RelayAddress
 from casebook.errors import CasebookError
 from casebook.protocol import tls, wire
+from casebook.protocol.refusals import Refusal
 from casebook.protocol.wire import ProtocolError, frame
 
 CONNECT_TIMEOUT = 10.0
 REPLY_TIMEOUT = 60.0
 PATIENCE_ENV = "CASEBOOK_SYNC_TIMEOUT"
 
-_REFUSALS = {
-    "denied": "the relay does not accept this profile as a member of the network "
+_REFUSALS: dict[str, str] = {
+    Refusal.DENIED: "the relay does not accept this profile as a member of the network "
     "(removed, or not yet known to the relay)",
-    "unknown-network": "this relay does not host that network",
-    "removed": "you are no longer a member of this network",
-    "invite-used": "this invite has already been used",
-    "invite-revoked": "this invite no longer admits anyone (it was revoked, or closed when "
+    Refusal.UNKNOWN_NETWORK: "this relay does not host that network",
+    Refusal.REMOVED: "you are no longer a member of this network",
+    Refusal.INVITE_USED: "this invite has already been used",
+    Refusal.INVITE_REVOKED: "this invite no longer admits anyone (it was revoked, or closed when "
     "its inviter left, was removed or lost the role it offers, or when someone who joined "
     "with it was removed); ask for a new one",
-    "invite-old": "this invite was made by an older version of Casebook; ask the inviter "
+    Refusal.INVITE_OLD: "this invite was made by an older version of Casebook; ask the inviter "
     "for a new one",
-    "invite-expired": "this invite has expired",
-    "invite-unknown": "the relay does not know this invite yet: the inviter's app has "
+    Refusal.INVITE_EXPIRED: "this invite has expired",
+    Refusal.INVITE_UNKNOWN: "the relay does not know this invite yet: the inviter's app has "
     "not synced since making it; ask them to open Casebook, then try again",
-    "no-welcome": "the inviter's app has not brought this invite to the relay yet; ask "
+    Refusal.NO_WELCOME: "the inviter's app has not brought this invite to the relay yet; ask "
     "them to open Casebook (or run casebook sync), then try again",
-    "busy": "the relay is busy or has too many connections from you; try again soon",
-    "shutdown": "the relay is restarting; try again in a moment",
-    "timeout": "the link was idle or slow for too long",
-    "malformed": "this app sent something it could not read (a bug; please report it)",
-    "unexpected": "this app sent something out of turn (a bug; please report it)",
-    "too-large": "this app sent a message larger than it accepts",
-    "storage": "it could not store this; try again later",
-    "internal": "it hit an internal error; try again later",
+    Refusal.BUSY: "the relay is busy or has too many connections from you; try again soon",
+    Refusal.SHUTDOWN: "the relay is restarting; try again in a moment",
+    Refusal.TIMEOUT: "the link was idle or slow for too long",
+    Refusal.MALFORMED: "this app sent something it could not read (a bug; please report it)",
+    Refusal.UNEXPECTED: "this app sent something out of turn (a bug; please report it)",
+    Refusal.TOO_LARGE: "this app sent a message larger than it accepts",
+    Refusal.STORAGE: "it could not store this; try again later",
+    Refusal.INTERNAL: "it hit an internal error; try again later",
 }
 
 
+class LinkFailure(StrEnum):
+    """How a link failed on this side (a relay's own refusals are :class:`Refusal`)."""
+
+    UNREACHABLE = "unreachable"  # no answer, refused, or the link broke
+    IMPERSONATION = "impersonation"  # the relay's certificate is not the pinned one
+    PROTOCOL = "protocol"  # the relay broke the protocol
+    TAMPERED = "tampered"  # an attachment's bytes do not match its hash
+    MISSING = "missing"  # an attachment no relay holds
+    TIMEOUT = "timeout"
+    CLOSED = "closed"
+
+
 class SyncError(CasebookError):
-    """A link failed; ``code`` says how (``unreachable``, ``impersonation``, ``removed``…)."""
+    """A link failed; ``code`` says how: a :class:`LinkFailure` of ours, or the
+    :class:`Refusal` the relay sent (or a code this version does not know)."""
 
     exit_code = 5
 
@@ -88,7 +103,7 @@ def answers_checked(address: RelayAddress) -> Iterator[None]:
         yield
     except ProtocolError as exc:
         raise SyncError(
-            "protocol",
+            LinkFailure.PROTOCOL,
             f"The relay {address.host}:{address.port} sent a malformed answer "
             f"({exc.message}); try again later or tell its operator.",
         ) from None
@@ -119,14 +134,15 @@ class RelayLink:
             )
         except tls.PinMismatch:
             raise SyncError(
-                "impersonation",
+                LinkFailure.IMPERSONATION,
                 f"The relay at {where} showed a different certificate than the one this "
                 "network pins. Nothing was sent. It may be an impersonation, or the relay "
                 "was reinstalled: ask the relay's operator for its new address.",
             ) from None
         except TimeoutError:
             raise SyncError(
-                "unreachable", f"The relay at {where} did not answer in time; try again later."
+                LinkFailure.UNREACHABLE,
+                f"The relay at {where} did not answer in time; try again later.",
             ) from None
         except OSError as exc:
             why = (
@@ -135,7 +151,7 @@ class RelayLink:
                 else exc.strerror or str(exc) or type(exc).__name__
             )
             raise SyncError(
-                "unreachable",
+                LinkFailure.UNREACHABLE,
                 f"Cannot reach the relay at {where} ({why or exc}); check your connection "
                 "or try again later. Your library is unchanged.",
             ) from None
@@ -147,12 +163,16 @@ class RelayLink:
             raise
         if hello["t"] != "hello" or hello.get("v") != wire.VERSION:
             await link.close()
-            raise SyncError("protocol", f"The relay at {where} speaks another protocol version.")
+            raise SyncError(
+                LinkFailure.PROTOCOL, f"The relay at {where} speaks another protocol version."
+            )
         try:
             link.nonce = wire.need_bytes(hello, "nonce", wire.NONCE_BYTES)
         except ProtocolError:
             await link.close()
-            raise SyncError("protocol", f"The relay at {where} sent a malformed hello.") from None
+            raise SyncError(
+                LinkFailure.PROTOCOL, f"The relay at {where} sent a malformed hello."
+            ) from None
         link.fingerprint = address.fingerprint
         return link
 
@@ -188,7 +208,7 @@ class RelayLink:
 
     def _broke(self, why: str) -> SyncError:
         return SyncError(
-            "closed",
+            LinkFailure.CLOSED,
             f"The link to the relay {self.where} broke ({why}); sync again to resume "
             "where it stopped.",
         )
@@ -208,14 +228,14 @@ class RelayLink:
         except TimeoutError:
             raise self.fail(
                 SyncError(
-                    "timeout",
+                    LinkFailure.TIMEOUT,
                     f"The relay {self.where} stopped answering; sync again to resume "
                     "where it stopped.",
                 )
             ) from None
         except ProtocolError as exc:
             broke = self._broke(exc.message)
-            if exc.code != "closed":
+            if exc.code != Refusal.CLOSED:
                 broke.code = "protocol"
             raise self.fail(broke) from None
         except (ConnectionError, OSError) as exc:
@@ -266,7 +286,7 @@ class RelayLink:
         self.send({"t": "have", "have": wire.vector_wire(have)})
         ready = await self.recv()
         if ready["t"] != "ready":
-            raise SyncError("protocol", f"The relay {self.where} answered out of turn.")
+            raise SyncError(LinkFailure.PROTOCOL, f"The relay {self.where} answered out of turn.")
         return ready
 
     async def redeem(self, code: InviteCode) -> dict[str, Any]:
@@ -278,7 +298,7 @@ class RelayLink:
         self.send({"t": "redeem", "net": code.net, "invite": code.key, "sig": key.sign(proof)})
         answer = await self.recv()
         if answer["t"] != "redeemable" or answer.get("nonce") != self.nonce:
-            raise SyncError("protocol", f"The relay {self.where} answered out of turn.")
+            raise SyncError(LinkFailure.PROTOCOL, f"The relay {self.where} answered out of turn.")
         return answer
 
 

@@ -25,6 +25,8 @@ class Requests(Protocol):
 
     async def finish(self, future: asyncio.Future[Answer]) -> Answer: ...
 
+    def forget(self, future: asyncio.Future[Answer]) -> None: ...
+
 
 def consume(future: asyncio.Future[Any]) -> None:
     """Done with ``future``, answered or not: cancel it if it is still waiting, or take

@@ -1,0 +1,241 @@
+"""What sync reads and writes in a profile: the one door from the sync package to the store.
+
+Every database call sync makes goes through :class:`SyncStore`: the networks and their
+relays, the per-author vectors and the events a relay lacks, ingesting what a relay sent,
+the epoch repair and welcome packages an admin's profile keeps up, a join's transaction,
+the per-relay ``sync_status`` rows, and the attachment blobs uploaded and fetched. The
+exchange and the attachment transfer receive it; neither reaches through the engine.
+
+Like the rest of sync, it is used only from the thread running the event loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from casebook.core.ledger.eventlog import now_ms
+from casebook.core.library import attachments
+from casebook.core.library.attachments import CHUNK, Prepared
+from casebook.core.model.identity import Identity
+from casebook.core.model.invite_codes import InviteCode
+from casebook.core.model.relayaddr import RelayAddress
+from casebook.core.model.relayaddr import parse as parse_relay
+from casebook.core.profile import Profile
+from casebook.errors import UsageError
+from casebook.sync.ingest import SyncReport, Verified, ingest
+
+
+class Named:
+    """An attachment as a case names it: type, size, and the epoch it is sealed under
+    in transit (that of the case's creation, so its relay id never changes)."""
+
+    def __init__(self, net: bytes, mime: str, size: int, epoch: int) -> None:
+        self.net, self.mime, self.size, self.epoch = net, mime, size, epoch
+
+    @property
+    def chunks(self) -> int:
+        return max(1, -(-self.size // CHUNK))
+
+
+class SyncStore:
+    """A profile as sync sees it. Holds no state of its own beyond the profile's."""
+
+    def __init__(self, profile: Profile) -> None:
+        self._db = profile.db
+        self._log = profile.log
+        self._governance = profile.governance
+        self._invitations = profile.invitations
+
+    @property
+    def identity(self) -> Identity:
+        """Who this profile logs in to relays as."""
+        return self._log.identity
+
+    # -- networks and relays -----------------------------------------------------------
+    def networks(self) -> list[bytes]:
+        """Every network of the profile, by name."""
+        return [bytes(r["id"]) for r in self._db.all("SELECT id FROM networks ORDER BY name")]
+
+    def relays(self, net: bytes) -> list[RelayAddress]:
+        """The relays ``net`` names (an address that no longer parses is skipped)."""
+        text = self._db.scalar("SELECT relays FROM networks WHERE id = ?", (net,))
+        out = []
+        for url in json.loads(text or "[]"):
+            with contextlib.suppress(UsageError):
+                out.append(parse_relay(url))
+        return out
+
+    # -- events held -------------------------------------------------------------------
+    def vector(self, net: bytes) -> dict[bytes, int]:
+        """Author → highest sequence number stored for ``net`` (what we "have")."""
+        rows = self._db.all(
+            "SELECT author, max(seq) AS seq FROM events WHERE net = ? GROUP BY author", (net,)
+        )
+        return {bytes(r["author"]): int(r["seq"]) for r in rows}
+
+    def creation(self, net: bytes) -> bytes | None:
+        """Our ``network.create`` of ``net``, if we founded it (a relay that does not
+        host the network yet takes it from the founder's login)."""
+        raw = self._db.scalar(
+            "SELECT raw FROM events WHERE net = ? AND author = ? AND kind = 'network.create'",
+            (net, self._log.identity.public_key),
+        )
+        return None if raw is None else bytes(raw)
+
+    def missing(self, net: bytes, relay_have: dict[bytes, int], skip: set[bytes]) -> list[bytes]:
+        """Our events the relay lacks, in the order we stored them."""
+        rows: list[Any] = []
+        for author, seq in self.vector(net).items():
+            have = relay_have.get(author, 0)
+            if seq > have:
+                rows += self._db.all(
+                    "SELECT seqno, id, raw FROM events WHERE net = ? AND author = ? AND seq > ?",
+                    (net, author, have),
+                )
+        rows.sort(key=lambda r: r["seqno"])
+        return [bytes(r["raw"]) for r in rows if bytes(r["id"]) not in skip]
+
+    def raw(self, event_id: bytes) -> bytes:
+        """A stored event's signed bytes."""
+        return bytes(self._db.scalar("SELECT raw FROM events WHERE id = ?", (event_id,)))
+
+    def local_mark(self, net: bytes) -> tuple[int, int]:
+        """Changes when something of ``net`` is written here (an event, an invite), by
+        this process or another: a live link then pushes."""
+        row = self._db.one(
+            "SELECT (SELECT max(seqno) FROM events WHERE net = :net) AS e, "
+            "(SELECT count(*) FROM invite_secrets WHERE net = :net) AS i",
+            {"net": net},
+        )
+        assert row is not None
+        return (int(row["e"] or 0), int(row["i"] or 0))
+
+    # -- epoch seeds -------------------------------------------------------------------
+    @property
+    def rollbacks(self) -> int:
+        """How many transactions were undone so far: a cache of what was read (the
+        seeds) is stale once this changes."""
+        return self._db.rollbacks
+
+    def holds_keys(self, net: bytes) -> bool:
+        """Whether the profile holds any epoch seed of ``net``."""
+        return self._log.keys.holds(net)
+
+    def held_seeds(self, net: bytes) -> list[tuple[int, bytes]]:
+        """``[(epoch, seed)]`` held for ``net``, by epoch."""
+        entries: Iterable[Sequence[Any]] = self._log.keys.export(net)
+        return [(int(entry[0]), bytes(entry[2])) for entry in entries]
+
+    def seeds(self, net: bytes) -> dict[int, list[bytes]]:
+        """Epoch → the seeds held for it, in the order the event log tries them (for
+        the workers that open received bodies)."""
+        out: dict[int, list[bytes]] = {}
+        for epoch, seed in self.held_seeds(net):
+            out.setdefault(epoch, []).append(seed)
+        return out
+
+    def seed_for(self, net: bytes, epoch: int) -> bytes | None:
+        """The seed the event log would use for ``epoch``; None when none is held."""
+        if not self._log.keys.candidates(net, epoch):
+            return None
+        return self._log.seed(net, epoch)
+
+    # -- writing what arrived, and what an admin keeps up ------------------------------
+    def ingest(
+        self, batches: list[list[Verified | str]], report: SyncReport, relay_have: dict[bytes, int]
+    ) -> bool:
+        """Ingest verified batches in one transaction; True if the membership changed."""
+        return ingest(self._log, batches, report, relay_have)
+
+    def maintain(self, net: bytes) -> bytes | None:
+        """An admin's profile re-keys ``net`` when the membership calls for it; the new
+        rotation's id, or None (see ``Governance.maintain``)."""
+        return self._governance.maintain(net)
+
+    def open_welcomes(self, net: bytes) -> dict[bytes, bytes]:
+        """Invite key → sealed welcome package, for the open invites of ``net``."""
+        return self._invitations.open_welcomes(net)
+
+    # -- joining -----------------------------------------------------------------------
+    def transaction(self) -> AbstractContextManager[object]:
+        """One transaction: all that is written inside it is kept, or none of it."""
+        return self._db.transaction()
+
+    def make_join(self, code: InviteCode, name: str, nonce: bytes, lamport: int) -> bytes:
+        """Make our ``member.join`` for ``code``; returns its id."""
+        return self._invitations.make_join(code, name, nonce, lamport)
+
+    def take_seeds(self, code: InviteCode, sealed_welcome: bytes) -> None:
+        """Keep the seeds of the welcome package the relay handed over."""
+        self._invitations.take_seeds(code, sealed_welcome)
+
+    # -- sync status -------------------------------------------------------------------
+    def record(self, net: bytes, relay: str, started: int, report: SyncReport) -> None:
+        """Add one connection's outcome to the ``sync_status`` row of (net, relay)."""
+        self._db.execute(
+            "INSERT INTO sync_status (net, relay, last_attempt, last_success, last_error, "
+            "received, sent) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (net, relay) DO UPDATE "
+            "SET last_attempt = excluded.last_attempt, "
+            "last_success = coalesce(excluded.last_success, last_success), "
+            "last_error = excluded.last_error, received = received + excluded.received, "
+            "sent = sent + excluded.sent",
+            (
+                net,
+                relay,
+                started,
+                None if report.error else now_ms(),
+                report.error,
+                report.received,
+                report.sent,
+            ),
+        )
+
+    def last_status(self, net: bytes, relay: str) -> tuple[int | None, str | None]:
+        """``(last_success, last_error)`` of (net, relay): when a sync with it last went
+        through (ms), and why the latest attempt failed (None if it did not); both None
+        when it was never tried."""
+        row = self._db.one(
+            "SELECT last_success, last_error FROM sync_status WHERE net = ? AND relay = ?",
+            (net, relay),
+        )
+        if row is None:
+            return None, None
+        success, error = row["last_success"], row["last_error"]
+        return (None if success is None else int(success), None if error is None else str(error))
+
+    # -- attachments -------------------------------------------------------------------
+    def named_attachments(
+        self, net: bytes | None = None, digest: bytes | None = None
+    ) -> dict[bytes, Named]:
+        """hash → :class:`Named` for the attachments the cases of ``net`` (or the case
+        naming ``digest``) name."""
+        sql = (
+            "SELECT c.net, c.attachments, e.epoch FROM cases c JOIN events e ON e.id = c.id "
+            "WHERE c.attachments != '[]' AND "
+        )
+        if digest is not None:
+            rows = self._db.all(sql + "c.attachments LIKE ?", (f"%{digest.hex()}%",))
+        else:
+            rows = self._db.all(sql + "c.net = ?", (net,))
+        out: dict[bytes, Named] = {}
+        for row in rows:
+            for item in json.loads(row["attachments"]):
+                named = Named(
+                    bytes(row["net"]), str(item["mime"]), int(item["size"]), int(row["epoch"])
+                )
+                out.setdefault(bytes.fromhex(item["hash"]), named)
+        return out
+
+    def has_attachment(self, digest: bytes) -> bool:
+        return attachments.has(self._db, digest)
+
+    def read_attachment(self, digest: bytes) -> bytes:
+        return attachments.read(self._db, digest)
+
+    def keep_attachment(self, digest: bytes, mime: str, data: bytes) -> None:
+        """Store a fetched attachment (already checked against ``digest``)."""
+        attachments.store(self._db, Prepared(digest.hex()[:12], mime, data, digest))
