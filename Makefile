@@ -33,9 +33,13 @@ bench: $(STAMP)
 	$(BIN)/python bench/flood_bench.py
 	$(BIN)/python bench/gui_bench.py
 
+# Style, types (everything below gui/ and cli/) and the layers of docs/architecture.md.
 lint: $(STAMP)
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
+	$(BIN)/mypy -p casebook.core -p casebook.store -p casebook.protocol -p casebook.sync \
+		-p casebook.relay -p casebook.session
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) build *.egg-info app/*.egg-info

@@ -50,9 +50,9 @@ import casebook.gui.app as app_module
 from casebook.core.library.search import Filters, terms
 from casebook.core.profile import Profile
 from casebook.gui.app import Shell
+from casebook.gui.bridge import Core
 from casebook.gui.case_model import PAGE
 from casebook.gui.main_window import MainWindow
-from casebook.gui.worker import Core
 from casebook.store import kdf
 from corpus import Corpus
 from library_bench import PASSPHRASE, build_library, percentile

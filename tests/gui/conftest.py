@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from casebook.gui.worker import Core
+from casebook.gui.bridge import Core
 
 
 @pytest.fixture

@@ -91,7 +91,7 @@ def open_case(qtbot, win, title):
     rows = [r for r in range(win.model.rowCount()) if win.model.rows[r].title == title]
     assert rows, f"{title!r} is not listed"
     win.table.selectRow(rows[0])
-    shown = win.actions
+    shown = win.case_actions
     qtbot.waitUntil(
         lambda: shown.loaded is not None and shown.loaded.case.summary.title == title,
         timeout=15_000,

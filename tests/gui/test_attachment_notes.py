@@ -88,7 +88,7 @@ def test_edit_case_form_warns_about_a_pdf(qtbot, core, tmp_path, monkeypatch):
         return QDialog.DialogCode.Rejected
 
     monkeypatch.setattr(EditCaseDialog, "exec", fill)
-    win.actions.edit_case()
+    win.case_actions.edit_case()
     idle(qtbot, core)
     assert attachments.unchecked_warning("discharge letter.pdf") in seen["notes"]
     assert "chest.dcm" in seen["notes"] and "wound.png" not in seen["notes"]

@@ -38,7 +38,7 @@ from relaykit import RunningRelay, join, sync
 def test_resolve_reopen_and_the_list_follows(qtbot, core, tmp_path):
     win = open_demo(qtbot, core, tmp_path)
     case_id = open_case(qtbot, win, OWN_OPEN)
-    actions = win.actions
+    actions = win.case_actions
     assert actions.status_action.isVisible() and actions.status_action.text() == "Mark resolved"
     assert actions.edit_action.isVisible() and actions.outcome_action.isVisible()
 
@@ -61,7 +61,7 @@ def test_add_outcome_and_resolve(qtbot, core, tmp_path, monkeypatch):
     win = open_demo(qtbot, core, tmp_path)
     case_id = open_case(qtbot, win, OWN_OPEN)
     asked = answer(monkeypatch, "DVT confirmed on ultrasound; anticoagulated, recovered.")
-    win.actions.outcome_action.trigger()
+    win.case_actions.outcome_action.trigger()
     idle(qtbot, core)
     assert asked and asked[0].option is not None  # an open case offers to resolve it
     case = case_of(qtbot, core, case_id)
@@ -109,23 +109,23 @@ def test_edit_own_case(qtbot, core, tmp_path, monkeypatch):
 def test_threaded_reply_endorse_and_edit_own_comment(qtbot, core, tmp_path, monkeypatch):
     win = open_demo(qtbot, core, tmp_path)
     case_id = open_case(qtbot, win, OTHERS)
-    theirs, mine = win.actions.loaded.case.discussion
+    theirs, mine = win.case_actions.loaded.case.discussion
     assert mine.author_name == "Dr. Sam Rivera" and theirs.author_name != "Dr. Sam Rivera"
     html = win.viewer.toHtml()
     assert f"casebook:endorse/{mine.id.hex()}" not in html  # not one's own
     assert f"casebook:edit/{theirs.id.hex()}" not in html  # not someone else's
-    assert not win.actions.status_action.isVisible()  # not this reader's case
+    assert not win.case_actions.status_action.isVisible()  # not this reader's case
 
     click(qtbot, win, f"casebook:reply/{theirs.id.hex()}")
-    assert win.actions.reply_line.isVisible()
-    assert theirs.author_name in win.actions.reply_label.text()
+    assert win.case_actions.reply_line.isVisible()
+    assert theirs.author_name in win.case_actions.reply_label.text()
     qtbot.keyClicks(win.reply, "Agree: synchronised cardioversion if it degenerates.")
     win.reply_button.click()
     qtbot.waitUntil(
         lambda: "synchronised cardioversion" in win.viewer.toPlainText(), timeout=10_000
     )
     idle(qtbot, core)
-    assert not win.actions.reply_line.isVisible()
+    assert not win.case_actions.reply_line.isVisible()
     case = case_of(qtbot, core, case_id)
     reply = next(c for c in case.discussion if c.body.startswith("Agree: synchronised"))
     assert reply.parent == theirs.id and reply.depth == 1
@@ -149,7 +149,7 @@ def test_threaded_reply_endorse_and_edit_own_comment(qtbot, core, tmp_path, monk
 def test_moderator_hides_a_comment_with_a_reason_and_pins(qtbot, core, tmp_path, monkeypatch):
     win = open_demo(qtbot, core, tmp_path)  # the demo user founded the network: admin
     case_id = open_case(qtbot, win, OTHERS)
-    actions = win.actions
+    actions = win.case_actions
     assert actions.pin_action.isVisible() and actions.hide_action.isVisible()
     theirs = actions.loaded.case.discussion[0]
 
@@ -176,7 +176,7 @@ def test_hide_a_case(qtbot, core, tmp_path, monkeypatch):
     case_id = open_case(qtbot, win, OTHERS)
     total = win.model.rowCount()
     answer(monkeypatch, "Duplicate of an earlier case.")
-    win.actions.hide_action.trigger()
+    win.case_actions.hide_action.trigger()
     idle(qtbot, core)
     case = case_of(qtbot, core, case_id)
     assert case.summary.hidden and case.hidden_reason == "Duplicate of an earlier case."
@@ -198,7 +198,7 @@ def test_a_member_gets_no_moderation(qtbot, core, tmp_path):
     assert run(qtbot, core, lambda s: s.p.governance.show(net)["your_role"]) == "member"
 
     open_case(qtbot, win, "Hyponatraemia after starting a thiazide")  # Sam's case
-    actions = win.actions
+    actions = win.case_actions
     html = win.viewer.toHtml()
     assert "casebook:hide/" not in html and "casebook:unhide/" not in html
     assert "casebook:reply/" in html and "casebook:endorse/" in html
@@ -222,7 +222,7 @@ def test_save_and_open_an_attachment_with_a_preview(qtbot, core, tmp_path, monke
     win._synced()
     idle(qtbot, core)
     open_case(qtbot, win, "Tracing with an image")
-    item = win.actions.loaded.case.attachments[0]
+    item = win.case_actions.loaded.case.attachments[0]
     stored = run(qtbot, core, lambda s: attachments.read(s.p.db, bytes.fromhex(item["hash"])))
     preview = win.viewer.document().resource(
         QTextDocument.ResourceType.ImageResource, QUrl(f"casebook-preview:{item['hash']}")
@@ -244,7 +244,7 @@ def test_save_and_open_an_attachment_with_a_preview(qtbot, core, tmp_path, monke
     assert path.endswith("ecg.png") and Path(path).read_bytes() == stored
 
     # Locking deletes the window and this controller with it; what was opened goes too.
-    win.actions.deleteLater()
+    win.case_actions.deleteLater()
     qtbot.waitUntil(lambda: not Path(path).exists(), timeout=10_000)
 
 
@@ -291,7 +291,7 @@ def test_an_attachment_not_here_yet_is_fetched_from_the_relay(
 def test_links_that_are_not_ours_are_left_alone(qtbot, core, tmp_path):
     win = open_demo(qtbot, core, tmp_path)
     open_case(qtbot, win, OWN_OPEN)
-    assert not win.actions.link(QUrl("casebook:reply/not-hex"))
-    assert not win.actions.link(QUrl("https://example.org/reply/00"))
-    assert not win.actions.link(QUrl("casebook:format/00"))
+    assert not win.case_actions.link(QUrl("casebook:reply/not-hex"))
+    assert not win.case_actions.link(QUrl("https://example.org/reply/00"))
+    assert not win.case_actions.link(QUrl("casebook:format/00"))
     assert case_actions.PREVIEW_SCHEME == "casebook-preview"

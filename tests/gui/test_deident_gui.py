@@ -78,13 +78,13 @@ def test_an_edited_reply_is_checked_again(qtbot, core, tmp_path):
 def test_threaded_reply_warns(qtbot, core, tmp_path):
     win = open_demo(qtbot, core, tmp_path)
     case_id = open_case(qtbot, win, OTHERS)
-    theirs = win.actions.loaded.case.discussion[0]
+    theirs = win.case_actions.loaded.case.discussion[0]
     click(qtbot, win, f"casebook:reply/{theirs.id.hex()}")
     qtbot.keyClicks(win.reply, "Same as Mr. Peter Grant, DOB 12/08/1944.")
     win.reply_button.click()
     idle(qtbot, core)
     assert "Mr. Peter Grant" in win.reply_notice.text()
-    assert win.actions.reply_line.isVisible()  # still replying to that comment
+    assert win.case_actions.reply_line.isVisible()  # still replying to that comment
     win.reply_button.click()
     qtbot.waitUntil(lambda: len(bodies(qtbot, core, case_id)) == 3, timeout=10_000)
     reply = case_of(qtbot, core, case_id).discussion[1]
@@ -100,7 +100,7 @@ def test_outcome_dialog_warns_and_posts_anyway(qtbot, core, tmp_path, monkeypatc
         dialog.text.setPlainText(LEAK)
 
     monkeypatch.setattr(TextDialog, "exec", warned_then_sent(qtbot, core, case_id, fill, seen))
-    win.actions.outcome_action.trigger()
+    win.case_actions.outcome_action.trigger()
     idle(qtbot, core)
     assert "“Mrs Jones”" in seen[0] and "DOB 3/4/1961" in seen[0]
     case = case_of(qtbot, core, case_id)
@@ -111,7 +111,7 @@ def test_outcome_dialog_warns_and_posts_anyway(qtbot, core, tmp_path, monkeypatc
 def test_edit_comment_dialog_warns(qtbot, core, tmp_path, monkeypatch):
     win = open_demo(qtbot, core, tmp_path)
     case_id = open_case(qtbot, win, OTHERS)
-    mine = win.actions.loaded.case.discussion[1]
+    mine = win.case_actions.loaded.case.discussion[1]
     seen: list[str] = []
 
     def fill(dialog):
@@ -139,7 +139,7 @@ def test_edit_case_dialog_warns(qtbot, core, tmp_path, monkeypatch):
         return submit(dialog)
 
     monkeypatch.setattr(EditCaseDialog, "exec", fill)
-    win.actions.edit_action.trigger()
+    win.case_actions.edit_action.trigger()
     idle(qtbot, core)
     assert "history: a name after a title — “Mrs Jones”" in seen[0]
     assert case_of(qtbot, core, case_id).fields["history"] == LEAK

@@ -17,10 +17,10 @@ from PySide6.QtCore import Qt
 
 from casebook.core.model.invite_codes import InviteCode
 from casebook.gui.app import Shell
+from casebook.gui.bridge import Core
 from casebook.gui.compose import NewCaseDialog
 from casebook.gui.invites_view import InviteDialog, qr_png
 from casebook.gui.network_dialogs import JoinDialog, read_qr
-from casebook.gui.worker import Core
 from relaykit import RunningRelay
 
 
@@ -192,10 +192,10 @@ def test_hosting_the_relay_on_this_computer(qtbot, cores, tmp_path, monkeypatch)
     loopback only), a colleague joins through it, and it comes back at the next unlock."""
     import socket
 
-    from casebook.gui import worker
     from casebook.gui.network_dialogs import NewNetworkDialog
+    from casebook.session import hosting
 
-    monkeypatch.setattr(worker, "HOSTED_LISTEN", "127.0.0.1")
+    monkeypatch.setattr(hosting, "HOSTED_LISTEN", "127.0.0.1")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

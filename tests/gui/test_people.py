@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from casebook import demo
 from casebook.core.model.membership import ROLES
+from casebook.gui.bridge import Core
 from casebook.gui.people import InviteDialog, PeopleDialog
-from casebook.gui.worker import Core
 
 YES = QMessageBox.StandardButton.Yes
 CANCEL = QMessageBox.StandardButton.Cancel

@@ -7,13 +7,12 @@ import logging
 import sys
 from collections.abc import Sequence
 
-import sqlcipher3
-
 from casebook import logs
 from casebook.cli import commands
 from casebook.cli.parser import build
 from casebook.core.model.events import EventError
 from casebook.errors import CasebookError, IdentifiersFound
+from casebook.store.database import DatabaseError
 
 
 def _emit(data: object, text: str, as_json: bool) -> None:
@@ -42,13 +41,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         _emit(exc.data, "", as_json)
         print(f"casebook: {exc.message}", file=sys.stderr)
         return exc.exit_code
+    except EventError as exc:  # a CasebookError too: it needs its own words first
+        print(f"casebook: the library holds an event that cannot be used: {exc}.", file=sys.stderr)
+        return 3
     except CasebookError as exc:
         print(f"casebook: {exc.message}", file=sys.stderr)
         return exc.exit_code
-    except EventError as exc:
-        print(f"casebook: the library holds an event that cannot be used: {exc}.", file=sys.stderr)
-        return 3
-    except sqlcipher3.DatabaseError as exc:
+    except DatabaseError as exc:
         log.error("database error in %s: %s", args.command, exc)
         print(
             f"casebook: the library database reported an error ({exc}). It may be damaged; "

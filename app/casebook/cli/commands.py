@@ -5,7 +5,7 @@ Each returns ``(json_object, text)``; :func:`casebook.cli.main` prints one of th
 
 from __future__ import annotations
 
-import json
+import asyncio
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -257,12 +257,9 @@ def search(ctx: Context) -> Output:
 
 def attachment(ctx: Context) -> Output:
     p = ctx.profile
-    digest = _attachment_hash(p, ctx.args.hash)
-    if not attachments.has(p.db, digest):  # named by a case, not fetched yet: fetch it now
-        from casebook.cli.sync_commands import fetch_attachment
-
-        fetch_attachment(p, digest)
-    data = attachments.read(p.db, digest)
+    digest = refs.attachment(p.db, ctx.args.hash)
+    # named by a case but not fetched yet: the session fetches it from a relay first
+    data = asyncio.run(ctx.session.attachment_data(digest))
     out = Path(ctx.args.out).expanduser()
     if out.exists() or out.is_symlink():
         raise UsageError(f"{out} already exists; choose another file name.")
@@ -272,26 +269,6 @@ def attachment(ctx: Context) -> Output:
         raise CasebookError(f"Cannot write {out}: {exc.strerror}.") from None
     text = f"Saved {len(data)} bytes to {out}"
     return {"hash": digest.hex(), "path": str(out), "size": len(data)}, text
-
-
-def _attachment_hash(p: Profile, ref: str) -> bytes:
-    """The full hash of a stored attachment, or of one a case names, from a prefix."""
-    try:
-        return refs.by_prefix(p.db, "blobs", ref, "attachment", column="hash")
-    except NotFound:
-        text = ref.strip().lower()
-        if not text or any(c not in "0123456789abcdef" for c in text):
-            raise
-        rows = p.db.all("SELECT attachments FROM cases WHERE attachments LIKE ?", (f"%{text}%",))
-        found = {
-            item["hash"]
-            for row in rows
-            for item in json.loads(row["attachments"])
-            if item["hash"].startswith(text)
-        }
-        if len(found) != 1:
-            raise
-        return bytes.fromhex(found.pop())
 
 
 def passphrase(ctx: Context) -> Output:
@@ -314,14 +291,11 @@ class DoctorFailed(CasebookError):
 
 def doctor(ctx: Context) -> Output:
     p = ctx.profile
-    problems = p.db.integrity_errors() + p.log.verify_all()
+    problems = p.problems()
     data: dict[str, Any] = {
         "ok": not problems,
         "problems": problems,
-        "events": p.db.scalar("SELECT count(*) FROM events"),
-        "forks": p.db.scalar("SELECT count(*) FROM forks"),
-        "held": p.db.scalar("SELECT count(*) FROM held_events"),
-        "rejected": p.db.scalar("SELECT count(*) FROM rejected"),
+        **p.tallies(),
     }
     if problems:
         raise DoctorFailed(data)

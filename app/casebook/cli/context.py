@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from casebook.cli import secrets_input
-from casebook.core.library import attachments
+from casebook.core.library import attachments, refs
 from casebook.core.library.search import Filters
-from casebook.core.model.fingerprint import fingerprint, normalize
 from casebook.core.model.payloads import normalize_tag
 from casebook.core.profile import Profile
-from casebook.errors import Ambiguous, NotFound, UsageError
+from casebook.errors import UsageError
 from casebook.paths import default_profile
+from casebook.session import Session
 
 Output = tuple[dict[str, Any], str]
 
@@ -25,6 +25,7 @@ class Context:
         chosen = getattr(args, "profile", None)
         self.directory = Path(chosen).expanduser() if chosen else default_profile()
         self._profile: Profile | None = None
+        self._session: Session | None = None
 
     def passphrase(self, confirm: bool = False) -> str:
         return secrets_input.passphrase(
@@ -37,10 +38,20 @@ class Context:
             self._profile = Profile.unlock(self.directory, self.passphrase())
         return self._profile
 
+    @property
+    def session(self) -> Session:
+        """The application session over this command's profile (sync, join, relays)."""
+        if self._session is None:
+            self._session = Session.over(self.profile)
+        return self._session
+
     def adopt(self, profile: Profile) -> None:
         self._profile = profile
 
     def close(self) -> None:
+        if self._session is not None:
+            self._session.close_engine()
+            self._session = None
         if self._profile is not None:
             self._profile.close()
             self._profile = None
@@ -80,31 +91,13 @@ def parse_date(text: str | None, option: str) -> int | None:
     return int(day.timestamp() * 1000)
 
 
-def resolve_author(profile: Profile, text: str) -> bytes:
-    """A member by fingerprint (or its start) or by the start of their name."""
-    rows = profile.db.all("SELECT DISTINCT key, name FROM authors")
-    wanted = normalize(text)
-    keys = {
-        bytes(r["key"])
-        for r in rows
-        if wanted and normalize(fingerprint(bytes(r["key"]))).startswith(wanted)
-    }
-    if not keys:
-        keys = {bytes(r["key"]) for r in rows if r["name"].casefold().startswith(text.casefold())}
-    if not keys:
-        raise NotFound(f"No member {text!r} in this profile's networks.")
-    if len(keys) > 1:
-        raise Ambiguous(f"{text!r} matches several members; give more of the fingerprint.")
-    return keys.pop()
-
-
 def filters(ctx: Context) -> Filters:
     a = ctx.args
     profile = ctx.profile
     return Filters(
         net=profile.library.network(a.network) if a.network else None,
         tag=normalize_tag(a.tag) if a.tag else None,
-        author=resolve_author(profile, a.author) if a.author else None,
+        author=refs.author(profile.db, a.author) if a.author else None,
         status=a.status,
         since=parse_date(a.since, "--since"),
         until=parse_date(a.until, "--until"),

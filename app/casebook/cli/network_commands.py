@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from casebook.cli.context import Context, Output
 from casebook.core.ledger import bundle as bundles
 from casebook.core.library.queries import iso
+from casebook.core.library.search import Filters
 from casebook.core.model.invite_codes import InviteCode
 from casebook.core.network.invitations import DAY_MS, date_text
 from casebook.errors import UsageError
@@ -98,9 +100,8 @@ def join(ctx: Context) -> Output:
     if a.bundle:
         _join_with_bundle(ctx, code, report)
     else:
-        from casebook.cli.sync_commands import join_through_relay
-
-        _, report = join_through_relay(ctx, code)
+        asyncio.run(ctx.session.join_code(code, a.name or p.name, watch=False))
+        report = {"via": "relay"}
     info = p.governance.show(code.net)
     data = {
         "network": code.net.hex(),
@@ -108,7 +109,7 @@ def join(ctx: Context) -> Output:
         "role": info["your_role"],
         "import": report,
     }
-    cases = p.db.scalar("SELECT count(*) FROM cases WHERE net = ?", (code.net,))
+    cases = p.queries.count_cases(Filters(net=code.net, hidden=True))
     text = f"Joined {info['name']!r} as {info['your_role'] or 'a pending member'}."
     if a.bundle:
         text += (

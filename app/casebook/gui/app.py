@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from casebook import __version__, logs
 from casebook.gui import theme
+from casebook.gui.bridge import Core
 from casebook.gui.main_window import MainWindow
 from casebook.gui.onboarding import Onboarding
 from casebook.gui.single import SingleInstance
-from casebook.gui.worker import Core
 from casebook.paths import default_profile
 
 log = logging.getLogger("casebook.gui")
@@ -53,9 +53,7 @@ class Shell(QMainWindow):
             self._preferences,
         )
 
-    def _preferences(self, values: object) -> None:
-        if not isinstance(values, tuple):
-            return
+    def _preferences(self, values: tuple[str, int | None]) -> None:
         choice, minutes = values
         app = QApplication.instance()
         if isinstance(app, QApplication):

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, QUrl
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QDesktopServices,
@@ -45,24 +45,30 @@ from casebook.gui.case_dialogs import EditCaseDialog, ElidedLabel, TextDialog
 from casebook.gui.case_jobs import (
     PREVIEW_SCHEME,
     Loaded,
-    attachment_data,
     load,
     remove_folders,
     write_file,
 )
 
 if TYPE_CHECKING:
-    from casebook.gui.main_window import MainWindow
-    from casebook.gui.worker import Job, Session
+    from casebook.gui.bridge import Core, Job
+    from casebook.session import Session
 
 
 class CaseActions(QObject):
-    """What the reader can do to the open case; owned by the library window."""
+    """What the reader can do to the open case; owned by the library window, which
+    shows what it says (:attr:`message`, :attr:`failed`) and follows what it changes
+    (:attr:`changed`, :attr:`reply_wanted`)."""
 
-    def __init__(self, window: MainWindow, viewer: QTextBrowser) -> None:
+    message = Signal(str, int)  # a status line and how long it shows (ms; 0: until replaced)
+    failed = Signal(object)  # an error to show
+    changed = Signal(bytes)  # the id of a case that changed: show it again, update the list
+    reply_wanted = Signal()  # the reader chose to reply: the reply box wants the focus
+
+    def __init__(self, window: QWidget, core: Core, viewer: QTextBrowser) -> None:
         super().__init__(window)
-        self.window = window
-        self.core = window.core
+        self.window = window  # the parent of this object's dialogs
+        self.core = core
         self.viewer = viewer
         self.loaded: Loaded | None = None
         self.reply_to: bytes | None = None
@@ -243,8 +249,8 @@ class CaseActions(QObject):
         ok = self._after(done, after)
 
         def failed(error: object) -> None:
-            self.window.statusBar().clearMessage()
-            self.window.show_error(error)
+            self.message.emit("", 0)
+            self.failed.emit(error)
 
         self.core.call(job, ok, failed)
 
@@ -257,10 +263,10 @@ class CaseActions(QObject):
         case_id = self.loaded.case.summary.id
 
         def ok(result: object) -> None:
-            self.window.statusBar().showMessage(done, 5000)
+            self.message.emit(done, 5000)
             if after is not None:
                 after(result)
-            self.window.case_changed(case_id)
+            self.changed.emit(case_id)
 
         return ok
 
@@ -279,7 +285,7 @@ class CaseActions(QObject):
             if result is not None:
                 after(result)
             elif unchanged is not None:
-                self.window.statusBar().showMessage(unchanged, 5000)
+                self.message.emit(unchanged, 5000)
 
         dialog.publish(self.core, make_job, sent)
         dialog.exec()
@@ -296,7 +302,7 @@ class CaseActions(QObject):
             self.tr("Replying to {0}: “{1}”").format(comment.author_name, quote)
         )
         self.reply_line.show()
-        self.window.reply.setFocus()
+        self.reply_wanted.emit()
 
     def cancel_reply(self) -> None:
         self.reply_to = None
@@ -456,10 +462,10 @@ class CaseActions(QObject):
         )
         if not path:
             return
-        self.window.statusBar().showMessage(self.tr("Saving {0}…").format(name))
+        self.message.emit(self.tr("Saving {0}…").format(name), 0)
 
         async def job(s: Session) -> None:
-            write_file(Path(path), await attachment_data(s, digest))
+            write_file(Path(path), await s.attachment_data(digest))
 
         self._run(job, self.tr("Saved {0}.").format(path))
 
@@ -470,10 +476,10 @@ class CaseActions(QObject):
         if item is None:
             return
         name = attachments.display_name(item["name"])
-        self.window.statusBar().showMessage(self.tr("Opening {0}…").format(name))
+        self.message.emit(self.tr("Opening {0}…").format(name), 0)
 
         async def job(s: Session) -> Path:
-            data = await attachment_data(s, digest)
+            data = await s.attachment_data(digest)
             folder = Path(tempfile.mkdtemp(prefix="casebook-open-"))  # only we can read it
             write_file(folder / name, data)
             return folder / name

@@ -19,7 +19,7 @@ from casebook.errors import CasebookError
 from casebook.store.files import atomic_write
 
 if TYPE_CHECKING:
-    from casebook.gui.worker import Session
+    from casebook.session import Session
 
 PREVIEWABLE = ("image/png", "image/jpeg")
 PREVIEW_MAX_BYTES = 8 * 1024 * 1024  # larger images are not read just to show a thumbnail
@@ -74,14 +74,6 @@ def load(s: Session, case_id: bytes, known: frozenset[str] = frozenset()) -> Loa
                 Qt.TransformationMode.SmoothTransformation,
             )
     return Loaded(case, fingerprint(s.p.identity.public_key), role, previews)
-
-
-async def attachment_data(s: Session, digest: bytes) -> bytes:
-    """The attachment's bytes, fetched from a relay of its network first when it is not
-    on this computer yet (as ``casebook attachment`` does)."""
-    if not attachments.has(s.p.db, digest):
-        await s.sync.fetch_attachment(digest)
-    return attachments.read(s.p.db, digest)
 
 
 def write_file(path: Path, data: bytes) -> None:

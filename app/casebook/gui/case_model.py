@@ -10,12 +10,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from casebook.core.library.queries import CaseSummary, SearchResult
 from casebook.core.library.search import Filters
-from casebook.gui.worker import Core, Session
+from casebook.gui.bridge import Core
+from casebook.gui.snippet_delegate import SnippetDelegate
+from casebook.session import Session
 
 PAGE = 200
 SNIPPET_COLUMN = 5  # tags in the list; the highlighted match in search results
@@ -34,7 +44,7 @@ class CaseListModel(QAbstractTableModel):
         self.total = 0
         self.filters = Filters()
         self.query = ""
-        self.sort = "activity"
+        self.order = "activity"  # how the list is sorted (not sort(): Qt calls that)
         self._generation = 0
         self._fetching = False
         self._bold = QFont()
@@ -49,9 +59,9 @@ class CaseListModel(QAbstractTableModel):
         if query is not None:
             self.query = query.strip()
         if sort is not None:
-            self.sort = sort
+            self.order = sort
         self._generation += 1
-        generation, chosen, text, order = self._generation, self.filters, self.query, self.sort
+        generation, chosen, text, order = self._generation, self.filters, self.query, self.order
 
         def job(s: Session) -> tuple[int, list[Any]] | None:
             if generation != self._generation:  # typed past already: skip the work
@@ -65,8 +75,8 @@ class CaseListModel(QAbstractTableModel):
         self._fetching = True
         self.core.call(job, lambda result: self._replace(generation, result))
 
-    def _replace(self, generation: int, result: object) -> None:
-        if generation != self._generation or not isinstance(result, tuple):
+    def _replace(self, generation: int, result: tuple[int, list[Any]] | None) -> None:
+        if generation != self._generation or result is None:  # typed past
             return
         total, items = result
         self.beginResetModel()
@@ -93,16 +103,16 @@ class CaseListModel(QAbstractTableModel):
             self._generation,
             self.filters,
             len(self.rows),
-            self.sort,
+            self.order,
         )
         self.core.call(
             lambda s: s.p.queries.list_cases(chosen, sort=order, limit=PAGE, offset=offset),
             lambda page: self._append(generation, page),
         )
 
-    def _append(self, generation: int, page: object) -> None:
+    def _append(self, generation: int, page: list[CaseSummary]) -> None:
         self._fetching = False
-        if generation != self._generation or not isinstance(page, list) or not page:
+        if generation != self._generation or not page:
             return
         self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page) - 1)
         self.rows.extend(page)
@@ -166,3 +176,39 @@ class CaseListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 4:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+
+def case_table(model: CaseListModel, font: QFont) -> QTableView:
+    """The list of cases: one selected row at a time, columns sized from the font."""
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("MainWindow", text)
+
+    table = QTableView()
+    table.setAccessibleName(tr("Cases"))
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    table.setShowGrid(False)
+    table.setAlternatingRowColors(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    # Fixed widths from the font, not ResizeToContents: that measured every loaded
+    # row on each page (≈20,000 data() calls for 200 rows).
+    bold = QFont(font)
+    bold.setBold(True)  # unread rows are bold: size for them
+    metrics = QFontMetrics(bold)
+    for column, sample in (
+        (1, "Dr. Lukas Brenner"),
+        (2, "2026-11-23"),
+        (3, tr("Resolved")),
+        (4, tr("Replies")),
+        (5, "#anaemia #b12"),
+    ):
+        table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 12)
+    table.setItemDelegateForColumn(5, SnippetDelegate(table))
+    table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    return table

@@ -34,8 +34,9 @@ from PySide6.QtWidgets import (
 
 from casebook.core.model.membership import ROLES
 from casebook.core.network.invitations import DAY_MS
+from casebook.gui.bridge import Core
 from casebook.gui.messages import error_text
-from casebook.gui.worker import Core, Session
+from casebook.session import Session
 
 EXPIRY_DAYS = (1, 7, 30)
 
@@ -143,9 +144,7 @@ class InvitesView(QWidget):
         self._update_buttons()
 
     # -- showing --------------------------------------------------------------------
-    def load(self, invites: object) -> None:
-        if not isinstance(invites, list):
-            return
+    def load(self, invites: list[dict[str, Any]]) -> None:
         selected = self.selected()
         self.invites = invites
         self.table.setRowCount(len(invites))

@@ -15,8 +15,9 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMainWindow, QSystemTrayIcon
 
 from casebook.errors import CasebookError
+from casebook.gui.bridge import Core
 from casebook.gui.sync_status import SyncIndicator
-from casebook.gui.worker import Core, Session
+from casebook.session import Session
 from casebook.sync.status import LinkStatus
 
 
@@ -51,18 +52,15 @@ class LiveUpdates(QObject):
 
         self.core.call(job, self._started)
 
-    def _started(self, result: object) -> None:
-        if not isinstance(result, tuple):
-            return
+    def _started(self, result: tuple[str | None, int]) -> None:
         problem, links = result
         if links == 0:
             self.indicator.show_local()
         if problem:
             self.window.statusBar().showMessage(problem, 30_000)
 
-    def _set_mark(self, mark: object) -> None:
-        if isinstance(mark, int):
-            self.mark = mark
+    def _set_mark(self, mark: int) -> None:
+        self.mark = mark
 
     def _status(self, status: LinkStatus) -> None:
         self.indicator.update_link(status)
@@ -83,9 +81,7 @@ class LiveUpdates(QObject):
 
         self.core.call(job, self._new_replies)
 
-    def _new_replies(self, result: object) -> None:
-        if not isinstance(result, tuple):
-            return
+    def _new_replies(self, result: tuple[int, list[dict[str, Any]]]) -> None:
         self.mark, found = result
         if not found:
             return

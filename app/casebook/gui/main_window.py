@@ -6,12 +6,10 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -20,7 +18,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QToolBar,
     QVBoxLayout,
@@ -30,9 +27,10 @@ from PySide6.QtWidgets import (
 from casebook.core.library import attachments
 from casebook.core.library.search import Filters
 from casebook.gui import case_view
+from casebook.gui.bridge import Core, Job
 from casebook.gui.case_actions import CaseActions
 from casebook.gui.case_jobs import Loaded
-from casebook.gui.case_model import CaseListModel
+from casebook.gui.case_model import CaseListModel, case_table
 from casebook.gui.compose import NewCaseDialog
 from casebook.gui.live import LiveUpdates
 from casebook.gui.messages import error_text
@@ -41,9 +39,8 @@ from casebook.gui.people import PeopleDialog
 from casebook.gui.publish import Publisher
 from casebook.gui.settings import SettingsDialog
 from casebook.gui.sidebar import Choice, Sidebar
-from casebook.gui.snippet_delegate import SnippetDelegate
 from casebook.gui.sync_status import SyncIndicator
-from casebook.gui.worker import Core, Job, Session
+from casebook.session import Session
 
 
 class MainWindow(QMainWindow):
@@ -128,33 +125,7 @@ class MainWindow(QMainWindow):
 
         self.model = CaseListModel(self.core)
         self.model.loaded.connect(self._loaded)
-        self.table = QTableView()
-        self.table.setAccessibleName(self.tr("Cases"))
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.setShowGrid(False)
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # Fixed widths from the font, not ResizeToContents: that measured every loaded
-        # row on each page (≈20,000 data() calls for 200 rows).
-        bold = QFont(self.font())
-        bold.setBold(True)  # unread rows are bold: size for them
-        metrics = QFontMetrics(bold)
-        for column, sample in (
-            (1, "Dr. Lukas Brenner"),
-            (2, "2026-11-23"),
-            (3, self.tr("Resolved")),
-            (4, self.tr("Replies")),
-            (5, "#anaemia #b12"),
-        ):
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 12)
-        self.table.setItemDelegateForColumn(5, SnippetDelegate(self.table))
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table = case_table(self.model, self.font())
         self.table.selectionModel().currentRowChanged.connect(self._case_selected)
         middle = QWidget()
         stack = QVBoxLayout(middle)
@@ -171,10 +142,14 @@ class MainWindow(QMainWindow):
         self.viewer.document().setDefaultStyleSheet(case_view.STYLE)
         self.viewer.setOpenLinks(False)
         self.viewer.anchorClicked.connect(self._link)
-        self.actions = CaseActions(self, self.viewer)
-        column.addWidget(self.actions.bar)
+        self.case_actions = CaseActions(self, self.core, self.viewer)
+        self.case_actions.message.connect(self._say)
+        self.case_actions.failed.connect(self.show_error)
+        self.case_actions.changed.connect(self.case_changed)
+        self.case_actions.reply_wanted.connect(lambda: self.reply.setFocus())
+        column.addWidget(self.case_actions.bar)
         column.addWidget(self.viewer, 1)
-        column.addWidget(self.actions.reply_line)
+        column.addWidget(self.case_actions.reply_line)
         self.reply = QPlainTextEdit()
         self.reply.setAccessibleName(self.tr("Reply"))
         self.reply.setPlaceholderText(self.tr("Write a reply (Markdown)…"))
@@ -250,9 +225,9 @@ class MainWindow(QMainWindow):
 
         self.core.call(job, lambda result: self._networks(result, choice))
 
-    def _networks(self, result: object, select: Choice | None) -> None:
-        if not isinstance(result, tuple):
-            return
+    def _networks(
+        self, result: tuple[list[dict[str, Any]], list[Any]], select: Choice | None
+    ) -> None:
         nets, self.saved = result
         self.networks = nets
         self.sidebar.fill(nets, self.tags, self.saved, select)
@@ -271,8 +246,8 @@ class MainWindow(QMainWindow):
             lambda s: {net.hex(): s.p.queries.tags(net) for net in ids}, self._tags_counted
         )
 
-    def _tags_counted(self, tags: object) -> None:
-        if isinstance(tags, dict) and tags != self.tags:
+    def _tags_counted(self, tags: dict[str, list[tuple[str, int]]]) -> None:
+        if tags != self.tags:
             self.tags = tags
             self.sidebar.fill(self.networks, tags, self.saved, self.sidebar.current())
 
@@ -354,17 +329,23 @@ class MainWindow(QMainWindow):
         self.show_case(case_id)
 
     def show_case(self, case_id: bytes) -> None:
-        self.core.call(self.actions.loader(case_id), self._render_case)
+        self.core.call(self.case_actions.loader(case_id), self._render_case)
 
     def _render_case(self, loaded: object) -> None:
         if not isinstance(loaded, Loaded) or loaded.case.summary.id != self.current_case:
             return
-        self.actions.present(loaded)
+        self.case_actions.present(loaded)
         self.reply_button.setEnabled(True)
         case_id = loaded.case.summary.id
         if loaded.case.summary.unread:  # opened: read now (a local mark, never sent)
             self.core.call(lambda s: s.p.queries.mark_read(case_id))
         self.model.set_read(case_id)
+
+    def _say(self, text: str, timeout: int) -> None:
+        if text:
+            self.statusBar().showMessage(text, timeout)
+        else:
+            self.statusBar().clearMessage()
 
     def case_changed(self, case_id: bytes) -> None:
         """After an action on a case: show it again and bring the list up to date."""
@@ -385,7 +366,7 @@ class MainWindow(QMainWindow):
                 "colleagues, or</p><p><a href='casebook:join'>Join a network with an "
                 "invite</a> a colleague gave you.</p>"
             )
-        self.actions.clear()
+        self.case_actions.clear()
         self.viewer.setHtml(text)
         self.reply_button.setEnabled(False)
 
@@ -395,7 +376,7 @@ class MainWindow(QMainWindow):
         elif url.toString() == "casebook:join":
             self.join_network()
         else:
-            self.actions.link(url)
+            self.case_actions.link(url)
 
     def new_network(self) -> None:
         dialog = NewNetworkDialog(self)
@@ -404,24 +385,24 @@ class MainWindow(QMainWindow):
         choice = dialog.choice()
         self.core.call(
             lambda s: s.create_network(choice),
-            lambda net: self.refresh_networks(select=net.hex() if isinstance(net, bytes) else None),
+            lambda net: self.refresh_networks(select=net.hex()),
             self.show_error,
         )
 
     def join_network(self) -> None:
         self.core.call(lambda s: s.p.name, self._ask_join)
 
-    def _ask_join(self, name: object) -> None:
-        dialog = JoinDialog(self.core, str(name), self)
+    def _ask_join(self, name: str) -> None:
+        dialog = JoinDialog(self.core, name, self)
         if dialog.exec() != JoinDialog.DialogCode.Accepted:
             return
         code, who = dialog.values()
         self.statusBar().showMessage(self.tr("Joining through the relay…"))
         self.core.call(lambda s: s.join(code, who), self._joined, self.show_error, alone=True)
 
-    def _joined(self, net: object) -> None:
+    def _joined(self, net: bytes) -> None:
         self.statusBar().showMessage(self.tr("Joined. The network's cases are here."), 10_000)
-        self.refresh_networks(select=net.hex() if isinstance(net, bytes) else None)
+        self.refresh_networks(select=net.hex())
 
     def _synced(self) -> None:
         self.refresh_networks(self.sidebar.current())
@@ -473,7 +454,7 @@ class MainWindow(QMainWindow):
 
     def send_reply(self) -> None:
         text = self.reply.toPlainText().strip()
-        case_id, parent = self.current_case, self.actions.reply_to
+        case_id, parent = self.current_case, self.case_actions.reply_to
         if not text or case_id is None:
             return
 
@@ -487,7 +468,7 @@ class MainWindow(QMainWindow):
 
         def done(_: object) -> None:
             self.reply.clear()
-            self.actions.cancel_reply()
+            self.case_actions.cancel_reply()
             self.case_changed(case_id)
 
         # Identifiers found: listed above the box, and Reply becomes "Post anyway".

@@ -7,7 +7,6 @@ Reading a QR image is disk work too, so :func:`read_qr` is a worker job.
 from __future__ import annotations
 
 import socket
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtGui import QImage
@@ -30,18 +29,11 @@ from PySide6.QtWidgets import (
 
 from casebook.core.model import relayaddr
 from casebook.errors import UsageError
+from casebook.gui.bridge import Core
 from casebook.gui.messages import error_text
-from casebook.gui.worker import Core
+from casebook.session import NetworkChoice
 
 DEFAULT_PORT = 7447
-
-
-@dataclass
-class NetworkChoice:
-    name: str
-    relay: str | None = None  # a relay's URL
-    host_port: int | None = None  # host the relay here, on this port…
-    host_name: str = ""  # …reached by members at this address
 
 
 def guess_host() -> str:

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 
 from casebook import demo
 from casebook.core import profile as profiles
+from casebook.gui.bridge import Core
 from casebook.gui.messages import error_text
-from casebook.gui.worker import Core, Session
+from casebook.session import Session
 
 
 def strength(passphrase: str) -> tuple[str, str]:

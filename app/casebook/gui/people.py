@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from casebook.core.model.membership import ROLES
+from casebook.gui.bridge import Core
 from casebook.gui.invites_view import (
     InviteDialog,
     InvitesView,
@@ -35,7 +36,7 @@ from casebook.gui.invites_view import (
     tell_error,
 )
 from casebook.gui.messages import error_text
-from casebook.gui.worker import Core, Session
+from casebook.session import Session
 
 __all__ = ["InviteDialog", "PeopleDialog"]
 
@@ -134,9 +135,7 @@ class PeopleDialog(QDialog):
         self.core.call(lambda s: s.p.governance.members(net), self._show, self._failed)
         self.core.call(lambda s: s.p.invitations.list(net), self.invites.load, self._failed)
 
-    def _show(self, members: object) -> None:
-        if not isinstance(members, list):
-            return
+    def _show(self, members: list[dict[str, Any]]) -> None:
         selected = self.selected()
         self.members = members
         me = next((m for m in members if m["you"]), None)

@@ -21,7 +21,7 @@ from casebook.errors import IdentifiersFound
 from casebook.gui.messages import error_text
 
 if TYPE_CHECKING:
-    from casebook.gui.worker import Core, Job
+    from casebook.gui.bridge import Core, Job
 
 SHOWN = 8  # findings listed in the form; the rest are counted
 

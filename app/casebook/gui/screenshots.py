@@ -21,12 +21,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 from casebook.core.profile import Profile
 from casebook.gui import theme
 from casebook.gui.app import Shell
+from casebook.gui.bridge import Core
 from casebook.gui.invites_view import InviteDialog
 from casebook.gui.main_window import MainWindow
 from casebook.gui.network_dialogs import JoinDialog, NewNetworkDialog
 from casebook.gui.people import PeopleDialog
 from casebook.gui.settings import SettingsDialog
-from casebook.gui.worker import Core
 
 
 def wait(until: Callable[[], bool], seconds: float = 30) -> None:

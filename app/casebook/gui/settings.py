@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from casebook.gui import theme
+from casebook.gui.bridge import Core
 from casebook.gui.messages import error_text
 from casebook.gui.network_dialogs import DEFAULT_PORT, guess_host
-from casebook.gui.worker import Core, Session
+from casebook.session import Session
 
 
 def _snapshot(s: Session) -> dict[str, Any]:
@@ -139,9 +140,7 @@ class SettingsDialog(QDialog):
     def reload(self) -> None:
         self.core.call(_snapshot, self._show)
 
-    def _show(self, values: object) -> None:
-        if not isinstance(values, dict):
-            return
+    def _show(self, values: dict[str, Any]) -> None:
         self.values = values
         for widget in (self.theme, self.lock):
             widget.blockSignals(True)

@@ -1,0 +1,280 @@
+"""The headless application session: one open profile, its sync engine and a hosted relay.
+
+The CLI and the GUI both drive the app through a :class:`Session`: opening, locking and
+re-keying the library, syncing once or watching the relays, joining through a relay,
+fetching an attachment that is not here yet, and hosting a relay on this computer. A
+session lives on one thread with one asyncio loop (the CLI's ``asyncio.run``, the GUI's
+worker thread), which is the only thread that touches its database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from casebook.core.library import attachments
+from casebook.core.model.invite_codes import InviteCode
+from casebook.core.model.relayaddr import RelayAddress
+from casebook.core.profile import Profile
+from casebook.session import hosting
+from casebook.session.hosting import Hosting
+from casebook.sync.engine import SyncEngine, SyncReport
+from casebook.sync.status import LinkStatus
+
+if TYPE_CHECKING:
+    from casebook.relay.server import Relay
+
+log = logging.getLogger("casebook.session")
+
+StatusCallback = Callable[[LinkStatus], None]
+
+
+@dataclass(frozen=True)
+class NetworkChoice:
+    """What a new network needs: its name and where its members meet."""
+
+    name: str
+    relay: str | None = None  # a relay's URL
+    host_port: int | None = None  # host the relay here, on this port…
+    host_name: str = ""  # …reached by members at this address
+
+
+class Session(Hosting):
+    """Session-thread state: the open profile, and its sync engine when watching."""
+
+    def __init__(self, on_status: StatusCallback | None = None) -> None:
+        super().__init__()
+        self.profile: Profile | None = None
+        self.engine: SyncEngine | None = None
+        self.on_status = on_status
+        self.gate = asyncio.Lock()  # held by jobs that must run alone (a join)
+        self._stop: asyncio.Event | None = None
+        self._watching: asyncio.Task[None] | None = None
+        self._changes = 0
+
+    @classmethod
+    def over(cls, profile: Profile) -> Session:
+        """A session on a profile that is open already (the CLI opens it first)."""
+        session = cls()
+        session.profile = profile
+        return session
+
+    @property
+    def p(self) -> Profile:
+        if self.profile is None:
+            raise RuntimeError("no profile is open")
+        return self.profile
+
+    @property
+    def sync(self) -> SyncEngine:
+        if self.engine is None:
+            self.engine = SyncEngine(self.p)
+        return self.engine
+
+    def create(self, directory: Path, name: str, passphrase: str) -> Profile:
+        self.profile = Profile.create(directory, name, passphrase)
+        return self.profile
+
+    def unlock(self, directory: Path, passphrase: str) -> Profile:
+        self.profile = Profile.unlock(directory, passphrase)
+        return self.profile
+
+    # -- syncing ------------------------------------------------------------------------
+    def after_job(self) -> None:
+        """Live links push what a job wrote at once, instead of at their next poll."""
+        if self.engine is None or self.profile is None:
+            return
+        changes = self.profile.changes()
+        if changes != self._changes:
+            self._changes = changes
+            self.engine.nudge()
+
+    async def sync_once(
+        self, nets: list[bytes] | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> list[SyncReport]:
+        """One exchange with every relay of ``nets`` (all networks when None)."""
+        return await self.sync.sync_all(nets, progress=progress)
+
+    async def watch(
+        self,
+        stop: asyncio.Event,
+        nets: list[bytes] | None = None,
+        on_report: Callable[[SyncReport], None] | None = None,
+    ) -> None:
+        """Stay connected to the relays until ``stop`` is set."""
+        await self.sync.watch_all(stop, nets, on_report=on_report, on_status=self.on_status)
+
+    async def relay_status(self, nets: list[bytes] | None = None) -> list[dict[str, object]]:
+        """Each relay of ``nets``: reachable or not, what is to send and receive, and
+        when it last synced."""
+        from casebook.sync.link import SyncError
+
+        engine, rows = self.sync, []
+        for net in nets or engine.networks():
+            for address in engine.relays(net):
+                last_success, last_error = engine.last_status(net, address)
+                entry: dict[str, object] = {
+                    "network": net.hex(),
+                    "relay": str(address),
+                    "last_sync": last_success,
+                    "last_error": last_error,
+                }
+                try:
+                    entry.update(reachable=True, **await engine.probe(net, address))
+                except SyncError as exc:
+                    entry.update(reachable=False, error=exc.message)
+                rows.append(entry)
+        return rows
+
+    def start_sync(self) -> int:
+        """Watch every relay of every network in the background; returns how many links
+        that is (-1: already watching)."""
+        if self._watching is not None and not self._watching.done():
+            return -1
+        engine = self.sync
+        links = sum(len(engine.relays(net)) for net in engine.networks())
+        if not links:
+            return 0
+        self._stop = asyncio.Event()
+        self._watching = asyncio.create_task(self.watch(self._stop), name="casebook-watch")
+        self._watching.add_done_callback(_log_failure)
+        return links
+
+    async def stop_sync(self) -> None:
+        task, self._watching = self._watching, None
+        if task is None:
+            return
+        assert self._stop is not None
+        self._stop.set()
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await asyncio.wait_for(task, 10)
+
+    async def restart_sync(self) -> int:
+        await self.stop_sync()
+        return self.start_sync()
+
+    async def keep_in_step(self, net: bytes, local: RelayAddress, stop: asyncio.Event) -> None:
+        """Stay in step with the relay this session hosts (at ``local``) until ``stop``."""
+        from casebook.sync.link import SyncError
+
+        while not stop.is_set():
+            with contextlib.suppress(SyncError):
+                await self.sync.sync(net, local, watch=True, stop=stop)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 2)
+
+    async def attachment_data(self, digest: bytes) -> bytes:
+        """An attachment's bytes, fetched from a relay of its network first when it is
+        not on this computer yet."""
+        if not attachments.has(self.p.db, digest):
+            await self.sync.fetch_attachment(digest)
+        return attachments.read(self.p.db, digest)
+
+    # -- the passphrase and locking ----------------------------------------------------
+    async def change_passphrase(self, current: str, new: str) -> None:
+        """Re-key the library; sync pauses, since the database file is replaced."""
+        self.p.check_passphrase(current)
+        await self.stop_engine()
+        try:
+            self.p.change_passphrase(new)
+        finally:
+            self.start_sync()
+
+    async def lock(self) -> None:
+        """Close the library (SQLCipher drops its key with the connection). A relay
+        hosted here keeps forwarding: it holds only ciphertext and never needed the
+        library."""
+        await self.stop_engine()
+        if self.profile is not None:
+            self.profile.close()
+            self.profile = None
+
+    async def stop_engine(self) -> None:
+        """Stop watching and drop the engine (it holds the database connection)."""
+        await self.stop_sync()
+        self.close_engine()
+
+    def close_engine(self) -> None:
+        if self.engine is not None:
+            self.engine.close()
+            self.engine = None
+
+    # -- networks -------------------------------------------------------------------------
+    async def create_network(self, choice: NetworkChoice) -> bytes:
+        """Found a network; when hosting, start the relay here first, so a port that
+        is taken is said before anything is made."""
+        relays = [choice.relay] if choice.relay else []
+        if choice.host_port is not None:
+            relay = await self.host(choice.host_port, choice.host_name)
+            relays = [relay.url(choice.host_name)]
+        net = self.p.library.create_network(choice.name, self.p.name, relays=relays)
+        self.serve_networks(self.sync.networks())
+        await self.restart_sync()
+        return net
+
+    async def join(self, text: str, name: str) -> bytes:
+        """Join with an invite code's text through the relay it names."""
+        code = self.p.invitations.read_code(text)
+        await self.join_code(code, name)
+        return code.net
+
+    async def join_code(self, code: InviteCode, name: str, *, watch: bool = True) -> bytes:
+        """Join through the relay the invite names; the join event's id. Sync pauses
+        meanwhile (the join is one transaction that spans the relay's answers) and,
+        with ``watch``, starts again after it."""
+        await self.stop_sync()
+        try:
+            return await self.sync.join(code, name)
+        finally:
+            if watch:
+                self.start_sync()
+
+    # -- hosting the relay on this computer ----------------------------------------------
+    async def host(
+        self,
+        port: int,
+        host: str,
+        *,
+        listen: str | None = None,
+        data: Path | None = None,
+        networks: frozenset[bytes] | None = None,
+        remember: bool = True,
+    ) -> Relay:
+        """Run a relay for this profile's networks (or ``networks``) here, listening on
+        ``listen`` (every address by default) and ``port``; with ``remember``, again at
+        each start."""
+        relay = await self.start_relay(
+            port,
+            listen=hosting.HOSTED_LISTEN if listen is None else listen,
+            data=data or self.p.directory / "relay",
+            networks=frozenset(self.sync.networks()) if networks is None else networks,
+        )
+        if remember:
+            self.p.settings.set("host_relay", {"port": port, "host": host})
+        return relay
+
+    async def resume_hosting(self) -> str | None:
+        wanted = self.p.settings.get("host_relay")
+        if not wanted or self.relay is not None:
+            return None
+        relay = await self.host(int(wanted["port"]), str(wanted["host"]))
+        return relay.url(str(wanted["host"]))
+
+    async def stop_hosting(self, forget: bool = False) -> None:
+        await self.stop_relay()
+        if forget:
+            self.p.settings.set("host_relay", None)
+
+    async def close(self) -> None:
+        await self.lock()
+        await self.stop_relay()
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("sync watch ended", exc_info=task.exception())
