@@ -38,7 +38,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
 	$(BIN)/mypy -p casebook.core -p casebook.store -p casebook.protocol -p casebook.sync \
-		-p casebook.relay -p casebook.session
+		-p casebook.relay -p casebook.session -m casebook.errors -m casebook.paths \
+		-m casebook.logs -m casebook.demo -m casebook.demo_data
 	$(BIN)/lint-imports --no-cache
 
 clean:

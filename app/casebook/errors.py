@@ -21,6 +21,12 @@ class CasebookError(Exception):
         self.message = message
 
 
+class ModelError(CasebookError, ValueError):
+    """A rule of the data model broke (encoding, signature, key, invite code, image
+    format). The services catch these and say what happened in the user's terms; one
+    that reaches a command or a window unworded is a bug, reported as one."""
+
+
 class UsageError(CasebookError):
     """The command was given something it cannot use (bad id, bad option value)."""
 

@@ -11,7 +11,7 @@ from casebook import logs
 from casebook.cli import commands
 from casebook.cli.parser import build
 from casebook.core.model.events import EventError
-from casebook.errors import CasebookError, IdentifiersFound
+from casebook.errors import CasebookError, IdentifiersFound, ModelError
 from casebook.store.database import DatabaseError
 
 
@@ -44,6 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EventError as exc:  # a CasebookError too: it needs its own words first
         print(f"casebook: the library holds an event that cannot be used: {exc}.", file=sys.stderr)
         return 3
+    except ModelError:  # unworded by any service: a bug, reported as one
+        return _internal(log, args.command)
     except CasebookError as exc:
         print(f"casebook: {exc.message}", file=sys.stderr)
         return exc.exit_code
@@ -59,10 +61,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("casebook: interrupted; nothing half-done was saved.", file=sys.stderr)
         return 130
     except Exception:
-        log.exception("unexpected error in %s", args.command)
-        handler = next((h for h in log.handlers if isinstance(h, logging.FileHandler)), None)
-        where = f" Details are in {handler.baseFilename}." if handler else ""
-        print(f"casebook: internal error; your data is unchanged.{where}", file=sys.stderr)
-        return 70
+        return _internal(log, args.command)
     finally:
         ctx.close()
+
+
+def _internal(log: logging.Logger, command: str) -> int:
+    log.exception("unexpected error in %s", command)
+    handler = next((h for h in log.handlers if isinstance(h, logging.FileHandler)), None)
+    where = f" Details are in {handler.baseFilename}." if handler else ""
+    print(f"casebook: internal error; your data is unchanged.{where}", file=sys.stderr)
+    return 70

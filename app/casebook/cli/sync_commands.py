@@ -125,11 +125,13 @@ def relay(ctx: Context) -> Output:
             )
         local = RelayAddress("127.0.0.1", server.port, server.fingerprint)
         syncing = asyncio.create_task(session.keep_in_step(net, local, stop))
-        await stop.wait()
-        syncing.cancel()
-        with contextlib.suppress(asyncio.CancelledError, SyncError):
-            await syncing
-        await session.stop_hosting()
+        try:
+            await stop.wait()
+        finally:
+            syncing.cancel()
+            with contextlib.suppress(asyncio.CancelledError, SyncError):
+                await syncing
+            await session.stop_hosting()
 
     asyncio.run(run())
     return {"stopped": True}, "The relay stopped."

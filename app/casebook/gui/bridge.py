@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from casebook.errors import CasebookError, ModelError
 from casebook.session import Session
 
 log = logging.getLogger("casebook.gui")
@@ -91,8 +92,8 @@ class Core(QObject):
                 result = await _settled(job(self.session))
             self.session.after_job()
         except Exception as exc:  # handed to the GUI, which shows it
-            if not hasattr(exc, "message"):
-                log.exception("worker job failed")
+            if not isinstance(exc, CasebookError) or isinstance(exc, ModelError):
+                log.exception("worker job failed")  # not a refusal worded for the user: a bug
             self._finished.emit(on_error, None, exc)
             return
         self._finished.emit(on_ok, result, None)

@@ -38,9 +38,11 @@ class Hosting:
             await relay.start()
         except OSError as exc:
             relay.store.close()
+            where = f"port {port}" if listen == HOSTED_LISTEN else f"{listen}:{port}"
             raise UsageError(
-                f"Casebook cannot host the relay on port {port} ({exc.strerror or exc}). "
-                "Another program may be using it: choose another port."
+                f"Casebook cannot host the relay on {where} ({exc.strerror or exc}). "
+                "Another program may be using that port, or this computer has no such "
+                "address: choose another."
             ) from None
         self.relay = relay
         return relay

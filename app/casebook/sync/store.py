@@ -17,15 +17,18 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from casebook.core.ledger.eventlog import now_ms
+from casebook.core.ledger.eventlog import EventLog, now_ms
 from casebook.core.library import attachments
 from casebook.core.library.attachments import CHUNK, Prepared
 from casebook.core.model.identity import Identity
 from casebook.core.model.invite_codes import InviteCode
 from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.model.relayaddr import parse as parse_relay
+from casebook.core.network.governance import Governance
+from casebook.core.network.invitations import Invitations
 from casebook.core.profile import Profile
 from casebook.errors import UsageError
+from casebook.store.database import Database
 from casebook.sync.ingest import SyncReport, Verified, ingest
 
 
@@ -45,10 +48,23 @@ class SyncStore:
     """A profile as sync sees it. Holds no state of its own beyond the profile's."""
 
     def __init__(self, profile: Profile) -> None:
-        self._db = profile.db
-        self._log = profile.log
-        self._governance = profile.governance
-        self._invitations = profile.invitations
+        self._profile = profile  # its services are read when used: a re-key replaces them
+
+    @property
+    def _db(self) -> Database:
+        return self._profile.db
+
+    @property
+    def _log(self) -> EventLog:
+        return self._profile.log
+
+    @property
+    def _governance(self) -> Governance:
+        return self._profile.governance
+
+    @property
+    def _invitations(self) -> Invitations:
+        return self._profile.invitations
 
     @property
     def identity(self) -> Identity:

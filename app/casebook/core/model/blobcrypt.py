@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from casebook.errors import CasebookError
+from casebook.errors import ModelError
 
 _KEY_INFO = b"casebook/blob-key/v1\x00"
 _ID_DOMAIN = b"casebook/blob-id/v1\x00"
@@ -32,7 +32,7 @@ _AD_DOMAIN = b"casebook/blob-chunk/v1\x00"
 MAX_CHUNKS = 1024
 
 
-class BlobError(CasebookError, ValueError):
+class BlobError(ModelError):
     """A chunk that does not open, or an attachment whose bytes do not match its hash."""
 
 

@@ -17,14 +17,14 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from casebook.errors import CasebookError
+from casebook.errors import ModelError
 
 SEED_LEN = 32
 NONCE_LEN = 12
 _INFO = b"casebook/epoch-body-key/v1"
 
 
-class DecryptionError(CasebookError, ValueError):
+class DecryptionError(ModelError):
     pass
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import cbor2
 
-from casebook.errors import CasebookError
+from casebook.errors import ModelError
 
 MAX_DEPTH = 16
 # Items (array elements, map keys and values, scalars) one decoded value may hold: far
@@ -25,7 +25,7 @@ _INT_MIN = -(2**63)
 _INT_MAX = 2**64 - 1
 
 
-class EncodingError(CasebookError, ValueError):
+class EncodingError(ModelError):
     """Bytes that are not canonical Casebook CBOR."""
 
 

@@ -19,14 +19,14 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from casebook.errors import CasebookError
+from casebook.errors import ModelError
 
 _INFO = b"casebook/epoch-wrap/v1\x00"
 _AD = b"casebook/epoch-wrap/v1"
 _NONCE = bytes(12)
 
 
-class UnwrapError(CasebookError, ValueError):
+class UnwrapError(ModelError):
     pass
 
 

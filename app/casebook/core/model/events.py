@@ -25,7 +25,7 @@ from casebook.core.model import content
 from casebook.core.model.encoding import EncodingError, decode, encode
 from casebook.core.model.identity import Identity, verify
 from casebook.core.model.ids import EventId, MemberKey, NetId
-from casebook.errors import CasebookError
+from casebook.errors import ModelError
 
 VERSION = 1
 MAX_EVENT_BYTES = 4 * 1024 * 1024
@@ -52,7 +52,7 @@ _HEADER_KEYS = {
 }
 
 
-class EventError(CasebookError, ValueError):
+class EventError(ModelError):
     """Why an event was refused (encoding, signature, chain, payload, permission); the
     message is safe to show. Still a ``ValueError`` for the code that catches those."""
 

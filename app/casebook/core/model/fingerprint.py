@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import re
 
-from casebook.errors import CasebookError
+from casebook.errors import ModelError
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _INDEX = {c: i for i, c in enumerate(ALPHABET)}
@@ -25,7 +25,7 @@ _BLOCK = 13
 _GROUP = 7
 
 
-class FingerprintError(CasebookError, ValueError):
+class FingerprintError(ModelError):
     pass
 
 

@@ -40,7 +40,7 @@ from casebook.core.model.ids import MemberKey, NetId
 from casebook.core.model.kinds import Role
 from casebook.core.model.membership import ROLES, creation_message, redeem_message
 from casebook.core.model.relayaddr import RelayAddress
-from casebook.errors import CasebookError
+from casebook.errors import ModelError
 
 PREFIX = "CASEBOOK-INVITE-"
 SECRET_LEN = 16
@@ -54,7 +54,7 @@ _WELCOME_AD = b"casebook/invite-welcome/v1\x00"
 MAX_CODE_CHARS = 4000
 
 
-class InviteCodeError(CasebookError, ValueError):
+class InviteCodeError(ModelError):
     """What is wrong with a code; ``kind`` is "malformed", "typo" or "forged"."""
 
     def __init__(self, kind: str, message: str) -> None:

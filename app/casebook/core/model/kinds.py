@@ -11,7 +11,8 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    """A member's role, lowest first: the order is the rank."""
+    """A member's role, listed lowest first. Compare ranks through ``RANK``, never with
+    ``<`` (a StrEnum compares as text: "admin" < "member")."""
 
     MEMBER = "member"
     MODERATOR = "moderator"

@@ -3,14 +3,14 @@ the names of what was removed (shown to the user)."""
 
 from __future__ import annotations
 
-from casebook.errors import CasebookError
+from casebook.errors import ModelError
 
 __all__ = ["Cleaner", "ImageMetadataError"]
 
 _SHOWN_UNKNOWN = 6
 
 
-class ImageMetadataError(CasebookError, ValueError):
+class ImageMetadataError(ModelError):
     """A user-facing reason why an image cannot be cleaned."""
 
 
