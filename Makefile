@@ -33,13 +33,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/flood_bench.py
 	$(BIN)/python bench/gui_bench.py
 
-# Style, types (everything below gui/ and cli/) and the layers of docs/architecture.md.
+# Style, types (the whole package, mypy) and the layers of docs/architecture.md.
 lint: $(STAMP)
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
-	$(BIN)/mypy -p casebook.core -p casebook.store -p casebook.protocol -p casebook.sync \
-		-p casebook.relay -p casebook.session -m casebook.errors -m casebook.paths \
-		-m casebook.logs -m casebook.demo -m casebook.demo_data
+	$(BIN)/mypy -p casebook
 	$(BIN)/lint-imports --no-cache
 
 clean:

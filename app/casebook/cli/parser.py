@@ -83,8 +83,8 @@ def build() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"casebook {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def cmd(name: str, help_text: str, **kw: object) -> argparse.ArgumentParser:
-        return sub.add_parser(name, parents=[common], help=help_text, description=help_text, **kw)
+    def cmd(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=help_text, description=help_text)
 
     p = cmd("init", "create a profile: your identity and an empty encrypted library")
     p.add_argument("--name", required=True, help="your name as colleagues know it")

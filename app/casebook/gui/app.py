@@ -53,7 +53,7 @@ class Shell(QMainWindow):
             self._preferences,
         )
 
-    def _preferences(self, values: tuple[str, int | None]) -> None:
+    def _preferences(self, values: tuple[str, int]) -> None:
         choice, minutes = values
         app = QApplication.instance()
         if isinstance(app, QApplication):

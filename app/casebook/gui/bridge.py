@@ -17,7 +17,7 @@ import inspect
 import logging
 import threading
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -55,10 +55,33 @@ class Core(QObject):
         self._loop.run_forever()
         self._loop.close()
 
+    # Two overloads rather than one ``Callable[[Session], T | Awaitable[T]]``: given a lambda
+    # returning a coroutine, mypy cannot split the union and solves ``T`` as ``Never``. The
+    # async overload comes first, so a coroutine job binds ``T`` to the value it resolves to.
+    @overload
     def call(
         self,
-        job: Callable[[Session], T | Awaitable[T]],
+        job: Callable[[Session], Awaitable[T]],
         on_ok: Callable[[T], None] | None = None,
+        on_error: OnError | None = None,
+        *,
+        alone: bool = False,
+    ) -> None: ...
+
+    @overload
+    def call(
+        self,
+        job: Callable[[Session], T],
+        on_ok: Callable[[T], None] | None = None,
+        on_error: OnError | None = None,
+        *,
+        alone: bool = False,
+    ) -> None: ...
+
+    def call(
+        self,
+        job: Callable[[Session], Any],
+        on_ok: Callable[[Any], None] | None = None,
         on_error: OnError | None = None,
         *,
         alone: bool = False,

@@ -76,7 +76,7 @@ class TextDialog(PublishingForm, QDialog):
         layout.addWidget(buttons)
         send = QAction(self)
         send.setShortcut(QKeySequence("Ctrl+Return"))
-        send.triggered.connect(lambda: self.ok.isEnabled() and self._submit())
+        send.triggered.connect(self._submit_if_enabled)
         self.addAction(send)
         self.text.textChanged.connect(self._changed)
         self.ok.setEnabled(bool(self.value()))
@@ -87,6 +87,10 @@ class TextDialog(PublishingForm, QDialog):
     def _changed(self) -> None:
         self._text_changed()
         self.ok.setEnabled(bool(self.value()))
+
+    def _submit_if_enabled(self) -> None:
+        if self.ok.isEnabled():
+            self._submit()
 
     def _submit(self) -> None:
         if self.publisher is not None and not self.value():

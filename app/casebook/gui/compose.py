@@ -121,9 +121,10 @@ class NewCaseDialog(PublishingForm, QDialog):
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        edits = [self.title, self.specialty, self.tags, self.body, *self.fields.values()]
-        for edit in edits:
-            edit.textChanged.connect(self._text_changed)
+        edits: list[QLineEdit | QPlainTextEdit] = [self.title, self.specialty, self.tags]
+        edits += [self.body, *self.fields.values()]
+        for editor in edits:
+            editor.textChanged.connect(self._text_changed)
 
     def _publish_parts(self) -> tuple[QAbstractButton, QLabel]:
         return self.post, self.error

@@ -263,7 +263,7 @@ class InviteDialog(QDialog):
         form.addRow(self.tr("Expires"), self.expiry)
         self.create_button = QPushButton(self.tr("Create invite"))
         self.create_button.setAccessibleName(self.tr("Create invite"))
-        self.create_button.clicked.connect(self.create)
+        self.create_button.clicked.connect(self.make_invite)
         layout.addWidget(self.create_button)
         self.code = QPlainTextEdit()
         self.code.setAccessibleName(self.tr("Invite code"))
@@ -297,7 +297,7 @@ class InviteDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
-    def create(self) -> None:
+    def make_invite(self) -> None:
         net, role, uses = self.net, str(self.role.currentData()), self.uses.value()
         days = int(self.expiry.currentData())
         self.create_button.setEnabled(False)
@@ -309,8 +309,8 @@ class InviteDialog(QDialog):
 
         self.core.call(job, self._made, self._failed)
 
-    def _made(self, result: object) -> None:
-        code, png = result  # type: ignore[misc]
+    def _made(self, result: tuple[str, bytes]) -> None:
+        code, png = result
         self.code.setPlainText(code)
         self.code.show()
         self.copy_button.show()

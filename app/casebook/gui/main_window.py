@@ -46,6 +46,9 @@ from casebook.session import Session
 class MainWindow(QMainWindow):
     lock_requested = Signal()
     lock_minutes_changed = Signal(int)
+    # Made in _build_layout; named here because __init__ and a lambda refer to them first.
+    reply: QPlainTextEdit
+    sync_indicator: SyncIndicator
 
     def __init__(self, core: Core) -> None:
         super().__init__()
@@ -108,13 +111,17 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.search)
         focus = QAction(self)
         focus.setShortcut(QKeySequence.StandardKey.Find)
-        focus.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        focus.triggered.connect(self._focus_search)
         self.addAction(focus)
         for key, step in (("Ctrl+J", 1), ("Ctrl+K", -1)):
             move = QAction(self)
             move.setShortcut(QKeySequence(key))
             move.triggered.connect(lambda _=False, s=step: self._step(s))
             self.addAction(move)
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
 
     def _build_layout(self) -> None:
         split = QSplitter()
@@ -446,11 +453,10 @@ class MainWindow(QMainWindow):
         dialog.publish(self.core, make_job, self._posted)  # sent from the open form
         dialog.exec()
 
-    def _posted(self, case_id: object) -> None:
-        self.current_case = case_id  # type: ignore[assignment]
+    def _posted(self, case_id: bytes) -> None:
+        self.current_case = case_id
         self.refresh_networks(self.sidebar.current())
-        if isinstance(case_id, bytes):
-            self.show_case(case_id)
+        self.show_case(case_id)
 
     def send_reply(self) -> None:
         text = self.reply.toPlainText().strip()

@@ -23,7 +23,6 @@ from casebook.gui import theme
 from casebook.gui.app import Shell
 from casebook.gui.bridge import Core
 from casebook.gui.invites_view import InviteDialog
-from casebook.gui.main_window import MainWindow
 from casebook.gui.network_dialogs import JoinDialog, NewNetworkDialog
 from casebook.gui.people import PeopleDialog
 from casebook.gui.settings import SettingsDialog
@@ -69,11 +68,11 @@ def onboarding(core: Core, scratch: Path, out: Path) -> None:
     shell = Shell(core, scratch / "existing")
     shell.show()
     settle(core)
-    page = shell.onboarding.unlock_page
-    page.passphrase.setText("heron quartz lanter")  # one letter short
-    page.button.click()
+    unlock = shell.onboarding.unlock_page
+    unlock.passphrase.setText("heron quartz lanter")  # one letter short
+    unlock.button.click()
     settle(core)
-    wait(lambda: page.error.isVisible())
+    wait(lambda: unlock.error.isVisible())
     shoot(shell, out, "unlock")
     shell.close()
 
@@ -82,7 +81,8 @@ def library(core: Core, scratch: Path, out: Path, app: QApplication) -> None:
     shell = Shell(core, scratch / "demo" / "profile", demo=True)
     shell.show()
     wait(lambda: shell.library is not None, 60)
-    win: MainWindow = shell.library  # type: ignore[assignment]
+    win = shell.library
+    assert win is not None
     settle(core)
     theme.apply(app, "light")
     win.select_network(win.networks[0]["id"])

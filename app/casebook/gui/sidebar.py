@@ -98,11 +98,14 @@ class Sidebar(QTreeWidget):
         self.blockSignals(False)
 
     def _items(self) -> list[QTreeWidgetItem]:
-        out = []
+        out: list[QTreeWidgetItem] = []
         for i in range(self.topLevelItemCount()):
             top = self.topLevelItem(i)
+            if top is None:  # Qt's answer past the last row only
+                continue
             out.append(top)
-            out.extend(top.child(j) for j in range(top.childCount()))
+            children = (top.child(j) for j in range(top.childCount()))
+            out.extend(child for child in children if child is not None)
         return out
 
     def current(self) -> Choice:

@@ -19,6 +19,7 @@ from casebook.core.ledger.search_index import (
     unindex_case,
     unindex_comment,
 )
+from casebook.core.model import payload_types as pt
 from casebook.core.model.events import Event
 from casebook.core.model.kinds import EventKind, Role
 from casebook.store.database import Database
@@ -37,10 +38,6 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _attachments_json(items: list[dict[str, Any]]) -> str:
-    return _json([{**a, "hash": a["hash"].hex()} for a in items])
-
-
 class Projector:
     """Applies events to one database; ``load`` fetches a stored event by id."""
 
@@ -56,8 +53,11 @@ class Projector:
         self._refs_mark = -1
 
     # -- entry point ------------------------------------------------------------
-    def apply(self, event: Event, payload: dict[str, Any]) -> None:
-        """Apply a validated payload through its kind's handler (see :data:`HANDLERS`)."""
+    def apply(self, event: Event, payload: dict[str, Any] | pt.Payload) -> None:
+        """Apply a validated payload (the dict :func:`payloads.validate` returned, or its
+        typed value) through its kind's handler (see :data:`HANDLERS`)."""
+        if isinstance(payload, dict):
+            payload = pt.typed(event.kind, payload)
         HANDLERS[event.kind](self, event, payload)
 
     def reject(self, event: Event, reason: str) -> None:
@@ -99,37 +99,36 @@ class Projector:
             self.apply(event, payload)
 
     # -- networks and membership (what the membership fold accepted) -----------
-    def _network_create(self, event: Event, payload: dict[str, Any]) -> None:
+    def _network_create(self, event: Event, payload: pt.NetworkCreate) -> None:
         self.db.execute(
             "INSERT OR IGNORE INTO networks (id, name, founder, created_at, relays) "
             "VALUES (?, ?, ?, ?, ?)",
-            (event.net, payload["name"], event.author, event.header.ts, _json(payload["relays"])),
+            (event.net, payload.name, event.author, event.header.ts, _json(payload.relays)),
         )
         self.db.execute(
             "INSERT OR REPLACE INTO authors (net, key, name) VALUES (?, ?, ?)",
-            (event.net, event.author, payload["founder_name"]),
+            (event.net, event.author, payload.founder_name),
         )
 
-    def _network_update(self, event: Event, payload: dict[str, Any]) -> None:
+    def _network_update(self, event: Event, payload: pt.NetworkUpdate) -> None:
         if self.role_at(event.net, event.author, event.seq) != Role.ADMIN:
             self.reject(event, "only admins may rename a network or change its relays")
             return
-        for column in ("name", "relays"):
-            if column in payload:
-                value = payload[column] if column == "name" else _json(payload[column])
-                self.db.execute(
-                    f"UPDATE networks SET {column} = ? WHERE id = ?",  # noqa: S608
-                    (value, event.net),
-                )
+        if payload.name is not None:
+            self.db.execute("UPDATE networks SET name = ? WHERE id = ?", (payload.name, event.net))
+        if payload.relays is not None:
+            self.db.execute(
+                "UPDATE networks SET relays = ? WHERE id = ?", (_json(payload.relays), event.net)
+            )
 
-    def _member_join(self, event: Event, payload: dict[str, Any]) -> None:
+    def _member_join(self, event: Event, payload: pt.MemberJoin) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO authors (net, key, name) VALUES (?, ?, ?)",
-            (event.net, event.author, payload["name"]),
+            (event.net, event.author, payload.name),
         )
 
-    def _nothing(self, event: Event, payload: dict[str, Any]) -> None:
-        """Kinds whose whole effect is in the membership fold."""
+    def _nothing(self, event: Event, payload: pt.Payload) -> None:
+        """Kinds whose whole effect is in the membership fold (and the event log's keys)."""
 
     # -- moderation -----------------------------------------------------------------
     def _moderated(self, event: Event, target: bytes, allowed: tuple[Role, ...]) -> Any:
@@ -200,11 +199,11 @@ class Projector:
         content.update(tags=json.loads(row["tags"]), fields=json.loads(row["fields"]))
         index_case(self.db, rid, content)
 
-    def _content_hide(self, event: Event, payload: dict[str, Any]) -> None:
-        self._set_hidden(event, payload["target"], True, payload["reason"])
+    def _content_hide(self, event: Event, payload: pt.ContentHide) -> None:
+        self._set_hidden(event, payload.target, True, payload.reason)
 
-    def _content_unhide(self, event: Event, payload: dict[str, Any]) -> None:
-        self._set_hidden(event, payload["target"], False, None)
+    def _content_unhide(self, event: Event, payload: pt.ContentTarget) -> None:
+        self._set_hidden(event, payload.target, False, None)
 
     def _set_pinned(self, event: Event, target: bytes, pinned: bool) -> None:
         row = self._moderated(event, target, MODERATORS)
@@ -221,15 +220,16 @@ class Projector:
         if cur.rowcount:
             self.db.execute("UPDATE cases SET pinned = ? WHERE rid = ?", (int(pinned), row["rid"]))
 
-    def _content_pin(self, event: Event, payload: dict[str, Any]) -> None:
-        self._set_pinned(event, payload["target"], True)
+    def _content_pin(self, event: Event, payload: pt.ContentTarget) -> None:
+        self._set_pinned(event, payload.target, True)
 
-    def _content_unpin(self, event: Event, payload: dict[str, Any]) -> None:
-        self._set_pinned(event, payload["target"], False)
+    def _content_unpin(self, event: Event, payload: pt.ContentTarget) -> None:
+        self._set_pinned(event, payload.target, False)
 
     # -- cases --------------------------------------------------------------------
-    def _case_create(self, event: Event, payload: dict[str, Any]) -> None:
+    def _case_create(self, event: Event, payload: pt.CaseCreate) -> None:
         order = ordering(event)
+        content = payload.content()
         cur = self.db.execute(
             "INSERT INTO cases (id, net, author, created_at, updated_at, activity_at, "
             "edit_order, title, specialty, tags, attachments, status, "
@@ -242,24 +242,24 @@ class Projector:
                 event.header.ts,
                 event.header.ts,
                 order,
-                payload["title"],
-                payload["specialty"],
-                _json(payload["tags"]),
-                _attachments_json(payload["attachments"]),
+                payload.title,
+                payload.specialty,
+                _json(content["tags"]),
+                _json(content["attachments"]),
                 order,
             ),
         )
         rid = cur.lastrowid
         self.db.execute(
             "INSERT INTO case_text (rid, fields, body) VALUES (?, ?, ?)",
-            (rid, _json(payload["fields"]), payload["body"]),
+            (rid, _json(payload.fields), payload.body),
         )
-        if payload["tags"]:
+        if payload.tags:
             self.db.executemany(
                 "INSERT INTO case_tags (tag, case_rid) VALUES (?, ?)",
-                [(t, rid) for t in payload["tags"]],
+                [(t, rid) for t in payload.tags],
             )
-        index_case(self.db, rid, payload)
+        index_case(self.db, rid, content)
         self._release(event.id)
 
     def _case_ref(self, event: Event, case_id: bytes) -> Any:
@@ -296,28 +296,28 @@ class Projector:
         original, payload = self.load(target) or (None, None)
         if original is None or payload is None:  # pragma: no cover - the target was applied
             raise RuntimeError("edited item has no stored, readable event")
-        content = {"body": payload["body"]} if original.kind != EventKind.CASE_CREATE else payload
-        self._add_revision(target, original, content)
+        first = pt.typed(original.kind, payload)
+        if not isinstance(first, pt.CaseCreate | pt.CommentCreate):  # pragma: no cover - checked
+            raise RuntimeError("edited item is not a case or a comment")
+        self._add_revision(target, original, first.content())
 
     def _add_revision(self, target: bytes, event: Event, content: dict[str, Any]) -> None:
-        stored = {k: v for k, v in content.items() if k not in ("case", "comment")}
-        if "attachments" in stored:
-            stored["attachments"] = json.loads(_attachments_json(stored["attachments"]))
+        """``content``: the revision's fields in JSON form (see payload_types)."""
         self.db.execute(
             "INSERT OR IGNORE INTO revisions (target, event_id, author, at, ordering, content) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (target, event.id, event.author, event.header.ts, ordering(event), _json(stored)),
+            (target, event.id, event.author, event.header.ts, ordering(event), _json(content)),
         )
 
-    def _case_edit(self, event: Event, payload: dict[str, Any]) -> None:
-        case = self._case_row(event, payload["case"])
+    def _case_edit(self, event: Event, payload: pt.CaseEdit) -> None:
+        case = self._case_row(event, payload.case)
         if case is None:
             return
         if case["author"] != event.author:
             self.reject(event, "only the author may edit a case")
             return
         self._keep_original(case["id"])
-        self._add_revision(case["id"], event, payload)
+        self._add_revision(case["id"], event, payload.content())
         state: dict[str, Any] = {}
         last = b""
         for rev in self.db.all(
@@ -356,8 +356,8 @@ class Projector:
         if not case["hidden"]:
             index_case(self.db, case["rid"], state)
 
-    def _case_status(self, event: Event, payload: dict[str, Any]) -> None:
-        case = self._case_row(event, payload["case"])
+    def _case_status(self, event: Event, payload: pt.CaseStatus) -> None:
+        case = self._case_row(event, payload.case)
         if case is None:
             return
         if case["author"] != event.author:
@@ -366,15 +366,17 @@ class Projector:
         self.db.execute(
             "UPDATE cases SET status = ?, status_order = ?, activity_at = max(activity_at, ?) "
             "WHERE rid = ? AND status_order < ?",
-            (payload["status"], ordering(event), event.header.ts, case["rid"], ordering(event)),
+            (payload.status, ordering(event), event.header.ts, case["rid"], ordering(event)),
         )
 
     # -- discussion ---------------------------------------------------------------
-    def _comment_create(self, event: Event, payload: dict[str, Any], kind: str = "comment") -> None:
-        case = self._case_ref(event, payload["case"])
+    def _comment_create(
+        self, event: Event, payload: pt.CommentCreate, kind: str = "comment"
+    ) -> None:
+        case = self._case_ref(event, payload.case)
         if case is None:
             return
-        parent = payload["parent"]
+        parent = payload.parent
         if parent is not None:
             row = self.db.one("SELECT case_id FROM comments WHERE id = ?", (parent,))
             if row is None:
@@ -402,7 +404,7 @@ class Projector:
                 event.header.ts,
                 ordering(event),
                 ordering(event),
-                payload["body"],
+                payload.body,
             ),
         )
         self.db.execute(
@@ -410,10 +412,10 @@ class Projector:
             "activity_at = max(activity_at, ?) WHERE rid = ?",
             (event.header.ts, case["rid"]),
         )
-        index_comment(self.db, cur.lastrowid, payload["body"])
+        index_comment(self.db, cur.lastrowid, payload.body)
         self._release(event.id)
 
-    def _case_outcome(self, event: Event, payload: dict[str, Any]) -> None:
+    def _case_outcome(self, event: Event, payload: pt.CommentCreate) -> None:
         self._comment_create(event, payload, kind="outcome")
 
     def _comment_row(self, event: Event, comment_id: bytes) -> Any:
@@ -425,15 +427,15 @@ class Projector:
             return None
         return row
 
-    def _comment_edit(self, event: Event, payload: dict[str, Any]) -> None:
-        comment = self._comment_row(event, payload["comment"])
+    def _comment_edit(self, event: Event, payload: pt.CommentEdit) -> None:
+        comment = self._comment_row(event, payload.comment)
         if comment is None:
             return
         if comment["author"] != event.author:
             self.reject(event, "only the author may edit a comment")
             return
         self._keep_original(comment["id"])
-        self._add_revision(comment["id"], event, payload)
+        self._add_revision(comment["id"], event, payload.content())
         latest = self.db.row(
             "SELECT content, ordering, at, (SELECT count(*) FROM revisions WHERE target = ?) "
             "AS n FROM revisions WHERE target = ? ORDER BY ordering DESC LIMIT 1",
@@ -449,8 +451,8 @@ class Projector:
         if not comment["hidden"]:
             index_comment(self.db, comment["rid"], body)
 
-    def _comment_endorse(self, event: Event, payload: dict[str, Any]) -> None:
-        comment = self._comment_row(event, payload["comment"])
+    def _comment_endorse(self, event: Event, payload: pt.CommentEndorse) -> None:
+        comment = self._comment_row(event, payload.comment)
         if comment is None:
             return
         if comment["author"] == event.author:
@@ -468,26 +470,27 @@ class Projector:
             )
 
 
-# What applying each kind does: one handler for every :class:`EventKind`.
-HANDLERS: dict[str, Callable[[Projector, Event, dict[str, Any]], None]] = {
-    EventKind.NETWORK_CREATE: Projector._network_create,
-    EventKind.NETWORK_POLICY: Projector._nothing,
-    EventKind.INVITE_CREATE: Projector._nothing,
-    EventKind.INVITE_REVOKE: Projector._nothing,
-    EventKind.MEMBER_JOIN: Projector._member_join,
-    EventKind.MEMBER_ROLE: Projector._nothing,
-    EventKind.MEMBER_REMOVE: Projector._nothing,
-    EventKind.EPOCH_ROTATE: Projector._nothing,
-    EventKind.NETWORK_UPDATE: Projector._network_update,
-    EventKind.CONTENT_HIDE: Projector._content_hide,
-    EventKind.CONTENT_UNHIDE: Projector._content_unhide,
-    EventKind.CONTENT_PIN: Projector._content_pin,
-    EventKind.CONTENT_UNPIN: Projector._content_unpin,
-    EventKind.CASE_CREATE: Projector._case_create,
-    EventKind.CASE_EDIT: Projector._case_edit,
-    EventKind.CASE_STATUS: Projector._case_status,
-    EventKind.CASE_OUTCOME: Projector._case_outcome,
-    EventKind.COMMENT_CREATE: Projector._comment_create,
-    EventKind.COMMENT_EDIT: Projector._comment_edit,
-    EventKind.COMMENT_ENDORSE: Projector._comment_endorse,
+# What applying each kind does: one handler for every :class:`EventKind`, taking the
+# payload type payload_types.TYPES gives that kind (mypy checks each takes its type).
+HANDLERS: dict[str, Callable[[Projector, Event, pt.Payload], None]] = {
+    EventKind.NETWORK_CREATE: pt.Handler(pt.NetworkCreate, Projector._network_create),
+    EventKind.NETWORK_POLICY: pt.Handler(pt.ClearOnly, Projector._nothing),
+    EventKind.INVITE_CREATE: pt.Handler(pt.InviteCreate, Projector._nothing),
+    EventKind.INVITE_REVOKE: pt.Handler(pt.ClearOnly, Projector._nothing),
+    EventKind.MEMBER_JOIN: pt.Handler(pt.MemberJoin, Projector._member_join),
+    EventKind.MEMBER_ROLE: pt.Handler(pt.ClearOnly, Projector._nothing),
+    EventKind.MEMBER_REMOVE: pt.Handler(pt.ClearOnly, Projector._nothing),
+    EventKind.EPOCH_ROTATE: pt.Handler(pt.EpochRotate, Projector._nothing),
+    EventKind.NETWORK_UPDATE: pt.Handler(pt.NetworkUpdate, Projector._network_update),
+    EventKind.CONTENT_HIDE: pt.Handler(pt.ContentHide, Projector._content_hide),
+    EventKind.CONTENT_UNHIDE: pt.Handler(pt.ContentTarget, Projector._content_unhide),
+    EventKind.CONTENT_PIN: pt.Handler(pt.ContentTarget, Projector._content_pin),
+    EventKind.CONTENT_UNPIN: pt.Handler(pt.ContentTarget, Projector._content_unpin),
+    EventKind.CASE_CREATE: pt.Handler(pt.CaseCreate, Projector._case_create),
+    EventKind.CASE_EDIT: pt.Handler(pt.CaseEdit, Projector._case_edit),
+    EventKind.CASE_STATUS: pt.Handler(pt.CaseStatus, Projector._case_status),
+    EventKind.CASE_OUTCOME: pt.Handler(pt.CommentCreate, Projector._case_outcome),
+    EventKind.COMMENT_CREATE: pt.Handler(pt.CommentCreate, Projector._comment_create),
+    EventKind.COMMENT_EDIT: pt.Handler(pt.CommentEdit, Projector._comment_edit),
+    EventKind.COMMENT_ENDORSE: pt.Handler(pt.CommentEndorse, Projector._comment_endorse),
 }

@@ -2,6 +2,8 @@
 
 A payload that does not match its kind's schema makes the event invalid. Text is
 normalised (NFC, no control characters but newlines and tabs) and bounded.
+:func:`validate` returns the normalised dict (what is encoded and signed); :func:`parse`
+also returns it as its kind's typed value (:mod:`casebook.core.model.payload_types`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from casebook.core.model import relayaddr
 from casebook.core.model.epochs import is_seed_list
 from casebook.core.model.events import EventError
 from casebook.core.model.kinds import EventKind
+from casebook.core.model.payload_types import Payload, typed
 from casebook.errors import UsageError
 
 STANDARD_FIELDS = ("presentation", "history", "findings", "question", "outcome")
@@ -296,3 +299,8 @@ def validate(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
     if check is None:
         raise EventError(f"unknown event kind {kind!r}")
     return check(payload)
+
+
+def parse(kind: str, payload: dict[str, Any]) -> Payload:
+    """:func:`validate` ``payload``, then return it as the typed value of ``kind``."""
+    return typed(kind, validate(kind, payload))
