@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test bench screenshots lint venv clean
+.PHONY: run demo test bench screenshots lint venv clean system system-test
 
 venv: $(STAMP)
 
@@ -15,16 +15,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[gui,dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# Qt's system libraries (installed with apt when possible, else one line saying how).
+system:
+	@bash installers/system-deps.sh run
+
+system-test:
+	@bash installers/system-deps.sh test
+
+run: system $(STAMP)
 	$(BIN)/casebook-gui
 
-demo: $(STAMP)
+demo: system $(STAMP)
 	$(BIN)/casebook-gui --demo
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m casebook.gui.screenshots docs/screenshots
 
-test: $(STAMP)
+test: system-test $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 bench: $(STAMP)
