@@ -8,7 +8,7 @@ says what happened and what to do. The CLI prints ``message`` on stderr and exit
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 
 class CasebookError(Exception):
@@ -25,6 +25,11 @@ class ModelError(CasebookError, ValueError):
     """A rule of the data model broke (encoding, signature, key, invite code, image
     format). The services catch these and say what happened in the user's terms; one
     that reaches a command or a window unworded is a bug, reported as one."""
+
+
+def worded(error: object) -> TypeGuard[CasebookError]:
+    """Whether ``error`` says, in the user's terms, what happened (else it is a bug)."""
+    return isinstance(error, CasebookError) and not isinstance(error, ModelError)
 
 
 class UsageError(CasebookError):

@@ -84,13 +84,13 @@ def _status(session: Session, nets: list[bytes] | None) -> Output:
     rows = asyncio.run(session.relay_status(nets))
     lines = []
     for r in rows:
-        when = date_text(int(str(r["last_sync"]))) if r["last_sync"] else "never"
+        when = date_text(r["last_sync"]) if r["last_sync"] else "never"
         state = (
             f"reachable, {r['to_receive']} to receive, {r['to_send']} to send"
             if r["reachable"]
             else f"unreachable: {r['error']}"
         )
-        lines.append(f"{str(r['network'])[:8]} @ {r['relay']}\n  {state}; last sync {when}")
+        lines.append(f"{r['network'][:8]} @ {r['relay']}\n  {state}; last sync {when}")
     return {"relays": rows}, "\n".join(lines) or "No network of this profile names a relay."
 
 

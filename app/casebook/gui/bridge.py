@@ -21,7 +21,7 @@ from typing import Any, TypeVar, overload
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from casebook.errors import CasebookError, ModelError
+from casebook.errors import worded
 from casebook.session import Session
 
 log = logging.getLogger("casebook.gui")
@@ -115,7 +115,7 @@ class Core(QObject):
                 result = await _settled(job(self.session))
             self.session.after_job()
         except Exception as exc:  # handed to the GUI, which shows it
-            if not isinstance(exc, CasebookError) or isinstance(exc, ModelError):
+            if not worded(exc):
                 log.exception("worker job failed")  # not a refusal worded for the user: a bug
             self._finished.emit(on_error, None, exc)
             return

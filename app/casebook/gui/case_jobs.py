@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage
 from casebook.core.library import attachments
 from casebook.core.library.queries import CaseDetail
 from casebook.core.model.fingerprint import fingerprint
+from casebook.core.model.kinds import MODERATORS
 from casebook.errors import CasebookError
 from casebook.store.files import atomic_write
 
@@ -25,7 +26,6 @@ PREVIEWABLE = ("image/png", "image/jpeg")
 PREVIEW_MAX_BYTES = 8 * 1024 * 1024  # larger images are not read just to show a thumbnail
 PREVIEW_SIZE = (240, 160)
 PREVIEW_SCHEME = "casebook-preview"
-MODERATORS = ("moderator", "admin")
 
 
 @dataclass

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from casebook.errors import CasebookError, ModelError
+from casebook.errors import worded
 
 
 def error_text(error: object) -> str:
-    if isinstance(error, CasebookError) and not isinstance(error, ModelError):
+    if worded(error):
         return error.message
     return QCoreApplication.translate("Casebook", "Something unexpected went wrong: {0}").format(
         error

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from casebook.core.library import attachments
 from casebook.core.model.invite_codes import InviteCode
@@ -24,6 +24,7 @@ from casebook.core.profile import Profile
 from casebook.session import hosting
 from casebook.session.hosting import Hosting
 from casebook.sync.engine import SyncEngine, SyncReport
+from casebook.sync.link import SyncError
 from casebook.sync.status import LinkStatus
 
 if TYPE_CHECKING:
@@ -109,16 +110,14 @@ class Session(Hosting):
         """Stay connected to the relays until ``stop`` is set."""
         await self.sync.watch_all(stop, nets, on_report=on_report, on_status=self.on_status)
 
-    async def relay_status(self, nets: list[bytes] | None = None) -> list[dict[str, object]]:
+    async def relay_status(self, nets: list[bytes] | None = None) -> list[dict[str, Any]]:
         """Each relay of ``nets``: reachable or not, what is to send and receive, and
         when it last synced."""
-        from casebook.sync.link import SyncError
-
         engine, rows = self.sync, []
         for net in nets or engine.networks():
             for address in engine.relays(net):
                 last_success, last_error = engine.last_status(net, address)
-                entry: dict[str, object] = {
+                entry: dict[str, Any] = {
                     "network": net.hex(),
                     "relay": str(address),
                     "last_sync": last_success,
@@ -160,8 +159,6 @@ class Session(Hosting):
 
     async def keep_in_step(self, net: bytes, local: RelayAddress, stop: asyncio.Event) -> None:
         """Stay in step with the relay this session hosts (at ``local``) until ``stop``."""
-        from casebook.sync.link import SyncError
-
         while not stop.is_set():
             with contextlib.suppress(SyncError):
                 await self.sync.sync(net, local, watch=True, stop=stop)

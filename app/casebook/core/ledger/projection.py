@@ -21,12 +21,11 @@ from casebook.core.ledger.search_index import (
 )
 from casebook.core.model import payload_types as pt
 from casebook.core.model.events import Event
-from casebook.core.model.kinds import EventKind, Role
+from casebook.core.model.kinds import MODERATORS, EventKind, Role
 from casebook.store.database import Database
 
 Loader = Callable[[bytes], tuple[Event, dict[str, Any] | None] | None]
 RoleAt = Callable[[bytes, bytes, int], Role | None]
-MODERATORS = (Role.MODERATOR, Role.ADMIN)
 ADMINS = (Role.ADMIN,)
 
 

@@ -19,6 +19,10 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+# The roles that may hide and pin content (only admins restore what was hidden).
+MODERATORS = (Role.MODERATOR, Role.ADMIN)
+
+
 class EventKind(StrEnum):
     """Every kind of event this version writes and applies."""
 
