@@ -4,8 +4,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BUILD_STAMP := $(VENV)/.installed-build
 
-.PHONY: run demo test bench screenshots lint venv clean system system-test
+.PHONY: run demo test bench screenshots lint venv clean system system-test installer smoke-test
 
 venv: $(STAMP)
 
@@ -14,6 +15,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[gui,dev]'
 	touch $(STAMP)
+
+# PyInstaller and Pillow (for the .ico and .icns), beside the app's own packages.
+$(BUILD_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[gui,dev,build]'
+	touch $(BUILD_STAMP)
 
 # Qt's system libraries (installed with apt when possible, else one line saying how).
 system:
@@ -34,6 +40,18 @@ screenshots: $(STAMP)
 test: system-test $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
+# Linux: dist/casebook/ (casebook-gui, casebook and casebook-relay in one folder), the .deb
+# and the .tar.xz; installers/README.md says how to build on macOS and Windows.
+installer: $(BUILD_STAMP)
+	@bash installers/system-deps.sh installer
+	$(BIN)/pyinstaller installers/casebook.spec --noconfirm --log-level WARN \
+		--distpath dist --workpath build/pyinstaller
+	$(BIN)/python installers/package.py dist/casebook
+
+# The .deb installed with apt on a minimal Debian, used as a user would (needs root).
+smoke-test:
+	bash installers/smoke-test.sh
+
 bench: $(STAMP)
 	$(BIN)/python bench/library_bench.py
 	$(BIN)/python bench/sync_bench.py
@@ -42,10 +60,10 @@ bench: $(STAMP)
 
 # Style, types (the whole package, mypy) and the layers of docs/architecture.md.
 lint: $(STAMP)
-	$(BIN)/ruff check app tests bench
-	$(BIN)/ruff format --check app tests bench
+	$(BIN)/ruff check app tests bench installers
+	$(BIN)/ruff format --check app tests bench installers
 	$(BIN)/mypy -p casebook
 	$(BIN)/lint-imports --no-cache
 
 clean:
-	rm -rf $(VENV) build *.egg-info app/*.egg-info
+	rm -rf $(VENV) build dist *.egg-info app/*.egg-info

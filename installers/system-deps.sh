@@ -5,17 +5,23 @@
 # root, or with sudo that needs no password); otherwise it stops, before anything starts,
 # with the one command to run. macOS and Windows need nothing from the system.
 #
-#   installers/system-deps.sh [run|test]     (test adds Xvfb, for GUI tests under X)
+#   installers/system-deps.sh [run|test|installer]
+#
+# test adds Xvfb (GUI tests under X) and binutils and xz-utils (the installer tests);
+# installer adds what `make installer` and its smoke test use: binutils (PyInstaller reads
+# and strips the libraries with it) and debootstrap (the smoke test's clean Debian).
 set -euo pipefail
 
 [ "$(uname -s)" = Linux ] || exit 0
 
 packages="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6
     libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
-    libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core"
-if [ "${1:-run}" = test ]; then
-    packages="$packages xvfb make"
-fi
+    libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libwayland-client0
+    libwayland-cursor0 libwayland-egl1 fonts-dejavu-core"
+case "${1:-run}" in
+    test) packages="$packages xvfb make binutils xz-utils" ;;
+    installer) packages="$packages make binutils debootstrap" ;;
+esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     # Not Debian-like: we cannot name the packages, but we can say what Qt will look for.

@@ -133,6 +133,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="open a throwaway library of fictional cases (in a temporary folder)",
     )
+    parser.add_argument(
+        "--screenshot",
+        metavar="PNG",
+        help="save a picture of the first window once it has settled, then quit"
+        " (for checking an installation)",
+    )
     parser.add_argument("--version", action="version", version=f"casebook {__version__}")
     args, qt_args = parser.parse_known_args(argv)
     logs.setup("casebook-gui")
@@ -161,9 +167,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     shell = Shell(core, directory, demo=args.demo)
     single.activated.connect(shell.bring_to_front)
     shell.show()
+    if args.screenshot:
+        QTimer.singleShot(SETTLE_MS, lambda: _snapshot(shell, Path(args.screenshot), app))
     code = app.exec()
     core.shutdown()
     return code
+
+
+SETTLE_MS = 1500
+
+
+def _snapshot(shell: Shell, out: Path, app: QApplication) -> None:
+    """``--screenshot``: the window as the user sees it (the library if it opened), then quit."""
+    window = shell.library if shell.library is not None and shell.library.isVisible() else shell
+    if window.grab().save(str(out), "PNG"):
+        print(f"Saved a picture of the window to {out}.", file=sys.stderr)
+        app.exit(0)
+    else:
+        print(f"Could not save a picture to {out}; check that its folder exists.", file=sys.stderr)
+        app.exit(1)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,5 @@
+"""The frozen `casebook` command."""
+
+from casebook.cli import main
+
+raise SystemExit(main())

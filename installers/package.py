@@ -1,0 +1,315 @@
+"""Linux packages from the PyInstaller folder: a .deb and a .tar.xz, and what they cost.
+
+    python installers/package.py [FOLDER]        (default: dist/casebook)
+
+Writes ``dist/casebook_VERSION_ARCH.deb`` (built with dpkg-deb, no network) and
+``dist/casebook-VERSION-linux-ARCH.tar.xz``, and prints the size of each part of the
+folder, the glibc the bundle needs (the newest GLIBC_ symbol version any of its files
+asks for) and the packages the .deb depends on. Those dependencies are found, not
+typed: every library a bundled file needs that the bundle does not hold is looked up
+with ``dpkg -S`` on this machine, so the list stays true when the bundle changes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+COMMANDS = ("casebook-gui", "casebook", "casebook-relay")
+# Provided by the C library itself (libc6): never a separate dependency.
+GLIBC = re.compile(r"^(libc|libm|libdl|libpthread|librt|libutil|libresolv|ld-linux[-\w]*)\.so")
+# What Qt needs that no ELF header names: its font configuration and a font, the
+# display libraries it opens at run time, and a way to open files in other programs.
+ALWAYS = ("fontconfig-config", "fonts-dejavu-core | fonts-liberation2 | fonts-noto-core")
+OPENED_AT_RUN_TIME = ("libgl1", "libegl1", "libxcb-cursor0", "libwayland-egl1")
+RECOMMENDS = ("xdg-utils",)
+# Ubuntu 24.04 renamed some libraries for 64-bit time (same ABI on 64-bit machines).
+RENAMED = {"libglib2.0-0": "libglib2.0-0 | libglib2.0-0t64"}
+
+
+def project() -> dict[str, str]:
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["project"]  # type: ignore[no-any-return]
+
+
+def elf_files(folder: Path) -> Iterator[Path]:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            with path.open("rb") as f:
+                if f.read(4) == b"\x7fELF":
+                    yield path
+
+
+def objdump(path: Path, flag: str) -> str:
+    return subprocess.run(
+        ["objdump", flag, str(path)], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def glibc_floor(folder: Path) -> tuple[tuple[int, ...], Path]:
+    """The newest GLIBC_x.y any bundled file needs, and the first file that needs it."""
+    best: tuple[tuple[int, ...], Path] = ((0,), folder)
+    for path in elf_files(folder):
+        for found in re.findall(r"\(GLIBC_(\d+(?:\.\d+)+)\)", objdump(path, "-T")):
+            version = tuple(int(p) for p in found.split("."))
+            if version > best[0]:
+                best = (version, path)
+    return best
+
+
+def cxx_floor(folder: Path) -> tuple[int, ...]:
+    """The newest GLIBCXX_3.4.x the bundle asks of the system's C++ runtime."""
+    best: tuple[int, ...] = (3, 4)
+    for path in elf_files(folder):
+        for found in re.findall(r"\*UND\*.*\(GLIBCXX_(\d+(?:\.\d+)+)\)", objdump(path, "-T")):
+            best = max(best, tuple(int(p) for p in found.split(".")))
+    return best
+
+
+# GLIBCXX_3.4.N → the first libstdc++6 (GCC) release that has it.
+GCC_OF_GLIBCXX = {25: 8, 26: 9, 28: 10, 29: 11, 30: 12, 31: 13, 32: 14, 33: 15}
+
+
+def unbundled_libraries(folder: Path) -> set[str]:
+    """Sonames a bundled file needs (DT_NEEDED) that the bundle itself does not hold."""
+    bundled = {p.name for p in folder.rglob("*.so*")}
+    needed: set[str] = set()
+    for path in elf_files(folder):
+        needed.update(re.findall(r"^\s+NEEDED\s+(\S+)$", objdump(path, "-p"), re.M))
+    return {name for name in needed - bundled if not GLIBC.match(name)}
+
+
+def owning_package(soname: str) -> str:
+    """The Debian package that holds a library on this machine (as dpkg-shlibdeps would)."""
+    found = subprocess.run(
+        ["dpkg", "-S", f"*/{soname}"], capture_output=True, text=True, check=False
+    ).stdout
+    for line in found.splitlines():
+        package = line.split(":", 1)[0].strip()
+        if package and "," not in package:
+            return package
+    raise SystemExit(
+        f"package: no installed package holds {soname}, which the bundle needs;"
+        " install it (installers/system-deps.sh run) and build again."
+    )
+
+
+def depends(folder: Path, floor: tuple[int, ...], cxx: tuple[int, ...]) -> list[str]:
+    packages = {owning_package(name) for name in unbundled_libraries(folder)}
+    packages.update(OPENED_AT_RUN_TIME)
+    packages.discard("libc6")
+    versions = {"libstdc++6": f"libstdc++6 (>= {GCC_OF_GLIBCXX.get(cxx[-1], 12)})"}
+    listed = [f"libc6 (>= {'.'.join(map(str, floor))})"]
+    listed += sorted(versions.get(p) or RENAMED.get(p, p) for p in packages)
+    return listed + list(ALWAYS)
+
+
+def size(path: Path) -> int:
+    if path.is_symlink():
+        return 0
+    if path.is_file():
+        return path.stat().st_size
+    return sum(size(p) for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def parts(folder: Path) -> list[tuple[str, int]]:
+    """What each part of the folder costs, largest first."""
+    internal = folder / "_internal"
+    qt = internal / "PySide6" / "Qt"
+    icu = sum(size(p) for p in (qt / "lib").glob("libicu*"))
+    libraries = [p for p in internal.glob("lib*.so*") if not p.name.startswith("libpython")]
+    groups = {
+        "ICU (Unicode data for Qt)": icu,
+        "Qt libraries": size(qt / "lib") - icu,
+        "Qt plugins": size(qt / "plugins"),
+        "PySide6 bindings": size(internal / "PySide6") - size(qt),
+        "cryptography": size(internal / "cryptography"),
+        "SQLCipher (sqlcipher3)": size(internal / "sqlcipher3"),
+        "other libraries (OpenSSL, SQLite, Kerberos, zstd, xz, …)": sum(map(size, libraries)),
+        "phonenumbers": size(internal / "phonenumbers"),
+        "Casebook": size(internal / "casebook"),
+        "the three executables": sum(size(folder / name) for name in COMMANDS),
+    }
+    groups["Python (libpython, standard library, small modules)"] = size(folder) - sum(
+        groups.values()
+    )
+    return sorted(groups.items(), key=lambda item: -item[1])
+
+
+def desktop_entry() -> str:
+    return (ROOT / "resources" / "casebook.desktop").read_text(encoding="utf-8")
+
+
+def relay_unit() -> str:
+    return (ROOT / "installers" / "relay" / "casebook-relay.service").read_text(encoding="utf-8")
+
+
+COPYRIGHT = """\
+Casebook {version}
+
+The Casebook program. Bundled under /opt/casebook, unmodified, each under its own licence:
+the Python runtime (PSF License), Qt 6 and PySide6 (LGPL-3.0; the libraries are separate
+files that can be replaced), SQLCipher (BSD-3-Clause), OpenSSL (Apache-2.0), pyca/
+cryptography (Apache-2.0 or BSD-3-Clause), cbor2 (MIT), platformdirs (MIT), markdown-it-py
+(MIT), segno (BSD-3-Clause), zeroconf (LGPL-2.1), phonenumbers (Apache-2.0), zxing-cpp
+(Apache-2.0), ICU (Unicode-3.0).
+"""
+
+
+def stage(folder: Path, staging: Path, version: str, icons: Path) -> None:
+    opt = staging / "opt" / "casebook"
+    shutil.copytree(folder, opt, symlinks=True)
+    (staging / "usr" / "bin").mkdir(parents=True)
+    for name in COMMANDS:
+        (staging / "usr" / "bin" / name).symlink_to(f"/opt/casebook/{name}")
+    share = staging / "usr" / "share"
+    (share / "applications").mkdir(parents=True)
+    (share / "applications" / "casebook.desktop").write_text(desktop_entry(), encoding="utf-8")
+    for png in (icons / "hicolor").glob("*/apps/casebook.png"):
+        target = share / "icons" / png.relative_to(icons)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(png, target)
+    scalable = share / "icons" / "hicolor" / "scalable" / "apps"
+    scalable.mkdir(parents=True)
+    shutil.copyfile(ROOT / "resources" / "icons" / "casebook.svg", scalable / "casebook.svg")
+    doc = share / "doc" / "casebook"
+    doc.mkdir(parents=True)
+    (doc / "copyright").write_text(COPYRIGHT.format(version=version), encoding="utf-8")
+    unit = staging / "usr" / "lib" / "systemd" / "system"
+    unit.mkdir(parents=True)
+    (unit / "casebook-relay.service").write_text(relay_unit(), encoding="utf-8")
+    for path in staging.rglob("*"):
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
+
+
+# Makes the relay service's system user (the unit runs as it); nothing else runs as root.
+POSTINST = """\
+#!/bin/sh
+set -e
+if [ "$1" = configure ] && ! getent passwd casebook-relay >/dev/null; then
+    useradd --system --user-group --no-create-home --home-dir /var/lib/casebook-relay \\
+        --shell /usr/sbin/nologin --comment "Casebook relay" casebook-relay
+fi
+"""
+
+
+def control(meta: dict[str, str], arch: str, installed_kib: int, deps: list[str]) -> str:
+    return (
+        f"Package: casebook\n"
+        f"Version: {meta['version']}\n"
+        f"Architecture: {arch}\n"
+        f"Maintainer: Casebook developers <developers@casebook.invalid>\n"
+        f"Installed-Size: {installed_kib}\n"
+        f"Depends: {', '.join(deps)}, passwd\n"
+        f"Recommends: {', '.join(RECOMMENDS)}\n"
+        f"Section: misc\n"
+        f"Priority: optional\n"
+        f"Description: {meta['description']}\n"
+        " Casebook keeps a private, encrypted library of clinical cases and their\n"
+        " discussion on your own computers, shared only with the members of your\n"
+        " invitation-only network, through a relay that never reads a case.\n"
+        " .\n"
+        " Commands: casebook-gui (the app), casebook (the command line) and\n"
+        " casebook-relay (run a relay; a systemd unit, casebook-relay.service, is\n"
+        " installed but not enabled).\n"
+    )
+
+
+def build_deb(
+    folder: Path, out: Path, meta: dict[str, str], arch: str, icons: Path, deps: list[str]
+) -> Path:
+    deb = out / f"casebook_{meta['version']}_{arch}.deb"
+    with tempfile.TemporaryDirectory(prefix="casebook-deb-") as scratch:
+        staging = Path(scratch) / "root"
+        stage(folder, staging, meta["version"], icons)
+        (staging / "DEBIAN").mkdir()
+        installed = (size(staging) + 1023) // 1024
+        (staging / "DEBIAN" / "control").write_text(
+            control(meta, arch, installed, deps), encoding="utf-8"
+        )
+        postinst = staging / "DEBIAN" / "postinst"
+        postinst.write_text(POSTINST, encoding="utf-8")
+        postinst.chmod(0o755)
+        subprocess.run(
+            ["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(staging), str(deb)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return deb
+
+
+def build_tar(folder: Path, out: Path, version: str, arch: str) -> Path:
+    """The folder as ``casebook-VERSION/``, owned by root, compressed on every core."""
+    tar = out / f"casebook-{version}-linux-{arch}.tar.xz"
+    with tar.open("wb") as archive:
+        pack = subprocess.Popen(
+            [
+                "tar",
+                "-C",
+                str(folder.parent),
+                "--owner=0",
+                "--group=0",
+                "--numeric-owner",
+                "--sort=name",
+                f"--transform=s,^{folder.name},casebook-{version},",
+                "-cf",
+                "-",
+                folder.name,
+            ],
+            stdout=subprocess.PIPE,
+        )
+        assert pack.stdout is not None
+        subprocess.run(["xz", "-T0", "-6"], stdin=pack.stdout, stdout=archive, check=True)
+        pack.stdout.close()
+        if pack.wait() != 0:
+            raise SystemExit(f"package: tar failed on {folder}")
+    return tar
+
+
+def mib(n: int) -> str:
+    return f"{n / 2**20:7.1f} MB"
+
+
+def main() -> int:
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "dist/casebook").resolve()
+    if not (folder / "casebook-gui").exists():
+        print(f"package: {folder} holds no PyInstaller build; run make installer.", file=sys.stderr)
+        return 2
+    out = folder.parent
+    meta = project()
+    arch = subprocess.run(
+        ["dpkg", "--print-architecture"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    icons = ROOT / "build" / "pyinstaller" / "casebook" / "icons"
+    if not (icons / "hicolor").is_dir():
+        subprocess.run(
+            [sys.executable, str(ROOT / "installers" / "icons.py"), str(icons)], check=True
+        )
+    floor, first = glibc_floor(folder)
+    cxx = cxx_floor(folder)
+    deps = depends(folder, floor, cxx)
+    deb = build_deb(folder, out, meta, arch, icons, deps)
+    tar = build_tar(folder, out, meta["version"], arch)
+    print(f"The folder {folder}: {mib(size(folder)).strip()} unpacked")
+    for name, n in parts(folder):
+        print(f"  {mib(n)}  {name}")
+    where = first.relative_to(folder)
+    print(f"glibc needed: {'.'.join(map(str, floor))} (first asked for by {where})")
+    print(f"C++ runtime needed: GLIBCXX_{'.'.join(map(str, cxx))} (the system's libstdc++6)")
+    print(f"Depends: {', '.join(deps)}")
+    for built in (deb, tar):
+        print(f"{built}: {mib(built.stat().st_size).strip()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

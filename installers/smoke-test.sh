@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# The .deb on a machine like a user's: a minimal Debian 12 with no Python, the package
+# installed with apt, then, as an ordinary user, the command-line flow (a profile, a
+# network, a case, a search, a relay hosted with `casebook relay host` and a second
+# profile joining through it) and the app started offscreen to its welcome screen, whose
+# picture is saved as dist/smoke/welcome.png.
+#
+#   installers/smoke-test.sh [dist/casebook_VERSION_ARCH.deb]     (as root; .ci/run runs it)
+#
+# The clean Debian comes from debootstrap (--variant=minbase) and is kept as a tarball in
+# $CASEBOOK_SMOKE_CACHE (default /var/cache/casebook-smoke), with apt's downloads, so a
+# second run on the same machine does not fetch them again. Everything runs on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+deb=$(realpath "${1:-$(ls -t dist/casebook_*.deb 2>/dev/null | head -n 1)}")
+[ -f "$deb" ] || { echo "smoke-test: no .deb; run make installer first." >&2; exit 2; }
+[ "$(id -u)" = 0 ] || { echo "smoke-test: run as root (it makes a chroot)." >&2; exit 2; }
+cache=${CASEBOOK_SMOKE_CACHE:-/var/cache/casebook-smoke}
+mirror=${CASEBOOK_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+suite=bookworm
+out=dist/smoke
+mkdir -p "$cache/apt" "$out"
+rm -f "$out"/*
+
+started=$SECONDS
+step() { printf 'smoke-test: %-58s (%ss)\n' "$1" "$((SECONDS - started))"; }
+
+base="$cache/debian-$suite-minbase.tar"
+if [ ! -f "$base" ]; then
+    step "making a minimal Debian ($suite) with debootstrap"
+    fresh=$(mktemp -d /var/tmp/casebook-debootstrap.XXXXXX)
+    debootstrap --variant=minbase "$suite" "$fresh" "$mirror" >"$cache/debootstrap.log" 2>&1 \
+        || { tail -n 20 "$cache/debootstrap.log" >&2; rm -rf "$fresh"; exit 1; }
+    tar -C "$fresh" -cf "$base.partial" . && mv "$base.partial" "$base"
+    rm -rf "$fresh"
+fi
+
+root=$(mktemp -d /var/tmp/casebook-smoke.XXXXXX)
+relay_pid=""
+cleanup() {
+    [ -z "$relay_pid" ] || kill "$relay_pid" 2>/dev/null || true
+    for mount in var/cache/apt/archives dev proc; do
+        umount -l "$root/$mount" 2>/dev/null || true
+    done
+    rm -rf --one-file-system "$root"
+}
+trap cleanup EXIT
+tar -C "$root" -xf "$base"
+chmod 0755 "$root"  # its / : every user must be able to enter it
+mount -t proc proc "$root/proc"
+mount --bind /dev "$root/dev"
+mount --bind "$cache/apt" "$root/var/cache/apt/archives"
+cp /etc/resolv.conf "$root/etc/resolv.conf"
+echo "deb $mirror $suite main" >"$root/etc/apt/sources.list"
+
+in_root() { chroot "$root" "$@"; }
+if in_root sh -c 'command -v python3 || command -v python' >/dev/null; then
+    echo "smoke-test: the clean Debian has a Python; the test would prove nothing." >&2
+    exit 1
+fi
+
+step "installing $(basename "$deb") with apt"
+cp "$deb" "$root/tmp/"
+in_root apt-get update -qq >/dev/null
+DEBIAN_FRONTEND=noninteractive in_root apt-get install -y -qq "./tmp/$(basename "$deb")" \
+    >"$out/apt.log" 2>&1 || { tail -n 20 "$out/apt.log" >&2; exit 1; }
+in_root dpkg-query -W -f='${Installed-Size} KiB installed: ${Package} ${Version}\n' casebook
+
+in_root useradd --create-home --uid 4242 physician
+as_user() {  # exec all the way down (chroot, setpriv, env), so $! is the command itself
+    exec chroot "$root" setpriv --reuid=physician --regid=physician --init-groups \
+        env -i HOME=/home/physician PATH=/usr/bin:/bin LANG=C.UTF-8 \
+        CASEBOOK_PASSPHRASE="smoke test passphrase" "$@"
+}
+expect() {  # expect WHAT OUTPUT: the output must contain WHAT
+    grep -qF -- "$1" <<<"$2" || { echo "smoke-test: expected '$1' in: $2" >&2; exit 1; }
+}
+
+step "the command line: profile, network, case, search"
+expect "casebook 0" "$(as_user casebook --version)"
+expect "casebook-relay 0" "$(as_user casebook-relay --version)"
+(as_user casebook --profile /home/physician/alice init --name "Dr. Alice Moreau") >/dev/null
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+url=$(as_user casebook --profile /home/physician/alice relay url --listen "127.0.0.1:$port")
+expect "casebook-relay://" "$url"
+(as_user casebook --profile /home/physician/alice network create "Smoke Circle" \
+    --relay "$url" --json) >/dev/null
+(as_user casebook --profile /home/physician/alice post --network "Smoke Circle" \
+    --title "Exertional chest pain in a marathon runner" \
+    --body "Troponin normal, stress echo pending. What next?" --json) >/dev/null
+expect "marathon runner" "$(as_user casebook --profile /home/physician/alice search troponin --json)"
+code=$(as_user casebook --profile /home/physician/alice invite create --network "Smoke Circle" \
+    --json | sed -n 's/.*"code": *"\([^"]*\)".*/\1/p')
+[ -n "$code" ] || { echo "smoke-test: invite create printed no code" >&2; exit 1; }
+
+step "a relay hosted with casebook relay host; a second profile joins"
+(as_user casebook --profile /home/physician/alice relay host --network "Smoke Circle" \
+    --listen "127.0.0.1:$port") 2>"$root/tmp/relay.log" &
+relay_pid=$!
+for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    kill -0 "$relay_pid" 2>/dev/null || { cat "$root/tmp/relay.log" >&2; exit 1; }
+    sleep 0.1
+done
+(as_user casebook --profile /home/physician/bob init --name "Dr. Bob Okafor") >/dev/null
+joined=$(as_user casebook --profile /home/physician/bob join "$code" 2>&1)
+expect "Smoke Circle" "$joined"
+expect "marathon runner" "$(as_user casebook --profile /home/physician/bob search troponin --json)"
+kill -TERM "$relay_pid"
+wait "$relay_pid" || { cat "$root/tmp/relay.log" >&2; exit 1; }
+relay_pid=""
+
+step "the relay as its systemd unit runs it, as its own user"
+unit=/usr/lib/systemd/system/casebook-relay.service
+in_root getent passwd casebook-relay >/dev/null
+command=$(sed -n 's/^ExecStart=//p' "$root$unit")
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+command=${command/0.0.0.0:7447/127.0.0.1:$port}  # loopback only, on a free port
+expect "--data /var/lib/casebook-relay" "$command"
+install -d -m 0700 "$root/var/lib/casebook-relay"  # what StateDirectory= makes
+in_root chown casebook-relay:casebook-relay /var/lib/casebook-relay
+as_service() { exec chroot "$root" setpriv --reuid=casebook-relay --regid=casebook-relay \
+    --init-groups env -i PATH=/usr/bin:/bin LANG=C.UTF-8 "$@"; }
+# shellcheck disable=SC2086
+(as_service $command) 2>"$root/tmp/service.log" &
+relay_pid=$!
+for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    kill -0 "$relay_pid" 2>/dev/null || { cat "$root/tmp/service.log" >&2; exit 1; }
+    sleep 0.1
+done
+expect "casebook-relay://127.0.0.1:$port/" "$(as_service casebook-relay url \
+    --data /var/lib/casebook-relay --host 127.0.0.1 --port "$port")"
+(as_service casebook-relay status --data /var/lib/casebook-relay) >/dev/null
+kill -TERM "$relay_pid"
+wait "$relay_pid" || { cat "$root/tmp/service.log" >&2; exit 1; }
+relay_pid=""
+
+step "the app, offscreen, to its welcome screen"
+(as_user env QT_QPA_PLATFORM=offscreen casebook-gui --profile /home/physician/gui \
+    --screenshot /home/physician/welcome.png) 2>"$out/gui.log" \
+    || { cat "$out/gui.log" >&2; exit 1; }
+cp "$root/home/physician/welcome.png" "$out/welcome.png"
+step "passed; the welcome screen is $out/welcome.png"
