@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import tomllib
 from collections.abc import Iterator
@@ -75,7 +76,7 @@ def cxx_floor(folder: Path) -> tuple[int, ...]:
 
 
 # GLIBCXX_3.4.N → the first libstdc++6 (GCC) release that has it.
-GCC_OF_GLIBCXX = {25: 8, 26: 9, 28: 10, 29: 11, 30: 12, 31: 13, 32: 14, 33: 15}
+GCC_OF_GLIBCXX = {25: 8, 26: 9, 28: 10, 29: 11, 30: 12, 31: 13, 32: 13, 33: 14}
 
 
 def unbundled_libraries(folder: Path) -> set[str]:
@@ -92,9 +93,18 @@ def owning_package(soname: str) -> str:
     found = subprocess.run(
         ["dpkg", "-S", f"*/{soname}"], capture_output=True, text=True, check=False
     ).stdout
-    for line in found.splitlines():
+    triplet = sysconfig.get_config_var("MULTIARCH") or ""
+    # "libx11-6:amd64: /usr/lib/x86_64-linux-gnu/libX11.so.6"; not diversions, not the
+    # 32-bit copies (lib32*, :i386), and the native multiarch folder first
+    lines = [
+        line
+        for line in found.splitlines()
+        if not line.startswith(("diversion ", "local diversion ")) and ", " not in line
+    ]
+    lines.sort(key=lambda line: f"/{triplet}/" not in line)
+    for line in lines:
         package = line.split(":", 1)[0].strip()
-        if package and "," not in package:
+        if package and not package.startswith(("lib32", "libx32")):
             return package
     raise SystemExit(
         f"package: no installed package holds {soname}, which the bundle needs;"
@@ -152,19 +162,76 @@ def relay_unit() -> str:
     return (ROOT / "installers" / "relay" / "casebook-relay.service").read_text(encoding="utf-8")
 
 
-COPYRIGHT = """\
-Casebook {version}
+MAINTAINER_SCRIPTS = ("postinst", "prerm", "postrm")  # in installers/debian/
 
-The Casebook program. Bundled under /opt/casebook, unmodified, each under its own licence:
-the Python runtime (PSF License), Qt 6 and PySide6 (LGPL-3.0; the libraries are separate
-files that can be replaced), SQLCipher (BSD-3-Clause), OpenSSL (Apache-2.0), pyca/
-cryptography (Apache-2.0 or BSD-3-Clause), cbor2 (MIT), platformdirs (MIT), markdown-it-py
-(MIT), segno (BSD-3-Clause), zeroconf (LGPL-2.1), phonenumbers (Apache-2.0), zxing-cpp
-(Apache-2.0), ICU (Unicode-3.0).
-"""
+# What the bundle holds besides Casebook and Python's standard library, each under its own
+# licence: by the name of a top-level library (its start) or Python package folder.
+# copyright() refuses to build a package that holds anything not listed here.
+LICENCES = {
+    "libpython": "Python 3.11 (PSF-2.0)",
+    "PySide6": "Qt 6, PySide6 and shiboken6 (LGPL-3.0; the libraries are separate files that"
+    " can be replaced)",
+    "shiboken6": "",
+    "libQt6": "",
+    "libpyside6": "",
+    "libshiboken6": "",
+    "libicu": "ICU (Unicode-3.0)",
+    "libssl": "OpenSSL 3 (Apache-2.0)",
+    "libcrypto": "",
+    "cryptography": "pyca/cryptography (Apache-2.0 or BSD-3-Clause)",
+    "_cffi_backend": "cffi (MIT)",
+    "sqlcipher3": "SQLCipher and sqlcipher3 (BSD-3-Clause, zlib)",
+    "libsqlite3": "SQLite (public domain)",
+    "cbor2": "cbor2 (MIT)",
+    "platformdirs": "platformdirs (MIT)",
+    "markdown_it": "markdown-it-py (MIT)",
+    "mdurl": "mdurl (MIT)",
+    "segno": "segno (BSD-3-Clause)",
+    "phonenumbers": "phonenumbers (Apache-2.0)",
+    "zxingcpp": "zxing-cpp (Apache-2.0)",
+    "libgssapi_krb5": "MIT Kerberos and com_err (MIT)",
+    "libkrb5": "",
+    "libk5crypto": "",
+    "libcom_err": "",
+    "libkeyutils": "keyutils (LGPL-2.1-or-later)",
+    "libffi": "libffi (MIT)",
+    "libz.": "zlib (Zlib)",
+    "libzstd": "zstd (BSD-3-Clause)",
+    "libbrotli": "Brotli (MIT)",
+    "libbz2": "bzip2 (bzip2-1.0.6)",
+    "liblzma": "XZ Utils' liblzma (0BSD)",
+}
+
+
+def copyright_text(folder: Path, version: str) -> str:
+    """The copyright file, after checking that every bundled part has its licence listed."""
+    internal = folder / "_internal"
+    parts = [p.name for p in internal.glob("lib*.so*") if not p.is_symlink()]
+    parts += [
+        p.name.split(".")[0]
+        for p in internal.iterdir()
+        if (p.is_dir() or p.suffix == ".so")
+        and p.name.split(".")[0] not in sys.stdlib_module_names
+        and p.name not in {"casebook", "resources", "python3.11", "_pyi_rth_utils"}
+        and not p.name.endswith(".dist-info")
+        and not p.name.startswith("lib")
+    ]
+    unlisted = sorted(n for n in parts if not any(n.startswith(key) for key in LICENCES))
+    if unlisted:
+        raise SystemExit(
+            f"package: the bundle holds {', '.join(unlisted)}, whose licence"
+            " installers/package.py does not list (LICENCES); add it and build again."
+        )
+    listed = sorted({text for text in LICENCES.values() if text})
+    return (
+        f"Casebook {version}\n\n"
+        "Bundled under /opt/casebook, unmodified, each under its own licence:\n"
+        + "".join(f"- {text}\n" for text in listed)
+    )
 
 
 def stage(folder: Path, staging: Path, version: str, icons: Path) -> None:
+    notice = copyright_text(folder, version)
     opt = staging / "opt" / "casebook"
     shutil.copytree(folder, opt, symlinks=True)
     (staging / "usr" / "bin").mkdir(parents=True)
@@ -182,24 +249,13 @@ def stage(folder: Path, staging: Path, version: str, icons: Path) -> None:
     shutil.copyfile(ROOT / "resources" / "icons" / "casebook.svg", scalable / "casebook.svg")
     doc = share / "doc" / "casebook"
     doc.mkdir(parents=True)
-    (doc / "copyright").write_text(COPYRIGHT.format(version=version), encoding="utf-8")
+    (doc / "copyright").write_text(notice, encoding="utf-8")
     unit = staging / "usr" / "lib" / "systemd" / "system"
     unit.mkdir(parents=True)
     (unit / "casebook-relay.service").write_text(relay_unit(), encoding="utf-8")
     for path in staging.rglob("*"):
         if not path.is_symlink():
             path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
-
-
-# Makes the relay service's system user (the unit runs as it); nothing else runs as root.
-POSTINST = """\
-#!/bin/sh
-set -e
-if [ "$1" = configure ] && ! getent passwd casebook-relay >/dev/null; then
-    useradd --system --user-group --no-create-home --home-dir /var/lib/casebook-relay \\
-        --shell /usr/sbin/nologin --comment "Casebook relay" casebook-relay
-fi
-"""
 
 
 def control(meta: dict[str, str], arch: str, installed_kib: int, deps: list[str]) -> str:
@@ -236,9 +292,10 @@ def build_deb(
         (staging / "DEBIAN" / "control").write_text(
             control(meta, arch, installed, deps), encoding="utf-8"
         )
-        postinst = staging / "DEBIAN" / "postinst"
-        postinst.write_text(POSTINST, encoding="utf-8")
-        postinst.chmod(0o755)
+        for script in MAINTAINER_SCRIPTS:
+            shutil.copyfile(ROOT / "installers" / "debian" / script, staging / "DEBIAN" / script)
+            (staging / "DEBIAN" / script).chmod(0o755)
+        (staging / "DEBIAN").chmod(0o755)
         subprocess.run(
             ["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(staging), str(deb)],
             check=True,
@@ -294,6 +351,8 @@ def main() -> int:
         subprocess.run(
             [sys.executable, str(ROOT / "installers" / "icons.py"), str(icons)], check=True
         )
+    for old in [*out.glob("casebook_*.deb"), *out.glob("casebook-*-linux-*.tar.xz")]:
+        old.unlink()  # one package in dist/, the one just built (the container takes it)
     floor, first = glibc_floor(folder)
     cxx = cxx_floor(folder)
     deps = depends(folder, floor, cxx)

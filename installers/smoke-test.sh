@@ -8,8 +8,9 @@
 #   installers/smoke-test.sh [dist/casebook_VERSION_ARCH.deb]     (as root; .ci/run runs it)
 #
 # The clean Debian comes from debootstrap (--variant=minbase) and is kept as a tarball in
-# $CASEBOOK_SMOKE_CACHE (default /var/cache/casebook-smoke), with apt's downloads, so a
-# second run on the same machine does not fetch them again. Everything runs on 127.0.0.1.
+# $CASEBOOK_SMOKE_CACHE (default /var/cache/casebook-smoke), with the packages apt
+# downloads, so a second run on the same machine fetches only apt's package lists. Every
+# command has a time limit; everything runs on 127.0.0.1; one run at a time per cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,19 +22,37 @@ mirror=${CASEBOOK_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 suite=bookworm
 out=dist/smoke
 mkdir -p "$cache/apt" "$out"
+exec 9>"$cache/lock"
+flock -w 1800 9 || { echo "smoke-test: another run holds $cache/lock." >&2; exit 1; }
 rm -f "$out"/*
 
 started=$SECONDS
 step() { printf 'smoke-test: %-58s (%ss)\n' "$1" "$((SECONDS - started))"; }
+expect() {  # expect WHAT OUTPUT: the output must contain WHAT
+    grep -qF -- "$1" <<<"$2" || { echo "smoke-test: expected '$1' in: $2" >&2; exit 1; }
+}
+listening() {  # listening PID LOG: wait up to 20 s for 127.0.0.1:$port, or fail
+    for _ in $(seq 200); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+        kill -0 "$1" 2>/dev/null || { cat "$2" >&2; exit 1; }
+        sleep 0.1
+    done
+    echo "smoke-test: nothing listens on 127.0.0.1:$port after 20 s." >&2
+    cat "$2" >&2
+    exit 1
+}
 
 base="$cache/debian-$suite-minbase.tar"
 if [ ! -f "$base" ]; then
     step "making a minimal Debian ($suite) with debootstrap"
     fresh=$(mktemp -d /var/tmp/casebook-debootstrap.XXXXXX)
-    debootstrap --variant=minbase "$suite" "$fresh" "$mirror" >"$cache/debootstrap.log" 2>&1 \
-        || { tail -n 20 "$cache/debootstrap.log" >&2; rm -rf "$fresh"; exit 1; }
+    trap 'umount -R -l "$fresh"/* 2>/dev/null; rm -rf --one-file-system "$fresh"' EXIT
+    timeout 900 debootstrap --variant=minbase "$suite" "$fresh" "$mirror" \
+        >"$cache/debootstrap.log" 2>&1 || { tail -n 20 "$cache/debootstrap.log" >&2; exit 1; }
     tar -C "$fresh" -cf "$base.partial" . && mv "$base.partial" "$base"
-    rm -rf "$fresh"
+    umount -R -l "$fresh"/* 2>/dev/null || true
+    rm -rf --one-file-system "$fresh"
+    trap - EXIT
 fi
 
 root=$(mktemp -d /var/tmp/casebook-smoke.XXXXXX)
@@ -43,6 +62,10 @@ cleanup() {
     for mount in var/cache/apt/archives dev proc; do
         umount -l "$root/$mount" 2>/dev/null || true
     done
+    if grep -qF " $root/" /proc/mounts; then  # never delete through a mount still in place
+        echo "smoke-test: mounts remain under $root; left for inspection." >&2
+        return
+    fi
     rm -rf --one-file-system "$root"
 }
 trap cleanup EXIT
@@ -62,21 +85,24 @@ fi
 
 step "installing $(basename "$deb") with apt"
 cp "$deb" "$root/tmp/"
-in_root apt-get update -qq >/dev/null
-DEBIAN_FRONTEND=noninteractive in_root apt-get install -y -qq "./tmp/$(basename "$deb")" \
+timeout 600 chroot "$root" apt-get update -qq >/dev/null
+DEBIAN_FRONTEND=noninteractive timeout 900 chroot "$root" apt-get install -y -qq \
+    "./tmp/$(basename "$deb")" \
     >"$out/apt.log" 2>&1 || { tail -n 20 "$out/apt.log" >&2; exit 1; }
 in_root dpkg-query -W -f='${Installed-Size} KiB installed: ${Package} ${Version}\n' casebook
+# again over itself, as an upgrade runs its maintainer scripts (the relay's user exists now)
+DEBIAN_FRONTEND=noninteractive timeout 300 chroot "$root" apt-get install -y -qq --reinstall \
+    "./tmp/$(basename "$deb")" >>"$out/apt.log" 2>&1 || { tail -n 20 "$out/apt.log" >&2; exit 1; }
+expect "install ok installed" "$(in_root dpkg-query -W -f='${Status}' casebook)"
 
 in_root useradd --create-home --uid 4242 physician
-as_user() {  # exec all the way down (chroot, setpriv, env), so $! is the command itself
-    exec chroot "$root" setpriv --reuid=physician --regid=physician --init-groups \
+# Each command runs under `timeout`, exec'd all the way down (timeout, chroot, setpriv,
+# env), so $! is the timeout process, which passes a TERM on to the command.
+as_user() {
+    exec timeout 120 chroot "$root" setpriv --reuid=physician --regid=physician --init-groups \
         env -i HOME=/home/physician PATH=/usr/bin:/bin LANG=C.UTF-8 \
         CASEBOOK_PASSPHRASE="smoke test passphrase" "$@"
 }
-expect() {  # expect WHAT OUTPUT: the output must contain WHAT
-    grep -qF -- "$1" <<<"$2" || { echo "smoke-test: expected '$1' in: $2" >&2; exit 1; }
-}
-
 step "the command line: profile, network, case, search"
 expect "casebook 0" "$(as_user casebook --version)"
 expect "casebook-relay 0" "$(as_user casebook-relay --version)"
@@ -98,11 +124,7 @@ step "a relay hosted with casebook relay host; a second profile joins"
 (as_user casebook --profile /home/physician/alice relay host --network "Smoke Circle" \
     --listen "127.0.0.1:$port") 2>"$root/tmp/relay.log" &
 relay_pid=$!
-for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-    kill -0 "$relay_pid" 2>/dev/null || { cat "$root/tmp/relay.log" >&2; exit 1; }
-    sleep 0.1
-done
+listening "$relay_pid" "$root/tmp/relay.log"
 (as_user casebook --profile /home/physician/bob init --name "Dr. Bob Okafor") >/dev/null
 joined=$(as_user casebook --profile /home/physician/bob join "$code" 2>&1)
 expect "Smoke Circle" "$joined"
@@ -117,19 +139,15 @@ in_root getent passwd casebook-relay >/dev/null
 command=$(sed -n 's/^ExecStart=//p' "$root$unit")
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 command=${command/0.0.0.0:7447/127.0.0.1:$port}  # loopback only, on a free port
-expect "--data /var/lib/casebook-relay" "$command"
+expect "--data /var/lib/casebook-relay --listen 127.0.0.1:$port" "$command"
 install -d -m 0700 "$root/var/lib/casebook-relay"  # what StateDirectory= makes
 in_root chown casebook-relay:casebook-relay /var/lib/casebook-relay
-as_service() { exec chroot "$root" setpriv --reuid=casebook-relay --regid=casebook-relay \
+as_service() { exec timeout 120 chroot "$root" setpriv --reuid=casebook-relay --regid=casebook-relay \
     --init-groups env -i PATH=/usr/bin:/bin LANG=C.UTF-8 "$@"; }
 # shellcheck disable=SC2086
 (as_service $command) 2>"$root/tmp/service.log" &
 relay_pid=$!
-for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-    kill -0 "$relay_pid" 2>/dev/null || { cat "$root/tmp/service.log" >&2; exit 1; }
-    sleep 0.1
-done
+listening "$relay_pid" "$root/tmp/service.log"
 expect "casebook-relay://127.0.0.1:$port/" "$(as_service casebook-relay url \
     --data /var/lib/casebook-relay --host 127.0.0.1 --port "$port")"
 (as_service casebook-relay status --data /var/lib/casebook-relay) >/dev/null
@@ -141,5 +159,7 @@ step "the app, offscreen, to its welcome screen"
 (as_user env QT_QPA_PLATFORM=offscreen casebook-gui --profile /home/physician/gui \
     --screenshot /home/physician/welcome.png) 2>"$out/gui.log" \
     || { cat "$out/gui.log" >&2; exit 1; }
+if grep -q "Traceback" "$out/gui.log"; then cat "$out/gui.log" >&2; exit 1; fi
 cp "$root/home/physician/welcome.png" "$out/welcome.png"
+[ "$(stat -c %s "$out/welcome.png")" -gt 10000 ] || { echo "smoke-test: the picture is empty." >&2; exit 1; }
 step "passed; the welcome screen is $out/welcome.png"

@@ -20,7 +20,7 @@ packages="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfree
     libwayland-cursor0 libwayland-egl1 fonts-dejavu-core"
 case "${1:-run}" in
     test) packages="$packages xvfb make binutils xz-utils" ;;
-    installer) packages="$packages make binutils debootstrap" ;;
+    installer) packages="$packages make binutils xz-utils debootstrap" ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

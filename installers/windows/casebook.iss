@@ -1,4 +1,4 @@
-; Inno Setup script for the Windows installer (Inno Setup 6). Not built or run here:
+; Inno Setup script for the Windows installer (Inno Setup 6.3 or later). Not built or run here:
 ; see installers/README.md for the steps on a Windows machine. From the repository root,
 ; after PyInstaller has made dist\casebook\:
 ;
@@ -16,7 +16,6 @@ AppId={{6F1C6D2E-3B7A-4C55-9E43-0C2F5A9B7D10}
 AppName=Casebook
 AppVersion={#AppVersion}
 AppPublisher=Casebook
-VersionInfoVersion={#AppVersion}
 DefaultDirName={autopf}\Casebook
 DefaultGroupName=Casebook
 DisableProgramGroupPage=yes

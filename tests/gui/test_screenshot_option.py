@@ -48,3 +48,32 @@ def test_an_unwritable_place_is_one_line_and_a_failure(tmp_path: Path) -> None:
     done = _run(tmp_path, tmp_path / "missing" / "welcome.png")
     assert done.returncode == 1
     assert "Could not save a picture to" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_error_while_starting_fails_the_check_instead_of_waiting(tmp_path: Path) -> None:
+    """A fault in the first window's code must fail the installation check (exit 1), not
+    sit behind the crash dialog while the picture is taken of it."""
+    boot = tmp_path / "boot.py"
+    boot.write_text(
+        "import sys\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from casebook.gui import app\n"
+        "shown = app.Shell.show\n"
+        "def show(self):\n"
+        "    shown(self)\n"
+        "    QTimer.singleShot(0, lambda: 1 / 0)\n"
+        "app.Shell.show = show\n"
+        "raise SystemExit(app.main(sys.argv[1:]))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)}
+    out = tmp_path / "welcome.png"
+    done = subprocess.run(
+        [sys.executable, str(boot), "--profile", str(tmp_path / "p"), "--screenshot", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "ZeroDivisionError" in done.stderr and "no picture was saved" in done.stderr
+    assert not out.exists()

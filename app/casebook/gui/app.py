@@ -168,6 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     single.activated.connect(shell.bring_to_front)
     shell.show()
     if args.screenshot:
+        sys.excepthook = _failed_check
         QTimer.singleShot(SETTLE_MS, lambda: _snapshot(shell, Path(args.screenshot), app))
     code = app.exec()
     core.shutdown()
@@ -175,6 +176,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 SETTLE_MS = 1500
+
+
+def _failed_check(
+    kind: type[BaseException], value: BaseException, tb: TracebackType | None
+) -> None:
+    """``--screenshot`` checks an installation: an error ends it at once, as a failure, with
+    the details on stderr for whoever runs the check (no dialog waits for a click)."""
+    traceback.print_exception(kind, value, tb)
+    print("The app failed while starting; no picture was saved.", file=sys.stderr)
+    QApplication.exit(1)
 
 
 def _snapshot(shell: Shell, out: Path, app: QApplication) -> None:
