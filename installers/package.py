@@ -27,11 +27,21 @@ ROOT = Path(__file__).resolve().parents[1]
 COMMANDS = ("casebook-gui", "casebook", "casebook-relay")
 # Provided by the C library itself (libc6): never a separate dependency.
 GLIBC = re.compile(r"^(libc|libm|libdl|libpthread|librt|libutil|libresolv|ld-linux[-\w]*)\.so")
+# The desktop app's own parts: Qt, its bindings and the QR reader. What only they need goes
+# in Recommends (apt installs it by default), so a relay server can install the same
+# package with --no-install-recommends and go without a display stack (GL pulls LLVM).
+DESKTOP = re.compile(r"^(PySide6/|shiboken6/|zxingcpp/|lib(Qt6|pyside6|shiboken6|icu))")
 # What Qt needs that no ELF header names: its font configuration and a font, the
 # display libraries it opens at run time, and a way to open files in other programs.
-ALWAYS = ("fontconfig-config", "fonts-dejavu-core | fonts-liberation2 | fonts-noto-core")
-OPENED_AT_RUN_TIME = ("libgl1", "libegl1", "libxcb-cursor0", "libwayland-egl1")
-RECOMMENDS = ("xdg-utils",)
+DESKTOP_ALSO = (
+    "libgl1",
+    "libegl1",
+    "libxcb-cursor0",
+    "libwayland-egl1",
+    "fontconfig-config",
+    "fonts-dejavu-core | fonts-liberation2 | fonts-noto-core",
+    "xdg-utils",
+)
 # Ubuntu 24.04 renamed some libraries for 64-bit time (same ABI on 64-bit machines).
 RENAMED = {"libglib2.0-0": "libglib2.0-0 | libglib2.0-0t64"}
 
@@ -79,12 +89,15 @@ def cxx_floor(folder: Path) -> tuple[int, ...]:
 GCC_OF_GLIBCXX = {25: 8, 26: 9, 28: 10, 29: 11, 30: 12, 31: 13, 32: 13, 33: 14}
 
 
-def unbundled_libraries(folder: Path) -> set[str]:
-    """Sonames a bundled file needs (DT_NEEDED) that the bundle itself does not hold."""
+def unbundled_libraries(folder: Path, desktop: bool | None = None) -> set[str]:
+    """Sonames a bundled file needs (DT_NEEDED) that the bundle itself does not hold: of
+    every file, or only of the desktop app's own parts (True) or of the rest (False)."""
     bundled = {p.name for p in folder.rglob("*.so*")}
     needed: set[str] = set()
     for path in elf_files(folder):
-        needed.update(re.findall(r"^\s+NEEDED\s+(\S+)$", objdump(path, "-p"), re.M))
+        inside = str(path.relative_to(folder / "_internal")) if path.parent != folder else ""
+        if desktop is None or bool(DESKTOP.match(inside)) == desktop:
+            needed.update(re.findall(r"^\s+NEEDED\s+(\S+)$", objdump(path, "-p"), re.M))
     return {name for name in needed - bundled if not GLIBC.match(name)}
 
 
@@ -112,14 +125,22 @@ def owning_package(soname: str) -> str:
     )
 
 
-def depends(folder: Path, floor: tuple[int, ...], cxx: tuple[int, ...]) -> list[str]:
-    packages = {owning_package(name) for name in unbundled_libraries(folder)}
-    packages.update(OPENED_AT_RUN_TIME)
-    packages.discard("libc6")
+def relations(
+    folder: Path, floor: tuple[int, ...], cxx: tuple[int, ...]
+) -> tuple[list[str], list[str]]:
+    """Depends (what the commands and the relay need) and Recommends (what the desktop
+    app adds), as the .deb's control file lists them."""
     versions = {"libstdc++6": f"libstdc++6 (>= {GCC_OF_GLIBCXX.get(cxx[-1], 12)})"}
-    listed = [f"libc6 (>= {'.'.join(map(str, floor))})"]
-    listed += sorted(versions.get(p) or RENAMED.get(p, p) for p in packages)
-    return listed + list(ALWAYS)
+
+    def named(packages: set[str]) -> list[str]:
+        return sorted(versions.get(p) or RENAMED.get(p, p) for p in packages)
+
+    core = {owning_package(n) for n in unbundled_libraries(folder, desktop=False)}
+    desktop = {owning_package(n) for n in unbundled_libraries(folder, desktop=True)}
+    core.discard("libc6")
+    desktop -= core | {"libc6"}
+    depends = [f"libc6 (>= {'.'.join(map(str, floor))})", *named(core), "passwd"]
+    return depends, named(desktop) + [p for p in DESKTOP_ALSO if p not in desktop]
 
 
 def size(path: Path) -> int:
@@ -258,15 +279,17 @@ def stage(folder: Path, staging: Path, version: str, icons: Path) -> None:
             path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
 
 
-def control(meta: dict[str, str], arch: str, installed_kib: int, deps: list[str]) -> str:
+def control(
+    meta: dict[str, str], arch: str, installed_kib: int, deps: tuple[list[str], list[str]]
+) -> str:
     return (
         f"Package: casebook\n"
         f"Version: {meta['version']}\n"
         f"Architecture: {arch}\n"
         f"Maintainer: Casebook developers <developers@casebook.invalid>\n"
         f"Installed-Size: {installed_kib}\n"
-        f"Depends: {', '.join(deps)}, passwd\n"
-        f"Recommends: {', '.join(RECOMMENDS)}\n"
+        f"Depends: {', '.join(deps[0])}\n"
+        f"Recommends: {', '.join(deps[1])}\n"
         f"Section: misc\n"
         f"Priority: optional\n"
         f"Description: {meta['description']}\n"
@@ -276,12 +299,18 @@ def control(meta: dict[str, str], arch: str, installed_kib: int, deps: list[str]
         " .\n"
         " Commands: casebook-gui (the app), casebook (the command line) and\n"
         " casebook-relay (run a relay; a systemd unit, casebook-relay.service, is\n"
-        " installed but not enabled).\n"
+        " installed but not enabled). The desktop app needs the recommended\n"
+        " packages; a relay server can go without them (--no-install-recommends).\n"
     )
 
 
 def build_deb(
-    folder: Path, out: Path, meta: dict[str, str], arch: str, icons: Path, deps: list[str]
+    folder: Path,
+    out: Path,
+    meta: dict[str, str],
+    arch: str,
+    icons: Path,
+    deps: tuple[list[str], list[str]],
 ) -> Path:
     deb = out / f"casebook_{meta['version']}_{arch}.deb"
     with tempfile.TemporaryDirectory(prefix="casebook-deb-") as scratch:
@@ -355,7 +384,7 @@ def main() -> int:
         old.unlink()  # one package in dist/, the one just built (the container takes it)
     floor, first = glibc_floor(folder)
     cxx = cxx_floor(folder)
-    deps = depends(folder, floor, cxx)
+    deps = relations(folder, floor, cxx)
     deb = build_deb(folder, out, meta, arch, icons, deps)
     tar = build_tar(folder, out, meta["version"], arch)
     print(f"The folder {folder}: {mib(size(folder)).strip()} unpacked")
@@ -364,7 +393,8 @@ def main() -> int:
     where = first.relative_to(folder)
     print(f"glibc needed: {'.'.join(map(str, floor))} (first asked for by {where})")
     print(f"C++ runtime needed: GLIBCXX_{'.'.join(map(str, cxx))} (the system's libstdc++6)")
-    print(f"Depends: {', '.join(deps)}")
+    print(f"Depends: {', '.join(deps[0])}")
+    print(f"Recommends (the desktop app): {', '.join(deps[1])}")
     for built in (deb, tar):
         print(f"{built}: {mib(built.stat().st_size).strip()}")
     return 0

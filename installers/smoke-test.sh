@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The .deb on a machine like a user's: a minimal Debian 12 with no Python, the package
-# installed with apt, then, as an ordinary user, the command-line flow (a profile, a
-# network, a case, a search, a relay hosted with `casebook relay host` and a second
-# profile joining through it) and the app started offscreen to its welcome screen, whose
-# picture is saved as dist/smoke/welcome.png.
+# The .deb on a machine like a user's: a minimal Debian 12 with no Python. First as a
+# relay server installs it (apt-get install --no-install-recommends: no display stack):
+# as an ordinary user, the command-line flow (a profile, a network, a case, a search, a
+# relay hosted with `casebook relay host` and a second profile joining through it), the
+# relay as its systemd unit runs it, and the app refusing in one line. Then removed and
+# installed as a desktop user would (apt-get install, Recommends included), over itself
+# once more (an upgrade's maintainer scripts), and the app started offscreen to its
+# welcome screen, whose picture is saved as dist/smoke/welcome.png.
 #
 #   installers/smoke-test.sh [dist/casebook_VERSION_ARCH.deb]     (as root; .ci/run runs it)
 #
@@ -49,6 +52,7 @@ if [ ! -f "$base" ]; then
     trap 'umount -R -l "$fresh"/* 2>/dev/null; rm -rf --one-file-system "$fresh"' EXIT
     timeout 900 debootstrap --variant=minbase "$suite" "$fresh" "$mirror" \
         >"$cache/debootstrap.log" 2>&1 || { tail -n 20 "$cache/debootstrap.log" >&2; exit 1; }
+    chmod 0755 "$fresh"  # the tarball's / (mktemp made it 0700)
     tar -C "$fresh" -cf "$base.partial" . && mv "$base.partial" "$base"
     umount -R -l "$fresh"/* 2>/dev/null || true
     rm -rf --one-file-system "$fresh"
@@ -83,17 +87,23 @@ if in_root sh -c 'command -v python3 || command -v python' >/dev/null; then
     exit 1
 fi
 
-step "installing $(basename "$deb") with apt"
+apt_get() {  # apt_get ARGS...: in the chroot, logged, with a time limit
+    DEBIAN_FRONTEND=noninteractive timeout 900 chroot "$root" apt-get -y -qq "$@" \
+        >>"$out/apt.log" 2>&1 || { tail -n 20 "$out/apt.log" >&2; exit 1; }
+}
+packages() { in_root dpkg-query -W -f='${db:Status-Abbrev}\n' | grep -c '^ii'; }
+used() { in_root du -sx --block-size=1M --exclude=/var/cache/apt/archives / | cut -f1; }
+
+step "installing $(basename "$deb") as a relay server: no Recommends"
 cp "$deb" "$root/tmp/"
 timeout 600 chroot "$root" apt-get update -qq >/dev/null
-DEBIAN_FRONTEND=noninteractive timeout 900 chroot "$root" apt-get install -y -qq \
-    "./tmp/$(basename "$deb")" \
-    >"$out/apt.log" 2>&1 || { tail -n 20 "$out/apt.log" >&2; exit 1; }
-in_root dpkg-query -W -f='${Installed-Size} KiB installed: ${Package} ${Version}\n' casebook
-# again over itself, as an upgrade runs its maintainer scripts (the relay's user exists now)
-DEBIAN_FRONTEND=noninteractive timeout 300 chroot "$root" apt-get install -y -qq --reinstall \
-    "./tmp/$(basename "$deb")" >>"$out/apt.log" 2>&1 || { tail -n 20 "$out/apt.log" >&2; exit 1; }
-expect "install ok installed" "$(in_root dpkg-query -W -f='${Status}' casebook)"
+before_packages=$(packages) before_mb=$(used)
+apt_get install --no-install-recommends "./tmp/$(basename "$deb")"
+echo "  $(($(packages) - before_packages)) packages, $(($(used) - before_mb)) MB"
+if in_root dpkg-query -W -f='${db:Status-Abbrev}' libgl1 2>/dev/null | grep -q '^ii'; then
+    echo "smoke-test: libgl1 was installed without Recommends" >&2
+    exit 1
+fi
 
 in_root useradd --create-home --uid 4242 physician
 # Each command runs under `timeout`, exec'd all the way down (timeout, chroot, setpriv,
@@ -154,6 +164,25 @@ expect "casebook-relay://127.0.0.1:$port/" "$(as_service casebook-relay url \
 kill -TERM "$relay_pid"
 wait "$relay_pid" || { cat "$root/tmp/service.log" >&2; exit 1; }
 relay_pid=""
+
+step "without the display libraries the app says so in one line"
+if gui=$(as_user casebook-gui --version 2>&1); then
+    echo "smoke-test: casebook-gui started without libGL: $gui" >&2
+    exit 1
+fi
+echo "  $gui"
+expect "sudo apt-get install --install-recommends casebook" "$gui"
+[ "$(wc -l <<<"$gui")" = 1 ] || { echo "smoke-test: more than one line: $gui" >&2; exit 1; }
+
+step "removed, then installed as a desktop user would (Recommends too)"
+apt_get remove casebook
+before_packages=$(packages) before_mb=$(used)
+apt_get install "./tmp/$(basename "$deb")"
+echo "  $(($(packages) - before_packages)) packages, $(($(used) - before_mb)) MB"
+in_root dpkg-query -W -f='  ${Installed-Size} KiB: ${Package} ${Version}\n' casebook
+apt_get install --reinstall "./tmp/$(basename "$deb")"  # an upgrade's maintainer scripts
+expect "install ok installed" "$(in_root dpkg-query -W -f='${Status}' casebook)"
+in_root getent passwd casebook-relay >/dev/null
 
 step "the app, offscreen, to its welcome screen"
 (as_user env QT_QPA_PLATFORM=offscreen casebook-gui --profile /home/physician/gui \

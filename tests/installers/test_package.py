@@ -41,14 +41,26 @@ def test_the_dependencies_are_what_the_bundle_lacks(bundle: Path) -> None:
     floor, first = package.glibc_floor(bundle)
     assert floor >= (2, 2) and first.name in package.COMMANDS
     assert "liblzma.so.5" in package.unbundled_libraries(bundle)
-    deps = package.depends(bundle, floor, (3, 4, 29))
-    assert deps[0] == f"libc6 (>= {'.'.join(map(str, floor))})"
-    assert "liblzma5" in deps and not [d for d in deps[1:] if d.startswith("libc6")]
-    assert set(package.OPENED_AT_RUN_TIME) <= set(deps)
+    depends, recommends = package.relations(bundle, floor, (3, 4, 29))
+    assert depends[0] == f"libc6 (>= {'.'.join(map(str, floor))})"
+    assert "liblzma5" in depends and not [d for d in depends[1:] if d.startswith("libc6")]
+    assert set(package.DESKTOP_ALSO) <= set(recommends)
     # once the bundle holds the library, the package no longer asks the system for it
     shutil.copy(_libdir(), bundle / "_internal" / "liblzma.so.5")
     assert "liblzma.so.5" not in package.unbundled_libraries(bundle)
-    assert "liblzma5" not in package.depends(bundle, floor, (3, 4, 29))
+    assert "liblzma5" not in package.relations(bundle, floor, (3, 4, 29))[0]
+
+
+def test_what_only_the_desktop_app_needs_is_recommended_not_required(bundle: Path) -> None:
+    """A relay server installs the package without Recommends: nothing only Qt's side
+    needs may be in Depends. (bash stands in for a Qt library: it needs libtinfo.)"""
+    qt = bundle / "_internal" / "PySide6" / "QtFake.abi3.so"
+    qt.parent.mkdir()
+    shutil.copy(shutil.which("bash") or "/bin/bash", qt)
+    depends, recommends = package.relations(bundle, (2, 35), (3, 4, 29))
+    assert "libtinfo6" in recommends and "libtinfo6" not in depends
+    assert "liblzma5" in depends and "liblzma5" not in recommends
+    assert "libgl1" in recommends and "libgl1" not in depends
 
 
 def test_every_byte_is_counted_in_one_part(bundle: Path) -> None:
@@ -67,10 +79,11 @@ def test_the_deb_installs_under_opt_with_commands_menu_entry_icons_and_unit(
         png.parent.mkdir(parents=True)
         png.write_bytes(b"\x89PNG")
     meta = {"version": "1.2.3", "description": "Private case library"}
-    deb = package.build_deb(bundle, tmp_path, meta, "amd64", icons, ["libc6 (>= 2.35)", "libgl1"])
+    relations = (["libc6 (>= 2.35)", "passwd"], ["libgl1", "xdg-utils"])
+    deb = package.build_deb(bundle, tmp_path, meta, "amd64", icons, relations)
     info = subprocess.run(["dpkg-deb", "-f", str(deb)], capture_output=True, text=True).stdout
     assert "Package: casebook\nVersion: 1.2.3\nArchitecture: amd64" in info
-    assert "Depends: libc6 (>= 2.35), libgl1" in info
+    assert "Depends: libc6 (>= 2.35), passwd\nRecommends: libgl1, xdg-utils" in info
     listing = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True).stdout
     for path in (
         "./opt/casebook/casebook-gui",
