@@ -5,7 +5,7 @@
 Writes ``dist/casebook_VERSION_ARCH.deb`` (built with dpkg-deb, no network) and
 ``dist/casebook-VERSION-linux-ARCH.tar.xz``, and prints the size of each part of the
 folder, the glibc the bundle needs (the newest GLIBC_ symbol version any of its files
-asks for) and the packages the .deb depends on. Those dependencies are found, not
+asks for) and the packages the .deb depends on and recommends. Those are found, not
 typed: every library a bundled file needs that the bundle does not hold is looked up
 with ``dpkg -S`` on this machine, so the list stays true when the bundle changes.
 """

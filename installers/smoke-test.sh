@@ -99,7 +99,7 @@ cp "$deb" "$root/tmp/"
 timeout 600 chroot "$root" apt-get update -qq >/dev/null
 before_packages=$(packages) before_mb=$(used)
 apt_get install --no-install-recommends "./tmp/$(basename "$deb")"
-echo "  $(($(packages) - before_packages)) packages, $(($(used) - before_mb)) MB"
+echo "  +$(($(packages) - before_packages)) packages, +$(($(used) - before_mb)) MB on disk"
 if in_root dpkg-query -W -f='${db:Status-Abbrev}' libgl1 2>/dev/null | grep -q '^ii'; then
     echo "smoke-test: libgl1 was installed without Recommends" >&2
     exit 1
@@ -178,7 +178,7 @@ step "removed, then installed as a desktop user would (Recommends too)"
 apt_get remove casebook
 before_packages=$(packages) before_mb=$(used)
 apt_get install "./tmp/$(basename "$deb")"
-echo "  $(($(packages) - before_packages)) packages, $(($(used) - before_mb)) MB"
+echo "  +$(($(packages) - before_packages)) packages, +$(($(used) - before_mb)) MB on disk"
 in_root dpkg-query -W -f='  ${Installed-Size} KiB: ${Package} ${Version}\n' casebook
 apt_get install --reinstall "./tmp/$(basename "$deb")"  # an upgrade's maintainer scripts
 expect "install ok installed" "$(in_root dpkg-query -W -f='${Status}' casebook)"
