@@ -21,7 +21,10 @@ import sysconfig
 import tempfile
 import tomllib
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
+
+import trim  # installers/trim.py, beside this file
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMANDS = ("casebook-gui", "casebook", "casebook-relay")
@@ -59,7 +62,10 @@ def elf_files(folder: Path) -> Iterator[Path]:
                     yield path
 
 
+@cache
 def objdump(path: Path, flag: str) -> str:
+    """One file's dump, read once per build: the glibc floor and the C++ floor both read
+    ``-T``."""
     return subprocess.run(
         ["objdump", flag, str(path)], capture_output=True, text=True, check=True
     ).stdout
@@ -97,7 +103,7 @@ def unbundled_libraries(folder: Path, desktop: bool | None = None) -> set[str]:
     for path in elf_files(folder):
         inside = str(path.relative_to(folder / "_internal")) if path.parent != folder else ""
         if desktop is None or bool(DESKTOP.match(inside)) == desktop:
-            needed.update(re.findall(r"^\s+NEEDED\s+(\S+)$", objdump(path, "-p"), re.M))
+            needed.update(trim.needed(str(path)))
     return {name for name in needed - bundled if not GLIBC.match(name)}
 
 

@@ -34,6 +34,9 @@ step() { printf 'smoke-test: %-58s (%ss)\n' "$1" "$((SECONDS - started))"; }
 expect() {  # expect WHAT OUTPUT: the output must contain WHAT
     grep -qF -- "$1" <<<"$2" || { echo "smoke-test: expected '$1' in: $2" >&2; exit 1; }
 }
+free_port() {  # a port nothing on 127.0.0.1 uses now
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
 listening() {  # listening PID LOG: wait up to 20 s for 127.0.0.1:$port, or fail
     for _ in $(seq 200); do
         (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
@@ -106,18 +109,24 @@ if in_root dpkg-query -W -f='${db:Status-Abbrev}' libgl1 2>/dev/null | grep -q '
 fi
 
 in_root useradd --create-home --uid 4242 physician
-# Each command runs under `timeout`, exec'd all the way down (timeout, chroot, setpriv,
-# env), so $! is the timeout process, which passes a TERM on to the command.
-as_user() {
-    exec timeout 120 chroot "$root" setpriv --reuid=physician --regid=physician --init-groups \
-        env -i HOME=/home/physician PATH=/usr/bin:/bin LANG=C.UTF-8 \
-        CASEBOOK_PASSPHRASE="smoke test passphrase" "$@"
+# run_as USER [VAR=value ...] COMMAND...: in the chroot under a time limit, exec'd all the
+# way down (timeout, chroot, setpriv, env), so $! is the timeout process, which passes a
+# TERM on to the command.
+run_as() {
+    local user=$1
+    shift
+    exec timeout 120 chroot "$root" setpriv --reuid="$user" --regid="$user" --init-groups \
+        env -i PATH=/usr/bin:/bin LANG=C.UTF-8 "$@"
 }
+as_user() {
+    run_as physician HOME=/home/physician CASEBOOK_PASSPHRASE="smoke test passphrase" "$@"
+}
+as_service() { run_as casebook-relay "$@"; }
 step "the command line: profile, network, case, search"
 expect "casebook 0" "$(as_user casebook --version)"
 expect "casebook-relay 0" "$(as_user casebook-relay --version)"
 (as_user casebook --profile /home/physician/alice init --name "Dr. Alice Moreau") >/dev/null
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 url=$(as_user casebook --profile /home/physician/alice relay url --listen "127.0.0.1:$port")
 expect "casebook-relay://" "$url"
 (as_user casebook --profile /home/physician/alice network create "Smoke Circle" \
@@ -147,13 +156,11 @@ step "the relay as its systemd unit runs it, as its own user"
 unit=/usr/lib/systemd/system/casebook-relay.service
 in_root getent passwd casebook-relay >/dev/null
 command=$(sed -n 's/^ExecStart=//p' "$root$unit")
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 command=${command/0.0.0.0:7447/127.0.0.1:$port}  # loopback only, on a free port
 expect "--data /var/lib/casebook-relay --listen 127.0.0.1:$port" "$command"
 install -d -m 0700 "$root/var/lib/casebook-relay"  # what StateDirectory= makes
 in_root chown casebook-relay:casebook-relay /var/lib/casebook-relay
-as_service() { exec timeout 120 chroot "$root" setpriv --reuid=casebook-relay --regid=casebook-relay \
-    --init-groups env -i PATH=/usr/bin:/bin LANG=C.UTF-8 "$@"; }
 # shellcheck disable=SC2086
 (as_service $command) 2>"$root/tmp/service.log" &
 relay_pid=$!

@@ -20,7 +20,8 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 from pathlib import PurePosixPath
 
 Entry = tuple[str, str, str]
@@ -59,16 +60,18 @@ def is_library(dest: str) -> bool:
     )
 
 
-def needed(path: str) -> list[str]:
-    """The libraries an ELF file names itself (DT_NEEDED), not what those pull in."""
+@cache
+def needed(path: str) -> tuple[str, ...]:
+    """The libraries an ELF file names itself (DT_NEEDED), not what those pull in (read
+    once per file: package.py asks for the desktop's part and the rest separately)."""
     dump = subprocess.run(["objdump", "-p", path], capture_output=True, text=True, check=True)
-    return re.findall(r"^\s+NEEDED\s+(\S+)$", dump.stdout, re.M)
+    return tuple(re.findall(r"^\s+NEEDED\s+(\S+)$", dump.stdout, re.M))
 
 
 def binaries(
     entries: Iterable[Entry],
     linux: bool = sys.platform.startswith("linux"),
-    needs: Callable[[str], list[str]] = needed,
+    needs: Callable[[str], Sequence[str]] = needed,
 ) -> list[Entry]:
     kept = [
         e

@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
-import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "installers"))
-
 import package
+import pytest
 
 XZ = shutil.which("xz")
 

@@ -4,10 +4,7 @@ libraries, and every library nothing kept still needs (followed through DT_NEEDE
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "installers"))
 
 import trim
 

@@ -30,16 +30,23 @@ def window(unix_seconds: float) -> int:
     return int(unix_seconds // WINDOW_SECONDS)
 
 
-def token(seed: bytes, net: bytes, epoch: int, window_number: int) -> bytes:
-    key = HKDF(
+def _lan_key(seed: bytes, net: bytes, epoch: int) -> bytes:
+    return HKDF(
         algorithm=hashes.SHA256(),
         length=32,
         salt=net,
         info=_KEY_INFO + epoch.to_bytes(8, "big"),
     ).derive(seed)
-    mac = HMAC(key, hashes.SHA256())
+
+
+def _token(lan_key: bytes, window_number: int) -> bytes:
+    mac = HMAC(lan_key, hashes.SHA256())
     mac.update(_TOKEN_CONTEXT + window_number.to_bytes(8, "big"))
     return mac.finalize()[:TOKEN_LEN]
+
+
+def token(seed: bytes, net: bytes, epoch: int, window_number: int) -> bytes:
+    return _token(_lan_key(seed, net, epoch), window_number)
 
 
 def advertised(tokens: Sequence[bytes]) -> bytes:
@@ -68,8 +75,9 @@ def recognise(value: bytes, keys: Iterable[Key], now: float) -> set[bytes]:
     here = window(now)
     found: set[bytes] = set()
     for key in keys:
+        lan_key = _lan_key(key.seed, key.net, key.epoch)  # once per key, not per window
         for w in (here - 1, here, here + 1):
-            expected = token(key.seed, key.net, key.epoch, w)
+            expected = _token(lan_key, w)
             if any(hmac.compare_digest(expected, slot) for slot in slots):
                 found.add(key.net)
                 break
