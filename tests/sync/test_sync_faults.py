@@ -685,6 +685,11 @@ class RelayProcess:
 
     @property
     def fingerprint(self) -> str:
+        # The line with the URL comes just after the "listening" log line: wait for it.
+        wait_for(
+            lambda: re.search(r"fingerprint (\S+);", self.log.read_text()) is not None,
+            "the relay's fingerprint",
+        )
         found = re.search(r"fingerprint (\S+);", self.log.read_text())
         assert found is not None
         return found.group(1)

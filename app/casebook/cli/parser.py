@@ -125,10 +125,27 @@ def build() -> argparse.ArgumentParser:
     p.add_argument("--bundle", metavar="FILE", help="a bundle file from a member (else: the relay)")
     p.add_argument("--name", help="your name in this network (default: the profile's)")
 
-    p = cmd("sync", "exchange events with the relays of your networks")
-    p.add_argument("action", nargs="?", choices=("status",), help="status: probe each relay")
+    p = cmd("sync", "exchange events with the relays of your networks and colleagues nearby")
+    p.add_argument(
+        "action", nargs="?", choices=("status",), help="status: probe each relay and LAN colleague"
+    )
     p.add_argument("--network", "-n", metavar="NET", help="only this network")
-    p.add_argument("--watch", action="store_true", help="stay connected: live both ways, reconnect")
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="stay connected: live both ways, reconnect; also advertise and accept LAN links",
+    )
+    p.add_argument(
+        "--lan", action="store_true", help="sync with colleagues found on this LAN (not relays)"
+    )
+    p.add_argument(
+        "--wait",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="how long --lan (default 5) or status (default 2) looks for colleagues",
+    )
+    p.add_argument("--no-lan", action="store_true", help="with --watch: relays only")
 
     p = cmd("relay", "host this network's relay on this computer")
     rsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -238,3 +255,13 @@ def build() -> argparse.ArgumentParser:
         help="rebuild cases, comments and the search index from the events",
     )
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 600:
+        raise argparse.ArgumentTypeError("give between 0 and 600 seconds")
+    return value

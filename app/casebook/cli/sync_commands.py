@@ -7,6 +7,7 @@ import contextlib
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 from casebook.cli.context import Context, Output
 from casebook.core.model.relayaddr import RelayAddress, listen_address
@@ -15,6 +16,9 @@ from casebook.errors import UsageError
 from casebook.session import Session
 from casebook.sync.engine import SyncReport
 from casebook.sync.link import LinkFailure, SyncError
+
+LAN_WAIT = 5.0  # sync --lan: how long to look for colleagues
+STATUS_WAIT = 2.0  # sync status: how long to look for colleagues on the LAN
 
 
 def _stop_on_signals(stop: asyncio.Event) -> None:
@@ -51,9 +55,15 @@ def sync(ctx: Context) -> Output:
     a, session = ctx.args, ctx.session
     nets = [session.p.library.network(a.network)] if a.network else None
     if a.action == "status":
-        return _status(session, nets)
+        return _status(session, nets, a.wait or STATUS_WAIT)
+    if a.lan and a.watch:
+        raise UsageError("sync --watch already syncs with colleagues on the LAN; drop --lan.")
+    if a.no_lan and not a.watch:
+        raise UsageError("--no-lan goes with --watch (plain sync uses relays only).")
     if a.watch:
-        return _watch(session, nets)
+        return _watch(session, nets, lan=not a.no_lan)
+    if a.lan:
+        return _lan(session, nets, a.wait or LAN_WAIT)
     reports = asyncio.run(session.sync_once(nets, progress=_progress))
     if not reports:
         raise UsageError(
@@ -67,21 +77,41 @@ def sync(ctx: Context) -> Output:
     return data, text
 
 
-def _watch(session: Session, nets: list[bytes] | None) -> Output:
+def _lan(session: Session, nets: list[bytes] | None, wait: float) -> Output:
+    reports = asyncio.run(session.sync_lan(wait, nets))
+    text = "\n".join(_line(r) for r in reports)
+    data = {"results": [r.to_json() for r in reports]}
+    if all(r.error for r in reports):
+        raise SyncError(LinkFailure.UNREACHABLE, text)
+    return data, text
+
+
+def _watch(session: Session, nets: list[bytes] | None, lan: bool) -> Output:
     def show(report: SyncReport) -> None:
         print(_line(report), file=sys.stderr, flush=True)
+
+    def nearby(count: int) -> None:
+        if count != seen[0]:
+            seen[0] = count
+            print(f"{count} colleague(s) nearby on the LAN", file=sys.stderr, flush=True)
+
+    seen = [0]
+    session.on_nearby = nearby
 
     async def run() -> None:
         stop = asyncio.Event()
         _stop_on_signals(stop)
-        await session.watch(stop, nets, on_report=show)
+        await session.watch(stop, nets, on_report=show, lan=lan)
 
     asyncio.run(run())
     return {"stopped": True}, "Stopped watching."
 
 
-def _status(session: Session, nets: list[bytes] | None) -> Output:
-    rows = asyncio.run(session.relay_status(nets))
+def _status(session: Session, nets: list[bytes] | None, wait: float) -> Output:
+    async def both() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        return await session.relay_status(nets), await session.lan_status(wait, nets)
+
+    rows, peers = asyncio.run(both())
     lines = []
     for r in rows:
         when = date_text(r["last_sync"]) if r["last_sync"] else "never"
@@ -91,7 +121,18 @@ def _status(session: Session, nets: list[bytes] | None) -> Output:
             else f"unreachable: {r['error']}"
         )
         lines.append(f"{r['network'][:8]} @ {r['relay']}\n  {state}; last sync {when}")
-    return {"relays": rows}, "\n".join(lines) or "No network of this profile names a relay."
+    if not rows:
+        lines.append("No network of this profile names a relay.")
+    for p in peers:
+        state = (
+            f"a colleague ({p['member'][:8]}), {p['to_receive']} to receive, {p['to_send']} to send"
+            if p["state"] == "reachable"
+            else f"{p['state']}: {p['error']}"
+        )
+        lines.append(f"{p['network'][:8]} @ {p['peer']} (LAN)\n  {state}")
+    if not peers:
+        lines.append(f"No colleague seen on the LAN within {wait:g} s.")
+    return {"relays": rows, "lan_peers": peers}, "\n".join(lines)
 
 
 def relay(ctx: Context) -> Output:

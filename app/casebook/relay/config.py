@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import ssl
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+
+class LanAccess(Protocol):
+    """What a relay serving a member's computer on the LAN needs from that member
+    (``session/lan_host.py``): TLS with the networks' LAN authorities, the network and
+    own certificate each connection chose, and the member's signature for its proofs."""
+
+    member: bytes
+
+    def context(self) -> ssl.SSLContext: ...
+    def connection(self, ssl_object: object) -> tuple[bytes, bytes] | None: ...
+    def sign(self, message: bytes) -> bytes: ...
 
 
 @dataclass
@@ -28,3 +42,5 @@ class RelayConfig:
     frame_burst: int = 400
     send_buffer_limit: int = 16 * 1024 * 1024  # a client this far behind is dropped
     status_interval: float = 15.0
+    # Set: the relay is a member's computer accepting LAN links (``lan_auth`` only).
+    lan: LanAccess | None = None

@@ -51,8 +51,12 @@ class RelayTLS(sslproto.SSLProtocol):
 class Relay:
     def __init__(self, config: RelayConfig) -> None:
         self.config = config
-        key_path, cert_path, self.fingerprint = tls.ensure_certificate(config.data)
-        self.ssl = tls.server_context(key_path, cert_path)
+        if config.lan is None:
+            key_path, cert_path, self.fingerprint = tls.ensure_certificate(config.data)
+            self.ssl = tls.server_context(key_path, cert_path)
+        else:  # a member's computer on the LAN: certificates under the networks' authorities
+            config.data.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.fingerprint = b""
         self.store = RelayStore(config.data)
         self.networks = {
             net: HostedNetwork(net, self.store, config.quota_bytes) for net in self.store.networks()
@@ -145,7 +149,8 @@ class Relay:
 
     async def start_tls(self, writer: asyncio.StreamWriter) -> None:
         """Turn an accepted connection into TLS, with the relay's certificate and buffer."""
-        await tls.start_tls(writer, self.ssl, RelayTLS)
+        lan = self.config.lan
+        await tls.start_tls(writer, self.ssl if lan is None else lan.context(), RelayTLS)
 
     def admit_member(self, session: Session) -> str | None:
         """Move an authenticated session out of the pending pool; why not, if refused."""

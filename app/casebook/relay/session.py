@@ -1,6 +1,7 @@
 """One connection to the relay: TLS, hello, authentication, catch-up, live traffic.
 
-States: ``tls`` → ``hello sent`` → (``auth`` → ``have`` → ``member``) or (``redeem`` →
+States: ``tls`` → ``hello sent`` → (``auth`` or, on a member's computer, ``lan_auth`` →
+``have`` → ``member``) or (``redeem`` →
 ``redeemable`` → one join → (accepted) ``welcome`` → catch-up → closed). Everything a
 peer sends is checked by :mod:`casebook.protocol.wire`; a protocol error is answered with an
 ``error`` frame and the connection is closed. Logs name networks and members by short
@@ -21,6 +22,7 @@ from casebook.core.model.identity import verify
 from casebook.protocol import tls, wire
 from casebook.protocol.refusals import INVITE_REFUSALS, Refusal
 from casebook.protocol.wire import ProtocolError, frame
+from casebook.relay import lan_login
 from casebook.relay.config import RelayConfig
 from casebook.relay.hosted import Admission, HostedNetwork, Ticket
 from casebook.relay.store import RelayStore, now_ms
@@ -116,7 +118,10 @@ class Session:
             await asyncio.wait_for(self.relay.start_tls(self.writer), timeout)
         except (TimeoutError, OSError, ConnectionError, ValueError):
             raise ProtocolError(Refusal.CLOSED, "TLS handshake failed") from None
-        self.send({"t": "hello", "v": wire.VERSION, "nonce": self.nonce})
+        hello: dict[str, Any] = {"t": "hello", "v": wire.VERSION, "nonce": self.nonce}
+        if self.config.lan is not None:
+            hello["lan"] = True
+        self.send(hello)
         left = max(0.1, deadline - asyncio.get_running_loop().time())
         # Before logging in, a peer is nobody: its one frame is a few KiB of a dozen
         # items, so decoding it costs next to nothing, however many strangers send one.
@@ -127,7 +132,11 @@ class Session:
             max_items=wire.MAX_LOGIN_ITEMS,
         )
         kind = message["t"]
-        if kind == "auth":
+        if self.config.lan is not None:  # a member's computer: members of its networks only
+            if kind != "lan_auth":
+                raise ProtocolError(Refusal.UNEXPECTED, f"expected lan_auth, got {kind!r}")
+            await lan_login.accept(self, self.config.lan, message, deadline)
+        elif kind == "auth":
             await self._auth(message, deadline)
         elif kind == "redeem":
             await self._redeem(message)
@@ -178,14 +187,31 @@ class Session:
             raise ProtocolError(Refusal.UNKNOWN_NETWORK, "this relay does not host that network")
         self.net, self.member, self.hosted = net, member, hosted
         if not hosted.exists and isinstance(create, bytes):
-            await self._create(hosted, create, member)
+            await self.create_network(hosted, create, member)
             if hosted.exists:
                 self.relay.register(hosted)
-        if not hosted.is_member(member):
+        await self.admitted(hosted, member, message.get("probe") is True, deadline)
+
+    async def admitted(
+        self,
+        hosted: HostedNetwork,
+        member: bytes,
+        probe: bool,
+        deadline: float,
+        answer: dict[str, Any] | None = None,
+        owner: bool = False,
+    ) -> None:
+        """A member whose login signature holds: admitted if the fold counts them in
+        (or, ``owner``, the member whose own computer this is, bringing their library),
+        then (after ``answer``, the LAN proof) their vector and the catch-up."""
+        self.net, self.member, self.hosted = hosted.net, member, hosted
+        if not owner and not hosted.is_member(member):
             raise ProtocolError(Refusal.DENIED, "not a member of this network")
         refused = self.relay.admit_member(self)
         if refused is not None:
             raise ProtocolError(Refusal.BUSY, refused)
+        if answer is not None:
+            self.send(answer)
         # A member's vector (40 bytes an author) comes in its own frame after the login.
         left = max(0.1, deadline - asyncio.get_running_loop().time())
         vector = await self._read(left, "send the vector sooner after logging in")
@@ -193,14 +219,20 @@ class Session:
             raise ProtocolError(Refusal.UNEXPECTED, f"expected have, got {vector['t']!r}")
         have = wire.need_vector(vector)
         log.info("member %s of %s connected", self.short, self.net_short)
-        if message.get("probe") is True:  # a status check: the vectors only
+        if probe:  # a status check: the vectors only
             self.send(self._ready(hosted, have))
         else:
             self._start_catchup(hosted, have)
 
-    async def _create(self, hosted: HostedNetwork, raw: bytes, member: bytes) -> None:
+    async def create_network(self, hosted: HostedNetwork, raw: bytes, member: bytes | None) -> None:
+        """Take a network's creation event (from its founder; ``member`` None: from
+        the member whose own computer this is, whoever founded it)."""
         parsed = _parse_all([raw])[0]
-        if isinstance(parsed, str) or parsed.author != member or parsed.kind != "network.create":
+        if (
+            isinstance(parsed, str)
+            or (member is not None and parsed.author != member)
+            or parsed.kind != "network.create"
+        ):
             raise ProtocolError(Refusal.DENIED, "not a valid network creation")
         self._store(hosted, [parsed])
 

@@ -21,6 +21,7 @@ from casebook.core.library import attachments
 from casebook.core.model.invite_codes import InviteCode
 from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.profile import Profile
+from casebook.errors import UsageError
 from casebook.session import hosting
 from casebook.session.hosting import Hosting
 from casebook.sync.engine import SyncEngine, SyncReport
@@ -29,6 +30,7 @@ from casebook.sync.status import LinkStatus
 
 if TYPE_CHECKING:
     from casebook.relay.server import Relay
+    from casebook.session.lan import LanService
 
 log = logging.getLogger("casebook.session")
 
@@ -53,6 +55,8 @@ class Session(Hosting):
         self.profile: Profile | None = None
         self.engine: SyncEngine | None = None
         self.on_status = on_status
+        self.on_nearby: Callable[[int], None] | None = None  # colleagues seen on the LAN
+        self.lan: LanService | None = None  # while watching
         self.gate = asyncio.Lock()  # held by jobs that must run alone (a join)
         self._stop: asyncio.Event | None = None
         self._watching: asyncio.Task[None] | None = None
@@ -106,9 +110,37 @@ class Session(Hosting):
         stop: asyncio.Event,
         nets: list[bytes] | None = None,
         on_report: Callable[[SyncReport], None] | None = None,
+        lan: bool = True,
     ) -> None:
-        """Stay connected to the relays until ``stop`` is set."""
-        await self.sync.watch_all(stop, nets, on_report=on_report, on_status=self.on_status)
+        """Stay connected to the relays until ``stop`` is set; with ``lan``, also serve
+        and link to colleagues on the LAN."""
+        engine = self.sync
+        relays = any(engine.relays(net) for net in (nets or engine.networks()))
+        if not relays and not lan:
+            raise UsageError("No network of this profile names a relay; nothing to sync with.")
+        async with asyncio.TaskGroup() as group:
+            if relays:
+                group.create_task(
+                    engine.watch_all(stop, nets, on_report=on_report, on_status=self.on_status)
+                )
+            if lan:
+                self.lan = self.lan_service()
+                group.create_task(self.lan.serve(stop, nets, on_report))
+
+    def lan_service(self) -> LanService:
+        from casebook.session.lan import LAN_DIR, LanService  # zeroconf: only when used
+
+        return LanService(self.sync, self.p.directory / LAN_DIR, self.on_status, self.on_nearby)
+
+    async def sync_lan(self, wait: float, nets: list[bytes] | None = None) -> list[SyncReport]:
+        """Sync once with every colleague of ``nets`` found on the LAN within ``wait`` s."""
+        return await self.lan_service().sync_once(wait, nets)
+
+    async def lan_status(
+        self, wait: float, nets: list[bytes] | None = None
+    ) -> list[dict[str, Any]]:
+        """The colleagues seen on the LAN within ``wait`` s, each probed."""
+        return await self.lan_service().probe(wait, nets)
 
     async def relay_status(self, nets: list[bytes] | None = None) -> list[dict[str, Any]]:
         """Each relay of ``nets``: reachable or not, what is to send and receive, and
@@ -137,12 +169,19 @@ class Session(Hosting):
             return -1
         engine = self.sync
         links = sum(len(engine.relays(net)) for net in engine.networks())
-        if not links:
+        if not links and not self.lan_enabled:
             return 0
         self._stop = asyncio.Event()
-        self._watching = asyncio.create_task(self.watch(self._stop), name="casebook-watch")
+        self._watching = asyncio.create_task(
+            self.watch(self._stop, lan=self.lan_enabled), name="casebook-watch"
+        )
         self._watching.add_done_callback(_log_failure)
         return links
+
+    @property
+    def lan_enabled(self) -> bool:
+        """Whether the app syncs with colleagues on the LAN (a setting, on by default)."""
+        return self.profile is not None and self.p.settings.get("lan_sync") is not False
 
     async def stop_sync(self) -> None:
         task, self._watching = self._watching, None

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from casebook.core.ledger.eventlog import now_ms
@@ -90,13 +90,17 @@ class SyncEngine:
         progress: Progress | None = None,
         on_caught_up: Callable[[SyncReport], None] | None = None,
         report: SyncReport | None = None,
+        opener: Callable[[], Awaitable[RelayLink]] | None = None,
     ) -> SyncReport:
         """Catch up both ways with one relay; with ``watch``, stay until ``stop``.
-        ``on_caught_up`` is called once the catch-up is through (the link is live)."""
+        ``on_caught_up`` is called once the catch-up is through (the link is live).
+        ``opener`` opens the link another way (a colleague's computer on the LAN: then
+        nothing is recorded, the address being only for this while)."""
         report = report or SyncReport(net, str(address))
         started = now_ms()
+        record = opener is None
         try:
-            link = await RelayLink.open(address)
+            link = await (opener() if opener is not None else RelayLink.open(address))
             try:
                 with answers_checked(address):
                     run = Exchange(
@@ -108,17 +112,24 @@ class SyncEngine:
                 await link.close()
         except SyncError as exc:
             report.error = exc.message
-            self._record(net, address, started, report)
+            if record:
+                self._record(net, address, started, report)
             raise
-        self._record(net, address, started, report)
+        if record:
+            self._record(net, address, started, report)
         return report
 
     def _record(self, net: bytes, address: RelayAddress, started: int, r: SyncReport) -> None:
         self.store.record(net, str(address), started, r)
 
-    async def probe(self, net: bytes, address: RelayAddress) -> dict[str, int]:
+    async def probe(
+        self,
+        net: bytes,
+        address: RelayAddress,
+        opener: Callable[[], Awaitable[RelayLink]] | None = None,
+    ) -> dict[str, int]:
         """How far apart the profile and the relay are, without moving any event."""
-        link = await RelayLink.open(address)
+        link = await (opener() if opener is not None else RelayLink.open(address))
         try:
             mine = self.store.vector(net)
             with answers_checked(address):

@@ -139,42 +139,38 @@ class RelayLink:
                 "network pins. Nothing was sent. It may be an impersonation, or the relay "
                 "was reinstalled: ask the relay's operator for its new address.",
             ) from None
-        except TimeoutError:
-            raise SyncError(
-                LinkFailure.UNREACHABLE,
-                f"The relay at {where} did not answer in time; try again later.",
-            ) from None
-        except OSError as exc:
-            why = (
-                "refused the connection"
-                if exc.errno == errno.ECONNREFUSED
-                else exc.strerror or str(exc) or type(exc).__name__
-            )
-            raise SyncError(
-                LinkFailure.UNREACHABLE,
-                f"Cannot reach the relay at {where} ({why or exc}); check your connection "
-                "or try again later. Your library is unchanged.",
-            ) from None
+        except (TimeoutError, OSError) as exc:
+            raise unreachable("relay", where, exc) from None
         link = cls(address, reader, writer, b"")
-        try:
-            hello = await link.recv(timeout, limit=wire.MAX_HELLO_FRAME)
-        except BaseException:
-            writer.close()  # no transport is left behind when the hello never comes
-            raise
-        if hello["t"] != "hello" or hello.get("v") != wire.VERSION:
-            await link.close()
-            raise SyncError(
-                LinkFailure.PROTOCOL, f"The relay at {where} speaks another protocol version."
-            )
-        try:
-            link.nonce = wire.need_bytes(hello, "nonce", wire.NONCE_BYTES)
-        except ProtocolError:
-            await link.close()
-            raise SyncError(
-                LinkFailure.PROTOCOL, f"The relay at {where} sent a malformed hello."
-            ) from None
+        await link.greeted(timeout, lan=False)
         link.fingerprint = address.fingerprint
         return link
+
+    async def greeted(self, timeout: float, lan: bool) -> None:
+        """Read the accepting side's hello (a relay's, or with ``lan`` a member
+        computer's) and keep its nonce; the link is closed if it does not come right."""
+        where = self.where
+        try:
+            hello = await self.recv(timeout, limit=wire.MAX_HELLO_FRAME)
+        except BaseException:
+            self.writer.close()  # no transport is left behind when the hello never comes
+            raise
+        if (
+            hello["t"] != "hello"
+            or hello.get("v") != wire.VERSION
+            or (hello.get("lan") is True) != lan
+        ):
+            await self.close()
+            raise SyncError(
+                LinkFailure.PROTOCOL, f"The computer at {where} speaks another protocol version."
+            )
+        try:
+            self.nonce = wire.need_bytes(hello, "nonce", wire.NONCE_BYTES)
+        except ProtocolError:
+            await self.close()
+            raise SyncError(
+                LinkFailure.PROTOCOL, f"The computer at {where} sent a malformed hello."
+            ) from None
 
     fingerprint: bytes = b""
 
@@ -281,8 +277,11 @@ class RelayLink:
         if create is not None:
             message["create"] = create
         self.send(message)
-        # The vector follows in its own frame: the relay reads only a small frame from a
-        # peer that has not logged in yet.
+        return await self.ready(have)
+
+    async def ready(self, have: dict[bytes, int]) -> dict[str, Any]:
+        """After the login: our vector, in its own frame (the accepting side reads only a
+        small frame from a peer that has not logged in yet), and its ``ready``."""
         self.send({"t": "have", "have": wire.vector_wire(have)})
         ready = await self.recv()
         if ready["t"] != "ready":
@@ -300,6 +299,25 @@ class RelayLink:
         if answer["t"] != "redeemable" or answer.get("nonce") != self.nonce:
             raise SyncError(LinkFailure.PROTOCOL, f"The relay {self.where} answered out of turn.")
         return answer
+
+
+def unreachable(what: str, where: str, exc: OSError | TimeoutError) -> SyncError:
+    """A connection that could not be made, in words (``what``: "relay", "colleague")."""
+    if isinstance(exc, TimeoutError):
+        return SyncError(
+            LinkFailure.UNREACHABLE,
+            f"The {what} at {where} did not answer in time; try again later.",
+        )
+    why = (
+        "refused the connection"
+        if exc.errno == errno.ECONNREFUSED
+        else exc.strerror or str(exc) or type(exc).__name__
+    )
+    return SyncError(
+        LinkFailure.UNREACHABLE,
+        f"Cannot reach the {what} at {where} ({why or exc}); check your connection "
+        "or try again later. Your library is unchanged.",
+    )
 
 
 def _why(exc: OSError) -> str:

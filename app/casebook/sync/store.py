@@ -102,6 +102,13 @@ class SyncStore:
         )
         return None if raw is None else bytes(raw)
 
+    def genesis(self, net: bytes) -> bytes | None:
+        """``net``'s ``network.create``, whoever founded it (for our own LAN relay)."""
+        raw = self._db.scalar(
+            "SELECT raw FROM events WHERE net = ? AND kind = 'network.create'", (net,)
+        )
+        return None if raw is None else bytes(raw)
+
     def missing(self, net: bytes, relay_have: dict[bytes, int], skip: set[bytes]) -> list[bytes]:
         """Our events the relay lacks, in the order we stored them."""
         rows: list[Any] = []
@@ -136,6 +143,23 @@ class SyncStore:
         """How many transactions were undone so far: a cache of what was read (the
         seeds) is stale once this changes."""
         return self._db.rollbacks
+
+    def is_member(self, net: bytes, key: bytes) -> bool:
+        """Whether ``key`` is a current member of ``net`` by this profile's fold."""
+        return self._log.members.state(net).role_now(key) is not None
+
+    def lan_keys(self, net: bytes) -> list[tuple[int, bytes]]:
+        """``[(epoch, seed)]`` for the LAN: the newest epoch held and the one before
+        (a colleague one rotation behind), newest first, the seed the log would use."""
+        newest = self._log.keys.newest(net)
+        if newest is None:
+            return []
+        out = []
+        for epoch in (newest, newest - 1):
+            seed = self.seed_for(net, epoch) if epoch >= 0 else None
+            if seed is not None:
+                out.append((epoch, seed))
+        return out
 
     def holds_keys(self, net: bytes) -> bool:
         """Whether the profile holds any epoch seed of ``net``."""

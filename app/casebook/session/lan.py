@@ -1,0 +1,453 @@
+"""Syncing with colleagues on the same LAN (docs/protocol.md, *LAN discovery and direct
+links*).
+
+Once (``casebook sync --lan``): browse for a while, sync with every computer whose
+advertisement names one of our networks, and stop. Watching (``sync --watch``, the app):
+serve our networks as a relay restricted to them, on a port of every address, kept in
+step with the library over loopback; advertise it; and keep a live link to every
+colleague seen, for as long as they are seen. The links are ordinary sync links (the
+same exchange as with a relay); only the way they are opened and logged into differs
+(:mod:`casebook.sync.lan_link`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from casebook.core.model.lan_tokens import Key, recognise, window
+from casebook.errors import UsageError
+from casebook.relay.config import RelayConfig
+from casebook.relay.server import Relay
+from casebook.session.lan_discovery import Discovery, Sighting
+from casebook.session.lan_host import LanHost
+from casebook.sync.engine import PERMANENT, SyncEngine
+from casebook.sync.ingest import SyncReport
+from casebook.sync.lan_link import LanLink, LanPeer
+from casebook.sync.link import LinkFailure, SyncError
+from casebook.sync.status import LinkStatus, LinkTracker
+
+log = logging.getLogger("casebook.lan")
+SETTLE = 1.5  # sync --lan: stop this long after the last colleague found has synced
+ANY_ADDRESS = "0.0.0.0"  # noqa: S104  # colleagues reach this computer on its LAN address
+LAN_DIR = "lan"  # in the profile: the LAN relay's storage (ciphertext only)
+OWN = "self"  # the key of the loopback link between the library and its own LAN relay
+
+
+@dataclass
+class PeerRow:
+    """A colleague's computer as ``sync status`` and the app show it."""
+
+    peer: str
+    network: bytes
+    state: str = "seen"  # seen, linking, live, synced, offline, refused
+    member: bytes | None = None
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "peer": self.peer,
+            "network": self.network.hex(),
+            "state": self.state,
+            "member": self.member.hex() if self.member else None,
+            "error": self.error,
+        }
+
+
+class LanService:
+    def __init__(
+        self,
+        engine: SyncEngine,
+        data: Path,
+        on_status: Callable[[LinkStatus], None] | None = None,
+        on_nearby: Callable[[int], None] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.data = data  # the relay's folder (ciphertext only)
+        self.on_status = on_status
+        self.on_nearby = on_nearby
+        self.host: LanHost | None = None
+        self.peers: dict[tuple[str, bytes], PeerRow] = {}
+        self._changed = asyncio.Event()
+        self._ready: set[bytes] = set()  # networks our own relay holds (serve)
+
+    # -- what this profile holds ----------------------------------------------------------
+    def held(self, nets: list[bytes] | None) -> dict[bytes, list[Key]]:
+        """Each network we are a current member of, with its newest and previous keys."""
+        store = self.engine.store
+        me = store.identity.public_key
+        out: dict[bytes, list[Key]] = {}
+        for net in nets or self.engine.networks():
+            if store.is_member(net, me):
+                keys = [Key(net, epoch, seed) for epoch, seed in store.lan_keys(net)]
+                if keys:
+                    out[net] = keys
+        return out
+
+    def current(self, nets: list[bytes] | None) -> LanHost:
+        """The credentials of this hour for the seeds held now (made anew when either
+        changed; the previous ones still answer the last advertisement's names)."""
+        held, now = self.held(nets), time.time()
+        host = self.host
+        if host is None or host.window != window(now) or not host.same_seeds(held):
+            host = LanHost(self.engine.store.identity, held, now, previous=host)
+            self.host = host
+        return host
+
+    def _candidates(self, host: LanHost, discovery: Discovery) -> list[tuple[Sighting, bytes, str]]:
+        out = []
+        now, keys = time.time(), host.keys()
+        for sighting in list(discovery.sightings.values()):
+            for net, token in recognise(sighting.tokens, sighting.salt, keys, now).items():
+                out.append((sighting, net, token.hex()))
+        return out
+
+    def _nearby(self, discovery: Discovery, host: LanHost) -> None:
+        if self.on_nearby is not None:
+            self.on_nearby(len({s.instance for s, _, _ in self._candidates(host, discovery)}))
+
+    # -- opening a link ---------------------------------------------------------------------
+    async def open_link(
+        self, net: bytes, addresses: tuple[str, ...], port: int, name: str, own: bool = False
+    ) -> LanLink:
+        """A link to the first of ``addresses`` that answers (``own``: to our own relay,
+        which then takes the network from us if it does not hold it yet)."""
+        host = self.host
+        credentials = None if host is None else host.credentials(net)
+        if credentials is None:
+            raise SyncError(LinkFailure.CLOSED, "This profile no longer serves that network.")
+        failure: SyncError | None = None
+        for address in addresses:
+            peer = LanPeer(address, port, b"", name)
+            try:
+                link = await LanLink.open_peer(peer, credentials, self.engine.store.is_member)
+                if own:
+                    link.genesis = self.engine.store.genesis(net)
+                return link
+            except SyncError as exc:
+                failure = exc
+                if exc.code != LinkFailure.UNREACHABLE:
+                    break
+        assert failure is not None
+        raise failure
+
+    async def _sync(
+        self,
+        net: bytes,
+        sighting: Sighting,
+        name: str,
+        *,
+        watch: bool = False,
+        stop: asyncio.Event | None = None,
+        tracker: LinkTracker | None = None,
+    ) -> SyncReport:
+        row = self.peers.setdefault(
+            (sighting.instance, net), PeerRow(_where(sighting.addresses[0], sighting.port), net)
+        )
+        row.state, row.error = "linking", None
+        peer = LanPeer(sighting.addresses[0], sighting.port, b"", name)
+        opened: list[LanLink] = []
+
+        async def opener() -> LanLink:
+            own = sighting.instance == OWN
+            link = await self.open_link(net, sighting.addresses, sighting.port, name, own)
+            opened.append(link)
+            return link
+
+        def caught_up(report: SyncReport) -> None:
+            row.state, row.member = ("live" if watch else "synced"), opened[-1].colleague
+            if tracker is not None:
+                tracker.caught_up(report)
+
+        report = tracker.connecting() if tracker is not None else None
+        try:
+            report = await self.engine.sync(
+                net,
+                peer,
+                watch=watch,
+                stop=stop,
+                opener=opener,
+                progress=tracker.progress if tracker else None,
+                on_caught_up=caught_up,
+                report=report,
+            )
+        except SyncError as exc:
+            row.state = "refused" if exc.code in PERMANENT else "offline"
+            row.error = exc.message
+            raise
+        if watch:
+            row.state = "offline"
+        return report
+
+    # -- once --------------------------------------------------------------------------------
+    async def sync_once(self, wait: float, nets: list[bytes] | None = None) -> list[SyncReport]:
+        """Browse for up to ``wait`` seconds and sync with every colleague found; stops
+        early once every one found has synced and nobody new appeared for a moment."""
+        host = self.current(nets)
+        if not host.trust:
+            raise UsageError("This profile holds the keys of no network yet; nothing to sync.")
+        loop = asyncio.get_running_loop()
+        discovery = Discovery(on_change=self._changed.set)
+        running: dict[tuple[str, bytes], asyncio.Task[SyncReport]] = {}
+        started = last_new = loop.time()
+        try:
+            await discovery.start()
+            while True:
+                for sighting, net, name in self._candidates(host, discovery):
+                    key = (sighting.instance, net)
+                    if key not in running:
+                        running[key] = asyncio.create_task(self._sync(net, sighting, name))
+                        last_new = loop.time()
+                now = loop.time()
+                settled = running and all(t.done() for t in running.values())
+                if now - started >= wait or (settled and now - last_new >= SETTLE):
+                    break
+                self._changed.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), 0.25)
+            results = await asyncio.gather(*running.values(), return_exceptions=True)
+        finally:
+            for task in running.values():
+                task.cancel()
+            await discovery.close()
+        if not running:
+            raise SyncError(
+                LinkFailure.UNREACHABLE,
+                f"No colleague from your networks was found on this network within {wait:g} s. "
+                "Ask them to open Casebook (or run casebook sync --watch), or sync through "
+                "a relay.",
+            )
+        reports = []
+        for (instance, net), result in zip(running, results, strict=True):
+            if isinstance(result, SyncReport):
+                reports.append(result)
+            elif isinstance(result, SyncError):
+                row = self.peers[(instance, net)]
+                reports.append(SyncReport(net, row.peer, error=result.message))
+            elif isinstance(result, BaseException):
+                raise result
+        return reports
+
+    # -- status ---------------------------------------------------------------------------------
+    async def probe(self, wait: float, nets: list[bytes] | None = None) -> list[dict[str, Any]]:
+        """Browse for ``wait`` seconds, then log in to each colleague found (a probe:
+        vectors only) and say how far apart we are."""
+        host = self.current(nets)
+        if not host.trust:
+            return []
+        discovery = Discovery()
+        try:
+            await discovery.start()
+            await asyncio.sleep(wait)
+            found = self._candidates(host, discovery)
+        finally:
+            await discovery.close()
+        return [await self._probe(sighting, net, name) for sighting, net, name in found]
+
+    async def _probe(self, sighting: Sighting, net: bytes, name: str) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "peer": _where(sighting.addresses[0], sighting.port),
+            "network": net.hex(),
+        }
+        opened: list[LanLink] = []
+
+        async def opener() -> LanLink:
+            link = await self.open_link(net, sighting.addresses, sighting.port, name)
+            opened.append(link)
+            return link
+
+        peer = LanPeer(sighting.addresses[0], sighting.port, b"", name)
+        try:
+            row.update(await self.engine.probe(net, peer, opener))
+            colleague = opened[-1].colleague
+            row.update(state="reachable", member=colleague.hex() if colleague else None)
+        except SyncError as exc:
+            state = "refused" if exc.code in PERMANENT else "unreachable"
+            row.update(state=state, error=exc.message)
+        return row
+
+    async def start_relay(self, listen: str, port: int = 0) -> Relay:
+        """Our relay for the networks we serve now, accepting LAN links only."""
+        assert self.host is not None
+        relay = Relay(
+            RelayConfig(
+                data=self.data,
+                host=listen,
+                port=port,
+                allow_networks=frozenset(self.host.trust),
+                lan=_Door(self),
+            )
+        )
+        await relay.start()
+        return relay
+
+    def _own_live(self, status: LinkStatus) -> None:
+        """Our library's link to our own relay: once live, the network is served."""
+        if status.state == "live" and status.net not in self._ready:
+            self._ready.add(status.net)
+            self._changed.set()
+
+    # -- watching ------------------------------------------------------------------------------
+    async def serve(
+        self,
+        stop: asyncio.Event,
+        nets: list[bytes] | None = None,
+        on_report: Callable[[SyncReport], None] | None = None,
+    ) -> None:
+        """Until ``stop``: accept colleagues' links, advertise, and link to every
+        colleague seen (the one of two with the smaller advertised name connects)."""
+        host = self.current(nets)
+        if not host.trust:
+            return
+        relay = await self.start_relay(ANY_ADDRESS)
+        discovery = Discovery(on_change=self._changed.set)
+        links: dict[tuple[str, bytes], tuple[asyncio.Task[bool], asyncio.Event]] = {}
+        shunned: set[tuple[str, bytes, int]] = set()
+        try:
+            await discovery.start()
+            # A network is advertised once our own library has brought it to our relay
+            # (a colleague who came sooner would find nothing to sync).
+            advertised: tuple[LanHost, frozenset[bytes]] | None = None
+            while not stop.is_set():
+                host = self.current(nets)
+                relay.config.allow_networks = frozenset(host.trust)
+                ready = frozenset(self._ready & set(host.trust))
+                if (
+                    ready
+                    and advertised != (host, ready)
+                    and await discovery.advertise(relay.port, host.txt(ready))
+                ):
+                    advertised = (host, ready)
+                wanted: dict[tuple[str, bytes], tuple[Sighting, str]] = {}
+                for net in host.trust:
+                    own = Sighting(OWN, ("127.0.0.1",), relay.port, b"", b"", 0.0)
+                    wanted[(OWN, net)] = (own, host.own_name(net))
+                mine = discovery.own or ""
+                for sighting, net, name in self._candidates(host, discovery):
+                    key = (sighting.instance, net)
+                    if (*key, host.window) not in shunned and mine < sighting.instance:
+                        wanted[key] = (sighting, name)
+                for key in list(links):
+                    if key not in wanted or links[key][0].done():
+                        task, quit_link = links.pop(key)
+                        quit_link.set()
+                        if task.done() and not task.cancelled() and task.result():
+                            shunned.add((*key, host.window))  # refused: not again this hour
+                for key, (sighting, name) in wanted.items():
+                    if key not in links and (*key, host.window) not in shunned:
+                        quit_link = asyncio.Event()
+                        task = asyncio.create_task(
+                            self._keep(key, sighting, name, stop, quit_link, on_report)
+                        )
+                        links[key] = (task, quit_link)
+                self._nearby(discovery, host)
+                self._changed.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(_first(stop, self._changed), 5.0)
+        finally:
+            for _task, quit_link in links.values():
+                quit_link.set()
+            if links:
+                await asyncio.wait([t for t, _ in links.values()], timeout=10)
+            await discovery.close()
+            await relay.close()
+
+    async def _keep(
+        self,
+        key: tuple[str, bytes],
+        sighting: Sighting,
+        name: str,
+        stop: asyncio.Event,
+        quit_link: asyncio.Event,
+        on_report: Callable[[SyncReport], None] | None,
+    ) -> bool:
+        """One colleague (or our own relay, over loopback): linked and live, again and
+        again with backoff, until they are no longer seen. True when the link was refused
+        for good (the caller shuns them for the hour)."""
+        net = key[1]
+        own = key[0] == OWN
+        where = _where(sighting.addresses[0], sighting.port)
+        tracker = LinkTracker(net, where, self._own_live if own else self.on_status)
+        either = asyncio.Event()
+        delay = 1.0
+        while not (stop.is_set() or quit_link.is_set()):
+            if own and self.host is not None and net in self.host.trust:
+                name = self.host.own_name(net)  # the loopback link follows our own names
+            waiter = asyncio.create_task(_relay(stop, quit_link, either))
+            try:
+                report = await self._sync(
+                    net, sighting, name, watch=True, stop=either, tracker=tracker
+                )
+            except SyncError as exc:
+                report = tracker.report
+                report.error = exc.message
+                if exc.code in PERMANENT:
+                    tracker.tell(state="stopped", error=exc.message)
+                    if on_report and not own:
+                        on_report(report)
+                    return True
+            finally:
+                waiter.cancel()
+                either.clear()
+            tracker.ended()
+            if tracker.live:
+                delay = 1.0
+            if on_report and not own:
+                on_report(report)
+            if stop.is_set() or quit_link.is_set():
+                break
+            wait = delay * (0.5 + random.random())
+            tracker.tell(state="offline", error=report.error, retry_in=wait)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(_first(stop, quit_link), wait)
+            delay = min(delay * 2, 60.0)
+        tracker.tell(state="stopped", error=None)
+        self.peers.pop(key, None)
+        return False
+
+
+class _Door:
+    """What the relay sees of our LAN credentials: whichever are current."""
+
+    def __init__(self, service: LanService) -> None:
+        self.service = service
+        assert service.host is not None
+        self.member: bytes = bytes(service.host.member)
+
+    def _host(self) -> LanHost:
+        assert self.service.host is not None
+        return self.service.host
+
+    def context(self) -> Any:
+        return self._host().context()
+
+    def connection(self, ssl_object: object) -> tuple[bytes, bytes] | None:
+        return self._host().connection(ssl_object)
+
+    def sign(self, message: bytes) -> bytes:
+        return self._host().sign(message)
+
+
+def _where(address: str, port: int) -> str:
+    return f"lan://{address}:{port}"
+
+
+async def _first(*events: asyncio.Event) -> None:
+    waits = [asyncio.create_task(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in waits:
+            task.cancel()
+
+
+async def _relay(stop: asyncio.Event, quit_link: asyncio.Event, either: asyncio.Event) -> None:
+    await _first(stop, quit_link)
+    either.set()

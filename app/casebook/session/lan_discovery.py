@@ -1,0 +1,158 @@
+"""Advertising and browsing on the LAN with python-zeroconf (mDNS / DNS-SD).
+
+What goes out is in docs/security.md (*What a LAN observer learns*): the fixed service
+type, random instance and host names that change with every advertisement, the port,
+and a TXT record of a version, a random salt and opaque tokens. What comes in is
+unauthenticated: at most ``MAX_SIGHTINGS`` services are remembered and at most
+``MAX_RESOLVING`` looked up at once; anything else is dropped unread. Recognising a
+token is the LAN service's business (:mod:`casebook.session.lan`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import ipaddress
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from zeroconf import IPVersion, ServiceStateChange, Zeroconf, get_all_addresses
+from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
+
+log = logging.getLogger("casebook.lan")
+SERVICE_TYPE = "_casebook._tcp.local."
+MAX_SIGHTINGS = 256
+MAX_RESOLVING = 16
+RESOLVE_MS = 3000
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """One advertisement seen on the LAN (not yet anyone's: nothing is proved)."""
+
+    instance: str
+    addresses: tuple[str, ...]
+    port: int
+    salt: bytes
+    tokens: bytes
+    seen: float
+
+
+def _random_label() -> str:
+    return base64.b32encode(os.urandom(10)).decode().lower()
+
+
+def lan_addresses() -> list[str]:
+    """This computer's IPv4 addresses other than loopback (what an advertisement names)."""
+    out = []
+    for text in get_all_addresses():
+        with contextlib.suppress(ValueError):
+            if not ipaddress.ip_address(text).is_loopback:
+                out.append(text)
+    return out
+
+
+class Discovery:
+    """Advertise this computer (optionally) and keep the advertisements seen."""
+
+    def __init__(self, on_change: Callable[[], None] | None = None) -> None:
+        self.on_change = on_change
+        self.sightings: dict[str, Sighting] = {}
+        self._zc: AsyncZeroconf | None = None
+        self._browser: AsyncServiceBrowser | None = None
+        self._info: AsyncServiceInfo | None = None
+        self._resolving: set[asyncio.Task[None]] = set()
+
+    async def start(self, browse: bool = True) -> None:
+        self._zc = AsyncZeroconf(ip_version=IPVersion.V4Only)
+        if browse:
+            self._browser = AsyncServiceBrowser(
+                self._zc.zeroconf, [SERVICE_TYPE], handlers=[self._changed]
+            )
+
+    @property
+    def own(self) -> str | None:
+        return None if self._info is None else self._info.name
+
+    async def advertise(self, port: int, txt: dict[str, bytes]) -> bool:
+        """(Re)advertise under new random names; False when this computer has no LAN
+        address to advertise."""
+        assert self._zc is not None
+        await self.withdraw()
+        addresses = lan_addresses()
+        if not addresses:
+            return False
+        label = _random_label()
+        info = AsyncServiceInfo(
+            SERVICE_TYPE,
+            f"{label}.{SERVICE_TYPE}",
+            addresses=[socket.inet_aton(a) for a in addresses],
+            port=port,
+            properties=dict(txt),
+            server=f"{_random_label()}.local.",
+        )
+        self._info = info  # first: our own announcement must not look like a colleague
+        await (await self._zc.async_register_service(info))
+        return True
+
+    async def withdraw(self) -> None:
+        info, self._info = self._info, None
+        if info is not None and self._zc is not None:
+            with contextlib.suppress(Exception):
+                await (await self._zc.async_unregister_service(info))
+
+    async def close(self) -> None:
+        for task in list(self._resolving):
+            task.cancel()
+        if self._browser is not None:
+            with contextlib.suppress(Exception):
+                await self._browser.async_cancel()
+        await self.withdraw()
+        if self._zc is not None:
+            with contextlib.suppress(Exception):
+                await self._zc.async_close()
+        self._zc = self._browser = None
+
+    # -- browsing --------------------------------------------------------------------------
+    def _changed(
+        self,
+        zeroconf: Zeroconf,
+        service_type: str,
+        name: str,
+        state_change: ServiceStateChange,
+    ) -> None:
+        if state_change is ServiceStateChange.Removed:
+            if self.sightings.pop(name, None) is not None and self.on_change:
+                self.on_change()
+            return
+        if name == self.own or len(self._resolving) >= MAX_RESOLVING:
+            return
+        if name not in self.sightings and len(self.sightings) >= MAX_SIGHTINGS:
+            return
+        task = asyncio.get_running_loop().create_task(self._resolve(zeroconf, service_type, name))
+        self._resolving.add(task)
+        task.add_done_callback(self._resolving.discard)
+
+    async def _resolve(self, zeroconf: Zeroconf, service_type: str, name: str) -> None:
+        info = AsyncServiceInfo(service_type, name)
+        try:
+            if not await info.async_request(zeroconf, RESOLVE_MS):
+                return
+        except Exception:  # a malformed answer from the LAN costs this one lookup only
+            log.debug("could not resolve a LAN advertisement", exc_info=True)
+            return
+        props = info.properties or {}
+        salt, tokens = props.get(b"s"), props.get(b"t")
+        addresses = tuple(info.parsed_addresses(IPVersion.V4Only))[:8]
+        if props.get(b"v") != b"1" or not salt or not tokens or not addresses or not info.port:
+            return
+        if name == self.own:
+            return
+        self.sightings[name] = Sighting(name, addresses, info.port, salt, tokens, time.time())
+        if self.on_change:
+            self.on_change()

@@ -1,0 +1,277 @@
+"""Attacks on the accepting and the connecting side of a direct LAN link, in-process on
+127.0.0.1 (no discovery: these attackers know the address and the advertised name, as
+anyone on the LAN does). Claims in docs/security.md, *Direct links on the LAN*."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+
+from casebook.core.model.lan_tokens import Key
+from casebook.core.profile import Profile
+from casebook.protocol import lan, wire
+from casebook.relay.server import Relay
+from casebook.session.lan import LanService
+from casebook.session.lan_host import LanHost
+from casebook.sync.engine import SyncEngine
+from casebook.sync.lan_link import Credentials, LanLink, LanPeer
+from casebook.sync.link import SyncError
+from netkit import join, titles
+
+LOOPBACK = "127.0.0.1"
+
+
+class Served:
+    """Alice's computer accepting LAN links on loopback, her library brought to it."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.engine = SyncEngine(profile)
+        self.service = LanService(self.engine, profile.directory / "lan")
+        self.relay: Relay | None = None
+
+    @property
+    def host(self) -> LanHost:
+        assert self.service.host is not None
+        return self.service.host
+
+    def name(self, net: bytes) -> str:
+        return self.host.own_name(net)
+
+    @property
+    def port(self) -> int:
+        assert self.relay is not None
+        return self.relay.port
+
+    async def start(self, net: bytes) -> None:
+        self.service.current(None)
+        self.relay = await self.service.start_relay(LOOPBACK)
+        await sync_via(self.engine, self.service, net, self.port, self.name(net), own=True)
+
+    async def close(self) -> None:
+        if self.relay is not None:
+            await self.relay.close()
+        self.engine.close()
+
+
+async def sync_via(
+    engine: SyncEngine, service: LanService, net: bytes, port: int, name: str, own: bool = False
+) -> Any:
+    service.current(None)
+    peer = LanPeer(LOOPBACK, port, b"", name)
+    return await engine.sync(
+        net, peer, opener=lambda: service.open_link(net, (LOOPBACK,), port, name, own)
+    )
+
+
+@contextlib.asynccontextmanager
+async def served(profile: Profile, net: bytes) -> AsyncIterator[Served]:
+    alice = Served(profile)
+    try:
+        await alice.start(net)
+        yield alice
+    finally:
+        await alice.close()
+
+
+def _keys(profile: Profile, net: bytes) -> list[Key]:
+    engine = SyncEngine(profile)
+    try:
+        return [Key(net, e, s) for e, s in engine.store.lan_keys(net)]
+    finally:
+        engine.close()
+
+
+def _credentials(keys: list[Key], check_server: bool = True) -> Credentials:
+    """A certificate under ``keys``' authority; an attacker would not bother checking
+    the accepting side's certificate (``check_server``)."""
+    authorities = [lan.Authority.from_secret(k.ca_secret()) for k in keys]
+    own = lan.issue(authorities[0])
+    context = lan.client_context(own, authorities)
+    if not check_server:
+        context.verify_mode = ssl.CERT_NONE
+    return Credentials(context, own.der)
+
+
+async def _login_as(
+    profile: Profile, net: bytes, keys: list[Key], port: int, name: str
+) -> dict[str, Any]:
+    """``profile``'s identity logging in with certificates made from ``keys`` (which
+    an attacker might hold: a leaked or an old seed), judging nobody."""
+    peer = LanPeer(LOOPBACK, port, b"", name)
+    credentials = _credentials(keys, check_server=False)
+    link = await LanLink.open_peer(peer, credentials, lambda n, k: True)
+    try:
+        return await link.login(profile.identity, net, {})
+    finally:
+        await link.close()
+
+
+@pytest.fixture
+def circle(make_profile: Callable[..., Profile]) -> tuple[Profile, Profile, Profile, bytes]:
+    alice, bob, carol = (
+        make_profile("Dr. Alice Moreau"),
+        make_profile("Dr. Bob Okafor"),
+        make_profile("Dr. Carol Lind"),
+    )
+    net = alice.library.create_network("Cardiology Circle", alice.name)
+    join(bob, alice, net)
+    join(carol, alice, net)
+    alice.library.post_case(net, title="Syncope after exertion", body="A 24-year-old athlete.")
+    return alice, bob, carol, net
+
+
+def test_a_member_syncs_over_a_direct_link(circle: tuple[Profile, ...]) -> None:
+    alice, bob, _, net = circle
+
+    async def go() -> None:
+        async with served(alice, net) as a:
+            service = LanService(SyncEngine(bob), bob.directory / "lan")
+            report = await sync_via(service.engine, service, net, a.port, a.name(net))
+            service.engine.close()
+            assert report.error is None and report.received > 0
+
+    asyncio.run(go())
+    assert "Syncope after exertion" in titles(bob)
+
+
+def test_an_outsider_cannot_finish_the_handshake(
+    circle: tuple[Profile, ...], make_profile: Callable[..., Profile]
+) -> None:
+    alice, _, _, net = circle
+    dave = make_profile("Dave Outsider")
+    own = dave.library.create_network("Dave's own", dave.name)
+
+    async def go() -> None:
+        async with served(alice, net) as a:
+            with pytest.raises(SyncError) as refused:
+                # His own network's authority, Alice's advertised name for hers.
+                await _login_as(dave, net, _keys(dave, own), a.port, a.name(net))
+            assert refused.value.code in ("closed", "impersonation")
+            assert a.relay is not None and not a.relay.members.get(net)
+
+    asyncio.run(go())
+    assert titles(dave) == []
+
+
+def test_holding_a_seed_is_not_enough_the_fold_decides(
+    circle: tuple[Profile, ...], make_profile: Callable[..., Profile]
+) -> None:
+    """An outsider with a leaked current seed, and a removed member with the seed they
+    had (still accepted by TLS for colleagues one rotation behind), pass the handshake
+    and are refused at the login: no lan_proof, so they learn no member key."""
+    alice, _, carol, net = circle
+    old_keys = _keys(carol, net)
+    alice.governance.remove(net, "Carol")
+    dave = make_profile("Dave Outsider")
+    leaked = _keys(alice, net)
+    assert leaked[0].epoch > old_keys[0].epoch
+
+    async def go() -> None:
+        async with served(alice, net) as a:
+            for who, keys in ((dave, leaked), (carol, old_keys), (carol, leaked)):
+                with pytest.raises(SyncError) as refused:
+                    await _login_as(who, net, keys, a.port, a.name(net))
+                assert refused.value.code == "denied"
+            assert a.relay is not None and not a.relay.members.get(net)
+
+    asyncio.run(go())
+    assert "Syncope after exertion" not in titles(dave)
+
+
+def test_a_login_replayed_on_another_connection_is_refused(circle: tuple[Profile, ...]) -> None:
+    alice, bob, _, net = circle
+    captured: list[dict[str, Any]] = []
+
+    class Recording(LanLink):
+        def send(self, message: dict[str, Any]) -> None:
+            if message["t"] == "lan_auth":
+                captured.append(message)
+            super().send(message)
+
+    async def go() -> None:
+        async with served(alice, net) as a:
+            keys = _keys(bob, net)
+            peer = LanPeer(LOOPBACK, a.port, b"", a.name(net))
+            first = await Recording.open_peer(peer, _credentials(keys), lambda n, k: True)
+            await first.login(bob.identity, net, {})
+            await first.close()
+            # Eve, holding the seed but not Bob's key, replays his lan_auth.
+            second = await LanLink.open_peer(peer, _credentials(keys), lambda n, k: True)
+            second.send(captured[0])
+            with pytest.raises(SyncError) as refused:
+                await second.recv()
+            await second.close()
+            assert refused.value.code == "denied"
+
+    asyncio.run(go())
+
+
+def test_a_computer_that_is_not_a_member_cannot_pose_as_one(
+    circle: tuple[Profile, ...], make_profile: Callable[..., Profile]
+) -> None:
+    """Eve holds a leaked seed and runs an accepting side with her own key: Bob's link
+    refuses her proof (not a member by his fold) before sending his vector."""
+    alice, bob, _, net = circle
+    eve = make_profile("Eve Intruder")
+    leaked = _keys(alice, net)
+
+    async def go() -> None:
+        async with served(alice, net):
+            pass  # Alice's relay storage now holds the network (ciphertext)
+        engine = SyncEngine(alice)
+        # Eve runs a relay on a copy of that storage, with her own key and the seed.
+        service = LanService(engine, alice.directory / "lan")
+        service.host = LanHost(eve.identity, {net: leaked})
+        relay = await service.start_relay(LOOPBACK)
+        try:
+            name = service.host.own_name(net)
+            bob_service = LanService(SyncEngine(bob), bob.directory / "lan")
+            with pytest.raises(SyncError) as refused:
+                await sync_via(bob_service.engine, bob_service, net, relay.port, name)
+            bob_service.engine.close()
+            assert refused.value.code == "impersonation"
+        finally:
+            await relay.close()
+            engine.close()
+
+    asyncio.run(go())
+    assert "Syncope after exertion" not in titles(bob)
+
+
+def test_the_accepting_side_caps_a_frame_before_reading_it(circle: tuple[Profile, ...]) -> None:
+    alice, bob, _, net = circle
+
+    async def go() -> None:
+        async with served(alice, net) as a:
+            credentials = _credentials(_keys(bob, net))
+            reader, writer = await asyncio.open_connection(
+                LOOPBACK, a.port, ssl=credentials.context, server_hostname=a.name(net)
+            )
+            await wire.read_frame(reader, 5)  # the hello
+            writer.write((64 * 1024 * 1024).to_bytes(4, "big"))  # a 64 MiB login frame
+            await writer.drain()
+            answer = await wire.read_frame(reader, 5)
+            assert answer["t"] == "error" and answer["code"] == "too-large"
+            assert await reader.read() == b""  # and closed
+            writer.close()
+
+    asyncio.run(go())
+
+
+def test_a_name_for_another_network_gets_no_certificate(circle: tuple[Profile, ...]) -> None:
+    alice, bob, _, net = circle
+
+    async def go() -> None:
+        async with served(alice, net) as a:
+            credentials = _credentials(_keys(bob, net))
+            with pytest.raises((ssl.SSLError, ConnectionError)):
+                await asyncio.open_connection(
+                    LOOPBACK, a.port, ssl=credentials.context, server_hostname="00" * 8
+                )
+
+    asyncio.run(go())
