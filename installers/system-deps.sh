@@ -7,7 +7,8 @@
 #
 #   installers/system-deps.sh [run|test|installer]
 #
-# test adds Xvfb (GUI tests under X) and binutils and xz-utils (the installer tests);
+# test adds Xvfb (GUI tests under X), binutils and xz-utils (the installer tests) and
+# iproute2 (the LAN tests put computers in network namespaces);
 # installer adds what `make installer` and its smoke test use: binutils (PyInstaller reads
 # and strips the libraries with it) and debootstrap (the smoke test's clean Debian).
 set -euo pipefail
@@ -19,7 +20,7 @@ packages="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfree
     libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libwayland-client0
     libwayland-cursor0 libwayland-egl1 fonts-dejavu-core"
 case "${1:-run}" in
-    test) packages="$packages xvfb make binutils xz-utils" ;;
+    test) packages="$packages xvfb make binutils xz-utils iproute2" ;;
     installer) packages="$packages make binutils xz-utils debootstrap" ;;
 esac
 

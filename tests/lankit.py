@@ -23,6 +23,8 @@ from pathlib import Path
 from clikit import PASSPHRASE
 
 _counter = itertools.count()
+# Set by .ci/run: there the namespace tests must run (a failure to make them fails).
+REQUIRED = os.environ.get("CASEBOOK_REQUIRE_NETNS") == "1"
 SUBNET = "10.231.{n}.{host}/24"
 
 
@@ -51,7 +53,9 @@ class Lan:
     hosts: list[str]
     logs: Path
     n: int
+    hub: str
     running: list[subprocess.Popen[str]] = field(default_factory=list)
+    stderr: dict[int, Path] = field(default_factory=dict)  # pid -> what it wrote
 
     def address(self, i: int) -> str:
         return f"10.231.{self.n}.{i + 1}"
@@ -85,10 +89,37 @@ class Lan:
 
     def start(self, i: int, profile: Path, *args: str) -> subprocess.Popen[str]:
         """``casebook ARGS`` on computer ``i``, in the background (stopped at the end)."""
-        log = (self.logs / f"{self.hosts[i]}-{len(self.running)}.err").open("w")
+        path = self.logs / f"{self.hosts[i]}-{len(self.running)}.err"
+        log = path.open("w")
         proc = subprocess.Popen(
             self.command(i, *args),
             env=self.env(profile),
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            text=True,
+            start_new_session=True,
+        )
+        self.running.append(proc)
+        self.stderr[proc.pid] = path
+        return proc
+
+    def throttle(self, i: int, rate: str = "2mbit") -> None:
+        """Computer ``i`` sends at ``rate`` (a slow wireless link, say), so what it
+        streams takes a while to arrive."""
+        shaper = f"tbf rate {rate} burst 32kbit latency 400ms".split()
+        netns = ["ip", "netns", "exec", self.hosts[i]]
+        subprocess.run(
+            [*netns, "tc", "qdisc", "add", "dev", "eth0", "root", *shaper], check=True, timeout=10
+        )
+
+    def hub_address(self) -> str:
+        """The bridge's own address (a relay in the hub serves the whole segment)."""
+        return f"10.231.{self.n}.254"
+
+    def start_in_hub(self, argv: list[str]) -> subprocess.Popen[str]:
+        log = (self.logs / f"hub-{len(self.running)}.log").open("w")
+        proc = subprocess.Popen(
+            ["ip", "netns", "exec", self.hub, *argv],
             stdout=subprocess.DEVNULL,
             stderr=log,
             text=True,
@@ -129,7 +160,7 @@ def lan(count: int, logs: Path) -> Iterator[Lan]:
     hosts = [f"{tag}m{i}" for i in range(count)]
     logs.mkdir(parents=True, exist_ok=True)
     made: list[str] = []
-    net = Lan(hosts, logs, n)
+    net = Lan(hosts, logs, n, hub)
     try:
         for name in (hub, *hosts):
             _ip("netns", "add", name)
@@ -138,6 +169,7 @@ def lan(count: int, logs: Path) -> Iterator[Lan]:
         _ip("-n", hub, "link", "add", "br0", "type", "bridge")
         # No IGMP querier on this segment: flood multicast instead of snooping it.
         _ip("-n", hub, "link", "set", "br0", "type", "bridge", "mcast_snooping", "0", check=False)
+        _ip("-n", hub, "addr", "add", f"10.231.{n}.254/24", "dev", "br0")
         _ip("-n", hub, "link", "set", "br0", "up")
         for i, host in enumerate(hosts):
             _ip("link", "add", "eth0", "netns", host, "type", "veth", "peer", "name", f"p{i}",
