@@ -22,6 +22,8 @@ def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # Real Argon2id at the OWASP floor instead of half a second, so tests stay fast.
     monkeypatch.setenv("CASEBOOK_KDF_TARGET_MS", "10")
     monkeypatch.setenv("CASEBOOK_LOG_DIR", str(tmp_path / "logs"))
+    # No test goes on the host's LAN: only the namespace tests (tests/lan) turn it on.
+    monkeypatch.setenv("CASEBOOK_LAN", "off")
     monkeypatch.delenv("CASEBOOK_PASSPHRASE", raising=False)
     monkeypatch.delenv("CASEBOOK_NEW_PASSPHRASE", raising=False)
     monkeypatch.delenv("CASEBOOK_PROFILE", raising=False)

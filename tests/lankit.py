@@ -67,6 +67,7 @@ class Lan:
             CASEBOOK_KDF_TARGET_MS="10",
             CASEBOOK_PROFILE=str(profile),
             CASEBOOK_LOG_DIR=str(self.logs),
+            CASEBOOK_LAN="on",  # inside the test's own namespaces
             PYTHONUNBUFFERED="1",
         )
         return env
@@ -128,14 +129,18 @@ class Lan:
         self.running.append(proc)
         return proc
 
-    def python(self, i: int, code: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        """Python code run on computer ``i`` (say, a plain zeroconf browser)."""
+    def python(
+        self, i: int, code: str, timeout: float = 60, profile: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Python code run on computer ``i`` (say, a plain zeroconf browser, or the app
+        on ``profile``)."""
         return subprocess.run(
             ["ip", "netns", "exec", self.hosts[i], sys.executable, "-c", code],
             capture_output=True,
             text=True,
             timeout=timeout,
             check=False,
+            env=None if profile is None else self.env(profile),
         )
 
 

@@ -53,6 +53,8 @@ def build(directory: Path) -> Path:
             _post(people, net, author, title, specialty, fields, tags, comments, outcome)
         for colleague in people[1:]:
             _deliver(colleague, me, net)
+        # Fictional colleagues have no computers: the demo stays off the LAN.
+        me.settings.set("lan_sync", False)
     finally:
         for person in people[1:]:
             person.close()

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from casebook.cli.context import Context, Output
-from casebook.core.ledger import bundle as bundles
 from casebook.core.library.queries import iso
 from casebook.core.library.search import Filters
 from casebook.core.model.invite_codes import InviteCode
@@ -124,20 +123,8 @@ def join(ctx: Context) -> Output:
 
 def _join_with_bundle(ctx: Context, code: InviteCode, report: dict[str, object]) -> None:
     a, p = ctx.args, ctx.profile
-    bundle = bundles.Bundle.read(Path(a.bundle).expanduser())
-    if bundle.net != code.net:
-        raise UsageError("That bundle is for another network than this invite.")
-    sealed = bundle.welcomes.get(code.key)
-    if sealed is None:
-        raise UsageError(
-            "The bundle has no welcome package for this invite (made before the invite, "
-            "or the invite is no longer open). Ask for a fresh bundle."
-        )
-
-    def take_in() -> None:
-        report.update(bundles.ingest(p.log, bundle).to_json())
-
-    p.invitations.join(code, sealed, a.name or p.name, before_join=take_in)
+    taken = p.bundles.join(code, Path(a.bundle).expanduser(), a.name or p.name)
+    report.update(taken.to_json())
 
 
 def member(ctx: Context) -> Output:
@@ -212,19 +199,7 @@ def bundle(ctx: Context) -> Output:
     a, p = ctx.args, ctx.profile
     path = Path(a.file).expanduser()
     if a.action == "export":
-        net = p.library.network(a.network)
-        made = bundles.export(p.db, net, path, p.invitations.open_welcomes(net))
-        return {"events": len(made.events), "welcomes": len(made.welcomes), "path": str(path)}, (
-            f"Wrote {len(made.events)} events and {len(made.welcomes)} welcome package(s) "
-            f"to {path}. It holds only encrypted content, but treat it as private."
-        )
-    loaded = bundles.Bundle.read(path)
-    report = bundles.ingest(p.log, loaded).to_json()
-    rotated = p.governance.maintain(loaded.net)
-    report["rekeyed"] = rotated is not None
-    text = f"Took in {report['applied']} new events ({report['duplicate']} already here)."
-    if report["refused"]:
-        text += f"\n{report['refused']} refused; first: {report['first_refusal']}"
-    if rotated:
-        text += "\nStarted a new key epoch so every current member (and no one else) holds it."
-    return report, text
+        made = p.bundles.export(p.library.network(a.network), path)
+        return made.to_json(), made.text()
+    taken = p.bundles.take_in(path)
+    return taken.to_json(), taken.text()

@@ -14,6 +14,7 @@ from casebook.core.model.relayaddr import RelayAddress, listen_address
 from casebook.core.network.invitations import date_text
 from casebook.errors import UsageError
 from casebook.session import Session
+from casebook.session.session import LAN_ENV, lan_allowed
 from casebook.sync.engine import SyncReport
 from casebook.sync.link import LinkFailure, SyncError
 
@@ -60,8 +61,10 @@ def sync(ctx: Context) -> Output:
         raise UsageError("sync --watch already syncs with colleagues on the LAN; drop --lan.")
     if a.no_lan and not a.watch:
         raise UsageError("--no-lan goes with --watch (plain sync uses relays only).")
+    if a.lan and not lan_allowed():
+        raise UsageError(f"LAN sync is turned off on this computer ({LAN_ENV}=off).")
     if a.watch:
-        return _watch(session, nets, lan=not a.no_lan)
+        return _watch(session, nets, lan=not a.no_lan and lan_allowed())
     if a.lan:
         return _lan(session, nets, a.wait or LAN_WAIT)
     reports = asyncio.run(session.sync_once(nets, progress=_progress))
@@ -108,8 +111,11 @@ def _watch(session: Session, nets: list[bytes] | None, lan: bool) -> Output:
 
 
 def _status(session: Session, nets: list[bytes] | None, wait: float) -> Output:
+    lan = lan_allowed()
+
     async def both() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        return await session.relay_status(nets), await session.lan_status(wait, nets)
+        peers = await session.lan_status(wait, nets) if lan else []
+        return await session.relay_status(nets), peers
 
     rows, peers = asyncio.run(both())
     lines = []
@@ -130,7 +136,9 @@ def _status(session: Session, nets: list[bytes] | None, wait: float) -> Output:
             else f"{p['state']}: {p['error']}"
         )
         lines.append(f"{p['network'][:8]} @ {p['peer']} (LAN)\n  {state}")
-    if not peers:
+    if not lan:
+        lines.append(f"LAN sync is turned off on this computer ({LAN_ENV}=off).")
+    elif not peers:
         lines.append(f"No colleague seen on the LAN within {wait:g} s.")
     return {"relays": rows, "lan_peers": peers}, "\n".join(lines)
 

@@ -35,6 +35,7 @@ from casebook.core.library.cases import Library
 from casebook.core.library.queries import Queries
 from casebook.core.library.settings import Settings
 from casebook.core.model.identity import Identity
+from casebook.core.network.bundles import Bundles
 from casebook.core.network.governance import Governance
 from casebook.core.network.invitations import Invitations
 from casebook.errors import (
@@ -119,13 +120,19 @@ class Profile:
         self.db = db
         self.identity = identity
         self._lock = lock
-        self.log = EventLog(db, identity)
+        self._services(db)
+        self.unlock_seconds = 0.0
+
+    def _services(self, db: Database) -> None:
+        """The services over the (open) library database."""
+        self.db = db
+        self.log = EventLog(db, self.identity)
         self.library = Library(db, self.log)
         self.invitations = Invitations(db, self.log)
         self.governance = Governance(db, self.log)
+        self.bundles = Bundles(db, self.log, self.invitations, self.governance)
         self.queries = Queries(db)
         self.settings = Settings(db)
-        self.unlock_seconds = 0.0
 
     @property
     def name(self) -> str:
@@ -261,13 +268,7 @@ class Profile:
             raise
         self.db.close()
         _remove_db_files(old_path)
-        self.db = Database.open(new_path, key, DEFAULT_PAGE_SIZE)
-        self.log = EventLog(self.db, self.identity)
-        self.library = Library(self.db, self.log)
-        self.invitations = Invitations(self.db, self.log)
-        self.governance = Governance(self.db, self.log)
-        self.queries = Queries(self.db)
-        self.settings = Settings(self.db)
+        self._services(Database.open(new_path, key, DEFAULT_PAGE_SIZE))
         self._lock.release()
         self._lock.acquire(exclusive=False)
 

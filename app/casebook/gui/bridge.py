@@ -37,6 +37,7 @@ class Core(QObject):
     _finished = Signal(object, object, object)  # callback, result, error
     error = Signal(object)  # unhandled errors, for the window to show
     link_status = Signal(object)  # LinkStatus, whenever a relay link changes state
+    nearby = Signal(int)  # colleagues seen on the LAN, whenever that changes
 
     def __init__(self) -> None:
         super().__init__()
@@ -51,6 +52,7 @@ class Core(QObject):
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         self.session = Session(self.link_status.emit)
+        self.session.on_nearby = self.nearby.emit
         self._ready.set()
         self._loop.run_forever()
         self._loop.close()
@@ -117,9 +119,15 @@ class Core(QObject):
         except Exception as exc:  # handed to the GUI, which shows it
             if not worded(exc):
                 log.exception("worker job failed")  # not a refusal worded for the user: a bug
-            self._finished.emit(on_error, None, exc)
+            self._answer(on_error, None, exc)
             return
-        self._finished.emit(on_ok, result, None)
+        self._answer(on_ok, result, None)
+
+    def _answer(self, callback: Any, result: Any, error: Exception | None) -> None:
+        try:
+            self._finished.emit(callback, result, error)
+        except RuntimeError:  # the window side is gone (the app is quitting): nobody to tell
+            log.debug("a job finished after the window closed")
 
     @Slot(object, object, object)
     def _deliver(

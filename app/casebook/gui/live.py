@@ -37,25 +37,26 @@ class LiveUpdates(QObject):
         self.refresh = QTimer(self, singleShot=True, interval=400)
         self.refresh.timeout.connect(self._refresh)
         core.link_status.connect(self._status)
+        core.nearby.connect(indicator.set_nearby)
         self.core.call(lambda s: s.p.queries.reply_mark(), self._set_mark)
 
     def start(self) -> None:
         """Host the relay if this profile does, then watch every relay."""
 
-        async def job(s: Session) -> tuple[str | None, int]:
+        async def job(s: Session) -> tuple[str | None, int, bool]:
             problem = None
             try:
                 await s.resume_hosting()
             except CasebookError as exc:  # a taken port must not stop sync
                 problem = exc.message
-            return problem, s.start_sync()
+            return problem, s.start_sync(), s.lan_enabled
 
         self.core.call(job, self._started)
 
-    def _started(self, result: tuple[str | None, int]) -> None:
-        problem, links = result
+    def _started(self, result: tuple[str | None, int, bool]) -> None:
+        problem, links, lan = result
         if links == 0:
-            self.indicator.show_local()
+            self.indicator.show_local(lan)
         if problem:
             self.window.statusBar().showMessage(problem, 30_000)
 

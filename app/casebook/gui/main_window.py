@@ -28,6 +28,7 @@ from casebook.core.library import attachments
 from casebook.core.library.search import Filters
 from casebook.gui import case_view
 from casebook.gui.bridge import Core, Job
+from casebook.gui.bundles import BundleDialog
 from casebook.gui.case_actions import CaseActions
 from casebook.gui.case_jobs import Loaded
 from casebook.gui.case_model import CaseListModel, case_table
@@ -84,10 +85,14 @@ class MainWindow(QMainWindow):
         self.new_case_action.triggered.connect(self.new_case)
         self.people_action = QAction(self.tr("People"), self)
         self.people_action.triggered.connect(self.show_people)
+        self.bundles_action = QAction(self.tr("Bundle files"), self)
+        self.bundles_action.setToolTip(self.tr("Export or import a network's events as a file"))
+        self.bundles_action.triggered.connect(self.show_bundles)
         bar.addAction(self.new_network_action)
         bar.addAction(self.join_action)
         bar.addAction(self.new_case_action)
         bar.addAction(self.people_action)
+        bar.addAction(self.bundles_action)
         self.settings_action = QAction(self.tr("Settings"), self)
         self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
         self.settings_action.triggered.connect(self.show_settings)
@@ -404,8 +409,14 @@ class MainWindow(QMainWindow):
         if dialog.exec() != JoinDialog.DialogCode.Accepted:
             return
         code, who = dialog.values()
-        self.statusBar().showMessage(self.tr("Joining through the relay…"))
-        self.core.call(lambda s: s.join(code, who), self._joined, self.show_error, alone=True)
+        bundle = dialog.bundle_path()
+        if bundle is not None:
+            self.statusBar().showMessage(self.tr("Joining from the bundle file…"))
+            job: Any = lambda s: s.join_bundle(code, bundle, who)  # noqa: E731
+        else:
+            self.statusBar().showMessage(self.tr("Joining through the relay…"))
+            job = lambda s: s.join(code, who)  # noqa: E731
+        self.core.call(job, self._joined, self.show_error, alone=True)
 
     def _joined(self, net: bytes) -> None:
         self.statusBar().showMessage(self.tr("Joined. The network's cases are here."), 10_000)
@@ -425,6 +436,11 @@ class MainWindow(QMainWindow):
         network = self._network_for(self.tr("People"), self.tr("Choose a network on the left."))
         if network is not None:
             PeopleDialog(self.core, network, self).exec()
+
+    def show_bundles(self) -> None:
+        dialog = BundleDialog(self.core, self.networks, self)
+        dialog.imported.connect(lambda: self.refresh_networks(self.sidebar.current()))
+        dialog.exec()
 
     def show_settings(self) -> None:
         SettingsDialog(self.core, self).exec()

@@ -188,7 +188,25 @@ class JoinDialog(QDialog):
         self.name = QLineEdit(name)
         self.name.setAccessibleName(self.tr("Your name in this network"))
         form.addRow(self.tr("Your name"), self.name)
+        bundle_row = QHBoxLayout()
+        self.bundle = QLineEdit()
+        self.bundle.setAccessibleName(self.tr("Bundle file (optional)"))
+        self.bundle.setPlaceholderText(self.tr("none: join through the network's relay"))
+        pick = QPushButton(self.tr("Choose…"))
+        pick.clicked.connect(self._pick_bundle)
+        bundle_row.addWidget(self.bundle, 1)
+        bundle_row.addWidget(pick)
+        form.addRow(self.tr("Bundle file"), bundle_row)
         layout.addLayout(form)
+        offline = QLabel(
+            self.tr(
+                "No relay? A member can give you a bundle file made after your invite: "
+                "choose it here and you join from it, offline."
+            )
+        )
+        offline.setObjectName("hint")
+        offline.setWordWrap(True)
+        layout.addWidget(offline)
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
@@ -208,6 +226,16 @@ class JoinDialog(QDialog):
         )
         if path:
             self.load_qr(Path(path))
+
+    def _pick_bundle(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Bundle file"),
+            "",
+            self.tr("Casebook bundles (*.casebook-bundle);;All files (*)"),
+        )
+        if path:
+            self.bundle.setText(path)
 
     def load_qr(self, path: Path) -> None:
         self.error.setText(self.tr("Reading the QR code…"))
@@ -231,3 +259,8 @@ class JoinDialog(QDialog):
 
     def values(self) -> tuple[str, str]:
         return "".join(self.code.toPlainText().split()), self.name.text().strip()
+
+    def bundle_path(self) -> Path | None:
+        """The bundle file to join from, if one was chosen."""
+        text = self.bundle.text().strip()
+        return Path(text).expanduser() if text else None

@@ -22,7 +22,9 @@ from casebook.core.profile import Profile
 from casebook.gui import theme
 from casebook.gui.app import Shell
 from casebook.gui.bridge import Core
+from casebook.gui.bundles import BundleDialog
 from casebook.gui.invites_view import InviteDialog
+from casebook.gui.main_window import MainWindow
 from casebook.gui.network_dialogs import JoinDialog, NewNetworkDialog
 from casebook.gui.people import PeopleDialog
 from casebook.gui.settings import SettingsDialog
@@ -101,8 +103,10 @@ def library(core: Core, scratch: Path, out: Path, app: QApplication) -> None:
     wait(lambda: bool(invite.code.toPlainText()))
     settle(core)
     shoot(invite, out, "invite")
+    code = invite.code.toPlainText()
     invite.close()
     people.close()
+    bundles(core, win, code, scratch, out)
 
     for dialog, name in (
         (NewNetworkDialog(win), "new-network"),
@@ -127,6 +131,35 @@ def library(core: Core, scratch: Path, out: Path, app: QApplication) -> None:
     shoot(win, out, "library-dark")
     theme.apply(app, "light")
     win.close()
+
+
+def bundles(core: Core, win: MainWindow, code: str, scratch: Path, out: Path) -> None:
+    """The Bundle files window: an export, then a colleague's bundle coming back. The
+    colleague (a scratch profile) joins offline from the export and the invite ``code``,
+    writes two cases and a comment, and sends a bundle of their own."""
+    network = win._selected_network()
+    assert network is not None
+    dialog = BundleDialog(core, win.networks, win)
+    dialog.network.setCurrentIndex(max(0, dialog.network.findData(network["id"])))
+    export = scratch / "cardiology-circle.casebook-bundle"
+    dialog.export_to(export)
+    settle(core)
+    shoot(dialog, out, "bundle-export")
+    colleague = Profile.create(scratch / "colleague", "Dr. Bob Lee", "heron quartz lantern")
+    net = bytes.fromhex(network["id"])
+    colleague.bundles.join(colleague.invitations.read_code(code), export, "Dr. Bob Lee")
+    first = colleague.library.post_case(
+        net, title="Palpitations on a long flight", body="A 41-year-old pilot, no history."
+    )
+    colleague.library.post_case(net, title="Syncope while shaving", body="Carotid sinus?")
+    colleague.library.comment(first, "Holter first; the flight matters less than it seems.")
+    back = scratch / "from-bob.casebook-bundle"
+    colleague.bundles.export(net, back)
+    colleague.close()
+    dialog.import_from(back)
+    settle(core)
+    shoot(dialog, out, "bundle-import")
+    dialog.close()
 
 
 def main(argv: list[str] | None = None) -> int:

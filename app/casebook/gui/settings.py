@@ -1,4 +1,5 @@
-"""Settings: appearance, locking, the passphrase, and relays (hosting one here).
+"""Settings: appearance, locking, the passphrase, relays (hosting one here) and syncing
+with colleagues on the LAN.
 
 Everything is read and written on the worker; the dialog only shows and gathers.
 """
@@ -9,6 +10,7 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -28,6 +30,7 @@ from casebook.gui.bridge import Core
 from casebook.gui.messages import error_text
 from casebook.gui.network_dialogs import DEFAULT_PORT, guess_host
 from casebook.session import Session
+from casebook.session.session import LAN_ENV, lan_allowed
 
 
 def _snapshot(s: Session) -> dict[str, Any]:
@@ -43,6 +46,8 @@ def _snapshot(s: Session) -> dict[str, Any]:
         "host_relay": p.settings.get("host_relay"),
         "hosting": None if s.relay is None else s.relay.url(guess_host()),
         "relays": relays,
+        "lan_sync": bool(p.settings.get("lan_sync")),
+        "lan_allowed": lan_allowed(),
     }
 
 
@@ -97,7 +102,7 @@ class SettingsDialog(QDialog):
         form.addRow(warning)
         layout.addWidget(secret)
 
-        relays = QGroupBox(self.tr("Relays"))
+        relays = QGroupBox(self.tr("Relays and colleagues nearby"))
         column = QVBoxLayout(relays)
         self.relay_list = QLabel()
         self.relay_list.setWordWrap(True)
@@ -123,6 +128,16 @@ class SettingsDialog(QDialog):
         self.hosting.setWordWrap(True)
         self.hosting.setTextInteractionFlags(self.relay_list.textInteractionFlags())
         column.addWidget(self.hosting)
+        self.lan = QCheckBox(self.tr("Sync directly with colleagues on the same network (LAN)"))
+        self.lan.setAccessibleName(self.tr("Sync with colleagues on the LAN"))
+        self.lan.setToolTip(
+            self.tr(
+                "While Casebook is open it announces itself on this network with an opaque "
+                "code only your networks' members recognise, and syncs with them directly, "
+                "also when the internet or the relay is down."
+            )
+        )
+        column.addWidget(self.lan)
         layout.addWidget(relays)
 
         self.message = QLabel()
@@ -133,6 +148,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
         self.theme.currentIndexChanged.connect(self._save_theme)
         self.lock.valueChanged.connect(self._save_lock)
+        self.lan.toggled.connect(self._save_lan)
         self.values: dict[str, Any] = {}
         self.reload()
 
@@ -142,15 +158,26 @@ class SettingsDialog(QDialog):
 
     def _show(self, values: dict[str, Any]) -> None:
         self.values = values
-        for widget in (self.theme, self.lock):
+        widgets = (self.theme, self.lock, self.lan)
+        for widget in widgets:
             widget.blockSignals(True)
         self.theme.setCurrentIndex(max(0, self.theme.findData(values["theme"])))
         self.lock.setValue(values["lock_minutes"])
-        for widget in (self.theme, self.lock):
+        self.lan.setChecked(values["lan_sync"] and values["lan_allowed"])
+        self.lan.setEnabled(values["lan_allowed"])
+        if not values["lan_allowed"]:
+            self.lan.setToolTip(
+                self.tr("Turned off on this computer by its administrator ({0}=off).").format(
+                    LAN_ENV
+                )
+            )
+        for widget in widgets:
             widget.blockSignals(False)
         lines = []
         for item in values["relays"]:
-            where = ", ".join(item["relays"]) or self.tr("none (bundle files only)")
+            where = ", ".join(item["relays"]) or self.tr(
+                "none (colleagues on the LAN and bundle files)"
+            )
             lines.append(f"<b>{item['network']}</b>: {where}")
         self.relay_list.setText(
             "<br>".join(lines) or self.tr("No network yet: create or join one first.")
@@ -181,6 +208,13 @@ class SettingsDialog(QDialog):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             theme.apply(app, choice)
+
+    def _save_lan(self, on: bool) -> None:
+        async def job(s: Session) -> int:
+            s.p.settings.set("lan_sync", on)
+            return await s.restart_sync()
+
+        self.core.call(job, None, self._failed)
 
     def _save_lock(self, minutes: int) -> None:
         self.core.call(lambda s: s.p.settings.set("lock_minutes", minutes), None, self._failed)

@@ -1,7 +1,9 @@
-"""The sync indicator in the status bar: connected, syncing (with progress) or offline.
+"""The sync indicator in the status bar: connected, syncing (with progress) or offline,
+and how many colleagues are nearby on the LAN.
 
-It folds the state of every (network, relay) link the worker reports into one calm
-line, with the details of each link in its tooltip.
+It folds the state of every (network, relay or colleague) link the worker reports into
+one calm line ("2 colleagues nearby · relay offline"), with the details of each link in
+its tooltip.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
-from casebook.sync.status import LinkStatus
+from casebook.sync.status import OWN_LINK, LinkStatus
 
 COLOURS = {"live": "#2e7d32", "syncing": "#1565c0", "offline": "#b26a00", "error": "#c62828"}
 
@@ -21,6 +23,10 @@ def _clock(ms: int | None) -> str:
 
 def _host(relay: str) -> str:
     return relay.split("//")[-1].split("/")[0]
+
+
+def _is_lan(relay: str) -> bool:
+    return relay.startswith("lan://")
 
 
 class SyncIndicator(QWidget):
@@ -42,19 +48,48 @@ class SyncIndicator(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
         self.kind = "local"
+        self.nearby = 0
         self.show_local()
 
-    def show_local(self) -> None:
+    def show_local(self, lan: bool = False) -> None:
         self.links.clear()
+        self.nearby = 0
+        if lan:
+            self._paint(
+                "local",
+                self.tr("No relay · looking for colleagues nearby"),
+                self.tr(
+                    "Cases sync directly with colleagues' computers on this network when "
+                    "they open Casebook; a relay or a bundle file reaches the others."
+                ),
+            )
+            return
         self._paint(
             "local",
             self.tr("Local only: no network names a relay"),
             self.tr("Cases stay on this computer until a network has a relay."),
         )
 
+    def set_nearby(self, count: int) -> None:
+        """How many colleagues' computers are seen on the LAN."""
+        self.nearby = count
+        self._repaint()
+
     def update_link(self, status: LinkStatus) -> None:
-        self.links[(status.net, status.relay)] = status
+        if status.relay == OWN_LINK:
+            return  # this computer's own LAN relay: not a link to anyone
+        key = (status.net, status.relay)
+        if _is_lan(status.relay) and status.state == "stopped" and not status.error:
+            self.links.pop(key, None)  # a colleague who left the LAN is simply gone
+        else:
+            self.links[key] = status
+        self._repaint()
+
+    def _repaint(self) -> None:
+        if self.kind == "local" and not self.links and not self.nearby:
+            return
         links = list(self.links.values())
+        relays = [s for s in links if not _is_lan(s.relay)]
         catching = [s for s in links if s.state == "catching_up"]
         live = [s for s in links if s.state == "live"]
         down = [s for s in links if s.state in ("offline", "stopped")]
@@ -66,6 +101,9 @@ class SyncIndicator(QWidget):
             self.bar.setValue(done)
             text = self.tr("Syncing… {0:,} of {1:,} events").format(done, total)
             kind = "syncing"
+        elif self.nearby:
+            # Colleagues nearby keep the group working whatever the relays do.
+            text, kind = self._with_colleagues(relays), "live"
         elif live and not down:
             text = self.tr("Connected · synced {0}").format(_clock(last))
             kind = "live"
@@ -76,15 +114,31 @@ class SyncIndicator(QWidget):
             worst = next((s for s in down if s.state == "stopped" and s.error), down[0])
             text = self.tr("Offline: {0}").format(worst.error or self.tr("not connected"))
             kind = "error" if worst.state == "stopped" else "offline"
+        elif not links:
+            text, kind = self.tr("Local only: no relay, no colleague nearby"), "local"
         else:
             text, kind = self.tr("Connecting…"), "syncing"
         self._paint(kind, text, self._details(links))
         self.bar.setVisible(bool(catching))
 
+    def _with_colleagues(self, relays: list[LinkStatus]) -> str:
+        who = (
+            self.tr("1 colleague nearby")
+            if self.nearby == 1
+            else self.tr("{0} colleagues nearby").format(self.nearby)
+        )
+        if not relays:
+            return who
+        if any(s.state == "live" for s in relays):
+            return self.tr("{0} · relay connected").format(who)
+        return self.tr("{0} · relay offline").format(who)
+
     def _details(self, links: list[LinkStatus]) -> str:
         lines = []
         for s in sorted(links, key=lambda s: (self.names.get(s.net, ""), s.relay)):
             where = f"{self.names.get(s.net, s.net.hex()[:8])} @ {_host(s.relay)}"
+            if _is_lan(s.relay):
+                where += self.tr(" (colleague on this network)")
             if s.state == "live":
                 state = self.tr("connected, synced {0}").format(_clock(s.last_success))
             elif s.state == "catching_up":

@@ -1,12 +1,13 @@
 """The accepting side of a direct LAN link: a member of one of this computer's networks
 logs in with ``lan_auth`` and gets this member's ``lan_proof`` back (docs/protocol.md,
 *Link and login*). Before this, TLS has already required the peer's certificate to chain
-to the network's LAN authority; here the fold decides who they are and whether they are
-still in."""
+to the network's LAN authority; here the signature is checked, and the session then lets
+the fold decide whether the member is still in."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from casebook.core.model.identity import verify
 from casebook.protocol import lan, wire
@@ -14,18 +15,28 @@ from casebook.protocol.refusals import Refusal
 from casebook.protocol.wire import ProtocolError
 from casebook.relay.config import LanAccess
 
-if TYPE_CHECKING:
-    from casebook.relay.session import Session
+
+@dataclass(frozen=True)
+class LanLogin:
+    """A ``lan_auth`` whose signature holds, on this connection."""
+
+    net: bytes
+    member: bytes
+    theirs: bytes  # the connecting side's nonce
+    own: bytes  # our certificate on this connection (DER)
+    peer: bytes  # theirs
+    owner: bool  # the member whose own computer this is (bringing their library)
+    probe: bool
+    create: bytes | None  # the network's creation event, from the owner only
 
 
-async def accept(
-    session: Session, access: LanAccess, message: dict[str, Any], deadline: float
-) -> None:
+def check(access: LanAccess, ssl_object: Any, nonce: bytes, message: dict[str, Any]) -> LanLogin:
+    """``message`` (a ``lan_auth``) checked against this connection: the network its
+    certificate was chosen for, both certificates and both nonces."""
     net = wire.need_bytes(message, "net", 16)
     member = wire.need_bytes(message, "member", 32)
     theirs = wire.need_bytes(message, "nonce", wire.NONCE_BYTES)
     signature = wire.need_bytes(message, "sig", 64)
-    ssl_object = session.writer.get_extra_info("ssl_object")
     chosen = access.connection(ssl_object) if ssl_object is not None else None
     peer = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
     if chosen is None or peer is None or chosen[0] != net:
@@ -33,22 +44,25 @@ async def accept(
         # this login names.
         raise ProtocolError(Refusal.DENIED, "this link was not opened for that network")
     own = chosen[1]
-    signed = lan.auth_message(session.nonce, theirs, own, peer, net, member)
-    if not verify(member, signature, signed):
+    if not verify(member, signature, lan.auth_message(nonce, theirs, own, peer, net, member)):
         raise ProtocolError(Refusal.DENIED, "the login signature does not verify")
-    # The computer's own library brings each network here first, over loopback.
-    create = message.get("create")
     owner = member == access.member
-    founding = owner and isinstance(create, bytes)
-    hosted = session.relay.hosted(net, create=founding)
-    if hosted is not None and not hosted.exists and isinstance(create, bytes) and founding:
-        session.net, session.member = net, member
-        await session.create_network(hosted, create, None)
-        if hosted.exists:
-            session.relay.register(hosted)
-    if hosted is None or not hosted.exists:
-        raise ProtocolError(Refusal.UNKNOWN_NETWORK, "this computer does not serve that network")
-    proof = lan.proof_message(session.nonce, theirs, own, peer, net, access.member, member)
-    answer = {"t": "lan_proof", "member": access.member, "sig": access.sign(proof)}
-    probe = message.get("probe") is True
-    await session.admitted(hosted, member, probe, deadline, answer, owner=owner)
+    create = message.get("create")
+    return LanLogin(
+        net,
+        member,
+        theirs,
+        own,
+        peer,
+        owner,
+        message.get("probe") is True,
+        create if owner and isinstance(create, bytes) else None,
+    )
+
+
+def answer(access: LanAccess, login: LanLogin, nonce: bytes) -> dict[str, Any]:
+    """Our ``lan_proof``, sent only once the fold has admitted the member."""
+    signed = lan.proof_message(
+        nonce, login.theirs, login.own, login.peer, login.net, access.member, login.member
+    )
+    return {"t": "lan_proof", "member": access.member, "sig": access.sign(signed)}

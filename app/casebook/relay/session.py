@@ -22,15 +22,13 @@ from casebook.core.model.identity import verify
 from casebook.protocol import tls, wire
 from casebook.protocol.refusals import INVITE_REFUSALS, Refusal
 from casebook.protocol.wire import ProtocolError, frame
-from casebook.relay import lan_login
-from casebook.relay.config import RelayConfig
+from casebook.relay import lan_login, requests
+from casebook.relay.config import LanAccess, RelayConfig
 from casebook.relay.hosted import Admission, HostedNetwork, Ticket
 from casebook.relay.store import RelayStore, now_ms
 from casebook.relay.strangers import Budget
 
 log = logging.getLogger("casebook.relay")
-MAX_WELCOME = 64 * 1024  # a welcome package holds seeds: ~100 bytes per epoch
-MAX_WELCOMES = 256
 MAX_DEFERRED = 4096  # live frames held back while a catch-up is still streaming
 
 
@@ -135,7 +133,7 @@ class Session:
         if self.config.lan is not None:  # a member's computer: members of its networks only
             if kind != "lan_auth":
                 raise ProtocolError(Refusal.UNEXPECTED, f"expected lan_auth, got {kind!r}")
-            await lan_login.accept(self, self.config.lan, message, deadline)
+            await self._lan_auth(self.config.lan, message, deadline)
         elif kind == "auth":
             await self._auth(message, deadline)
         elif kind == "redeem":
@@ -191,6 +189,25 @@ class Session:
             if hosted.exists:
                 self.relay.register(hosted)
         await self.admitted(hosted, member, message.get("probe") is True, deadline)
+
+    async def _lan_auth(self, access: LanAccess, message: dict[str, Any], deadline: float) -> None:
+        """A member of a network this computer serves, on the LAN (``relay/lan_login.py``)."""
+        login = lan_login.check(
+            access, self.writer.get_extra_info("ssl_object"), self.nonce, message
+        )
+        hosted = self.relay.hosted(login.net, create=login.create is not None)
+        if hosted is not None and not hosted.exists and login.create is not None:
+            # The computer's own library brings each network here first, over loopback.
+            self.net, self.member = login.net, login.member
+            await self.create_network(hosted, login.create, None)
+            if hosted.exists:
+                self.relay.register(hosted)
+        if hosted is None or not hosted.exists:
+            raise ProtocolError(
+                Refusal.UNKNOWN_NETWORK, "this computer does not serve that network"
+            )
+        proof = lan_login.answer(access, login, self.nonce)
+        await self.admitted(hosted, login.member, login.probe, deadline, proof, owner=login.owner)
 
     async def admitted(
         self,
@@ -297,11 +314,13 @@ class Session:
                 if kind == "push":
                     await self._push(message)
                 elif kind == "welcomes":
-                    self._welcomes(message)
+                    self.send(requests.welcomes(self._in(), self.relay.store, self._me(), message))
                 elif kind in ("blob_have", "blob_put", "blob_get"):
-                    self._blob(kind, message)
+                    self.send(requests.blob(kind, self._in(), self.relay.store, message))
                 elif kind == "welcome_get":
-                    self._welcome_get(message)
+                    self.send(
+                        requests.welcome_get(self._in(), self.relay.store, self._me(), message)
+                    )
                 elif kind == "ping":
                     self.send({"t": "pong"})
                 elif kind == "bye":
@@ -353,86 +372,13 @@ class Session:
                 self.relay.membership_changed(hosted)
         return admission
 
-    def _welcomes(self, message: dict[str, Any]) -> None:
-        ref = wire.need_int(message, "id")
-        items = message.get("items")
-        if not isinstance(items, list) or len(items) > MAX_WELCOMES:
-            raise ProtocolError(Refusal.MALFORMED, "bad welcomes")
-        hosted, now = self.hosted, now_ms()
-        assert hosted is not None and self.net is not None
-        stored = 0
-        for item in items:
-            if not (
-                isinstance(item, list)
-                and len(item) == 2
-                and isinstance(item[0], bytes)
-                and isinstance(item[1], bytes)
-                and len(item[1]) <= MAX_WELCOME
-            ):
-                raise ProtocolError(Refusal.MALFORMED, "bad welcome item")
-            invite = hosted.state.invites.get(item[0])
-            if invite is None or invite.inviter != self.member:
-                continue  # only the inviter may place an invite's welcome package
-            if hosted.open_invite(item[0], now) != "open":
-                continue
-            if hosted.size + len(item[1]) > hosted.quota:
-                continue  # the network's storage is full
-            hosted.size += self.relay.store.put_welcome(self.net, item[0], item[1])
-            stored += 1
-        self.send({"t": "ack", "id": ref, "stored": stored, "duplicate": 0, "refused": []})
+    def _in(self) -> HostedNetwork:
+        assert self.hosted is not None  # a logged-in member's session
+        return self.hosted
 
-    def _welcome_get(self, message: dict[str, Any]) -> None:
-        """A newcomer whose join was taken but whose answer was lost asks again for the
-        welcome package of the invite it joined with (and of no other)."""
-        ref = wire.need_int(message, "id")
-        hosted = self.hosted
-        assert hosted is not None and self.net is not None and self.member is not None
-        member = hosted.state.members.get(self.member)
-        joined = member.invite if member is not None and member.active else None
-        sealed = self.relay.store.welcome(self.net, joined) if joined else None
-        reply: dict[str, Any] = {"t": "ack", "id": ref}
-        if sealed is None or not hosted.package_kept(joined or b"", now_ms()):
-            reply["missing"] = True
-        else:
-            reply["sealed"] = sealed
-        self.send(reply)
-
-    def _blob(self, kind: str, message: dict[str, Any]) -> None:
-        """Sealed attachment chunks under opaque ids (see ``core/model/blobcrypt.py``)."""
-        ref = wire.need_int(message, "id")
-        hosted, store = self.hosted, self.relay.store
-        assert hosted is not None and self.net is not None
-        if kind == "blob_have":
-            ids = message.get("ids")
-            if (
-                not isinstance(ids, list)
-                or len(ids) > wire.MAX_BATCH_EVENTS
-                or not all(isinstance(i, bytes) and len(i) == 32 for i in ids)
-            ):
-                raise ProtocolError(Refusal.MALFORMED, "bad blob ids")
-            self.send({"t": "ack", "id": ref, "missing": store.blobs_missing(self.net, ids)})
-            return
-        ident = wire.need_bytes(message, "blob", 32)
-        idx = wire.need_int(message, "idx", wire.MAX_CHUNKS - 1)
-        if kind == "blob_get":
-            found = store.chunk(self.net, ident, idx)
-            reply: dict[str, Any] = {"t": "ack", "id": ref}
-            if found is None:
-                reply["missing"] = True
-            else:
-                reply["total"], reply["data"] = found
-            self.send(reply)
-            return
-        total = wire.need_int(message, "total", wire.MAX_CHUNKS)
-        data = wire.need_bytes(message, "data")
-        if not idx < total or len(data) > wire.MAX_CHUNK_SEALED:
-            raise ProtocolError(Refusal.MALFORMED, "bad attachment chunk")
-        if hosted.size + len(data) > hosted.quota:
-            self.send({"t": "ack", "id": ref, "refused": [[0, "the network's storage is full"]]})
-            return
-        if store.put_chunk(self.net, ident, idx, total, data):
-            hosted.size += len(data)
-        self.send({"t": "ack", "id": ref, "refused": []})
+    def _me(self) -> bytes:
+        assert self.member is not None
+        return self.member
 
     # -- sending -----------------------------------------------------------------------
     def _start_catchup(self, hosted: HostedNetwork, have: dict[bytes, int]) -> None:

@@ -32,7 +32,7 @@ from casebook.sync.engine import PERMANENT, SyncEngine
 from casebook.sync.ingest import SyncReport
 from casebook.sync.lan_link import LanLink, LanPeer
 from casebook.sync.link import LinkFailure, SyncError
-from casebook.sync.status import LinkStatus, LinkTracker
+from casebook.sync.status import OWN_LINK, LinkStatus, LinkTracker
 
 log = logging.getLogger("casebook.lan")
 SETTLE = 1.5  # sync --lan: stop this long after the last colleague found has synced
@@ -289,10 +289,14 @@ class LanService:
         return relay
 
     def _own_live(self, status: LinkStatus) -> None:
-        """Our library's link to our own relay: once live, the network is served."""
+        """Our library's link to our own relay: once live, the network is served. What
+        colleagues bring arrives through it, so its owner hears of it too (the app
+        refreshes its lists; the status bar does not show this link)."""
         if status.state == "live" and status.net not in self._ready:
             self._ready.add(status.net)
             self._changed.set()
+        if self.on_status is not None:
+            self.on_status(status)
 
     # -- watching ------------------------------------------------------------------------------
     async def serve(
@@ -373,7 +377,7 @@ class LanService:
         for good (the caller shuns them for the hour)."""
         net = key[1]
         own = key[0] == OWN
-        where = _where(sighting.addresses[0], sighting.port)
+        where = OWN_LINK if own else _where(sighting.addresses[0], sighting.port)
         tracker = LinkTracker(net, where, self._own_live if own else self.on_status)
         either = asyncio.Event()
         delay = 1.0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from casebook.session.lan import LanService
 
 log = logging.getLogger("casebook.session")
+LAN_ENV = "CASEBOOK_LAN"
 
 StatusCallback = Callable[[LinkStatus], None]
 
@@ -180,8 +182,9 @@ class Session(Hosting):
 
     @property
     def lan_enabled(self) -> bool:
-        """Whether the app syncs with colleagues on the LAN (a setting, on by default)."""
-        return self.profile is not None and self.p.settings.get("lan_sync") is not False
+        """Whether the app syncs with colleagues on the LAN: a setting, on by default,
+        unless this computer's administrator turned LAN sync off (``CASEBOOK_LAN=off``)."""
+        return lan_allowed() and self.profile is not None and bool(self.p.settings.get("lan_sync"))
 
     async def stop_sync(self) -> None:
         task, self._watching = self._watching, None
@@ -259,6 +262,17 @@ class Session(Hosting):
         await self.join_code(code, name)
         return code.net
 
+    async def join_bundle(self, text: str, path: Path, name: str) -> bytes:
+        """Join with an invite code's text and a bundle file a member made after the
+        invite; our join reaches the others at the next sync (relay or LAN) or bundle."""
+        code = self.p.invitations.read_code(text)
+        await self.stop_sync()
+        try:
+            self.p.bundles.join(code, path, name)
+        finally:
+            self.start_sync()
+        return code.net
+
     async def join_code(self, code: InviteCode, name: str, *, watch: bool = True) -> bytes:
         """Join through the relay the invite names; the join event's id. Sync pauses
         meanwhile (the join is one transaction that spans the relay's answers) and,
@@ -309,6 +323,12 @@ class Session(Hosting):
     async def close(self) -> None:
         await self.lock()
         await self.stop_relay()
+
+
+def lan_allowed() -> bool:
+    """False when the environment says ``CASEBOOK_LAN=off`` (an administrator's policy,
+    and the test suite's default: only the namespace tests go on the LAN)."""
+    return os.environ.get(LAN_ENV, "").strip().lower() not in ("off", "0", "no", "false")
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:

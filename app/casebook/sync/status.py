@@ -14,6 +14,9 @@ from casebook.core.ledger.eventlog import now_ms
 from casebook.sync.ingest import SyncReport
 
 State = Literal["connecting", "catching_up", "live", "offline", "stopped"]
+# The link between the library and this computer's own LAN relay (what colleagues on the
+# LAN bring arrives through it): reported for its counts, not shown as a link.
+OWN_LINK = "lan://this-computer"
 
 
 @dataclass(frozen=True)

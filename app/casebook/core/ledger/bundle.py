@@ -10,6 +10,7 @@ in that sync would refuse.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from casebook.store.files import atomic_write
 
 MAGIC = b"CASEBOOK-BUNDLE\x00"
 MAX_BUNDLE = 1 << 30
+PROGRESS_EVERY = 200
 
 
 @dataclass
@@ -111,19 +113,33 @@ def export(db: Database, net: bytes, path: Path, welcomes: dict[bytes, bytes]) -
     return bundle
 
 
-def ingest(log: EventLog, bundle: Bundle) -> ImportReport:
+def ingest(
+    log: EventLog,
+    bundle: Bundle,
+    progress: Callable[[int, int], None] | None = None,
+    on_outcome: Callable[[bytes, Outcome], None] | None = None,
+) -> ImportReport:
+    """Verify and store every event (one transaction); ``progress`` hears
+    ``(done, total)`` every few hundred events."""
     if not log.keys.holds(bundle.net):
         raise UsageError(
             "This bundle is for a network this profile is not in. To join it, use the "
             "invite code: casebook join CODE --bundle FILE."
         )
     report = ImportReport()
+    total = len(bundle.events)
     with log.batch():
-        for raw in bundle.events:
+        for done, raw in enumerate(bundle.events, 1):
             try:
-                report.note(log.ingest(raw))
+                outcome = log.ingest(raw)
             except EventError as exc:
                 report.refused.append(str(exc))
+            else:
+                report.note(outcome)
+                if on_outcome is not None:
+                    on_outcome(raw, outcome)
+            if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+                progress(done, total)
     return report
 
 

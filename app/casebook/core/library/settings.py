@@ -14,6 +14,7 @@ from casebook.store.database import Database
 DEFAULTS: dict[str, Any] = {
     "host_relay": None,  # {"port": 7447, "host": "192.168.1.20"} to host the relay here
     "lock_minutes": 15,  # lock the window after this long without use; 0: never
+    "lan_sync": True,  # the app syncs with colleagues on the LAN while a library is open
     "theme": "system",  # or "light", "dark"
     "saved_searches": [],  # [{"name", "query", "net" (hex or None), "tag"}]
 }
