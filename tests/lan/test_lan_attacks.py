@@ -275,3 +275,37 @@ def test_a_name_for_another_network_gets_no_certificate(circle: tuple[Profile, .
                 )
 
     asyncio.run(go())
+
+
+def test_an_attachment_comes_on_demand_from_a_colleague_s_computer(
+    make_profile: Callable[..., Profile],
+) -> None:
+    """No relay at all: the attachment a case names is fetched, when opened, from the
+    computer of a colleague that has it, checked against its hash and stored."""
+    from casebook.core.library import attachments
+
+    alice, bob = make_profile("Dr. Alice Moreau"), make_profile("Dr. Bob Okafor")
+    net = alice.library.create_network("Cardiology Circle", alice.name)
+    join(bob, alice, net)
+    data = b"%PDF-1.4 12-lead ECG, deep T-wave inversion V4-V6 " * 2000
+    item = attachments.prepare_bytes("ecg.pdf", data)
+    alice.library.post_case(net, title="Syncope after exertion", files=[item])
+
+    async def go() -> None:
+        async with served(alice, net) as a:  # her own link uploads what she attached
+            service = LanService(SyncEngine(bob), bob.directory / "lan")
+            await sync_via(service.engine, service, net, a.port, a.name(net))
+            assert not attachments.has(bob.db, item.hash)
+
+            async def nearby(wanted: bytes) -> list[Any]:
+                assert wanted == net
+                peer = LanPeer(LOOPBACK, a.port, b"", a.name(net))
+                return [(peer, lambda: service.open_link(net, (LOOPBACK,), a.port, a.name(net)))]
+
+            with pytest.raises(SyncError):  # no relay, nobody nearby: one clear refusal
+                await service.engine.fetch_attachment(item.hash)
+            await service.engine.fetch_attachment(item.hash, nearby)
+            service.engine.close()
+
+    asyncio.run(go())
+    assert attachments.read(bob.db, item.hash) == data

@@ -77,6 +77,7 @@ class LanService:
         self.peers: dict[tuple[str, bytes], PeerRow] = {}
         self._changed = asyncio.Event()
         self._ready: set[bytes] = set()  # networks our own relay holds (serve)
+        self.discovery: Discovery | None = None  # while serving
 
     # -- what this profile holds ----------------------------------------------------------
     def held(self, nets: list[bytes] | None) -> dict[bytes, list[Key]]:
@@ -101,7 +102,7 @@ class LanService:
             self.host = host
         return host
 
-    def _candidates(self, host: LanHost, discovery: Discovery) -> list[tuple[Sighting, bytes, str]]:
+    def candidates(self, host: LanHost, discovery: Discovery) -> list[tuple[Sighting, bytes, str]]:
         out = []
         now, keys = time.time(), host.keys()
         for sighting in list(discovery.sightings.values()):
@@ -111,7 +112,7 @@ class LanService:
 
     def _nearby(self, discovery: Discovery, host: LanHost) -> None:
         if self.on_nearby is not None:
-            self.on_nearby(len({s.instance for s, _, _ in self._candidates(host, discovery)}))
+            self.on_nearby(len({s.instance for s, _, _ in self.candidates(host, discovery)}))
 
     # -- opening a link ---------------------------------------------------------------------
     async def open_link(
@@ -149,7 +150,7 @@ class LanService:
         tracker: LinkTracker | None = None,
     ) -> SyncReport:
         row = self.peers.setdefault(
-            (sighting.instance, net), PeerRow(_where(sighting.addresses[0], sighting.port), net)
+            (sighting.instance, net), PeerRow(where(sighting.addresses[0], sighting.port), net)
         )
         row.state, row.error = "linking", None
         peer = LanPeer(sighting.addresses[0], sighting.port, b"", name)
@@ -200,7 +201,7 @@ class LanService:
         try:
             await discovery.start()
             while True:
-                for sighting, net, name in self._candidates(host, discovery):
+                for sighting, net, name in self.candidates(host, discovery):
                     key = (sighting.instance, net)
                     if key not in running:
                         running[key] = asyncio.create_task(self._sync(net, sighting, name))
@@ -234,44 +235,6 @@ class LanService:
             elif isinstance(result, BaseException):
                 raise result
         return reports
-
-    # -- status ---------------------------------------------------------------------------------
-    async def probe(self, wait: float, nets: list[bytes] | None = None) -> list[dict[str, Any]]:
-        """Browse for ``wait`` seconds, then log in to each colleague found (a probe:
-        vectors only) and say how far apart we are."""
-        host = self.current(nets)
-        if not host.trust:
-            return []
-        discovery = Discovery()
-        try:
-            await discovery.start()
-            await asyncio.sleep(wait)
-            found = self._candidates(host, discovery)
-        finally:
-            await discovery.close()
-        return [await self._probe(sighting, net, name) for sighting, net, name in found]
-
-    async def _probe(self, sighting: Sighting, net: bytes, name: str) -> dict[str, Any]:
-        row: dict[str, Any] = {
-            "peer": _where(sighting.addresses[0], sighting.port),
-            "network": net.hex(),
-        }
-        opened: list[LanLink] = []
-
-        async def opener() -> LanLink:
-            link = await self.open_link(net, sighting.addresses, sighting.port, name)
-            opened.append(link)
-            return link
-
-        peer = LanPeer(sighting.addresses[0], sighting.port, b"", name)
-        try:
-            row.update(await self.engine.probe(net, peer, opener))
-            colleague = opened[-1].colleague
-            row.update(state="reachable", member=colleague.hex() if colleague else None)
-        except SyncError as exc:
-            state = "refused" if exc.code in PERMANENT else "unreachable"
-            row.update(state=state, error=exc.message)
-        return row
 
     async def start_relay(self, listen: str, port: int = 0) -> Relay:
         """Our relay for the networks we serve now, accepting LAN links only."""
@@ -312,6 +275,7 @@ class LanService:
             return
         relay = await self.start_relay(ANY_ADDRESS)
         discovery = Discovery(on_change=self._changed.set)
+        self.discovery = discovery
         links: dict[tuple[str, bytes], tuple[asyncio.Task[bool], asyncio.Event]] = {}
         shunned: set[tuple[str, bytes, int]] = set()
         try:
@@ -334,7 +298,7 @@ class LanService:
                     own = Sighting(OWN, ("127.0.0.1",), relay.port, b"", b"", 0.0)
                     wanted[(OWN, net)] = (own, host.own_name(net))
                 mine = discovery.own or ""
-                for sighting, net, name in self._candidates(host, discovery):
+                for sighting, net, name in self.candidates(host, discovery):
                     key = (sighting.instance, net)
                     if (*key, host.window) not in shunned and mine < sighting.instance:
                         wanted[key] = (sighting, name)
@@ -360,6 +324,7 @@ class LanService:
                 quit_link.set()
             if links:
                 await asyncio.wait([t for t, _ in links.values()], timeout=10)
+            self.discovery = None
             await discovery.close()
             await relay.close()
 
@@ -377,8 +342,8 @@ class LanService:
         for good (the caller shuns them for the hour)."""
         net = key[1]
         own = key[0] == OWN
-        where = OWN_LINK if own else _where(sighting.addresses[0], sighting.port)
-        tracker = LinkTracker(net, where, self._own_live if own else self.on_status)
+        label = OWN_LINK if own else where(sighting.addresses[0], sighting.port)
+        tracker = LinkTracker(net, label, self._own_live if own else self.on_status)
         either = asyncio.Event()
         delay = 1.0
         while not (stop.is_set() or quit_link.is_set()):
@@ -439,7 +404,7 @@ class _Door:
         return self._host().sign(message)
 
 
-def _where(address: str, port: int) -> str:
+def where(address: str, port: int) -> str:
     return f"lan://{address}:{port}"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 from collections.abc import Callable
@@ -142,7 +143,9 @@ class Session(Hosting):
         self, wait: float, nets: list[bytes] | None = None
     ) -> list[dict[str, Any]]:
         """The colleagues seen on the LAN within ``wait`` s, each probed."""
-        return await self.lan_service().probe(wait, nets)
+        from casebook.session import lan_lookup
+
+        return await lan_lookup.probe(self.lan_service(), wait, nets)
 
     async def relay_status(self, nets: list[bytes] | None = None) -> list[dict[str, Any]]:
         """Each relay of ``nets``: reachable or not, what is to send and receive, and
@@ -211,7 +214,12 @@ class Session(Hosting):
         """An attachment's bytes, fetched from a relay of its network first when it is
         not on this computer yet."""
         if not attachments.has(self.p.db, digest):
-            await self.sync.fetch_attachment(digest)
+            nearby = None
+            if lan_allowed():  # a colleague's computer on the LAN may have it
+                from casebook.session import lan_lookup
+
+                nearby = functools.partial(lan_lookup.nearby, self.lan or self.lan_service())
+            await self.sync.fetch_attachment(digest, nearby)
         return attachments.read(self.p.db, digest)
 
     # -- the passphrase and locking ----------------------------------------------------

@@ -8,7 +8,9 @@ its hash before it is stored.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from casebook.core.library.attachments import CHUNK
@@ -61,8 +63,18 @@ async def upload(store: SyncStore, run: Asking, net: bytes) -> int:
     return len(missing)
 
 
-async def fetch(store: SyncStore, digest: bytes) -> None:
-    """Download an attachment from a relay of its network, check it, store it."""
+Opener = Callable[[], Awaitable[RelayLink]]
+# The colleagues' computers on the LAN that serve a network, each with how to link to it.
+Nearby = Callable[[bytes], Awaitable[list[tuple[RelayAddress, Opener]]]]
+
+
+async def fetch(
+    store: SyncStore,
+    digest: bytes,
+    nearby: Nearby | None = None,
+) -> None:
+    """Download an attachment from a relay of its network (or, ``nearby``, from the
+    colleagues' computers it names for the network), check it, store it."""
     if store.has_attachment(digest):
         return
     named = store.named_attachments(digest=digest).get(digest)
@@ -72,24 +84,32 @@ async def fetch(store: SyncStore, digest: bytes) -> None:
     held = store.held_seeds(net)
     # The case's epoch first (where its author put it), then the others, newest first.
     seeds = sorted(held, key=lambda item: (item[0] != named.epoch, -item[0]))
-    relays = store.relays(net)
-    if not relays:
-        raise SyncError(
-            LinkFailure.UNREACHABLE,
-            "This attachment is not on this computer and the network has no relay.",
-        )
+    sources: list[tuple[RelayAddress, Opener]] = [
+        (address, functools.partial(RelayLink.open, address)) for address in store.relays(net)
+    ]
     failure: SyncError | None = None
-    for address in relays:
-        try:
-            data = await _fetch_at(store, address, net, digest, named, seeds)
-        except SyncError as exc:
-            failure = exc
-            continue
-        if data is not None:
-            store.keep_attachment(digest, named.mime, data)
-            return
+    asked = 0
+    for tried in range(2):
+        if tried == 1:  # no relay had it: colleagues on the LAN, if any are nearby
+            sources = await nearby(net) if nearby is not None else []
+        for _, opener in sources:
+            asked += 1
+            try:
+                data = await _fetch_at(store, opener, net, digest, named, seeds)
+            except SyncError as exc:
+                failure = exc
+                continue
+            if data is not None:
+                store.keep_attachment(digest, named.mime, data)
+                return
     if failure is not None:
         raise failure
+    if not asked:
+        raise SyncError(
+            LinkFailure.UNREACHABLE,
+            "This attachment is not on this computer, and the network has no relay"
+            + (" and no colleague's computer is nearby." if nearby is not None else "."),
+        )
     raise SyncError(
         LinkFailure.MISSING,
         "The relay does not have this attachment yet: its author's app has not uploaded it. "
@@ -99,7 +119,7 @@ async def fetch(store: SyncStore, digest: bytes) -> None:
 
 async def _fetch_at(
     store: SyncStore,
-    address: RelayAddress,
+    opener: Opener,
     net: bytes,
     digest: bytes,
     named: Named,
@@ -107,7 +127,7 @@ async def _fetch_at(
 ) -> bytes | None:
     """The attachment from one relay: each candidate id in turn; a copy that is
     incomplete, damaged or not the named file is skipped for the next."""
-    link = await RelayLink.open(address)
+    link = await opener()
     damaged = False
     try:
         await link.login(store.identity, net, {}, probe=True)

@@ -206,9 +206,10 @@ class SyncEngine:
         await asyncio.gather(*(keep(n, a) for n, a in pairs))
 
     # -- attachments ---------------------------------------------------------------------
-    async def fetch_attachment(self, digest: bytes) -> None:
-        """Download an attachment a case names from a relay, check its hash, store it."""
-        await blobs.fetch(self.store, digest)
+    async def fetch_attachment(self, digest: bytes, nearby: blobs.Nearby | None = None) -> None:
+        """Download an attachment a case names from a relay (or from a colleague's
+        computer ``nearby`` names), check its hash, store it."""
+        await blobs.fetch(self.store, digest, nearby)
 
     # -- joining through a relay -------------------------------------------------------
     async def join(self, code: InviteCode, name: str) -> bytes:
