@@ -46,6 +46,7 @@ def test_two_members_find_each_other_and_sync_both_ways(
     alice.library.post_case(net, title="Syncope after exertion", body="A 24-year-old athlete.")
     bob.library.post_case(net, title="Chest pain at rest", body="A 60-year-old smoker.")
     a_dir, b_dir = alice.directory, bob.directory
+    alice_key = alice.identity.public_key.hex()
     alice.close()
     bob.close()
     with lankit.lan(2, tmp_path / "lan") as lan:
@@ -55,6 +56,12 @@ def test_two_members_find_each_other_and_sync_both_ways(
         results = json.loads(found.stdout)["results"]
         assert [r["error"] for r in results] == [None]
         assert results[0]["relay"].startswith(f"lan://{lan.address(0)}:")
+        status = lan.run(1, b_dir, "--json", "sync", "status", "--wait", "4")
+        assert status.returncode == 0, status.stderr
+        peers = json.loads(status.stdout)["lan_peers"]
+        assert [(p["state"], p["member"], p["to_receive"], p["to_send"]) for p in peers] == [
+            ("reachable", alice_key, 0, 0)
+        ]
         lankit.stop(watcher)
     bob = _reopen(b_dir)
     alice = _reopen(a_dir)
