@@ -113,7 +113,9 @@ async def _inside(mode: str, profile_dir: Path, net: bytes) -> None:
             report = await engine.sync(
                 net,
                 peer,
-                opener=lambda: service.open_link(net, sighting.addresses, sighting.port, name),
+                opener=lambda: service.open_link(
+                    net, sighting.addresses, sighting.port, name, sighting.salt
+                ),
             )
         seconds = time.perf_counter() - t
         cases = int(profile.db.scalar("SELECT count(*) FROM cases"))

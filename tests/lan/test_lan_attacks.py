@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import ssl
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -17,6 +17,7 @@ from casebook.core.profile import Profile
 from casebook.protocol import lan, wire
 from casebook.relay.server import Relay
 from casebook.session.lan import LanService
+from casebook.session.lan_discovery import Sighting
 from casebook.session.lan_host import LanHost
 from casebook.sync.engine import SyncEngine
 from casebook.sync.lan_link import Credentials, LanLink, LanPeer
@@ -42,6 +43,10 @@ class Served:
     def name(self, net: bytes) -> str:
         return self.host.own_name(net)
 
+    def target(self, net: bytes) -> Target:
+        """What anyone on the LAN reads in the advertisement: port, name, salt."""
+        return Target(self.port, self.name(net), self.host.salt)
+
     @property
     def port(self) -> int:
         assert self.relay is not None
@@ -50,7 +55,7 @@ class Served:
     async def start(self, net: bytes) -> None:
         self.service.current(None)
         self.relay = await self.service.start_relay(LOOPBACK)
-        await sync_via(self.engine, self.service, net, self.port, self.name(net), own=True)
+        await sync_via(self.engine, self.service, net, self.target(net), own=True)
 
     async def close(self) -> None:
         if self.relay is not None:
@@ -58,13 +63,21 @@ class Served:
         self.engine.close()
 
 
+class Target(NamedTuple):
+    port: int
+    name: str
+    salt: bytes
+
+
 async def sync_via(
-    engine: SyncEngine, service: LanService, net: bytes, port: int, name: str, own: bool = False
+    engine: SyncEngine, service: LanService, net: bytes, to: Target, own: bool = False
 ) -> Any:
     service.current(None)
-    peer = LanPeer(LOOPBACK, port, b"", name)
+    peer = LanPeer(LOOPBACK, to.port, b"", to.name)
     return await engine.sync(
-        net, peer, opener=lambda: service.open_link(net, (LOOPBACK,), port, name, own)
+        net,
+        peer,
+        opener=lambda: service.open_link(net, (LOOPBACK,), to.port, to.name, to.salt, own),
     )
 
 
@@ -86,10 +99,11 @@ def _keys(profile: Profile, net: bytes) -> list[Key]:
         engine.close()
 
 
-def _credentials(keys: list[Key], check_server: bool = True) -> Credentials:
-    """A certificate under ``keys``' authority; an attacker would not bother checking
-    the accepting side's certificate (``check_server``)."""
-    authorities = [lan.Authority.from_secret(k.ca_secret()) for k in keys]
+def _credentials(keys: list[Key], salt: bytes, check_server: bool = True) -> Credentials:
+    """A certificate under ``keys``' authority for the advertisement with ``salt``; an
+    attacker would not bother checking the accepting side's certificate
+    (``check_server``)."""
+    authorities = [lan.Authority.of(k, salt) for k in keys]
     own = lan.issue(authorities[0])
     context = lan.client_context(own, authorities)
     if not check_server:
@@ -97,13 +111,11 @@ def _credentials(keys: list[Key], check_server: bool = True) -> Credentials:
     return Credentials(context, own.der)
 
 
-async def _login_as(
-    profile: Profile, net: bytes, keys: list[Key], port: int, name: str
-) -> dict[str, Any]:
+async def _login_as(profile: Profile, net: bytes, keys: list[Key], to: Target) -> dict[str, Any]:
     """``profile``'s identity logging in with certificates made from ``keys`` (which
     an attacker might hold: a leaked or an old seed), judging nobody."""
-    peer = LanPeer(LOOPBACK, port, b"", name)
-    credentials = _credentials(keys, check_server=False)
+    peer = LanPeer(LOOPBACK, to.port, b"", to.name)
+    credentials = _credentials(keys, to.salt, check_server=False)
     link = await LanLink.open_peer(peer, credentials, lambda n, k: True)
     try:
         return await link.login(profile.identity, net, {})
@@ -131,7 +143,7 @@ def test_a_member_syncs_over_a_direct_link(circle: tuple[Profile, ...]) -> None:
     async def go() -> None:
         async with served(alice, net) as a:
             service = LanService(SyncEngine(bob), bob.directory / "lan")
-            report = await sync_via(service.engine, service, net, a.port, a.name(net))
+            report = await sync_via(service.engine, service, net, a.target(net))
             service.engine.close()
             assert report.error is None and report.received > 0
 
@@ -150,7 +162,7 @@ def test_an_outsider_cannot_finish_the_handshake(
         async with served(alice, net) as a:
             with pytest.raises(SyncError) as refused:
                 # His own network's authority, Alice's advertised name for hers.
-                await _login_as(dave, net, _keys(dave, own), a.port, a.name(net))
+                await _login_as(dave, net, _keys(dave, own), a.target(net))
             assert refused.value.code in ("closed", "impersonation")
             assert a.relay is not None and not a.relay.members.get(net)
 
@@ -175,7 +187,7 @@ def test_holding_a_seed_is_not_enough_the_fold_decides(
         async with served(alice, net) as a:
             for who, keys in ((dave, leaked), (carol, old_keys), (carol, leaked)):
                 with pytest.raises(SyncError) as refused:
-                    await _login_as(who, net, keys, a.port, a.name(net))
+                    await _login_as(who, net, keys, a.target(net))
                 assert refused.value.code == "denied"
             assert a.relay is not None and not a.relay.members.get(net)
 
@@ -197,11 +209,12 @@ def test_a_login_replayed_on_another_connection_is_refused(circle: tuple[Profile
         async with served(alice, net) as a:
             keys = _keys(bob, net)
             peer = LanPeer(LOOPBACK, a.port, b"", a.name(net))
-            first = await Recording.open_peer(peer, _credentials(keys), lambda n, k: True)
+            salt = a.host.salt
+            first = await Recording.open_peer(peer, _credentials(keys, salt), lambda n, k: True)
             await first.login(bob.identity, net, {})
             await first.close()
             # Eve, holding the seed but not Bob's key, replays his lan_auth.
-            second = await LanLink.open_peer(peer, _credentials(keys), lambda n, k: True)
+            second = await LanLink.open_peer(peer, _credentials(keys, salt), lambda n, k: True)
             second.send(captured[0])
             with pytest.raises(SyncError) as refused:
                 await second.recv()
@@ -232,7 +245,8 @@ def test_a_computer_that_is_not_a_member_cannot_pose_as_one(
             name = service.host.own_name(net)
             bob_service = LanService(SyncEngine(bob), bob.directory / "lan")
             with pytest.raises(SyncError) as refused:
-                await sync_via(bob_service.engine, bob_service, net, relay.port, name)
+                to = Target(relay.port, name, service.host.salt)
+                await sync_via(bob_service.engine, bob_service, net, to)
             bob_service.engine.close()
             assert refused.value.code == "impersonation"
         finally:
@@ -248,7 +262,7 @@ def test_the_accepting_side_caps_a_frame_before_reading_it(circle: tuple[Profile
 
     async def go() -> None:
         async with served(alice, net) as a:
-            credentials = _credentials(_keys(bob, net))
+            credentials = _credentials(_keys(bob, net), a.host.salt)
             reader, writer = await asyncio.open_connection(
                 LOOPBACK, a.port, ssl=credentials.context, server_hostname=a.name(net)
             )
@@ -268,7 +282,7 @@ def test_a_name_for_another_network_gets_no_certificate(circle: tuple[Profile, .
 
     async def go() -> None:
         async with served(alice, net) as a:
-            credentials = _credentials(_keys(bob, net))
+            credentials = _credentials(_keys(bob, net), a.host.salt)
             with pytest.raises((ssl.SSLError, ConnectionError)):
                 await asyncio.open_connection(
                     LOOPBACK, a.port, ssl=credentials.context, server_hostname="00" * 8
@@ -294,13 +308,16 @@ def test_an_attachment_comes_on_demand_from_a_colleague_s_computer(
     async def go() -> None:
         async with served(alice, net) as a:  # her own link uploads what she attached
             service = LanService(SyncEngine(bob), bob.directory / "lan")
-            await sync_via(service.engine, service, net, a.port, a.name(net))
+            await sync_via(service.engine, service, net, a.target(net))
             assert not attachments.has(bob.db, item.hash)
 
             async def nearby(wanted: bytes) -> list[Any]:
                 assert wanted == net
                 peer = LanPeer(LOOPBACK, a.port, b"", a.name(net))
-                return [(peer, lambda: service.open_link(net, (LOOPBACK,), a.port, a.name(net)))]
+                to = a.target(net)
+                return [
+                    (peer, lambda: service.open_link(net, (LOOPBACK,), to.port, to.name, to.salt))
+                ]
 
             with pytest.raises(SyncError):  # no relay, nobody nearby: one clear refusal
                 await service.engine.fetch_attachment(item.hash)
@@ -309,3 +326,89 @@ def test_an_attachment_comes_on_demand_from_a_colleague_s_computer(
 
     asyncio.run(go())
     assert attachments.read(bob.db, item.hash) == data
+
+
+def test_a_stranger_who_connects_learns_nothing_from_the_certificates(
+    circle: tuple[Profile, ...],
+) -> None:
+    """Anyone can connect with an advertised name and see the accepting side's
+    certificate. It must not tell two computers of one network apart from two of
+    different networks, nor a computer from itself an advertisement later: no key
+    identifier, an authority name salted per advertisement, and no authority
+    certificate sent along."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    alice, bob, _, net = circle
+
+    async def shown(to: Target) -> list[x509.Certificate]:
+        stranger = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        stranger.check_hostname, stranger.verify_mode = False, ssl.CERT_NONE
+        _, writer = await asyncio.open_connection(
+            LOOPBACK, to.port, ssl=stranger, server_hostname=to.name
+        )
+        tls_object = writer.get_extra_info("ssl_object")
+        chain = tls_object._sslobj.get_unverified_chain()  # what was sent, in order
+        writer.close()
+        return [x509.load_pem_x509_certificate(c.public_bytes().encode()) for c in chain]
+
+    async def go() -> list[list[x509.Certificate]]:
+        async with served(alice, net) as a, served(bob, net) as b:
+            first = [await shown(a.target(net)), await shown(b.target(net))]
+            a.service.host = None  # Alice's next advertisement: new salt, new certificate
+            a.service.current(None)
+            return [*first, await shown(a.target(net))]
+
+    seen = asyncio.run(go())
+    issuers = [chain[0].issuer.rfc4514_string() for chain in seen]
+    assert len(set(issuers)) == 3
+    for chain in seen:
+        assert {c.subject.rfc4514_string() for c in chain} == {"CN=casebook-lan-peer"}
+        for cert in chain:
+            oids = {e.oid for e in cert.extensions}
+            assert x509.oid.ExtensionOID.AUTHORITY_KEY_IDENTIFIER not in oids
+            assert x509.oid.ExtensionOID.SUBJECT_KEY_IDENTIFIER not in oids
+    authority = lan.Authority.of(_keys(alice, net)[0], bytes(8)).cert.public_key()
+    raw = authority.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    for chain in seen:
+        for cert in chain:
+            assert raw not in cert.public_bytes(serialization.Encoding.DER)
+
+
+def test_a_live_link_is_cut_once_our_fold_removes_the_colleague(
+    circle: tuple[Profile, ...],
+) -> None:
+    """Bob is live with Carol's computer; Carol's removal reaches Bob another way (her
+    computer has not heard of it): Bob's side cuts the link."""
+    from netkit import deliver
+
+    alice, bob, carol, net = circle
+    deliver(alice, carol, net)
+    deliver(alice, bob, net)
+
+    async def go() -> SyncError:
+        async with served(carol, net) as c:
+            service = LanService(SyncEngine(bob), bob.directory / "lan")
+            service.current(None)
+            to = c.target(net)
+            sighting = Sighting("carol.example", (LOOPBACK,), to.port, to.salt, b"", 0.0)
+            stop = asyncio.Event()
+            linked = asyncio.create_task(
+                service._sync(net, sighting, to.name, watch=True, stop=stop)
+            )
+            for _ in range(200):
+                if service.peers and next(iter(service.peers.values())).state == "live":
+                    break
+                await asyncio.sleep(0.05)
+            assert next(iter(service.peers.values())).state == "live"
+            alice.governance.remove(net, "Carol")
+            deliver(alice, bob, net)  # by a bundle, a relay or another colleague
+            try:
+                with pytest.raises(SyncError) as cut:
+                    await asyncio.wait_for(linked, 20)
+            finally:
+                stop.set()
+                service.engine.close()
+            return cut.value
+
+    assert asyncio.run(go()).code == "removed"

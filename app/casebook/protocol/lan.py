@@ -4,7 +4,10 @@ messages both members sign (docs/protocol.md, *LAN discovery and direct links*).
 
 Every member derives the network's LAN authority (an Ed25519 key, from the epoch seed:
 :meth:`casebook.core.model.lan_tokens.Key.ca_secret`) and issues itself a short-lived
-certificate under it, with a fresh ECDSA P-256 key. Each side requires the other's
+certificate under it, with a fresh ECDSA P-256 key. What a certificate says of its
+authority is a name salted with the advertisement the link answers, and nothing else
+(no key identifier, no chain), so a stranger who connects and sees one cannot link it
+to another computer, network or hour. Each side requires the other's
 certificate to chain to the authority of the network the link is for, so a computer
 that holds no recent seed of that network cannot even finish the handshake. The
 authority says only "holds the seed"; who the member is, and whether the fold still
@@ -30,6 +33,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from casebook.core.model.lan_tokens import Key
+
 LAN_AUTH_DOMAIN = b"casebook/lan-auth/v1\0"
 LAN_PROOF_DOMAIN = b"casebook/lan-proof/v1\0"
 CERT_LIFETIME = datetime.timedelta(hours=3)
@@ -44,34 +49,32 @@ def _pem(cert: x509.Certificate) -> bytes:
 
 @dataclass(frozen=True)
 class Authority:
-    """One network's LAN authority at one epoch."""
+    """One network's LAN authority at one epoch, under the name it goes by on the links
+    to one advertisement."""
 
     key: ed25519.Ed25519PrivateKey
     cert: x509.Certificate
 
     @classmethod
-    def from_secret(cls, secret: bytes) -> Authority:
-        key = ed25519.Ed25519PrivateKey.from_private_bytes(secret)
-        public = key.public_key()
-        raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        # The name only tells authorities apart (TLS 1.3 encrypts certificates).
-        name = x509.Name(
-            [x509.NameAttribute(NameOID.COMMON_NAME, "casebook-lan-" + raw.hex()[:16])]
-        )
+    def of(cls, key: Key, salt: bytes) -> Authority:
+        """The authority of ``key`` (a network at an epoch) for the links to the
+        advertisement with ``salt``. Its name is all a certificate it issues says of it
+        (no key identifier): unlinkable across networks, computers and hours."""
+        private = ed25519.Ed25519PrivateKey.from_private_bytes(key.ca_secret())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, key.authority_name(salt))])
         cert = (
             x509.CertificateBuilder()
             .subject_name(name)
             .issuer_name(name)
-            .public_key(public)
+            .public_key(private.public_key())
             .serial_number(1)
             .not_valid_before(_EPOCH_START)
             .not_valid_after(_EPOCH_END)
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(_usage(cert_sign=True), critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
-            .sign(key, None)
+            .sign(private, None)
         )
-        return cls(key, cert)
+        return cls(private, cert)
 
     @property
     def pem(self) -> bytes:
@@ -105,8 +108,6 @@ def issue(authority: Authority, now: datetime.datetime | None = None) -> Credent
     """A fresh key and certificate under ``authority``, valid for a few hours."""
     now = now or datetime.datetime.now(datetime.UTC)
     key = ec.generate_private_key(ec.SECP256R1())
-    ca_public = authority.cert.public_key()
-    assert isinstance(ca_public, ed25519.Ed25519PublicKey)
     cert = (
         x509.CertificateBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, PEER_NAME)]))
@@ -122,9 +123,6 @@ def issue(authority: Authority, now: datetime.datetime | None = None) -> Credent
                 [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
             ),
             critical=False,
-        )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_public), critical=False
         )
         .sign(authority.key, None)
     )
@@ -146,7 +144,10 @@ def _context(side: ssl._SSLMethod, own: Credential, trusted: Iterable[Authority]
     context.load_verify_locations(cadata=cadata)
     with tempfile.TemporaryDirectory(prefix="casebook-lan-") as folder:
         cert_path, key_path = Path(folder) / "cert.pem", Path(folder) / "key.pem"
-        cert_path.write_bytes(own.cert_pem)
+        # The certificate, then itself again as its "chain": with no chain, OpenSSL would
+        # build one from the trust store and send the authority's certificate (its key
+        # links every computer of the network) to whoever connects.
+        cert_path.write_bytes(own.cert_pem + own.cert_pem)
         key_path.touch(mode=0o600)
         key_path.write_bytes(own.key_pem)
         context.load_cert_chain(cert_path, key_path)

@@ -24,9 +24,10 @@ from typing import Any
 
 from casebook.core.model.lan_tokens import Key, recognise, window
 from casebook.errors import UsageError
+from casebook.protocol.refusals import Refusal
 from casebook.relay.config import RelayConfig
 from casebook.relay.server import Relay
-from casebook.session.lan_discovery import Discovery, Sighting
+from casebook.session.lan_discovery import MAX_SIGHTINGS, Discovery, Sighting
 from casebook.session.lan_host import LanHost
 from casebook.sync.engine import PERMANENT, SyncEngine
 from casebook.sync.ingest import SyncReport
@@ -36,6 +37,9 @@ from casebook.sync.status import OWN_LINK, LinkStatus, LinkTracker
 
 log = logging.getLogger("casebook.lan")
 SETTLE = 1.5  # sync --lan: stop this long after the last colleague found has synced
+LAN_TIMEOUT = 3.0  # a colleague's computer on the LAN answers at once or not at all
+MAX_ADDRESSES = 2  # of one advertisement, tried in turn
+MEMBERSHIP_CHECK = 2.0  # seconds between checks that a linked colleague is still in
 ANY_ADDRESS = "0.0.0.0"  # noqa: S104  # colleagues reach this computer on its LAN address
 LAN_DIR = "lan"  # in the profile: the LAN relay's storage (ciphertext only)
 OWN = "self"  # the key of the loopback link between the library and its own LAN relay
@@ -78,6 +82,7 @@ class LanService:
         self._changed = asyncio.Event()
         self._ready: set[bytes] = set()  # networks our own relay holds (serve)
         self.discovery: Discovery | None = None  # while serving
+        self._recognised: dict[tuple[int, int, bytes, bytes], dict[bytes, bytes]] = {}
 
     # -- what this profile holds ----------------------------------------------------------
     def held(self, nets: list[bytes] | None) -> dict[bytes, list[Key]]:
@@ -103,32 +108,63 @@ class LanService:
         return host
 
     def candidates(self, host: LanHost, discovery: Discovery) -> list[tuple[Sighting, bytes, str]]:
+        """The advertisements seen that name networks of ours: (sighting, network, the
+        name to ask for). Each advertisement is recognised once per hour and host."""
         out = []
         now, keys = time.time(), host.keys()
         for sighting in list(discovery.sightings.values()):
-            for net, token in recognise(sighting.tokens, sighting.salt, keys, now).items():
+            memo = (id(host), window(now), sighting.salt, sighting.tokens)
+            found = self._recognised.get(memo)
+            if found is None:
+                if len(self._recognised) > 4 * MAX_SIGHTINGS:
+                    self._recognised.clear()
+                found = recognise(sighting.tokens, sighting.salt, keys, now)
+                self._recognised[memo] = found
+            for net, token in found.items():
                 out.append((sighting, net, token.hex()))
         return out
 
-    def _nearby(self, discovery: Discovery, host: LanHost) -> None:
-        if self.on_nearby is not None:
-            self.on_nearby(len({s.instance for s, _, _ in self.candidates(host, discovery)}))
+    def recognises(self, sighting: Sighting) -> bool:
+        """Whether an advertisement names a network of ours (discovery keeps no other)."""
+        host = self.host
+        return host is not None and bool(
+            recognise(sighting.tokens, sighting.salt, host.keys(), time.time())
+        )
+
+    def _nearby(self, relay: Relay) -> None:
+        """How many colleagues are nearby: those proved, by a live link either way."""
+        if self.on_nearby is None:
+            return
+        me = self.engine.store.identity.public_key
+        keys = {row.member for row in self.peers.values() if row.state == "live" and row.member}
+        for sessions in relay.members.values():
+            keys |= {s.member for s in sessions if s.member is not None and s.member != me}
+        self.on_nearby(len(keys))
 
     # -- opening a link ---------------------------------------------------------------------
     async def open_link(
-        self, net: bytes, addresses: tuple[str, ...], port: int, name: str, own: bool = False
+        self,
+        net: bytes,
+        addresses: tuple[str, ...],
+        port: int,
+        name: str,
+        salt: bytes,
+        own: bool = False,
     ) -> LanLink:
-        """A link to the first of ``addresses`` that answers (``own``: to our own relay,
-        which then takes the network from us if it does not hold it yet)."""
+        """A link to the first of ``addresses`` that answers, for the advertisement with
+        ``salt`` (``own``: to our own relay, which then takes the network from us if it
+        does not hold it yet)."""
         host = self.host
-        credentials = None if host is None else host.credentials(net)
+        credentials = None if host is None else host.credentials(net, salt)
         if credentials is None:
             raise SyncError(LinkFailure.CLOSED, "This profile no longer serves that network.")
         failure: SyncError | None = None
-        for address in addresses:
+        for address in addresses[:MAX_ADDRESSES]:
             peer = LanPeer(address, port, b"", name)
             try:
-                link = await LanLink.open_peer(peer, credentials, self.engine.store.is_member)
+                link = await LanLink.open_peer(
+                    peer, credentials, self.engine.store.is_member, LAN_TIMEOUT
+                )
                 if own:
                     link.genesis = self.engine.store.genesis(net)
                 return link
@@ -158,15 +194,20 @@ class LanService:
 
         async def opener() -> LanLink:
             own = sighting.instance == OWN
-            link = await self.open_link(net, sighting.addresses, sighting.port, name, own)
+            salt = self.host.salt if own and self.host is not None else sighting.salt
+            link = await self.open_link(net, sighting.addresses, sighting.port, name, salt, own)
             opened.append(link)
+            if watch and not own:
+                watching.append(asyncio.create_task(self._still_member(link, net)))
             return link
 
         def caught_up(report: SyncReport) -> None:
             row.state, row.member = ("live" if watch else "synced"), opened[-1].colleague
+            self._changed.set()  # one more colleague proved: the count is told again
             if tracker is not None:
                 tracker.caught_up(report)
 
+        watching: list[asyncio.Task[None]] = []
         report = tracker.connecting() if tracker is not None else None
         try:
             report = await self.engine.sync(
@@ -183,9 +224,26 @@ class LanService:
             row.state = "refused" if exc.code in PERMANENT else "offline"
             row.error = exc.message
             raise
+        finally:
+            for task in watching:
+                task.cancel()
         if watch:
             row.state = "offline"
         return report
+
+    async def _still_member(self, link: LanLink, net: bytes) -> None:
+        """A live link is cut the moment our fold no longer counts the colleague in (a
+        removal that reached us by another way)."""
+        while True:
+            await asyncio.sleep(MEMBERSHIP_CHECK)
+            colleague = link.colleague
+            if colleague is not None and not self.engine.store.is_member(net, colleague):
+                link.fail(
+                    SyncError(
+                        Refusal.REMOVED, "That colleague is no longer a member of this network."
+                    )
+                )
+                return
 
     # -- once --------------------------------------------------------------------------------
     async def sync_once(self, wait: float, nets: list[bytes] | None = None) -> list[SyncReport]:
@@ -195,7 +253,7 @@ class LanService:
         if not host.trust:
             raise UsageError("This profile holds the keys of no network yet; nothing to sync.")
         loop = asyncio.get_running_loop()
-        discovery = Discovery(on_change=self._changed.set)
+        discovery = Discovery(on_change=self._changed.set, accept=self.recognises)
         running: dict[tuple[str, bytes], asyncio.Task[SyncReport]] = {}
         started = last_new = loop.time()
         try:
@@ -274,7 +332,7 @@ class LanService:
         if not host.trust:
             return
         relay = await self.start_relay(ANY_ADDRESS)
-        discovery = Discovery(on_change=self._changed.set)
+        discovery = Discovery(on_change=self._changed.set, accept=self.recognises)
         self.discovery = discovery
         links: dict[tuple[str, bytes], tuple[asyncio.Task[bool], asyncio.Event]] = {}
         shunned: set[tuple[str, bytes, int]] = set()
@@ -315,7 +373,13 @@ class LanService:
                             self._keep(key, sighting, name, stop, quit_link, on_report)
                         )
                         links[key] = (task, quit_link)
-                self._nearby(discovery, host)
+                # What is no longer advertised is forgotten, refusals included.
+                shunned = {
+                    k for k in shunned if k[0] in discovery.sightings and k[2] == host.window
+                }
+                for key in [k for k in self.peers if k[0] not in discovery.sightings]:
+                    del self.peers[key]
+                self._nearby(relay)
                 self._changed.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(_first(stop, self._changed), 5.0)

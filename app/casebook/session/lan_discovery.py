@@ -3,9 +3,9 @@
 What goes out is in docs/security.md (*What a LAN observer learns*): the fixed service
 type, random instance and host names that change with every advertisement, the port,
 and a TXT record of a version, a random salt and opaque tokens. What comes in is
-unauthenticated: at most ``MAX_SIGHTINGS`` services are remembered and at most
-``MAX_RESOLVING`` looked up at once; anything else is dropped unread. Recognising a
-token is the LAN service's business (:mod:`casebook.session.lan`).
+unauthenticated: at most ``MAX_RESOLVING`` services are looked up at once (the others
+wait in a bounded queue), and only those the LAN service recognises as ours are kept,
+at most ``MAX_SIGHTINGS`` (:mod:`casebook.session.lan` recognises the tokens).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ log = logging.getLogger("casebook.lan")
 SERVICE_TYPE = "_casebook._tcp.local."
 MAX_SIGHTINGS = 256
 MAX_RESOLVING = 16
+MAX_WAITING = 1024  # names queued for a lookup
 RESOLVE_MS = 3000
 
 
@@ -58,15 +59,24 @@ def lan_addresses() -> list[str]:
 
 
 class Discovery:
-    """Advertise this computer (optionally) and keep the advertisements seen."""
+    """Advertise this computer (optionally) and keep the advertisements seen that
+    ``accept`` says are ours (recognised tokens): a neighbour's flood of well-formed
+    fakes cannot crowd a colleague out."""
 
-    def __init__(self, on_change: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        on_change: Callable[[], None] | None = None,
+        accept: Callable[[Sighting], bool] | None = None,
+    ) -> None:
         self.on_change = on_change
+        self.accept = accept
         self.sightings: dict[str, Sighting] = {}
         self._zc: AsyncZeroconf | None = None
         self._browser: AsyncServiceBrowser | None = None
         self._info: AsyncServiceInfo | None = None
         self._resolving: set[asyncio.Task[None]] = set()
+        # Names waiting for a lookup (oldest first), while MAX_RESOLVING are under way.
+        self._waiting: dict[str, str] = {}
 
     async def start(self, browse: bool = True) -> None:
         self._zc = AsyncZeroconf(ip_version=IPVersion.V4Only)
@@ -107,6 +117,7 @@ class Discovery:
                 await (await self._zc.async_unregister_service(info))
 
     async def close(self) -> None:
+        self._waiting.clear()
         for task in list(self._resolving):
             task.cancel()
         if self._browser is not None:
@@ -130,13 +141,26 @@ class Discovery:
             if self.sightings.pop(name, None) is not None and self.on_change:
                 self.on_change()
             return
-        if name == self.own or len(self._resolving) >= MAX_RESOLVING:
+        if name == self.own:
             return
-        if name not in self.sightings and len(self.sightings) >= MAX_SIGHTINGS:
+        if len(self._resolving) >= MAX_RESOLVING:
+            # Queued, not dropped: a colleague behind a burst of others is looked up too.
+            if name not in self._waiting and len(self._waiting) < MAX_WAITING:
+                self._waiting[name] = service_type
             return
+        self._lookup(zeroconf, service_type, name)
+
+    def _lookup(self, zeroconf: Zeroconf, service_type: str, name: str) -> None:
         task = asyncio.get_running_loop().create_task(self._resolve(zeroconf, service_type, name))
         self._resolving.add(task)
-        task.add_done_callback(self._resolving.discard)
+
+        def done(finished: asyncio.Task[None]) -> None:
+            self._resolving.discard(finished)
+            if self._waiting and self._zc is not None:
+                waiting = next(iter(self._waiting))
+                self._lookup(zeroconf, self._waiting.pop(waiting), waiting)
+
+        task.add_done_callback(done)
 
     async def _resolve(self, zeroconf: Zeroconf, service_type: str, name: str) -> None:
         info = AsyncServiceInfo(service_type, name)
@@ -151,8 +175,18 @@ class Discovery:
         addresses = tuple(info.parsed_addresses(IPVersion.V4Only))[:8]
         if props.get(b"v") != b"1" or not salt or not tokens or not addresses or not info.port:
             return
+        self._take(Sighting(name, addresses, info.port, salt, tokens, time.time()))
+
+    def _take(self, sighting: Sighting) -> None:
+        """Keep a looked-up advertisement if it is ours (and there is room)."""
+        name = sighting.instance
         if name == self.own:
             return
-        self.sightings[name] = Sighting(name, addresses, info.port, salt, tokens, time.time())
+        if self.accept is not None and not self.accept(sighting):
+            self.sightings.pop(name, None)  # (an advertisement that changed to not ours)
+            return
+        if name not in self.sightings and len(self.sightings) >= MAX_SIGHTINGS:
+            return
+        self.sightings[name] = sighting
         if self.on_change:
             self.on_change()

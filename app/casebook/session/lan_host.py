@@ -1,11 +1,13 @@
-"""This computer's LAN credentials for one window: the tokens it advertises, the
-certificates it shows (one per network, under the network's LAN authority), and what
-the accepting side needs to tell connections apart (:class:`casebook.relay.config.LanAccess`).
+"""This computer's LAN credentials for one advertisement: the salt and tokens it
+advertises, the certificate it shows for each network (under the network's LAN
+authority, named for this advertisement's salt), and what the accepting side needs to
+tell connections apart (:class:`casebook.relay.config.LanAccess`). The connecting side
+gets its credentials for a colleague's advertisement (that one's salt) here too.
 
 A :class:`LanHost` is made for one hour (``lan_tokens.window``) and for the seeds held
 when it was made; the LAN service makes a new one every hour and whenever the seeds
-change (a rotation), and keeps the previous one answering for a while so that a
-colleague who read the previous advertisement still gets in.
+change (a rotation). The names of the advertisement just before still answer, with its
+certificates, so a colleague who read it still gets in; older names do not.
 """
 
 from __future__ import annotations
@@ -22,37 +24,29 @@ from casebook.core.model.lan_tokens import Key
 from casebook.protocol import lan
 from casebook.sync.lan_link import Credentials
 
+MAX_CLIENT_CREDENTIALS = 64  # colleagues' advertisements we keep a context for
+
 
 @dataclass(frozen=True)
-class NetworkTrust:
-    """One network: our certificate under its newest authority, the authorities we
-    accept (newest and previous epoch), and the contexts made of them."""
+class Answer:
+    """What a connection that asks for one of our names gets: the network, the context
+    with our certificate and its trust, and that certificate (DER, for the proofs)."""
 
     net: bytes
-    keys: tuple[Key, ...]
-    credential: lan.Credential
-    server: ssl.SSLContext
-    client: ssl.SSLContext
+    context: ssl.SSLContext
+    der: bytes
 
-    @classmethod
-    def make(cls, net: bytes, keys: Sequence[Key]) -> NetworkTrust:
-        authorities = [lan.Authority.from_secret(k.ca_secret()) for k in keys]
-        credential = lan.issue(authorities[0])
-        return cls(
-            net,
-            tuple(keys),
-            credential,
-            lan.network_context(credential, authorities),
-            lan.client_context(credential, authorities),
-        )
 
-    def credentials(self) -> Credentials:
-        return Credentials(self.client, self.credential.der)
+def _credential(keys: Sequence[Key], salt: bytes) -> tuple[lan.Credential, list[lan.Authority]]:
+    """A certificate under the newest authority, and the authorities trusted (newest
+    and previous epoch), all named for ``salt``."""
+    authorities = [lan.Authority.of(k, salt) for k in keys]
+    return lan.issue(authorities[0]), authorities
 
 
 class LanHost:
-    """Implements the relay's ``LanAccess`` for one window, and gives the connecting
-    side its credentials."""
+    """Implements the relay's ``LanAccess`` for one advertisement, and gives the
+    connecting side its credentials."""
 
     def __init__(
         self,
@@ -67,21 +61,26 @@ class LanHost:
         self.salt = lan_tokens.new_salt()
         self.held = {net: tuple(keys) for net, keys in held.items() if keys}
         served = list(self.held)[: lan_tokens.MAX_SLOTS]
-        self.trust = {net: NetworkTrust.make(net, self.held[net]) for net in served}
+        self.trust = frozenset(served)  # the networks served
         self.tokens = {
             net: lan_tokens.token(self.held[net][0], self.window, self.salt) for net in served
         }
-        self.names: dict[str, bytes] = {t.hex(): net for net, t in self.tokens.items()}
-        if previous is not None:  # still answer the names of the last advertisement
-            for name, net in previous.names.items():
-                if net in self.trust:
-                    self.names.setdefault(name, net)
-        self._chosen: weakref.WeakKeyDictionary[object, tuple[bytes, bytes]] = (
-            weakref.WeakKeyDictionary()
-        )
+        self.own: dict[str, Answer] = {}
+        for net in served:
+            credential, authorities = _credential(self.held[net], self.salt)
+            context = lan.network_context(credential, authorities)
+            self.own[self.tokens[net].hex()] = Answer(net, context, credential.der)
+        self.answers = dict(self.own)
+        if previous is not None:  # the advertisement just before: its names, not older
+            for name, answer in previous.own.items():
+                if answer.net in self.trust:
+                    self.answers.setdefault(name, answer)
+        self._chosen: weakref.WeakKeyDictionary[object, Answer] = weakref.WeakKeyDictionary()
         # Connections that began under the previous credentials finish their login here.
         self._earlier = None if previous is None else previous._chosen
         self._context = lan.server_context(self._choose, self._remember)
+        self._clients: dict[tuple[bytes, bytes], Credentials] = {}
+        self._keys = [k for keys in self.held.values() for k in keys]
 
     def txt(self, nets: Collection[bytes]) -> dict[str, bytes]:
         """The advertisement's TXT record, naming ``nets`` (of those served)."""
@@ -89,7 +88,7 @@ class LanHost:
         return {"v": b"1", "s": self.salt, "t": lan_tokens.advertised(tokens)}
 
     def keys(self) -> list[Key]:
-        return [k for keys in self.held.values() for k in keys]
+        return self._keys
 
     def same_seeds(self, held: Mapping[bytes, Sequence[Key]]) -> bool:
         return {n: tuple(k) for n, k in held.items() if k} == self.held
@@ -102,23 +101,32 @@ class LanHost:
         found = self._chosen.get(ssl_object)
         if found is None and self._earlier is not None:
             found = self._earlier.get(ssl_object)
-        return found
+        return None if found is None else (found.net, found.der)
 
     def sign(self, message: bytes) -> bytes:
         return self.identity.sign(message)
 
     def _choose(self, name: str) -> ssl.SSLContext | None:
-        net = self.names.get(name)
-        return None if net is None else self.trust[net].server
+        answer = self.answers.get(name)
+        return None if answer is None else answer.context
 
     def _remember(self, connection: ssl.SSLObject, name: str) -> None:
-        net = self.names[name]
-        self._chosen[connection] = (net, self.trust[net].credential.der)
+        self._chosen[connection] = self.answers[name]
 
     # -- the connecting side --------------------------------------------------------------
-    def credentials(self, net: bytes) -> Credentials | None:
-        trust = self.trust.get(net)
-        return None if trust is None else trust.credentials()
+    def credentials(self, net: bytes, salt: bytes) -> Credentials | None:
+        """What we show on a link to the advertisement with ``salt`` for ``net``."""
+        keys = self.held.get(net)
+        if keys is None:
+            return None
+        found = self._clients.get((net, salt))
+        if found is None:
+            if len(self._clients) >= MAX_CLIENT_CREDENTIALS:
+                self._clients.clear()
+            credential, authorities = _credential(keys, salt)
+            found = Credentials(lan.client_context(credential, authorities), credential.der)
+            self._clients[(net, salt)] = found
+        return found
 
     def own_name(self, net: bytes) -> str:
         """The name our own computer answers for ``net`` (the loopback link's)."""

@@ -28,7 +28,7 @@ async def _browse(
     host = service.current(nets)
     if not host.trust:
         return []
-    discovery = Discovery()
+    discovery = Discovery(accept=service.recognises)
     found: Found = []
     try:
         await discovery.start()
@@ -58,7 +58,7 @@ async def nearby(service: LanService, net: bytes) -> list[tuple[RelayAddress, Op
     return [
         (
             LanPeer(s.addresses[0], s.port, b"", name),
-            functools.partial(service.open_link, net, s.addresses, s.port, name),
+            functools.partial(service.open_link, net, s.addresses, s.port, name, s.salt),
         )
         for s, n, name in found
         if n == net
@@ -82,7 +82,7 @@ async def _probe(service: LanService, sighting: Sighting, net: bytes, name: str)
     opened: list[LanLink] = []
 
     async def opener() -> LanLink:
-        link = await service.open_link(net, sighting.addresses, sighting.port, name)
+        link = await service.open_link(net, sighting.addresses, sighting.port, name, sighting.salt)
         opened.append(link)
         return link
 

@@ -31,6 +31,8 @@ SLOTS = 4
 MAX_SLOTS = 28  # 224 bytes: a TXT string holds at most 255
 _KEY_INFO = b"casebook/lan/v1\0"
 _CA_INFO = b"casebook/lan-ca/v1\0"
+_NAME_INFO = b"casebook/lan-ca-name/v1\0"
+_NAME_CONTEXT = b"casebook/lan-authority/v1\0"
 _TOKEN_CONTEXT = b"casebook/lan-token/v1\0"
 
 
@@ -59,6 +61,14 @@ class Key:
     def ca_secret(self) -> bytes:
         """The 32-byte private key of the network's LAN authority at this epoch."""
         return _derive(self.seed, self.net, _CA_INFO, self.epoch)
+
+    def authority_name(self, salt: bytes) -> str:
+        """The name the authority goes by on the links to one advertisement (``salt``):
+        distinct per epoch, so the previous epoch's authority can be trusted beside the
+        newest, and unlinkable across networks, computers and hours without the seed."""
+        mac = HMAC(_derive(self.seed, self.net, _NAME_INFO, self.epoch), hashes.SHA256())
+        mac.update(_NAME_CONTEXT + salt)
+        return "casebook-lan-" + mac.finalize()[:8].hex()
 
 
 def _token(token_key: bytes, window_number: int, salt: bytes) -> bytes:
