@@ -85,3 +85,13 @@ def test_anything_else_in_the_txt_record_is_ignored_cheaply() -> None:
     assert recognise(b"x" * 7, SALT, keys, NOW) == {}
     assert recognise(os.urandom(29 * 8), SALT, keys, NOW) == {}  # too many slots to look at
     assert recognise(os.urandom(8), b"short", keys, NOW) == {}
+
+
+def test_the_authority_name_is_the_documented_formula_and_salted() -> None:
+    epoch, salt = 2, os.urandom(8)
+    name_key = _rfc5869(SEED, NET, b"casebook/lan-ca-name/v1\0" + epoch.to_bytes(8, "big"))
+    mac = hmac.new(name_key, b"casebook/lan-authority/v1\0" + salt, hashlib.sha256)
+    key = Key(NET, epoch, SEED)
+    assert key.authority_name(salt) == "casebook-lan-" + mac.digest()[:8].hex()
+    assert key.authority_name(new_salt()) != key.authority_name(salt)
+    assert Key(NET, epoch + 1, SEED).authority_name(salt) != key.authority_name(salt)
