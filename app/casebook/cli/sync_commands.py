@@ -70,23 +70,23 @@ def sync(ctx: Context) -> Output:
     reports = asyncio.run(session.sync_once(nets, progress=_progress))
     if not reports:
         raise UsageError(
-            "No network of this profile names a relay. Give one when creating a network "
-            "(casebook network create --relay URL) or move events with bundle files."
+            "No network of this profile names a relay. Sync with colleagues nearby "
+            "(casebook sync --lan), give a relay when creating a network (casebook network "
+            "create --relay URL), or move events with bundle files."
         )
-    text = "\n".join(_line(r) for r in reports)
-    data = {"results": [r.to_json() for r in reports]}
-    if all(r.error for r in reports):
-        raise SyncError(LinkFailure.UNREACHABLE, text)
-    return data, text
+    return _results(reports)
 
 
 def _lan(session: Session, nets: list[bytes] | None, wait: float) -> Output:
-    reports = asyncio.run(session.sync_lan(wait, nets))
+    return _results(asyncio.run(session.sync_lan(wait, nets)))
+
+
+def _results(reports: list[SyncReport]) -> Output:
+    """A line per link; an error (exit 5) when every link failed."""
     text = "\n".join(_line(r) for r in reports)
-    data = {"results": [r.to_json() for r in reports]}
     if all(r.error for r in reports):
         raise SyncError(LinkFailure.UNREACHABLE, text)
-    return data, text
+    return {"results": [r.to_json() for r in reports]}, text
 
 
 def _watch(session: Session, nets: list[bytes] | None, lan: bool) -> Output:

@@ -47,22 +47,13 @@ OWN = "self"  # the key of the loopback link between the library and its own LAN
 
 @dataclass
 class PeerRow:
-    """A colleague's computer as ``sync status`` and the app show it."""
+    """A colleague's computer, as this service last saw it (state, who, why not)."""
 
     peer: str
     network: bytes
     state: str = "seen"  # seen, linking, live, synced, offline, refused
     member: bytes | None = None
     error: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "peer": self.peer,
-            "network": self.network.hex(),
-            "state": self.state,
-            "member": self.member.hex() if self.member else None,
-            "error": self.error,
-        }
 
 
 class LanService:
