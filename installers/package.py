@@ -216,6 +216,8 @@ LICENCES = {
     "segno": "segno (BSD-3-Clause)",
     "phonenumbers": "phonenumbers (Apache-2.0)",
     "zxingcpp": "zxing-cpp (Apache-2.0)",
+    "zeroconf": "python-zeroconf (LGPL-2.1-or-later; a separate, replaceable package)",
+    "ifaddr": "ifaddr (MIT)",
     "libgssapi_krb5": "MIT Kerberos and com_err (MIT)",
     "libkrb5": "",
     "libk5crypto": "",

@@ -64,8 +64,10 @@ fi
 
 root=$(mktemp -d /var/tmp/casebook-smoke.XXXXXX)
 relay_pid=""
+netns=""
 cleanup() {
     [ -z "$relay_pid" ] || kill "$relay_pid" 2>/dev/null || true
+    [ -z "$netns" ] || ip netns del "$netns" 2>/dev/null || true
     for mount in var/cache/apt/archives dev proc; do
         umount -l "$root/$mount" 2>/dev/null || true
     done
@@ -151,6 +153,22 @@ expect "marathon runner" "$(as_user casebook --profile /home/physician/bob searc
 kill -TERM "$relay_pid"
 wait "$relay_pid" || { cat "$root/tmp/relay.log" >&2; exit 1; }
 relay_pid=""
+
+step "LAN sync (zeroconf) in a network namespace with loopback only"
+# Its own namespace: the test never goes on this machine's LAN. Nobody is there, so the
+# bundled zeroconf browses and the command says so in one line, with exit code 5.
+netns="casebook-smoke-$$"
+ip netns add "$netns"
+ip -n "$netns" link set lo up
+set +e
+lan=$(ip netns exec "$netns" bash -c "$(declare -f run_as as_user); root=$root; \
+    as_user CASEBOOK_LAN=on casebook --profile /home/physician/bob sync --lan --wait 2" 2>&1)
+status=$?
+set -e
+ip netns del "$netns"
+netns=""
+[ "$status" = 5 ] || { echo "smoke-test: sync --lan exited $status: $lan" >&2; exit 1; }
+expect "No colleague from your networks was found" "$lan"
 
 step "the relay as its systemd unit runs it, as its own user"
 unit=/usr/lib/systemd/system/casebook-relay.service
