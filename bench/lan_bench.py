@@ -94,14 +94,14 @@ async def _inside(mode: str, profile_dir: Path, net: bytes) -> None:
         else:
             service = LanService(engine, profile_dir / "lan")
             host = service.current(None)
-            discovery = Discovery()
+            discovery = Discovery(accept=service.recognises)
             await discovery.start()
             t0 = time.perf_counter()
             try:
                 candidates: list = []
                 while not candidates and time.perf_counter() - t0 < 600:
                     await asyncio.sleep(0.2)
-                    candidates = [c for c in service._candidates(host, discovery) if c[1] == net]
+                    candidates = [c for c in service.candidates(host, discovery) if c[1] == net]
             finally:
                 await discovery.close()
             if not candidates:
