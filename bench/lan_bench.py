@@ -154,6 +154,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=20_000)
     args = parser.parse_args()
     import lankit
+    from relaykit import RELAY_MAIN
 
     why = lankit.unavailable()
     if why is not None:
@@ -169,7 +170,7 @@ def main() -> None:
             url = str(RelayAddress(lan.hub_address(), 7447, fingerprint))
             net, founder, by_relay, by_lan = setup(root, url, args.events)
             lan.start_in_hub(
-                [sys.executable, "-c", "from casebook.relay.cli import main; main()", "serve",
+                [sys.executable, "-c", RELAY_MAIN, "serve",
                  "--data", str(root / "relay"), "--listen", f"{lan.hub_address()}:7447"]
             )  # fmt: skip
             time.sleep(2)

@@ -16,11 +16,13 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from casebook.core.profile import Profile
 from clikit import PASSPHRASE
+from netkit import join
 
 _counter = itertools.count()
 # Set by .ci/run: there the namespace tests must run (a failure to make them fails).
@@ -142,6 +144,16 @@ class Lan:
             check=False,
             env=None if profile is None else self.env(profile),
         )
+
+
+def pair(
+    make: Callable[..., Profile], relays: Sequence[str] = ()
+) -> tuple[Profile, Profile, bytes]:
+    """Alice's network (naming ``relays``), and Bob in it: the two colleagues of a test."""
+    alice, bob = make("Dr. Alice Moreau"), make("Dr. Bob Okafor")
+    net = alice.library.create_network("Cardiology Circle", alice.name, relays=list(relays))
+    join(bob, alice, net)
+    return alice, bob, net
 
 
 def stop(proc: subprocess.Popen[str], sig: int = signal.SIGTERM, timeout: float = 20) -> int:

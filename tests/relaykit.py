@@ -24,6 +24,10 @@ from casebook.sync.engine import SyncEngine, SyncReport
 T = TypeVar("T")
 
 
+# ``casebook-relay`` as its own process: ``[sys.executable, "-c", RELAY_MAIN, "serve", ...]``.
+RELAY_MAIN = "import sys; from casebook.relay.cli import main; sys.exit(main())"
+
+
 class RunningRelay:
     def __init__(self, data: Path, **options: Any) -> None:
         self.config = RelayConfig(data=data, host="127.0.0.1", port=0, **options)

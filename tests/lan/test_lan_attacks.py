@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
+import lankit
 from casebook.core.model.lan_tokens import Key
 from casebook.core.profile import Profile
 from casebook.protocol import lan, wire
@@ -298,9 +299,7 @@ def test_an_attachment_comes_on_demand_from_a_colleague_s_computer(
     computer of a colleague that has it, checked against its hash and stored."""
     from casebook.core.library import attachments
 
-    alice, bob = make_profile("Dr. Alice Moreau"), make_profile("Dr. Bob Okafor")
-    net = alice.library.create_network("Cardiology Circle", alice.name)
-    join(bob, alice, net)
+    alice, bob, net = lankit.pair(make_profile)
     data = b"%PDF-1.4 12-lead ECG, deep T-wave inversion V4-V6 " * 2000
     item = attachments.prepare_bytes("ecg.pdf", data)
     alice.library.post_case(net, title="Syncope after exertion", files=[item])

@@ -19,6 +19,7 @@ import lankit
 from casebook.core.profile import Profile
 from clikit import PASSPHRASE
 from netkit import deliver, join, titles
+from relaykit import RELAY_MAIN
 
 REASON = lankit.unavailable()
 pytestmark = pytest.mark.skipif(REASON is not None and not lankit.REQUIRED, reason=REASON or "")
@@ -40,9 +41,7 @@ def _wait_for(check: Callable[[], bool], seconds: float) -> bool:
 def test_two_members_find_each_other_and_sync_both_ways(
     make_profile: Callable[..., Profile], tmp_path: Path
 ) -> None:
-    alice, bob = make_profile("Dr. Alice Moreau"), make_profile("Dr. Bob Okafor")
-    net = alice.library.create_network("Cardiology Circle", alice.name)
-    join(bob, alice, net)
+    alice, bob, net = lankit.pair(make_profile)
     alice.library.post_case(net, title="Syncope after exertion", body="A 24-year-old athlete.")
     bob.library.post_case(net, title="Chest pain at rest", body="A 60-year-old smoker.")
     a_dir, b_dir = alice.directory, bob.directory
@@ -118,9 +117,7 @@ print(json.dumps({"services": seen, "packets": packets}))
 def test_a_stranger_on_the_lan_sees_an_opaque_service_and_nothing_else(
     make_profile: Callable[..., Profile], tmp_path: Path
 ) -> None:
-    alice, bob = make_profile("Dr. Alice Moreau"), make_profile("Dr. Bob Okafor")
-    net = alice.library.create_network("Cardiology Circle", alice.name)
-    join(bob, alice, net)
+    alice, bob, net = lankit.pair(make_profile)
     secrets = {
         "names": ["Alice", "Moreau", "Bob", "Okafor", "Cardiology", "Circle"],
         "bytes": [net, alice.identity.public_key, bob.identity.public_key],
@@ -215,9 +212,7 @@ def _doctor(lan: lankit.Lan, i: int, profile_dir: Path) -> None:
 def test_a_colleague_who_vanishes_mid_sync_loses_nothing(
     make_profile: Callable[..., Profile], tmp_path: Path
 ) -> None:
-    alice, bob = make_profile("Dr. Alice Moreau"), make_profile("Dr. Bob Okafor")
-    net = alice.library.create_network("Cardiology Circle", alice.name)
-    join(bob, alice, net)
+    alice, bob, net = lankit.pair(make_profile)
     for i in range(2000):
         alice.library.post_case(net, title=f"Case {i}", body="Exertional syncope. " * 10)
     bob.library.post_case(net, title="Bob's own case", body="Written before the link.")
@@ -275,9 +270,7 @@ def test_a_relay_and_colleagues_nearby_at_once(
     with lankit.lan(2, tmp_path / "lan") as lan:
         hub_address = lan.hub_address()
         url = str(RelayAddress(hub_address, 7447, fingerprint))
-        alice, bob = make_profile("Dr. Alice Moreau"), make_profile("Dr. Bob Okafor")
-        net = alice.library.create_network("Cardiology Circle", alice.name, relays=[url])
-        join(bob, alice, net)
+        alice, bob, net = lankit.pair(make_profile, [url])
         alice.library.post_case(net, title="Syncope after exertion", body="An athlete.")
         bob.library.post_case(net, title="Chest pain at rest", body="A smoker.")
         a_dir, b_dir = alice.directory, bob.directory
@@ -315,6 +308,3 @@ def test_a_relay_and_colleagues_nearby_at_once(
             assert titles(profile) == ["Chest pain at rest", "Syncope after exertion"]
         finally:
             profile.close()
-
-
-RELAY_MAIN = "import sys; from casebook.relay.cli import main; sys.exit(main())"

@@ -15,7 +15,6 @@ pytest.importorskip("PySide6")
 import lankit
 from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.profile import Profile
-from netkit import join
 
 REASON = lankit.unavailable()
 pytestmark = pytest.mark.skipif(REASON is not None and not lankit.REQUIRED, reason=REASON or "")
@@ -65,9 +64,7 @@ def test_the_window_shows_a_colleague_nearby_while_the_relay_is_down(
     with lankit.lan(2, tmp_path / "lan") as lan:
         # The network's relay is on the segment but not running: "offline".
         down = str(RelayAddress(lan.hub_address(), 7447, bytes(32)))
-        alice, bob = make_profile("Dr. Alice Moreau"), make_profile("Dr. Bob Okafor")
-        net = alice.library.create_network("Cardiology Circle", alice.name, relays=[down])
-        join(bob, alice, net)
+        alice, bob, net = lankit.pair(make_profile, [down])
         alice.library.post_case(net, title="Syncope after exertion", body="An athlete.")
         a_dir, b_dir = alice.directory, bob.directory
         alice.close()

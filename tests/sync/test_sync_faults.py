@@ -45,9 +45,8 @@ from casebook.sync.engine import SyncEngine
 from casebook.sync.link import SyncError
 from clikit import PASSPHRASE
 from netkit import raw_events
-from relaykit import RunningRelay, join, sync
+from relaykit import RELAY_MAIN, RunningRelay, join, sync
 
-RELAY_MAIN = "import sys; from casebook.relay.cli import main; sys.exit(main())"
 SMALL_BATCH = 16 * 1024  # ~28 events a batch instead of ~900: many batches, quickly
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
-from casebook.sync.status import OWN_LINK, LinkStatus
+from casebook.sync.status import OWN_LINK, LinkStatus, is_lan
 
 COLOURS = {"live": "#2e7d32", "syncing": "#1565c0", "offline": "#b26a00", "error": "#c62828"}
 
@@ -23,10 +23,6 @@ def _clock(ms: int | None) -> str:
 
 def _host(relay: str) -> str:
     return relay.split("//")[-1].split("/")[0]
-
-
-def _is_lan(relay: str) -> bool:
-    return relay.startswith("lan://")
 
 
 class SyncIndicator(QWidget):
@@ -79,7 +75,7 @@ class SyncIndicator(QWidget):
         if status.relay == OWN_LINK:
             return  # this computer's own LAN relay: not a link to anyone
         key = (status.net, status.relay)
-        if _is_lan(status.relay) and status.state == "stopped" and not status.error:
+        if is_lan(status.relay) and status.state == "stopped" and not status.error:
             self.links.pop(key, None)  # a colleague who left the LAN is simply gone
         else:
             self.links[key] = status
@@ -89,7 +85,7 @@ class SyncIndicator(QWidget):
         if self.kind == "local" and not self.links and not self.nearby:
             return
         links = list(self.links.values())
-        relays = [s for s in links if not _is_lan(s.relay)]
+        relays = [s for s in links if not is_lan(s.relay)]
         catching = [s for s in links if s.state == "catching_up"]
         live = [s for s in links if s.state == "live"]
         down = [s for s in links if s.state in ("offline", "stopped")]
@@ -137,7 +133,7 @@ class SyncIndicator(QWidget):
         lines = []
         for s in sorted(links, key=lambda s: (self.names.get(s.net, ""), s.relay)):
             where = f"{self.names.get(s.net, s.net.hex()[:8])} @ {_host(s.relay)}"
-            if _is_lan(s.relay):
+            if is_lan(s.relay):
                 where += self.tr(" (colleague on this network)")
             if s.state == "live":
                 state = self.tr("connected, synced {0}").format(_clock(s.last_success))

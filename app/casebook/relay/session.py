@@ -180,28 +180,36 @@ class Session:
         if not verify(member, signature, proof):
             raise ProtocolError(Refusal.DENIED, "the login signature does not verify")
         create = message.get("create")
-        hosted = self.relay.hosted(net, create=isinstance(create, bytes))
+        hosted = await self._found(
+            net, member, create if isinstance(create, bytes) else None, member
+        )
         if hosted is None:
             raise ProtocolError(Refusal.UNKNOWN_NETWORK, "this relay does not host that network")
+        await self.admitted(hosted, member, message.get("probe") is True, deadline)
+
+    async def _found(
+        self, net: bytes, member: bytes, create: bytes | None, founder: bytes | None
+    ) -> HostedNetwork | None:
+        """The network a login names, if this relay hosts it; a creation event the login
+        carries makes it hosted here (from its ``founder``; None: from the member whose
+        own computer this is, whoever founded it)."""
+        hosted = self.relay.hosted(net, create=create is not None)
+        if hosted is None:
+            return None
         self.net, self.member, self.hosted = net, member, hosted
-        if not hosted.exists and isinstance(create, bytes):
-            await self.create_network(hosted, create, member)
+        if not hosted.exists and create is not None:
+            await self.create_network(hosted, create, founder)
             if hosted.exists:
                 self.relay.register(hosted)
-        await self.admitted(hosted, member, message.get("probe") is True, deadline)
+        return hosted
 
     async def _lan_auth(self, access: LanAccess, message: dict[str, Any], deadline: float) -> None:
         """A member of a network this computer serves, on the LAN (``relay/lan_login.py``)."""
         login = lan_login.check(
             access, self.writer.get_extra_info("ssl_object"), self.nonce, message
         )
-        hosted = self.relay.hosted(login.net, create=login.create is not None)
-        if hosted is not None and not hosted.exists and login.create is not None:
-            # The computer's own library brings each network here first, over loopback.
-            self.net, self.member = login.net, login.member
-            await self.create_network(hosted, login.create, None)
-            if hosted.exists:
-                self.relay.register(hosted)
+        # The computer's own library brings each network here first, over loopback.
+        hosted = await self._found(login.net, login.member, login.create, None)
         if hosted is None or not hosted.exists:
             raise ProtocolError(
                 Refusal.UNKNOWN_NETWORK, "this computer does not serve that network"

@@ -32,7 +32,7 @@ from casebook.session.lan_host import LanHost
 from casebook.sync.engine import PERMANENT, SyncEngine
 from casebook.sync.ingest import SyncReport
 from casebook.sync.lan_link import LanLink, LanPeer
-from casebook.sync.link import LinkFailure, SyncError
+from casebook.sync.link import LinkFailure, SyncError, first_reachable
 from casebook.sync.status import OWN_LINK, LinkStatus, LinkTracker
 
 log = logging.getLogger("casebook.lan")
@@ -73,7 +73,7 @@ class LanService:
         self._changed = asyncio.Event()
         self._ready: set[bytes] = set()  # networks our own relay holds (serve)
         self.discovery: Discovery | None = None  # while serving
-        self._recognised: dict[tuple[int, int, bytes, bytes], dict[bytes, bytes]] = {}
+        self._recognised: dict[tuple[bytes, int, bytes, bytes], dict[bytes, bytes]] = {}
 
     # -- what this profile holds ----------------------------------------------------------
     def held(self, nets: list[bytes] | None) -> dict[bytes, list[Key]]:
@@ -100,27 +100,30 @@ class LanService:
 
     def candidates(self, host: LanHost, discovery: Discovery) -> list[tuple[Sighting, bytes, str]]:
         """The advertisements seen that name networks of ours: (sighting, network, the
-        name to ask for). Each advertisement is recognised once per hour and host."""
+        name to ask for)."""
         out = []
-        now, keys = time.time(), host.keys()
         for sighting in list(discovery.sightings.values()):
-            memo = (id(host), window(now), sighting.salt, sighting.tokens)
-            found = self._recognised.get(memo)
-            if found is None:
-                if len(self._recognised) > 4 * MAX_SIGHTINGS:
-                    self._recognised.clear()
-                found = recognise(sighting.tokens, sighting.salt, keys, now)
-                self._recognised[memo] = found
-            for net, token in found.items():
+            for net, token in self._recognised_by(host, sighting).items():
                 out.append((sighting, net, token.hex()))
         return out
 
     def recognises(self, sighting: Sighting) -> bool:
         """Whether an advertisement names a network of ours (discovery keeps no other)."""
-        host = self.host
-        return host is not None and bool(
-            recognise(sighting.tokens, sighting.salt, host.keys(), time.time())
-        )
+        return self.host is not None and bool(self._recognised_by(self.host, sighting))
+
+    def _recognised_by(self, host: LanHost, sighting: Sighting) -> dict[bytes, bytes]:
+        """The networks (and tokens) an advertisement names under ``host``'s keys, worked
+        out once per hour and host, not on every look."""
+        now = time.time()
+        # The host's own salt names it (an id() could be reused by the next host).
+        memo = (host.salt, window(now), sighting.salt, sighting.tokens)
+        found = self._recognised.get(memo)
+        if found is None:
+            if len(self._recognised) > 4 * MAX_SIGHTINGS:
+                self._recognised.clear()
+            found = recognise(sighting.tokens, sighting.salt, host.keys(), now)
+            self._recognised[memo] = found
+        return found
 
     def _nearby(self, relay: Relay) -> None:
         """How many colleagues are nearby: those proved, by a live link either way."""
@@ -149,22 +152,17 @@ class LanService:
         credentials = None if host is None else host.credentials(net, salt)
         if credentials is None:
             raise SyncError(LinkFailure.CLOSED, "This profile no longer serves that network.")
-        failure: SyncError | None = None
-        for address in addresses[:MAX_ADDRESSES]:
+
+        async def at(address: str) -> LanLink:
             peer = LanPeer(address, port, b"", name)
-            try:
-                link = await LanLink.open_peer(
-                    peer, credentials, self.engine.store.is_member, LAN_TIMEOUT
-                )
-                if own:
-                    link.genesis = self.engine.store.genesis(net)
-                return link
-            except SyncError as exc:
-                failure = exc
-                if exc.code != LinkFailure.UNREACHABLE:
-                    break
-        assert failure is not None
-        raise failure
+            return await LanLink.open_peer(
+                peer, credentials, self.engine.store.is_member, LAN_TIMEOUT
+            )
+
+        link = await first_reachable(addresses[:MAX_ADDRESSES], at)
+        if own:
+            link.genesis = self.engine.store.genesis(net)
+        return link
 
     async def _sync(
         self,
@@ -460,7 +458,8 @@ class _Door:
 
 
 def where(address: str, port: int) -> str:
-    return f"lan://{address}:{port}"
+    """How a colleague's computer at ``address``:``port`` is named in reports."""
+    return str(LanPeer(address, port, b""))
 
 
 async def _first(*events: asyncio.Event) -> None:

@@ -174,12 +174,11 @@ class Session(Hosting):
             return -1
         engine = self.sync
         links = sum(len(engine.relays(net)) for net in engine.networks())
-        if not links and not self.lan_enabled:
+        lan = self.lan_enabled
+        if not links and not lan:
             return 0
         self._stop = asyncio.Event()
-        self._watching = asyncio.create_task(
-            self.watch(self._stop, lan=self.lan_enabled), name="casebook-watch"
-        )
+        self._watching = asyncio.create_task(self.watch(self._stop, lan=lan), name="casebook-watch")
         self._watching.add_done_callback(_log_failure)
         return links
 

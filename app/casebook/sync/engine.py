@@ -32,7 +32,13 @@ from casebook.protocol.refusals import Refusal
 from casebook.sync import blobs
 from casebook.sync.exchange import Exchange, Progress
 from casebook.sync.ingest import SyncReport, parse_all
-from casebook.sync.link import LinkFailure, RelayLink, SyncError, answers_checked
+from casebook.sync.link import (
+    LinkFailure,
+    RelayLink,
+    SyncError,
+    answers_checked,
+    first_reachable,
+)
 from casebook.sync.status import LinkStatus, LinkTracker
 from casebook.sync.store import SyncStore
 
@@ -221,17 +227,12 @@ class SyncEngine:
                 "This invite names no relay. Ask the inviter for a bundle file and run: "
                 "casebook join CODE --bundle FILE"
             )
-        failure: SyncError | None = None
-        for address in code.relays:
-            try:
-                with answers_checked(address):
-                    return await self._join_at(code, name, address)
-            except SyncError as exc:
-                failure = exc
-                if exc.code != LinkFailure.UNREACHABLE:
-                    break
-        assert failure is not None
-        raise failure
+
+        async def at(address: RelayAddress) -> bytes:
+            with answers_checked(address):
+                return await self._join_at(code, name, address)
+
+        return await first_reachable(code.relays, at)
 
     async def _join_at(self, code: InviteCode, name: str, address: RelayAddress) -> bytes:
         link = await RelayLink.open(address)

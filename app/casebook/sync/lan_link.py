@@ -18,6 +18,7 @@ from casebook.protocol import lan, tls, wire
 from casebook.protocol.refusals import Refusal
 from casebook.protocol.wire import ProtocolError
 from casebook.sync.link import CONNECT_TIMEOUT, LinkFailure, RelayLink, SyncError, unreachable
+from casebook.sync.status import LAN_SCHEME
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class LanPeer(RelayAddress):
 
     def __str__(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"lan://{host}:{self.port}"
+        return f"{LAN_SCHEME}{host}:{self.port}"
 
 
 @dataclass(frozen=True)

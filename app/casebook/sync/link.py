@@ -8,9 +8,9 @@ import contextlib
 import errno
 import os
 import ssl
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from casebook.core.model.identity import Identity
 from casebook.core.model.invite_codes import InviteCode, signing_key
@@ -20,6 +20,8 @@ from casebook.protocol import tls, wire
 from casebook.protocol.refusals import Refusal
 from casebook.protocol.wire import ProtocolError, frame
 
+T = TypeVar("T")
+R = TypeVar("R")
 CONNECT_TIMEOUT = 10.0
 REPLY_TIMEOUT = 60.0
 PATIENCE_ENV = "CASEBOOK_SYNC_TIMEOUT"
@@ -299,6 +301,22 @@ class RelayLink:
         if answer["t"] != "redeemable" or answer.get("nonce") != self.nonce:
             raise SyncError(LinkFailure.PROTOCOL, f"The relay {self.where} answered out of turn.")
         return answer
+
+
+async def first_reachable(places: Iterable[T], attempt: Callable[[T], Awaitable[R]]) -> R:
+    """``attempt`` at each place in turn until one answers: the next is tried only when
+    one cannot be reached; any other failure (a refusal, an impersonation) is final."""
+    failure: SyncError | None = None
+    for place in places:
+        try:
+            return await attempt(place)
+        except SyncError as exc:
+            failure = exc
+            if exc.code != LinkFailure.UNREACHABLE:
+                break
+    if failure is None:
+        raise ValueError("no place to try")
+    raise failure
 
 
 def unreachable(what: str, where: str, exc: OSError | TimeoutError) -> SyncError:

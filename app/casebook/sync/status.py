@@ -14,9 +14,16 @@ from casebook.core.ledger.eventlog import now_ms
 from casebook.sync.ingest import SyncReport
 
 State = Literal["connecting", "catching_up", "live", "offline", "stopped"]
+# How a link to a colleague's computer on the LAN is named (``lan://HOST:PORT``).
+LAN_SCHEME = "lan://"
 # The link between the library and this computer's own LAN relay (what colleagues on the
 # LAN bring arrives through it): reported for its counts, not shown as a link.
-OWN_LINK = "lan://this-computer"
+OWN_LINK = LAN_SCHEME + "this-computer"
+
+
+def is_lan(relay: str) -> bool:
+    """Whether a link's name is that of a colleague's computer (or our own LAN relay)."""
+    return relay.startswith(LAN_SCHEME)
 
 
 @dataclass(frozen=True)
