@@ -630,4 +630,9 @@ def test_the_projection_has_one_handler_for_every_kind_and_the_fold_for_its_own(
     from casebook.core.model.membership import RULES
 
     assert set(HANDLERS) == set(EventKind)
-    assert set(RULES) == MEMBERSHIP_KINDS - {EventKind.NETWORK_CREATE, EventKind.MEMBER_JOIN}
+    assert set(RULES) == MEMBERSHIP_KINDS - {
+        EventKind.NETWORK_CREATE,
+        EventKind.MEMBER_JOIN,
+        EventKind.DEVICE_ADD,  # the device rules: a certificate, not a role
+        EventKind.DEVICE_REVOKE,
+    }

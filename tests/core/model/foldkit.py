@@ -19,7 +19,14 @@ from casebook.core.model import epochs, events, invite_codes
 from casebook.core.model.identity import Identity
 from casebook.core.model.ids import EventId, MemberKey
 from casebook.core.model.kinds import Role
-from casebook.core.model.membership import Entry, MembershipState, fold, network_id
+from casebook.core.model.membership import (
+    Entry,
+    MembershipState,
+    device_cert_message,
+    device_revoke_message,
+    fold,
+    network_id,
+)
 
 T0 = 1_700_000_000_000  # ms: when every story starts
 DAY = 86_400_000
@@ -148,6 +155,7 @@ class Story:
         *,
         joins: Sequence[Person] | None = None,
         upto: int | None = None,
+        devices: Sequence[Person] | None = None,
         lamport: int | None = None,
     ) -> Entry:
         """``upto`` defaults to the member's head: the admin has seen all they wrote."""
@@ -155,6 +163,8 @@ class Story:
         pub: dict[str, Any] = {"member": member.key, "role": role, "upto": upto}
         if joins is not None:
             pub["joins"] = keys(joins)
+        if devices is not None:
+            pub["devices"] = uptos(devices)
         return self.write(admin, "member.role", pub, lamport=lamport)
 
     def remove(
@@ -165,8 +175,10 @@ class Story:
         joins: Sequence[Person] = (),
         closes: Sequence[Code] | None = None,
         upto: int | None = None,
+        devices: Sequence[Person] | None = None,
         lamport: int | None = None,
     ) -> Entry:
+        """``devices``: the member's devices the admin has seen, each cut at its head."""
         pub: dict[str, Any] = {
             "member": member.key,
             "upto": member.seq if upto is None else upto,
@@ -174,6 +186,8 @@ class Story:
         }
         if closes is not None:
             pub["closes"] = sorted(c.key for c in closes)
+        if devices is not None:
+            pub["devices"] = uptos(devices)
         return self.write(admin, "member.remove", pub, lamport=lamport)
 
     def policy(self, admin: Person, invite: str, role: str = "member") -> Entry:
@@ -187,6 +201,52 @@ class Story:
         pub = {"eph": eph, "wraps": wraps}
         return self.write(admin, "epoch.rotate", pub, epoch=number, lamport=lamport)
 
+    # -- devices ----------------------------------------------------------------------
+    def add_device(
+        self,
+        device: Person,
+        member: Person,
+        *,
+        signer: Person | None = None,
+        holds: int | None = 0,
+        name: str = "laptop",
+        lamport: int | None = None,
+    ) -> Entry:
+        """``device``'s first event: its certificate for ``member``, signed by ``signer``
+        (the member key by default; a device of theirs, or anyone, when given)."""
+        signer = member if signer is None else signer
+        message = device_cert_message(self.net, member.key, device.key, device.xkey, T0, name)
+        pub: dict[str, Any] = {
+            "member": member.key,
+            "xkey": device.xkey,
+            "name": name,
+            "created": T0,
+            "by": signer.key,
+            "sig": signer.identity.sign(message),
+        }
+        if holds is not None:
+            pub["holds"] = holds
+        return self.write(device, "device.add", pub, lamport=lamport)
+
+    def revoke_device(
+        self,
+        author: Person,
+        device: Person,
+        *,
+        keeps: Sequence[Person] = (),
+        upto: int | None = None,
+        signed_by: Person | None = None,
+        lamport: int | None = None,
+    ) -> Entry:
+        """``author`` (a device of the member) revokes ``device``; ``signed_by`` (the
+        member key) adds the overruling signature."""
+        upto = device.seq if upto is None else upto
+        pub: dict[str, Any] = {"device": device.key, "upto": upto, "keeps": keys(keeps)}
+        if signed_by is not None:
+            message = device_revoke_message(self.net, device.key, upto, keys(keeps))
+            pub["msig"] = signed_by.identity.sign(message)
+        return self.write(author, "device.revoke", pub, lamport=lamport)
+
     # -- reading ----------------------------------------------------------------------
     def fold(self) -> MembershipState:
         return fold(self.net, self.entries)
@@ -195,6 +255,11 @@ class Story:
 def keys(people: Sequence[Person]) -> list[bytes]:
     """Member keys as the log lists them: sorted, no duplicates."""
     return sorted({p.key for p in people})
+
+
+def uptos(devices: Sequence[Person]) -> list[list[Any]]:
+    """Devices cut at their heads, as a removal or role change lists them."""
+    return [[p.key, p.seq] for p in sorted(devices, key=lambda p: p.key)]
 
 
 def roles(state: MembershipState, *people: Person) -> dict[str, str | None]:

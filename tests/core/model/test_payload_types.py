@@ -45,6 +45,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     EventKind.MEMBER_ROLE: {},
     EventKind.MEMBER_REMOVE: {},
     EventKind.EPOCH_ROTATE: {"seeds": [[2, b"", ID2], [3, ID1, ID3]]},
+    EventKind.DEVICE_ADD: {},
+    EventKind.DEVICE_REVOKE: {},
     EventKind.NETWORK_UPDATE: {"relays": [RELAY, RELAY]},
     EventKind.CONTENT_HIDE: {"target": ID1, "reason": " off\ntopic "},
     EventKind.CONTENT_UNHIDE: {"target": ID1},
@@ -77,6 +79,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
     EventKind.MEMBER_ROLE: {},
     EventKind.MEMBER_REMOVE: {},
     EventKind.EPOCH_ROTATE: {"seeds": [[2, b"", ID2], [3, ID1, ID3]]},
+    EventKind.DEVICE_ADD: {},
+    EventKind.DEVICE_REVOKE: {},
     EventKind.NETWORK_UPDATE: {"relays": [RELAY]},
     EventKind.CONTENT_HIDE: {"target": ID1, "reason": "off topic"},
     EventKind.CONTENT_UNHIDE: {"target": ID1},
@@ -113,7 +117,8 @@ def test_validate_returns_the_same_dicts_and_wire_bytes_as_before() -> None:
         clean = payloads.validate(kind, SAMPLES[kind])
         assert clean == EXPECTED[kind], kind
         assert encode(clean) == encode(EXPECTED[kind])
-        digest.update(encode(clean))
+        if kind not in (EventKind.DEVICE_ADD, EventKind.DEVICE_REVOKE):  # newer than it
+            digest.update(encode(clean))
     assert digest.hexdigest() == WIRE_DIGEST
 
 

@@ -66,9 +66,11 @@ def test_the_role_and_kind_strings_are_the_ones_on_the_wire() -> None:
             "member.role",
             "member.remove",
             "epoch.rotate",
+            "device.add",
+            "device.revoke",
         }
     )
-    assert len({str(k) for k in EventKind}) == len(EventKind) == 20
+    assert len({str(k) for k in EventKind}) == len(EventKind) == 22
 
 
 def test_every_kind_has_its_payload_check_and_others_are_refused_as_before() -> None:

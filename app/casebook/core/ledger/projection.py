@@ -480,6 +480,8 @@ HANDLERS: dict[str, Callable[[Projector, Event, pt.Payload], None]] = {
     EventKind.MEMBER_ROLE: pt.Handler(pt.ClearOnly, Projector._nothing),
     EventKind.MEMBER_REMOVE: pt.Handler(pt.ClearOnly, Projector._nothing),
     EventKind.EPOCH_ROTATE: pt.Handler(pt.EpochRotate, Projector._nothing),
+    EventKind.DEVICE_ADD: pt.Handler(pt.ClearOnly, Projector._nothing),
+    EventKind.DEVICE_REVOKE: pt.Handler(pt.ClearOnly, Projector._nothing),
     EventKind.NETWORK_UPDATE: pt.Handler(pt.NetworkUpdate, Projector._network_update),
     EventKind.CONTENT_HIDE: pt.Handler(pt.ContentHide, Projector._content_hide),
     EventKind.CONTENT_UNHIDE: pt.Handler(pt.ContentTarget, Projector._content_unhide),

@@ -5,12 +5,15 @@ is applied."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from casebook.core.model.identity import verify
 from casebook.core.model.kinds import Role
 from casebook.core.model.membership_state import (
     MAX_USES,
     RANK,
     ROLES,
+    Device,
     Entry,
     Epoch,
     Invite,
@@ -29,7 +32,9 @@ class InviteRules:
 
     invite_policy: str
     members: dict[bytes, Member]
+    devices: dict[bytes, Device]
     invites: dict[bytes, Invite]
+    add_device_zero: Callable[[Member, Entry], None]  # DeviceRules
     epochs: list[Epoch]
 
     def _invite(self, e: Entry, role: Role) -> str | None:
@@ -53,10 +58,10 @@ class InviteRules:
         if sealed and not verify(
             p["key"],
             p["proof"],
-            creation_message(e.net, e.author, p["role"], p["expires"], p["uses"]),
+            creation_message(e.net, e.writer, p["role"], p["expires"], p["uses"]),
         ):
             return "the invite's key did not sign it"
-        if p["key"] in self.members:
+        if p["key"] in self.members or p["key"] in self.devices:
             return "invite key already used"
         if p["key"] in self.invites:
             # Someone copied a key into a second invite: whichever sorts first, the key
@@ -105,8 +110,8 @@ class InviteRules:
             return "malformed join"
         if not usable_xkey(p["xkey"]):
             return "unusable key-agreement key"
-        if e.author in self.members:
-            return "already a member (or removed)"
+        if e.author in self.members or e.author in self.devices:
+            return "already a member (or removed), or a member's device"
         if e.seq != 1:
             return "a join must be the first event of the newcomer"
         invite = self.invites.get(p["invite"])
@@ -130,7 +135,7 @@ class InviteRules:
         if cannot is not None:
             return cannot
         invite.used_by.append(e.author)
-        self.members[e.author] = Member(
+        self.members[e.author] = member = Member(
             key=e.author,
             xkey=p["xkey"],
             since=e.ts,
@@ -141,6 +146,7 @@ class InviteRules:
             roles=[(0, invite.role)],
             admin_since=e.order if invite.role == Role.ADMIN else None,
         )
+        self.add_device_zero(member, e)
         return None
 
     def _close(self, invite: Invite, e: Entry, seen: frozenset[bytes] | None) -> None:

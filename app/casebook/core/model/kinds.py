@@ -35,6 +35,9 @@ class EventKind(StrEnum):
     MEMBER_ROLE = "member.role"
     MEMBER_REMOVE = "member.remove"
     EPOCH_ROTATE = "epoch.rotate"
+    # A member's computers (devices): certified by the member key or another device.
+    DEVICE_ADD = "device.add"
+    DEVICE_REVOKE = "device.revoke"
     # The network's name and relays (admins; judged by the projection).
     NETWORK_UPDATE = "network.update"
     # Moderation.
@@ -63,5 +66,7 @@ MEMBERSHIP_KINDS = frozenset(
         EventKind.MEMBER_ROLE,
         EventKind.MEMBER_REMOVE,
         EventKind.EPOCH_ROTATE,
+        EventKind.DEVICE_ADD,
+        EventKind.DEVICE_REVOKE,
     }
 )

@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from casebook.core.model.device_rules import DeviceRules, device_uptos
 from casebook.core.model.ids import MemberKey
 from casebook.core.model.invite_rules import InviteRules, demotion_closes
 from casebook.core.model.kinds import EventKind, Role
@@ -50,6 +51,7 @@ from casebook.core.model.membership_state import (
     RANK,
     REDEEM_DOMAIN,
     ROLES,
+    Device,
     Entry,
     Epoch,
     Invite,
@@ -58,6 +60,8 @@ from casebook.core.model.membership_state import (
     _is_int,
     _keys,
     creation_message,
+    device_cert_message,
+    device_revoke_message,
     network_id,
     redeem_message,
     usable_xkey,
@@ -72,12 +76,15 @@ __all__ = [
     "REDEEM_DOMAIN",
     "ROLES",
     "RULES",
+    "Device",
     "Entry",
     "Epoch",
     "Invite",
     "Member",
     "MembershipState",
     "creation_message",
+    "device_cert_message",
+    "device_revoke_message",
     "fold",
     "network_id",
     "redeem_message",
@@ -86,12 +93,13 @@ __all__ = [
 
 
 @dataclass
-class MembershipState(InviteRules):
+class MembershipState(InviteRules, DeviceRules):
     net: bytes
     founder: MemberKey | None = None
     invite_policy: str = "admins"
     default_role: Role = Role.MEMBER
     members: dict[bytes, Member] = field(default_factory=dict)
+    devices: dict[bytes, Device] = field(default_factory=dict)  # every chain, by key
     invites: dict[bytes, Invite] = field(default_factory=dict)
     epochs: list[Epoch] = field(default_factory=list)
     rejected: dict[bytes, str] = field(default_factory=dict)
@@ -116,32 +124,19 @@ class MembershipState(InviteRules):
     def admins(self) -> list[bytes]:
         return [m.key for m in self.members.values() if m.role == Role.ADMIN]
 
-    def role_now(self, key: bytes) -> Role | None:
-        """The role ``key`` writes with now; None for non-members and removed members."""
-        member = self.members.get(key)
-        return None if member is None else member.role
-
-    def role_at(self, author: bytes, seq: int) -> Role | None:
-        member = self.members.get(author)
-        return None if member is None else member.role_at(seq)
-
     def write_check(self, author: bytes, seq: int) -> str | None:
-        """Why ``author`` may not write an event at ``seq``: ``"unknown"`` (not (yet) a
-        member: the join may still arrive), ``"removed"``, or None when allowed."""
-        member = self.members.get(author)
-        if member is None:
+        """Why the chain ``author`` may not write an event at ``seq``: ``"unknown"``
+        (not (yet) a member's device: the join may still arrive), ``"removed"``
+        (removed or revoked), or None when allowed."""
+        if author not in self.devices:
             return "unknown"
-        if member.role_at(seq) is None:
+        if self.role_at(author, seq) is None:
             return "removed"
         return None
 
     def holds_epoch(self, member: Member, number: int) -> bool:
-        """Whether ``member`` was given the seed of epoch ``number`` (or may still hold it)."""
-        if number == 0 and member.key == self.founder:
-            return True
-        if member.invite is not None and member.invite_epoch >= number:
-            return True
-        return self.epochs[number].wrapped_to(member.key)
+        """Whether any device of ``member`` was given the seed of epoch ``number``."""
+        return any(self.device_holds(self.devices[k], number) for k in member.devices)
 
     def needs_rotation(self) -> bool:
         """True when the latest epoch's key is missing for a current member or may be
@@ -154,15 +149,12 @@ class MembershipState(InviteRules):
         for key in self.outsider_invites:  # a closed invite's package: re-sealed until then
             if latest.number <= self.invites[key].closed_epoch:
                 return True
-        for member in self.members.values():
-            if member.active and not (
-                latest.wrapped_to(member.key, winner_only=True)
-                or (latest.number == 0 and member.key == self.founder)
-                or (member.invite is not None and member.invite_epoch >= latest.number)
-            ):
-                return True
-            if not member.active and self.holds_epoch(member, latest.number):
-                return True
+        for device in self.devices.values():
+            current = device.current and self.members[device.member].active
+            if current and not self.device_holds(device, latest.number, winner_only=True):
+                return True  # a current device lacks the key
+            if not current and self.device_holds(device, latest.number):
+                return True  # a removed member's or a revoked device may hold it
         return False
 
     def overruled(self) -> dict[bytes, str]:
@@ -181,7 +173,8 @@ class MembershipState(InviteRules):
         return out
 
     def late_joins(self) -> dict[bytes, str]:
-        """Accepted joins that a later revocation or removal says were never seen."""
+        """Accepted joins that a later revocation or removal says were never seen (and
+        device entries a later revocation says do not count: ``late_devices``)."""
         reason = (
             "the invite was closed (revoked, or its inviter or someone who joined with it "
             "removed or demoted) before this join was seen"
@@ -195,7 +188,7 @@ class MembershipState(InviteRules):
                 and (member.key not in invite.allowed)
             ):
                 late[member.join_event] = reason
-        return late
+        return {**late, **self.late_devices()}
 
     # -- the fold -------------------------------------------------------------------
     def apply(self, entry: Entry) -> str | None:
@@ -206,6 +199,8 @@ class MembershipState(InviteRules):
         role = (
             None
             if entry.kind in (EventKind.NETWORK_CREATE, EventKind.MEMBER_JOIN)
+            or entry.kind == EventKind.DEVICE_ADD
+            or (entry.kind == EventKind.DEVICE_REVOKE and "msig" in entry.pub)
             else self.role_at(entry.author, entry.seq)
         )
         reason = self.excluded.get(entry.id) or self._check_and_apply(entry)
@@ -245,13 +240,22 @@ class MembershipState(InviteRules):
         role = self.role_at(e.author, e.seq)
         if e.kind == EventKind.MEMBER_JOIN:
             return self._join(e)
+        if e.kind == EventKind.DEVICE_ADD:
+            return self._device_add(e)
+        if e.kind == EventKind.DEVICE_REVOKE and "msig" in e.pub:
+            # The member key's signature counts whatever became of the writing device.
+            if not self.revocation_signed(e):
+                return "the member key's signature does not verify"
+            return self._device_revoke(self.as_member(e), signed=True)
         if role is None:
             return (
                 "the author is not a member"
-                if e.author not in self.members
+                if e.author not in self.devices
                 else ("written after the author was removed")
             )
-        return RULES[e.kind](self, e, role)
+        if e.kind == EventKind.DEVICE_REVOKE:
+            return self._device_revoke(self.as_member(e), signed=False)
+        return RULES[e.kind](self, self.as_member(e), role)
 
     def _create(self, e: Entry) -> str | None:
         if self.founder is not None:
@@ -269,7 +273,7 @@ class MembershipState(InviteRules):
         if reason:
             return reason
         self.founder = e.author
-        self.members[e.author] = Member(
+        self.members[e.author] = founder = Member(
             key=e.author,
             xkey=p["xkey"],
             since=e.ts,
@@ -277,6 +281,7 @@ class MembershipState(InviteRules):
             roles=[(0, Role.ADMIN)],
             admin_since=e.order,
         )
+        self.add_device_zero(founder, e)
         self.epochs.append(Epoch(0, e.id, e.author, [(e.id, frozenset({e.author}))]))
         return None
 
@@ -300,9 +305,12 @@ class MembershipState(InviteRules):
 
     def _target(self, e: Entry, keys: set[str]) -> tuple[Member | None, str | None]:
         p = e.pub
+        keys = keys | ({"devices"} if "devices" in p else set())
         if set(p) != keys or not _is_bytes(p["member"], 32) or not _is_int(p["upto"]):
             return None, "malformed member change"
         if "joins" in keys and _keys(p["joins"], MAX_WRAPS) is None:
+            return None, "malformed member change"
+        if "devices" in keys and device_uptos(p["devices"]) is None:
             return None, "malformed member change"
         member = self.members.get(p["member"])
         if member is None or not member.active:
@@ -340,6 +348,7 @@ class MembershipState(InviteRules):
         elif new != Role.ADMIN:
             member.admin_since = None
         member.roles.append((e.pub["upto"], new))
+        member.role_uptos.append(device_uptos(e.pub.get("devices", [])) or {})
         # A demotion closes the invites the member can no longer grant, and the one they
         # joined with if it offers more than the role they keep.
         seen = _keys(e.pub["joins"], MAX_WRAPS) if "joins" in e.pub else None
@@ -362,7 +371,11 @@ class MembershipState(InviteRules):
             return "a network keeps at least one admin"
         if not self._outranks(e.author, member):
             return "an admin can remove only admins appointed after them"
-        member.cut = e.pub["upto"] if member.key != e.author else e.seq
+        leaving = member.key == e.author
+        member.cut = e.seq if leaving and e.writer == member.key else e.pub["upto"]
+        member.device_cuts = device_uptos(e.pub.get("devices", [])) or {}
+        if leaving and e.writer != member.key:
+            member.device_cuts[e.writer] = e.seq
         member.removed_by, member.removed_at, member.removal_event = e.author, e.ts, e.id
         seen = _keys(e.pub["joins"], MAX_WRAPS) or frozenset()
         for invite in self.invites.values():  # invites they made close with them
@@ -415,6 +428,7 @@ RULES: dict[str, Callable[[MembershipState, Entry, Role], str | None]] = {
     EventKind.MEMBER_REMOVE: MembershipState._remove,
     EventKind.EPOCH_ROTATE: MembershipState._rotate,
 }
+# (``device.add`` and ``device.revoke``: ``device_rules``, called from _check_and_apply.)
 
 
 def fold(net: bytes, entries: Iterable[Entry]) -> MembershipState:

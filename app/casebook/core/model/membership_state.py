@@ -24,7 +24,10 @@ RANK = {role: rank for rank, role in enumerate(Role)}
 INVITERS = ("admins", "members")
 MAX_USES = 1000
 MAX_WRAPS = 10_000
+MAX_DEVICE_NAME = 64
 REDEEM_DOMAIN = b"casebook/invite-redeem/v1\x00"
+DEVICE_CERT_DOMAIN = b"casebook/device-cert/v1\x00"
+DEVICE_REVOKE_DOMAIN = b"casebook/device-revoke/v1\x00"
 CREATE_DOMAIN = b"casebook/invite-create/v1\x00"
 _NET_ID_DOMAIN = b"casebook/network-id/v1\x00"
 
@@ -46,6 +49,27 @@ def creation_message(net: NetId, inviter: MemberKey, role: Role, expires: int, u
     return CREATE_DOMAIN + net + inviter + terms
 
 
+def device_cert_message(
+    net: NetId, member: MemberKey, device: bytes, xkey: bytes, created: int, name: str
+) -> bytes:
+    """What a device certificate's signer (the member key or a current device of the
+    member) signs: this network, the member, the device's two keys, when and its name."""
+    return (
+        DEVICE_CERT_DOMAIN
+        + net
+        + member
+        + device
+        + xkey
+        + created.to_bytes(8, "big")
+        + name.encode()
+    )
+
+
+def device_revoke_message(net: NetId, device: bytes, upto: int, keeps: list[bytes]) -> bytes:
+    """What the member key signs to overrule with a revocation (``msig``)."""
+    return DEVICE_REVOKE_DOMAIN + net + device + upto.to_bytes(8, "big") + b"".join(keeps)
+
+
 @dataclass(frozen=True)
 class Entry:
     """The clear part of one membership event."""
@@ -59,11 +83,19 @@ class Entry:
     kind: str
     epoch: int
     pub: dict[str, Any]
+    # The device that wrote it when ``author`` has been read as its member (see
+    # ``MembershipState.as_member``); empty when ``author`` is the chain itself.
+    chain: bytes = b""
 
     @classmethod
     def of(cls, event: Event) -> Entry:
         h = event.header
         return cls(event.id, h.net, h.author, h.seq, h.lamport, h.ts, h.kind, h.epoch, h.pub)
+
+    @property
+    def writer(self) -> bytes:
+        """The chain (device key) that wrote the entry."""
+        return self.chain or self.author
 
     @property
     def order(self) -> tuple[int, EventId]:
@@ -88,6 +120,27 @@ class Member:
     # fold position of the event that made them admin: an admin may remove or demote
     # only admins appointed after them (the founder is the most senior)
     admin_since: tuple[int, EventId] | None = None
+    # Their devices (chains), the member key itself first (device zero).
+    devices: list[bytes] = field(default_factory=list)
+    # For each entry of ``roles``: where it starts on each other device's chain (a
+    # device it does not name starts it at seq 0: all of that chain's events).
+    role_uptos: list[dict[bytes, int]] = field(default_factory=list)
+    # Once removed: the last seq of each other device's chain the remover had seen.
+    device_cuts: dict[bytes, int] = field(default_factory=dict)
+
+    def chain_role_at(self, chain: bytes, seq: int) -> Role | None:
+        """The role of this member's event at ``seq`` of the chain ``chain`` (the
+        member key's own chain or one of their devices')."""
+        if chain == self.key:
+            return self.role_at(seq)
+        if self.cut is not None and seq > self.device_cuts.get(chain, 0):
+            return None
+        role: Role | None = None
+        for index, (_, value) in enumerate(self.roles):
+            uptos = self.role_uptos[index] if index < len(self.role_uptos) else {}
+            if seq > uptos.get(chain, 0):
+                role = value
+        return role
 
     def role_at(self, seq: int) -> Role | None:
         if self.cut is not None and seq > self.cut:
@@ -107,6 +160,34 @@ class Member:
 
     @property
     def active(self) -> bool:
+        return self.cut is None
+
+
+@dataclass
+class Device:
+    """One computer of a member: its own chain, certified by the member key or by
+    another of the member's devices (see ``device_rules``). The member key's own chain
+    is the member's device zero, certified by itself."""
+
+    key: bytes
+    member: MemberKey
+    xkey: bytes
+    name: str
+    added: int  # ts of its device.add (or of the member's join)
+    add_event: EventId
+    by: bytes  # who signed its certificate: the member key or a device of theirs
+    # the newest epoch whose seeds it was handed when linked (-1: none, a recovery)
+    holds: int = -1
+    cut: int | None = None  # revoked: its events with seq > cut do not count
+    revoked_by: bytes | None = None
+    revoke_event: EventId | None = None
+    revoked_at: int | None = None
+    # once revoked: the devices it certified that stay (those the revoker had seen)
+    kept: frozenset[bytes] | None = None
+    overruled: bool = False  # revoked with the member key's signature
+
+    @property
+    def current(self) -> bool:
         return self.cut is None
 
 

@@ -268,6 +268,8 @@ TYPES: dict[str, Callable[[Wire], Payload]] = {
     EventKind.MEMBER_ROLE: ClearOnly.from_clean,
     EventKind.MEMBER_REMOVE: ClearOnly.from_clean,
     EventKind.EPOCH_ROTATE: EpochRotate.from_clean,
+    EventKind.DEVICE_ADD: ClearOnly.from_clean,
+    EventKind.DEVICE_REVOKE: ClearOnly.from_clean,
     EventKind.NETWORK_UPDATE: NetworkUpdate.from_clean,
     EventKind.CONTENT_HIDE: ContentHide.from_clean,
     EventKind.CONTENT_UNHIDE: ContentTarget.from_clean,

@@ -278,6 +278,8 @@ VALIDATORS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     EventKind.MEMBER_ROLE: _empty,
     EventKind.MEMBER_REMOVE: _empty,
     EventKind.EPOCH_ROTATE: _epoch_rotate,
+    EventKind.DEVICE_ADD: _empty,
+    EventKind.DEVICE_REVOKE: _empty,
     EventKind.NETWORK_UPDATE: _network_update,
     EventKind.CONTENT_HIDE: _content_hide,
     EventKind.CONTENT_UNHIDE: _target,

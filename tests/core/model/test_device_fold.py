@@ -1,0 +1,223 @@
+"""A member's devices in the membership fold, fed entries directly (no database).
+
+The rules are those of ``docs/protocol.md`` (*Devices, linking and recovery*): a device
+joins with a certificate signed by its member key or by a current device of theirs; its
+events count as the member's; a revocation cuts its chain, and one signed with the
+member key overrules whatever the revoked device did; removing a member removes every
+device of theirs.
+"""
+
+from __future__ import annotations
+
+import random
+
+from foldkit import Person, Story
+
+from casebook.core.model.membership import fold
+
+
+def alice_with_laptop(holds: int | None = 0) -> tuple[Story, Person, Person, Person]:
+    """Alice founds a network with Bob in it; her laptop is certified by her key."""
+    alice, bob, laptop = Person("alice"), Person("bob"), Person("laptop")
+    story = Story(alice)
+    story.join(bob, story.invite(alice))
+    story.add_device(laptop, alice, holds=holds)
+    return story, alice, bob, laptop
+
+
+def test_a_device_certified_by_the_member_key_acts_as_the_member() -> None:
+    story, alice, _bob, laptop = alice_with_laptop()
+    code = story.invite(laptop)  # an admin's act, from the laptop
+    state = story.fold()
+
+    assert state.rejected == {}
+    assert state.member_of(laptop.key).key == alice.key  # type: ignore[union-attr]
+    assert state.role_now(laptop.key) == "admin"
+    assert state.write_check(laptop.key, 5) is None
+    assert state.invites[code.key].inviter == alice.key  # the member, not the device
+    assert [d for d in state.members[alice.key].devices] == [alice.key, laptop.key]
+    assert state.devices[laptop.key].name == "laptop"
+    assert not state.needs_rotation()  # linked: it was handed epoch 0's seed
+
+
+def test_a_device_certified_by_another_device_counts_but_one_by_a_stranger_does_not() -> None:
+    story, alice, bob, laptop = alice_with_laptop()
+    tablet, forged, orphan = Person("tablet"), Person("forged"), Person("orphan")
+    story.add_device(tablet, alice, signer=laptop)
+    bad_signer = story.add_device(forged, alice, signer=bob)  # Bob certifies for Alice
+    no_member = story.add_device(orphan, Person("nobody"))
+    state = story.fold()
+
+    assert state.role_now(tablet.key) == "admin"
+    assert state.rejected == {
+        bad_signer.id: "the certificate is not signed by the member or one of their devices",
+        no_member.id: "the device's member is not a member",
+    }
+    assert state.write_check(forged.key, 2) == "unknown"
+
+
+def test_a_certificate_must_verify_and_be_the_devices_first_event() -> None:
+    story, alice, _bob, laptop = alice_with_laptop()
+    mallory = Person("mallory")
+    entry = story.add_device(mallory, alice)
+    tampered = dict(entry.pub, name="renamed")  # the signature covers the name
+    story.entries.remove(entry)
+    mallory.seq, mallory.prev = 0, None
+    forged = story.write(mallory, "device.add", tampered)
+    again = story.add_device(laptop, alice)  # seq 2 of an added device
+    state = story.fold()
+
+    assert state.rejected[forged.id] == "the device certificate does not verify"
+    assert state.rejected[again.id] == "a device is added by the first event of its chain"
+    member_as_device = Person("x")
+    story2 = Story(member_as_device)
+    twice = story2.add_device(member_as_device, member_as_device)
+    assert fold(story2.net, story2.entries).rejected[twice.id] == (
+        "a device is added by the first event of its chain"
+    )
+
+
+def test_a_revoked_devices_later_events_are_rejected_even_back_dated() -> None:
+    story, alice, bob, laptop = alice_with_laptop()
+    early = story.invite(laptop)  # seq 2: seen by the revocation
+    revoke_at = story.clock
+    story.revoke_device(alice, laptop)  # upto = 2
+    back_dated = story.invite(laptop, lamport=revoke_at)  # seq 3, sorts before it
+    state = story.fold()
+
+    assert early.entry.id not in state.rejected
+    assert back_dated.entry.id in state.excluded
+    assert state.role_now(laptop.key) is None
+    assert state.write_check(laptop.key, 3) == "removed"
+    assert state.write_check(laptop.key, 2) is None
+    assert state.needs_rotation()  # the laptop holds the latest seed
+    story.rotate(alice, 1, [alice, laptop])
+    assert story.fold().needs_rotation()  # a rotation that still reaches it is not enough
+    story.rotate(alice, 1, [alice, bob])
+    story2 = story.fold()
+    assert story2.epochs[1].candidates[0][1] == frozenset({alice.key, laptop.key})
+    assert story2.needs_rotation()  # the winner still reaches the laptop
+
+
+def test_a_revocation_then_a_new_epoch_for_the_current_devices_only() -> None:
+    story, alice, bob, laptop = alice_with_laptop()
+    story.revoke_device(alice, laptop)
+    story.rotate(alice, 1, [alice, bob])
+    assert not story.fold().needs_rotation()
+
+
+def test_devices_a_revoked_device_certified_behind_the_revocation_do_not_count() -> None:
+    story, alice, _bob, laptop = alice_with_laptop()
+    kept, sneaky = Person("kept"), Person("sneaky")
+    story.add_device(kept, alice, signer=laptop)
+    when = story.clock
+    story.revoke_device(alice, laptop, keeps=[kept])
+    # The stolen laptop certifies one more device, back-dated before its revocation.
+    story.add_device(sneaky, alice, signer=laptop, lamport=when)
+    state = story.fold()
+
+    assert state.role_now(kept.key) == "admin"
+    assert state.role_now(sneaky.key) is None
+    assert any(r.startswith("certified by a device") for r in state.excluded.values())
+
+
+def test_the_member_keys_revocation_overrules_a_stolen_devices() -> None:
+    story, alice, bob, laptop = alice_with_laptop()
+    desktop = Person("desktop")
+    story.add_device(desktop, alice)
+    # The thief with the laptop revokes the desktop first ...
+    story.revoke_device(laptop, desktop)
+    assert story.fold().role_now(desktop.key) is None
+    # ... and the desktop, revoked by then, answers with the member key's signature.
+    story.revoke_device(desktop, laptop, signed_by=alice, upto=1)
+    state = story.fold()
+
+    assert state.role_now(desktop.key) == "admin"
+    assert state.role_now(laptop.key) is None
+    assert state.devices[laptop.key].overruled
+    # A signature by another key does not overrule.
+    story.revoke_device(laptop, desktop, signed_by=bob)
+    assert story.fold().role_now(desktop.key) == "admin"
+
+
+def test_removing_a_member_removes_every_device_of_theirs() -> None:
+    story, alice, bob, _laptop = alice_with_laptop()
+    bob_laptop = Person("bob-laptop")
+    story.add_device(bob_laptop, bob)
+    story.invite(bob_laptop)  # seq 2 (refused: members may not invite here)
+    story.remove(alice, bob, devices=[bob_laptop])
+    state = story.fold()
+
+    assert state.role_now(bob.key) is None
+    assert state.role_now(bob_laptop.key) is None
+    assert state.write_check(bob_laptop.key, 2) is None  # seen by the removal
+    assert state.write_check(bob_laptop.key, 3) == "removed"
+    late = Person("late")
+    entry = story.add_device(late, bob)
+    assert story.fold().rejected[entry.id] == "the device's member is not a member"
+
+
+def test_a_device_the_removal_did_not_name_is_cut_from_its_first_event() -> None:
+    story, alice, bob, _laptop = alice_with_laptop()
+    bob_laptop = Person("bob-laptop")
+    story.add_device(bob_laptop, bob)
+    story.remove(alice, bob, devices=[])
+    assert story.fold().write_check(bob_laptop.key, 1) == "removed"
+
+
+def test_a_demotion_reaches_each_device_from_where_the_admin_saw_it() -> None:
+    story, alice, bob, _laptop = alice_with_laptop()
+    story.set_role(alice, bob, "admin")
+    bob_laptop = Person("bob-laptop")
+    story.add_device(bob_laptop, bob)
+    before = story.invite(bob_laptop)  # seq 2, as an admin
+    story.set_role(alice, bob, "member", devices=[bob_laptop])
+    after = story.invite(bob_laptop)  # seq 3, as a member
+    state = story.fold()
+
+    assert before.entry.id not in state.rejected
+    assert state.rejected[after.entry.id] == "only admins may invite in this network"
+    assert state.role_at(bob_laptop.key, 2) == "admin"
+    assert state.role_at(bob_laptop.key, 3) == "member"
+
+
+def test_a_member_leaves_from_a_device() -> None:
+    story, _alice, bob, _laptop = alice_with_laptop()
+    bob_laptop = Person("bob-laptop")
+    story.add_device(bob_laptop, bob)
+    story.remove(bob_laptop, bob, devices=[])
+    state = story.fold()
+
+    assert state.role_now(bob.key) is None
+    assert state.members[bob.key].removed_by == bob.key
+    assert state.write_check(bob_laptop.key, 2) is None  # the leaving itself
+    assert state.write_check(bob_laptop.key, 3) == "removed"
+
+
+def test_a_recovered_device_without_seeds_asks_for_a_new_epoch() -> None:
+    story, alice, bob, laptop = alice_with_laptop(holds=None)
+    assert story.fold().needs_rotation()
+    story.rotate(alice, 1, [alice, bob, laptop])
+    assert not story.fold().needs_rotation()
+
+
+def test_devices_fold_the_same_in_any_order() -> None:
+    story, alice, _bob, laptop = alice_with_laptop()
+    tablet, sneaky = Person("tablet"), Person("sneaky")
+    story.add_device(tablet, alice, signer=laptop)
+    when = story.clock
+    story.revoke_device(alice, laptop, keeps=[tablet])
+    story.add_device(sneaky, alice, signer=laptop, lamport=when)
+    story.revoke_device(laptop, tablet, lamport=when)
+    story.revoke_device(tablet, laptop, signed_by=alice)
+    expected = story.fold()
+    rng = random.Random(7)
+    for _ in range(20):
+        entries = list(story.entries)
+        rng.shuffle(entries)
+        state = fold(story.net, entries)
+        assert state.rejected == expected.rejected
+        assert state.excluded == expected.excluded
+        assert {k: d.cut for k, d in state.devices.items()} == {
+            k: d.cut for k, d in expected.devices.items()
+        }
