@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from casebook.cli import network_commands, secrets_input, sync_commands
+from casebook.cli import device_commands, network_commands, secrets_input, sync_commands
 from casebook.cli.context import (
     Context,
     Output,
@@ -42,7 +42,7 @@ def _line(case: CaseSummary) -> str:
 def init(ctx: Context) -> Output:
     profile = Profile.create(ctx.directory, ctx.args.name, ctx.passphrase(confirm=True))
     ctx.adopt(profile)
-    fp = profile.identity.fingerprint
+    fp = profile.fingerprint
     data = {"fingerprint": fp, "name": profile.name, "profile": str(ctx.directory)}
     text = (
         f"Created the profile of {profile.name} in {ctx.directory}.\n"
@@ -54,7 +54,7 @@ def init(ctx: Context) -> Output:
 
 def whoami(ctx: Context) -> Output:
     p = ctx.profile
-    fp = p.identity.fingerprint
+    fp = p.fingerprint
     return {"fingerprint": fp, "name": p.name, "profile": str(ctx.directory)}, f"{p.name}\n{fp}"
 
 
@@ -332,6 +332,7 @@ COMMANDS: dict[str, Callable[[Context], Output]] = {
     "member": network_commands.member,
     "moderate": network_commands.moderate,
     "bundle": network_commands.bundle,
+    "device": device_commands.device,
     "sync": sync_commands.sync,
     "relay": sync_commands.relay,
 }

@@ -151,7 +151,7 @@ def member(ctx: Context) -> Output:
         closed = g.closed_by(net, event)
         text = f"Role changed to {a.role}." + closed_text(closed)
         return {"member": target.key.hex(), "role": a.role, "closed_invites": closed}, text
-    leaving = target.key == p.identity.public_key
+    leaving = target.key == p.member
     result = g.remove(net, a.member)
     text = (
         "You left the network. An admin's app re-keys it when it sees this."

@@ -170,6 +170,12 @@ def build() -> argparse.ArgumentParser:
     c.add_argument("--network", "-n", required=True, metavar="NET")
     c.add_argument("member", metavar="MEMBER", help="fingerprint, or a prefix of it or a name")
 
+    p = cmd("device", "your computers: list them, revoke a lost one")
+    dsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    dsub.add_parser("list", parents=[common], help="your computers, this one marked")
+    c = dsub.add_parser("revoke", parents=[common], help="revoke a computer and re-key")
+    c.add_argument("device", metavar="DEVICE", help="its id (or a prefix of it) or its name")
+
     p = cmd("moderate", "hide or pin content (moderators and admins)")
     p.add_argument("action", choices=("hide", "unhide", "pin", "unpin"))
     p.add_argument("id", metavar="CASE_OR_COMMENT_ID")

@@ -34,8 +34,10 @@ from casebook.core.ledger.eventlog import EventLog
 from casebook.core.library.cases import Library
 from casebook.core.library.queries import Queries
 from casebook.core.library.settings import Settings
+from casebook.core.model.fingerprint import fingerprint
 from casebook.core.model.identity import Identity
 from casebook.core.network.bundles import Bundles
+from casebook.core.network.devices import Devices
 from casebook.core.network.governance import Governance
 from casebook.core.network.invitations import Invitations
 from casebook.errors import (
@@ -115,10 +117,20 @@ def _remove_db_files(path: Path) -> None:
 
 
 class Profile:
-    def __init__(self, directory: Path, db: Database, identity: Identity, lock: ProfileLock):
+    def __init__(
+        self,
+        directory: Path,
+        db: Database,
+        identity: Identity,
+        lock: ProfileLock,
+        member: bytes | None = None,
+    ):
         self.directory = directory
         self.db = db
-        self.identity = identity
+        self.identity = identity  # this computer's device keys
+        # the member's identity key (colleagues compare its fingerprint): the device
+        # key itself on the member's first computer (device zero)
+        self.member = member or identity.public_key
         self._lock = lock
         self._services(db)
         self.unlock_seconds = 0.0
@@ -126,11 +138,12 @@ class Profile:
     def _services(self, db: Database) -> None:
         """The services over the (open) library database."""
         self.db = db
-        self.log = EventLog(db, self.identity)
+        self.log = EventLog(db, self.identity, self.member)
         self.library = Library(db, self.log)
         self.invitations = Invitations(db, self.log)
         self.governance = Governance(db, self.log)
         self.bundles = Bundles(db, self.log, self.invitations, self.governance)
+        self.devices = Devices(db, self.log, self.governance)
         self.queries = Queries(db)
         self.settings = Settings(db)
 
@@ -138,11 +151,31 @@ class Profile:
     def name(self) -> str:
         return str(self.db.scalar("SELECT name FROM identity WHERE id = 1"))
 
+    @property
+    def fingerprint(self) -> str:
+        """The member's fingerprint: the same on every computer of theirs."""
+        return fingerprint(self.member)
+
+    @property
+    def member_identity(self) -> Identity | None:
+        """The member key's private half when this computer holds it (device zero)."""
+        return self.identity if self.member == self.identity.public_key else None
+
     # -- opening ------------------------------------------------------------------------
     @classmethod
     def create(
-        cls, directory: Path, name: str, passphrase: str, kdf_target_ms: int | None = None
+        cls,
+        directory: Path,
+        name: str,
+        passphrase: str,
+        kdf_target_ms: int | None = None,
+        *,
+        device: Identity | None = None,
+        member: bytes | None = None,
+        device_name: str | None = None,
     ) -> Profile:
+        """A new profile: a new member (their key is this computer's, device zero), or,
+        with ``device`` and ``member``, a linked computer of an existing member."""
         name = " ".join(name.split())
         if not name:
             raise UsageError("Give your name as colleagues know it (--name).")
@@ -160,13 +193,13 @@ class Profile:
             database = f"library-{secrets.token_hex(4)}.db"
             db = Database.open(directory / database, key, DEFAULT_PAGE_SIZE)
             migrate(db)
-            identity = Identity.generate()
+            identity = device or Identity.generate()
             signing, exchange = identity.private_bytes()
             with db.transaction():
                 db.execute(
-                    "INSERT INTO identity (id, name, signing_key, exchange_key, created_at) "
-                    "VALUES (1, ?, ?, ?, ?)",
-                    (name, signing, exchange, int(time.time() * 1000)),
+                    "INSERT INTO identity (id, name, signing_key, exchange_key, created_at, "
+                    "member_key, device_name) VALUES (1, ?, ?, ?, ?, ?, ?)",
+                    (name, signing, exchange, int(time.time() * 1000), member, device_name),
                 )
             _write_header(directory, database, params, key)
         except BaseException:
@@ -174,7 +207,7 @@ class Profile:
             raise
         lock.release()
         lock.acquire(exclusive=False)
-        return cls(directory, db, identity, lock)
+        return cls(directory, db, identity, lock, member)
 
     @classmethod
     def unlock(cls, directory: Path, passphrase: str) -> Profile:
@@ -206,10 +239,13 @@ class Profile:
                         "modified. Restore it from a backup."
                     )
                 migrate(db)
-                row = db.one("SELECT signing_key, exchange_key FROM identity WHERE id = 1")
+                row = db.one(
+                    "SELECT signing_key, exchange_key, member_key FROM identity WHERE id = 1"
+                )
                 if row is None:
                     raise ProfileCorrupted("The profile has no identity; it is damaged.")
                 identity = Identity.from_private_bytes(bytes(row[0]), bytes(row[1]))
+                member = None if row[2] is None else bytes(row[2])
             except SchemaTooNew:
                 db.close()
                 raise CasebookError(
@@ -227,7 +263,7 @@ class Profile:
         for stray in directory.glob("library-*.db"):  # left by an interrupted re-key
             if stray.name != header["database"]:
                 _remove_db_files(stray)
-        profile = cls(directory, db, identity, lock)
+        profile = cls(directory, db, identity, lock, member)
         profile.unlock_seconds = time.perf_counter() - started
         return profile
 

@@ -73,7 +73,7 @@ def load(s: Session, case_id: bytes, known: frozenset[str] = frozenset()) -> Loa
                 Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation,
             )
-    return Loaded(case, fingerprint(s.p.identity.public_key), role, previews)
+    return Loaded(case, fingerprint(s.p.member), role, previews)
 
 
 def write_file(path: Path, data: bytes) -> None:

@@ -78,7 +78,7 @@ class LiveUpdates(QObject):
 
         def job(s: Session) -> tuple[int, list[dict[str, Any]]]:
             q = s.p.queries
-            return q.reply_mark(), q.replies_to(s.p.identity.public_key, mark)
+            return q.reply_mark(), q.replies_to(s.p.member, mark)
 
         self.core.call(job, self._new_replies)
 

@@ -166,13 +166,16 @@ class HostedNetwork:
             return None if not self.exists else "this network exists already"
         if not self.exists:
             return "unknown network"
-        if event.author in state.members:
+        if event.author in state.devices:  # a member's chain (or one of their devices')
             if state.role_at(event.author, event.seq) is None:
                 return "written after the author was removed"
             return None
         invite = event.header.pub.get("invite")
         if event.kind == "member.join" and isinstance(invite, bytes) and invite in state.invites:
             return None
+        member = event.header.pub.get("member")
+        if event.kind == "device.add" and isinstance(member, bytes) and member in state.members:
+            return None  # a new device of a member: the fold judges its certificate
         return "the author is not a member of this network"
 
     @staticmethod
@@ -201,11 +204,11 @@ class HostedNetwork:
     @staticmethod
     def _judged(event: Event, state: MembershipState) -> str | None:
         """Why the relay does not keep a membership event the fold has judged: a refused
-        creation or join (nobody's chain needs it). Other refused acts are kept: they
-        are part of their author's chain, and every client refuses them too."""
+        creation, join or device certificate (nobody's chain needs it). Other refused
+        acts are kept: they are part of their author's chain; every client refuses them."""
         if event.kind == "network.create" and state.founder is None:
             return state.rejected.get(event.id, "not a valid network")
-        if event.kind == "member.join":
+        if event.kind in ("member.join", "device.add"):
             return state.rejected.get(event.id) or state.excluded.get(event.id)
         return None
 

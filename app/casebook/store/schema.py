@@ -350,7 +350,17 @@ def _v7(db: Database) -> None:
     db.execute(V7)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+# v8: devices (issue 15). ``signing_key``/``exchange_key`` are this computer's device
+# keys; ``member_key`` is the member's identity key when this computer is a linked
+# device (NULL: the signing key is the member key itself, the member's device zero,
+# which every profile made before devices is); ``device_name`` labels this computer.
+# Nothing stored changes: an upgraded profile is its member's device zero.
+def _v8(db: Database) -> None:
+    db.execute("ALTER TABLE identity ADD COLUMN member_key BLOB")
+    db.execute("ALTER TABLE identity ADD COLUMN device_name TEXT")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 LATEST = len(MIGRATIONS)
 
 

@@ -16,13 +16,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from casebook.core.ledger import storedlog
+from casebook.core.ledger.me import Me
 from casebook.core.ledger.memberbook import Memberships
 from casebook.core.ledger.projection import Projector
-from casebook.core.ledger.seeds import EpochKeys
-from casebook.core.model import epochs, events, membership, payloads
+from casebook.core.ledger.seeds import EpochKeys, unwrapped
+from casebook.core.model import devices, events, membership, payloads
 from casebook.core.model.events import Event, EventError
 from casebook.core.model.identity import Identity
-from casebook.core.model.ids import EventId, NetId
+from casebook.core.model.ids import EventId, MemberKey, NetId
 from casebook.core.model.kinds import EventKind
 from casebook.store.database import Database
 from casebook.store.schema import clear_derived
@@ -40,15 +41,25 @@ def now_ms() -> int:
 
 
 class EventLog:
-    def __init__(self, db: Database, identity: Identity) -> None:
+    def __init__(self, db: Database, identity: Identity, member: bytes | None = None) -> None:
         self.db = db
-        self.identity = identity
+        self.identity = identity  # this computer's device keys: what it signs with
+        self.me = Me(identity, MemberKey(member or identity.public_key))
+        self.member = self.me.member  # the member's key (the device's own on device zero)
+        self.chain = self.me.chain
         self.keys = EpochKeys(db)
         self.members = Memberships(db)
         self.projector = Projector(
-            db, self._load, lambda net, author, seq: self.members.state(net).role_at(author, seq)
+            db,
+            self._load,
+            lambda net, author, seq: self.members.state(net).role_at(author, seq),
+            self._member_of,
         )
         self._held_empty: bool | None = None  # in a batch: whether held_events is empty
+
+    def _member_of(self, net: bytes, chain: bytes) -> bytes:
+        member = self.members.state(net).member_of(chain)
+        return chain if member is None else member.key
 
     # -- keys ---------------------------------------------------------------------
     def seed(self, net: bytes, epoch: int) -> bytes:
@@ -232,6 +243,8 @@ class EventLog:
         if event.kind == EventKind.MEMBER_JOIN:  # sealed under its invite's join key (or older)
             joined = self.keys.join_seed(event.net, event.header.pub["invite"])
             candidates = ([(b"", joined)] if joined else []) + candidates
+        elif event.kind == EventKind.DEVICE_ADD and isinstance(event.header.pub.get("sig"), bytes):
+            candidates = [(b"", devices.body_seed(event.header.pub))]
         for _, seed in candidates:
             try:
                 plain = event.decrypt(seed)
@@ -326,32 +339,19 @@ class EventLog:
             self._apply_body_only(event)
 
     def _welcome_member(self, state: membership.MembershipState, key: bytes, by: Event) -> None:
-        """A member whose join just became valid: show their name, free their events."""
-        member = state.members[key]
-        if member.join_event != by.id:
+        """A member whose join (or a device whose certificate) just became valid: show
+        their name, free their events."""
+        member = state.members.get(key)
+        if member is not None and member.join_event != by.id:
             joined = self._stored_event(member.join_event)
             if joined is not None:
                 self._apply_body_only(joined)
         self._release(_member_mark(state.net, key))
 
     def _unwrap(self, event: Event, state: membership.MembershipState) -> None:
-        me = self.identity.public_key
-        for recipient, sealed in event.header.pub["wraps"]:
-            if recipient != me:
-                continue
-            try:
-                seed = epochs.unwrap(
-                    self.identity.exchange_key,
-                    me,
-                    event.net,
-                    event.header.epoch,
-                    event.header.pub["eph"],
-                    sealed,
-                )
-            except epochs.UnwrapError:
-                return
+        seed = unwrapped(self.identity, event)  # the wrap to this device, if any
+        if seed is not None:
             self.add_seed(event.net, event.header.epoch, seed, source=event.id)
-            return
 
     def _release(self, mark: bytes) -> None:
         for event_id in self.projector.take_waiting(mark):

@@ -35,7 +35,7 @@ ROLE_SENSITIVE = (
 
 @dataclass
 class Change:
-    new_members: list[bytes] = field(default_factory=list)
+    new_members: list[bytes] = field(default_factory=list)  # new chains: members, devices
     # earlier events the fold had rejected and now accepts (their turn came late)
     newly_accepted: list[bytes] = field(default_factory=list)
     newly_rejected: list[bytes] = field(default_factory=list)
@@ -47,7 +47,8 @@ Judgment = tuple[bytes, int | None, tuple[tuple[int, Role], ...]]
 
 
 def _judgment(state: MembershipState) -> dict[bytes, Judgment]:
-    return {key: (m.join_event, m.cut, tuple(m.roles)) for key, m in state.members.items()}
+    """For every chain (a member key or a device of theirs)."""
+    return {chain: state.chain_terms(chain) for chain in state.devices}
 
 
 class Memberships:
@@ -105,7 +106,7 @@ class Memberships:
         else:
             self.persist(state)
         change = Change(
-            new_members=[k for k in state.members if k not in old],
+            new_members=[k for k in state.devices if k not in old],
             newly_accepted=[i for i in old_rejected if i not in state.rejected],
             newly_rejected=[i for i in state.rejected if i not in old_rejected],
         )

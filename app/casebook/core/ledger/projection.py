@@ -1,10 +1,9 @@
 """Apply verified, decrypted events to the derived tables the app reads.
 
-Applying is deterministic and does not depend on arrival order: edits and status changes
-are ordered by ``(lamport, event id)``, content is re-folded from its revisions, and an
-event whose target has not arrived yet waits in ``waiting`` until it does. Events that
-break a rule (editing someone else's case, a reply to a comment of another case) are
-recorded in ``rejected`` with the reason and change nothing else.
+Applying does not depend on arrival order: edits and status changes are ordered by
+``(lamport, event id)``, content is re-folded from its revisions, an event whose target
+has not arrived yet waits in ``waiting``; one that breaks a rule is recorded in
+``rejected`` with the reason and changes nothing else.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from casebook.store.database import Database
 
 Loader = Callable[[bytes], tuple[Event, dict[str, Any] | None] | None]
 RoleAt = Callable[[bytes, bytes, int], Role | None]
+MemberOf = Callable[[bytes, bytes], bytes]  # (net, chain) -> the member whose device wrote it
 ADMINS = (Role.ADMIN,)
 
 
@@ -40,12 +40,12 @@ def _json(value: Any) -> str:
 class Projector:
     """Applies events to one database; ``load`` fetches a stored event by id."""
 
-    def __init__(self, db: Database, load: Loader, role_at: RoleAt) -> None:
+    def __init__(self, db: Database, load: Loader, role_at: RoleAt, member_of: MemberOf) -> None:
         self.db = db
         self.load = load
         self.role_at = role_at
-        # In a batch (the event log holds the write lock), whether ``waiting`` is empty,
-        # once looked up: most events then skip looking for what waited on them.
+        self.member_of = member_of
+        # In a batch (holding the write lock): whether ``waiting`` is empty, once looked up.
         self.in_batch = False
         self.waiting_empty: bool | None = None
         self._refs: dict[bytes, Any] = {}  # in a batch: cases comments referred to
@@ -58,6 +58,10 @@ class Projector:
         if isinstance(payload, dict):
             payload = pt.typed(event.kind, payload)
         HANDLERS[event.kind](self, event, payload)
+
+    def who(self, event: Event) -> bytes:
+        """The member who wrote ``event`` (cases, comments are theirs, not a device's)."""
+        return self.member_of(event.net, event.author)
 
     def reject(self, event: Event, reason: str) -> None:
         self.db.execute(
@@ -162,7 +166,7 @@ class Projector:
                 ordering(event),
                 int(hidden),
                 reason,
-                event.author,
+                self.who(event),
                 event.header.ts,
                 target,
                 ordering(event),
@@ -214,7 +218,7 @@ class Projector:
         cur = self.db.execute(
             "UPDATE moderation SET pin_order = ?, pinned = ?, pinned_by = ? "
             "WHERE target = ? AND (pin_order IS NULL OR pin_order < ?)",
-            (ordering(event), int(pinned), event.author, target, ordering(event)),
+            (ordering(event), int(pinned), self.who(event), target, ordering(event)),
         )
         if cur.rowcount:
             self.db.execute("UPDATE cases SET pinned = ? WHERE rid = ?", (int(pinned), row["rid"]))
@@ -236,7 +240,7 @@ class Projector:
             (
                 event.id,
                 event.net,
-                event.author,
+                self.who(event),
                 event.header.ts,
                 event.header.ts,
                 event.header.ts,
@@ -305,14 +309,14 @@ class Projector:
         self.db.execute(
             "INSERT OR IGNORE INTO revisions (target, event_id, author, at, ordering, content) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (target, event.id, event.author, event.header.ts, ordering(event), _json(content)),
+            (target, event.id, self.who(event), event.header.ts, ordering(event), _json(content)),
         )
 
     def _case_edit(self, event: Event, payload: pt.CaseEdit) -> None:
         case = self._case_row(event, payload.case)
         if case is None:
             return
-        if case["author"] != event.author:
+        if case["author"] != self.who(event):
             self.reject(event, "only the author may edit a case")
             return
         self._keep_original(case["id"])
@@ -359,7 +363,7 @@ class Projector:
         case = self._case_row(event, payload.case)
         if case is None:
             return
-        if case["author"] != event.author:
+        if case["author"] != self.who(event):
             self.reject(event, "only the author may change a case's status")
             return
         self.db.execute(
@@ -384,7 +388,7 @@ class Projector:
             if row["case_id"] != case["id"]:
                 self.reject(event, "a reply must be in the same case as its parent")
                 return
-        if kind == "outcome" and case["author"] != event.author:
+        if kind == "outcome" and case["author"] != self.who(event):
             self.reject(event, "only the case's author may add its outcome")
             return
         cur = self.db.execute(
@@ -397,7 +401,7 @@ class Projector:
                 case["rid"],
                 parent,
                 event.net,
-                event.author,
+                self.who(event),
                 kind,
                 event.header.ts,
                 event.header.ts,
@@ -430,7 +434,7 @@ class Projector:
         comment = self._comment_row(event, payload.comment)
         if comment is None:
             return
-        if comment["author"] != event.author:
+        if comment["author"] != self.who(event):
             self.reject(event, "only the author may edit a comment")
             return
         self._keep_original(comment["id"])
@@ -454,13 +458,13 @@ class Projector:
         comment = self._comment_row(event, payload.comment)
         if comment is None:
             return
-        if comment["author"] == event.author:
+        if comment["author"] == self.who(event):
             self.reject(event, "members cannot endorse their own comments")
             return
         cur = self.db.execute(
             "INSERT OR IGNORE INTO endorsements (comment_id, author, event_id, at) "
             "VALUES (?, ?, ?, ?)",
-            (comment["id"], event.author, event.id, event.header.ts),
+            (comment["id"], self.who(event), event.id, event.header.ts),
         )
         if cur.rowcount:
             self.db.execute(

@@ -7,8 +7,30 @@ either stay readable. Seeds are state, never derived: a rebuild keeps them.
 
 from __future__ import annotations
 
-from casebook.core.model.events import EventError
+from casebook.core.model import epochs
+from casebook.core.model.events import Event, EventError
+from casebook.core.model.identity import Identity
 from casebook.store.database import Database
+
+
+def unwrapped(device: Identity, rotation: Event) -> bytes | None:
+    """The seed an ``epoch.rotate`` wraps to ``device`` (None: no wrap to it opens)."""
+    me = device.public_key
+    for recipient, sealed in rotation.header.pub["wraps"]:
+        if recipient != me:
+            continue
+        try:
+            return epochs.unwrap(
+                device.exchange_key,
+                me,
+                rotation.net,
+                rotation.header.epoch,
+                rotation.header.pub["eph"],
+                sealed,
+            )
+        except epochs.UnwrapError:
+            return None
+    return None
 
 
 class EpochKeys:

@@ -36,7 +36,7 @@ class Library:
     def __init__(self, db: Database, log: EventLog) -> None:
         self.db = db
         self.log = log
-        self.me = log.identity.public_key
+        self.me = log.member  # cases and comments are the member's, from any device
 
     def _append(
         self,
@@ -51,11 +51,18 @@ class Library:
         """Write one event of ours (with the attachments it names). Text that looks like
         a patient identifier is refused before anything is stored, unless allowed."""
         if kind != EventKind.NETWORK_CREATE:
-            mine = self.log.members.state(net).members.get(self.me)
+            state = self.log.members.state(net)
+            mine = state.members.get(self.me)
             if mine is not None and not mine.active:
                 raise PermissionDenied(
                     "You are no longer a member of this network; nothing you write there "
                     "would reach anyone."
+                )
+            device = state.devices.get(self.log.chain)
+            if device is not None and not device.current:
+                raise PermissionDenied(
+                    "This computer was removed from your devices; nothing it writes would "
+                    "reach anyone. Link it again from one of your other computers."
                 )
         if not allow_identifiers:
             findings = deident.check_payload(kind, payload)
@@ -90,6 +97,7 @@ class Library:
         if default_role not in ROLES:
             raise UsageError(f"The default role is one of: {', '.join(ROLES)}.")
         urls = [str(relayaddr.parse(r)) for r in relays]
+        self.log.me.needs_member_key("Create a network")
         nonce = os.urandom(16)
         net = network_id(self.me, nonce)
         with self.db.transaction():

@@ -106,6 +106,24 @@ class DeviceRules:
             return True
         return self.epochs[number].wrapped_to(device.key, winner_only)
 
+    def chain_terms(self, chain: bytes) -> tuple[bytes, int | None, tuple[tuple[int, Role], ...]]:
+        """What decides how a chain's events are judged: the event that admitted it,
+        where it is cut (revoked or removed), and where each role starts on it."""
+        device = self.devices[chain]
+        member = self.members[device.member]
+        if chain == member.key:
+            cuts = [c for c in (member.cut, device.cut) if c is not None]
+            return member.join_event, min(cuts) if cuts else None, tuple(member.roles)
+        cuts = [] if device.cut is None else [device.cut]
+        if member.cut is not None:
+            cuts.append(member.device_cuts.get(chain, 0))
+        uptos = member.role_uptos
+        roles = tuple(
+            ((uptos[i] if i < len(uptos) else {}).get(chain, 0), role)
+            for i, (_, role) in enumerate(member.roles)
+        )
+        return device.add_event, min(cuts) if cuts else None, roles
+
     def as_member(self, e: Entry) -> Entry:
         """``e`` with its author read as the member whose device wrote it."""
         device = self.devices.get(e.author)

@@ -83,7 +83,7 @@ def join_seed(secret: bytes, net: bytes) -> bytes:
 
 
 def sign_creation(
-    secret: bytes, net: NetId, inviter: MemberKey, role: Role, expires: int, uses: int
+    secret: bytes, net: NetId, inviter: bytes, role: Role, expires: int, uses: int
 ) -> bytes:
     """The invite key's signature on its own ``invite.create`` (see the fold)."""
     message = creation_message(net, inviter, role, expires, uses)

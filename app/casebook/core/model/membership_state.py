@@ -41,7 +41,7 @@ def redeem_message(net: NetId, member: MemberKey, xkey: bytes, nonce: bytes) -> 
     return REDEEM_DOMAIN + net + member + xkey + nonce
 
 
-def creation_message(net: NetId, inviter: MemberKey, role: Role, expires: int, uses: int) -> bytes:
+def creation_message(net: bytes, inviter: bytes, role: Role, expires: int, uses: int) -> bytes:
     """What the invite key signs when its inviter makes it: only whoever holds the
     secret can put the invite's key in the log (nobody can copy it into an invite of
     their own that sorts first)."""
@@ -50,7 +50,7 @@ def creation_message(net: NetId, inviter: MemberKey, role: Role, expires: int, u
 
 
 def device_cert_message(
-    net: NetId, member: MemberKey, device: bytes, xkey: bytes, created: int, name: str
+    net: bytes, member: bytes, device: bytes, xkey: bytes, created: int, name: str
 ) -> bytes:
     """What a device certificate's signer (the member key or a current device of the
     member) signs: this network, the member, the device's two keys, when and its name."""
@@ -65,7 +65,7 @@ def device_cert_message(
     )
 
 
-def device_revoke_message(net: NetId, device: bytes, upto: int, keeps: list[bytes]) -> bytes:
+def device_revoke_message(net: bytes, device: bytes, upto: int, keeps: list[bytes]) -> bytes:
     """What the member key signs to overrule with a revocation (``msig``)."""
     return DEVICE_REVOKE_DOMAIN + net + device + upto.to_bytes(8, "big") + b"".join(keeps)
 

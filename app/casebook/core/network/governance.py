@@ -35,13 +35,13 @@ class Governance:
     def __init__(self, db: Database, log: EventLog) -> None:
         self.db = db
         self.log = log
-        self.me = log.identity.public_key
+        self.me = log.member
 
     def _state(self, net: bytes) -> MembershipState:
         return self.log.members.state(net)
 
     def _my_role(self, state: MembershipState) -> Role | None:
-        return state.role_now(self.me)
+        return state.role_now(self.log.chain)  # this device's: none once it is revoked
 
     def _require(self, state: MembershipState, *roles: Role) -> None:
         role = self._my_role(state)
@@ -116,6 +116,14 @@ class Governance:
         seq = self.db.scalar("SELECT max(seq) FROM events WHERE net = ? AND author = ?", (net, key))
         return max(int(seq or 0), 1)
 
+    def _device_cuts(self, net: bytes, state: MembershipState, member: Any) -> dict[str, Any]:
+        """``devices`` for a removal or role change: each other device of the member we
+        know, cut at its head as stored here (absent when they have none)."""
+        others = [k for k in member.devices if k != member.key]
+        if not others:
+            return {}
+        return {"devices": [[k, self._head(net, k)] for k in sorted(others)]}
+
     def set_role(self, net: bytes, ref: str, role: str) -> EventId:
         if role not in ROLES:
             raise UsageError(f"Role must be one of: {', '.join(ROLES)}.")
@@ -141,6 +149,7 @@ class Governance:
             # joins of the invites this closes (closed before or not) that we have seen; no
             # others will count
             "joins": sorted({k for i in closing for k in i.used_by}),
+            **self._device_cuts(net, state, member),
         }
         return self._append(net, EventKind.MEMBER_ROLE, {}, pub=pub)
 
@@ -196,6 +205,7 @@ class Governance:
                     # will count
                     "joins": sorted({k for i in closing for k in i.used_by}),
                     "closes": closes,
+                    **self._device_cuts(net, state, member),
                 },
             )
             admin = self._my_role(self._state(net)) == Role.ADMIN
@@ -209,15 +219,16 @@ class Governance:
 
     # -- epochs ---------------------------------------------------------------------
     def rotate(self, net: bytes) -> EventId:
-        """Start a new epoch: a fresh seed wrapped to every current member, with every
-        older seed inside (so history stays readable for them)."""
+        """Start a new epoch: a fresh seed wrapped to every current device of every
+        current member, with every older seed inside (so history stays readable)."""
         state = self._state(net)
         self._require(state, Role.ADMIN)
         number = state.current_epoch + 1
         seed = content.new_seed()
-        eph, wraps = epochs.wrap(
-            seed, net, number, [(m.key, m.xkey) for m in state.active_members()]
-        )
+        recipients = [
+            (d.key, d.xkey) for m in state.active_members() for d in state.current_devices(m)
+        ]
+        eph, wraps = epochs.wrap(seed, net, number, recipients)
         with self.db.transaction():
             rotation = self._append(
                 net,

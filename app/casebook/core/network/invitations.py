@@ -76,7 +76,7 @@ class Invitations:
     def __init__(self, db: Database, log: EventLog) -> None:
         self.db = db
         self.log = log
-        self.me = log.identity.public_key
+        self.me = log.member
 
     # -- the inviter's side -------------------------------------------------------
     def create(
@@ -88,7 +88,7 @@ class Invitations:
         expires_in_ms: int = DEFAULT_EXPIRY_MS,
     ) -> MadeInvite:
         state = self.log.members.state(net)
-        my_role = state.role_now(self.me)
+        my_role = state.role_now(self.log.chain)
         if my_role is None:
             raise PermissionDenied("You are not a member of this network.")
         if my_role != Role.ADMIN and state.invite_policy != "members":
@@ -123,7 +123,7 @@ class Invitations:
                         "uses": uses,
                         "join": 1,
                         "proof": invite_codes.sign_creation(
-                            code.secret, code.net, self.me, offered, expires, uses
+                            code.secret, code.net, self.log.chain, offered, expires, uses
                         ),
                     },
                 )
@@ -184,7 +184,7 @@ class Invitations:
         invite = state.invites[key]
         if invite.revoked_by is not None:
             raise UsageError("That invite is already revoked.")
-        if state.role_now(self.me) != Role.ADMIN and invite.inviter != self.me:
+        if state.role_now(self.log.chain) != Role.ADMIN and invite.inviter != self.me:
             raise PermissionDenied("Only the inviter or an admin can revoke an invite.")
         with self.db.transaction():
             try:
@@ -326,6 +326,7 @@ class Invitations:
     def may_join(self, code: InviteCode) -> None:
         """Raise with a clear message unless this profile may join with ``code``: not
         expired, and not in (or once refused by) that network."""
+        self.log.me.needs_member_key("Join a network")
         if code.expires < now_ms():
             raise UsageError(
                 f"This invite expired on {date_text(code.expires)}; ask for a new one."

@@ -1,0 +1,222 @@
+"""A member's computers: the list, revoking one, and the device package of a link.
+
+The rules are the membership fold's (``core/model/device_rules.py``); the entries are
+made by ``core/model/devices.py``. Linking hands the new computer a sealed package (its
+certificate in every network, each network's first event and all its epoch seeds); the
+new computer answers with its ``device.add`` events, which this computer takes in and
+sends on with its next sync (the relay admits the new device once it holds them).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from casebook.core.ledger.eventlog import EventLog
+from casebook.core.model import devices, events
+from casebook.core.model.events import EventError
+from casebook.core.model.identity import Identity
+from casebook.core.model.ids import NetId
+from casebook.core.model.kinds import EventKind, Role
+from casebook.core.model.membership import MembershipState
+from casebook.core.network.governance import Governance
+from casebook.errors import Ambiguous, NotFound, PermissionDenied, UsageError
+from casebook.store.database import Database
+
+PACKAGE_VERSION = 1
+
+
+class Devices:
+    def __init__(self, db: Database, log: EventLog, governance: Governance) -> None:
+        self.db = db
+        self.log = log
+        self.governance = governance
+
+    def _my_networks(self) -> list[tuple[bytes, MembershipState]]:
+        out = []
+        for row in self.db.all("SELECT id FROM networks ORDER BY name"):
+            net = bytes(row["id"])
+            state = self.log.members.state(net)
+            member = state.members.get(self.log.member)
+            if member is not None and member.active:
+                out.append((net, state))
+        return out
+
+    # -- the list -------------------------------------------------------------------
+    def mine(self) -> list[dict[str, Any]]:
+        """Every computer of this member that any of their networks knows."""
+        found: dict[bytes, dict[str, Any]] = {}
+        if not self._my_networks():  # no network yet: only this computer
+            found[self.log.chain] = self._row(self.log.chain, "", 0, False)
+        for _net, state in self._my_networks():
+            for key in state.members[self.log.member].devices:
+                device = state.devices[key]
+                row = found.setdefault(
+                    key, self._row(key, device.name, device.added, not device.current)
+                )
+                row["added"] = min(row["added"], device.added) if row["added"] else device.added
+                row["revoked"] = row["revoked"] or not device.current
+                if not row["name"] and device.name:
+                    row["name"] = device.name
+        for key, row in found.items():
+            # when it last wrote (its own clock), as far as this computer has heard
+            newest = self.db.scalar(
+                "SELECT raw FROM events WHERE author = ? ORDER BY seqno DESC LIMIT 1", (key,)
+            )
+            if newest is not None:
+                row["last_seen"] = events.parse_trusted(bytes(newest)).header.ts
+            if not row["name"]:
+                row["name"] = "first computer" if key == self.log.member else "computer"
+            if not row["added"] and key == self.log.chain:  # no network knows it yet
+                row["added"] = int(self.db.scalar("SELECT created_at FROM identity"))
+        return sorted(found.values(), key=lambda r: (r["added"], r["id"]))
+
+    def _row(self, key: bytes, name: str, added: int, revoked: bool) -> dict[str, Any]:
+        return {
+            "id": key.hex()[:16],
+            "key": key.hex(),
+            "name": name,
+            "added": added,
+            "last_seen": None,
+            "current": key == self.log.chain,
+            "revoked": revoked,
+        }
+
+    def find(self, ref: str) -> bytes:
+        text = ref.strip().lower()
+        rows = self.mine()
+        hits = [r for r in rows if text and r["key"].startswith(text)]
+        if not hits:
+            hits = [r for r in rows if r["name"].lower() == text]
+        if len(hits) > 1:
+            raise Ambiguous(f"{ref!r} could be several of your computers; give more of its id.")
+        if not hits:
+            raise NotFound(f"None of your computers is {ref!r} (see: casebook device list).")
+        return bytes.fromhex(hits[0]["key"])
+
+    # -- revoking -------------------------------------------------------------------
+    def revoke(self, ref: str) -> dict[str, Any]:
+        """Revoke one of this member's computers in every network: its later events
+        are refused everywhere, and (when this computer is an admin's) each network
+        starts a new epoch at once, so it reads nothing new; otherwise an admin's app
+        does so at its next sync."""
+        target = self.find(ref)
+        if target == self.log.chain:
+            raise UsageError(
+                "This is the computer you are using; revoke it from another of your computers."
+            )
+        done: list[dict[str, Any]] = []
+        for net, state in self._my_networks():
+            device = state.devices.get(target)
+            if device is None or not device.current:
+                continue
+            keeps = [d.key for d in state.devices.values() if d.by == target and d.current]
+            upto = int(
+                self.db.scalar(
+                    "SELECT coalesce(max(seq), 0) FROM events WHERE net = ? AND author = ?",
+                    (net, target),
+                )
+            )
+            pub = devices.revocation(NetId(net), target, upto, keeps, self._member_identity())
+            with self.db.transaction():
+                try:
+                    event = self.log.append(net, EventKind.DEVICE_REVOKE, {}, pub=pub)
+                except EventError as exc:
+                    raise PermissionDenied(f"Refused: {exc}.") from None
+                rotated = None
+                if self.log.members.state(net).role_now(self.log.chain) == Role.ADMIN:
+                    rotated = self.governance.rotate(net)
+            done.append(
+                {"network": net.hex(), "event": event.id.hex(), "rekeyed": rotated is not None}
+            )
+        if not done:
+            raise UsageError("That computer is revoked already (or no network knows it).")
+        return {"device": target.hex()[:16], "networks": done}
+
+    def _member_identity(self) -> Identity | None:
+        return self.log.identity if self.log.member == self.log.chain else None
+
+    # -- linking: the package and the answer ------------------------------------------
+    def package(
+        self, secret: bytes, device: bytes, xkey: bytes, name: str, member_name: str
+    ) -> bytes:
+        """The sealed package for a new computer with keys ``device``/``xkey``: every
+        network of ours, with its first event, all its seeds, and the new device's
+        certificate signed by this computer."""
+        created = int(time.time() * 1000)
+        nets = []
+        for net, state in self._my_networks():
+            create = self.db.scalar(
+                "SELECT raw FROM events WHERE net = ? AND kind = 'network.create'", (net,)
+            )
+            if create is None:
+                continue
+            cert = devices.certificate(
+                self.log.identity,
+                NetId(net),
+                self.log.member,
+                device,
+                xkey,
+                name,
+                created,
+                holds=state.current_epoch,
+            )
+            nets.append(
+                {
+                    "net": net,
+                    "create": bytes(create),
+                    "seeds": self.log.keys.export(net),
+                    "cert": cert,
+                }
+            )
+        package = {
+            "v": PACKAGE_VERSION,
+            "member": self.log.member,
+            "name": member_name,
+            "device": device,
+            "networks": nets,
+        }
+        return devices.seal_package(package, xkey, secret)
+
+    def adopt(self, package: dict[str, Any]) -> list[bytes]:
+        """On the new computer (its profile made for the package's member): take every
+        network's seeds and first event, and write this device's ``device.add`` there.
+        Returns those events, for the linking computer to send on."""
+        if package.get("v") != PACKAGE_VERSION or package.get("device") != self.log.chain:
+            raise UsageError("This device package is not for this computer.")
+        adds = []
+        with self.db.transaction():
+            for item in package["networks"]:
+                net = bytes(item["net"])
+                for epoch, source, seed in item["seeds"]:
+                    self.log.add_seed(net, int(epoch), bytes(seed), bytes(source))
+                create = events.parse(bytes(item["create"]))
+                if create.net != net or create.kind != EventKind.NETWORK_CREATE:
+                    raise UsageError("The device package is malformed.")
+                self.log.ingest_event(create)
+                cert = dict(item["cert"])
+                event = self.log.append(
+                    net,
+                    EventKind.DEVICE_ADD,
+                    {},
+                    pub=cert,
+                    join_seed=devices.body_seed(cert),
+                    pending_ok=True,  # judged once the network's log arrives
+                )
+                adds.append(event.raw)
+        return adds
+
+    def take_adds(self, raws: list[bytes]) -> int:
+        """On the linking computer: the new device's ``device.add`` events."""
+        taken = 0
+        with self.log.batch():
+            for raw in raws:
+                event = events.parse(raw)
+                if (
+                    event.kind != EventKind.DEVICE_ADD
+                    or event.header.pub.get("member") != self.log.member
+                ):
+                    raise UsageError("The new computer sent something other than its certificate.")
+                self.log.ingest_event(event)
+                taken += 1
+        return taken

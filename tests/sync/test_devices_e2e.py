@@ -1,0 +1,109 @@
+"""One member on two computers, with the real relay on 127.0.0.1:0: Alice's desktop
+links her laptop (the device package, handed over here in-process), posts from both
+reach Bob as Alice's, and once the laptop is revoked it can neither log in nor read
+what is written afterwards."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from casebook.core.library.search import Filters
+from casebook.core.model import devices
+from casebook.core.model.identity import Identity
+from casebook.core.profile import Profile
+from casebook.errors import PermissionDenied
+from casebook.sync.link import SyncError
+from clikit import PASSPHRASE
+from netkit import titles
+from relaykit import RunningRelay, join, sync
+
+
+@pytest.fixture
+def relay(tmp_path: Path) -> Iterator[RunningRelay]:
+    running = RunningRelay(tmp_path / "relay-data")
+    yield running
+    running.stop()
+
+
+def link(desktop: Profile, folder: Path, name: str = "Laptop") -> Profile:
+    """What ``device link`` / ``device join`` do around the handover: the package
+    sealed to the new device's key and the link secret, the profile made from it, and
+    the new device's certificates taken in by the desktop."""
+    device, secret = Identity.generate(), os.urandom(16)
+    sealed = desktop.devices.package(
+        secret, device.public_key, device.exchange_public_key, name, desktop.name
+    )
+    with pytest.raises(devices.PackageError):
+        devices.open_package(sealed, Identity.generate(), secret)  # another device
+    with pytest.raises(devices.PackageError):
+        devices.open_package(sealed, device, os.urandom(16))  # another link secret
+    package = devices.open_package(sealed, device, secret)
+    laptop = Profile.create(
+        folder, package["name"], PASSPHRASE, device=device, member=package["member"]
+    )
+    adds = laptop.devices.adopt(package)
+    assert desktop.devices.take_adds(adds) == len(adds) == 1
+    return laptop
+
+
+def test_two_computers_of_one_member_and_a_revocation(
+    make_profile: Callable[..., Profile], relay: RunningRelay, tmp_path: Path
+) -> None:
+    alice = make_profile("Dr. Alice Moreau")
+    bob = make_profile("Dr. Bob Lee")
+    net = alice.library.create_network("Cardiology Circle", alice.name, relays=[relay.url])
+    code = alice.invitations.create(net).code
+    alice.library.post_case(net, title="From the desktop", body="Syncope at rest.")
+    assert sync(alice, net, relay).error is None
+    join(bob, code)
+
+    laptop = link(alice, tmp_path / "laptop")
+    assert laptop.fingerprint == alice.fingerprint  # whoami: the same member
+    assert laptop.identity.public_key != alice.identity.public_key  # its own chain
+    assert sync(alice, net, relay).error is None  # the certificate reaches the relay
+    caught_up = sync(laptop, net, relay)
+    assert caught_up.error is None
+    assert titles(laptop) == ["From the desktop"]
+
+    laptop.library.post_case(net, title="From the laptop", body="Second opinion wanted.")
+    assert sync(laptop, net, relay).error is None
+    assert sync(bob, net, relay).error is None
+    cases = {c.title: c for c in bob.queries.list_cases(Filters(), limit=10)}
+    assert set(cases) == {"From the desktop", "From the laptop"}
+    assert cases["From the laptop"].author == cases["From the desktop"].author
+    assert cases["From the laptop"].author_name == "Dr. Alice Moreau"
+
+    listed = alice.devices.mine()
+    assert [(d["name"], d["current"], d["revoked"]) for d in listed] == [
+        ("first computer", True, False),
+        ("Laptop", False, False),
+    ]
+
+    # The laptop is lost: the desktop revokes it; the network is re-keyed at once.
+    result = alice.devices.revoke("laptop")
+    assert result["networks"][0]["rekeyed"]
+    alice.library.post_case(net, title="After the revocation", body="Not for the laptop.")
+    assert sync(alice, net, relay).error is None
+    with pytest.raises(SyncError, match="does not accept this profile"):
+        sync(laptop, net, relay)  # the relay no longer admits it
+    assert "After the revocation" not in titles(laptop)
+    assert sync(bob, net, relay).error is None
+    assert "After the revocation" in titles(bob)
+    # Whoever holds the laptop writes on; handed to Bob another way, it is refused.
+    stolen = laptop.library.post_case(net, title="Written by a thief", body="x")
+    raw = laptop.db.scalar("SELECT raw FROM events WHERE id = ?", (stolen,))
+    bob.log.ingest(bytes(raw))
+    assert "Written by a thief" not in titles(bob)
+    reason = bob.db.scalar("SELECT reason FROM rejected WHERE event_id = ?", (stolen,))
+    assert reason == "written after the author was removed"
+    # Once the laptop hears of its revocation (here: from Bob's events), it says so.
+    for row in bob.db.all("SELECT raw FROM events ORDER BY seqno"):
+        laptop.log.ingest(bytes(row["raw"]))
+    with pytest.raises(PermissionDenied, match="removed from your devices"):
+        laptop.library.post_case(net, title="Written by a thief", body="x")
+    assert "After the revocation" not in titles(laptop)  # the new epoch's key is not there
+    assert not alice.log.members.state(net).needs_rotation()
