@@ -1,13 +1,34 @@
-"""``casebook device``: this member's computers (list, revoke)."""
+"""``casebook device``: this member's computers (list, link, join, revoke)."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import platform
+import sys
+
 from casebook.cli.context import Context, Output
 from casebook.core.library.queries import iso
+from casebook.core.model.fingerprint import fingerprint
+from casebook.session import devices
+from casebook.session.session import Session
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def default_name() -> str:
+    return f"{platform.system() or 'Computer'} computer"
 
 
 def device(ctx: Context) -> Output:
-    a, p = ctx.args, ctx.profile
+    a = ctx.args
+    if a.action == "join":
+        return _join(ctx)
+    if a.action == "link":
+        return _link(ctx)
+    p = ctx.profile
     if a.action == "list":
         rows = p.devices.mine()
         text = "\n".join(
@@ -32,3 +53,64 @@ def device(ctx: Context) -> Output:
         )
     )
     return result, text
+
+
+def _link(ctx: Context) -> Output:
+    a, session = ctx.args, ctx.session
+    code = devices.new_code(session.p)
+    text = code.encode()
+
+    def waiting() -> None:  # the relay holds the slot: the code works from now on
+        if a.json:
+            sys.stdout.write(json.dumps({"code": text, "expires": code.expires}) + "\n")
+            sys.stdout.flush()
+        else:
+            print(
+                "On the new computer, run:\n"
+                f"  casebook --profile FOLDER device join {text}\n"
+                "The code works once, for ten minutes. Keep this running until it is done.",
+                flush=True,
+            )
+
+    async def confirm(comparison: str, name: str) -> bool:
+        if a.confirm:
+            _say(f"'{name}' asks to link; comparison code {comparison} (accepted: --confirm).")
+            return True
+        _say(f"'{name}' asks to link. Does it show the comparison code {comparison}? [y/N]")
+        answer = await asyncio.to_thread(sys.stdin.readline)
+        return answer.strip().lower() in ("y", "yes")
+
+    result = asyncio.run(session.link_device(code, confirm, waiting))
+    return result, (
+        f"Linked '{result['linked']}' in {result['seconds']} s: it now holds your identity "
+        "and syncs your library."
+    )
+
+
+def _join(ctx: Context) -> Output:
+    a = ctx.args
+    code = devices.read_code(a.code)
+    passphrase = ctx.passphrase(confirm=True)
+    session = Session()
+
+    def shown(comparison: str) -> None:
+        _say(f"Comparison code: {comparison} (the other computer shows the same).")
+
+    joined = asyncio.run(
+        session.join_device(ctx.directory, passphrase, code, a.name or default_name(), shown)
+    )
+    ctx.adopt(joined.profile)
+    p = joined.profile
+    data = {
+        "fingerprint": p.fingerprint,
+        "name": p.name,
+        "device": p.identity.public_key.hex()[:16],
+        "seconds": joined.seconds,
+        "errors": joined.caught_up,
+    }
+    text = (
+        f"This computer is now {p.name}'s ({fingerprint(p.member)}), linked in "
+        f"{joined.seconds} s."
+        + ("" if not joined.caught_up else "\nNot caught up yet: " + "; ".join(joined.caught_up))
+    )
+    return data, text

@@ -170,9 +170,14 @@ def build() -> argparse.ArgumentParser:
     c.add_argument("--network", "-n", required=True, metavar="NET")
     c.add_argument("member", metavar="MEMBER", help="fingerprint, or a prefix of it or a name")
 
-    p = cmd("device", "your computers: list them, revoke a lost one")
+    p = cmd("device", "your computers: link a new one, list them, revoke a lost one")
     dsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     dsub.add_parser("list", parents=[common], help="your computers, this one marked")
+    c = dsub.add_parser("link", parents=[common], help="make a link code and wait for it")
+    c.add_argument("--confirm", action="store_true", help="accept without comparing codes")
+    c = dsub.add_parser("join", parents=[common], help="make this computer one of yours")
+    c.add_argument("code", metavar="CODE", help="the link code from your other computer")
+    c.add_argument("--name", help="what to call this computer (your other ones see it)")
     c = dsub.add_parser("revoke", parents=[common], help="revoke a computer and re-key")
     c.add_argument("device", metavar="DEVICE", help="its id (or a prefix of it) or its name")
 

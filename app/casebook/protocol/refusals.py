@@ -22,6 +22,7 @@ class Refusal(StrEnum):
     INVITE_UNKNOWN = "invite-unknown"
     INVITE_OLD = "invite-old"  # made before protocol version 2
     NO_WELCOME = "no-welcome"  # the inviter's app has not synced since making it
+    LINK_UNKNOWN = "link-unknown"  # no computer waits with that link code (device link)
     BUSY = "busy"
     SHUTDOWN = "shutdown"
     TOO_LARGE = "too-large"

@@ -26,6 +26,7 @@ from casebook.protocol.refusals import Refusal
 from casebook.protocol.wire import frame
 from casebook.relay.config import RelayConfig
 from casebook.relay.hosted import HostedNetwork
+from casebook.relay.linking import LinkSlots
 from casebook.relay.session import Session
 from casebook.relay.store import RelayStore, now_ms
 from casebook.relay.strangers import Budget, source_key
@@ -64,6 +65,7 @@ class Relay:
         self.members: dict[bytes, set[Session]] = {}
         self.pending: OrderedDict[Session, None] = OrderedDict()
         self.strangers = Budget(config.strangers_per_second, config.stranger_burst)
+        self.links = LinkSlots()  # computers waiting for a new computer of their member
         self.connections = 0
         self.closing = False
         self._server: asyncio.Server | None = None

@@ -22,7 +22,7 @@ from casebook.core.model.identity import verify
 from casebook.protocol import tls, wire
 from casebook.protocol.refusals import INVITE_REFUSALS, Refusal
 from casebook.protocol.wire import ProtocolError, frame
-from casebook.relay import lan_login, requests
+from casebook.relay import lan_login, linking, requests
 from casebook.relay.config import LanAccess, RelayConfig
 from casebook.relay.hosted import Admission, HostedNetwork, Ticket
 from casebook.relay.store import RelayStore, now_ms
@@ -50,6 +50,7 @@ class Server(Protocol):
     store: RelayStore
     strangers: Budget
     closing: bool
+    links: linking.LinkSlots
 
     async def start_tls(self, writer: asyncio.StreamWriter) -> None: ...
     def hosted(self, net: bytes, create: bool) -> HostedNetwork | None: ...
@@ -139,6 +140,9 @@ class Session:
         elif kind == "redeem":
             await self._redeem(message)
             raise ProtocolError(Refusal.BYE, "redeemed")
+        elif kind == "link_join":  # a member's new computer (``relay/linking.py``)
+            await linking.serve_guest(self.relay.links, self, message)
+            raise ProtocolError(Refusal.BYE, "linked")
         else:
             raise ProtocolError(Refusal.UNEXPECTED, f"expected auth or redeem, got {kind!r}")
 
@@ -329,6 +333,10 @@ class Session:
                     self.send(
                         requests.welcome_get(self._in(), self.relay.store, self._me(), message)
                     )
+                elif kind in ("link_open", "link_msg"):
+                    answer = linking.owner_message(self.relay.links, self, message)
+                    if answer is not None:
+                        self.send(answer)
                 elif kind == "ping":
                     self.send({"t": "pong"})
                 elif kind == "bye":
@@ -461,8 +469,15 @@ class Session:
             if not self.closed:
                 self.kick(code, message)
 
+    async def read(self, timeout: float) -> dict[str, Any]:
+        """A new computer's next link frame (``relay/linking.py``)."""
+        return await self._read(timeout, "the link took too long", limit=wire.MAX_LOGIN_FRAME * 32)
+
     async def _close(self) -> None:
         self.closed = True
+        for slot in self.relay.links.drop_owner(self):  # its new computer hears it
+            if slot.guest is not None:
+                slot.guest.send({"t": "link_closed", "slot": slot.name})
         if self._catchup is not None:
             self._catchup.cancel()
         if self.writer.transport is None:

@@ -14,17 +14,18 @@ import contextlib
 import functools
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casebook.core.library import attachments
 from casebook.core.model.invite_codes import InviteCode
+from casebook.core.model.link_codes import LinkCode
 from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.profile import Profile
 from casebook.errors import UsageError
-from casebook.session import hosting
+from casebook.session import devices, hosting
 from casebook.session.hosting import Hosting
 from casebook.sync.engine import SyncEngine, SyncReport
 from casebook.sync.link import SyncError
@@ -91,6 +92,30 @@ class Session(Hosting):
     def unlock(self, directory: Path, passphrase: str) -> Profile:
         self.profile = Profile.unlock(directory, passphrase)
         return self.profile
+
+    # -- a member's computers (``session/devices.py``) ----------------------------------
+    async def link_device(
+        self,
+        code: LinkCode,
+        confirm: Callable[[str, str], Awaitable[bool]],
+        waiting: Callable[[], None] = lambda: None,
+    ) -> dict[str, Any]:
+        """Wait for a new computer with ``code`` and hand it this member's library
+        (``waiting``: called once the code works)."""
+        return await devices.link(self.p, self.sync, code, confirm, waiting)
+
+    async def join_device(
+        self,
+        directory: Path,
+        passphrase: str,
+        code: LinkCode,
+        name: str,
+        shown: Callable[[str], None],
+    ) -> devices.Joined:
+        """Become a new computer of the member whose computer made ``code``."""
+        joined = await devices.join(directory, passphrase, code, name, shown)
+        self.profile = joined.profile
+        return joined
 
     # -- syncing ------------------------------------------------------------------------
     def after_job(self) -> None:

@@ -42,6 +42,9 @@ _REFUSALS: dict[str, str] = {
     "not synced since making it; ask them to open Casebook, then try again",
     Refusal.NO_WELCOME: "the inviter's app has not brought this invite to the relay yet; ask "
     "them to open Casebook (or run casebook sync), then try again",
+    Refusal.LINK_UNKNOWN: "no computer waits there with this link code: it expired or was "
+    "used, or the computer that made it stopped waiting; run casebook device link there again "
+    "and use the new code",
     Refusal.BUSY: "the relay is busy or has too many connections from you; try again soon",
     Refusal.SHUTDOWN: "the relay is restarting; try again in a moment",
     Refusal.TIMEOUT: "the link was idle or slow for too long",

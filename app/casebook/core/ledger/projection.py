@@ -24,8 +24,8 @@ from casebook.core.model.kinds import MODERATORS, EventKind, Role
 from casebook.store.database import Database
 
 Loader = Callable[[bytes], tuple[Event, dict[str, Any] | None] | None]
-RoleAt = Callable[[bytes, bytes, int], Role | None]
-MemberOf = Callable[[bytes, bytes], bytes]  # (net, chain) -> the member whose device wrote it
+RoleAt = Callable[[bytes, bytes, int], Role | None]  # (net, chain, seq)
+MemberOf = Callable[[bytes, bytes], bytes]  # (net, chain) -> the member it belongs to
 ADMINS = (Role.ADMIN,)
 
 
@@ -53,8 +53,7 @@ class Projector:
 
     # -- entry point ------------------------------------------------------------
     def apply(self, event: Event, payload: dict[str, Any] | pt.Payload) -> None:
-        """Apply a validated payload (the dict :func:`payloads.validate` returned, or its
-        typed value) through its kind's handler (see :data:`HANDLERS`)."""
+        """Apply a validated payload (a dict or its typed value) through :data:`HANDLERS`."""
         if isinstance(payload, dict):
             payload = pt.typed(event.kind, payload)
         HANDLERS[event.kind](self, event, payload)

@@ -9,16 +9,19 @@ sends on with its next sync (the relay admits the new device once it holds them)
 
 from __future__ import annotations
 
+import contextlib
+import json
 import time
 from typing import Any
 
 from casebook.core.ledger.eventlog import EventLog
-from casebook.core.model import devices, events
+from casebook.core.model import devices, events, relayaddr
 from casebook.core.model.events import EventError
 from casebook.core.model.identity import Identity
 from casebook.core.model.ids import NetId
 from casebook.core.model.kinds import EventKind, Role
 from casebook.core.model.membership import MembershipState
+from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.network.governance import Governance
 from casebook.errors import Ambiguous, NotFound, PermissionDenied, UsageError
 from casebook.store.database import Database
@@ -137,6 +140,16 @@ class Devices:
         return self.log.identity if self.log.member == self.log.chain else None
 
     # -- linking: the package and the answer ------------------------------------------
+    def link_places(self) -> dict[RelayAddress, list[bytes]]:
+        """Each relay of this member's networks, with the networks that name it."""
+        places: dict[RelayAddress, list[bytes]] = {}
+        for net, _ in self._my_networks():
+            text = self.db.scalar("SELECT relays FROM networks WHERE id = ?", (net,))
+            for url in json.loads(text or "[]"):
+                with contextlib.suppress(UsageError):
+                    places.setdefault(relayaddr.parse(url), []).append(net)
+        return places
+
     def package(
         self, secret: bytes, device: bytes, xkey: bytes, name: str, member_name: str
     ) -> bytes:

@@ -1,0 +1,152 @@
+"""Linking a computer, for the CLI and the app: the link code, waiting for the new
+computer on the one that has the library, and setting the new one up from the code.
+
+The handover itself is ``sync/device_link.py`` (through a relay); what is handed over is
+``core/network/devices.py``. After the handover the linking computer syncs the new
+device's certificates to the relay, and the new computer catches up the library.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from casebook.core import profile as profiles
+from casebook.core.model.identity import Identity
+from casebook.core.model.invite_codes import InviteCodeError
+from casebook.core.model.link_codes import LinkCode
+from casebook.core.model.relayaddr import RelayAddress
+from casebook.core.profile import Profile
+from casebook.errors import ProfileExists, UsageError
+from casebook.sync import device_link
+from casebook.sync.engine import SyncEngine
+from casebook.sync.link import RelayLink, SyncError
+
+
+def new_code(profile: Profile) -> LinkCode:
+    """A one-time link code naming the relays of this member's networks."""
+    places = list(profile.devices.link_places())[:8]
+    if not places:
+        raise UsageError(
+            "None of your networks names a relay, and linking a computer goes through "
+            "one: add a relay to a network (or host one) first."
+        )
+    return LinkCode.make(tuple(places), int(time.time() * 1000))
+
+
+def read_code(text: str) -> LinkCode:
+    try:
+        code = LinkCode.decode(text)
+    except InviteCodeError as exc:
+        raise UsageError(str(exc)) from None
+    if code.expires < time.time() * 1000:
+        raise UsageError(
+            "This link code has expired (they last ten minutes); make a new one on the "
+            "computer that has your library."
+        )
+    return code
+
+
+async def link(
+    profile: Profile,
+    engine: SyncEngine,
+    code: LinkCode,
+    confirm: Callable[[str, str], Awaitable[bool]],
+    waiting: Callable[[], None] = lambda: None,
+) -> dict[str, Any]:
+    """On the computer that has the library: wait for the new computer, hand over,
+    sync its certificates to the relays. Returns what happened, with the time taken.
+    ``waiting`` is called once the code works (the relay holds its slot)."""
+    started = time.monotonic()
+    places = profile.devices.link_places()
+
+    async def login(address: RelayAddress) -> RelayLink:
+        nets = places.get(address, [])
+        if not nets:
+            raise UsageError("The link code names a relay none of your networks uses.")
+        opened = await RelayLink.open(address)
+        try:
+            await opened.login(profile.identity, nets[0], {}, probe=True)
+        except BaseException:
+            await opened.close()
+            raise
+        return opened
+
+    def package_for(device: bytes, xkey: bytes, name: str) -> bytes:
+        return profile.devices.package(code.secret, device, xkey, name, profile.name)
+
+    async def after_adds(adds: list[bytes]) -> None:
+        profile.devices.take_adds(adds)
+        for address, nets in places.items():
+            for net in nets:
+                report = await engine.sync(net, address)
+                if report.error is not None:
+                    raise SyncError("relay", report.error)
+
+    name = await device_link.offer(code, login, package_for, confirm, after_adds, waiting)
+    return {"linked": name, "seconds": round(time.monotonic() - started, 2)}
+
+
+@dataclass
+class Joined:
+    profile: Profile
+    seconds: float
+    caught_up: list[str]  # errors of networks that did not catch up (empty: all did)
+
+
+async def join(
+    directory: Path,
+    passphrase: str,
+    code: LinkCode,
+    device_name: str,
+    shown: Callable[[str], None],
+    kdf_target_ms: int | None = None,
+) -> Joined:
+    """On the new computer: make its profile from the package the other computer hands
+    over (the same member, a new device), then catch up every network."""
+    if profiles.exists(directory):
+        raise ProfileExists(f"A profile already exists in {directory}; nothing was changed.")
+    profiles.check_new_passphrase(passphrase)
+    started = time.monotonic()
+    device = Identity.generate()
+    made: list[Profile] = []
+
+    def adopt(package: dict[str, Any]) -> list[bytes]:
+        name, member = package.get("name"), package.get("member")
+        if not isinstance(name, str) or not isinstance(member, bytes) or len(member) != 32:
+            raise UsageError("The device package is malformed; nothing was set up.")
+        profile = Profile.create(
+            directory,
+            name,
+            passphrase,
+            kdf_target_ms,
+            device=device,
+            member=member,
+            device_name=device_name,
+        )
+        made.append(profile)
+        return profile.devices.adopt(package)
+
+    try:
+        await device_link.accept(code, device, device_name, shown, adopt)
+    except BaseException:
+        for profile in made:  # set up, but the other computer never took it in
+            with contextlib.suppress(Exception):
+                profile.close()
+        raise
+    profile = made[0]
+    errors: list[str] = []
+    engine = SyncEngine(profile)
+    try:
+        for net in engine.networks():
+            for address in engine.relays(net):
+                report = await engine.sync(net, address)
+                if report.error is not None:
+                    errors.append(report.error)
+    finally:
+        engine.close()
+    return Joined(profile, round(time.monotonic() - started, 2), errors)

@@ -1,0 +1,160 @@
+"""``casebook device link`` / ``device join`` / ``device list`` / ``device revoke`` as a
+person runs them: the first computer's ``device link`` is its own process (it waits for
+the new computer), the new computer's ``device join`` runs beside it, the relay is the
+real one on 127.0.0.1:0."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from casebook.core.library.search import Filters
+from casebook.core.model.link_codes import LinkCode
+from casebook.core.profile import Profile
+from clikit import PASSPHRASE, Result
+from relaykit import RunningRelay, sync
+
+MAIN = "import sys; from casebook.cli import main; sys.exit(main())"
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    return dict(
+        os.environ,
+        CASEBOOK_PASSPHRASE=PASSPHRASE,
+        CASEBOOK_KDF_TARGET_MS="10",
+        CASEBOOK_LOG_DIR=str(tmp_path / "logs"),
+        CASEBOOK_LAN="off",
+    )
+
+
+def start_link(tmp_path: Path, profile: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
+    """``casebook device link --json`` in its own process; returns it and its code."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", MAIN, "--profile", str(profile), "device", "link", "--json", *extra],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(tmp_path),
+    )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    return proc, json.loads(first)["code"]
+
+
+@pytest.fixture
+def desktop(
+    tmp_path: Path, relays: Callable[..., RunningRelay]
+) -> tuple[Path, bytes, RunningRelay]:
+    relay = relays()
+    folder = tmp_path / "desktop"
+    with Profile.create(folder, "Dr. Alice Moreau", PASSPHRASE) as alice:
+        net = alice.library.create_network("Cardiology Circle", alice.name, relays=[relay.url])
+        alice.library.post_case(net, title="Exertional syncope", body="At football practice.")
+        assert sync(alice, net, relay).error is None
+    return folder, net, relay
+
+
+def test_link_a_laptop_from_the_terminal(
+    tmp_path: Path, cli: Callable[..., Result], desktop: tuple[Path, bytes, RunningRelay]
+) -> None:
+    folder, _net, _relay = desktop
+    started = time.monotonic()
+    proc, code = start_link(tmp_path, folder, "--confirm")
+    joined = cli("device", "join", code, "--name", "Laptop", "--json", profile="laptop")
+    out, err = proc.communicate(timeout=60)
+    elapsed = time.monotonic() - started
+    assert joined.code == 0, joined.err
+    assert proc.returncode == 0, err
+    assert json.loads(out.splitlines()[-1])["linked"] == "Laptop"
+    assert "Comparison code:" in joined.err and "comparison code" in err
+    print(f"linking took {elapsed:.2f} s end to end")  # the note's figure
+
+    whoami_desktop = cli("whoami", "--json", profile="desktop").json
+    assert joined.json["fingerprint"] == whoami_desktop["fingerprint"]
+    assert joined.json["errors"] == []
+    listed = cli("list", "--json", profile="laptop").json["results"]
+    assert [c["title"] for c in listed] == ["Exertional syncope"]
+
+    devices = cli("device", "list", "--json", profile="desktop").json["results"]
+    assert [(d["name"], d["current"]) for d in devices] == [
+        ("first computer", True),
+        ("Laptop", False),
+    ]
+    assert set(devices[0]) >= {"id", "name", "added", "last_seen", "current"}
+
+    # The code was used: a second computer with it is refused in words.
+    again = cli("device", "join", code, profile="thief")
+    assert again.code != 0
+    assert "no computer waits" in again.err.lower() or "expired" in again.err.lower()
+    assert not (tmp_path / "thief").exists() or not any((tmp_path / "thief").iterdir())
+
+    # The laptop writes; the desktop sees it as Alice's.
+    assert (
+        cli(
+            "post",
+            "--network",
+            "Cardiology",
+            "--title",
+            "From the laptop",
+            "--body",
+            "Second opinion.",
+            profile="laptop",
+        ).code
+        == 0
+    )
+    assert cli("sync", profile="laptop").code == 0
+    assert cli("sync", profile="desktop").code == 0
+    with Profile.unlock(folder, PASSPHRASE) as alice:
+        cases = {c.title: c for c in alice.queries.list_cases(Filters(), limit=5)}
+        assert cases["From the laptop"].author_name == "Dr. Alice Moreau"
+        assert cases["From the laptop"].author == cases["Exertional syncope"].author
+
+    laptop_id = devices[1]["id"]
+    revoked = cli("device", "revoke", laptop_id[:8], "--json", profile="desktop")
+    assert revoked.code == 0, revoked.err
+    assert revoked.json["networks"][0]["rekeyed"]
+    assert cli("sync", profile="desktop").code == 0
+    refused = cli("sync", profile="laptop")
+    assert refused.code != 0 and "does not accept this profile" in refused.err
+
+
+def test_link_codes_refused_in_words(
+    tmp_path: Path, cli: Callable[..., Result], desktop: tuple[Path, bytes, RunningRelay]
+) -> None:
+    _, _, relay = desktop
+    typo = LinkCode.make((relay.address,), int(time.time() * 1000)).encode()
+    typo = typo[:-3] + ("A" if typo[-3] != "A" else "B") + typo[-2:]
+    result = cli("device", "join", typo, profile="laptop")
+    assert result.code == 2 and "typo" in result.err and "Traceback" not in result.err
+    expired = LinkCode(os.urandom(16), (relay.address,), int(time.time() * 1000) - 1).encode()
+    result = cli("device", "join", expired, profile="laptop")
+    assert result.code == 2 and "expired" in result.err
+    nobody = LinkCode.make((relay.address,), int(time.time() * 1000)).encode()
+    result = cli("device", "join", nobody, profile="laptop")
+    assert result.code != 0 and "no computer waits" in result.err.lower()
+    assert "Traceback" not in result.err
+    not_code = cli("device", "join", "CASEBOOK-INVITE-AAAA", profile="laptop")
+    assert not_code.code == 2 and "not a Casebook link code" in not_code.err
+
+
+def test_declining_the_comparison_hands_nothing_over(
+    tmp_path: Path, cli: Callable[..., Result], desktop: tuple[Path, bytes, RunningRelay]
+) -> None:
+    folder, _, _ = desktop
+    proc, code = start_link(tmp_path, folder)
+    assert proc.stdin is not None
+    proc.stdin.write("n\n")
+    proc.stdin.flush()
+    joined = cli("device", "join", code, profile="laptop")
+    _out, err = proc.communicate(timeout=60)
+    assert joined.code != 0 and "declined" in joined.err
+    assert proc.returncode != 0 and "cancelled" in err
+    assert "Traceback" not in joined.err + err
