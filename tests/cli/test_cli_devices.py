@@ -80,6 +80,8 @@ def test_link_a_laptop_from_the_terminal(
     whoami_desktop = cli("whoami", "--json", profile="desktop").json
     assert joined.json["fingerprint"] == whoami_desktop["fingerprint"]
     assert joined.json["errors"] == []
+    linked = cli("recovery-key", profile="laptop")
+    assert linked.code == 2 and "does not hold your recovery key" in linked.err
     listed = cli("list", "--json", profile="laptop").json["results"]
     assert [c["title"] for c in listed] == ["Exertional syncope"]
 
@@ -158,3 +160,33 @@ def test_declining_the_comparison_hands_nothing_over(
     assert joined.code != 0 and "declined" in joined.err
     assert proc.returncode != 0 and "cancelled" in err
     assert "Traceback" not in joined.err + err
+
+
+def test_recovery_key_and_recover_from_the_terminal(
+    tmp_path: Path, cli: Callable[..., Result], desktop: tuple[Path, bytes, RunningRelay]
+) -> None:
+    _, _, relay = desktop
+    shown = cli("recovery-key", "--json", profile="desktop")
+    assert shown.code == 0, shown.err
+    key = shown.json["key"]
+    assert len(key.split("-")) == 14 and all(len(g) == 4 for g in key.split("-"))
+
+    # The desktop syncs once more: the relay keeps its recovery box from then on.
+    assert cli("sync", profile="desktop").code == 0
+    typo = key[:5] + ("A" if key[5] != "A" else "B") + key[6:]
+    wrong = cli("recover", "--relay", relay.url, profile="new", env={"CASEBOOK_RECOVERY_KEY": typo})
+    assert wrong.code == 2 and "typo" in wrong.err and not (tmp_path / "new").exists()
+    missing = cli("recover", profile="new", env={"CASEBOOK_RECOVERY_KEY": key})
+    assert missing.code == 2 and "--relay" in missing.err
+    done = cli(
+        "recover", "--relay", relay.url, "--json", profile="new", env={"CASEBOOK_RECOVERY_KEY": key}
+    )
+    assert done.code == 0, done.err
+    assert (
+        done.json["fingerprint"] == cli("whoami", "--json", profile="desktop").json["fingerprint"]
+    )
+    assert [c["title"] for c in cli("list", "--json", profile="new").json["results"]] == [
+        "Exertional syncope"
+    ]
+    # The recovered computer holds the key again; a linked one would not.
+    assert cli("recovery-key", "--json", profile="new").json["key"] == key

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QUrl
+from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QUrl
 from PySide6.QtGui import QColor, QImage
 
 from casebook.gui.app import Shell
@@ -127,3 +127,18 @@ def png(path, colour="#aa3355", size=(300, 200)):
     image.fill(QColor(colour))
     assert image.save(str(path))
     return path
+
+
+def keep_recovery_key(qtbot, shell):
+    """The page after creating a library: the key is shown; Continue waits for the box
+    "I have written it down"."""
+    page = shell.onboarding.key_page
+    qtbot.waitUntil(lambda: shell.onboarding.currentWidget() is page, timeout=15_000)
+    qtbot.waitUntil(lambda: page.view.written.isEnabled(), timeout=15_000)
+    key = page.view.text
+    assert len(key.split("-")) == 14
+    assert not page.button.isEnabled()
+    page.view.written.setChecked(True)
+    assert page.button.isEnabled()
+    qtbot.mouseClick(page.button, Qt.MouseButton.LeftButton)
+    return key

@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from guikit import PASS, choose_network, idle, open_demo, open_shell, submit
+from guikit import PASS, choose_network, idle, keep_recovery_key, open_demo, open_shell, submit
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
@@ -23,6 +23,7 @@ def test_first_start_to_search(qtbot, core, tmp_path, monkeypatch):
     qtbot.keyClicks(page.repeat, PASS)
     assert "strong" in page.hint.text()
     qtbot.mouseClick(page.button, Qt.MouseButton.LeftButton)
+    keep_recovery_key(qtbot, shell)
     qtbot.waitUntil(lambda: shell.library is not None, timeout=15_000)
     win = shell.library
     qtbot.addWidget(win)

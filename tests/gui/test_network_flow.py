@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from guikit import PASS, choose_network, idle, submit
+from guikit import PASS, choose_network, idle, keep_recovery_key, submit
 from PySide6.QtCore import Qt
 
 from casebook.core.model.invite_codes import InviteCode
@@ -54,6 +54,7 @@ def first_start(qtbot, core, directory, name):
     qtbot.keyClicks(page.passphrase, PASS)
     qtbot.keyClicks(page.repeat, PASS)
     qtbot.mouseClick(page.button, Qt.MouseButton.LeftButton)
+    keep_recovery_key(qtbot, shell)
     qtbot.waitUntil(lambda: shell.library is not None, timeout=15_000)
     win = shell.library
     qtbot.addWidget(win)

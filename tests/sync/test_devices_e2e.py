@@ -5,17 +5,21 @@ what is written afterwards."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from casebook.core.library.search import Filters
-from casebook.core.model import devices
+from casebook.core.model import devices as device_model
+from casebook.core.model import recovery
 from casebook.core.model.identity import Identity
 from casebook.core.profile import Profile
-from casebook.errors import PermissionDenied
+from casebook.errors import PermissionDenied, UsageError
+from casebook.session import devices
 from casebook.sync.link import SyncError
 from clikit import PASSPHRASE
 from netkit import titles
@@ -29,6 +33,10 @@ def relay(tmp_path: Path) -> Iterator[RunningRelay]:
     running.stop()
 
 
+def run(coro: Any) -> Any:
+    return asyncio.run(asyncio.wait_for(coro, 120))
+
+
 def link(desktop: Profile, folder: Path, name: str = "Laptop") -> Profile:
     """What ``device link`` / ``device join`` do around the handover: the package
     sealed to the new device's key and the link secret, the profile made from it, and
@@ -37,11 +45,11 @@ def link(desktop: Profile, folder: Path, name: str = "Laptop") -> Profile:
     sealed = desktop.devices.package(
         secret, device.public_key, device.exchange_public_key, name, desktop.name
     )
-    with pytest.raises(devices.PackageError):
-        devices.open_package(sealed, Identity.generate(), secret)  # another device
-    with pytest.raises(devices.PackageError):
-        devices.open_package(sealed, device, os.urandom(16))  # another link secret
-    package = devices.open_package(sealed, device, secret)
+    with pytest.raises(device_model.PackageError):
+        device_model.open_package(sealed, Identity.generate(), secret)  # another device
+    with pytest.raises(device_model.PackageError):
+        device_model.open_package(sealed, device, os.urandom(16))  # another link secret
+    package = device_model.open_package(sealed, device, secret)
     laptop = Profile.create(
         folder, package["name"], PASSPHRASE, device=device, member=package["member"]
     )
@@ -83,7 +91,9 @@ def test_two_computers_of_one_member_and_a_revocation(
         ("Laptop", False, False),
     ]
 
-    # The laptop is lost: the desktop revokes it; the network is re-keyed at once.
+    # The laptop is lost: the desktop revokes it (cut after what the desktop has seen of
+    # it, so it syncs first); the network is re-keyed at once.
+    assert sync(alice, net, relay).error is None
     result = alice.devices.revoke("laptop")
     assert result["networks"][0]["rekeyed"]
     alice.library.post_case(net, title="After the revocation", body="Not for the laptop.")
@@ -107,3 +117,36 @@ def test_two_computers_of_one_member_and_a_revocation(
         laptop.library.post_case(net, title="Written by a thief", body="x")
     assert "After the revocation" not in titles(laptop)  # the new epoch's key is not there
     assert not alice.log.members.state(net).needs_rotation()
+
+    # The desktop is lost too: Alice recovers on a third computer from her recovery key
+    # (the relay kept her recovery box: the desktop's syncs put it there).
+    key = alice.recovery.key()
+    with pytest.raises(UsageError, match="typo"):
+        run(devices.recover(tmp_path / "x", PASSPHRASE, key[:-1] + "Q", relay.address, "x"))
+    with pytest.raises(SyncError, match="no recovery box"):
+        other = recovery.key_text(os.urandom(32))  # someone else's key, or nobody's
+        run(devices.recover(tmp_path / "y", PASSPHRASE, other, relay.address, "y"))
+    joined = run(devices.recover(tmp_path / "third", PASSPHRASE, key, relay.address, "Third"))
+    third = joined.profile
+    try:
+        assert joined.caught_up == []
+        assert third.fingerprint == alice.fingerprint
+        assert set(titles(third)) == {
+            "From the desktop",
+            "From the laptop",
+            "After the revocation",
+        }
+        # From there the lost desktop is revoked, with the member key's signature.
+        names = {d["name"]: d for d in third.devices.mine()}
+        assert names["Third"]["current"]
+        third.devices.revoke(names["first computer"]["id"])
+        assert sync(third, net, relay).error is None
+        with pytest.raises(SyncError, match="does not accept this profile"):
+            sync(alice, net, relay)
+        third.library.post_case(net, title="From the third computer", body="Still Alice.")
+        assert sync(third, net, relay).error is None
+        assert sync(bob, net, relay).error is None
+        cases = {c.title: c for c in bob.queries.list_cases(Filters(), limit=10)}
+        assert cases["From the third computer"].author_name == "Dr. Alice Moreau"
+    finally:
+        third.close()

@@ -43,10 +43,18 @@ def init(ctx: Context) -> Output:
     profile = Profile.create(ctx.directory, ctx.args.name, ctx.passphrase(confirm=True))
     ctx.adopt(profile)
     fp = profile.fingerprint
-    data = {"fingerprint": fp, "name": profile.name, "profile": str(ctx.directory)}
+    key = profile.recovery.key()
+    data = {
+        "fingerprint": fp,
+        "name": profile.name,
+        "profile": str(ctx.directory),
+        "recovery_key": key,
+    }
     text = (
         f"Created the profile of {profile.name} in {ctx.directory}.\n"
         f"Your fingerprint (colleagues compare it to be sure it is you):\n  {fp}\n"
+        f"Your recovery key (write it down and keep it away from this computer; with it, "
+        f"casebook recover brings your library to a new computer):\n  {key}\n"
         "Keep your passphrase safe: it cannot be recovered."
     )
     return data, text
@@ -333,6 +341,8 @@ COMMANDS: dict[str, Callable[[Context], Output]] = {
     "moderate": network_commands.moderate,
     "bundle": network_commands.bundle,
     "device": device_commands.device,
+    "recovery-key": device_commands.recovery_key,
+    "recover": device_commands.recover,
     "sync": sync_commands.sync,
     "relay": sync_commands.relay,
 }

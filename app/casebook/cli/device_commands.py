@@ -7,9 +7,11 @@ import json
 import platform
 import sys
 
+from casebook.cli import secrets_input
 from casebook.cli.context import Context, Output
 from casebook.core.library.queries import iso
 from casebook.core.model.fingerprint import fingerprint
+from casebook.core.model.relayaddr import parse as parse_relay
 from casebook.session import devices
 from casebook.session.session import Session
 
@@ -111,6 +113,42 @@ def _join(ctx: Context) -> Output:
     text = (
         f"This computer is now {p.name}'s ({fingerprint(p.member)}), linked in "
         f"{joined.seconds} s."
+        + ("" if not joined.caught_up else "\nNot caught up yet: " + "; ".join(joined.caught_up))
+    )
+    return data, text
+
+
+def recovery_key(ctx: Context) -> Output:
+    key = ctx.profile.recovery.key()
+    text = (
+        f"Your recovery key:\n  {key}\n"
+        "Write it down (or print it) and keep it away from this computer. With it, "
+        "casebook recover sets up your library on a new computer if this one is lost."
+    )
+    return {"key": key}, text
+
+
+def recover(ctx: Context) -> Output:
+    a = ctx.args
+    key = secrets_input.recovery_key()
+    relay = parse_relay(a.relay) if a.relay else None
+    passphrase = ctx.passphrase(confirm=True)
+    session = Session()
+    joined = asyncio.run(
+        session.recover(ctx.directory, passphrase, key, relay, a.name or default_name())
+    )
+    ctx.adopt(joined.profile)
+    p = joined.profile
+    data = {
+        "fingerprint": p.fingerprint,
+        "name": p.name,
+        "device": p.identity.public_key.hex()[:16],
+        "seconds": joined.seconds,
+        "errors": joined.caught_up,
+    }
+    text = (
+        f"Recovered {p.name} ({p.fingerprint}) on this computer in {joined.seconds} s. "
+        "Revoke the lost computer: casebook device list, then casebook device revoke ID."
         + ("" if not joined.caught_up else "\nNot caught up yet: " + "; ".join(joined.caught_up))
     )
     return data, text

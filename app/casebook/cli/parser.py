@@ -181,6 +181,11 @@ def build() -> argparse.ArgumentParser:
     c = dsub.add_parser("revoke", parents=[common], help="revoke a computer and re-key")
     c.add_argument("device", metavar="DEVICE", help="its id (or a prefix of it) or its name")
 
+    cmd("recovery-key", "show your recovery key again (on the computer that holds it)")
+    p = cmd("recover", "set up your library on this computer with your recovery key")
+    p.add_argument("--relay", metavar="URL", help="a relay of one of your networks")
+    p.add_argument("--name", help="what to call this computer")
+
     p = cmd("moderate", "hide or pin content (moderators and admins)")
     p.add_argument("action", choices=("hide", "unhide", "pin", "unpin"))
     p.add_argument("id", metavar="CASE_OR_COMMENT_ID")

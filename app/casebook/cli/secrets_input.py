@@ -59,3 +59,16 @@ def _prompt(prompt: str, confirm: bool) -> str:
     except EOFError:
         raise UsageError("No passphrase was given.") from None
     return first
+
+
+def recovery_key() -> str:
+    """The recovery key: ``CASEBOOK_RECOVERY_KEY``, or asked for (not echoed)."""
+    value = os.environ.get("CASEBOOK_RECOVERY_KEY")
+    if value:
+        return value
+    try:
+        return getpass.getpass("Recovery key: ")
+    except EOFError:
+        raise UsageError(
+            "No recovery key was given (type it when asked, or set CASEBOOK_RECOVERY_KEY)."
+        ) from None

@@ -37,9 +37,10 @@ from casebook.core.library.settings import Settings
 from casebook.core.model.fingerprint import fingerprint
 from casebook.core.model.identity import Identity
 from casebook.core.network.bundles import Bundles
-from casebook.core.network.devices import Devices
+from casebook.core.network.devices import Devices, MemberSecrets
 from casebook.core.network.governance import Governance
 from casebook.core.network.invitations import Invitations
+from casebook.core.network.recovery import Recovery
 from casebook.errors import (
     CasebookError,
     ProfileCorrupted,
@@ -143,7 +144,8 @@ class Profile:
         self.invitations = Invitations(db, self.log)
         self.governance = Governance(db, self.log)
         self.bundles = Bundles(db, self.log, self.invitations, self.governance)
-        self.devices = Devices(db, self.log, self.governance)
+        self.devices = Devices(db, self.log, self.governance, self.secrets)
+        self.recovery = Recovery(db, self.log, self.devices)
         self.queries = Queries(db)
         self.settings = Settings(db)
 
@@ -156,10 +158,16 @@ class Profile:
         """The member's fingerprint: the same on every computer of theirs."""
         return fingerprint(self.member)
 
-    @property
-    def member_identity(self) -> Identity | None:
-        """The member key's private half when this computer holds it (device zero)."""
-        return self.identity if self.member == self.identity.public_key else None
+    def secrets(self) -> MemberSecrets:
+        """What this computer holds of the member key: the seed itself (the recovery
+        key: on device zero, or after a recovery) or only the recovery box's key."""
+        row = self.db.one("SELECT member_seed, box_key FROM identity WHERE id = 1")
+        if self.member == self.identity.public_key:
+            return MemberSecrets.of_seed(self.identity.private_bytes()[0])
+        if row is not None and row["member_seed"] is not None:
+            return MemberSecrets.of_seed(bytes(row["member_seed"]))
+        box = None if row is None or row["box_key"] is None else bytes(row["box_key"])
+        return MemberSecrets(None, box)
 
     # -- opening ------------------------------------------------------------------------
     @classmethod
@@ -173,6 +181,8 @@ class Profile:
         device: Identity | None = None,
         member: bytes | None = None,
         device_name: str | None = None,
+        member_seed: bytes | None = None,
+        box_key: bytes | None = None,
     ) -> Profile:
         """A new profile: a new member (their key is this computer's, device zero), or,
         with ``device`` and ``member``, a linked computer of an existing member."""
@@ -198,8 +208,18 @@ class Profile:
             with db.transaction():
                 db.execute(
                     "INSERT INTO identity (id, name, signing_key, exchange_key, created_at, "
-                    "member_key, device_name) VALUES (1, ?, ?, ?, ?, ?, ?)",
-                    (name, signing, exchange, int(time.time() * 1000), member, device_name),
+                    "member_key, device_name, member_seed, box_key) "
+                    "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        name,
+                        signing,
+                        exchange,
+                        int(time.time() * 1000),
+                        member,
+                        device_name,
+                        member_seed,
+                        box_key,
+                    ),
                 )
             _write_header(directory, database, params, key)
         except BaseException:

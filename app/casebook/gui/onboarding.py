@@ -1,87 +1,27 @@
-"""First start (create a profile) and later starts (unlock it)."""
+"""First start (create a profile, link this computer, or recover) and later starts
+(unlock it)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QStackedWidget, QWidget
 
 from casebook import demo
 from casebook.core import profile as profiles
 from casebook.gui.bridge import Core
 from casebook.gui.messages import error_text
+from casebook.gui.onboarding_devices import (
+    LinkJoinPage,
+    RecoverPage,
+    RecoveryKeyPage,
+    link_job,
+    recover_job,
+)
+from casebook.gui.pages import Page as _Page
+from casebook.gui.pages import strength
 from casebook.session import Session
-
-
-def strength(passphrase: str) -> tuple[str, str]:
-    """A rough hint (label, level for the stylesheet): length counts far more than symbols."""
-    classes = sum(
-        any(test(c) for c in passphrase)
-        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
-    )
-    words = len(passphrase.split())
-    score = len(passphrase) + 4 * classes + 6 * max(0, words - 1)
-    if len(passphrase) < profiles.MIN_PASSPHRASE:
-        return "too short", "weak"
-    if score < 24:
-        return "weak", "weak"
-    if score < 36:
-        return "fair", "fair"
-    return "strong", "strong"
-
-
-def _title(text: str) -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * 1.6)
-    font.setBold(True)
-    label.setFont(font)
-    return label
-
-
-class _Page(QWidget):
-    def __init__(self, heading: str, intro: str) -> None:
-        super().__init__()
-        self.outer = QVBoxLayout(self)
-        self.outer.setContentsMargins(48, 40, 48, 40)
-        self.outer.addWidget(_title(heading))
-        text = QLabel(intro)
-        text.setWordWrap(True)
-        self.outer.addWidget(text)
-        self.form = QFormLayout()
-        self.outer.addLayout(self.form)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setObjectName("error")
-        self.error.setAccessibleName(self.tr("Error message"))
-        self.error.hide()
-        self.outer.addWidget(self.error)
-        self.button = QPushButton()
-        self.button.setDefault(True)
-        self.outer.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignRight)
-        self.outer.addStretch(1)
-
-    def show_error(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()
-
-    def busy(self, text: str | None) -> None:
-        self.button.setEnabled(text is None)
-        self.error.setObjectName("busy" if text else "error")
-        self.error.style().polish(self.error)  # the stylesheet colours by object name
-        if text:
-            self.show_error(text)
-        else:
-            self.error.hide()
 
 
 class CreatePage(_Page):
@@ -117,6 +57,11 @@ class CreatePage(_Page):
         )
         warning.setWordWrap(True)
         self.form.addRow("", warning)
+        self.has_other = QPushButton(self.tr("I already use Casebook on another computer"))
+        self.recover = QPushButton(self.tr("Recover with my recovery key"))
+        for button in (self.has_other, self.recover):
+            button.setFlat(True)
+            self.outer.insertWidget(self.outer.count() - 1, button)
         self.button.setText(self.tr("Create my library"))
         self.passphrase.textChanged.connect(self._update_hint)
         self._update_hint("")
@@ -152,8 +97,25 @@ class Onboarding(QStackedWidget):
         self.directory = directory
         self.create_page = CreatePage()
         self.unlock_page = UnlockPage()
-        self.addWidget(self.create_page)
-        self.addWidget(self.unlock_page)
+        self.link_page = LinkJoinPage()
+        self.recover_page = RecoverPage()
+        self.key_page = RecoveryKeyPage(core)
+        for page in (
+            self.create_page,
+            self.unlock_page,
+            self.link_page,
+            self.recover_page,
+            self.key_page,
+        ):
+            self.addWidget(page)
+        self.create_page.has_other.clicked.connect(lambda: self._go(self.link_page))
+        self.create_page.recover.clicked.connect(lambda: self._go(self.recover_page))
+        for back in (self.link_page.back, self.recover_page.back):
+            back.clicked.connect(lambda: self._go(self.create_page))
+        self.link_page.button.clicked.connect(self._link)
+        self.recover_page.button.clicked.connect(self._recover)
+        self.key_page.button.clicked.connect(self.opened.emit)
+        self._shown: object = None
         self.create_page.button.clicked.connect(self._create)
         self.create_page.repeat.returnPressed.connect(self._create)
         self.unlock_page.button.clicked.connect(self._unlock)
@@ -204,6 +166,33 @@ class Onboarding(QStackedWidget):
         def job(s: Session) -> object:
             return s.create(directory, name, first)
 
+        self.core.call(job, lambda _: self._created(), lambda e: self._failed(page, e))
+
+    def _created(self) -> None:
+        """The library exists: its recovery key is shown before the window opens."""
+        self.key_page.view.load()
+        self.setCurrentWidget(self.key_page)
+
+    def _go(self, page: QWidget) -> None:
+        self.setCurrentWidget(page)
+        page.setFocus()
+
+    def _link(self) -> None:
+        page = self.link_page
+        if page.passphrase.text() != page.repeat.text():
+            page.show_error(self.tr("The two passphrases differ."))
+            return
+        page.busy(self.tr("Meeting your other computer through the relay…"))
+        job, self._shown = link_job(page, self.directory)
+        self.core.call(job, lambda _: self.opened.emit(), lambda e: self._failed(page, e))
+
+    def _recover(self) -> None:
+        page = self.recover_page
+        if page.passphrase.text() != page.repeat.text():
+            page.show_error(self.tr("The two passphrases differ."))
+            return
+        page.busy(self.tr("Fetching your recovery box and your library…"))
+        job = recover_job(page, self.directory)
         self.core.call(job, lambda _: self.opened.emit(), lambda e: self._failed(page, e))
 
     def _unlock(self) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from casebook.gui import theme
 from casebook.gui.bridge import Core
+from casebook.gui.devices_view import DevicesDialog
 from casebook.gui.messages import error_text
 from casebook.gui.network_dialogs import DEFAULT_PORT, guess_host
 from casebook.session import Session
@@ -102,6 +103,21 @@ class SettingsDialog(QDialog):
         form.addRow(warning)
         layout.addWidget(secret)
 
+        computers = QGroupBox(self.tr("Your computers"))
+        row = QHBoxLayout(computers)
+        about = QLabel(
+            self.tr(
+                "Use Casebook on another computer too, revoke one you lost, or see your "
+                "recovery key again."
+            )
+        )
+        about.setWordWrap(True)
+        row.addWidget(about, 1)
+        self.devices_button = QPushButton(self.tr("Your computers…"))
+        self.devices_button.clicked.connect(self.show_devices)
+        row.addWidget(self.devices_button)
+        layout.addWidget(computers)
+
         relays = QGroupBox(self.tr("Relays and colleagues nearby"))
         column = QVBoxLayout(relays)
         self.relay_list = QLabel()
@@ -151,6 +167,9 @@ class SettingsDialog(QDialog):
         self.lan.toggled.connect(self._save_lan)
         self.values: dict[str, Any] = {}
         self.reload()
+
+    def show_devices(self) -> None:
+        DevicesDialog(self.core, self).exec()
 
     # -- loading ----------------------------------------------------------------------
     def reload(self) -> None:

@@ -23,6 +23,7 @@ class Refusal(StrEnum):
     INVITE_OLD = "invite-old"  # made before protocol version 2
     NO_WELCOME = "no-welcome"  # the inviter's app has not synced since making it
     LINK_UNKNOWN = "link-unknown"  # no computer waits with that link code (device link)
+    NO_RECOVERY = "no-recovery"  # no recovery box for that member here
     BUSY = "busy"
     SHUTDOWN = "shutdown"
     TOO_LARGE = "too-large"

@@ -22,7 +22,7 @@ from casebook.core.model.identity import verify
 from casebook.protocol import tls, wire
 from casebook.protocol.refusals import INVITE_REFUSALS, Refusal
 from casebook.protocol.wire import ProtocolError, frame
-from casebook.relay import lan_login, linking, requests
+from casebook.relay import lan_login, linking, recovery, requests
 from casebook.relay.config import LanAccess, RelayConfig
 from casebook.relay.hosted import Admission, HostedNetwork, Ticket
 from casebook.relay.store import RelayStore, now_ms
@@ -143,6 +143,9 @@ class Session:
         elif kind == "link_join":  # a member's new computer (``relay/linking.py``)
             await linking.serve_guest(self.relay.links, self, message)
             raise ProtocolError(Refusal.BYE, "linked")
+        elif kind == "recovery_get":  # the recovery key's holder (``relay/recovery.py``)
+            self.send(recovery.get(self.relay.store, self.nonce, self.relay.fingerprint, message))
+            raise ProtocolError(Refusal.BYE, "recovery box sent")
         else:
             raise ProtocolError(Refusal.UNEXPECTED, f"expected auth or redeem, got {kind!r}")
 
@@ -189,6 +192,8 @@ class Session:
         )
         if hosted is None:
             raise ProtocolError(Refusal.UNKNOWN_NETWORK, "this relay does not host that network")
+        if "add" in message and hosted.exists and not hosted.is_member(member):
+            self._store(hosted, recovery.device_add(message["add"], hosted, member))
         await self.admitted(hosted, member, message.get("probe") is True, deadline)
 
     async def _found(
@@ -333,6 +338,8 @@ class Session:
                     self.send(
                         requests.welcome_get(self._in(), self.relay.store, self._me(), message)
                     )
+                elif kind == "recovery_put":
+                    self.send(recovery.put(self._in(), self.relay.store, self._me(), message))
                 elif kind in ("link_open", "link_msg"):
                     answer = linking.owner_message(self.relay.links, self, message)
                     if answer is not None:

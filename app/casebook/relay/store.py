@@ -47,6 +47,12 @@ CREATE TABLE IF NOT EXISTS welcomes (
     updated_at INTEGER NOT NULL,
     PRIMARY KEY (net, key)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS recovery_boxes (
+    id BLOB PRIMARY KEY,
+    net BLOB NOT NULL,
+    sealed BLOB NOT NULL,
+    updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
 """
 DB_FILE = "relay.sqlite3"
 
@@ -167,6 +173,21 @@ class RelayStore:
             self.conn.executemany(
                 "DELETE FROM welcomes WHERE net = ? AND key = ?", [(net, k) for k in keys]
             )
+
+    # -- recovery boxes (one per member, sealed: ``core/model/recovery.py``) ---------------
+    def put_box(self, ident: bytes, net: bytes, sealed: bytes) -> None:
+        with self.conn:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO recovery_boxes (id, net, sealed, updated_at) "
+                "VALUES (?, ?, ?, ?)",
+                (ident, net, sealed, now_ms()),
+            )
+
+    def box(self, ident: bytes) -> bytes | None:
+        row = self.conn.execute(
+            "SELECT sealed FROM recovery_boxes WHERE id = ?", (ident,)
+        ).fetchone()
+        return None if row is None else bytes(row[0])
 
     # -- attachments (sealed chunks under opaque ids) -----------------------------------
     def blobs_missing(self, net: bytes, ids: list[bytes]) -> list[bytes]:

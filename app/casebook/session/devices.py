@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from casebook.core import profile as profiles
+from casebook.core.model import recovery
 from casebook.core.model.identity import Identity
 from casebook.core.model.invite_codes import InviteCodeError
 from casebook.core.model.link_codes import LinkCode
@@ -119,6 +120,7 @@ async def join(
         name, member = package.get("name"), package.get("member")
         if not isinstance(name, str) or not isinstance(member, bytes) or len(member) != 32:
             raise UsageError("The device package is malformed; nothing was set up.")
+        box_key = package.get("box")
         profile = Profile.create(
             directory,
             name,
@@ -127,6 +129,7 @@ async def join(
             device=device,
             member=member,
             device_name=device_name,
+            box_key=box_key if isinstance(box_key, bytes) and len(box_key) == 32 else None,
         )
         made.append(profile)
         return profile.devices.adopt(package)
@@ -139,6 +142,64 @@ async def join(
                 profile.close()
         raise
     profile = made[0]
+    errors = await _catch_up(profile)
+    return Joined(profile, round(time.monotonic() - started, 2), errors)
+
+
+async def recover(
+    directory: Path,
+    passphrase: str,
+    key: str,
+    relay: RelayAddress | None,
+    device_name: str,
+    kdf_target_ms: int | None = None,
+) -> Joined:
+    """On a fresh computer with the recovery key: fetch the member's recovery box from
+    ``relay``, make this computer a new device of theirs (certified by the member key)
+    in every network the box names, and catch up."""
+    if profiles.exists(directory):
+        raise ProfileExists(f"A profile already exists in {directory}; nothing was changed.")
+    try:
+        seed = recovery.read_key(key)
+    except recovery.RecoveryKeyError as exc:
+        raise UsageError(str(exc)) from None
+    profiles.check_new_passphrase(passphrase)
+    if relay is None:
+        raise UsageError(
+            "Give the address of a relay of one of your networks with --relay (it is on "
+            "your printed recovery sheet; a colleague sees it with: casebook network show)."
+        )
+    started = time.monotonic()
+    signer = recovery.MemberSigner(seed)
+    sealed = await device_link.fetch_box(relay, signer)
+    try:
+        box = recovery.open_box(recovery.box_key(seed), signer.public_key, sealed)
+    except recovery.RecoveryKeyError as exc:
+        raise UsageError(str(exc)) from None
+    name = box.get("name")
+    if not isinstance(name, str) or not isinstance(box.get("networks"), list):
+        raise UsageError("The relay's recovery box is malformed; try another relay.")
+    profile = Profile.create(
+        directory,
+        name,
+        passphrase,
+        kdf_target_ms,
+        device=Identity.generate(),
+        member=signer.public_key,
+        device_name=device_name,
+        member_seed=seed,
+    )
+    try:
+        profile.recovery.adopt(box, signer, device_name)
+        errors = await _catch_up(profile)
+    except BaseException:
+        profile.close()
+        raise
+    return Joined(profile, round(time.monotonic() - started, 2), errors)
+
+
+async def _catch_up(profile: Profile) -> list[str]:
+    """Sync every network with every relay once; the errors of those that failed."""
     errors: list[str] = []
     engine = SyncEngine(profile)
     try:
@@ -149,4 +210,4 @@ async def join(
                     errors.append(report.error)
     finally:
         engine.close()
-    return Joined(profile, round(time.monotonic() - started, 2), errors)
+    return errors

@@ -117,6 +117,14 @@ class Session(Hosting):
         self.profile = joined.profile
         return joined
 
+    async def recover(
+        self, directory: Path, passphrase: str, key: str, relay: RelayAddress | None, name: str
+    ) -> devices.Joined:
+        """Become a new computer of the member whose recovery key ``key`` is."""
+        joined = await devices.recover(directory, passphrase, key, relay, name)
+        self.profile = joined.profile
+        return joined
+
     # -- syncing ------------------------------------------------------------------------
     def after_job(self) -> None:
         """Live links push what a job wrote at once, instead of at their next poll."""

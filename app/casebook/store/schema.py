@@ -353,11 +353,14 @@ def _v7(db: Database) -> None:
 # v8: devices (issue 15). ``signing_key``/``exchange_key`` are this computer's device
 # keys; ``member_key`` is the member's identity key when this computer is a linked
 # device (NULL: the signing key is the member key itself, the member's device zero,
-# which every profile made before devices is); ``device_name`` labels this computer.
+# which every profile made before devices is); ``device_name`` labels this computer;
+# ``member_seed`` is the member key's seed on a computer recovered with the recovery key
+# (NULL elsewhere: device zero's is its signing key, linked computers have none);
+# ``box_key`` keeps the member's recovery box at the relays up to date (linked computers).
 # Nothing stored changes: an upgraded profile is its member's device zero.
 def _v8(db: Database) -> None:
-    db.execute("ALTER TABLE identity ADD COLUMN member_key BLOB")
-    db.execute("ALTER TABLE identity ADD COLUMN device_name TEXT")
+    for column in ("member_key BLOB", "device_name TEXT", "member_seed BLOB", "box_key BLOB"):
+        db.execute(f"ALTER TABLE identity ADD COLUMN {column}")
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]

@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from casebook.core.model import devices
+from casebook.core.model import devices, recovery
 from casebook.core.model.encoding import EncodingError, decode, encode
 from casebook.core.model.identity import Identity
 from casebook.core.model.link_codes import LinkCode
@@ -180,3 +180,22 @@ async def _accept_on(
     done = _said(await _next(link, ("link_msg",), DONE_TIMEOUT))
     if done["t"] != "done":
         raise SyncError(LinkFailure.PROTOCOL, "The other computer answered out of turn.")
+
+
+# -- a recovered computer -----------------------------------------------------------------
+async def fetch_box(address: RelayAddress, member: devices.Signer) -> bytes:
+    """The member's sealed recovery box from the relay at ``address``: the relay hands it
+    to whoever signs this connection's nonce with the member key."""
+    with answers_checked(address):
+        link = await RelayLink.open(address)
+        try:
+            key = member.public_key
+            proof = recovery.get_message(link.nonce, link.fingerprint, key)
+            link.send({"t": "recovery_get", "member": key, "sig": member.sign(proof)})
+            answer = await link.recv()
+        finally:
+            await link.close()
+    sealed = answer.get("sealed")
+    if answer["t"] != "recovery" or not isinstance(sealed, bytes):
+        raise SyncError(LinkFailure.PROTOCOL, f"The relay {link.where} answered out of turn.")
+    return sealed

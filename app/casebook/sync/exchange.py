@@ -19,6 +19,7 @@ from casebook.protocol import wire
 from casebook.sync import blobs
 from casebook.sync.ingest import MAX_TRANSACTION, SyncReport, parse_all
 from casebook.sync.link import LinkFailure, RelayLink, SyncError, patience
+from casebook.sync.status import is_lan
 from casebook.sync.store import SyncStore
 from casebook.sync.window import Window, consume
 
@@ -71,7 +72,11 @@ class Exchange:
     async def go(self, watch: bool, stop: asyncio.Event) -> None:
         store, link = self.store, self.link
         ready = await link.login(
-            store.identity, self.net, store.vector(self.net), store.creation(self.net)
+            store.identity,
+            self.net,
+            store.vector(self.net),
+            store.creation(self.net),
+            add=store.device_add(self.net),
         )
         self.relay_have = wire.need_vector(ready)
         self.report.announced = wire.need_int(ready, "sending")
@@ -89,6 +94,7 @@ class Exchange:
             await catching_up
             await self._after_change()
             await self.push_welcomes()
+            await self.keep_box()
             self.report.attachments_sent += await blobs.upload(self.store, self, self.net)
             if self.on_caught_up is not None:
                 self.on_caught_up(self.report)
@@ -265,6 +271,17 @@ class Exchange:
         for start in range(0, len(pairs), WELCOMES_PER_MESSAGE):
             await self.request("welcomes", {"items": pairs[start : start + WELCOMES_PER_MESSAGE]})
 
+    async def keep_box(self) -> None:
+        """Bring the member's recovery box to this relay when it lacks the latest one
+        (``core/network/recovery.py``); a colleague's computer on the LAN keeps none."""
+        if is_lan(self.report.relay):
+            return
+        box = self.store.recovery_box(self.report.relay)
+        if box is not None:
+            answer = await self.request("recovery_put", {"sealed": box[0]})
+            if "refused" not in answer:
+                self.store.recovery_box_sent(self.report.relay, box[1])
+
     async def _live(self, stop: asyncio.Event) -> None:
         seen = self._local_mark()
         nudged = asyncio.Event()  # set by SyncEngine.nudge: something was written here
@@ -303,6 +320,7 @@ class Exchange:
         if mark != seen:  # something was written here (this process or another)
             await self.push()
             await self.push_welcomes()
+            await self.keep_box()
             self.report.attachments_sent += await blobs.upload(self.store, self, self.net)
         return mark
 

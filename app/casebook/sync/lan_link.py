@@ -97,8 +97,10 @@ class LanLink(RelayLink):
         have: dict[bytes, int],
         create: bytes | None = None,
         probe: bool = False,
+        add: bytes | None = None,
     ) -> dict[str, Any]:
-        """``lan_auth``, then the colleague's ``lan_proof`` checked, then the vectors."""
+        """``lan_auth``, then the colleague's ``lan_proof`` checked, then the vectors.
+        (``add`` is for relays: a colleague's computer admits a device it already knows.)"""
         mine = tls.random_nonce(wire.NONCE_BYTES)
         me = identity.public_key
         signed = lan.auth_message(self.nonce, mine, self.peer_cert, self.own_cert, net, me)

@@ -45,6 +45,9 @@ _REFUSALS: dict[str, str] = {
     Refusal.LINK_UNKNOWN: "no computer waits there with this link code: it expired or was "
     "used, or the computer that made it stopped waiting; run casebook device link there again "
     "and use the new code",
+    Refusal.NO_RECOVERY: "it keeps no recovery box for this recovery key: none of the "
+    "member's computers has synced with it since devices came (try another relay of your "
+    "networks), or the key belongs to someone else",
     Refusal.BUSY: "the relay is busy or has too many connections from you; try again soon",
     Refusal.SHUTDOWN: "the relay is restarting; try again in a moment",
     Refusal.TIMEOUT: "the link was idle or slow for too long",
@@ -268,8 +271,11 @@ class RelayLink:
         have: dict[bytes, int],
         create: bytes | None = None,
         probe: bool = False,
+        add: bytes | None = None,
     ) -> dict[str, Any]:
-        """Log in as a member; returns the relay's ``ready`` (its vector, events coming)."""
+        """Log in as a member; returns the relay's ``ready`` (its vector, events coming).
+        ``add``: this device's ``device.add``, which a relay that does not know the
+        device yet takes first (a recovered computer's first login)."""
         message: dict[str, Any] = {
             "t": "auth",
             "net": net,
@@ -281,6 +287,8 @@ class RelayLink:
         }
         if create is not None:
             message["create"] = create
+        if add is not None:
+            message["add"] = add
         self.send(message)
         return await self.ready(have)
 

@@ -93,6 +93,27 @@ class SyncStore:
         )
         return {bytes(r["author"]): int(r["seq"]) for r in rows}
 
+    def device_add(self, net: bytes) -> bytes | None:
+        """This device's ``device.add`` in ``net`` (None on the member's device zero)."""
+        if self._log.member == self._log.chain:
+            return None
+        raw = self._db.scalar(
+            "SELECT raw FROM events WHERE net = ? AND author = ? AND seq = 1",
+            (net, self._log.chain),
+        )
+        return None if raw is None else bytes(raw)
+
+    def recovery_box(self, address: str) -> tuple[bytes, str] | None:
+        """The member's sealed recovery box and its digest, when ``address`` does not
+        hold this one yet (``core/network/recovery.py``)."""
+        box = self._profile.recovery.box(self._profile.name)
+        if box is None or not self._profile.recovery.box_due(address, box[1]):
+            return None
+        return box
+
+    def recovery_box_sent(self, address: str, digest: str) -> None:
+        self._profile.recovery.box_sent(address, digest)
+
     def creation(self, net: bytes) -> bytes | None:
         """Our ``network.create`` of ``net``, if we founded it (a relay that does not
         host the network yet takes it from the founder's login)."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
@@ -49,8 +49,17 @@ def clean_name(name: str) -> str:
     return text or "Computer"
 
 
+class Signer(Protocol):
+    """The member key or a device key: what signs certificates and revocations."""
+
+    @property
+    def public_key(self) -> bytes: ...
+
+    def sign(self, message: bytes) -> bytes: ...
+
+
 def certificate(
-    signer: Identity,
+    signer: Signer,
     net: NetId,
     member: bytes,
     device: bytes,
@@ -77,7 +86,7 @@ def certificate(
 
 
 def revocation(
-    net: NetId, device: bytes, upto: int, keeps: list[bytes], member: Identity | None
+    net: NetId, device: bytes, upto: int, keeps: list[bytes], member: Signer | None
 ) -> dict[str, Any]:
     """The ``pub`` of a ``device.revoke``; signed by the member key when given."""
     keeps = sorted(set(keeps))

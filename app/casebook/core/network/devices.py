@@ -12,12 +12,13 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from casebook.core.ledger.eventlog import EventLog
-from casebook.core.model import devices, events, relayaddr
+from casebook.core.model import devices, events, recovery, relayaddr
 from casebook.core.model.events import EventError
-from casebook.core.model.identity import Identity
 from casebook.core.model.ids import NetId
 from casebook.core.model.kinds import EventKind, Role
 from casebook.core.model.membership import MembershipState
@@ -29,11 +30,31 @@ from casebook.store.database import Database
 PACKAGE_VERSION = 1
 
 
+@dataclass(frozen=True)
+class MemberSecrets:
+    """What a computer holds of its member key: the signer (device zero, or after a
+    recovery) and the key of the member's recovery box (every computer of theirs)."""
+
+    signer: recovery.MemberSigner | None
+    box_key: bytes | None
+
+    @classmethod
+    def of_seed(cls, seed: bytes) -> MemberSecrets:
+        return cls(recovery.MemberSigner(seed), recovery.box_key(seed))
+
+
 class Devices:
-    def __init__(self, db: Database, log: EventLog, governance: Governance) -> None:
+    def __init__(
+        self,
+        db: Database,
+        log: EventLog,
+        governance: Governance,
+        secrets: Callable[[], MemberSecrets],
+    ) -> None:
         self.db = db
         self.log = log
         self.governance = governance
+        self.secrets = secrets
 
     def _my_networks(self) -> list[tuple[bytes, MembershipState]]:
         out = []
@@ -120,7 +141,7 @@ class Devices:
                     (net, target),
                 )
             )
-            pub = devices.revocation(NetId(net), target, upto, keeps, self._member_identity())
+            pub = devices.revocation(NetId(net), target, upto, keeps, self.secrets().signer)
             with self.db.transaction():
                 try:
                     event = self.log.append(net, EventKind.DEVICE_REVOKE, {}, pub=pub)
@@ -135,9 +156,6 @@ class Devices:
         if not done:
             raise UsageError("That computer is revoked already (or no network knows it).")
         return {"device": target.hex()[:16], "networks": done}
-
-    def _member_identity(self) -> Identity | None:
-        return self.log.identity if self.log.member == self.log.chain else None
 
     # -- linking: the package and the answer ------------------------------------------
     def link_places(self) -> dict[RelayAddress, list[bytes]]:
@@ -157,30 +175,17 @@ class Devices:
         network of ours, with its first event, all its seeds, and the new device's
         certificate signed by this computer."""
         created = int(time.time() * 1000)
-        nets = []
-        for net, state in self._my_networks():
-            create = self.db.scalar(
-                "SELECT raw FROM events WHERE net = ? AND kind = 'network.create'", (net,)
-            )
-            if create is None:
-                continue
-            cert = devices.certificate(
+        nets = self.held()
+        for item in nets:
+            item["cert"] = devices.certificate(
                 self.log.identity,
-                NetId(net),
+                NetId(item["net"]),
                 self.log.member,
                 device,
                 xkey,
                 name,
                 created,
-                holds=state.current_epoch,
-            )
-            nets.append(
-                {
-                    "net": net,
-                    "create": bytes(create),
-                    "seeds": self.log.keys.export(net),
-                    "cert": cert,
-                }
+                holds=self.log.members.state(item["net"]).current_epoch,
             )
         package = {
             "v": PACKAGE_VERSION,
@@ -188,8 +193,43 @@ class Devices:
             "name": member_name,
             "device": device,
             "networks": nets,
+            "box": self.secrets().box_key,
         }
         return devices.seal_package(package, xkey, secret)
+
+    def held(self) -> list[dict[str, Any]]:
+        """Every network of ours with its first event and all its seeds: what a device
+        package and the recovery box carry."""
+        out = []
+        for net, _ in self._my_networks():
+            create = self.db.scalar(
+                "SELECT raw FROM events WHERE net = ? AND kind = 'network.create'", (net,)
+            )
+            if create is not None:
+                out.append(
+                    {"net": net, "create": bytes(create), "seeds": self.log.keys.export(net)}
+                )
+        return out
+
+    def take_network(self, item: dict[str, Any], cert: dict[str, Any]) -> bytes:
+        """On a new computer: one network's seeds and first event, then this device's
+        ``device.add`` with ``cert`` (judged once the network's log arrives). Returns it."""
+        net = bytes(item["net"])
+        for epoch, source, seed in item["seeds"]:
+            self.log.add_seed(net, int(epoch), bytes(seed), bytes(source))
+        create = events.parse(bytes(item["create"]))
+        if create.net != net or create.kind != EventKind.NETWORK_CREATE:
+            raise UsageError("The network's first event is not what it should be.")
+        self.log.ingest_event(create)
+        event = self.log.append(
+            net,
+            EventKind.DEVICE_ADD,
+            {},
+            pub=cert,
+            join_seed=devices.body_seed(cert),
+            pending_ok=True,
+        )
+        return event.raw
 
     def adopt(self, package: dict[str, Any]) -> list[bytes]:
         """On the new computer (its profile made for the package's member): take every
@@ -197,27 +237,8 @@ class Devices:
         Returns those events, for the linking computer to send on."""
         if package.get("v") != PACKAGE_VERSION or package.get("device") != self.log.chain:
             raise UsageError("This device package is not for this computer.")
-        adds = []
         with self.db.transaction():
-            for item in package["networks"]:
-                net = bytes(item["net"])
-                for epoch, source, seed in item["seeds"]:
-                    self.log.add_seed(net, int(epoch), bytes(seed), bytes(source))
-                create = events.parse(bytes(item["create"]))
-                if create.net != net or create.kind != EventKind.NETWORK_CREATE:
-                    raise UsageError("The device package is malformed.")
-                self.log.ingest_event(create)
-                cert = dict(item["cert"])
-                event = self.log.append(
-                    net,
-                    EventKind.DEVICE_ADD,
-                    {},
-                    pub=cert,
-                    join_seed=devices.body_seed(cert),
-                    pending_ok=True,  # judged once the network's log arrives
-                )
-                adds.append(event.raw)
-        return adds
+            return [self.take_network(item, dict(item["cert"])) for item in package["networks"]]
 
     def take_adds(self, raws: list[bytes]) -> int:
         """On the linking computer: the new device's ``device.add`` events."""

@@ -1,0 +1,144 @@
+"""The recovery key and the recovery box.
+
+**The recovery key** is the member key's 32-byte Ed25519 seed, written for people: 52
+base32 characters in 13 groups of 4, then a 14th group of 4 check characters (20 bits
+of SHA-256 over ``"casebook/recovery-check/v1\\0"`` ‖ seed). A mistyped or missing
+character is reported as a typo; the chance that one passes the check is one in a
+million.
+
+**The recovery box** is what relays keep for the member so a fresh computer with only
+the recovery key finds the member's networks again: canonical CBOR ``{v: 1, name,
+networks: [{net, create: raw network.create, seeds: [[epoch, source, seed]]}]}``,
+sealed with ChaCha20-Poly1305 under ``box_key`` = HKDF-SHA256(seed, info
+``"casebook/recovery-box/v1"``). Each relay files it under ``box_id`` = SHA-256(
+``"casebook/recovery-id/v1\\0"`` ‖ member key), takes it only from a logged-in device of
+that member, and hands it only to whoever signs its nonce with the member key
+(``get_message``). The box key is handed to linked devices so they keep the box up to
+date; it opens the box and nothing else.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from casebook.core.model.encoding import EncodingError, decode, encode
+from casebook.core.model.fingerprint import fingerprint
+from casebook.errors import ModelError
+
+_CHECK_DOMAIN = b"casebook/recovery-check/v1\x00"
+_BOX_INFO = b"casebook/recovery-box/v1"
+_BOX_AD = b"casebook/recovery-box/v1\x00"
+_ID_DOMAIN = b"casebook/recovery-id/v1\x00"
+_GET_DOMAIN = b"casebook/recovery-get/v1\x00"
+MAX_BOX = 1024 * 1024
+BOX_VERSION = 1
+
+
+class RecoveryKeyError(ModelError):
+    """A recovery key that cannot be read: ``kind`` "typo" or "malformed"."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass(frozen=True, repr=False)
+class MemberSigner:
+    """The member key's private half, from the recovery key (it signs, nothing else)."""
+
+    seed: bytes
+
+    @property
+    def _key(self) -> Ed25519PrivateKey:
+        return Ed25519PrivateKey.from_private_bytes(self.seed)
+
+    @property
+    def public_key(self) -> bytes:
+        return self._key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+    def sign(self, message: bytes) -> bytes:
+        return self._key.sign(message)
+
+    def __repr__(self) -> str:  # never print key material
+        return f"MemberSigner({fingerprint(self.public_key)})"
+
+
+def _check(seed: bytes) -> str:
+    digest = hashlib.sha256(_CHECK_DOMAIN + seed).digest()
+    return base64.b32encode(digest[:5]).decode()[:4]
+
+
+def key_text(seed: bytes) -> str:
+    """``ABCD-EFGH-…`` (14 groups of 4: 13 of the seed, 1 check group)."""
+    body = base64.b32encode(seed).decode().rstrip("=") + _check(seed)
+    return "-".join(body[i : i + 4] for i in range(0, len(body), 4))
+
+
+def read_key(text: str) -> bytes:
+    """The seed a recovery key spells; a typo is reported as one."""
+    value = re.sub(r"[\s\-]", "", text or "").upper().replace("0", "O").replace("1", "I")
+    if not value:
+        raise RecoveryKeyError("malformed", "No recovery key was given.")
+    if len(value) != 56 or not re.fullmatch(r"[A-Z2-7]+", value):
+        raise RecoveryKeyError(
+            "typo",
+            f"A recovery key has 56 letters and digits in 14 groups of 4; this one has "
+            f"{len(value)}. Check it against the paper and type it again.",
+        )
+    try:
+        seed = base64.b32decode(value[:52] + "====")
+    except (binascii.Error, ValueError):
+        raise RecoveryKeyError("typo", "The recovery key has a typo; type it again.") from None
+    if len(seed) != 32 or _check(seed) != value[52:]:
+        raise RecoveryKeyError(
+            "typo",
+            "The recovery key has a typo (its last group, the check, does not match); check "
+            "each group against the paper and type it again.",
+        )
+    return seed
+
+
+def box_key(seed: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_BOX_INFO).derive(seed)
+
+
+def box_id(member: bytes) -> bytes:
+    return hashlib.sha256(_ID_DOMAIN + member).digest()
+
+
+def get_message(nonce: bytes, relay_fp: bytes, member: bytes) -> bytes:
+    """What the member key signs to fetch its box from a relay (this connection only)."""
+    return _GET_DOMAIN + nonce + relay_fp + member
+
+
+def seal_box(key: bytes, member: bytes, box: dict[str, Any]) -> bytes:
+    nonce = os.urandom(12)
+    return nonce + ChaCha20Poly1305(key).encrypt(nonce, encode(box), _BOX_AD + member)
+
+
+def open_box(key: bytes, member: bytes, sealed: bytes) -> dict[str, Any]:
+    if not 28 <= len(sealed) <= MAX_BOX:
+        raise RecoveryKeyError("malformed", "The relay's recovery box has an impossible size.")
+    try:
+        plain = ChaCha20Poly1305(key).decrypt(sealed[:12], sealed[12:], _BOX_AD + member)
+        box = decode(plain)
+    except (InvalidTag, EncodingError) as exc:
+        raise RecoveryKeyError(
+            "malformed", "The relay's recovery box does not open with this recovery key."
+        ) from exc
+    if not isinstance(box, dict) or box.get("v") != BOX_VERSION:
+        raise RecoveryKeyError("malformed", "The relay's recovery box is malformed.")
+    return box

@@ -1,0 +1,75 @@
+"""The pages of the first start (create, unlock, link, recover): one layout."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from casebook.core import profile as profiles
+
+
+def strength(passphrase: str) -> tuple[str, str]:
+    """A rough hint (label, level for the stylesheet): length counts far more than symbols."""
+    classes = sum(
+        any(test(c) for c in passphrase)
+        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
+    )
+    words = len(passphrase.split())
+    score = len(passphrase) + 4 * classes + 6 * max(0, words - 1)
+    if len(passphrase) < profiles.MIN_PASSPHRASE:
+        return "too short", "weak"
+    if score < 24:
+        return "weak", "weak"
+    if score < 36:
+        return "fair", "fair"
+    return "strong", "strong"
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.6)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+class Page(QWidget):
+    def __init__(self, heading: str, intro: str) -> None:
+        super().__init__()
+        self.outer = QVBoxLayout(self)
+        self.outer.setContentsMargins(48, 40, 48, 40)
+        self.outer.addWidget(_title(heading))
+        text = QLabel(intro)
+        text.setWordWrap(True)
+        self.outer.addWidget(text)
+        self.form = QFormLayout()
+        self.outer.addLayout(self.form)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setObjectName("error")
+        self.error.setAccessibleName(self.tr("Error message"))
+        self.error.hide()
+        self.outer.addWidget(self.error)
+        row = QHBoxLayout()
+        self.back = QPushButton(self.tr("Back"))  # shown by the pages that have one
+        self.back.hide()
+        row.addWidget(self.back)
+        row.addStretch(1)
+        self.button = QPushButton()
+        self.button.setDefault(True)
+        row.addWidget(self.button)
+        self.outer.addLayout(row)
+        self.outer.addStretch(1)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+    def busy(self, text: str | None) -> None:
+        self.button.setEnabled(text is None)
+        self.error.setObjectName("busy" if text else "error")
+        self.error.style().polish(self.error)  # the stylesheet colours by object name
+        if text:
+            self.show_error(text)
+        else:
+            self.error.hide()
