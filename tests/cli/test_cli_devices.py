@@ -190,3 +190,55 @@ def test_recovery_key_and_recover_from_the_terminal(
     ]
     # The recovered computer holds the key again; a linked one would not.
     assert cli("recovery-key", "--json", profile="new").json["key"] == key
+
+
+def test_backup_and_restore(
+    tmp_path: Path, cli: Callable[..., Result], desktop: tuple[Path, bytes, RunningRelay]
+) -> None:
+    folder, net, relay = desktop
+    backup_file = tmp_path / "alice.casebook-backup"
+    made = cli("backup", str(backup_file), "--json", profile="desktop")
+    assert made.code == 0, made.err
+    assert made.json["sealed_with"] == "passphrase"
+    raw = backup_file.read_bytes()
+    assert b"Exertional syncope" not in raw and b"football" not in raw  # encrypted
+    by_key = cli(
+        "backup", str(tmp_path / "by-key.backup"), "--recovery-key", "--json", profile="desktop"
+    )
+    assert by_key.code == 0 and by_key.json["sealed_with"] == "recovery-key"
+    key = cli("recovery-key", "--json", profile="desktop").json["key"]
+
+    # The desktop is lost before writing anything else: restoring is the same computer.
+    wrong = cli(
+        "restore",
+        str(backup_file),
+        profile="restored",
+        env={"CASEBOOK_PASSPHRASE": "not the passphrase at all"},
+    )
+    assert wrong.code != 0 and "passphrase" in wrong.err.lower() and "Traceback" not in wrong.err
+    done = cli("restore", str(backup_file), "--json", profile="restored")
+    assert done.code == 0, done.err
+    assert (
+        done.json["fingerprint"] == cli("whoami", "--json", profile="desktop").json["fingerprint"]
+    )
+    assert [c["title"] for c in cli("list", "--json", profile="restored").json["results"]] == [
+        "Exertional syncope"
+    ]
+    assert cli("sync", profile="restored").code == 0
+
+    # A recovery-key backup opens with the key (and a new passphrase) only.
+    env = {"CASEBOOK_RECOVERY_KEY": key}
+    other = cli("restore", str(tmp_path / "by-key.backup"), "--json", profile="by-key", env=env)
+    assert other.code == 0, other.err
+    assert other.json["sealed_with"] == "recovery-key"
+
+    # Once the original computer has written on, a restore would fork its chain: refused.
+    with Profile.unlock(folder, PASSPHRASE) as alice:
+        alice.library.post_case(net, title="Written after the backup", body="Still here.")
+        assert sync(alice, net, relay).error is None
+    late = cli("restore", str(backup_file), profile="late")
+    assert late.code == 2 and "link this computer" in late.err
+    assert not (tmp_path / "late").exists()
+    not_backup = tmp_path / "nonsense"
+    not_backup.write_bytes(b"hello")
+    assert "not a Casebook backup" in cli("restore", str(not_backup), profile="x").err

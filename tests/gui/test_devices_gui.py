@@ -181,3 +181,47 @@ def test_creating_a_library_ends_with_the_recovery_key(qtbot, core, tmp_path):
     qtbot.waitUntil(lambda: shell.library is not None, timeout=15_000)
     qtbot.addWidget(shell.library)
     idle(qtbot, core)
+
+
+def test_back_up_in_settings_and_restore_at_first_start(qtbot, core, laptop_core, tmp_path):
+    from casebook.gui.settings import SettingsDialog
+
+    with Profile.create(tmp_path / "desktop", "Dr. Alice Moreau", PASS) as alice:
+        net = alice.library.create_network("Cardiology Circle", alice.name)
+        alice.library.post_case(net, title="Exertional syncope", body="At football practice.")
+    desktop = open_shell(qtbot, core, tmp_path / "desktop")
+    qtbot.keyClicks(desktop.onboarding.unlock_page.passphrase, PASS)
+    qtbot.keyClick(desktop.onboarding.unlock_page.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desktop.library is not None, timeout=15_000)
+    idle(qtbot, core)
+    settings = SettingsDialog(core)
+    qtbot.addWidget(settings)
+    settings.show()
+    idle(qtbot, core)
+    target = tmp_path / "alice.backup"
+    settings.write_backup(target, "not my passphrase")
+    qtbot.waitUntil(lambda: "passphrase" in settings.message.text().lower(), timeout=15_000)
+    assert not target.exists()
+    settings.write_backup(target, PASS)
+    qtbot.waitUntil(lambda: "Wrote" in settings.message.text(), timeout=15_000)
+    shot(settings, "settings-backup")
+    assert target.exists()
+
+    shell = open_shell(qtbot, laptop_core, tmp_path / "restored")
+    qtbot.mouseClick(shell.onboarding.create_page.restore, Qt.MouseButton.LeftButton)
+    page = shell.onboarding.restore_page
+    assert shell.onboarding.currentWidget() is page
+    page.file.setText(str(target))
+    page.passphrase.setText(PASS)
+    page.repeat.setText(PASS)
+    shot(shell, "restore")
+    qtbot.mouseClick(page.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: shell.library is not None, timeout=30_000)
+    qtbot.addWidget(shell.library)
+    idle(qtbot, laptop_core)
+    titles = []
+    laptop_core.call(
+        lambda s: [c.title for c in s.p.queries.list_cases(Filters(), limit=5)], titles.append
+    )
+    idle(qtbot, laptop_core)
+    assert titles == [["Exertional syncope"]]

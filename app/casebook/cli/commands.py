@@ -343,6 +343,8 @@ COMMANDS: dict[str, Callable[[Context], Output]] = {
     "device": device_commands.device,
     "recovery-key": device_commands.recovery_key,
     "recover": device_commands.recover,
+    "backup": device_commands.backup,
+    "restore": device_commands.restore,
     "sync": sync_commands.sync,
     "relay": sync_commands.relay,
 }

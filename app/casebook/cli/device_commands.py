@@ -1,4 +1,5 @@
-"""``casebook device``: this member's computers (list, link, join, revoke)."""
+"""``casebook device`` (this member's computers: list, link, join, revoke), and the
+identity's safety: ``recovery-key``, ``recover``, ``backup``, ``restore``."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ import asyncio
 import json
 import platform
 import sys
+from pathlib import Path
 
 from casebook.cli import secrets_input
 from casebook.cli.context import Context, Output
+from casebook.core import backup as backups
 from casebook.core.library.queries import iso
 from casebook.core.model.fingerprint import fingerprint
 from casebook.core.model.relayaddr import parse as parse_relay
+from casebook.core.profile import Profile
+from casebook.errors import UsageError
 from casebook.session import devices
 from casebook.session.session import Session
 
@@ -150,5 +155,58 @@ def recover(ctx: Context) -> Output:
         f"Recovered {p.name} ({p.fingerprint}) on this computer in {joined.seconds} s. "
         "Revoke the lost computer: casebook device list, then casebook device revoke ID."
         + ("" if not joined.caught_up else "\nNot caught up yet: " + "; ".join(joined.caught_up))
+    )
+    return data, text
+
+
+def backup(ctx: Context) -> Output:
+    a = ctx.args
+    passphrase = ctx.passphrase()
+    p = Profile.unlock(ctx.directory, passphrase)
+    ctx.adopt(p)
+    if a.recovery_key:
+        signer = p.secrets().signer
+        if signer is None:
+            raise UsageError(
+                "This computer does not hold your recovery key; make the backup under your "
+                "passphrase (without --recovery-key), or on your first computer."
+            )
+        result = backups.write(p, Path(a.file), seed=signer.seed)
+        how = "your recovery key"
+    else:
+        result = backups.write(p, Path(a.file), passphrase=passphrase)
+        how = "this profile's passphrase"
+    text = (
+        f"Wrote {result['file']} ({result['bytes'] // 1024} KiB), encrypted under {how}. "
+        "casebook restore FILE brings it back (to replace this computer; for a second "
+        "computer use casebook device link)."
+    )
+    return result, text
+
+
+def restore(ctx: Context) -> Output:
+    a = ctx.args
+    found = backups.read(Path(a.file))
+    key = None
+    if found.sealed_with == "recovery-key":
+        key = secrets_input.recovery_key()
+        passphrase = ctx.passphrase(confirm=True)  # this computer's new passphrase
+    else:
+        passphrase = ctx.passphrase()  # the backup's, which stays this profile's
+    session = Session()
+    joined = asyncio.run(session.restore(ctx.directory, Path(a.file), passphrase, key))
+    ctx.adopt(joined.profile)
+    p = joined.profile
+    data = {
+        "fingerprint": p.fingerprint,
+        "name": p.name,
+        "sealed_with": found.sealed_with,
+        "unchecked": joined.caught_up,
+    }
+    text = f"Restored {p.name}'s library ({p.fingerprint}) from {a.file}." + (
+        ""
+        if not joined.caught_up
+        else " Some relays could not be asked whether this computer wrote more after the "
+        "backup; sync before you write anything: " + "; ".join(joined.caught_up)
     )
     return data, text

@@ -186,6 +186,14 @@ def build() -> argparse.ArgumentParser:
     p.add_argument("--relay", metavar="URL", help="a relay of one of your networks")
     p.add_argument("--name", help="what to call this computer")
 
+    p = cmd("backup", "write an encrypted backup of this profile to FILE")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--recovery-key", action="store_true", help="seal it under your recovery key instead"
+    )
+    p = cmd("restore", "make this profile from a backup FILE")
+    p.add_argument("file", metavar="FILE")
+
     p = cmd("moderate", "hide or pin content (moderators and admins)")
     p.add_argument("action", choices=("hide", "unhide", "pin", "unpin"))
     p.add_argument("id", metavar="CASE_OR_COMMENT_ID")

@@ -230,6 +230,29 @@ class Profile:
         return cls(directory, db, identity, lock, member)
 
     @classmethod
+    def adopt_database(cls, directory: Path, source: Database, passphrase: str) -> Profile:
+        """A new profile in ``directory`` holding a copy of ``source`` (a restored
+        backup's database), encrypted under ``passphrase``; opened."""
+        if exists(directory):
+            raise ProfileExists(f"A profile already exists in {directory}; nothing was changed.")
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        lock = ProfileLock(directory)
+        lock.acquire(exclusive=True)
+        try:
+            params = kdf.calibrate(None)
+            key = kdf.derive_key(passphrase, params)
+            database = f"library-{secrets.token_hex(4)}.db"
+            try:
+                source.export_encrypted(directory / database, key, DEFAULT_PAGE_SIZE)
+                _write_header(directory, database, params, key)
+            except BaseException:
+                _remove_db_files(directory / database)
+                raise
+        finally:
+            lock.release()
+        return cls.unlock(directory, passphrase)
+
+    @classmethod
     def unlock(cls, directory: Path, passphrase: str) -> Profile:
         started = time.perf_counter()
         header = _read_header(directory)

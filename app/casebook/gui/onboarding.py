@@ -16,8 +16,10 @@ from casebook.gui.onboarding_devices import (
     LinkJoinPage,
     RecoverPage,
     RecoveryKeyPage,
+    RestorePage,
     link_job,
     recover_job,
+    restore_job,
 )
 from casebook.gui.pages import Page as _Page
 from casebook.gui.pages import strength
@@ -59,7 +61,8 @@ class CreatePage(_Page):
         self.form.addRow("", warning)
         self.has_other = QPushButton(self.tr("I already use Casebook on another computer"))
         self.recover = QPushButton(self.tr("Recover with my recovery key"))
-        for button in (self.has_other, self.recover):
+        self.restore = QPushButton(self.tr("Restore from a backup file"))
+        for button in (self.has_other, self.recover, self.restore):
             button.setFlat(True)
             self.outer.insertWidget(self.outer.count() - 1, button)
         self.button.setText(self.tr("Create my library"))
@@ -99,21 +102,25 @@ class Onboarding(QStackedWidget):
         self.unlock_page = UnlockPage()
         self.link_page = LinkJoinPage()
         self.recover_page = RecoverPage()
+        self.restore_page = RestorePage()
         self.key_page = RecoveryKeyPage(core)
         for page in (
             self.create_page,
             self.unlock_page,
             self.link_page,
             self.recover_page,
+            self.restore_page,
             self.key_page,
         ):
             self.addWidget(page)
         self.create_page.has_other.clicked.connect(lambda: self._go(self.link_page))
         self.create_page.recover.clicked.connect(lambda: self._go(self.recover_page))
-        for back in (self.link_page.back, self.recover_page.back):
+        self.create_page.restore.clicked.connect(lambda: self._go(self.restore_page))
+        for back in (self.link_page.back, self.recover_page.back, self.restore_page.back):
             back.clicked.connect(lambda: self._go(self.create_page))
         self.link_page.button.clicked.connect(self._link)
         self.recover_page.button.clicked.connect(self._recover)
+        self.restore_page.button.clicked.connect(self._restore)
         self.key_page.button.clicked.connect(self.opened.emit)
         self._shown: object = None
         self.create_page.button.clicked.connect(self._create)
@@ -193,6 +200,15 @@ class Onboarding(QStackedWidget):
             return
         page.busy(self.tr("Fetching your recovery box and your library…"))
         job = recover_job(page, self.directory)
+        self.core.call(job, lambda _: self.opened.emit(), lambda e: self._failed(page, e))
+
+    def _restore(self) -> None:
+        page = self.restore_page
+        if page.passphrase.text() != page.repeat.text():
+            page.show_error(self.tr("The two passphrases differ."))
+            return
+        page.busy(self.tr("Restoring, and asking the relays whether it is safe…"))
+        job = restore_job(page, self.directory)
         self.core.call(job, lambda _: self.opened.emit(), lambda e: self._failed(page, e))
 
     def _unlock(self) -> None:

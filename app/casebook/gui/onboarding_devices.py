@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QPushButton
 
 from casebook.core.model.relayaddr import parse as parse_relay
 from casebook.gui.bridge import Core
@@ -88,6 +88,43 @@ class RecoverPage(Page):
         self.button.setText(self.tr("Recover my library"))
 
 
+class RestorePage(Page):
+    """A backup file (``casebook backup``) made into this computer's library."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            self.tr("Restore from a backup"),
+            self.tr(
+                "Choose a backup file of your library. This computer then is the one that "
+                "was backed up; if that one is still in use, link this computer instead."
+            ),
+        )
+        self.file = QLineEdit()
+        self.file.setAccessibleName(self.tr("Backup file"))
+        self.browse = QPushButton(self.tr("Choose…"))
+        row = QHBoxLayout()
+        row.addWidget(self.file, 1)
+        row.addWidget(self.browse)
+        self.key = QLineEdit()
+        self.key.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
+        self.key.setAccessibleName(self.tr("Recovery key"))
+        self.key.setPlaceholderText(self.tr("only for a backup sealed under it"))
+        self.passphrase = _secret(QLineEdit(), self.tr("Passphrase"))
+        self.repeat = _secret(QLineEdit(), self.tr("Repeat passphrase"))
+        self.form.addRow(self.tr("Backup file"), row)
+        self.form.addRow(self.tr("Recovery key"), self.key)
+        self.form.addRow(self.tr("Passphrase"), self.passphrase)
+        self.form.addRow(self.tr("Repeat it"), self.repeat)
+        self.back.show()
+        self.button.setText(self.tr("Restore"))
+        self.browse.clicked.connect(self._choose)
+
+    def _choose(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a backup file"))
+        if path:
+            self.file.setText(path)
+
+
 class RecoveryKeyPage(Page):
     """The end of creating a library: the key, print, and a confirmation."""
 
@@ -135,5 +172,15 @@ def recover_job(page: RecoverPage, directory: Path) -> Job:
     async def job(s: Session) -> object:
         relay = parse_relay(relay_text) if relay_text else None
         return await s.recover(directory, passphrase, key, relay, name)
+
+    return job
+
+
+def restore_job(page: RestorePage, directory: Path) -> Job:
+    source, key = Path(page.file.text().strip()), page.key.text().strip() or None
+    passphrase = page.passphrase.text()
+
+    async def job(s: Session) -> object:
+        return await s.restore(directory, source, passphrase, key)
 
     return job

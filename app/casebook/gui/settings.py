@@ -6,6 +6,7 @@ Everything is read and written on the worker; the dialog only shows and gathers.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -14,9 +15,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casebook.core import backup as backups
 from casebook.gui import theme
 from casebook.gui.bridge import Core
 from casebook.gui.devices_view import DevicesDialog
@@ -116,6 +120,12 @@ class SettingsDialog(QDialog):
         self.devices_button = QPushButton(self.tr("Your computers…"))
         self.devices_button.clicked.connect(self.show_devices)
         row.addWidget(self.devices_button)
+        self.backup_button = QPushButton(self.tr("Back up…"))
+        self.backup_button.setToolTip(
+            self.tr("Write an encrypted copy of your library to a file (your passphrase opens it)")
+        )
+        self.backup_button.clicked.connect(self.back_up)
+        row.addWidget(self.backup_button)
         layout.addWidget(computers)
 
         relays = QGroupBox(self.tr("Relays and colleagues nearby"))
@@ -170,6 +180,36 @@ class SettingsDialog(QDialog):
 
     def show_devices(self) -> None:
         DevicesDialog(self.core, self).exec()
+
+    def back_up(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Back up your library"), "casebook.backup"
+        )
+        if not path:
+            return
+        passphrase, ok = QInputDialog.getText(
+            self,
+            self.tr("Back up your library"),
+            self.tr("Your passphrase (the backup opens with it):"),
+            QLineEdit.EchoMode.Password,
+        )
+        if ok:
+            self.write_backup(Path(path), passphrase)
+
+    def write_backup(self, path: Path, passphrase: str) -> None:
+        def job(s: Session) -> dict[str, Any]:
+            s.p.check_passphrase(passphrase)
+            return backups.write(s.p, path, passphrase=passphrase)
+
+        self._say(self.tr("Writing the backup…"))
+        self.core.call(job, self._backed_up, self._failed)
+
+    def _backed_up(self, result: dict[str, Any]) -> None:
+        self._say(
+            self.tr("Wrote {0} ({1} KiB), encrypted under your passphrase.").format(
+                result["file"], result["bytes"] // 1024
+            )
+        )
 
     # -- loading ----------------------------------------------------------------------
     def reload(self) -> None:

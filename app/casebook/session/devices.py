@@ -9,12 +9,14 @@ device's certificates to the relay, and the new computer catches up the library.
 from __future__ import annotations
 
 import contextlib
+import shutil
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from casebook.core import backup as backups
 from casebook.core import profile as profiles
 from casebook.core.model import recovery
 from casebook.core.model.identity import Identity
@@ -23,9 +25,19 @@ from casebook.core.model.link_codes import LinkCode
 from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.profile import Profile
 from casebook.errors import ProfileExists, UsageError
+from casebook.protocol import wire
 from casebook.sync import device_link
 from casebook.sync.engine import SyncEngine
 from casebook.sync.link import RelayLink, SyncError
+
+
+def _free(directory: Path) -> bool:
+    """Refuse a place that holds a profile or is a file; True when it is new or empty."""
+    if profiles.exists(directory):
+        raise ProfileExists(f"A profile already exists in {directory}; nothing was changed.")
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory} is a file, not a folder for a profile; choose another.")
+    return not directory.exists() or not any(directory.iterdir())
 
 
 def new_code(profile: Profile) -> LinkCode:
@@ -109,8 +121,7 @@ async def join(
 ) -> Joined:
     """On the new computer: make its profile from the package the other computer hands
     over (the same member, a new device), then catch up every network."""
-    if profiles.exists(directory):
-        raise ProfileExists(f"A profile already exists in {directory}; nothing was changed.")
+    _free(directory)
     profiles.check_new_passphrase(passphrase)
     started = time.monotonic()
     device = Identity.generate()
@@ -157,8 +168,7 @@ async def recover(
     """On a fresh computer with the recovery key: fetch the member's recovery box from
     ``relay``, make this computer a new device of theirs (certified by the member key)
     in every network the box names, and catch up."""
-    if profiles.exists(directory):
-        raise ProfileExists(f"A profile already exists in {directory}; nothing was changed.")
+    _free(directory)
     try:
         seed = recovery.read_key(key)
     except recovery.RecoveryKeyError as exc:
@@ -211,3 +221,74 @@ async def _catch_up(profile: Profile) -> list[str]:
     finally:
         engine.close()
     return errors
+
+
+async def restore(directory: Path, source: Path, passphrase: str, key: str | None) -> Joined:
+    """A profile in ``directory`` from the backup ``source``: the same computer as the
+    one backed up. Refused when the relays hold events that computer wrote after the
+    backup (it may still be in use: two computers writing one chain would fork it)."""
+    backup = backups.read(source)
+    seed = None
+    if backup.sealed_with == "recovery-key":
+        try:
+            seed = recovery.read_key(key or "")
+        except recovery.RecoveryKeyError as exc:
+            raise UsageError(str(exc)) from None
+    fresh = _free(directory)
+    started = time.monotonic()
+    profile = backups.restore(
+        backup,
+        directory,
+        passphrase,
+        passphrase=passphrase if seed is None else None,
+        seed=seed,
+    )
+    try:
+        ahead, unchecked = await _later_at_relays(profile)
+    except BaseException:
+        profile.close()
+        raise
+    if ahead:
+        profile.close()
+        if fresh:
+            shutil.rmtree(directory, ignore_errors=True)
+        raise UsageError(
+            f"The relay {ahead[0]} holds events this computer wrote after the backup was "
+            "made: the computer it came from may still be in use, and two computers "
+            "writing as one would conflict. Nothing was restored. To use Casebook here "
+            "too, link this computer (casebook device link on the other one); if that "
+            "computer is lost, use casebook recover with your recovery key."
+        )
+    return Joined(profile, round(time.monotonic() - started, 2), unchecked)
+
+
+async def _later_at_relays(profile: Profile) -> tuple[list[str], list[str]]:
+    """Relays holding more of this device's chain than the profile (``ahead``), and
+    those that could not be asked (``unchecked``)."""
+    chain = profile.identity.public_key
+    ahead: list[str] = []
+    unchecked: list[str] = []
+    engine = SyncEngine(profile)
+    try:
+        for net in engine.networks():
+            mine = engine.vector(net).get(chain, 0)
+            for address in engine.relays(net):
+                try:
+                    link = await RelayLink.open(address)
+                    try:
+                        ready = await link.login(profile.identity, net, {}, probe=True)
+                    finally:
+                        await link.close()
+                except SyncError as exc:
+                    unchecked.append(exc.message)
+                    continue
+                try:
+                    held = wire.need_vector(ready)
+                except wire.ProtocolError:
+                    unchecked.append(f"{address.host}:{address.port} answered oddly")
+                    continue
+                if held.get(chain, 0) > mine:
+                    ahead.append(f"{address.host}:{address.port}")
+    finally:
+        engine.close()
+    return ahead, unchecked

@@ -117,6 +117,14 @@ class Session(Hosting):
         self.profile = joined.profile
         return joined
 
+    async def restore(
+        self, directory: Path, source: Path, passphrase: str, key: str | None
+    ) -> devices.Joined:
+        """Open a profile made from the backup ``source`` (``session/devices.py``)."""
+        joined = await devices.restore(directory, source, passphrase, key)
+        self.profile = joined.profile
+        return joined
+
     async def recover(
         self, directory: Path, passphrase: str, key: str, relay: RelayAddress | None, name: str
     ) -> devices.Joined:
