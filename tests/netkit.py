@@ -18,7 +18,8 @@ def key(profile: Profile) -> bytes:
 
 
 def fp(profile: Profile) -> str:
-    return profile.identity.fingerprint
+    """The member's fingerprint (the same on every computer of theirs)."""
+    return profile.fingerprint
 
 
 def titles(profile: Profile) -> list[str]:

@@ -37,6 +37,11 @@ def _when(ms: int | None) -> str:
     return "—" if not ms else datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
 
 
+def _key_and_relays(s: Session) -> tuple[str, list[str]]:
+    """The recovery key and the relays a recovery can start from (for the sheet)."""
+    return s.p.recovery.key(), [str(a) for a in s.p.devices.link_places()]
+
+
 def _qr(text: str) -> bytes:
     out = io.BytesIO()
     segno.make(text, error="m", boost_error=False).save(out, kind="png", scale=4, border=2)
@@ -399,21 +404,23 @@ class RecoveryKeyView(QWidget):
         self.error.hide()
         layout.addWidget(self.error)
         self.text = ""
+        self.relays: list[str] = []
 
     def load(self) -> None:
         """Show the key without asking the passphrase (just after creating the library)."""
-        self.core.call(lambda s: s.p.recovery.key(), self._show, self._failed)
+        self.core.call(_key_and_relays, self._show, self._failed)
 
     def _unlock(self) -> None:
         passphrase = self.passphrase.text()
 
-        def job(s: Session) -> str:
+        def job(s: Session) -> tuple[str, list[str]]:
             s.p.check_passphrase(passphrase)
-            return s.p.recovery.key()
+            return _key_and_relays(s)
 
         self.core.call(job, self._show, self._failed)
 
-    def _show(self, key: str) -> None:
+    def _show(self, found: tuple[str, list[str]]) -> None:
+        key, self.relays = found
         self.text = key
         groups = key.split("-")
         lines = [" ".join(groups[i : i + 5]) for i in range(0, len(groups), 5)]
@@ -438,9 +445,9 @@ class RecoveryKeyView(QWidget):
                 self.key.text().replace("\n", "<br>"),
                 self.tr(
                     "Keep this sheet safe. With it, “Recover with my recovery key” restores "
-                    "your identity and library on a new computer. Also write down the "
-                    "address of one relay of your networks."
+                    "your identity and library on a new computer, from one of these relays:"
                 ),
             )
+            + "".join(f"<p style='font-family:monospace'>{url}</p>" for url in self.relays)
         )
         page.print_(printer)
