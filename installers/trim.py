@@ -6,8 +6,9 @@ Three rules, applied to PyInstaller's lists of (destination, source, kind) entri
   only; add the matching qtbase_XX.qm with the app's first translation), the GTK theme
   (it pulls GTK, cairo and pango), the embedded-device platforms and inputs, and the
   network-information and TLS back-ends (Casebook's networking is Python's).
-- SYSTEM (Linux): the machine's own display, font and bus libraries, which must match the
-  user's GL driver, fontconfig configuration and D-Bus daemon, and the C++ runtime, which
+- SYSTEM (Linux): the machine's own display, font, bus and printing libraries, which must
+  match the user's GL driver, fontconfig configuration, D-Bus daemon and CUPS (libcups
+  would also bring avahi and GnuTLS), and the C++ runtime, which
   every Debian and Ubuntu has (the build machine's copy would raise the glibc the bundle
   needs to the build machine's own). The .deb depends on them instead.
 - then every bundled library that nothing kept still names (DT_NEEDED), followed from
@@ -36,7 +37,7 @@ UNUSED = re.compile(
 )
 SYSTEM = re.compile(
     r"^lib(X11|X11-xcb|Xau|Xdmcp|Xext|Xrender|xcb(-[a-z-]+)?|xkbcommon(-x11)?|wayland-\w+"
-    r"|GL\w*|EGL|OpenGL|fontconfig|freetype|dbus-1"
+    r"|GL\w*|EGL|OpenGL|fontconfig|freetype|dbus-1|cups"
     r"|glib-2\.0|gio-2\.0|gobject-2\.0|gmodule-2\.0|gthread-2\.0|stdc\+\+|gcc_s)\.so"
 )
 

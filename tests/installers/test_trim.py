@@ -27,6 +27,11 @@ LINKS = {
     "/src/libQt6EglFsKmsSupport.so.6": ["libQt6Gui.so.6"],
     "/src/libqeglfs.so": ["libQt6EglFsKmsSupport.so.6"],
     "/src/libpython3.11.so.1.0": [],
+    "/src/libcupsprintersupport.so": ["libQt6PrintSupport.so.6", "libcups.so.2"],
+    "/src/libQt6PrintSupport.so.6": ["libQt6Gui.so.6"],
+    "/src/libcups.so.2": ["libavahi-client.so.3", "libgnutls.so.30"],
+    "/src/libavahi-client.so.3": [],
+    "/src/libgnutls.so.30": [],
 }
 
 
@@ -52,6 +57,11 @@ BUNDLE = [
     entry("libpixman-1.so.0"),
     entry("libxcb.so.1"),
     entry("libxcb-cursor.so.0"),
+    entry("PySide6/Qt/plugins/printsupport/libcupsprintersupport.so"),
+    entry("PySide6/Qt/lib/libQt6PrintSupport.so.6"),
+    entry("libcups.so.2"),
+    entry("libavahi-client.so.3"),
+    entry("libgnutls.so.30"),
 ]
 
 
@@ -76,6 +86,14 @@ def test_the_machines_own_libraries_are_not_bundled_on_linux_only() -> None:
     elsewhere = kept_names(linux=False)
     assert {"libxcb.so.1", "libxcb-cursor.so.0", "libcairo.so.2"} <= elsewhere
     assert "libqgtk3.so" not in elsewhere  # unused parts go everywhere
+
+
+def test_printing_uses_the_machines_cups_and_brings_nothing_of_it() -> None:
+    """The print dialog (the recovery key's sheet) keeps Qt's CUPS plugin, but libcups is the
+    machine's own (it must match its CUPS), so avahi and GnuTLS that only it needs go too."""
+    kept = kept_names(linux=True)
+    assert {"libcupsprintersupport.so", "libQt6PrintSupport.so.6"} <= kept
+    assert not kept & {"libcups.so.2", "libavahi-client.so.3", "libgnutls.so.30"}
 
 
 def test_translations_go_and_links_follow_their_library() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -84,7 +85,9 @@ class SettingsDialog(QDialog):
         layout.addWidget(look)
 
         secret = QGroupBox(self.tr("Passphrase"))
-        form = QFormLayout(secret)
+        inside = QVBoxLayout(secret)  # the hint below the form: a form row would clip it
+        form = QFormLayout()
+        inside.addLayout(form)
         self.current = QLineEdit()
         self.new = QLineEdit()
         self.repeat = QLineEdit()
@@ -100,11 +103,14 @@ class SettingsDialog(QDialog):
         self.change.clicked.connect(self._change_passphrase)
         form.addRow("", self.change)
         warning = QLabel(
-            self.tr("There is no recovery: a forgotten passphrase cannot be reset by anyone.")
+            self.tr(
+                "Nobody can reset a forgotten passphrase; your recovery key brings your"
+                " networks back on a new profile."
+            )
         )
         warning.setObjectName("hint")
         warning.setWordWrap(True)
-        form.addRow(warning)
+        inside.addWidget(warning)
         layout.addWidget(secret)
 
         computers = QGroupBox(self.tr("Your computers"))
@@ -177,6 +183,15 @@ class SettingsDialog(QDialog):
         self.lan.toggled.connect(self._save_lan)
         self.values: dict[str, Any] = {}
         self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Tall enough for its wrapped hints at this width (a dialog's first size counts
+        them as one line each, which squeezes the fields)."""
+        super().showEvent(event)
+        layout = self.layout()
+        needed = layout.totalHeightForWidth(self.width()) if layout else -1
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def show_devices(self) -> None:
         DevicesDialog(self.core, self).exec()
