@@ -106,5 +106,10 @@ class PermissionDenied(CasebookError):
     exit_code = 2
 
 
+class RecoveryKeyNeeded(PermissionDenied):
+    """An act only the member key may sign, asked of a computer that does not hold it
+    (give the recovery key to sign it)."""
+
+
 class StorageFull(CasebookError):
     exit_code = 4

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from casebook.core.library.search import Filters
+from casebook.core.model import recovery
 from casebook.core.model.link_codes import LinkCode
 from casebook.core.profile import Profile
 from clikit import PASSPHRASE, Result
@@ -125,6 +126,48 @@ def test_link_a_laptop_from_the_terminal(
     assert revoked.json["networks"][0]["rekeyed"]
     assert cli("sync", profile="desktop").code == 0
     refused = cli("sync", profile="laptop")
+    assert refused.code != 0 and "does not accept this profile" in refused.err
+
+
+def test_a_linked_computer_revokes_the_first_one_only_with_the_recovery_key(
+    tmp_path: Path, cli: Callable[..., Result], desktop: tuple[Path, bytes, RunningRelay]
+) -> None:
+    """The laptop did not link the desktop: without the member key its revocation would
+    be refused everywhere (two computers must never revoke each other), so it asks for
+    the recovery key, and with it the desktop is revoked for good."""
+    folder, _net, _relay = desktop
+    key = cli("recovery-key", "--json", profile="desktop").json["key"]
+    proc, code = start_link(tmp_path, folder, "--confirm")
+    assert cli("device", "join", code, "--name", "Laptop", profile="laptop").code == 0
+    proc.communicate(timeout=60)
+    listed = cli("device", "list", "--json", profile="desktop").json["results"]
+    desktop_id = next(d["id"] for d in listed if d["current"])
+
+    asked = cli("device", "revoke", desktop_id[:8], profile="laptop")
+    assert asked.code == 2 and "--recovery-key" in asked.err and "Traceback" not in asked.err
+    other = recovery.key_text(bytes(range(32)))
+    wrong = cli(
+        "device",
+        "revoke",
+        desktop_id[:8],
+        "--recovery-key",
+        profile="laptop",
+        env={"CASEBOOK_RECOVERY_KEY": other},
+    )
+    assert wrong.code != 0 and "another member's" in wrong.err
+    done = cli(
+        "device",
+        "revoke",
+        desktop_id[:8],
+        "--recovery-key",
+        "--json",
+        profile="laptop",
+        env={"CASEBOOK_RECOVERY_KEY": key},
+    )
+    assert done.code == 0, done.err
+    assert done.json["signed"] and done.json["also"] == []
+    assert cli("sync", profile="laptop").code == 0
+    refused = cli("sync", profile="desktop")
     assert refused.code != 0 and "does not accept this profile" in refused.err
 
 
@@ -239,6 +282,12 @@ def test_backup_and_restore(
     late = cli("restore", str(backup_file), profile="late")
     assert late.code == 2 and "link this computer" in late.err
     assert not (tmp_path / "late").exists()
+    # Into a folder that holds something else: that stays, and nothing of the backup.
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "notes.txt").write_text("mine")
+    busy = cli("restore", str(backup_file), profile="busy")
+    assert busy.code == 2 and "Nothing was restored" in busy.err
+    assert [p.name for p in (tmp_path / "busy").iterdir()] == ["notes.txt"]
     not_backup = tmp_path / "nonsense"
     not_backup.write_bytes(b"hello")
     assert "not a Casebook backup" in cli("restore", str(not_backup), profile="x").err

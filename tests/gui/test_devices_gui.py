@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from guikit import PASS, idle, open_shell
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from casebook.core.library.search import Filters
+from casebook.core.model import devices as device_model
+from casebook.core.model.identity import Identity
 from casebook.core.profile import Profile
 from casebook.gui.bridge import Core
 from casebook.gui.devices_view import DevicesDialog, LinkDialog, RecoveryKeyDialog
@@ -225,3 +227,63 @@ def test_back_up_in_settings_and_restore_at_first_start(qtbot, core, laptop_core
     )
     idle(qtbot, laptop_core)
     assert titles == [["Exertional syncope"]]
+
+
+def test_revoking_a_computer_this_one_did_not_link_asks_for_the_recovery_key(
+    qtbot, laptop_core, relay, tmp_path, monkeypatch
+):
+    """On the laptop, revoking the desktop that linked it needs the member key: the
+    window asks for the recovery key (a wrong one is refused in words), then revokes."""
+    with Profile.create(tmp_path / "desktop", "Dr. Alice Moreau", PASS) as alice:
+        net = alice.library.create_network("Cardiology Circle", alice.name, relays=[relay.url])
+        assert sync(alice, net, relay).error is None
+        key = alice.recovery.key()
+        device, secret = Identity.generate(), os.urandom(16)
+        sealed = alice.devices.package(
+            secret, device.public_key, device.exchange_public_key, "Laptop", alice.name
+        )
+        package = device_model.open_package(sealed, device, secret)
+        with Profile.create(
+            tmp_path / "laptop",
+            package["name"],
+            PASS,
+            device=device,
+            member=package["member"],
+            device_name="Laptop",
+            box_key=package["box"],
+        ) as laptop:
+            alice.devices.take_adds(laptop.devices.adopt(package))
+            assert sync(alice, net, relay).error is None
+            assert sync(laptop, net, relay).error is None
+
+    shell = open_shell(qtbot, laptop_core, tmp_path / "laptop")
+    qtbot.keyClicks(shell.onboarding.unlock_page.passphrase, PASS)
+    qtbot.keyClick(shell.onboarding.unlock_page.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: shell.library is not None, timeout=15_000)
+    qtbot.addWidget(shell.library)
+    idle(qtbot, laptop_core)
+
+    devices = DevicesDialog(laptop_core)
+    qtbot.addWidget(devices)
+    devices.show()
+    qtbot.waitUntil(lambda: devices.table.topLevelItemCount() == 2, timeout=15_000)
+    assert devices.table.topLevelItem(0).text(0) == "first computer"
+    devices.table.setCurrentItem(devices.table.topLevelItem(0))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    typed = iter([key[:-1] + ("A" if key[-1] != "A" else "B"), key])
+    asked: list[str] = []
+
+    def answer(parent, title, label, echo, *a, **k):
+        asked.append(label)
+        assert echo == QLineEdit.EchoMode.Password
+        return next(typed), True
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
+    qtbot.mouseClick(devices.revoke_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "typo" in devices.message.text(), timeout=15_000)
+    assert len(asked) == 1 and "recovery key" in asked[0]
+    shot(devices, "device-revoke-recovery-key")
+    qtbot.mouseClick(devices.revoke_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Revoked" in devices.message.text(), timeout=15_000)
+    qtbot.waitUntil(lambda: "revoked" in devices.table.topLevelItem(0).text(0), timeout=15_000)
+    assert len(asked) == 2

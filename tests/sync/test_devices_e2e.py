@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,13 @@ def link(desktop: Profile, folder: Path, name: str = "Laptop") -> Profile:
         device_model.open_package(sealed, device, os.urandom(16))  # another link secret
     package = device_model.open_package(sealed, device, secret)
     laptop = Profile.create(
-        folder, package["name"], PASSPHRASE, device=device, member=package["member"]
+        folder,
+        package["name"],
+        PASSPHRASE,
+        device=device,
+        member=package["member"],
+        device_name=name,
+        box_key=package["box"],
     )
     adds = laptop.devices.adopt(package)
     assert desktop.devices.take_adds(adds) == len(adds) == 1
@@ -150,3 +157,86 @@ def test_two_computers_of_one_member_and_a_revocation(
         assert cases["From the third computer"].author_name == "Dr. Alice Moreau"
     finally:
         third.close()
+
+
+def test_a_member_who_joined_links_a_computer_that_links_another(
+    make_profile: Callable[..., Profile], relay: RunningRelay, tmp_path: Path
+) -> None:
+    """Bob, who joined (not the founder), links a laptop: its certificate sorts after
+    his join (the package gives it the network's membership clock), so Alice and the
+    relay take it; a laptop that linked a tablet cannot revoke its linker without the
+    recovery key, but can revoke the tablet it linked."""
+    alice = make_profile("Dr. Alice Moreau")
+    bob = make_profile("Dr. Bob Lee")
+    net = alice.library.create_network("Cardiology Circle", alice.name, relays=[relay.url])
+    code = alice.invitations.create(net).code
+    assert sync(alice, net, relay).error is None
+    join(bob, code)
+    assert sync(bob, net, relay).error is None
+
+    laptop = link(bob, tmp_path / "bob-laptop")
+    assert sync(bob, net, relay).error is None
+    assert sync(laptop, net, relay).error is None
+    laptop.library.post_case(net, title="From Bob's laptop", body="A second look.")
+    assert sync(laptop, net, relay).error is None
+    assert sync(alice, net, relay).error is None
+    cases = {c.title: c for c in alice.queries.list_cases(Filters(), limit=10)}
+    assert cases["From Bob's laptop"].author_name == "Dr. Bob Lee"
+
+    tablet = link(laptop, tmp_path / "bob-tablet", name="Tablet")
+    assert sync(laptop, net, relay).error is None
+    assert sync(tablet, net, relay).error is None
+    with pytest.raises(PermissionDenied, match="--recovery-key"):
+        tablet.devices.revoke("laptop")
+    result = laptop.devices.revoke("tablet")
+    assert result["signed"] is False and result["also"] == []
+    assert sync(laptop, net, relay).error is None
+    assert sync(bob, net, relay).error is None
+    assert [d["name"] for d in bob.devices.mine() if not d["revoked"]] == [
+        "first computer",
+        "Laptop",
+    ]
+    # The laptop is stolen after it linked one more: revoking it revokes that one too
+    # (it may be the thief's), and the answer names it.
+    link(laptop, tmp_path / "bob-other", name="Other")
+    assert sync(laptop, net, relay).error is None
+    assert sync(bob, net, relay).error is None
+    result = bob.devices.revoke("laptop")
+    assert result["signed"] and result["also"] == ["Other"]
+    assert [d["name"] for d in bob.devices.mine() if not d["revoked"]] == ["first computer"]
+
+
+def test_a_revoked_laptop_with_the_relays_copy_of_the_box_reads_no_new_seed(
+    make_profile: Callable[..., Profile], relay: RunningRelay, tmp_path: Path
+) -> None:
+    """The recovery box is sealed to a public key: the laptop kept it up to date, but
+    nothing the laptop holds opens it, so a revoked laptop handed the relay's copy of a
+    later box (a hostile operator, a stolen disk) learns no seed made after its
+    revocation. The recovery key opens it, with that seed in it."""
+    alice = make_profile("Dr. Alice Moreau")
+    net = alice.library.create_network("Cardiology Circle", alice.name, relays=[relay.url])
+    assert sync(alice, net, relay).error is None
+    laptop = link(alice, tmp_path / "laptop")
+    assert sync(alice, net, relay).error is None
+    assert sync(laptop, net, relay).error is None
+    held = laptop.devices.secrets()
+    assert held.signer is None and held.box_public is not None
+
+    alice.devices.revoke("laptop")
+    assert sync(alice, net, relay).error is None
+    assert alice.log.members.state(net).current_epoch == 1
+    db = sqlite3.connect(relay.config.data / "relay.sqlite3")
+    try:
+        row = db.execute(
+            "SELECT sealed FROM recovery_boxes WHERE id = ?", (recovery.box_id(alice.member),)
+        ).fetchone()
+    finally:
+        db.close()
+    sealed = bytes(row[0])
+
+    seed = alice.identity.private_bytes()[0]
+    opened = recovery.open_box(seed, alice.member, sealed)
+    assert 1 in {int(e) for item in opened["networks"] for e, _, _ in item["seeds"]}
+    for secret in (held.box_public, *laptop.identity.private_bytes()):
+        with pytest.raises(recovery.RecoveryKeyError):
+            recovery.open_box(bytes(secret), alice.member, sealed)

@@ -47,11 +47,19 @@ def device(ctx: Context) -> Output:
             for r in rows
         )
         return {"results": rows}, text
-    result = p.devices.revoke(a.device)
+    key = secrets_input.recovery_key() if a.recovery_key else None
+    result = p.devices.revoke(a.device, recovery_key=key)
     rekeyed = all(n["rekeyed"] for n in result["networks"])
     text = (
         f"Revoked in {len(result['networks'])} network(s): its later events are refused "
         "everywhere."
+        + (
+            " The computers it linked are revoked with it: "
+            + ", ".join(result["also"])
+            + " (link them again from this computer)."
+            if result["also"]
+            else ""
+        )
         + (
             " A new key epoch started: it cannot read anything written from now on."
             if rekeyed

@@ -180,6 +180,12 @@ def build() -> argparse.ArgumentParser:
     c.add_argument("--name", help="what to call this computer (your other ones see it)")
     c = dsub.add_parser("revoke", parents=[common], help="revoke a computer and re-key")
     c.add_argument("device", metavar="DEVICE", help="its id (or a prefix of it) or its name")
+    c.add_argument(
+        "--recovery-key",
+        action="store_true",
+        help="sign with your recovery key (asked for, or CASEBOOK_RECOVERY_KEY): needed for "
+        "a computer this one did not link",
+    )
 
     cmd("recovery-key", "show your recovery key again (on the computer that holds it)")
     p = cmd("recover", "set up your library on this computer with your recovery key")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casebook.errors import RecoveryKeyNeeded
 from casebook.gui.bridge import Core
 from casebook.gui.messages import error_text
 from casebook.session import Session
@@ -52,6 +54,7 @@ class DevicesDialog(QDialog):
     def __init__(self, core: Core, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.core = core
+        self._revoking = ""  # the id of the computer being revoked
         self.setWindowTitle(self.tr("Your computers"))
         self.setMinimumSize(640, 360)
         layout = QVBoxLayout(self)
@@ -135,22 +138,45 @@ class DevicesDialog(QDialog):
             self.tr(
                 "Revoke “{0}”? What it writes from now on is refused by every colleague and "
                 "relay, and your networks get a new key so it cannot read anything new. "
+                "The computers it linked are revoked with it (link them again from here). "
                 "This cannot be undone; to use it again, link it anew."
             ).format(row["name"]),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
+        self._revoking = row["id"]
         ident = row["id"]
         self.core.call(lambda s: s.p.devices.revoke(ident), self._revoked, self._failed)
+
+    def _with_recovery_key(self, reason: str) -> None:
+        """This computer did not link the one to revoke: the member key signs it."""
+        text, ok = QInputDialog.getText(
+            self,
+            self.tr("Your recovery key"),
+            reason.split(":")[0]
+            + ".\n"
+            + self.tr("Type your recovery key (the 14 groups you wrote down):"),
+            QLineEdit.EchoMode.Password,
+        )
+        if not ok or not text.strip():
+            return
+        ident = self._revoking
+
+        self.core.call(
+            lambda s: s.p.devices.revoke(ident, recovery_key=text), self._revoked, self._failed
+        )
 
     def _revoked(self, result: dict[str, Any]) -> None:
         rekeyed = all(n["rekeyed"] for n in result["networks"])
         self.message.setObjectName("")
-        self.message.setText(
+        text = (
             self.tr("Revoked. Your networks have a new key.")
             if rekeyed
             else self.tr("Revoked. An admin's app gives your networks a new key at its next sync.")
         )
+        if result.get("also"):
+            text += " " + self.tr("Revoked with it: {0}.").format(", ".join(result["also"]))
+        self.message.setText(text)
         self.reload()
 
     def _link(self) -> None:
@@ -161,6 +187,9 @@ class DevicesDialog(QDialog):
         RecoveryKeyDialog(self.core, self, ask_passphrase=True).exec()
 
     def _failed(self, error: object) -> None:
+        if isinstance(error, RecoveryKeyNeeded):
+            self._with_recovery_key(str(error))
+            return
         self.message.setObjectName("error")
         self.message.style().polish(self.message)
         self.message.setText(error_text(error))

@@ -84,7 +84,7 @@ class HostedNetwork:
         book does); the whole log is folded again only when an entry reaches back."""
         out = Admission(heads=dict(self.heads))
         entries, state = self.entries, self.state
-        working = False
+        working = spent = False
         size, clock = self.size, self.lamport
         for index, event in enumerate(batch):
             reason = self._chain(event, out.heads)
@@ -103,6 +103,8 @@ class HostedNetwork:
                 if reason is None and event.kind == "member.join":
                     reason = self._join_open(event, state, now)
                 if reason is None and event.kind in membership.KINDS:
+                    if spent:
+                        raise _Later()
                     if not working:
                         # Entries are immutable: share them, copy only the state around.
                         memo: dict[int, object] = {id(e): e for e in entries}
@@ -116,9 +118,10 @@ class HostedNetwork:
                     entries.append(entry)
                     state = _fold_in(self.net, state, entries, entry)
                     reason = self._judged(event, state)
-                    if reason is not None:  # not stored: fold it out again
+                    if reason is not None:  # not stored: fold it out again, on the budget
                         entries.pop()
                         state = membership.fold(self.net, entries)
+                        spent = not self.refolds.take(by.hex())
             except (TypeError, KeyError, ValueError, AttributeError):  # a header of odd types
                 reason = "a malformed header"
             except _Later:
@@ -173,9 +176,10 @@ class HostedNetwork:
         invite = event.header.pub.get("invite")
         if event.kind == "member.join" and isinstance(invite, bytes) and invite in state.invites:
             return None
-        member = event.header.pub.get("member")
-        if event.kind == "device.add" and isinstance(member, bytes) and member in state.members:
-            return None  # a new device of a member: the fold judges its certificate
+        if event.kind == "device.add":
+            # A new device of a member: its certificate is judged here, without touching
+            # the state, so a refused one costs no fold.
+            return state.certificate_reason(Entry.of(event))
         return "the author is not a member of this network"
 
     @staticmethod

@@ -12,7 +12,7 @@ from typing import Any
 from casebook.core.model import events, recovery
 from casebook.core.model.events import Event, EventError
 from casebook.core.model.identity import verify
-from casebook.core.model.membership import device_cert_message
+from casebook.core.model.membership import Entry
 from casebook.protocol import wire
 from casebook.protocol.refusals import Refusal
 from casebook.protocol.wire import ProtocolError
@@ -28,8 +28,9 @@ def put(
     sealed = wire.need_bytes(message, "sealed")
     member = hosted.state.member_of(chain)
     answer: dict[str, Any] = {"t": "ack", "id": ref}
-    if member is None or not member.active or len(sealed) > recovery.MAX_BOX:
-        answer["refused"] = "not a member's computer, or too large"
+    current = hosted.state.role_now(chain) is not None
+    if member is None or not current or len(sealed) > recovery.MAX_BOX:
+        answer["refused"] = "not a current computer of a member, or too large"
         return answer
     store.put_box(recovery.box_id(member.key), hosted.net, sealed)
     return answer
@@ -51,8 +52,8 @@ def get(
 
 def device_add(raw: Any, hosted: HostedNetwork, chain: bytes) -> list[Event]:
     """The ``device.add`` a login carries (``add``): the first event of the logging-in
-    chain in this network, whose certificate verifies against the signer the fold knows
-    (checked here, before the fold costs anything), or nothing."""
+    chain in this network, whose certificate the fold would take (checked here, without
+    changing anything, before a fold costs anything), or nothing."""
     if not isinstance(raw, bytes) or len(raw) > wire.MAX_JOIN_FRAME:
         return []
     try:
@@ -61,14 +62,8 @@ def device_add(raw: Any, hosted: HostedNetwork, chain: bytes) -> list[Event]:
         return []
     if event.kind != "device.add" or event.net != hosted.net or event.author != chain:
         return []
-    pub, state = event.header.pub, hosted.state
     try:
-        signer = state.devices.get(pub["by"])
-        message = device_cert_message(
-            event.net, pub["member"], chain, pub["xkey"], pub["created"], pub["name"]
-        )
-        good = signer is not None and signer.member == pub["member"]
-        good = good and verify(pub["by"], pub["sig"], message)
+        reason = hosted.state.certificate_reason(Entry.of(event))
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
         return []
-    return [event] if good and event.seq == 1 else []
+    return [event] if reason is None else []

@@ -40,6 +40,21 @@ def _free(directory: Path) -> bool:
     return not directory.exists() or not any(directory.iterdir())
 
 
+def _undo(directory: Path, before: set[Path] | None) -> None:
+    """Remove what a refused restore wrote in ``directory`` (all of it when the folder
+    was new; otherwise exactly the entries that were not there before)."""
+    if before is None:
+        shutil.rmtree(directory, ignore_errors=True)
+        return
+    for path in directory.iterdir():
+        if path in before:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
 def new_code(profile: Profile) -> LinkCode:
     """A one-time link code naming the relays of this member's networks."""
     places = list(profile.devices.link_places())[:8]
@@ -183,7 +198,7 @@ async def recover(
     signer = recovery.MemberSigner(seed)
     sealed = await device_link.fetch_box(relay, signer)
     try:
-        box = recovery.open_box(recovery.box_key(seed), signer.public_key, sealed)
+        box = recovery.open_box(seed, signer.public_key, sealed)
     except recovery.RecoveryKeyError as exc:
         raise UsageError(str(exc)) from None
     name = box.get("name")
@@ -234,7 +249,8 @@ async def restore(directory: Path, source: Path, passphrase: str, key: str | Non
             seed = recovery.read_key(key or "")
         except recovery.RecoveryKeyError as exc:
             raise UsageError(str(exc)) from None
-    fresh = _free(directory)
+    _free(directory)
+    before = set(directory.iterdir()) if directory.exists() else None
     started = time.monotonic()
     profile = backups.restore(
         backup,
@@ -247,11 +263,11 @@ async def restore(directory: Path, source: Path, passphrase: str, key: str | Non
         ahead, unchecked = await _later_at_relays(profile)
     except BaseException:
         profile.close()
+        _undo(directory, before)
         raise
     if ahead:
         profile.close()
-        if fresh:
-            shutil.rmtree(directory, ignore_errors=True)
+        _undo(directory, before)
         raise UsageError(
             f"The relay {ahead[0]} holds events this computer wrote after the backup was "
             "made: the computer it came from may still be in use, and two computers "

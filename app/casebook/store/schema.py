@@ -356,14 +356,22 @@ def _v7(db: Database) -> None:
 # which every profile made before devices is); ``device_name`` labels this computer;
 # ``member_seed`` is the member key's seed on a computer recovered with the recovery key
 # (NULL elsewhere: device zero's is its signing key, linked computers have none);
-# ``box_key`` keeps the member's recovery box at the relays up to date (linked computers).
+# ``box_key`` keeps the member's recovery box at the relays up to date (linked computers;
+# from v9 the public key the box is sealed to).
 # Nothing stored changes: an upgraded profile is its member's device zero.
 def _v8(db: Database) -> None:
     for column in ("member_key BLOB", "device_name TEXT", "member_seed BLOB", "box_key BLOB"):
         db.execute(f"ALTER TABLE identity ADD COLUMN {column}")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+# v9: the recovery box is sealed to a public key (linked computers can no longer open
+# it); a linked computer's v8 box key was the symmetric one, useless now: forgotten, so
+# it puts no box the recovery key cannot open (its first computer keeps the box).
+def _v9(db: Database) -> None:
+    db.execute("UPDATE identity SET box_key = NULL")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 LATEST = len(MIGRATIONS)
 
 

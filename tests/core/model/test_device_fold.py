@@ -124,12 +124,13 @@ def test_devices_a_revoked_device_certified_behind_the_revocation_do_not_count()
 def test_the_member_keys_revocation_overrules_a_stolen_devices() -> None:
     story, alice, bob, laptop = alice_with_laptop()
     desktop = Person("desktop")
-    story.add_device(desktop, alice)
-    # The thief with the laptop revokes the desktop first ...
+    story.add_device(desktop, alice, signer=laptop)  # linked from the laptop
+    # The thief with the laptop revokes the desktop (certified below it: allowed) ...
     story.revoke_device(laptop, desktop)
     assert story.fold().role_now(desktop.key) is None
-    # ... and the desktop, revoked by then, answers with the member key's signature.
-    story.revoke_device(desktop, laptop, signed_by=alice, upto=1)
+    # ... and the desktop, revoked by then, answers with the member key's signature,
+    # keeping itself (the laptop certified it).
+    story.revoke_device(desktop, laptop, signed_by=alice, upto=1, keeps=[desktop])
     state = story.fold()
 
     assert state.role_now(desktop.key) == "admin"
@@ -138,6 +139,93 @@ def test_the_member_keys_revocation_overrules_a_stolen_devices() -> None:
     # A signature by another key does not overrule.
     story.revoke_device(laptop, desktop, signed_by=bob)
     assert story.fold().role_now(desktop.key) == "admin"
+
+
+def test_a_device_cannot_revoke_its_sibling_or_its_certifier_without_the_member_key() -> None:
+    story, alice, _bob, laptop = alice_with_laptop()
+    tablet = Person("tablet")
+    story.add_device(tablet, alice)
+    sibling = story.revoke_device(laptop, tablet)
+    parent = story.revoke_device(laptop, alice)
+    state = story.fold()
+
+    assert state.rejected[sibling.id].startswith("without the member key")
+    assert state.rejected[parent.id].startswith("without the member key")
+    assert state.role_now(tablet.key) == state.role_now(alice.key) == "admin"
+
+
+def test_a_thief_copying_the_member_keys_revocation_moves_no_cut() -> None:
+    """The stolen laptop writes, back-dated before its signed revocation, an admin act
+    and a copy of that revocation in its own chain: the cut stays where it was signed."""
+    story, alice, bob, laptop = alice_with_laptop()
+    story.invite(laptop)  # seq 2, seen by Alice
+    before = story.clock
+    real = story.revoke_device(alice, laptop, signed_by=alice)  # upto = 2
+    removal = story.remove(laptop, bob, lamport=before)  # seq 3
+    copy = story.write(laptop, "device.revoke", dict(real.pub), lamport=before)
+    state = story.fold()
+
+    assert state.devices[laptop.key].cut == 2
+    assert real.id not in state.rejected and copy.id not in state.rejected
+    assert removal.id in state.rejected or removal.id in state.excluded
+    assert state.role_now(bob.key) == "member"
+
+
+def test_a_back_dated_self_revocation_does_not_void_the_real_one() -> None:
+    """Alice's tablet (no member key) revokes the laptop; the thief answers with a
+    self-revocation and a counter-revocation, both back-dated: the real cut holds and
+    the tablet stays."""
+    story, alice, bob, laptop = alice_with_laptop()
+    tablet = Person("tablet")
+    story.add_device(tablet, alice)
+    sneaky = Person("sneaky")
+    story.add_device(sneaky, alice, signer=laptop)
+    before = story.clock
+    real = story.revoke_device(alice, laptop)  # device zero: unsigned is allowed
+    removal = story.remove(laptop, bob, lamport=before)
+    story.write(
+        laptop, "device.revoke", {"device": laptop.key, "upto": 99, "keeps": []}, lamport=before
+    )
+    counter = story.revoke_device(laptop, tablet, upto=1, lamport=before)
+    state = story.fold()
+
+    assert real.id not in state.rejected
+    assert state.devices[laptop.key].cut == 1  # its device.add, as Alice saw it
+    assert removal.id in state.rejected or removal.id in state.excluded
+    assert state.role_now(bob.key) == "member"
+    assert counter.id in state.rejected and state.role_now(tablet.key) == "admin"
+    assert state.role_now(sneaky.key) is None  # not kept: the thief's devices go too
+
+
+def test_a_made_up_holds_does_not_ask_for_new_epochs_for_ever() -> None:
+    """``holds`` is not signed: a member claiming a huge one for a device they then
+    revoke (or an admin then removes) costs one new epoch, not one per sync."""
+    story, alice, bob, laptop = alice_with_laptop()
+    gadget, other = Person("gadget"), Person("other")
+    story.add_device(gadget, bob, holds=2**53)
+    story.revoke_device(bob, gadget)
+    assert story.fold().needs_rotation()
+    story.rotate(alice, 1, [alice, bob, laptop])
+    assert not story.fold().needs_rotation()
+    story.add_device(other, bob, holds=2**60)
+    story.remove(alice, bob, devices=[other])
+    assert story.fold().needs_rotation()
+    story.rotate(alice, 2, [alice, laptop])
+    assert not story.fold().needs_rotation()
+
+
+def test_a_member_has_at_most_sixteen_current_computers() -> None:
+    from casebook.core.model.membership_state import MAX_DEVICES
+
+    story, _alice, bob, _laptop = alice_with_laptop()
+    gadgets = [Person(f"gadget-{i}") for i in range(MAX_DEVICES)]
+    entries = [story.add_device(g, bob) for g in gadgets]
+    state = story.fold()
+    assert [e.id in state.rejected for e in entries] == [False] * (MAX_DEVICES - 1) + [True]
+    assert state.rejected[entries[-1].id].startswith("a member has at most")
+    story.revoke_device(bob, gadgets[0])
+    again = story.add_device(Person("again"), bob)
+    assert again.id not in story.fold().rejected
 
 
 def test_removing_a_member_removes_every_device_of_theirs() -> None:

@@ -5,12 +5,21 @@ A member is their member key; each of their computers is a device with its own c
 The member key's own chain is device zero. Another device joins with ``device.add``
 (the first event of its chain) carrying a certificate signed by the member key or by a
 device of the member that is current at that point of the fold; from then on its events
-count as the member's. ``device.revoke`` cuts a device's chain after ``upto`` and names
-the devices it certified that stay (``keeps``, those the revoker had seen): any other
-device it certified no longer counts, whatever its Lamport clock says. A revocation
-that carries the member key's signature (``msig``) overrules: it counts even when the
-device writing it was itself revoked, and every revocation the device it names made is
-void.
+count as the member's. A member has at most :data:`MAX_DEVICES` current devices.
+
+``device.revoke`` cuts a device's chain after ``upto`` and names the devices it
+certified that stay (``keeps``); any other device it certified no longer counts,
+whatever its Lamport clock says. Without the member key's signature a device may
+revoke only itself (cut at the revocation) or a device certified below it (its
+descendants in the tree of certificates rooted at device zero): two devices can never
+revoke each other, so a stolen computer cannot answer its revocation with one of its
+own. A revocation that carries the member key's signature (``msig``, over the network,
+the device, ``upto`` and ``keeps``) may name any device, cuts exactly at the signed
+``upto``, counts even when the device writing it was itself revoked, and voids every
+revocation the device it names made. Revocations of one device add up: the cut is the
+lowest of theirs and only the devices every one of them keeps stay. A device's
+``holds`` (the seeds it was handed when linked, not signed) is capped at the epoch
+current when it is revoked or its member removed.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ from casebook.core.model.identity import verify
 from casebook.core.model.kinds import EventKind, Role
 from casebook.core.model.membership_state import (
     MAX_DEVICE_NAME,
+    MAX_DEVICES,
     MAX_WRAPS,
     Device,
     Entry,
@@ -145,7 +155,9 @@ class DeviceRules:
             by=member.key,
         )
 
-    def _device_add(self, e: Entry) -> str | None:
+    def certificate_reason(self, e: Entry) -> str | None:
+        """Why ``e`` (a ``device.add``) may not add a device now, or None. Cheap: no
+        change to the state; the relay asks it before a pushed one costs a fold."""
         p = e.pub
         if set(p) not in (_ADD_KEYS, _ADD_KEYS | {"holds"}):
             return "malformed device certificate"
@@ -174,11 +186,21 @@ class DeviceRules:
             return "the certificate is not signed by the member or one of their devices"
         if not signer.current and p["by"] != member.key:
             return "the certificate is signed by a revoked device"
+        if len(self.current_devices(member)) >= MAX_DEVICES:
+            return f"a member has at most {MAX_DEVICES} computers; revoke one first"
         message = device_cert_message(
             e.net, member.key, e.author, p["xkey"], p["created"], p["name"]
         )
         if not verify(p["by"], p["sig"], message):
             return "the device certificate does not verify"
+        return None
+
+    def _device_add(self, e: Entry) -> str | None:
+        reason = self.certificate_reason(e)
+        if reason is not None:
+            return reason
+        p = e.pub
+        member = self.members[p["member"]]
         member.devices.append(e.author)
         self.devices[e.author] = Device(
             key=e.author,
@@ -205,6 +227,23 @@ class DeviceRules:
         message = device_revoke_message(e.net, p["device"], p["upto"], sorted(keeps))
         return verify(member.key, p["msig"], message)
 
+    def certified_below(self, device: Device, ancestor: bytes) -> bool:
+        """Whether ``ancestor`` certified ``device``, directly or through others."""
+        seen: set[bytes] = set()
+        while device.by != device.key and device.key not in seen:
+            seen.add(device.key)
+            if device.by == ancestor:
+                return True
+            parent = self.devices.get(device.by)
+            if parent is None:
+                return False
+            device = parent
+        return False
+
+    def cap_holds(self, device: Device) -> None:
+        """A revoked or removed device was handed no seed of an epoch made after."""
+        device.holds = min(device.holds, len(self.epochs) - 1)
+
     def _device_revoke(self, e: Entry, signed: bool) -> str | None:
         """``e`` is read as its member's (``as_member``); ``signed``: ``msig`` verified."""
         p = e.pub
@@ -219,13 +258,19 @@ class DeviceRules:
         device = self.devices.get(p["device"])
         if device is None or device.member != member.key:
             return "no such device of this member"
-        if device.cut is not None and (not signed or device.overruled):
-            return "the device is revoked already"
-        cut = e.seq if device.key == e.writer else p["upto"]
+        itself = device.key == e.writer
+        if not signed and not itself and not self.certified_below(device, e.writer):
+            return (
+                "without the member key a computer may revoke only itself and the "
+                "computers certified below it"
+            )
+        cut = e.seq if itself and not signed else p["upto"]
+        if device.cut is None:
+            device.revoked_by, device.revoke_event, device.revoked_at = e.writer, e.id, e.ts
         device.cut = cut if device.cut is None else min(device.cut, cut)
-        device.revoked_by, device.revoke_event, device.revoked_at = e.writer, e.id, e.ts
         device.kept = keeps if device.kept is None else device.kept & keeps
         device.overruled = device.overruled or signed
+        self.cap_holds(device)
         return None
 
     def late_devices(self) -> dict[bytes, str]:

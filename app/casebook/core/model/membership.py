@@ -377,6 +377,8 @@ class MembershipState(InviteRules, DeviceRules):
         if leaving and e.writer != member.key:
             member.device_cuts[e.writer] = e.seq
         member.removed_by, member.removed_at, member.removal_event = e.author, e.ts, e.id
+        for key in member.devices:
+            self.cap_holds(self.devices[key])
         seen = _keys(e.pub["joins"], MAX_WRAPS) or frozenset()
         for invite in self.invites.values():  # invites they made close with them
             if invite.inviter == member.key or invite.key in closes:

@@ -25,6 +25,8 @@ INVITERS = ("admins", "members")
 MAX_USES = 1000
 MAX_WRAPS = 10_000
 MAX_DEVICE_NAME = 64
+# Current computers a member may have at once (each is a recipient of every new epoch).
+MAX_DEVICES = 16
 REDEEM_DOMAIN = b"casebook/invite-redeem/v1\x00"
 DEVICE_CERT_DOMAIN = b"casebook/device-cert/v1\x00"
 DEVICE_REVOKE_DOMAIN = b"casebook/device-revoke/v1\x00"

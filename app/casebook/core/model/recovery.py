@@ -9,12 +9,16 @@ million.
 **The recovery box** is what relays keep for the member so a fresh computer with only
 the recovery key finds the member's networks again: canonical CBOR ``{v: 1, name,
 networks: [{net, create: raw network.create, seeds: [[epoch, source, seed]]}]}``,
-sealed with ChaCha20-Poly1305 under ``box_key`` = HKDF-SHA256(seed, info
-``"casebook/recovery-box/v1"``). Each relay files it under ``box_id`` = SHA-256(
-``"casebook/recovery-id/v1\\0"`` ‖ member key), takes it only from a logged-in device of
-that member, and hands it only to whoever signs its nonce with the member key
-(``get_message``). The box key is handed to linked devices so they keep the box up to
-date; it opens the box and nothing else.
+sealed to the member's *box key*: an X25519 key pair whose private half is
+HKDF-SHA256(seed, info ``"casebook/recovery-box/v2"``). Sealing is ``eph(32) ‖
+nonce(12) ‖ ChaCha20-Poly1305`` under HKDF-SHA256(X25519(eph, box public), info
+``"casebook/recovery-box-seal/v2"`` ‖ eph ‖ box public), the member key as associated
+data. Linked computers are handed only the box's *public* key: they keep the box up to
+date but cannot open it, so a revoked laptop (with a relay's copy of a later box) reads
+no seed made after its revocation. Each relay files the box under ``box_id`` =
+SHA-256(``"casebook/recovery-id/v1\\0"`` ‖ member key), takes it only from a logged-in,
+current device of that member, and hands it only to whoever signs its nonce with the
+member key (``get_message``).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -39,7 +44,8 @@ from casebook.core.model.fingerprint import fingerprint
 from casebook.errors import ModelError
 
 _CHECK_DOMAIN = b"casebook/recovery-check/v1\x00"
-_BOX_INFO = b"casebook/recovery-box/v1"
+_BOX_INFO = b"casebook/recovery-box/v2"
+_SEAL_INFO = b"casebook/recovery-box-seal/v2"
 _BOX_AD = b"casebook/recovery-box/v1\x00"
 _ID_DOMAIN = b"casebook/recovery-id/v1\x00"
 _GET_DOMAIN = b"casebook/recovery-get/v1\x00"
@@ -111,8 +117,21 @@ def read_key(text: str) -> bytes:
     return seed
 
 
-def box_key(seed: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_BOX_INFO).derive(seed)
+def _box_private(seed: bytes) -> X25519PrivateKey:
+    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_BOX_INFO).derive(seed)
+    return X25519PrivateKey.from_private_bytes(raw)
+
+
+def box_public(seed: bytes) -> bytes:
+    """The public half of the member's box key (what linked computers seal to)."""
+    return _box_private(seed).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def _seal_key(shared: bytes, eph: bytes, public: bytes) -> ChaCha20Poly1305:
+    key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=_SEAL_INFO + eph + public
+    ).derive(shared)
+    return ChaCha20Poly1305(key)
 
 
 def box_id(member: bytes) -> bytes:
@@ -124,18 +143,28 @@ def get_message(nonce: bytes, relay_fp: bytes, member: bytes) -> bytes:
     return _GET_DOMAIN + nonce + relay_fp + member
 
 
-def seal_box(key: bytes, member: bytes, box: dict[str, Any]) -> bytes:
+def seal_box(public: bytes, member: bytes, box: dict[str, Any]) -> bytes:
+    """``box`` sealed to the box key's public half ``public`` (see the module doc)."""
+    eph = X25519PrivateKey.generate()
+    eph_pub = eph.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    shared = eph.exchange(X25519PublicKey.from_public_bytes(public))
     nonce = os.urandom(12)
-    return nonce + ChaCha20Poly1305(key).encrypt(nonce, encode(box), _BOX_AD + member)
+    sealed = _seal_key(shared, eph_pub, public).encrypt(nonce, encode(box), _BOX_AD + member)
+    return eph_pub + nonce + sealed
 
 
-def open_box(key: bytes, member: bytes, sealed: bytes) -> dict[str, Any]:
-    if not 28 <= len(sealed) <= MAX_BOX:
+def open_box(seed: bytes, member: bytes, sealed: bytes) -> dict[str, Any]:
+    """The box a relay kept, opened with the member key's seed (the recovery key)."""
+    if not 60 <= len(sealed) <= MAX_BOX:
         raise RecoveryKeyError("malformed", "The relay's recovery box has an impossible size.")
+    private = _box_private(seed)
+    public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    eph, nonce, body = sealed[:32], sealed[32:44], sealed[44:]
     try:
-        plain = ChaCha20Poly1305(key).decrypt(sealed[:12], sealed[12:], _BOX_AD + member)
+        shared = private.exchange(X25519PublicKey.from_public_bytes(eph))
+        plain = _seal_key(shared, eph, public).decrypt(nonce, body, _BOX_AD + member)
         box = decode(plain)
-    except (InvalidTag, EncodingError) as exc:
+    except (InvalidTag, EncodingError, ValueError) as exc:
         raise RecoveryKeyError(
             "malformed", "The relay's recovery box does not open with this recovery key."
         ) from exc

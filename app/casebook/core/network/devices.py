@@ -17,14 +17,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from casebook.core.ledger.eventlog import EventLog
-from casebook.core.model import devices, events, recovery, relayaddr
+from casebook.core.model import devices, events, membership, recovery, relayaddr
 from casebook.core.model.events import EventError
 from casebook.core.model.ids import NetId
 from casebook.core.model.kinds import EventKind, Role
 from casebook.core.model.membership import MembershipState
 from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.network.governance import Governance
-from casebook.errors import Ambiguous, NotFound, PermissionDenied, UsageError
+from casebook.errors import (
+    Ambiguous,
+    NotFound,
+    PermissionDenied,
+    RecoveryKeyNeeded,
+    UsageError,
+)
 from casebook.store.database import Database
 
 PACKAGE_VERSION = 1
@@ -33,14 +39,15 @@ PACKAGE_VERSION = 1
 @dataclass(frozen=True)
 class MemberSecrets:
     """What a computer holds of its member key: the signer (device zero, or after a
-    recovery) and the key of the member's recovery box (every computer of theirs)."""
+    recovery) and the public key the member's recovery box is sealed to (every computer
+    of theirs keeps the box up to date; only the recovery key opens it)."""
 
     signer: recovery.MemberSigner | None
-    box_key: bytes | None
+    box_public: bytes | None
 
     @classmethod
     def of_seed(cls, seed: bytes) -> MemberSecrets:
-        return cls(recovery.MemberSigner(seed), recovery.box_key(seed))
+        return cls(recovery.MemberSigner(seed), recovery.box_public(seed))
 
 
 class Devices:
@@ -119,29 +126,51 @@ class Devices:
         return bytes.fromhex(hits[0]["key"])
 
     # -- revoking -------------------------------------------------------------------
-    def revoke(self, ref: str) -> dict[str, Any]:
+    def revoke(self, ref: str, recovery_key: str | None = None) -> dict[str, Any]:
         """Revoke one of this member's computers in every network: its later events
         are refused everywhere, and (when this computer is an admin's) each network
         starts a new epoch at once, so it reads nothing new; otherwise an admin's app
-        does so at its next sync."""
+        does so at its next sync. The computers it linked go with it (they may be a
+        thief's), except the ones this computer descends from.
+
+        Without the member key (``recovery_key``, as typed, or held here) a computer may revoke
+        only the computers certified below it: :class:`RecoveryKeyNeeded` otherwise."""
         target = self.find(ref)
         if target == self.log.chain:
             raise UsageError(
                 "This is the computer you are using; revoke it from another of your computers."
             )
+        signer = self.secrets().signer
+        if recovery_key is not None:
+            try:
+                signer = recovery.MemberSigner(recovery.read_key(recovery_key))
+            except recovery.RecoveryKeyError as exc:
+                raise UsageError(str(exc)) from None
+            if signer.public_key != self.log.member:
+                raise UsageError("That recovery key is another member's, not yours.")
         done: list[dict[str, Any]] = []
+        also: dict[bytes, str] = {}
         for net, state in self._my_networks():
             device = state.devices.get(target)
             if device is None or not device.current:
                 continue
-            keeps = [d.key for d in state.devices.values() if d.by == target and d.current]
+            if signer is None and not state.certified_below(device, self.log.chain):
+                raise RecoveryKeyNeeded(
+                    "This computer did not link that one (nor one it linked), so revoking it "
+                    "takes your recovery key: casebook device revoke "
+                    f"{target.hex()[:16]} --recovery-key."
+                )
+            keeps = self._keeps(state, target)
+            for key, other in state.devices.items():
+                if other.current and key not in keeps and state.certified_below(other, target):
+                    also[key] = other.name or key.hex()[:16]
             upto = int(
                 self.db.scalar(
                     "SELECT coalesce(max(seq), 0) FROM events WHERE net = ? AND author = ?",
                     (net, target),
                 )
             )
-            pub = devices.revocation(NetId(net), target, upto, keeps, self.secrets().signer)
+            pub = devices.revocation(NetId(net), target, upto, keeps, signer)
             with self.db.transaction():
                 try:
                     event = self.log.append(net, EventKind.DEVICE_REVOKE, {}, pub=pub)
@@ -155,7 +184,25 @@ class Devices:
             )
         if not done:
             raise UsageError("That computer is revoked already (or no network knows it).")
-        return {"device": target.hex()[:16], "networks": done}
+        return {
+            "device": target.hex()[:16],
+            "networks": done,
+            "also": sorted(also.values()),
+            "signed": signer is not None,
+        }
+
+    def _keeps(self, state: MembershipState, target: bytes) -> list[bytes]:
+        """The computers ``target`` certified that stay: only the one this computer
+        descends from (or is); any other it linked may be a thief's."""
+        mine = state.devices.get(self.log.chain)
+        return [
+            key
+            for key, d in state.devices.items()
+            if d.by == target
+            and d.current
+            and mine is not None
+            and (key == mine.key or state.certified_below(mine, key))
+        ]
 
     # -- linking: the package and the answer ------------------------------------------
     def link_places(self) -> dict[RelayAddress, list[bytes]]:
@@ -193,7 +240,7 @@ class Devices:
             "name": member_name,
             "device": device,
             "networks": nets,
-            "box": self.secrets().box_key,
+            "box": self.secrets().box_public,
         }
         return devices.seal_package(package, xkey, secret)
 
@@ -205,10 +252,23 @@ class Devices:
             create = self.db.scalar(
                 "SELECT raw FROM events WHERE net = ? AND kind = 'network.create'", (net,)
             )
-            if create is not None:
-                out.append(
-                    {"net": net, "create": bytes(create), "seeds": self.log.keys.export(net)}
-                )
+            if create is None:
+                continue
+            # The new device's certificate must sort after the membership it knows of
+            # (its member's join, its signer's certificate): its Lamport clock starts here.
+            rows = self.db.all(
+                "SELECT kind, max(lamport) AS lamport FROM events WHERE net = ? GROUP BY kind",
+                (net,),
+            )
+            lamport = max((r["lamport"] for r in rows if r["kind"] in membership.KINDS), default=0)
+            out.append(
+                {
+                    "net": net,
+                    "create": bytes(create),
+                    "seeds": self.log.keys.export(net),
+                    "lamport": int(lamport),
+                }
+            )
         return out
 
     def take_network(self, item: dict[str, Any], cert: dict[str, Any]) -> bytes:
@@ -221,6 +281,7 @@ class Devices:
         if create.net != net or create.kind != EventKind.NETWORK_CREATE:
             raise UsageError("The network's first event is not what it should be.")
         self.log.ingest_event(create)
+        lamport = item.get("lamport")
         event = self.log.append(
             net,
             EventKind.DEVICE_ADD,
@@ -228,6 +289,7 @@ class Devices:
             pub=cert,
             join_seed=devices.body_seed(cert),
             pending_ok=True,
+            min_lamport=lamport if isinstance(lamport, int) and 0 <= lamport < 2**53 else 0,
         )
         return event.raw
 

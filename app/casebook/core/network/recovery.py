@@ -36,8 +36,8 @@ class Recovery:
 
     def box(self, name: str) -> tuple[bytes, str] | None:
         """The member's recovery box, sealed, with the digest of what it holds (None on
-        a computer without the box key)."""
-        key = self.devices.secrets().box_key
+        a computer without the box's public key)."""
+        key = self.devices.secrets().box_public
         if key is None:
             return None
         content = {"v": recovery.BOX_VERSION, "name": name, "networks": self.devices.held()}
