@@ -142,3 +142,70 @@ def test_a_member_gets_at_most_sixteen_current_computers_at_the_relay(tmp_path: 
 
     assert len(admission.accepted) == MAX_DEVICES - 1  # and device zero: sixteen
     assert all(r.startswith("a member has at most") for _, r in admission.refused)
+
+
+def test_a_thief_filling_the_slots_never_keeps_out_the_recovery_key(tmp_path: Path) -> None:
+    """The stolen laptop certifies computers up to the cap; Alice's computer set up with
+    the recovery key (certified by the member key) is still taken, and so is its signed
+    revocation of the laptop, which takes the thief's computers with it."""
+    alice, bob = Person("alice"), Person("bob")
+    story = SignedStory(alice)
+    story.join(bob, story.invite(alice))
+    laptop = Person("laptop")
+    story.add_device(laptop, alice)
+    hosted = hosted_with(story, tmp_path, alice.key)
+    start = len(story.raws)
+    thieves = [Person(f"thief-{n}") for n in range(MAX_DEVICES - 2)]
+    for thief in thieves:
+        story.add_device(thief, alice, signer=laptop)
+    admission = hosted.admit(story.raws[start:], 0, None, laptop.key)
+    hosted.store.store(story.net, [(e, True) for e in admission.accepted], new_network=False)
+    hosted.commit(admission)
+    assert len(admission.accepted) == MAX_DEVICES - 2
+
+    recovered = Person("recovered")
+    start = len(story.raws)
+    story.add_device(recovered, alice, holds=None)
+    story.revoke_device(recovered, laptop, signed_by=alice, upto=1)
+    admission = hosted.admit(story.raws[start:], 0, None, recovered.key)
+    assert admission.refused == [] and len(admission.accepted) == 2
+    hosted.commit(admission)
+    assert hosted.state.role_now(recovered.key) == "admin"
+    assert hosted.state.role_now(laptop.key) is None
+    assert all(hosted.state.role_now(t.key) is None for t in thieves)
+
+
+def test_a_refused_join_costs_no_fold_when_it_came_last(tmp_path: Path, folds: list[int]) -> None:
+    """A join with a wrong proof for an invite the relay knows passes the cheap checks
+    and is refused by the fold: applied on its own and undone, it costs no whole fold,
+    even with the pusher's budget spent."""
+    alice, bob = Person("alice"), Person("bob")
+    story = SignedStory(alice)
+    story.join(bob, story.invite(alice))
+    code = story.invite(alice)
+    hosted = hosted_with(story, tmp_path, bob.key)
+    while hosted.refolds.take(bob.key.hex()):
+        pass
+    before = (hosted.state.last, hosted.state.count, dict(hosted.state.rejected))
+    folds.clear()
+    for n in range(10):
+        stranger = Person(f"stranger-{n}")
+        joined = story.join(stranger, code)
+        story.entries.pop()
+        story.raws.pop()
+        stranger.seq, stranger.prev = 0, None
+        story.write(stranger, "member.join", dict(joined.pub, proof=bytes(64)))
+        admission = hosted.admit([story.raws[-1]], 0, None, bob.key)
+        assert admission.accepted == [] and len(admission.refused) == 1
+        assert (
+            admission.state is None
+            or (
+                admission.state.last,
+                admission.state.count,
+                admission.state.rejected,
+            )
+            == before
+        )
+        story.entries.pop()
+        story.raws.pop()
+    assert folds == []

@@ -164,8 +164,8 @@ def test_a_member_who_joined_links_a_computer_that_links_another(
 ) -> None:
     """Bob, who joined (not the founder), links a laptop: its certificate sorts after
     his join (the package gives it the network's membership clock), so Alice and the
-    relay take it; a laptop that linked a tablet cannot revoke its linker without the
-    recovery key, but can revoke the tablet it linked."""
+    relay take it; a linked computer revokes nothing without the recovery key, and
+    revoking a computer revokes the ones it linked."""
     alice = make_profile("Dr. Alice Moreau")
     bob = make_profile("Dr. Bob Lee")
     net = alice.library.create_network("Cardiology Circle", alice.name, relays=[relay.url])
@@ -186,11 +186,14 @@ def test_a_member_who_joined_links_a_computer_that_links_another(
     tablet = link(laptop, tmp_path / "bob-tablet", name="Tablet")
     assert sync(laptop, net, relay).error is None
     assert sync(tablet, net, relay).error is None
-    with pytest.raises(PermissionDenied, match="--recovery-key"):
-        tablet.devices.revoke("laptop")
-    result = laptop.devices.revoke("tablet")
-    assert result["signed"] is False and result["also"] == []
-    assert sync(laptop, net, relay).error is None
+    # A linked computer holds no member key: revoking takes the recovery key, and
+    # nothing is written without it.
+    for linked, other in ((tablet, "laptop"), (laptop, "tablet")):
+        with pytest.raises(PermissionDenied, match="--recovery-key"):
+            linked.devices.revoke(other)
+    assert sync(bob, net, relay).error is None
+    result = bob.devices.revoke("tablet")  # device zero signs with the member key
+    assert result["signed"] and result["also"] == []
     assert sync(bob, net, relay).error is None
     assert [d["name"] for d in bob.devices.mine() if not d["revoked"]] == [
         "first computer",

@@ -2,8 +2,8 @@
 
 The worker reports every change of a relay link (:class:`LinkStatus`). When a link has
 taken in new events, the window's lists are refreshed (once per burst, not per event),
-and replies by others to this member's cases are announced: as a desktop notification
-where the system has a tray, and in the status bar always.
+and replies by others to this member's cases and comments are announced: as a desktop
+notification where the system has a tray, and in the status bar always.
 """
 
 from __future__ import annotations
@@ -88,10 +88,14 @@ class LiveUpdates(QObject):
             return
         self.replies.emit(found)
         if len(found) == 1:
-            title = self.tr("{0} replied to your case").format(found[0]["author_name"])
+            title = (
+                self.tr("{0} replied to your comment")
+                if found[0].get("to") == "comment"
+                else self.tr("{0} replied to your case")
+            ).format(found[0]["author_name"])
             body = found[0]["title"]
         else:
-            title = self.tr("{0} new replies to your cases").format(len(found))
+            title = self.tr("{0} new replies to your cases and comments").format(len(found))
             body = ", ".join(sorted({r["title"] for r in found}))
         self.last_message = f"{title}: {body}"
         self.window.statusBar().showMessage(self.last_message, 15_000)

@@ -112,16 +112,23 @@ class HostedNetwork:
                         working = True
                     entry = Entry.of(event)
                     # One that sorts before what is folded costs a fold of the whole
-                    # log: a pusher gets a budget of those (``by``: the member).
-                    if not _sorts_last(state, entry) and not self.refolds.take(by.hex()):
+                    # log: a pusher gets a budget of those (``by``: the member). One that
+                    # sorts last but reaches back costs one too, charged once it has.
+                    last = _sorts_last(state, entry)
+                    if not last and not self.refolds.take(by.hex()):
                         raise _Later()
                     entries.append(entry)
-                    state = _fold_in(self.net, state, entries, entry)
+                    state, undo = _fold_in(self.net, state, entries, entry)
+                    if undo is None and last and not self.refolds.take(by.hex()):
+                        spent = True
                     reason = self._judged(event, state)
-                    if reason is not None:  # not stored: fold it out again, on the budget
+                    if reason is not None:  # not stored: taken out again
                         entries.pop()
-                        state = membership.fold(self.net, entries)
-                        spent = not self.refolds.take(by.hex())
+                        if undo is not None:  # applied on its own: undone as cheaply
+                            undo.restore(state, entry)
+                        else:
+                            state = membership.fold(self.net, entries)
+                            spent = spent or not self.refolds.take(by.hex())
             except (TypeError, KeyError, ValueError, AttributeError):  # a header of odd types
                 reason = "a malformed header"
             except _Later:
@@ -253,14 +260,36 @@ def _sorts_last(state: MembershipState, entry: Entry) -> bool:
     return state.founder is not None and entry.order > state.last
 
 
+@dataclass(frozen=True)
+class _Undo:
+    """What applying one refused entry on its own changed (see ``MembershipState.apply``
+    and ``_note_outsider``): put back when the relay does not keep it."""
+
+    last: tuple[int, bytes]
+    count: int
+    outsider_epoch: int
+    outsider_invites: frozenset[bytes]
+
+    @classmethod
+    def of(cls, state: MembershipState) -> _Undo:
+        return cls(state.last, state.count, state.outsider_epoch, frozenset(state.outsider_invites))
+
+    def restore(self, state: MembershipState, entry: Entry) -> None:
+        state.last, state.count, state.outsider_epoch = self.last, self.count, self.outsider_epoch
+        state.outsider_invites = set(self.outsider_invites)
+        state.rejected.pop(entry.id, None)
+
+
 def _fold_in(
     net: bytes, state: MembershipState, entries: list[Entry], entry: Entry
-) -> MembershipState:
+) -> tuple[MembershipState, _Undo | None]:
     """``state`` (a working copy) with ``entry`` (already last in ``entries``) applied:
-    in place when it sorts after everything so far and reaches back to nothing,
-    otherwise by folding the whole log again."""
+    in place when it sorts after everything so far and reaches back to nothing (with
+    what undoes it, should the relay refuse it), otherwise by folding the whole log
+    again (and no undo)."""
     if state.founder is not None and entry.order > state.last:
+        undo = _Undo.of(state)
         state.apply(entry)
         if not (state.late_joins() or state.overruled()):
-            return state
-    return membership.fold(net, entries)
+            return state, undo
+    return membership.fold(net, entries), None

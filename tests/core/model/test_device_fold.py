@@ -14,6 +14,7 @@ import random
 from foldkit import Person, Story
 
 from casebook.core.model.membership import fold
+from casebook.core.model.membership_state import MAX_DEVICES
 
 
 def alice_with_laptop(holds: int | None = 0) -> tuple[Story, Person, Person, Person]:
@@ -86,7 +87,7 @@ def test_a_revoked_devices_later_events_are_rejected_even_back_dated() -> None:
     state = story.fold()
 
     assert early.entry.id not in state.rejected
-    assert back_dated.entry.id in state.excluded
+    assert state.rejected[back_dated.entry.id] == "written after the author was removed"
     assert state.role_now(laptop.key) is None
     assert state.write_check(laptop.key, 3) == "removed"
     assert state.write_check(laptop.key, 2) is None
@@ -118,40 +119,84 @@ def test_devices_a_revoked_device_certified_behind_the_revocation_do_not_count()
 
     assert state.role_now(kept.key) == "admin"
     assert state.role_now(sneaky.key) is None
-    assert any(r.startswith("certified by a device") for r in state.excluded.values())
+    assert any(r.startswith("certified by a device") for r in state.rejected.values())
 
 
 def test_the_member_keys_revocation_overrules_a_stolen_devices() -> None:
     story, alice, bob, laptop = alice_with_laptop()
     desktop = Person("desktop")
     story.add_device(desktop, alice, signer=laptop)  # linked from the laptop
-    # The thief with the laptop revokes the desktop (certified below it: allowed) ...
-    story.revoke_device(laptop, desktop)
-    assert story.fold().role_now(desktop.key) is None
-    # ... and the desktop, revoked by then, answers with the member key's signature,
-    # keeping itself (the laptop certified it).
+    # The thief with the laptop tries to revoke the desktop: without the member key a
+    # computer revokes nothing but itself.
+    answer = story.revoke_device(laptop, desktop)
+    assert story.fold().rejected[answer.id].startswith("a computer is revoked with the member")
+    # The desktop revokes the laptop with the member key's signature, keeping itself
+    # (the laptop certified it).
     story.revoke_device(desktop, laptop, signed_by=alice, upto=1, keeps=[desktop])
     state = story.fold()
 
     assert state.role_now(desktop.key) == "admin"
     assert state.role_now(laptop.key) is None
     assert state.devices[laptop.key].overruled
-    # A signature by another key does not overrule.
-    story.revoke_device(laptop, desktop, signed_by=bob)
-    assert story.fold().role_now(desktop.key) == "admin"
+    # A signature by another key counts for nothing.
+    forged = story.revoke_device(laptop, desktop, signed_by=bob)
+    state = story.fold()
+    assert state.role_now(desktop.key) == "admin" and forged.id in state.rejected
 
 
-def test_a_device_cannot_revoke_its_sibling_or_its_certifier_without_the_member_key() -> None:
+def test_a_computer_revokes_no_other_without_the_member_key() -> None:
     story, alice, _bob, laptop = alice_with_laptop()
-    tablet = Person("tablet")
+    tablet, phone = Person("tablet"), Person("phone")
     story.add_device(tablet, alice)
+    story.add_device(phone, alice, signer=laptop)
     sibling = story.revoke_device(laptop, tablet)
     parent = story.revoke_device(laptop, alice)
+    child = story.revoke_device(laptop, phone)
     state = story.fold()
 
-    assert state.rejected[sibling.id].startswith("without the member key")
-    assert state.rejected[parent.id].startswith("without the member key")
+    for entry in (sibling, parent, child):
+        assert state.rejected[entry.id].startswith("a computer is revoked with the member key")
     assert state.role_now(tablet.key) == state.role_now(alice.key) == "admin"
+    assert state.role_now(phone.key) == "admin"
+
+
+def test_the_member_keys_revocation_leaves_older_revocations_standing() -> None:
+    """The phone was revoked long ago; later the laptop that linked the tablet that
+    linked the phone is revoked with the member key, keeping the tablet: the phone
+    stays revoked (a signed revocation voids nothing)."""
+    story, alice, _bob, laptop = alice_with_laptop()
+    tablet, phone = Person("tablet"), Person("phone")
+    story.add_device(tablet, alice, signer=laptop)
+    story.add_device(phone, alice, signer=tablet)
+    story.invite(phone)
+    story.revoke_device(laptop, phone, signed_by=alice, upto=1)
+    story.revoke_device(tablet, laptop, signed_by=alice, keeps=[tablet])
+    state = story.fold()
+
+    assert state.role_now(phone.key) is None and state.write_check(phone.key, 2) == "removed"
+    assert state.role_now(tablet.key) == "admin" and state.role_now(laptop.key) is None
+
+
+def test_a_thiefs_back_dated_computers_never_push_out_the_member_keys() -> None:
+    """The thief on Alice's laptop certifies fourteen computers first; Alice
+    then sets up a computer with her recovery key (certified by the member key): it
+    counts, one of the thief's does not, and its signed revocation of the laptop takes
+    every computer the laptop certified with it."""
+    story, alice, _bob, laptop = alice_with_laptop()
+    thieves = [Person(f"thief-{n}") for n in range(MAX_DEVICES - 2)]
+    for thief in thieves:
+        story.add_device(thief, alice, signer=laptop)
+    assert all(story.fold().role_now(t.key) == "admin" for t in thieves)
+    recovered = Person("recovered")
+    story.add_device(recovered, alice, holds=None)
+    state = story.fold()
+    assert state.role_now(recovered.key) == "admin"
+    assert sum(state.role_now(t.key) is not None for t in thieves) == MAX_DEVICES - 3
+    story.revoke_device(recovered, laptop, signed_by=alice)
+    state = story.fold()
+    assert state.role_now(laptop.key) is None
+    assert all(state.role_now(t.key) is None for t in thieves)
+    assert state.role_now(recovered.key) == "admin"
 
 
 def test_a_thief_copying_the_member_keys_revocation_moves_no_cut() -> None:
@@ -215,17 +260,18 @@ def test_a_made_up_holds_does_not_ask_for_new_epochs_for_ever() -> None:
 
 
 def test_a_member_has_at_most_sixteen_current_computers() -> None:
-    from casebook.core.model.membership_state import MAX_DEVICES
-
     story, _alice, bob, _laptop = alice_with_laptop()
     gadgets = [Person(f"gadget-{i}") for i in range(MAX_DEVICES)]
     entries = [story.add_device(g, bob) for g in gadgets]
     state = story.fold()
     assert [e.id in state.rejected for e in entries] == [False] * (MAX_DEVICES - 1) + [True]
     assert state.rejected[entries[-1].id].startswith("a member has at most")
+    # Revoking one makes room: for the one refused before (fold order), then no more.
     story.revoke_device(bob, gadgets[0])
+    state = story.fold()
+    assert entries[-1].id not in state.rejected
     again = story.add_device(Person("again"), bob)
-    assert again.id not in story.fold().rejected
+    assert story.fold().rejected[again.id].startswith("a member has at most")
 
 
 def test_removing_a_member_removes_every_device_of_theirs() -> None:

@@ -4,22 +4,22 @@
 A member is their member key; each of their computers is a device with its own chain.
 The member key's own chain is device zero. Another device joins with ``device.add``
 (the first event of its chain) carrying a certificate signed by the member key or by a
-device of the member that is current at that point of the fold; from then on its events
-count as the member's. A member has at most :data:`MAX_DEVICES` current devices.
+device of the member; from then on its events count as the member's.
 
-``device.revoke`` cuts a device's chain after ``upto`` and names the devices it
-certified that stay (``keeps``); any other device it certified no longer counts,
-whatever its Lamport clock says. Without the member key's signature a device may
-revoke only itself (cut at the revocation) or a device certified below it (its
-descendants in the tree of certificates rooted at device zero): two devices can never
-revoke each other, so a stolen computer cannot answer its revocation with one of its
-own. A revocation that carries the member key's signature (``msig``, over the network,
-the device, ``upto`` and ``keeps``) may name any device, cuts exactly at the signed
-``upto``, counts even when the device writing it was itself revoked, and voids every
-revocation the device it names made. Revocations of one device add up: the cut is the
-lowest of theirs and only the devices every one of them keeps stay. A device's
-``holds`` (the seeds it was handed when linked, not signed) is capped at the epoch
-current when it is revoked or its member removed.
+``device.revoke`` cuts a device's chain after ``upto``. It counts only when it carries
+the member key's signature (``msig``, over the network, the device, ``upto`` and
+``keeps``: any device of the member, cut at exactly the signed ``upto``, whatever
+became of the device writing it) or when a device revokes itself (cut at that event):
+a device never revokes another on its own, so no revocation can answer another. The
+devices the revoked one certified stay only if ``keeps`` names them. Revocations of one
+device add up: the lowest cut, and only the devices every one keeps.
+
+What depends only on the device events (cuts, which certificates count, the cap of
+:data:`MAX_DEVICES`) is settled before the fold (``device_settle``) and applied from
+each device's first event; the rules here judge what depends on order and keep the
+state right when an entry is applied on its own (the relay's incremental fold). A
+device's ``holds`` (not signed) is capped at the epoch current when it is revoked or its
+member removed.
 """
 
 from __future__ import annotations
@@ -27,10 +27,17 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from casebook.core.model.identity import verify
-from casebook.core.model.kinds import EventKind, Role
+from casebook.core.model.device_settle import (
+    CAPPED,
+    NOT_KEPT,
+    REVOKE_KEYS,
+    Settled,
+    cert_shape,
+    cert_verifies,
+    revocation_counts,
+)
+from casebook.core.model.kinds import Role
 from casebook.core.model.membership_state import (
-    MAX_DEVICE_NAME,
     MAX_DEVICES,
     MAX_WRAPS,
     Device,
@@ -40,13 +47,8 @@ from casebook.core.model.membership_state import (
     _is_bytes,
     _is_int,
     _keys,
-    device_cert_message,
-    device_revoke_message,
     usable_xkey,
 )
-
-_ADD_KEYS = {"member", "xkey", "name", "created", "by", "sig"}
-_REVOKE_KEYS = {"device", "upto", "keeps"}
 
 
 def device_uptos(value: Any) -> dict[bytes, int] | None:
@@ -76,6 +78,7 @@ class DeviceRules:
     epochs: list[Epoch]
     founder: bytes | None
     accepted: dict[bytes, tuple[Entry, Role | None]]
+    settled: Settled | None
 
     # -- questions ------------------------------------------------------------------
     def member_of(self, chain: bytes) -> Member | None:
@@ -153,25 +156,16 @@ class DeviceRules:
             added=e.ts,
             add_event=e.id,
             by=member.key,
+            cut=None if self.settled is None else self.settled.cuts.get(member.key),
+            kept=None if self.settled is None else self.settled.kept.get(member.key),
         )
 
     def certificate_reason(self, e: Entry) -> str | None:
-        """Why ``e`` (a ``device.add``) may not add a device now, or None. Cheap: no
-        change to the state; the relay asks it before a pushed one costs a fold."""
+        """Why ``e`` (a ``device.add``) may not add a device now, or None. Changes
+        nothing; the relay asks it before a pushed one costs a fold."""
+        if not cert_shape(e):
+            return "malformed device certificate"
         p = e.pub
-        if set(p) not in (_ADD_KEYS, _ADD_KEYS | {"holds"}):
-            return "malformed device certificate"
-        if not (
-            _is_bytes(p["member"], 32)
-            and _is_bytes(p["xkey"], 32)
-            and _is_bytes(p["by"], 32)
-            and _is_bytes(p["sig"], 64)
-            and _is_int(p["created"])
-            and isinstance(p["name"], str)
-            and len(p["name"]) <= MAX_DEVICE_NAME
-            and ("holds" not in p or _is_int(p["holds"]))
-        ):
-            return "malformed device certificate"
         if not usable_xkey(p["xkey"]):
             return "unusable key-agreement key"
         if e.seq != 1:
@@ -184,16 +178,29 @@ class DeviceRules:
         signer = self.devices.get(p["by"])
         if signer is None or signer.member != member.key:
             return "the certificate is not signed by the member or one of their devices"
-        if not signer.current and p["by"] != member.key:
-            return "the certificate is signed by a revoked device"
-        if len(self.current_devices(member)) >= MAX_DEVICES:
-            return f"a member has at most {MAX_DEVICES} computers; revoke one first"
-        message = device_cert_message(
-            e.net, member.key, e.author, p["xkey"], p["created"], p["name"]
-        )
-        if not verify(p["by"], p["sig"], message):
+        if self.settled is not None and e.id in self.settled.judged:
+            return self.settled.refused.get(e.id)  # its signature held, and the rest
+        if not cert_verifies(e):
             return "the device certificate does not verify"
+        if signer.cut is not None and e.author not in (signer.kept or frozenset()):
+            return "the certificate is signed by a revoked device"
+        depth = self.depth_of(signer) + 1
+        nearer = [d for d in self.current_devices(member) if self.depth_of(d) <= depth]
+        if len(nearer) >= MAX_DEVICES:
+            return CAPPED
         return None
+
+    def depth_of(self, device: Device) -> int:
+        """Certificates from ``device`` up to its member key (device zero: 0)."""
+        depth, seen = 0, set()
+        while device.by != device.key and device.key not in seen:
+            seen.add(device.key)
+            depth += 1
+            parent = self.devices.get(device.by)
+            if parent is None:
+                break
+            device = parent
+        return depth
 
     def _device_add(self, e: Entry) -> str | None:
         reason = self.certificate_reason(e)
@@ -202,6 +209,7 @@ class DeviceRules:
         p = e.pub
         member = self.members[p["member"]]
         member.devices.append(e.author)
+        settled = self.settled
         self.devices[e.author] = Device(
             key=e.author,
             member=member.key,
@@ -211,21 +219,18 @@ class DeviceRules:
             add_event=e.id,
             by=p["by"],
             holds=p.get("holds", -1),
+            cut=None if settled is None else settled.cuts.get(e.author),
+            kept=None if settled is None else settled.kept.get(e.author),
         )
         return None
 
     def revocation_signed(self, e: Entry) -> bool:
         """Whether a ``device.revoke`` carries a valid signature of the member key of
         the device that wrote it."""
-        p = e.pub
         member = self.member_of(e.author)
-        keeps = _keys(p.get("keeps"), MAX_WRAPS)
-        if member is None or keeps is None or not _is_bytes(p.get("msig"), 64):
+        if member is None or "msig" not in e.pub:
             return False
-        if not (_is_bytes(p.get("device"), 32) and _is_int(p.get("upto"))):
-            return False
-        message = device_revoke_message(e.net, p["device"], p["upto"], sorted(keeps))
-        return verify(member.key, p["msig"], message)
+        return revocation_counts(e, member.key) is not None
 
     def certified_below(self, device: Device, ancestor: bytes) -> bool:
         """Whether ``ancestor`` certified ``device``, directly or through others."""
@@ -247,7 +252,7 @@ class DeviceRules:
     def _device_revoke(self, e: Entry, signed: bool) -> str | None:
         """``e`` is read as its member's (``as_member``); ``signed``: ``msig`` verified."""
         p = e.pub
-        if set(p) != (_REVOKE_KEYS | ({"msig"} if signed else set())):
+        if set(p) != (REVOKE_KEYS | ({"msig"} if signed else set())):
             return "malformed device revocation"
         keeps = _keys(p["keeps"], MAX_WRAPS)
         if not _is_bytes(p["device"], 32) or not _is_int(p["upto"]) or keeps is None:
@@ -259,13 +264,14 @@ class DeviceRules:
         if device is None or device.member != member.key:
             return "no such device of this member"
         itself = device.key == e.writer
-        if not signed and not itself and not self.certified_below(device, e.writer):
+        by_member_key = signed or (e.writer == member.key and not itself)  # device zero
+        if not by_member_key and not itself:
             return (
-                "without the member key a computer may revoke only itself and the "
-                "computers certified below it"
+                "a computer is revoked with the member key's signature (the recovery key), "
+                "or by itself"
             )
-        cut = e.seq if itself and not signed else p["upto"]
-        if device.cut is None:
+        cut = p["upto"] if by_member_key else e.seq
+        if device.revoke_event is None:
             device.revoked_by, device.revoke_event, device.revoked_at = e.writer, e.id, e.ts
         device.cut = cut if device.cut is None else min(device.cut, cut)
         device.kept = keeps if device.kept is None else device.kept & keeps
@@ -274,9 +280,9 @@ class DeviceRules:
         return None
 
     def late_devices(self) -> dict[bytes, str]:
-        """Accepted device entries a later revocation says do not count: devices
-        certified by a revoked device that the revocation does not keep, and the
-        revocations written by a device the member key's signature revoked."""
+        """Accepted certificates a revocation applied later says do not count (signed
+        by a device it revoked without keeping them), and any beyond the cap: what an
+        entry applied on its own may change (a whole fold settles them first)."""
         late: dict[bytes, str] = {}
         for device in self.devices.values():
             signer = self.devices.get(device.by)
@@ -286,11 +292,15 @@ class DeviceRules:
                 and signer.kept is not None
                 and device.key not in signer.kept
             ):
-                late[device.add_event] = "certified by a device that was revoked before"
-        for event_id, (entry, _) in self.accepted.items():
-            if entry.kind != EventKind.DEVICE_REVOKE or "msig" in entry.pub:
-                continue
-            writer = self.devices.get(entry.author)
-            if writer is not None and writer.overruled:
-                late[event_id] = "written by a device the member key revoked"
+                late[device.add_event] = NOT_KEPT
+        for member in self.members.values():
+            current = self.current_devices(member)
+            if len(current) > MAX_DEVICES:
+                ranked = sorted(current, key=lambda d: (self.depth_of(d), self._order(d)))
+                for device in ranked[MAX_DEVICES:]:
+                    late[device.add_event] = CAPPED
         return late
+
+    def _order(self, device: Device) -> tuple[int, bytes]:
+        entry = self.accepted.get(device.add_event)
+        return entry[0].order if entry is not None else (0, device.add_event)

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from casebook.core.model.device_rules import DeviceRules, device_uptos
+from casebook.core.model.device_settle import Settled, settle
 from casebook.core.model.ids import MemberKey
 from casebook.core.model.invite_rules import InviteRules, demotion_closes
 from casebook.core.model.kinds import EventKind, Role
@@ -112,6 +113,8 @@ class MembershipState(InviteRules, DeviceRules):
     voided_invites: dict[bytes, int] = field(default_factory=dict)  # refused invite → epoch
     outsider_invites: set[bytes] = field(default_factory=set)  # with a refused join
     accepted: dict[bytes, tuple[Entry, Role | None]] = field(default_factory=dict)
+    # The devices settled before the fold (``device_settle``); None: an empty log.
+    settled: Settled | None = field(default=None, compare=False)
 
     # -- questions the rest of the code asks -------------------------------------
     @property
@@ -442,9 +445,10 @@ def fold(net: bytes, entries: Iterable[Entry]) -> MembershipState:
     excluded until none is left (each round only excludes more, so it ends).
     """
     ordered = sorted(entries, key=lambda x: x.order)
+    settled = settle(ordered)
     excluded: dict[bytes, str] = {}
     for _ in range(len(ordered) + 1):
-        state = MembershipState(net, excluded=dict(excluded))
+        state = MembershipState(net, excluded=dict(excluded), settled=settled)
         for entry in ordered:
             state.apply(entry)
         late = {**state.late_joins(), **state.overruled()}

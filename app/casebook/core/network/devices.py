@@ -133,8 +133,9 @@ class Devices:
         does so at its next sync. The computers it linked go with it (they may be a
         thief's), except the ones this computer descends from.
 
-        Without the member key (``recovery_key``, as typed, or held here) a computer may revoke
-        only the computers certified below it: :class:`RecoveryKeyNeeded` otherwise."""
+        A revocation carries the member key's signature: held here (device zero, or a
+        recovered computer) or given as the typed ``recovery_key``; without either,
+        :class:`RecoveryKeyNeeded` before anything is written."""
         target = self.find(ref)
         if target == self.log.chain:
             raise UsageError(
@@ -148,18 +149,18 @@ class Devices:
                 raise UsageError(str(exc)) from None
             if signer.public_key != self.log.member:
                 raise UsageError("That recovery key is another member's, not yours.")
+        if signer is None:
+            raise RecoveryKeyNeeded(
+                "This computer was linked and does not hold your recovery key, so revoking "
+                "another computer takes it: casebook device revoke "
+                f"{target.hex()[:16]} --recovery-key (or revoke it from your first computer)."
+            )
         done: list[dict[str, Any]] = []
         also: dict[bytes, str] = {}
         for net, state in self._my_networks():
             device = state.devices.get(target)
             if device is None or not device.current:
                 continue
-            if signer is None and not state.certified_below(device, self.log.chain):
-                raise RecoveryKeyNeeded(
-                    "This computer did not link that one (nor one it linked), so revoking it "
-                    "takes your recovery key: casebook device revoke "
-                    f"{target.hex()[:16]} --recovery-key."
-                )
             keeps = self._keeps(state, target)
             for key, other in state.devices.items():
                 if other.current and key not in keeps and state.certified_below(other, target):
