@@ -127,6 +127,9 @@ as_service() { run_as casebook-relay "$@"; }
 step "the command line: profile, network, case, search"
 expect "casebook 0" "$(as_user casebook --version)"
 expect "casebook-relay 0" "$(as_user casebook-relay --version)"
+# About lists the bundled libraries with their licences (their metadata is bundled).
+expect "cryptography 50" "$(as_user casebook about)"
+expect "PySide6-Essentials 6" "$(as_user casebook about)"
 (as_user casebook --profile /home/physician/alice init --name "Dr. Alice Moreau") >/dev/null
 port=$(free_port)
 url=$(as_user casebook --profile /home/physician/alice relay url --listen "127.0.0.1:$port")

@@ -209,3 +209,78 @@ def test_a_refused_join_costs_no_fold_when_it_came_last(tmp_path: Path, folds: l
         story.entries.pop()
         story.raws.pop()
     assert folds == []
+
+
+def test_a_second_recovery_after_the_first_computer_was_revoked(tmp_path: Path) -> None:
+    """The member key certifies whatever became of device zero: after a recovered
+    computer revoked the lost first one, a second recovery is still taken."""
+    alice, bob = Person("alice"), Person("bob")
+    story = SignedStory(alice)
+    story.join(bob, story.invite(alice))
+    first = Person("recovered-1")
+    story.add_device(first, bob, holds=None)
+    story.revoke_device(first, bob, upto=bob.seq, keeps=[first], signed_by=bob)
+    hosted = hosted_with(story, tmp_path, first.key)
+    assert hosted.state.role_now(bob.key) is None
+
+    second = Person("recovered-2")
+    story.add_device(second, bob, holds=None)
+    assert relay_recovery.device_add(story.raws[-1].raw, hosted, second.key) != []
+    admission = hosted.admit([story.raws[-1]], 0, None, second.key)
+    assert admission.refused == []
+    hosted.commit(admission)
+    assert hosted.state.role_now(second.key) == "member"
+
+
+@pytest.mark.parametrize("signed", [True, False])
+def test_a_revocation_that_came_before_its_certificate_holds_at_the_relay(
+    tmp_path: Path, signed: bool
+) -> None:
+    """Bob revokes a linked computer whose certificate never reached the relay; the
+    thief then pushes the certificate and writes on: the relay, like every client,
+    counts the computer revoked from its first event."""
+    alice, bob = Person("alice"), Person("bob")
+    story = SignedStory(alice)
+    story.join(bob, story.invite(alice))
+    hosted = hosted_with(story, tmp_path, bob.key)
+    stolen = Person("stolen")
+    story.revoke_device(bob, stolen, upto=0, signed_by=bob if signed else None)
+    story.add_device(stolen, bob)
+    policy = {"policy": {"invite": "admins", "role": "member"}}
+    story.write(stolen, "network.policy", policy)
+    start = len(story.raws) - 3
+    for event in story.raws[start:]:
+        admission = hosted.admit([event], 0, None, bob.key)
+        hosted.store.store(story.net, [(e, True) for e in admission.accepted], new_network=False)
+        hosted.commit(admission)
+    assert hosted.state.role_now(stolen.key) is None
+    assert hosted.state.write_check(stolen.key, 2) == "removed"
+    assert membership.fold(story.net, story.entries).role_now(stolen.key) is None
+    again = HostedNetwork(story.net, hosted.store, 1024**3)
+    assert again.state.role_now(stolen.key) is None
+
+
+def test_a_spent_budget_buys_no_whole_fold_per_push(tmp_path: Path, folds: list[int]) -> None:
+    """A device event makes the relay settle devices again, which is a whole fold: it
+    is paid from the pusher's budget before it costs anything, so with the budget spent
+    a member's pushes of revocations wait and cost no fold."""
+    alice, bob = Person("alice"), Person("bob")
+    story = SignedStory(alice)
+    story.join(bob, story.invite(alice, "admin"))
+    device = Person("device")
+    story.add_device(device, bob)
+    policy = {"policy": {"invite": "admins", "role": "member"}}
+    for _ in range(40):
+        story.write(device, "network.policy", policy)
+    hosted = hosted_with(story, tmp_path, bob.key)
+    while hosted.refolds.take(bob.key.hex()):
+        pass
+    folds.clear()
+    refused = []
+    for upto in range(40, 10, -1):
+        story.revoke_device(bob, device, upto=upto)
+        admission = hosted.admit([story.raws[-1]], 0, None, bob.key)
+        assert admission.accepted == []
+        refused += [reason for _, reason in admission.refused]
+    assert folds == []
+    assert refused[0].startswith("too many costly membership changes")

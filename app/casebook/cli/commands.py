@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from casebook import about
 from casebook.cli import device_commands, network_commands, secrets_input, sync_commands
 from casebook.cli.context import (
     Context,
@@ -64,6 +65,17 @@ def whoami(ctx: Context) -> Output:
     p = ctx.profile
     fp = p.fingerprint
     return {"fingerprint": fp, "name": p.name, "profile": str(ctx.directory)}, f"{p.name}\n{fp}"
+
+
+def about_casebook(ctx: Context) -> Output:
+    """The version and the libraries Casebook runs on, with their licences."""
+    found = about.libraries()
+    rows = [{"name": lib.name, "version": lib.version, "licence": lib.licence} for lib in found]
+    text = "\n".join(
+        [f"Casebook {about.version()}", "Built on (each under its own licence):"]
+        + [f"  {lib.name} {lib.version}: {lib.licence}" for lib in found]
+    )
+    return {"version": about.version(), "libraries": rows}, text
 
 
 def network(ctx: Context) -> Output:
@@ -321,6 +333,7 @@ def doctor(ctx: Context) -> Output:
 COMMANDS: dict[str, Callable[[Context], Output]] = {
     "init": init,
     "whoami": whoami,
+    "about": about_casebook,
     "network": network,
     "post": post,
     "edit": edit,

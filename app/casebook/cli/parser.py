@@ -89,6 +89,7 @@ def build() -> argparse.ArgumentParser:
     p = cmd("init", "create a profile: your identity and an empty encrypted library")
     p.add_argument("--name", required=True, help="your name as colleagues know it")
     cmd("whoami", "show this profile's name and fingerprint")
+    cmd("about", "the version, and the libraries Casebook runs on with their licences")
 
     p = cmd("network", "create and inspect networks")
     nsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -19,14 +19,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTextBrowser,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from casebook.core.library import attachments
 from casebook.core.library.search import Filters
-from casebook.gui import case_view
+from casebook.gui import case_view, window_actions
 from casebook.gui.bridge import Core, Job
 from casebook.gui.bundles import BundleDialog
 from casebook.gui.case_actions import CaseActions
@@ -50,6 +49,21 @@ class MainWindow(QMainWindow):
     # Made in _build_layout; named here because __init__ and a lambda refer to them first.
     reply: QPlainTextEdit
     sync_indicator: SyncIndicator
+    # Made by window_actions.install.
+    search: QLineEdit
+    new_network_action: QAction
+    join_action: QAction
+    new_case_action: QAction
+    people_action: QAction
+    bundles_action: QAction
+    settings_action: QAction
+    lock_action: QAction
+    quit_action: QAction
+    find_action: QAction
+    next_action: QAction
+    previous_action: QAction
+    shortcuts_action: QAction
+    about_action: QAction
 
     def __init__(self, core: Core) -> None:
         super().__init__()
@@ -62,7 +76,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Casebook")
         self.resize(1280, 800)
         core.error.connect(self.show_error)
-        self._build_actions()
+        window_actions.install(self, self)
         self._build_layout()
         self.search_timer = QTimer(self, singleShot=True, interval=150)
         self.search_timer.timeout.connect(self._run_search)
@@ -72,59 +86,7 @@ class MainWindow(QMainWindow):
         self.live.start()
 
     # -- construction ---------------------------------------------------------------
-    def _build_actions(self) -> None:
-        bar = QToolBar(self.tr("Main"))
-        bar.setMovable(False)
-        self.addToolBar(bar)
-        self.new_network_action = QAction(self.tr("New network"), self)
-        self.new_network_action.triggered.connect(self.new_network)
-        self.join_action = QAction(self.tr("Join network"), self)
-        self.join_action.triggered.connect(self.join_network)
-        self.new_case_action = QAction(self.tr("New case"), self)
-        self.new_case_action.setShortcut(QKeySequence.StandardKey.New)
-        self.new_case_action.triggered.connect(self.new_case)
-        self.people_action = QAction(self.tr("People"), self)
-        self.people_action.triggered.connect(self.show_people)
-        self.bundles_action = QAction(self.tr("Bundle files"), self)
-        self.bundles_action.setToolTip(self.tr("Export or import a network's events as a file"))
-        self.bundles_action.triggered.connect(self.show_bundles)
-        bar.addAction(self.new_network_action)
-        bar.addAction(self.join_action)
-        bar.addAction(self.new_case_action)
-        bar.addAction(self.people_action)
-        bar.addAction(self.bundles_action)
-        self.settings_action = QAction(self.tr("Settings"), self)
-        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
-        self.settings_action.triggered.connect(self.show_settings)
-        bar.addAction(self.settings_action)
-        self.lock_action = QAction(self.tr("Lock"), self)
-        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.lock_action.setToolTip(self.tr("Lock the library (Ctrl+L)"))
-        self.lock_action.triggered.connect(self.lock_requested)
-        bar.addAction(self.lock_action)
-        spacer = QWidget()
-        spacer.setSizePolicy(
-            spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy()
-        )
-        bar.addWidget(spacer)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search cases and discussions  (Ctrl+F)"))
-        self.search.setAccessibleName(self.tr("Search"))
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(360)
-        self.search.textChanged.connect(lambda _: self.search_timer.start())
-        bar.addWidget(self.search)
-        focus = QAction(self)
-        focus.setShortcut(QKeySequence.StandardKey.Find)
-        focus.triggered.connect(self._focus_search)
-        self.addAction(focus)
-        for key, step in (("Ctrl+J", 1), ("Ctrl+K", -1)):
-            move = QAction(self)
-            move.setShortcut(QKeySequence(key))
-            move.triggered.connect(lambda _=False, s=step: self._step(s))
-            self.addAction(move)
-
-    def _focus_search(self) -> None:
+    def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
 
@@ -327,7 +289,7 @@ class MainWindow(QMainWindow):
             self._count_tags()
 
     # -- cases --------------------------------------------------------------------
-    def _step(self, step: int) -> None:
+    def step(self, step: int) -> None:
         row = max(0, min(self.model.rowCount() - 1, self.table.currentIndex().row() + step))
         self.table.selectRow(row)
 

@@ -23,6 +23,7 @@ from casebook.gui import theme
 from casebook.gui.app import Shell
 from casebook.gui.bridge import Core
 from casebook.gui.bundles import BundleDialog
+from casebook.gui.help_dialogs import AboutDialog, ShortcutsDialog
 from casebook.gui.invites_view import InviteDialog
 from casebook.gui.main_window import MainWindow
 from casebook.gui.network_dialogs import JoinDialog, NewNetworkDialog
@@ -112,6 +113,8 @@ def library(core: Core, scratch: Path, out: Path, app: QApplication) -> None:
         (NewNetworkDialog(win), "new-network"),
         (JoinDialog(core, "Dr. Bob Lee", win), "join"),
         (SettingsDialog(core, win), "settings"),
+        (ShortcutsDialog(win), "shortcuts"),
+        (AboutDialog(core, win), "about"),
     ):
         settle(core)
         shoot(dialog, out, name)

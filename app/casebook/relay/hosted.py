@@ -58,6 +58,9 @@ class HostedNetwork:
         self.state = membership.fold(net, self.entries)
         self.events, self.size = store.usage(net)
         self.refolds = Budget(REFOLDS_PER_SECOND, REFOLD_BURST)
+        # Pushers whose last whole fold found their budget empty: their next membership
+        # event waits for a refill (so no push buys a free fold).
+        self.owing: set[bytes] = set()
         # The network's Lamport clock as far as the relay knows (a newcomer's join must
         # come after what it is about to read).
         self.lamport = max(
@@ -103,7 +106,7 @@ class HostedNetwork:
                 if reason is None and event.kind == "member.join":
                     reason = self._join_open(event, state, now)
                 if reason is None and event.kind in membership.KINDS:
-                    if spent:
+                    if spent or not self._clear(by):
                         raise _Later()
                     if not working:
                         # Entries are immutable: share them, copy only the state around.
@@ -121,6 +124,7 @@ class HostedNetwork:
                     state, undo = _fold_in(self.net, state, entries, entry)
                     if undo is None and last and not self.refolds.take(by.hex()):
                         spent = True
+                        self.owing.add(by)
                     reason = self._judged(event, state)
                     if reason is not None:  # not stored: taken out again
                         entries.pop()
@@ -128,11 +132,16 @@ class HostedNetwork:
                             undo.restore(state, entry)
                         else:
                             state = membership.fold(self.net, entries)
-                            spent = spent or not self.refolds.take(by.hex())
+                            if not self.refolds.take(by.hex()):
+                                spent = True
+                                self.owing.add(by)
             except (TypeError, KeyError, ValueError, AttributeError):  # a header of odd types
                 reason = "a malformed header"
             except _Later:
-                reason = "too many back-dated membership events at once; send them later"
+                reason = (
+                    "too many costly membership changes at once (back-dated, or of "
+                    "devices); send them later"
+                )
             if reason is not None:
                 out.refused.append((index, reason))
                 continue
@@ -144,6 +153,15 @@ class HostedNetwork:
             out.entries, out.state = entries, state
         out.size, out.clock = size, clock
         return out
+
+    def _clear(self, by: bytes) -> bool:
+        """False while ``by`` owes a whole fold its budget could not pay for."""
+        if by not in self.owing:
+            return True
+        if not self.refolds.take(by.hex()):
+            return False
+        self.owing.discard(by)
+        return True
 
     def commit(self, admission: Admission) -> bool:
         """Apply an admission the store has written; True when the membership changed."""
@@ -257,7 +275,7 @@ REFOLD_BURST = 16
 
 
 def _sorts_last(state: MembershipState, entry: Entry) -> bool:
-    return state.founder is not None and entry.order > state.last
+    return membership.applies_in_place(state, entry)
 
 
 @dataclass(frozen=True)
@@ -287,7 +305,7 @@ def _fold_in(
     in place when it sorts after everything so far and reaches back to nothing (with
     what undoes it, should the relay refuse it), otherwise by folding the whole log
     again (and no undo)."""
-    if state.founder is not None and entry.order > state.last:
+    if membership.applies_in_place(state, entry):
         undo = _Undo.of(state)
         state.apply(entry)
         if not (state.late_joins() or state.overruled()):

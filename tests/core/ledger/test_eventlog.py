@@ -636,3 +636,23 @@ def test_the_projection_has_one_handler_for_every_kind_and_the_fold_for_its_own(
         EventKind.DEVICE_ADD,  # the device rules: a certificate, not a role
         EventKind.DEVICE_REVOKE,
     }
+
+
+def test_a_reply_to_my_comment_is_news_for_me(alice: Profile, network: bytes, bob: Profile):
+    """Replies are announced to the case's author and to the author of the comment
+    replied to (issue 16: not only the case's author)."""
+    share_seed(alice, bob, network)
+    case = alice.library.post_case(network, title="Syncope at rest", body="Age 40.")
+    deliver(alice, bob)
+    alice_mark, bob_mark = alice.queries.reply_mark(), bob.queries.reply_mark()
+    comment = bob.library.comment(case, "Holter first?")
+    deliver(bob, alice)
+    alice.library.reply(comment, "Yes, 48 hours.")
+    deliver(alice, bob)
+
+    for_bob = bob.queries.replies_to(bob.member, bob_mark)
+    assert [(r["to"], r["title"], r["author_name"]) for r in for_bob] == [
+        ("comment", "Syncope at rest", alice.name)
+    ]
+    for_alice = alice.queries.replies_to(alice.member, alice_mark)
+    assert [(r["to"], r["author_name"]) for r in for_alice] == [("case", bob.name)]

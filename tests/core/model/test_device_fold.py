@@ -355,3 +355,44 @@ def test_devices_fold_the_same_in_any_order() -> None:
         assert {k: d.cut for k, d in state.devices.items()} == {
             k: d.cut for k, d in expected.devices.items()
         }
+
+
+def test_a_computer_revoking_itself_keeps_nothing_it_could_sign_later() -> None:
+    """A thief self-revokes the stolen laptop naming keys it made in ``keeps``: the
+    certificates it signs for them afterwards count for nothing."""
+    story, _alice, bob, _laptop = alice_with_laptop()
+    laptop = Person("bob-laptop")
+    story.add_device(laptop, bob)
+    later = [Person(f"later-{n}") for n in range(3)]
+    story.revoke_device(laptop, laptop, keeps=later)
+    adds = [story.add_device(k, bob, signer=laptop) for k in later]
+    state = story.fold()
+    assert all(
+        state.rejected[a.id] == "certified by a device that was revoked before" for a in adds
+    )
+
+
+def test_the_member_key_keeps_what_a_thiefs_self_revocation_dropped() -> None:
+    story, _alice, bob, _laptop = alice_with_laptop()
+    laptop, phone = Person("bob-laptop"), Person("bob-phone")
+    story.add_device(laptop, bob)
+    story.add_device(phone, bob, signer=laptop)
+    story.revoke_device(laptop, laptop, keeps=[])  # the thief
+    story.revoke_device(bob, laptop, upto=1, keeps=[phone], signed_by=bob)  # Bob
+    state = story.fold()
+    assert state.role_now(laptop.key) is None and state.role_now(phone.key) == "member"
+
+
+def test_holds_is_capped_even_when_the_revocation_comes_first() -> None:
+    """Device zero revokes a key before its certificate exists; the certificate then
+    claims every epoch: it is held to the epochs that exist where it is added."""
+    story, alice, bob, laptop = alice_with_laptop()
+    story.rotate(alice, 1, [alice, bob, laptop])
+    ghost = Person("ghost")
+    story.revoke_device(bob, ghost, upto=0)
+    story.add_device(ghost, bob, holds=2**62)
+    state = story.fold()
+    assert state.devices[ghost.key].cut == 0 and state.devices[ghost.key].holds == 1
+    assert state.needs_rotation()
+    story.rotate(alice, 2, [alice, bob, laptop])
+    assert not story.fold().needs_rotation()

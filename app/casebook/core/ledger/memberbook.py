@@ -93,7 +93,7 @@ class Memberships:
             (net, event.header.lamport, event.id),
         )
         entry = Entry.of(event)
-        if entry.order > before.last:
+        if membership.applies_in_place(before, entry):
             before.apply(entry)
             state = before
             if state.late_joins() or state.overruled():  # reaches back: fold from scratch

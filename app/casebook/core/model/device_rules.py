@@ -11,15 +11,16 @@ the member key's signature (``msig``, over the network, the device, ``upto`` and
 ``keeps``: any device of the member, cut at exactly the signed ``upto``, whatever
 became of the device writing it) or when a device revokes itself (cut at that event):
 a device never revokes another on its own, so no revocation can answer another. The
-devices the revoked one certified stay only if ``keeps`` names them. Revocations of one
-device add up: the lowest cut, and only the devices every one keeps.
+devices the revoked one certified stay only if the member key's revocations name them
+in ``keeps`` (a device revoking itself keeps nothing). Revocations of one device add
+up: the lowest cut, and only the devices every revocation by the member key keeps.
 
 What depends only on the device events (cuts, which certificates count, the cap of
 :data:`MAX_DEVICES`) is settled before the fold (``device_settle``) and applied from
 each device's first event; the rules here judge what depends on order and keep the
 state right when an entry is applied on its own (the relay's incremental fold). A
 device's ``holds`` (not signed) is capped at the epoch current when it is revoked or its
-member removed.
+member removed, and at the epoch current where it is added.
 """
 
 from __future__ import annotations
@@ -182,9 +183,14 @@ class DeviceRules:
             return self.settled.refused.get(e.id)  # its signature held, and the rest
         if not cert_verifies(e):
             return "the device certificate does not verify"
-        if signer.cut is not None and e.author not in (signer.kept or frozenset()):
+        by_member_key = p["by"] == member.key  # certifies whatever became of device zero
+        if (
+            not by_member_key
+            and signer.cut is not None
+            and e.author not in (signer.kept or frozenset())
+        ):
             return "the certificate is signed by a revoked device"
-        depth = self.depth_of(signer) + 1
+        depth = 1 if by_member_key else self.depth_of(signer) + 1
         nearer = [d for d in self.current_devices(member) if self.depth_of(d) <= depth]
         if len(nearer) >= MAX_DEVICES:
             return CAPPED
@@ -218,7 +224,8 @@ class DeviceRules:
             added=e.ts,
             add_event=e.id,
             by=p["by"],
-            holds=p.get("holds", -1),
+            # Not signed: no more than the epochs that exist where it is added.
+            holds=min(p.get("holds", -1), len(self.epochs) - 1),
             cut=None if settled is None else settled.cuts.get(e.author),
             kept=None if settled is None else settled.kept.get(e.author),
         )
@@ -261,6 +268,8 @@ class DeviceRules:
         if not member.active:
             return "the author is not a member"
         device = self.devices.get(p["device"])
+        if device is None and self.settled is not None and e.id in self.settled.counted:
+            return None  # of a device added later in fold order: settled, cut from its start
         if device is None or device.member != member.key:
             return "no such device of this member"
         itself = device.key == e.writer
@@ -270,11 +279,17 @@ class DeviceRules:
                 "a computer is revoked with the member key's signature (the recovery key), "
                 "or by itself"
             )
+        if self.settled is not None and e.id not in self.settled.counted:
+            return "written after the revoking computer was itself revoked"
         cut = p["upto"] if by_member_key else e.seq
         if device.revoke_event is None:
             device.revoked_by, device.revoke_event, device.revoked_at = e.writer, e.id, e.ts
-        device.cut = cut if device.cut is None else min(device.cut, cut)
-        device.kept = keeps if device.kept is None else device.kept & keeps
+        if self.settled is None:  # on its own (a test's state): as settling would
+            device.cut = cut if device.cut is None else min(device.cut, cut)
+            if by_member_key:
+                device.kept = keeps if device.kept is None else device.kept & keeps
+            elif device.kept is None:
+                device.kept = frozenset()
         device.overruled = device.overruled or signed
         self.cap_holds(device)
         return None

@@ -14,7 +14,8 @@ hands the result to every round), in one pass down the tree of certificates:
   one.
 - A device's certificate counts when its signer is the member key, or a device of the
   member whose own certificate counts and that is not revoked, or is revoked and keeps
-  it (every counting revocation of the signer names it in ``keeps``).
+  it: every revocation of the signer by the member key names it in ``keeps`` (a device
+  revoking itself keeps nothing, so a thief cannot keep keys it signs later).
 - A member has at most :data:`MAX_DEVICES` current devices (device zero among them):
   admitted nearest the member key first (a device the member key certified before any
   a device certified), then in fold order, so a thief's back-dated certificates never
@@ -22,6 +23,9 @@ hands the result to every round), in one pass down the tree of certificates:
 
 The fold then judges what depends on order (the member being a member when a device is
 added, the signer known by then) and applies the cuts settled here from the start.
+Because the settlement needs every device event, a device event is never applied on
+its own (``membership.applies_in_place``): membership books and the relay fold the
+whole log for it.
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ class Settled:
     kept: dict[bytes, frozenset[bytes]] = field(default_factory=dict)  # revoked → stays
     judged: set[bytes] = field(default_factory=set)  # device.add ids whose signature held
     refused: dict[bytes, str] = field(default_factory=dict)  # device.add id → why not
+    counted: set[bytes] = field(default_factory=set)  # device.revoke ids that count
     depth: dict[bytes, int] = field(default_factory=dict)  # device → certificates to M
 
 
@@ -123,20 +128,29 @@ def settle(entries: Sequence[Entry]) -> Settled:
     out.depth = _depths(adds)
     # Device zero's own revocations of others count while device zero does: after
     # every signed revocation and self-revocation (which settle its cut) is counted.
+    first = [e for e in revokes if "msig" in e.pub or e.pub.get("device") == e.author]
     later = [e for e in revokes if "msig" not in e.pub and e.pub.get("device") != e.author]
-    for e in [e for e in revokes if e not in later] + later:
+    signed_keeps: dict[bytes, frozenset[bytes]] = {}
+    for e in first + later:
         owner = member(e.author)
         target = e.pub.get("device")
         if not isinstance(target, bytes) or member(target) != owner:
             continue
-        if e in later and e.seq > out.cuts.get(owner, e.seq):
-            continue
+        if "msig" not in e.pub and target != e.author and e.seq > out.cuts.get(owner, e.seq):
+            continue  # device zero wrote it after its own cut
         counted = revocation_counts(e, owner)
         if counted is None:
             continue
         cut, keeps = counted
         out.cuts[target] = min(out.cuts.get(target, cut), cut)
-        out.kept[target] = out.kept[target] & keeps if target in out.kept else keeps
+        out.counted.add(e.id)
+        if target != e.author or e.author == owner:  # the member key's word on keeps
+            held = signed_keeps.get(target)
+            signed_keeps[target] = keeps if held is None else held & keeps
+    # What stays of a revoked device's certificates is the member key's to say: a
+    # device revoking itself keeps nothing of its own accord.
+    for target in out.cuts:
+        out.kept[target] = signed_keeps.get(target, frozenset())
     _admit(adds, out)
     return out
 

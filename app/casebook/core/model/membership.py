@@ -83,6 +83,7 @@ __all__ = [
     "Invite",
     "Member",
     "MembershipState",
+    "applies_in_place",
     "creation_message",
     "device_cert_message",
     "device_revoke_message",
@@ -434,6 +435,17 @@ RULES: dict[str, Callable[[MembershipState, Entry, Role], str | None]] = {
     EventKind.EPOCH_ROTATE: MembershipState._rotate,
 }
 # (``device.add`` and ``device.revoke``: ``device_rules``, called from _check_and_apply.)
+
+
+def applies_in_place(state: MembershipState, entry: Entry) -> bool:
+    """Whether ``entry`` may be applied to ``state`` on its own (then checked with
+    ``late_joins``/``overruled``): it sorts after everything folded, and it is no device
+    event, whose effect is settled from all device events together (``device_settle``)."""
+    return (
+        state.founder is not None
+        and entry.order > state.last
+        and entry.kind not in (EventKind.DEVICE_ADD, EventKind.DEVICE_REVOKE)
+    )
 
 
 def fold(net: bytes, entries: Iterable[Entry]) -> MembershipState:

@@ -1,0 +1,89 @@
+"""The menu bar, Quit, the keyboard shortcuts screen, About and Esc in the search field
+(issue 16, item 16 and part of 10), on the demo library. Screenshots go to
+``CASEBOOK_SHOTS`` if set."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from guikit import idle, open_demo
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from casebook.gui.help_dialogs import AboutDialog, ShortcutsDialog
+
+
+def shot(widget, name: str) -> None:
+    folder = os.environ.get("CASEBOOK_SHOTS")
+    if folder:
+        widget.grab().save(str(Path(folder) / f"{name}.png"))
+
+
+def test_the_menu_bar_holds_every_command(qtbot, core, tmp_path):
+    win = open_demo(qtbot, core, tmp_path)
+    menus = {
+        menu.title().replace("&", ""): [a.text() for a in menu.actions() if not a.isSeparator()]
+        for menu in (action.menu() for action in win.menuBar().actions())
+        if menu is not None
+    }
+    assert list(menus) == ["File", "Edit", "View", "Network", "Help"]
+    assert "Quit" in menus["File"] and "Lock" in menus["File"]
+    assert "Settings…" in menus["File"] and "Bundle files…" in menus["File"]
+    assert menus["Help"] == ["Keyboard shortcuts", "About Casebook"]
+    assert menus["Network"] == ["New network…", "Join network…", "People…"]
+
+
+def test_ctrl_q_quits(qtbot, core, tmp_path, monkeypatch):
+    win = open_demo(qtbot, core, tmp_path)
+    quits: list[bool] = []
+    monkeypatch.setattr(QApplication, "quit", lambda *a: quits.append(True))
+    win.activateWindow()
+    win.table.setFocus()
+    qtbot.keyClick(win.table, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert quits == [True]
+
+
+def test_the_shortcuts_screen_lists_what_the_keys_do(qtbot, core, tmp_path):
+    win = open_demo(qtbot, core, tmp_path)
+    dialog = ShortcutsDialog(win)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    rows = {
+        dialog.table.topLevelItem(i).text(0): dialog.table.topLevelItem(i).text(1)
+        for i in range(dialog.table.topLevelItemCount())
+    }
+    assert rows["Quit"] == "Ctrl+Q"
+    assert rows["New case"] == "Ctrl+N"
+    assert rows["Find"] == "Ctrl+F"
+    assert rows["Lock"] == "Ctrl+L"
+    assert rows["Next case"] == "Ctrl+J" and rows["Keyboard shortcuts"] == "Ctrl+/"
+    assert rows["Reply"] == "Ctrl+Return"
+    shot(dialog, "shortcuts")
+
+
+def test_about_names_the_version_and_the_licences(qtbot, core, tmp_path):
+    win = open_demo(qtbot, core, tmp_path)
+    dialog = AboutDialog(core, win)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.table.topLevelItemCount() > 5, timeout=10_000)
+    rows = {
+        dialog.table.topLevelItem(i).text(0): dialog.table.topLevelItem(i).text(2)
+        for i in range(dialog.table.topLevelItemCount())
+    }
+    assert rows["cryptography"] == "Apache-2.0 OR BSD-3-Clause"
+    assert "LGPL-3.0-only" in rows["PySide6-Essentials"]
+    shot(dialog, "about")
+
+
+def test_escape_clears_the_search(qtbot, core, tmp_path):
+    win = open_demo(qtbot, core, tmp_path)
+    total = win.model.rowCount()
+    win.focus_search()
+    qtbot.keyClicks(win.search, "syncope")
+    qtbot.waitUntil(lambda: win.model.query == "syncope", timeout=10_000)
+    qtbot.keyClick(win.search, Qt.Key.Key_Escape)
+    assert win.search.text() == ""
+    qtbot.waitUntil(lambda: win.model.query == "" and win.model.rowCount() == total)
+    idle(qtbot, core)
