@@ -202,10 +202,12 @@ def test_settings_passphrase_change_lock_and_unlock(qtbot, core, tmp_path):
     assert shell.library is None and not shell.idle.timer.isActive()
     page = shell.onboarding.unlock_page
     assert shell.onboarding.currentWidget() is page and "Locked" in page.error.text()
+    assert page.error.objectName() == "busy"  # said plainly, not in the error colour
     qtbot.keyClicks(page.passphrase, PASS)  # the old one no longer opens it
     qtbot.keyClick(page.passphrase, Qt.Key.Key_Return)
     idle(qtbot, core)
     assert shell.library is None and "Wrong passphrase" in page.error.text()
+    assert page.error.objectName() == "error"
     page.passphrase.clear()
     qtbot.keyClicks(page.passphrase, new)
     qtbot.keyClick(page.passphrase, Qt.Key.Key_Return)

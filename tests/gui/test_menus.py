@@ -87,3 +87,40 @@ def test_escape_clears_the_search(qtbot, core, tmp_path):
     assert win.search.text() == ""
     qtbot.waitUntil(lambda: win.model.query == "" and win.model.rowCount() == total)
     idle(qtbot, core)
+
+
+def test_counts_and_the_local_status_read_as_words(qtbot, core, tmp_path):
+    """Issue 16, item 15: "1 case", not "1 cases"; the status of a library without a
+    relay says where the cases are, not jargon."""
+    win = open_demo(qtbot, core, tmp_path)
+    query = win.model.query
+    for text, total, expected in (
+        ("", 1, "1 case"),
+        ("", 32, "32 cases"),
+        ("syncope", 1, "1 matching case"),
+        ("syncope", 3, "3 matching cases"),
+    ):
+        win.model.query = text
+        win._loaded(total)
+        assert win.count_label.text() == expected
+    win.model.query = query
+    win.sync_indicator.show_local()
+    assert win.sync_indicator.label.text() == "On this computer only"
+
+
+def test_switching_theme_redraws_the_open_case_in_its_colours(qtbot, core, tmp_path):
+    """Issue 16, item 4: the open case's links and tags follow the theme at once."""
+    from casebook.gui import theme
+
+    win = open_demo(qtbot, core, tmp_path)
+    app = QApplication.instance()
+    win.table.selectRow(2)
+    qtbot.waitUntil(lambda: win.case_actions.loaded is not None, timeout=10_000)
+    try:
+        for name, link in (("dark", "#8ab4f8"), ("light", None)):
+            theme.apply(app, name)
+            expected = link or win.palette().color(win.palette().ColorRole.Link).name()
+            qtbot.waitUntil(lambda e=expected: e in win.viewer.toHtml().lower(), timeout=5_000)
+            shot(win, f"case-{name}")
+    finally:
+        theme.apply(app, "light")

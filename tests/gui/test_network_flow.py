@@ -85,7 +85,7 @@ def test_second_profile_joins_through_the_relay_and_sees_live(
 ):
     alice_core, bob_core = cores(), cores()
     alice = first_start(qtbot, alice_core, tmp_path / "alice", "Dr. Alice Moreau")
-    assert "Local only" in alice.sync_indicator.label.text()
+    assert "On this computer only" in alice.sync_indicator.label.text()
 
     choose_network(monkeypatch, "Cardiology Circle", relay.url)
     alice.new_network()

@@ -97,8 +97,13 @@ STYLE = """
 h2 { margin-bottom: 2px; }
 h4 { margin-bottom: 0px; margin-top: 14px; }
 .meta { color: palette(mid); }
-.tag { color: #2a6fb0; }
 .acts { margin-top: 0px; font-size: small; }
 .acts a { text-decoration: none; }
 a.file { text-decoration: none; }
 """
+
+
+def style(link: str) -> str:
+    """The case's stylesheet, its links and tags in ``link`` (the palette's link colour:
+    readable on the theme's background, so set again when the theme changes)."""
+    return STYLE + f"a {{ color: {link}; }}\n.tag {{ color: {link}; }}\n"

@@ -9,7 +9,7 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDialog,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from casebook.core.library import attachments
-from casebook.gui.case_view import FIELD_TITLES, STYLE, markdown
+from casebook.gui.case_view import FIELD_TITLES, markdown, style
 from casebook.gui.messages import error_text
 from casebook.gui.publish import PublishingForm
 
@@ -51,7 +51,8 @@ class NewCaseDialog(PublishingForm, QDialog):
         self.tabs.addTab(write, self.tr("Write"))
         self.preview = QTextBrowser()
         self.preview.setAccessibleName(self.tr("Preview"))
-        self.preview.document().setDefaultStyleSheet(STYLE)
+        link = self.preview.palette().color(QPalette.ColorRole.Link).name()
+        self.preview.document().setDefaultStyleSheet(style(link))
         self.tabs.addTab(self.preview, self.tr("Preview"))
         self.tabs.currentChanged.connect(self._show_preview)
         layout.addWidget(self.tabs, 1)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -41,6 +41,10 @@ from casebook.gui.settings import SettingsDialog
 from casebook.gui.sidebar import Choice, Sidebar
 from casebook.gui.sync_status import SyncIndicator
 from casebook.session import Session
+
+
+def _link_colour(widget: QWidget) -> str:
+    return widget.palette().color(QPalette.ColorRole.Link).name()
 
 
 class MainWindow(QMainWindow):
@@ -86,6 +90,14 @@ class MainWindow(QMainWindow):
         self.live.start()
 
     # -- construction ---------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        """A new theme: the open case is drawn again in its colours."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "viewer"):
+            self.viewer.document().setDefaultStyleSheet(case_view.style(_link_colour(self)))
+            if self.case_actions.loaded is not None:
+                self.case_actions.present(self.case_actions.loaded)
+
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
@@ -113,7 +125,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         self.viewer = QTextBrowser()
         self.viewer.setAccessibleName(self.tr("Case"))
-        self.viewer.document().setDefaultStyleSheet(case_view.STYLE)
+        self.viewer.document().setDefaultStyleSheet(case_view.style(_link_colour(self)))
         self.viewer.setOpenLinks(False)
         self.viewer.anchorClicked.connect(self._link)
         self.case_actions = CaseActions(self, self.core, self.viewer)
@@ -276,9 +288,10 @@ class MainWindow(QMainWindow):
 
     def _loaded(self, total: int) -> None:
         if self.model.query:
-            self.count_label.setText(self.tr("{0} matching cases").format(total))
+            text = self.tr("1 matching case") if total == 1 else self.tr("{0} matching cases")
         else:
-            self.count_label.setText(self.tr("{0} cases").format(total))
+            text = self.tr("1 case") if total == 1 else self.tr("{0} cases")
+        self.count_label.setText(text.format(total))
         # Keep the open case when it is still listed (a live refresh); else open the first.
         row = self.model.row_of(self.current_case) if self.current_case is not None else None
         if row is None and self.model.rowCount():

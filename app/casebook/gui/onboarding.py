@@ -149,7 +149,7 @@ class Onboarding(QStackedWidget):
         page = self.unlock_page
         page.busy(None)
         page.passphrase.clear()
-        page.show_error(self.tr("Locked. Enter your passphrase to continue."))
+        page.show_note(self.tr("Locked. Enter your passphrase to continue."))
         self.setCurrentWidget(page)
         page.passphrase.setFocus()
 

@@ -62,8 +62,20 @@ class Page(QWidget):
         self.outer.addStretch(1)
 
     def show_error(self, message: str) -> None:
+        self._tone("error")
         self.error.setText(message)
         self.error.show()
+
+    def show_note(self, message: str) -> None:
+        """A plain message in the same place (not an error: no warning colour)."""
+        self._tone("busy")
+        self.error.setText(message)
+        self.error.show()
+
+    def _tone(self, name: str) -> None:
+        if self.error.objectName() != name:
+            self.error.setObjectName(name)
+            self.error.style().polish(self.error)  # the stylesheet colours by object name
 
     def busy(self, text: str | None) -> None:
         self.button.setEnabled(text is None)

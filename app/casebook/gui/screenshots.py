@@ -132,6 +132,10 @@ def library(core: Core, scratch: Path, out: Path, app: QApplication) -> None:
     win.table.selectRow(4)
     settle(core, 0.6)
     shoot(win, out, "library-dark")
+    titles = [row.title for row in win.model.rows]
+    win.table.selectRow(next((i for i, t in enumerate(titles) if "confusion" in t), 0))
+    settle(core, 0.6)
+    shoot(win.viewer.parentWidget(), out, "case-dark")  # the open case alone
     theme.apply(app, "light")
     win.close()
 

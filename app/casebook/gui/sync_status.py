@@ -62,8 +62,11 @@ class SyncIndicator(QWidget):
             return
         self._paint(
             "local",
-            self.tr("Local only: no network names a relay"),
-            self.tr("Cases stay on this computer until a network has a relay."),
+            self.tr("On this computer only"),
+            self.tr(
+                "None of your networks has a relay yet, so cases stay on this computer. "
+                "Add a relay to a network (a colleague's, or host one here) to share them."
+            ),
         )
 
     def set_nearby(self, count: int) -> None:
@@ -111,7 +114,7 @@ class SyncIndicator(QWidget):
             text = self.tr("Offline: {0}").format(worst.error or self.tr("not connected"))
             kind = "error" if worst.state == "stopped" else "offline"
         elif not links:
-            text, kind = self.tr("Local only: no relay, no colleague nearby"), "local"
+            text, kind = self.tr("On this computer only: no relay, no colleague nearby"), "local"
         else:
             text, kind = self.tr("Connecting…"), "syncing"
         self._paint(kind, text, self._details(links))

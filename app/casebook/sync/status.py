@@ -64,11 +64,15 @@ class LinkTracker:
         return self.report
 
     def progress(self, done: int, total: int) -> None:
+        changes: dict[str, Any] = {}
+        if self.live:  # a live event: the library is in step with the relay as of now
+            changes["last_success"] = now_ms()
         self.tell(
             state="live" if self.live else "catching_up",
             done=done,
             total=total,
             applied=self.applied + self.report.applied,
+            **changes,
         )
 
     def caught_up(self, report: SyncReport) -> None:
