@@ -75,6 +75,25 @@ def test_an_edited_reply_is_checked_again(qtbot, core, tmp_path):
     assert not any("0770" in b for b in bodies(qtbot, core, case_id))
 
 
+def test_the_warning_follows_the_text_as_it_changes(qtbot, core, tmp_path):
+    """Issue 16, item 7: once findings are listed, the text is checked again as it
+    changes: the list goes (and the button is Reply again) when the identifier is
+    removed, and comes back, updated, when another appears."""
+    win = open_demo(qtbot, core, tmp_path)
+    open_case(qtbot, win, OWN_OPEN)
+    qtbot.keyClicks(win.reply, "Call the daughter on 07700 900123.")
+    win.reply_button.click()
+    idle(qtbot, core)
+    assert win.reply_button.text() == "Post anyway"
+    win.reply.setPlainText("Call the daughter tomorrow.")
+    qtbot.wait(600)
+    idle(qtbot, core)
+    assert win.reply_button.text() == "Reply" and win.reply_notice.isHidden()
+    win.reply.setPlainText("Call the son on 07700 900789.")
+    qtbot.waitUntil(lambda: "07700 900789" in win.reply_notice.text(), timeout=5_000)
+    assert win.reply_button.text() == "Post anyway" and not win.reply_notice.isHidden()
+
+
 def test_threaded_reply_warns(qtbot, core, tmp_path):
     win = open_demo(qtbot, core, tmp_path)
     case_id = open_case(qtbot, win, OTHERS)

@@ -29,6 +29,7 @@ from typing import Any
 
 import sqlcipher3
 
+from casebook.core import passphrase as passphrases
 from casebook.core.ledger import storedlog
 from casebook.core.ledger.eventlog import EventLog
 from casebook.core.library.cases import Library
@@ -57,7 +58,7 @@ from casebook.store.schema import SchemaTooNew, migrate
 
 HEADER = "profile.json"
 FORMAT = "casebook-profile"
-MIN_PASSPHRASE = 8
+MIN_PASSPHRASE = passphrases.MIN_LENGTH
 
 
 def exists(directory: Path) -> bool:
@@ -65,11 +66,7 @@ def exists(directory: Path) -> bool:
 
 
 def check_new_passphrase(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise UsageError(
-            f"The passphrase must have at least {MIN_PASSPHRASE} characters; "
-            "a few unrelated words are easy to remember and hard to guess."
-        )
+    passphrases.check(passphrase)
 
 
 def _read_header(directory: Path) -> dict[str, Any]:

@@ -100,6 +100,9 @@ class TextDialog(PublishingForm, QDialog):
     def value(self) -> str:
         return self.text.toPlainText().strip()
 
+    def _checked_texts(self) -> tuple[object, list[tuple[str, str]]]:
+        return (self.value(), self.checked()), [("body", self.value())]
+
     def checked(self) -> bool:
         return self.option is not None and self.option.isChecked()
 

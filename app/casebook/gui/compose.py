@@ -130,6 +130,11 @@ class NewCaseDialog(PublishingForm, QDialog):
     def _publish_parts(self) -> tuple[QAbstractButton, QLabel]:
         return self.post, self.error
 
+    def _checked_texts(self) -> tuple[object, list[tuple[str, str]]]:
+        v = self.values()
+        texts = [("title", v["title"]), ("specialty", v["specialty"]), ("body", v["body"])]
+        return v, texts + list(v["fields"].items())
+
     def _show_preview(self, index: int) -> None:
         if self.tabs.widget(index) is not self.preview:
             return

@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         self.reply_button.clicked.connect(self.send_reply)
         column.addWidget(self.reply_button, alignment=Qt.AlignmentFlag.AlignRight)
         self.replies = Publisher(self.core, self.reply_button, self.reply_notice, self.show_error)
-        self.reply.textChanged.connect(self.replies.reset)
+        self.reply.textChanged.connect(self._reply_changed)
         split.addWidget(right)
         split.setSizes([190, 690, 400])
         self.count_label = QLabel()
@@ -448,6 +448,11 @@ class MainWindow(QMainWindow):
         self.current_case = case_id
         self.refresh_networks(self.sidebar.current())
         self.show_case(case_id)
+
+    def _reply_changed(self) -> None:
+        text = self.reply.toPlainText().strip()
+        key = (text, self.current_case, self.case_actions.reply_to)
+        self.replies.changed(key, [("body", text)])
 
     def send_reply(self) -> None:
         text = self.reply.toPlainText().strip()

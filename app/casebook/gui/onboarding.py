@@ -122,6 +122,9 @@ class Onboarding(QStackedWidget):
         self.recover_page.button.clicked.connect(self._recover)
         self.restore_page.button.clicked.connect(self._restore)
         self.key_page.button.clicked.connect(self.opened.emit)
+        for page in (self.create_page, self.link_page, self.recover_page, self.restore_page):
+            for field in (page.passphrase, page.repeat):
+                field.textChanged.connect(lambda _=None, p=page: self._recheck(p))
         self._shown: object = None
         self.create_page.button.clicked.connect(self._create)
         self.create_page.repeat.returnPressed.connect(self._create)
@@ -165,7 +168,7 @@ class Onboarding(QStackedWidget):
             page.show_error(self.tr("Please give your name as colleagues know it."))
             return
         if first != second:
-            page.show_error(self.tr("The two passphrases differ."))
+            page.show_error(self._differ())
             return
         page.busy(self.tr("Creating your encrypted library…"))
         directory = self.directory
@@ -174,6 +177,21 @@ class Onboarding(QStackedWidget):
             return s.create(directory, name, first)
 
         self.core.call(job, lambda _: self._created(), lambda e: self._failed(page, e))
+
+    def _differ(self) -> str:
+        return self.tr("The two passphrases differ.")
+
+    def _recheck(self, page: _Page) -> None:
+        """Once the two passphrases agree, the message that they differ goes."""
+        fields = (getattr(page, "passphrase", None), getattr(page, "repeat", None))
+        if (
+            page.error.isVisible()
+            and page.error.text() == self._differ()
+            and fields[0] is not None
+            and fields[1] is not None
+            and fields[0].text() == fields[1].text()
+        ):
+            page.error.hide()
 
     def _created(self) -> None:
         """The library exists: its recovery key is shown before the window opens."""
@@ -187,7 +205,7 @@ class Onboarding(QStackedWidget):
     def _link(self) -> None:
         page = self.link_page
         if page.passphrase.text() != page.repeat.text():
-            page.show_error(self.tr("The two passphrases differ."))
+            page.show_error(self._differ())
             return
         page.busy(self.tr("Meeting your other computer through the relay…"))
         job, self._shown = link_job(page, self.directory)
@@ -196,7 +214,7 @@ class Onboarding(QStackedWidget):
     def _recover(self) -> None:
         page = self.recover_page
         if page.passphrase.text() != page.repeat.text():
-            page.show_error(self.tr("The two passphrases differ."))
+            page.show_error(self._differ())
             return
         page.busy(self.tr("Fetching your recovery box and your library…"))
         job = recover_job(page, self.directory)
@@ -205,7 +223,7 @@ class Onboarding(QStackedWidget):
     def _restore(self) -> None:
         page = self.restore_page
         if page.passphrase.text() != page.repeat.text():
-            page.show_error(self.tr("The two passphrases differ."))
+            page.show_error(self._differ())
             return
         page.busy(self.tr("Restoring, and asking the relays whether it is safe…"))
         job = restore_job(page, self.directory)

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from casebook.core import profile as profiles
+from casebook.core import passphrase as passphrases
 
 
 def strength(passphrase: str) -> tuple[str, str]:
-    """A rough hint (label, level for the stylesheet): length counts far more than symbols."""
-    classes = sum(
-        any(test(c) for c in passphrase)
-        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
-    )
-    words = len(passphrase.split())
-    score = len(passphrase) + 4 * classes + 6 * max(0, words - 1)
-    if len(passphrase) < profiles.MIN_PASSPHRASE:
-        return "too short", "weak"
-    if score < 24:
-        return "weak", "weak"
-    if score < 36:
-        return "fair", "fair"
-    return "strong", "strong"
+    """The core's estimate (label, level for the stylesheet); the core refuses the weak."""
+    label = passphrases.strength(passphrase)
+    if label in ("too short", "weak"):
+        return label + " (" + QCoreApplication.translate("Page", "not accepted") + ")", "weak"
+    return label, label
 
 
 def _title(text: str) -> QLabel:

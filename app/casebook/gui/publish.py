@@ -5,8 +5,10 @@ edit of a comment) sends it with a :class:`Publisher`. The job runs on the worke
 the form stays open. When the core refuses the text because it looks like it identifies
 a patient (:class:`IdentifiersFound`), the form lists what was found and its button reads
 "Post anyway"; a second click with the same text sends it again with
-``allow_identifiers=True``. Editing the text puts the button back, so changed text is
-checked again. Other failures are shown in the same place; the text stays in the form.
+``allow_identifiers=True``. Editing the text puts the button back at once, and, once
+findings were shown, the text is checked again as it changes (on the worker, with the
+core's own detectors): the list follows the text and goes when nothing is found. Other
+failures are shown in the same place; the text stays in the form.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
+from casebook.core.library import deident
 from casebook.errors import IdentifiersFound
 from casebook.gui.messages import error_text
 
@@ -42,6 +45,10 @@ class Publisher(QObject):
         self.busy = False
         self._warned: object = None  # the text the findings were about
         self._label: str | None = None  # the button's own text while it says "Post anyway"
+        self._watching = False  # findings were shown: check the text again as it changes
+        self._pending: tuple[object, list[tuple[str, str]]] | None = None
+        self._timer = QTimer(self, singleShot=True, interval=300)
+        self._timer.timeout.connect(self._recheck)
 
     @property
     def warned(self) -> bool:
@@ -101,12 +108,40 @@ class Publisher(QObject):
         self.button.setShortcut(shortcut)
 
     def reset(self) -> None:
-        """The text changed (or went out): check it afresh next time."""
+        """The text went out (sent, or another case): check it afresh next time."""
         if self._label is not None:
             self._relabel(self._label)
             self._label = None
         self._warned = None
+        self._watching, self._pending = False, None
         self.notice.hide()
+
+    def changed(self, key: object, texts: list[tuple[str, str]]) -> None:
+        """The author edited (``key``: the new text; ``texts``: (field, text) pairs).
+        The button is back at once; once findings were shown, the new text is checked
+        again shortly and its findings listed (with "Post anyway") if there are any."""
+        watching = self.warned or self._watching
+        self.reset()
+        if watching and not self.busy:
+            self._watching, self._pending = True, (key, texts)
+            self._timer.start()
+
+    def _recheck(self) -> None:
+        if self._pending is None or self.busy:
+            return
+        key, texts = self._pending
+
+        def job(_: object) -> list[deident.Finding]:
+            return [f for field, text in texts for f in deident.check_text(text, field)]
+
+        self.core.call(job, lambda found: self._rechecked(key, found))
+
+    def _rechecked(self, key: object, found: object) -> None:
+        if self.busy or self._pending is None or self._pending[0] != key:
+            return  # sent meanwhile, or the text changed again
+        if isinstance(found, list) and found:
+            self._warn(key, IdentifiersFound(found))
+            self._watching = True
 
 
 class PublishingForm:
@@ -141,7 +176,12 @@ class PublishingForm:
 
     def _text_changed(self) -> None:
         if self.publisher is not None:
-            self.publisher.reset()
+            self.publisher.changed(*self._checked_texts())
+
+    def _checked_texts(self) -> tuple[object, list[tuple[str, str]]]:
+        """What the author wrote (the key a second click compares) and its texts by
+        field, for checking again as they change."""
+        raise NotImplementedError
 
     def _send_form(self, key: object) -> None:
         """Send what the author wrote (``key``: the second click on the same allows it)."""

@@ -135,7 +135,9 @@ def library(core: Core, scratch: Path, out: Path, app: QApplication) -> None:
     titles = [row.title for row in win.model.rows]
     win.table.selectRow(next((i for i, t in enumerate(titles) if "confusion" in t), 0))
     settle(core, 0.6)
-    shoot(win.viewer.parentWidget(), out, "case-dark")  # the open case alone
+    case_pane = win.viewer.parentWidget()
+    assert case_pane is not None
+    shoot(case_pane, out, "case-dark")  # the open case alone
     theme.apply(app, "light")
     win.close()
 
