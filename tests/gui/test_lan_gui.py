@@ -153,6 +153,7 @@ def test_a_newcomer_joins_from_a_bundle_file_and_the_code(
         dialog.code.setPlainText(made.code)
         dialog.bundle.setText(str(out))
         dialog._check()
+        qtbot.waitUntil(lambda: dialog.result() == 1 or dialog.failed, timeout=30_000)
         return dialog.result()
 
     monkeypatch.setattr(JoinDialog, "exec", fill)

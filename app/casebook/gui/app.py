@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shutil
 import sys
 import tempfile
 import traceback
@@ -172,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(SETTLE_MS, lambda: _snapshot(shell, Path(args.screenshot), app))
     code = app.exec()
     core.shutdown()
+    if args.demo:  # a throwaway library: nothing of it stays behind
+        shutil.rmtree(directory.parent, ignore_errors=True)
     return code
 
 

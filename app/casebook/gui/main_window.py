@@ -380,18 +380,9 @@ class MainWindow(QMainWindow):
         self.core.call(lambda s: s.p.name, self._ask_join)
 
     def _ask_join(self, name: str) -> None:
-        dialog = JoinDialog(self.core, name, self)
-        if dialog.exec() != JoinDialog.DialogCode.Accepted:
-            return
-        code, who = dialog.values()
-        bundle = dialog.bundle_path()
-        if bundle is not None:
-            self.statusBar().showMessage(self.tr("Joining from the bundle file…"))
-            job: Any = lambda s: s.join_bundle(code, bundle, who)  # noqa: E731
-        else:
-            self.statusBar().showMessage(self.tr("Joining through the relay…"))
-            job = lambda s: s.join(code, who)  # noqa: E731
-        self.core.call(job, self._joined, self.show_error, alone=True)
+        dialog = JoinDialog(self.core, name, self)  # joins from the open dialog
+        if dialog.exec() == JoinDialog.DialogCode.Accepted and dialog.joined is not None:
+            self._joined(dialog.joined)
 
     def _joined(self, net: bytes) -> None:
         self.statusBar().showMessage(self.tr("Joined. The network's cases are here."), 10_000)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
@@ -101,6 +102,8 @@ class NewNetworkDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Create network"))
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
+        self.joined: bytes | None = None
+        self.failed = False
         form.addRow(buttons)
         for button in (self.use_relay, self.host, self.none):
             button.toggled.connect(self._enable)
@@ -218,6 +221,8 @@ class JoinDialog(QDialog):
         self.join_button.setText(self.tr("Join"))
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
+        self.joined: bytes | None = None
+        self.failed = False
         layout.addWidget(buttons)
 
     def _pick_image(self) -> None:
@@ -249,13 +254,40 @@ class JoinDialog(QDialog):
         self.error.setText(error_text(error))
 
     def _check(self) -> None:
+        """Join from the open dialog: what goes wrong is said here, the code kept, and
+        the dialog closes once the network is joined (``joined``: its id)."""
         if not self.code.toPlainText().strip():
             self.error.setText(self.tr("Paste the invite code first."))
             return
         if not self.name.text().strip():
             self.error.setText(self.tr("Give your name as colleagues know it."))
             return
+        code, who = self.values()
+        bundle = self.bundle_path()
+        job: Any
+        if bundle is not None:
+            self._tell(self.tr("Joining from the bundle file…"), busy=True)
+            job = lambda s: s.join_bundle(code, bundle, who)  # noqa: E731
+        else:
+            self._tell(self.tr("Joining through the relay…"), busy=True)
+            job = lambda s: s.join(code, who)  # noqa: E731
+        self.failed = False
+        self.join_button.setEnabled(False)
+        self.core.call(job, self._joined, self._join_failed, alone=True)
+
+    def _joined(self, net: object) -> None:
+        self.joined = net if isinstance(net, bytes) else None
         self.accept()
+
+    def _join_failed(self, error: object) -> None:
+        self.failed = True
+        self.join_button.setEnabled(True)
+        self._tell(error_text(error), busy=False)
+
+    def _tell(self, text: str, busy: bool) -> None:
+        self.error.setObjectName("busy" if busy else "error")
+        self.error.style().polish(self.error)  # the stylesheet colours by object name
+        self.error.setText(text)
 
     def values(self) -> tuple[str, str]:
         return "".join(self.code.toPlainText().split()), self.name.text().strip()

@@ -239,11 +239,13 @@ class Queries:
 
     def tags(self, net: bytes | None = None) -> list[tuple[str, int]]:
         if net is None:
-            rows = self.db.all("SELECT tag, count(*) n FROM case_tags GROUP BY tag ORDER BY n DESC")
+            rows = self.db.all(
+                "SELECT tag, count(*) n FROM case_tags GROUP BY tag ORDER BY n DESC, tag"
+            )
         else:
             rows = self.db.all(
                 "SELECT t.tag, count(*) n FROM case_tags t JOIN cases c ON c.rid = t.case_rid "
-                "WHERE c.net = ? GROUP BY t.tag ORDER BY n DESC",
+                "WHERE c.net = ? GROUP BY t.tag ORDER BY n DESC, t.tag",
                 (net,),
             )
         return [(r["tag"], r["n"]) for r in rows]
