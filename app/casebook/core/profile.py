@@ -33,6 +33,7 @@ from casebook.core import passphrase as passphrases
 from casebook.core.ledger import storedlog
 from casebook.core.ledger.eventlog import EventLog
 from casebook.core.library.cases import Library
+from casebook.core.library.drafts import Drafts
 from casebook.core.library.queries import Queries
 from casebook.core.library.settings import Settings
 from casebook.core.model.fingerprint import fingerprint
@@ -145,6 +146,7 @@ class Profile:
         self.recovery = Recovery(db, self.log, self.devices)
         self.queries = Queries(db)
         self.settings = Settings(db)
+        self.drafts = Drafts(db)
 
     @property
     def name(self) -> str:

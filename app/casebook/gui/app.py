@@ -72,6 +72,7 @@ class Shell(QMainWindow):
         if self.library is None:
             return
         window, self.library = self.library, None
+        window.flush_drafts()  # saved before the lock closes the library
         self.idle.set_minutes(0)
         window.hide()
         self.core.call(lambda s: s.lock(), lambda _: window.deleteLater())

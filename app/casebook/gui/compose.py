@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPalette
 from PySide6.QtWidgets import (
@@ -29,12 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from casebook.core.library import attachments
+from casebook.gui.bridge import Core
 from casebook.gui.case_view import FIELD_TITLES, markdown, style
+from casebook.gui.drafts import DraftKeeper
 from casebook.gui.messages import error_text
 from casebook.gui.publish import PublishingForm
-
-if TYPE_CHECKING:
-    pass
 
 TEMPLATE = ("presentation", "history", "findings", "question")
 
@@ -126,9 +125,71 @@ class NewCaseDialog(PublishingForm, QDialog):
         edits += [self.body, *self.fields.values()]
         for editor in edits:
             editor.textChanged.connect(self._text_changed)
+        self._edits = edits
+        self.drafts: DraftKeeper | None = None
 
     def _publish_parts(self) -> tuple[QAbstractButton, QLabel]:
         return self.post, self.error
+
+    # -- the draft: kept as it is typed, back when the form opens again -------------
+    def keep_drafts(self, core: Core, net: bytes) -> None:
+        self.drafts = DraftKeeper(core, "case", self)
+        self.drafts.follow(net, self.draft)
+        for editor in self._edits:
+            editor.textChanged.connect(self.drafts.changed)
+        self.files.model().rowsInserted.connect(self.drafts.changed)
+        self.drafts.load(net, lambda _net, found: self.restore(found))
+        self.finished.connect(self._closing)
+
+    def draft(self) -> dict[str, Any]:
+        return {
+            "title": self.title.text(),
+            "specialty": self.specialty.text(),
+            "fields": {k: e.toPlainText() for k, e in self.fields.items()},
+            "body": self.body.toPlainText(),
+            "tags": self.tags.text(),
+            "files": [self.files.item(i).text() for i in range(self.files.count())],
+        }
+
+    def has_text(self) -> bool:
+        draft = self.draft()
+        texts = [draft["title"], draft["specialty"], draft["body"], draft["tags"]]
+        return any(t.strip() for t in [*texts, *draft["fields"].values()]) or bool(draft["files"])
+
+    def restore(self, found: object) -> None:
+        """A kept draft back in the (still empty) form."""
+        if not isinstance(found, dict) or self.has_text():
+            return
+        for key, line in (
+            ("title", self.title),
+            ("specialty", self.specialty),
+            ("tags", self.tags),
+        ):
+            if isinstance(found.get(key), str):
+                line.setText(found[key])
+        if isinstance(found.get("body"), str):
+            self.body.setPlainText(found["body"])
+        kept = found.get("fields")
+        fields: dict[str, Any] = kept if isinstance(kept, dict) else {}
+        for key, editor in self.fields.items():
+            if isinstance(fields.get(key), str):
+                editor.setPlainText(fields[key])
+        for path in found.get("files") or []:
+            if isinstance(path, str) and Path(path).is_file():
+                self.files.addItem(path)
+        self.error.setText(self.tr("Your draft is back."))
+        self.error.setObjectName("busy")
+        self.error.style().polish(self.error)
+        self.error.show()
+
+    def _closing(self, result: int) -> None:
+        if self.drafts is None:
+            return
+        if result == QDialog.DialogCode.Accepted:
+            self.drafts.discard()  # posted
+        else:
+            self.drafts.changed()
+            self.drafts.flush()  # Esc or Cancel: kept
 
     def _checked_texts(self) -> tuple[object, list[tuple[str, str]]]:
         v = self.values()

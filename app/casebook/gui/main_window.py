@@ -32,6 +32,7 @@ from casebook.gui.case_actions import CaseActions
 from casebook.gui.case_jobs import Loaded
 from casebook.gui.case_model import CaseListModel, case_table
 from casebook.gui.compose import NewCaseDialog
+from casebook.gui.drafts import ReplyDrafts
 from casebook.gui.live import LiveUpdates
 from casebook.gui.messages import error_text
 from casebook.gui.network_dialogs import JoinDialog, NewNetworkDialog
@@ -90,6 +91,10 @@ class MainWindow(QMainWindow):
         self.live.start()
 
     # -- construction ---------------------------------------------------------------
+    def flush_drafts(self) -> None:
+        """Save what is being written now (before a lock or quitting)."""
+        self.reply_drafts.flush()
+
     def changeEvent(self, event: QEvent) -> None:
         """A new theme: the open case is drawn again in its colours."""
         super().changeEvent(event)
@@ -153,6 +158,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.reply_button, alignment=Qt.AlignmentFlag.AlignRight)
         self.replies = Publisher(self.core, self.reply_button, self.reply_notice, self.show_error)
         self.reply.textChanged.connect(self._reply_changed)
+        self.reply_drafts = ReplyDrafts(self.core, self.reply, self)
         split.addWidget(right)
         split.setSizes([190, 690, 400])
         self.count_label = QLabel()
@@ -312,6 +318,7 @@ class MainWindow(QMainWindow):
         case_id = self.model.data(index, Qt.ItemDataRole.UserRole)
         if case_id != self.current_case:
             self.replies.reset()  # findings were about the reply to another case
+        self.reply_drafts.show(case_id)  # its own draft in the reply box
         self.current_case = case_id
         self.show_case(case_id)
 
@@ -433,7 +440,9 @@ class MainWindow(QMainWindow):
             return job
 
         dialog.publish(self.core, make_job, self._posted)  # sent from the open form
-        dialog.exec()
+        dialog.keep_drafts(self.core, net)
+        if dialog.exec() != NewCaseDialog.DialogCode.Accepted and dialog.has_text():
+            self._say(self.tr("Your draft is kept: New case brings it back."), 10_000)
 
     def _posted(self, case_id: bytes) -> None:
         self.current_case = case_id
@@ -460,6 +469,7 @@ class MainWindow(QMainWindow):
             return job
 
         def done(_: object) -> None:
+            self.reply_drafts.sent()
             self.reply.clear()
             self.case_actions.cancel_reply()
             self.case_changed(case_id)
