@@ -137,6 +137,9 @@ def test_threaded_reply_endorse_and_edit_own_comment(qtbot, core, tmp_path, monk
     qtbot.waitUntil(
         lambda: f"✓ {theirs.endorsements + 1}" in win.viewer.toPlainText(), timeout=10_000
     )
+    # Issue 16, item 11: said once endorsed, not offered a second time (no warning box).
+    assert f"casebook:endorse/{theirs.id.hex()}" not in win.viewer.toHtml()
+    assert "Endorsed ✓" in win.viewer.toPlainText()
 
     asked = answer(monkeypatch, "Procainamide first; amiodarone if that fails.")
     click(qtbot, win, f"casebook:edit/{mine.id.hex()}")
@@ -242,6 +245,13 @@ def test_save_and_open_an_attachment_with_a_preview(qtbot, core, tmp_path, monke
     assert len(opened) == 1
     path = opened[0].toLocalFile()
     assert path.endswith("ecg.png") and Path(path).read_bytes() == stored
+    # Nothing here opens it (no launcher): said so, with what to do instead.
+    said: list[str] = []
+    win.case_actions.message.connect(lambda text, _ms: said.append(text))
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)
+    click(qtbot, win, f"casebook:open/{item['hash']}")
+    qtbot.waitUntil(lambda: any("No program" in t for t in said), timeout=10_000)
+    assert "Save" in said[-1] and not any(t.startswith("Opened") for t in said)
 
     # Locking deletes the window and this controller with it; what was opened goes too.
     win.case_actions.deleteLater()

@@ -184,7 +184,7 @@ class CaseActions(QObject):
         links: list[tuple[str, str]] = []
         if not c.hidden:
             links.append(("reply", self.tr("Reply")))
-            if not mine:
+            if not mine and c.id not in loaded.endorsed:
                 links.append(("endorse", self.tr("Endorse")))
             if mine:
                 links.append(("edit", self.tr("Edit")))
@@ -192,9 +192,10 @@ class CaseActions(QObject):
                 links.append(("hide", self.tr("Hide…")))
         elif loaded.role == "admin":
             links.append(("unhide", self.tr("Unhide")))
-        anchors = " · ".join(
-            f"<a href='casebook:{verb}/{c.id.hex()}'>{text}</a>" for verb, text in links
-        )
+        parts = [f"<a href='casebook:{verb}/{c.id.hex()}'>{text}</a>" for verb, text in links]
+        if c.id in loaded.endorsed:
+            parts.insert(1, self.tr("Endorsed ✓"))  # said, not offered twice
+        anchors = " · ".join(parts)
         return f"<p class='acts'>{anchors}</p>" if anchors else ""
 
     def _files(self, item: dict[str, Any]) -> str:
@@ -488,6 +489,15 @@ class CaseActions(QObject):
             if isinstance(path, Path):
                 self._folders.append(path.parent)
                 atexit.register(shutil.rmtree, path.parent, True)
-                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+                if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+                    self.message.emit(self.tr("Opened {0}.").format(name), 5000)
+                else:
+                    self.message.emit(
+                        self.tr(
+                            "No program on this computer opens {0}; use Save… to keep a "
+                            "copy and open it elsewhere."
+                        ).format(name),
+                        20_000,
+                    )
 
-        self._run(job, self.tr("Opened {0}.").format(name), opened)
+        self._run(job, "", opened)  # what happened is said once it is known

@@ -36,6 +36,7 @@ class Loaded:
     me: str  # this profile's fingerprint
     role: str | None  # this profile's role in the case's network (None: not a member)
     previews: dict[str, QImage] = field(default_factory=dict)  # hash hex → thumbnail
+    endorsed: frozenset[bytes] = frozenset()  # comments this reader has endorsed
 
     @property
     def own(self) -> bool:
@@ -73,7 +74,8 @@ def load(s: Session, case_id: bytes, known: frozenset[str] = frozenset()) -> Loa
                 Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation,
             )
-    return Loaded(case, fingerprint(s.p.member), role, previews)
+    endorsed = s.p.queries.endorsed_by(case_id, s.p.member)
+    return Loaded(case, fingerprint(s.p.member), role, previews, endorsed)
 
 
 def write_file(path: Path, data: bytes) -> None:

@@ -334,6 +334,15 @@ class Queries:
             stack.extend((c, depth + 1) for c in reversed(children.get(bytes(r["id"]), [])))
         return out
 
+    def endorsed_by(self, case_id: bytes, member: bytes) -> frozenset[bytes]:
+        """The comments of ``case_id`` that ``member`` has endorsed."""
+        rows = self.db.all(
+            "SELECT e.comment_id FROM endorsements e JOIN comments c ON c.id = e.comment_id "
+            "WHERE c.case_id = ? AND e.author = ?",
+            (case_id, member),
+        )
+        return frozenset(bytes(r["comment_id"]) for r in rows)
+
     # -- search ---------------------------------------------------------------------
     def search(
         self, text: str, filters: Filters, limit: int = 20, prefix: bool = False
