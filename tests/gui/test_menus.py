@@ -124,3 +124,20 @@ def test_switching_theme_redraws_the_open_case_in_its_colours(qtbot, core, tmp_p
             shot(win, f"case-{name}")
     finally:
         theme.apply(app, "light")
+
+
+def test_a_sent_reply_is_brought_into_view(qtbot, core, tmp_path):
+    """Issue 16, item 12: after replying, the view shows the reply where it landed."""
+    from guikit import open_case
+
+    win = open_demo(qtbot, core, tmp_path)
+    title = next(r.title for r in win.model.rows if "confusion" in r.title)
+    open_case(qtbot, win, title)
+    bar = win.viewer.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=10_000)  # a long case
+    bar.setValue(0)
+    qtbot.keyClicks(win.reply, "Deprescribe, then a bladder scan in a week.")
+    win.reply_button.click()
+    qtbot.waitUntil(lambda: "bladder scan in a week" in win.viewer.toPlainText(), timeout=10_000)
+    qtbot.waitUntil(lambda: bar.value() > 0, timeout=5_000)
+    assert win.reply.toPlainText() == ""

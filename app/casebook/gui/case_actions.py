@@ -49,6 +49,7 @@ from casebook.gui.case_jobs import (
     remove_folders,
     write_file,
 )
+from casebook.gui.case_links import comment_links
 
 if TYPE_CHECKING:
     from casebook.gui.bridge import Core, Job
@@ -73,6 +74,7 @@ class CaseActions(QObject):
         self.loaded: Loaded | None = None
         self.reply_to: bytes | None = None
         self.previewed: frozenset[str] = frozenset()
+        self.scroll_to: bytes | None = None  # the comment to bring into view when shown
         # Attachments opened in other apps: removed when the library locks (this object
         # goes with its window) or, failing that, when the app quits.
         self._folders: list[Path] = []
@@ -150,6 +152,9 @@ class CaseActions(QObject):
         self.viewer.setHtml(case_view.render(loaded.case, self._comment_links, self._files))
         if same:
             scroll.setValue(place)
+        if self.scroll_to is not None:  # a reply just sent: shown where it landed
+            self.viewer.scrollToAnchor(f"c{self.scroll_to.hex()}")
+            self.scroll_to = None
         summary = loaded.case.summary
         member = loaded.role is not None
         resolved = summary.status == "resolved"
@@ -177,26 +182,7 @@ class CaseActions(QObject):
         self.bar.hide()
 
     def _comment_links(self, c: Comment) -> str:
-        loaded = self.loaded
-        if loaded is None or loaded.role is None:
-            return ""
-        mine = c.author == loaded.me
-        links: list[tuple[str, str]] = []
-        if not c.hidden:
-            links.append(("reply", self.tr("Reply")))
-            if not mine and c.id not in loaded.endorsed:
-                links.append(("endorse", self.tr("Endorse")))
-            if mine:
-                links.append(("edit", self.tr("Edit")))
-            if loaded.moderator:
-                links.append(("hide", self.tr("Hide…")))
-        elif loaded.role == "admin":
-            links.append(("unhide", self.tr("Unhide")))
-        parts = [f"<a href='casebook:{verb}/{c.id.hex()}'>{text}</a>" for verb, text in links]
-        if c.id in loaded.endorsed:
-            parts.insert(1, self.tr("Endorsed ✓"))  # said, not offered twice
-        anchors = " · ".join(parts)
-        return f"<p class='acts'>{anchors}</p>" if anchors else ""
+        return comment_links(self.loaded, c)
 
     def _files(self, item: dict[str, Any]) -> str:
         digest = item["hash"]

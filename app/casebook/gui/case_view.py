@@ -84,6 +84,7 @@ def render(
             text = markdown(c.body)
         edited = f" · {_tr('edited')}" if c.revisions > 1 else ""
         parts.append(
+            f"<a name='c{c.id.hex()}'></a>"
             f"<div style='margin-left:{indent}px'><p class='meta'>{label}"
             f"{html.escape(c.author_name)} · {_when(c.created_at)}{edited}{endorsed}</p>"
             f"{text}{comment_links(c) if comment_links else ''}</div>"

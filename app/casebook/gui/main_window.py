@@ -468,7 +468,9 @@ class MainWindow(QMainWindow):
 
             return job
 
-        def done(_: object) -> None:
+        def done(sent: object) -> None:
+            if isinstance(sent, bytes):
+                self.case_actions.scroll_to = bytes(sent)  # shown where it landed
             self.reply_drafts.sent()
             self.reply.clear()
             self.case_actions.cancel_reply()
