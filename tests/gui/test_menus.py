@@ -141,3 +141,17 @@ def test_a_sent_reply_is_brought_into_view(qtbot, core, tmp_path):
     qtbot.waitUntil(lambda: "bladder scan in a week" in win.viewer.toPlainText(), timeout=10_000)
     qtbot.waitUntil(lambda: bar.value() > 0, timeout=5_000)
     assert win.reply.toPlainText() == ""
+
+
+def test_the_search_words_are_marked_in_the_open_case_too(qtbot, core, tmp_path):
+    """Issue 16, item 10: the words searched for are marked in the open case, and the
+    marks go when the search is cleared."""
+    win = open_demo(qtbot, core, tmp_path)
+    qtbot.keyClicks(win.search, "syncope")
+    qtbot.waitUntil(lambda: win.model.query == "syncope" and win.model.rowCount() > 0)
+    win.table.selectRow(0)
+    qtbot.waitUntil(lambda: len(win.viewer.extraSelections()) > 0, timeout=10_000)
+    marked = {s.cursor.selectedText().lower() for s in win.viewer.extraSelections()}
+    assert marked and all(m.startswith("syncope") for m in marked)
+    qtbot.keyClick(win.search, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: win.viewer.extraSelections() == [], timeout=10_000)

@@ -33,6 +33,7 @@ from casebook.gui.case_jobs import Loaded
 from casebook.gui.case_model import CaseListModel, case_table
 from casebook.gui.compose import NewCaseDialog
 from casebook.gui.drafts import ReplyDrafts
+from casebook.gui.highlight import highlight
 from casebook.gui.live import LiveUpdates
 from casebook.gui.messages import error_text
 from casebook.gui.network_dialogs import JoinDialog, NewNetworkDialog
@@ -298,6 +299,7 @@ class MainWindow(QMainWindow):
         else:
             text = self.tr("1 case") if total == 1 else self.tr("{0} cases")
         self.count_label.setText(text.format(total))
+        highlight(self.viewer, self.model.query)
         # Keep the open case when it is still listed (a live refresh); else open the first.
         row = self.model.row_of(self.current_case) if self.current_case is not None else None
         if row is None and self.model.rowCount():
@@ -329,6 +331,7 @@ class MainWindow(QMainWindow):
         if not isinstance(loaded, Loaded) or loaded.case.summary.id != self.current_case:
             return
         self.case_actions.present(loaded)
+        highlight(self.viewer, self.model.query)  # the search's words, here too
         self.reply_button.setEnabled(True)
         case_id = loaded.case.summary.id
         if loaded.case.summary.unread:  # opened: read now (a local mark, never sent)
