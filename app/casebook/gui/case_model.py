@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from casebook.core.library.queries import CaseSummary, SearchResult
@@ -28,12 +28,34 @@ from casebook.gui.snippet_delegate import SnippetDelegate
 from casebook.session import Session
 
 PAGE = 200
+RESOLVED = {"light": "#2e7d32", "dark": "#81c995"}  # readable on either theme's base
+
+
+def ago(ms: int, now: datetime | None = None) -> str:
+    """When, as a person says it: "just now", "12 min ago", "3 h ago", "yesterday",
+    then the weekday within a week, then the date."""
+    moment = datetime.fromtimestamp(ms / 1000)
+    now = now or datetime.now()
+    seconds = (now - moment).total_seconds()
+    tr = QCoreApplication.translate
+    if seconds < 60:
+        return tr("CaseListModel", "just now")
+    if seconds < 3600:
+        return tr("CaseListModel", "{0} min ago").format(int(seconds // 60))
+    if moment.date() == now.date():
+        return tr("CaseListModel", "{0} h ago").format(int(seconds // 3600))
+    days = (now.date() - moment.date()).days
+    if days == 1:
+        return tr("CaseListModel", "yesterday")
+    if 1 < days < 7:
+        return moment.strftime("%A")
+    return moment.strftime("%Y-%m-%d")
 SNIPPET_COLUMN = 5  # tags in the list; the highlighted match in search results
 Index = QModelIndex | QPersistentModelIndex
 
 
 class CaseListModel(QAbstractTableModel):
-    COLUMNS = ("Title", "Author", "Date", "Status", "Replies", "Tags")
+    COLUMNS = ("Title", "Author", "Activity", "Status", "Replies", "Tags")
     loaded = Signal(int)  # total matching, emitted after each (re)load
 
     def __init__(self, core: Core) -> None:
@@ -156,7 +178,7 @@ class CaseListModel(QAbstractTableModel):
             if column == 1:
                 return case.author_name
             if column == 2:
-                return datetime.fromtimestamp(case.created_at / 1000).strftime("%Y-%m-%d")
+                return ago(case.activity_at)
             if column == 3:
                 return self.tr("Resolved") if case.status == "resolved" else self.tr("Open")
             if column == 4:
@@ -164,6 +186,13 @@ class CaseListModel(QAbstractTableModel):
             if self.snippets:  # search mode: where it matched, highlighted
                 return self.snippets.get(case.id) or " ".join(f"#{t}" for t in case.tags)
             return " ".join(f"#{t}" for t in case.tags)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 2:
+            posted = datetime.fromtimestamp(case.created_at / 1000).strftime("%Y-%m-%d %H:%M")
+            last = datetime.fromtimestamp(case.activity_at / 1000).strftime("%Y-%m-%d %H:%M")
+            return self.tr("Posted {0}; last activity {1}").format(posted, last)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 3 and case.status == "resolved":
+            dark = QGuiApplication.palette().base().color().lightness() < 128
+            return QColor(RESOLVED["dark" if dark else "light"])
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             snippet = self.snippets.get(case.id)
             return f"<b>{case.title}</b><br>{snippet}" if snippet else case.title

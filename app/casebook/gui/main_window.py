@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
         self.reply.textChanged.connect(self._reply_changed)
         self.reply_drafts = ReplyDrafts(self.core, self.reply, self)
         split.addWidget(right)
-        split.setSizes([190, 690, 400])
+        split.setSizes([230, 650, 400])
         self.count_label = QLabel()
         self.statusBar().addWidget(self.count_label)
         self.sync_indicator = SyncIndicator()
@@ -214,7 +214,10 @@ class MainWindow(QMainWindow):
         choice = Choice(net=select) if isinstance(select, str) else select
 
         def job(s: Session) -> tuple[list[dict[str, Any]], list[Any]]:
-            return s.p.queries.networks(), s.p.settings.get("saved_searches")
+            nets, unread = s.p.queries.networks(), s.p.queries.unread_by_network()
+            for net in nets:
+                net["unread"] = unread.get(net["id"], 0)
+            return nets, s.p.settings.get("saved_searches")
 
         self.core.call(job, lambda result: self._networks(result, choice))
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from casebook.core.library.search import Filters
 
@@ -36,10 +36,14 @@ class Sidebar(QTreeWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setHeaderHidden(True)
+        self.setColumnCount(2)  # the name (elided if need be) and its count, always shown
+        self.header().setStretchLastSection(False)
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.setAccessibleName(self.tr("Networks, tags and saved searches"))
         self.setRootIsDecorated(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.currentItemChanged.connect(self._changed)
         # Clicking the entry already chosen applies it again (a saved search after the
         # search box was changed).
@@ -62,12 +66,23 @@ class Sidebar(QTreeWidget):
         self.addTopLevelItem(everything)
         chosen = everything
         for net in networks:
-            item = QTreeWidgetItem([f"{net['name']}  ({net['cases']})"])
-            item.setToolTip(0, net["name"])
+            unread = int(net.get("unread") or 0)
+            item = QTreeWidgetItem([net["name"], str(unread) if unread else ""])
+            item.setToolTip(
+                0,
+                self.tr("{0}: {1} cases, {2} unread").format(net["name"], net["cases"], unread),
+            )
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+            if unread:  # bold, as unread cases are in the list
+                font = item.font(0)
+                font.setBold(True)
+                item.setFont(0, font)
+                item.setFont(1, font)
             item.setData(0, ROLE, Choice(net=net["id"]))
             self.addTopLevelItem(item)
             for tag, count in tags.get(net["id"], [])[:TAGS_SHOWN]:
-                child = QTreeWidgetItem([f"#{tag}  ({count})"])
+                child = QTreeWidgetItem([f"#{tag}", str(count)])
+                child.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
                 child.setData(0, ROLE, Choice(net=net["id"], tag=tag))
                 item.addChild(child)
             item.setExpanded(True)

@@ -223,6 +223,15 @@ class Queries:
             for r in rows
         ]
 
+    def unread_by_network(self) -> dict[str, int]:
+        """Per network (hex id): cases with activity this reader has not opened yet."""
+        rows = self.db.all(
+            "SELECT c.net, count(*) AS n FROM cases c "
+            "LEFT JOIN case_reads r ON r.case_id = c.id "
+            "WHERE c.hidden = 0 AND (r.seen IS NULL OR r.seen < c.activity_at) GROUP BY c.net"
+        )
+        return {bytes(r["net"]).hex(): int(r["n"]) for r in rows}
+
     # -- lists ----------------------------------------------------------------------
     def list_cases(
         self, filters: Filters, sort: str = "activity", limit: int = 50, offset: int = 0
