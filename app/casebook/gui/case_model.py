@@ -50,6 +50,8 @@ def ago(ms: int, now: datetime | None = None) -> str:
     if 1 < days < 7:
         return moment.strftime("%A")
     return moment.strftime("%Y-%m-%d")
+
+
 SNIPPET_COLUMN = 5  # tags in the list; the highlighted match in search results
 Index = QModelIndex | QPersistentModelIndex
 
