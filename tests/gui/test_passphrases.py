@@ -38,3 +38,33 @@ def test_the_window_refuses_password1_and_forgets_a_stale_mismatch(qtbot, core, 
     qtbot.mouseClick(page.button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "first an attacker would try" in page.error.text(), timeout=10_000)
     assert shell.library is None and not (tmp_path / "new" / "profile.json").exists()
+
+
+def test_settings_say_who_reaches_a_relay_hosted_here(qtbot, core, tmp_path):
+    """Issue 16, item 14: hosting for 127.0.0.1 says plainly that only this computer
+    reaches it (and it listens only there, see tests/session/test_hosting_reach.py)."""
+    import socket
+
+    from guikit import PASS, idle
+
+    from casebook.core.profile import Profile
+    from casebook.gui.settings import SettingsDialog
+
+    Profile.create(tmp_path / "p", "Dr. Alice Moreau", PASS).close()
+    core.call(lambda s: s.unlock(tmp_path / "p", PASS))
+    idle(qtbot, core)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    dialog = SettingsDialog(core)
+    qtbot.addWidget(dialog)
+    idle(qtbot, core)
+    dialog.host_name.setText("127.0.0.1")
+    dialog.port.setValue(port)
+    qtbot.mouseClick(dialog.host_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: "Only this computer reaches it" in dialog.hosting.text(), timeout=15_000
+    )
+    assert f"127.0.0.1:{port}" in dialog.hosting.text()
+    qtbot.mouseClick(dialog.host_button, Qt.MouseButton.LeftButton)  # stop hosting
+    qtbot.waitUntil(lambda: dialog.host_button.text() == "Host", timeout=15_000)

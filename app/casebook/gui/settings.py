@@ -35,7 +35,7 @@ from casebook.gui.bridge import Core
 from casebook.gui.devices_view import DevicesDialog
 from casebook.gui.messages import error_text
 from casebook.gui.network_dialogs import DEFAULT_PORT, guess_host
-from casebook.session import Session
+from casebook.session import Session, hosting
 from casebook.session.session import LAN_ENV, lan_allowed
 
 
@@ -46,11 +46,14 @@ def _snapshot(s: Session) -> dict[str, Any]:
         {"network": p.governance.show(net)["name"], "relays": [str(r) for r in engine.relays(net)]}
         for net in engine.networks()
     ]
+    wanted = p.settings.get("host_relay")
+    address = str(wanted["host"]) if wanted else guess_host()
     return {
         "theme": p.settings.get("theme") or "system",
         "lock_minutes": int(p.settings.get("lock_minutes")),
-        "host_relay": p.settings.get("host_relay"),
-        "hosting": None if s.relay is None else s.relay.url(guess_host()),
+        "host_relay": wanted,
+        "hosting": None if s.relay is None else s.relay.url(address),
+        "reach": hosting.reach(address) if wanted else None,
         "relays": relays,
         "lan_sync": bool(p.settings.get("lan_sync")),
         "lan_allowed": lan_allowed(),
@@ -151,7 +154,7 @@ class SettingsDialog(QDialog):
         self.port.setAccessibleName(self.tr("Port"))
         self.host_button = QPushButton()
         self.host_button.clicked.connect(self._toggle_hosting)
-        row.addWidget(QLabel(self.tr("Host a relay here at")))
+        row.addWidget(QLabel(self.tr("Host a relay here; colleagues reach it at")))
         row.addWidget(self.host_name, 1)
         row.addWidget(self.port)
         row.addWidget(self.host_button)
@@ -188,6 +191,9 @@ class SettingsDialog(QDialog):
         """Tall enough for its wrapped hints at this width (a dialog's first size counts
         them as one line each, which squeezes the fields)."""
         super().showEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
         layout = self.layout()
         needed = layout.totalHeightForWidth(self.width()) if layout else -1
         if needed > self.height():
@@ -266,6 +272,8 @@ class SettingsDialog(QDialog):
                 self.tr("Hosting a relay for your networks at:<br><code>{0}</code>").format(
                     values["hosting"]
                 )
+                + "<br>"
+                + self._reach_words(str(values["reach"]), str(wanted["host"]))
             )
         else:
             self.hosting.setText(
@@ -274,6 +282,24 @@ class SettingsDialog(QDialog):
                     "Casebook runs on this computer; it cannot read them."
                 )
             )
+        self._fit()  # the texts just set may wrap onto more lines
+
+    def _reach_words(self, reach: str, host: str) -> str:
+        if reach == "this":
+            return self.tr(
+                "Only this computer reaches it (for trying Casebook out): colleagues "
+                "cannot. Give the address your colleagues' computers know this one by."
+            )
+        if reach == "lan":
+            return self.tr(
+                "Computers on this local network reach it at {0}; it listens only there, "
+                "not on other networks this computer is on."
+            ).format(host)
+        return self.tr(
+            "It listens on every address of this computer: anyone who can reach {0} (the "
+            "internet, through your router) can connect; only your networks' members "
+            "get in, and it reads nothing."
+        ).format(host)
 
     # -- changes ----------------------------------------------------------------------
     def _save_theme(self) -> None:

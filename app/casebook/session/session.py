@@ -343,12 +343,12 @@ class Session(Hosting):
         networks: frozenset[bytes] | None = None,
         remember: bool = True,
     ) -> Relay:
-        """Run a relay for this profile's networks (or ``networks``) here, listening on
-        ``listen`` (every address by default) and ``port``; with ``remember``, again at
-        each start."""
+        """Run a relay for this profile's networks (or ``networks``) here, on ``port``,
+        listening where members reach it at ``host`` (``hosting.listen_for``) unless
+        ``listen`` says; with ``remember``, again at each start."""
         relay = await self.start_relay(
             port,
-            listen=hosting.HOSTED_LISTEN if listen is None else listen,
+            listen=hosting.listen_for(host) if listen is None else listen,
             data=data or self.p.directory / "relay",
             networks=frozenset(self.sync.networks()) if networks is None else networks,
         )
