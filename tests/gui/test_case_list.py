@@ -65,3 +65,31 @@ def test_the_sidebar_counts_unread_cases_not_all(qtbot, core, tmp_path) -> None:
     idle(qtbot, core)
     win.refresh_networks(win.sidebar.current())
     qtbot.waitUntil(lambda: win.networks[0]["unread"] == unread - 1, timeout=10_000)
+
+
+def test_search_results_page_in_with_the_real_total(qtbot, core, tmp_path, monkeypatch) -> None:
+    """Issue 16, item 2: the count says how many match in all, and scrolling brings the
+    rest (a page of one here, to see it on the demo library)."""
+    from casebook.core.library.queries import Queries
+    from casebook.gui import case_model
+
+    monkeypatch.setattr(case_model, "SEARCH_PAGE", 1)
+    offsets: list[int] = []
+    real = Queries.search
+
+    def search(self, text, filters, limit=20, prefix=False, offset=0):  # type: ignore[no-untyped-def]
+        offsets.append(offset)
+        return real(self, text, filters, limit, prefix, offset)
+
+    monkeypatch.setattr(Queries, "search", search)
+    win = open_demo(qtbot, core, tmp_path)
+    qtbot.keyClicks(win.search, "syncope")
+    qtbot.waitUntil(lambda: win.model.query == "syncope" and win.model.total == 2)
+    assert win.count_label.text() == "2 matching cases"
+    for _ in range(100):  # what scrolling down asks for, until there is no more
+        if not win.model.canFetchMore():
+            break
+        win.model.fetchMore()
+        qtbot.wait(50)
+    qtbot.waitUntil(lambda: win.model.rowCount() == 2, timeout=10_000)
+    assert 1 in offsets and len(win.model.snippets) == 2

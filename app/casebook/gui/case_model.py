@@ -28,6 +28,7 @@ from casebook.gui.snippet_delegate import SnippetDelegate
 from casebook.session import Session
 
 PAGE = 200
+SEARCH_PAGE = 100  # ranked hits per page; the total is counted after the first
 RESOLVED = {"light": "#2e7d32", "dark": "#81c995"}  # readable on either theme's base
 
 
@@ -91,13 +92,24 @@ class CaseListModel(QAbstractTableModel):
             if generation != self._generation:  # typed past already: skip the work
                 return None
             if text:
-                hits = s.p.queries.search(text, chosen, limit=100, prefix=True)
+                hits = s.p.queries.search(text, chosen, limit=SEARCH_PAGE, prefix=True)
                 return len(hits), hits
             q = s.p.queries
             return q.count_cases(chosen), q.list_cases(chosen, sort=order, limit=PAGE)
 
         self._fetching = True
         self.core.call(job, lambda result: self._replace(generation, result))
+        if text:  # the real total, counted once the first page is shown
+            self.core.call(
+                lambda s: s.p.queries.count_matches(text, chosen, prefix=True),
+                lambda total: self._counted(generation, total),
+            )
+
+    def _counted(self, generation: int, total: object) -> None:
+        if generation != self._generation or not isinstance(total, int):
+            return
+        self.total = max(total, len(self.rows))
+        self.loaded.emit(self.total)
 
     def _replace(self, generation: int, result: tuple[int, list[Any]] | None) -> None:
         if generation != self._generation or result is None:  # typed past
@@ -117,27 +129,46 @@ class CaseListModel(QAbstractTableModel):
         self.loaded.emit(total)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self.query and len(self.rows) < self.total
+        return not parent.isValid() and len(self.rows) < self.total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if self._fetching or parent.isValid():
             return
         self._fetching = True
-        generation, chosen, offset, order = (
+        generation, chosen, offset, order, text = (
             self._generation,
             self.filters,
             len(self.rows),
             self.order,
+            self.query,
         )
+        if text:  # the next page of ranked hits
+            self.core.call(
+                lambda s: s.p.queries.search(
+                    text, chosen, limit=SEARCH_PAGE, prefix=True, offset=offset
+                ),
+                lambda page: self._append(generation, page),
+            )
+            return
         self.core.call(
             lambda s: s.p.queries.list_cases(chosen, sort=order, limit=PAGE, offset=offset),
             lambda page: self._append(generation, page),
         )
 
-    def _append(self, generation: int, page: list[CaseSummary]) -> None:
+    def _append(self, generation: int, page: list[Any]) -> None:
         self._fetching = False
         if generation != self._generation or not page:
+            if generation == self._generation:
+                self.total = len(self.rows)  # nothing more: stop asking
             return
+        if isinstance(page[0], SearchResult):
+            known = {row.id for row in self.rows}
+            hits = [hit for hit in page if hit.case.id not in known]
+            self.snippets.update({hit.case.id: hit.snippet for hit in hits})
+            page = [hit.case for hit in hits]
+            if not page:
+                self.total = len(self.rows)
+                return
         self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page) - 1)
         self.rows.extend(page)
         self.endInsertRows()

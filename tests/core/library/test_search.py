@@ -165,3 +165,23 @@ def test_unread_until_opened_and_again_after_new_activity(alice, network):
     alice.library.comment(case, "Long QT on the ECG?")
     assert alice.queries.list_cases(Filters())[0].unread
     assert alice.queries.search("swimmer", Filters())[0].case.unread
+
+
+def test_results_come_in_pages_with_the_real_total(alice, network):
+    """Issue 16, item 2: search pages through every match (no stop at the first page)
+    and counts them all, cases matched by a comment included."""
+    made = []
+    for n in range(7):
+        made.append(alice.library.post_case(network, title=f"Bradycardia {n}", body="Rate 38."))
+    quiet = alice.library.post_case(network, title="Fatigue", body="Tired runner.")
+    alice.library.comment(quiet, "Consider bradycardia from training.")
+    alice.library.post_case(network, title="Rash", body="Nothing to see.")
+
+    everything = alice.queries.search("bradycardia", Filters(), limit=50)
+    pages = [alice.queries.search("bradycardia", Filters(), limit=3, offset=k) for k in (0, 3, 6)]
+    assert [r.case.id for page in pages for r in page] == [r.case.id for r in everything]
+    assert [len(p) for p in pages] == [3, 3, 2]
+    assert alice.queries.count_matches("bradycardia", Filters()) == 8
+    assert alice.queries.count_matches("brady", Filters(), prefix=True) == 8
+    assert alice.queries.count_matches("bradycardia", Filters(status="resolved")) == 0
+    assert alice.queries.count_matches("   ", Filters()) == 0

@@ -343,6 +343,14 @@ class Queries:
             stack.extend((c, depth + 1) for c in reversed(children.get(bytes(r["id"]), [])))
         return out
 
+    def count_matches(self, text: str, filters: Filters, prefix: bool = False) -> int:
+        """How many cases ``search`` finds in all (its pages together)."""
+        words = fts.terms(text)
+        if not words:
+            return 0
+        prefix = prefix and len(words[-1]) >= MIN_PREFIX
+        return fts.count_matching(self.db, words, filters, prefix)
+
     def endorsed_by(self, case_id: bytes, member: bytes) -> frozenset[bytes]:
         """The comments of ``case_id`` that ``member`` has endorsed."""
         rows = self.db.all(
@@ -354,7 +362,7 @@ class Queries:
 
     # -- search ---------------------------------------------------------------------
     def search(
-        self, text: str, filters: Filters, limit: int = 20, prefix: bool = False
+        self, text: str, filters: Filters, limit: int = 20, prefix: bool = False, offset: int = 0
     ) -> list[SearchResult]:
         words = fts.terms(text)
         if not words:
@@ -362,7 +370,9 @@ class Queries:
         # Type-ahead completes a word from its second letter: a one-letter prefix matches
         # most of a large library and costs up to a second, for results nobody reads.
         prefix = prefix and len(words[-1]) >= MIN_PREFIX
-        hits = fts.ranked_documents(self.db, words, filters, limit, prefix_last=prefix)
+        hits = fts.ranked_documents(
+            self.db, words, filters, limit, prefix_last=prefix, offset=offset
+        )
         results = []
         for hit in hits:
             row = self.db.one(

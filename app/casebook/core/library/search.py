@@ -170,12 +170,19 @@ def _comment_hits(
 
 
 def ranked_documents(
-    db: Database, words: list[str], filters: Filters, limit: int, prefix_last: bool = False
+    db: Database,
+    words: list[str],
+    filters: Filters,
+    limit: int,
+    prefix_last: bool = False,
+    offset: int = 0,
 ) -> list[Hit]:
-    """Best documents first, at most one per case: its best case or comment match.
+    """Best documents first, at most one per case: its best case or comment match;
+    ``limit`` of them after skipping the best ``offset`` (the next page).
 
     Cases and comments are ranked in their own indexes and merged by bm25 score.
     """
+    shown, limit = limit, limit + offset
     expression = match_expression(words, prefix_last)
     case_common = too_common(db, "case_vocab", words, prefix_last)
     comment_common = too_common(db, "comment_vocab", words, prefix_last)
@@ -197,7 +204,22 @@ def ranked_documents(
             out.append(hit)
             if len(out) == limit:
                 break
-    return out
+    return out[offset : offset + shown]
+
+
+def count_matching(db: Database, words: list[str], filters: Filters, prefix_last: bool) -> int:
+    """How many cases match (their text or a comment's), whatever a page shows."""
+    expression = match_expression(words, prefix_last)
+    where, params = filters.sql()
+    where = where or "1"
+    sql = (
+        "SELECT count(*) FROM ("
+        "SELECT f.rowid FROM case_fts f CROSS JOIN cases c ON c.rid = f.rowid "
+        "WHERE case_fts MATCH ? AND " + where + " UNION "
+        "SELECT m.case_rid FROM comment_fts f CROSS JOIN comments m ON m.rid = f.rowid "
+        "CROSS JOIN cases c ON c.rid = m.case_rid WHERE comment_fts MATCH ? AND " + where + ")"
+    )
+    return int(db.scalar(sql, [expression, *params, expression, *params]) or 0)
 
 
 def snippet(
