@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication
@@ -29,6 +30,7 @@ from casebook.session import Session
 
 PAGE = 200
 SEARCH_PAGE = 100  # ranked hits per page; the total is counted after the first
+COUNT_AFTER_MS = 400  # the total is counted once the typing has paused this long
 RESOLVED = {"light": "#2e7d32", "dark": "#81c995"}  # readable on either theme's base
 
 
@@ -72,6 +74,8 @@ class CaseListModel(QAbstractTableModel):
         self.order = "activity"  # how the list is sorted (not sort(): Qt calls that)
         self._generation = 0
         self._fetching = False
+        self._count_timer = QTimer(self, singleShot=True, interval=COUNT_AFTER_MS)
+        self._count_timer.timeout.connect(self._count)
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -99,11 +103,19 @@ class CaseListModel(QAbstractTableModel):
 
         self._fetching = True
         self.core.call(job, lambda result: self._replace(generation, result))
-        if text:  # the real total, counted once the first page is shown
-            self.core.call(
-                lambda s: s.p.queries.count_matches(text, chosen, prefix=True),
-                lambda total: self._counted(generation, total),
-            )
+
+    def _count(self) -> None:
+        """The real total of a search, once the typing has paused (not per keystroke)."""
+        generation, chosen, text = self._generation, self.filters, self.query
+        if not text:
+            return
+
+        def count(s: Session) -> int | None:
+            if generation != self._generation:  # typed past already: skip the work
+                return None
+            return s.p.queries.count_matches(text, chosen, prefix=True)
+
+        self.core.call(count, lambda total: self._counted(generation, total))
 
     def _counted(self, generation: int, total: object) -> None:
         if generation != self._generation or not isinstance(total, int):
@@ -127,6 +139,8 @@ class CaseListModel(QAbstractTableModel):
         self.endResetModel()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, SNIPPET_COLUMN, SNIPPET_COLUMN)
         self.loaded.emit(total)
+        if self.query:
+            self._count_timer.start()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and len(self.rows) < self.total
