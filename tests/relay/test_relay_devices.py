@@ -7,59 +7,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import foldkit
 import pytest
 from foldkit import Person, Story
 
-from casebook.core.model import events, membership
-from casebook.core.model.membership import Entry
+from casebook.core.model import membership
 from casebook.core.model.membership_state import MAX_DEVICES
 from casebook.relay import recovery as relay_recovery
 from casebook.relay.hosted import HostedNetwork
 from casebook.relay.store import RelayStore
 
 
-class SignedStory(Story):
-    """A foldkit story that also keeps each entry's signed event (what a relay gets)."""
-
-    def __init__(self, founder: Person) -> None:
-        self.raws: list[events.Event] = []
-        super().__init__(founder)
-
-    def write(
-        self,
-        author: Person,
-        kind: str,
-        pub: dict[str, Any],
-        *,
-        lamport: int | None = None,
-        ts: int = foldkit.T0,
-        epoch: int = 0,
-    ) -> Entry:
-        author.seq += 1
-        lamport = self.clock + 1 if lamport is None else lamport
-        self.clock = max(self.clock, lamport)
-        event = events.create(
-            author.identity,
-            net=self.net,
-            seq=author.seq,
-            prev=author.prev,
-            lamport=lamport,
-            ts=ts,
-            kind=kind,
-            epoch=epoch,
-            seed=foldkit.SEED,
-            payload={},
-            pub=pub,
-        )
-        author.prev = event.id
-        entry = Entry.of(event)
-        self.entries.append(entry)
-        self.raws.append(event)
-        return entry
-
-
-def hosted_with(story: SignedStory, tmp_path: Path, by: bytes) -> HostedNetwork:
+def hosted_with(story: Story, tmp_path: Path, by: bytes) -> HostedNetwork:
     store = RelayStore(tmp_path / "relay")
     hosted = HostedNetwork(story.net, store, 1024**3)
     for index, event in enumerate(story.raws):
@@ -88,7 +46,7 @@ def test_certificates_that_do_not_verify_are_refused_without_a_fold(
     tmp_path: Path, folds: list[int]
 ) -> None:
     alice, bob = Person("alice"), Person("bob")
-    story = SignedStory(alice)
+    story = Story(alice)
     story.join(bob, story.invite(alice))
     hosted = hosted_with(story, tmp_path, bob.key)
     start = len(story.raws)
@@ -113,7 +71,7 @@ def test_certificates_that_do_not_verify_are_refused_without_a_fold(
 
 def test_a_revoked_computer_certifies_nobody_at_login(tmp_path: Path) -> None:
     alice, bob = Person("alice"), Person("bob")
-    story = SignedStory(alice)
+    story = Story(alice)
     story.join(bob, story.invite(alice))
     stolen = Person("stolen")
     story.add_device(stolen, bob)
@@ -132,7 +90,7 @@ def test_a_revoked_computer_certifies_nobody_at_login(tmp_path: Path) -> None:
 
 def test_a_member_gets_at_most_sixteen_current_computers_at_the_relay(tmp_path: Path) -> None:
     alice, bob = Person("alice"), Person("bob")
-    story = SignedStory(alice)
+    story = Story(alice)
     story.join(bob, story.invite(alice))
     hosted = hosted_with(story, tmp_path, bob.key)
     start = len(story.raws)
@@ -149,7 +107,7 @@ def test_a_thief_filling_the_slots_never_keeps_out_the_recovery_key(tmp_path: Pa
     the recovery key (certified by the member key) is still taken, and so is its signed
     revocation of the laptop, which takes the thief's computers with it."""
     alice, bob = Person("alice"), Person("bob")
-    story = SignedStory(alice)
+    story = Story(alice)
     story.join(bob, story.invite(alice))
     laptop = Person("laptop")
     story.add_device(laptop, alice)
@@ -180,7 +138,7 @@ def test_a_refused_join_costs_no_fold_when_it_came_last(tmp_path: Path, folds: l
     and is refused by the fold: applied on its own and undone, it costs no whole fold,
     even with the pusher's budget spent."""
     alice, bob = Person("alice"), Person("bob")
-    story = SignedStory(alice)
+    story = Story(alice)
     story.join(bob, story.invite(alice))
     code = story.invite(alice)
     hosted = hosted_with(story, tmp_path, bob.key)
@@ -215,7 +173,7 @@ def test_a_second_recovery_after_the_first_computer_was_revoked(tmp_path: Path) 
     """The member key certifies whatever became of device zero: after a recovered
     computer revoked the lost first one, a second recovery is still taken."""
     alice, bob = Person("alice"), Person("bob")
-    story = SignedStory(alice)
+    story = Story(alice)
     story.join(bob, story.invite(alice))
     first = Person("recovered-1")
     story.add_device(first, bob, holds=None)
@@ -240,7 +198,7 @@ def test_a_revocation_that_came_before_its_certificate_holds_at_the_relay(
     thief then pushes the certificate and writes on: the relay, like every client,
     counts the computer revoked from its first event."""
     alice, bob = Person("alice"), Person("bob")
-    story = SignedStory(alice)
+    story = Story(alice)
     story.join(bob, story.invite(alice))
     hosted = hosted_with(story, tmp_path, bob.key)
     stolen = Person("stolen")
@@ -265,7 +223,7 @@ def test_a_spent_budget_buys_no_whole_fold_per_push(tmp_path: Path, folds: list[
     is paid from the pusher's budget before it costs anything, so with the budget spent
     a member's pushes of revocations wait and cost no fold."""
     alice, bob = Person("alice"), Person("bob")
-    story = SignedStory(alice)
+    story = Story(alice)
     story.join(bob, story.invite(alice, "admin"))
     device = Person("device")
     story.add_device(device, bob)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from casebook.core.network.bundles import Exported, TakenIn
 from casebook.gui.bridge import Core
-from casebook.gui.messages import error_text
+from casebook.gui.messages import error_text, tone
 
 SUFFIX = ".casebook-bundle"
 
@@ -162,14 +162,12 @@ class BundleDialog(QDialog):
         self.export_button.setEnabled(self.network.count() > 0)
         self.import_button.setEnabled(True)
         self.bar.hide()
-        self.summary.setObjectName("")
-        self.summary.style().polish(self.summary)
+        tone(self.summary, "")
         self.summary.setText(text)
 
     def _failed(self, error: object) -> None:
         self._done(error_text(error))
-        self.summary.setObjectName("error")
-        self.summary.style().polish(self.summary)
+        tone(self.summary, "error")
 
 
 def _slug(name: str) -> str:

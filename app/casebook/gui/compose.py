@@ -32,7 +32,7 @@ from casebook.core.library import attachments
 from casebook.gui.bridge import Core
 from casebook.gui.case_view import FIELD_TITLES, markdown, style
 from casebook.gui.drafts import DraftKeeper
-from casebook.gui.messages import error_text
+from casebook.gui.messages import error_text, tone
 from casebook.gui.publish import PublishingForm
 
 TEMPLATE = ("presentation", "history", "findings", "question")
@@ -178,8 +178,7 @@ class NewCaseDialog(PublishingForm, QDialog):
             if isinstance(path, str) and Path(path).is_file():
                 self.files.addItem(path)
         self.error.setText(self.tr("Your draft is back."))
-        self.error.setObjectName("busy")
-        self.error.style().polish(self.error)
+        tone(self.error, "busy")
         self.error.show()
 
     def _closing(self, result: int) -> None:

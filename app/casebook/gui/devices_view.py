@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from casebook.errors import RecoveryKeyNeeded
 from casebook.gui.bridge import Core
-from casebook.gui.messages import error_text
+from casebook.gui.messages import error_text, tone
 from casebook.session import Session
 from casebook.session import devices as linking
 
@@ -190,8 +190,7 @@ class DevicesDialog(QDialog):
         if isinstance(error, RecoveryKeyNeeded):
             self._with_recovery_key(str(error))
             return
-        self.message.setObjectName("error")
-        self.message.style().polish(self.message)
+        tone(self.message, "error")
         self.message.setText(error_text(error))
 
 
@@ -340,8 +339,7 @@ class LinkDialog(QDialog):
         self.copy_button.hide()
 
     def _failed(self, error: object) -> None:
-        self.status.setObjectName("error")
-        self.status.style().polish(self.status)
+        tone(self.status, "error")
         self.status.setText(error_text(error))
         for widget in (self.question, self.yes, self.no):
             widget.hide()

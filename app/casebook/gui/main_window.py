@@ -6,13 +6,12 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QKeySequence, QPalette
+from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QPlainTextEdit,
@@ -55,21 +54,6 @@ class MainWindow(QMainWindow):
     # Made in _build_layout; named here because __init__ and a lambda refer to them first.
     reply: QPlainTextEdit
     sync_indicator: SyncIndicator
-    # Made by window_actions.install.
-    search: QLineEdit
-    new_network_action: QAction
-    join_action: QAction
-    new_case_action: QAction
-    people_action: QAction
-    bundles_action: QAction
-    settings_action: QAction
-    lock_action: QAction
-    quit_action: QAction
-    find_action: QAction
-    next_action: QAction
-    previous_action: QAction
-    shortcuts_action: QAction
-    about_action: QAction
 
     def __init__(self, core: Core) -> None:
         super().__init__()
@@ -82,7 +66,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Casebook")
         self.resize(1280, 800)
         core.error.connect(self.show_error)
-        window_actions.install(self, self)
+        self.commands = window_actions.install(self, self)
+        self.search = self.commands.search
         self._build_layout()
         self.search_timer = QTimer(self, singleShot=True, interval=150)
         self.search_timer.timeout.connect(self._run_search)
@@ -228,8 +213,8 @@ class MainWindow(QMainWindow):
         self.networks = nets
         self.sidebar.fill(nets, self.tags, self.saved, select)
         self._tags_due = True  # counted once the list and its first case are asked for
-        self.new_case_action.setEnabled(bool(nets))
-        self.people_action.setEnabled(bool(nets))
+        self.commands.new_case.setEnabled(bool(nets))
+        self.commands.people.setEnabled(bool(nets))
         self.sync_indicator.names = {bytes.fromhex(n["id"]): n["name"] for n in nets}
         if self.current_case is None:
             self._show_case_placeholder()

@@ -4,8 +4,16 @@ to do), or a plain sentence for anything unexpected."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
 
 from casebook.errors import worded
+
+
+def tone(label: QWidget, name: str) -> None:
+    """Colour ``label`` as the stylesheet colours ``name`` ("error", "busy"; "" plain):
+    the stylesheet colours by object name, so it is polished again."""
+    label.setObjectName(name)
+    label.style().polish(label)
 
 
 def error_text(error: object) -> str:

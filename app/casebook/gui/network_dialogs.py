@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from casebook.core.model import relayaddr
 from casebook.errors import UsageError
 from casebook.gui.bridge import Core
-from casebook.gui.messages import error_text
+from casebook.gui.messages import error_text, tone
 from casebook.session import NetworkChoice
 
 DEFAULT_PORT = 7447
@@ -285,8 +285,7 @@ class JoinDialog(QDialog):
         self._tell(error_text(error), busy=False)
 
     def _tell(self, text: str, busy: bool) -> None:
-        self.error.setObjectName("busy" if busy else "error")
-        self.error.style().polish(self.error)  # the stylesheet colours by object name
+        tone(self.error, "busy" if busy else "error")
         self.error.setText(text)
 
     def values(self) -> tuple[str, str]:

@@ -124,7 +124,9 @@ class Onboarding(QStackedWidget):
         self.key_page.button.clicked.connect(self.opened.emit)
         for page in (self.create_page, self.link_page, self.recover_page, self.restore_page):
             for field in (page.passphrase, page.repeat):
-                field.textChanged.connect(lambda _=None, p=page: self._recheck(p))
+                field.textChanged.connect(
+                    lambda _=None, p=page, a=page.passphrase, b=page.repeat: self._recheck(p, a, b)
+                )
         self._shown: object = None
         self.create_page.button.clicked.connect(self._create)
         self.create_page.repeat.returnPressed.connect(self._create)
@@ -181,16 +183,9 @@ class Onboarding(QStackedWidget):
     def _differ(self) -> str:
         return self.tr("The two passphrases differ.")
 
-    def _recheck(self, page: _Page) -> None:
+    def _recheck(self, page: _Page, first: QLineEdit, second: QLineEdit) -> None:
         """Once the two passphrases agree, the message that they differ goes."""
-        fields = (getattr(page, "passphrase", None), getattr(page, "repeat", None))
-        if (
-            page.error.isVisible()
-            and page.error.text() == self._differ()
-            and fields[0] is not None
-            and fields[1] is not None
-            and fields[0].text() == fields[1].text()
-        ):
+        if page.error.text() == self._differ() and first.text() == second.text():
             page.error.hide()
 
     def _created(self) -> None:

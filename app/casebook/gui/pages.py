@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from casebook.core import passphrase as passphrases
+from casebook.gui.messages import tone
 
 
 def strength(passphrase: str) -> tuple[str, str]:
@@ -54,25 +55,19 @@ class Page(QWidget):
         self.outer.addStretch(1)
 
     def show_error(self, message: str) -> None:
-        self._tone("error")
+        tone(self.error, "error")
         self.error.setText(message)
         self.error.show()
 
     def show_note(self, message: str) -> None:
         """A plain message in the same place (not an error: no warning colour)."""
-        self._tone("busy")
+        tone(self.error, "busy")
         self.error.setText(message)
         self.error.show()
 
-    def _tone(self, name: str) -> None:
-        if self.error.objectName() != name:
-            self.error.setObjectName(name)
-            self.error.style().polish(self.error)  # the stylesheet colours by object name
-
     def busy(self, text: str | None) -> None:
         self.button.setEnabled(text is None)
-        self.error.setObjectName("busy" if text else "error")
-        self.error.style().polish(self.error)  # the stylesheet colours by object name
+        tone(self.error, "busy" if text else "error")
         if text:
             self.show_error(text)
         else:

@@ -33,7 +33,7 @@ from casebook.core import backup as backups
 from casebook.gui import theme
 from casebook.gui.bridge import Core
 from casebook.gui.devices_view import DevicesDialog
-from casebook.gui.messages import error_text
+from casebook.gui.messages import error_text, tone
 from casebook.gui.network_dialogs import DEFAULT_PORT, guess_host
 from casebook.session import Session, hosting
 from casebook.session.session import LAN_ENV, lan_allowed
@@ -364,6 +364,5 @@ class SettingsDialog(QDialog):
         self._say(error_text(error), error=True)
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.message.setObjectName("error" if error else "")
-        self.message.style().polish(self.message)
+        tone(self.message, "error" if error else "")
         self.message.setText(text)

@@ -2,12 +2,13 @@
 
 Every command has one :class:`QAction`, shared by the menu, the toolbar and its
 keyboard shortcut, so the shortcuts screen (``help_dialogs.ShortcutsDialog``) lists
-exactly what the keys do.
+exactly what the keys do. ``install`` returns them as one :class:`WindowActions`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, SignalInstance
@@ -19,25 +20,11 @@ from casebook.gui.help_dialogs import AboutDialog, ShortcutsDialog
 
 
 class MainWindow(Protocol):
-    """What of the library window (``main_window.MainWindow``) the actions use and set."""
+    """What of the library window (``main_window.MainWindow``) the actions use."""
 
     core: Core
     lock_requested: SignalInstance
     search_timer: QTimer
-    search: QLineEdit
-    new_network_action: QAction
-    join_action: QAction
-    new_case_action: QAction
-    people_action: QAction
-    bundles_action: QAction
-    settings_action: QAction
-    lock_action: QAction
-    quit_action: QAction
-    find_action: QAction
-    next_action: QAction
-    previous_action: QAction
-    shortcuts_action: QAction
-    about_action: QAction
 
     def tr(self, text: str) -> str: ...
     def new_network(self) -> None: ...
@@ -48,6 +35,26 @@ class MainWindow(Protocol):
     def show_settings(self) -> None: ...
     def focus_search(self) -> None: ...
     def step(self, step: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class WindowActions:
+    """The window's commands, and the search field in its toolbar."""
+
+    new_network: QAction
+    join: QAction
+    new_case: QAction
+    people: QAction
+    bundles: QAction
+    settings: QAction
+    lock: QAction
+    quit: QAction
+    find: QAction
+    next: QAction
+    previous: QAction
+    shortcuts: QAction
+    about: QAction
+    search: QLineEdit
 
 
 Keys = QKeySequence | QKeySequence.StandardKey | str | None
@@ -72,52 +79,47 @@ def _action(
     return action
 
 
-def install(qt: QMainWindow, window: MainWindow) -> None:
-    """Make the window's actions (named on it: ``window.new_case_action`` …), its
-    toolbar with the search field, and its menu bar (``qt``: the same window, as Qt
-    knows it)."""
+def install(qt: QMainWindow, window: MainWindow) -> WindowActions:
+    """Make the window's actions, its toolbar with the search field, and its menu bar
+    (``qt``: the same window, as Qt knows it)."""
     tr = window.tr
-    window.new_network_action = _action(qt, tr("New network…"), window.new_network)
-    window.join_action = _action(qt, tr("Join network…"), window.join_network)
-    window.new_case_action = _action(
-        qt, tr("New case…"), window.new_case, QKeySequence.StandardKey.New
+    quit_ = _action(qt, tr("Quit"), _quit, _standard(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
+    quit_.setMenuRole(QAction.MenuRole.QuitRole)
+    about = _action(qt, tr("About Casebook"), lambda: AboutDialog(window.core, qt).exec())
+    about.setMenuRole(QAction.MenuRole.AboutRole)
+    actions = WindowActions(
+        new_network=_action(qt, tr("New network…"), window.new_network),
+        join=_action(qt, tr("Join network…"), window.join_network),
+        new_case=_action(qt, tr("New case…"), window.new_case, QKeySequence.StandardKey.New),
+        people=_action(qt, tr("People…"), window.show_people),
+        bundles=_action(
+            qt,
+            tr("Bundle files…"),
+            window.show_bundles,
+            tip=tr("Export or import a network's events as a file"),
+        ),
+        settings=_action(
+            qt,
+            tr("Settings…"),
+            window.show_settings,
+            _standard(QKeySequence.StandardKey.Preferences, "Ctrl+,"),
+        ),
+        lock=_action(
+            qt, tr("Lock"), window.lock_requested.emit, "Ctrl+L", tr("Lock the library (Ctrl+L)")
+        ),
+        quit=quit_,
+        find=_action(qt, tr("Find"), window.focus_search, QKeySequence.StandardKey.Find),
+        next=_action(qt, tr("Next case"), lambda: window.step(1), "Ctrl+J"),
+        previous=_action(qt, tr("Previous case"), lambda: window.step(-1), "Ctrl+K"),
+        shortcuts=_action(
+            qt, tr("Keyboard shortcuts"), lambda: ShortcutsDialog(qt).exec(), "Ctrl+/"
+        ),
+        about=about,
+        search=_search_field(window),
     )
-    window.people_action = _action(qt, tr("People…"), window.show_people)
-    window.bundles_action = _action(
-        qt,
-        tr("Bundle files…"),
-        window.show_bundles,
-        tip=tr("Export or import a network's events as a file"),
-    )
-    window.settings_action = _action(
-        qt,
-        tr("Settings…"),
-        window.show_settings,
-        _standard(QKeySequence.StandardKey.Preferences, "Ctrl+,"),
-    )
-    window.lock_action = _action(
-        qt,
-        tr("Lock"),
-        window.lock_requested.emit,
-        "Ctrl+L",
-        tr("Lock the library (Ctrl+L)"),
-    )
-    window.quit_action = _action(
-        qt, tr("Quit"), _quit, _standard(QKeySequence.StandardKey.Quit, "Ctrl+Q")
-    )
-    window.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-    window.find_action = _action(qt, tr("Find"), window.focus_search, QKeySequence.StandardKey.Find)
-    window.next_action = _action(qt, tr("Next case"), lambda: window.step(1), "Ctrl+J")
-    window.previous_action = _action(qt, tr("Previous case"), lambda: window.step(-1), "Ctrl+K")
-    window.shortcuts_action = _action(
-        qt, tr("Keyboard shortcuts"), lambda: ShortcutsDialog(qt).exec(), "Ctrl+/"
-    )
-    window.about_action = _action(
-        qt, tr("About Casebook"), lambda: AboutDialog(window.core, qt).exec()
-    )
-    window.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-    _toolbar(qt, window)
-    _menus(qt, window)
+    _toolbar(qt, actions, tr)
+    _menus(qt, actions, tr)
+    return actions
 
 
 def _quit() -> None:
@@ -126,59 +128,43 @@ def _quit() -> None:
         app.quit()
 
 
-def _toolbar(qt: QMainWindow, window: MainWindow) -> None:
-    bar = QToolBar(window.tr("Main"))
+def _search_field(window: MainWindow) -> QLineEdit:
+    search = QLineEdit()
+    search.setPlaceholderText(window.tr("Search cases and discussions  (Ctrl+F)"))
+    search.setAccessibleName(window.tr("Search"))
+    search.setClearButtonEnabled(True)
+    search.setMinimumWidth(360)
+    search.textChanged.connect(lambda _: window.search_timer.start())
+    clear = QAction(window.tr("Clear the search (in the search field)"), search)
+    clear.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+    clear.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+    clear.triggered.connect(search.clear)
+    search.addAction(clear)
+    return search
+
+
+def _toolbar(qt: QMainWindow, a: WindowActions, tr: Callable[[str], str]) -> None:
+    bar = QToolBar(tr("Main"))
     bar.setMovable(False)
     qt.addToolBar(bar)
-    for action in (
-        window.new_network_action,
-        window.join_action,
-        window.new_case_action,
-        window.people_action,
-        window.bundles_action,
-        window.settings_action,
-        window.lock_action,
-    ):
+    for action in (a.new_network, a.join, a.new_case, a.people, a.bundles, a.settings, a.lock):
         bar.addAction(action)
     spacer = QWidget()
     spacer.setSizePolicy(
         spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy()
     )
     bar.addWidget(spacer)
-    window.search = QLineEdit()
-    window.search.setPlaceholderText(window.tr("Search cases and discussions  (Ctrl+F)"))
-    window.search.setAccessibleName(window.tr("Search"))
-    window.search.setClearButtonEnabled(True)
-    window.search.setMinimumWidth(360)
-    window.search.textChanged.connect(lambda _: window.search_timer.start())
-    clear = QAction(window.tr("Clear the search (in the search field)"), window.search)
-    clear.setShortcut(QKeySequence(Qt.Key.Key_Escape))
-    clear.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-    clear.triggered.connect(window.search.clear)
-    window.search.addAction(clear)
-    bar.addWidget(window.search)
+    bar.addWidget(a.search)
 
 
-def _menus(qt: QMainWindow, window: MainWindow) -> None:
-    tr = window.tr
+def _menus(qt: QMainWindow, a: WindowActions, tr: Callable[[str], str]) -> None:
     bar = qt.menuBar()
     sections: list[tuple[str, list[QAction | None]]] = [
-        (
-            tr("&File"),
-            [
-                window.new_case_action,
-                None,
-                window.bundles_action,
-                None,
-                window.settings_action,
-                window.lock_action,
-                window.quit_action,
-            ],
-        ),
-        (tr("&Edit"), [window.find_action]),
-        (tr("&View"), [window.next_action, window.previous_action]),
-        (tr("&Network"), [window.new_network_action, window.join_action, window.people_action]),
-        (tr("&Help"), [window.shortcuts_action, None, window.about_action]),
+        (tr("&File"), [a.new_case, None, a.bundles, None, a.settings, a.lock, a.quit]),
+        (tr("&Edit"), [a.find]),
+        (tr("&View"), [a.next, a.previous]),
+        (tr("&Network"), [a.new_network, a.join, a.people]),
+        (tr("&Help"), [a.shortcuts, None, a.about]),
     ]
     for title, actions in sections:
         menu = QMenu(title, bar)
@@ -189,5 +175,5 @@ def _menus(qt: QMainWindow, window: MainWindow) -> None:
                 menu.addAction(action)
         bar.addMenu(menu)
     # Actions with keys but no menu still work while the window has focus.
-    for action in (window.find_action, window.next_action, window.previous_action):
+    for action in (a.find, a.next, a.previous):
         qt.addAction(action)

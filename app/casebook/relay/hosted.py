@@ -117,14 +117,13 @@ class HostedNetwork:
                     # One that sorts before what is folded costs a fold of the whole
                     # log: a pusher gets a budget of those (``by``: the member). One that
                     # sorts last but reaches back costs one too, charged once it has.
-                    last = _sorts_last(state, entry)
+                    last = membership.applies_in_place(state, entry)
                     if not last and not self.refolds.take(by.hex()):
                         raise _Later()
                     entries.append(entry)
                     state, undo = _fold_in(self.net, state, entries, entry)
-                    if undo is None and last and not self.refolds.take(by.hex()):
-                        spent = True
-                        self.owing.add(by)
+                    if undo is None and last:
+                        spent = not self._charge(by) or spent
                     reason = self._judged(event, state)
                     if reason is not None:  # not stored: taken out again
                         entries.pop()
@@ -132,9 +131,7 @@ class HostedNetwork:
                             undo.restore(state, entry)
                         else:
                             state = membership.fold(self.net, entries)
-                            if not self.refolds.take(by.hex()):
-                                spent = True
-                                self.owing.add(by)
+                            spent = not self._charge(by) or spent
             except (TypeError, KeyError, ValueError, AttributeError):  # a header of odd types
                 reason = "a malformed header"
             except _Later:
@@ -153,6 +150,14 @@ class HostedNetwork:
             out.entries, out.state = entries, state
         out.size, out.clock = size, clock
         return out
+
+    def _charge(self, by: bytes) -> bool:
+        """Pay for a whole fold already made from ``by``'s budget; False (and ``by``
+        owes it) when the budget was empty."""
+        if self.refolds.take(by.hex()):
+            return True
+        self.owing.add(by)
+        return False
 
     def _clear(self, by: bytes) -> bool:
         """False while ``by`` owes a whole fold its budget could not pay for."""
@@ -272,10 +277,6 @@ class _Later(Exception):
 # Back-dated membership events a member may push: each makes the relay fold the whole log.
 REFOLDS_PER_SECOND = 1.0
 REFOLD_BURST = 16
-
-
-def _sorts_last(state: MembershipState, entry: Entry) -> bool:
-    return membership.applies_in_place(state, entry)
 
 
 @dataclass(frozen=True)

@@ -31,13 +31,12 @@ from casebook.sync.engine import SyncEngine
 from casebook.sync.link import RelayLink, SyncError
 
 
-def _free(directory: Path) -> bool:
-    """Refuse a place that holds a profile or is a file; True when it is new or empty."""
+def _free(directory: Path) -> None:
+    """Refuse a place that holds a profile or is a file."""
     if profiles.exists(directory):
         raise ProfileExists(f"A profile already exists in {directory}; nothing was changed.")
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory} is a file, not a folder for a profile; choose another.")
-    return not directory.exists() or not any(directory.iterdir())
 
 
 def _undo(directory: Path, before: set[Path] | None) -> None:
@@ -184,10 +183,7 @@ async def recover(
     ``relay``, make this computer a new device of theirs (certified by the member key)
     in every network the box names, and catch up."""
     _free(directory)
-    try:
-        seed = recovery.read_key(key)
-    except recovery.RecoveryKeyError as exc:
-        raise UsageError(str(exc)) from None
+    seed = recovery.typed_key(key)
     profiles.check_new_passphrase(passphrase)
     if relay is None:
         raise UsageError(
@@ -245,10 +241,7 @@ async def restore(directory: Path, source: Path, passphrase: str, key: str | Non
     backup = backups.read(source)
     seed = None
     if backup.sealed_with == "recovery-key":
-        try:
-            seed = recovery.read_key(key or "")
-        except recovery.RecoveryKeyError as exc:
-            raise UsageError(str(exc)) from None
+        seed = recovery.typed_key(key or "")
     _free(directory)
     before = set(directory.iterdir()) if directory.exists() else None
     started = time.monotonic()

@@ -75,6 +75,7 @@ class Story:
         self.net = network_id(founder.key, self.nonce)
         self.clock = 0
         self.entries: list[Entry] = []
+        self.raws: list[events.Event] = []  # the signed events, as a relay gets them
         pub = {"nonce": self.nonce, "xkey": founder.xkey, "policy": _policy(invite, role)}
         self.created = self.write(founder, "network.create", pub, lamport=lamport)
 
@@ -110,6 +111,7 @@ class Story:
         author.prev = event.id
         entry = Entry.of(event)
         self.entries.append(entry)
+        self.raws.append(event)
         return entry
 
     def invite(

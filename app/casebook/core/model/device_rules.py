@@ -25,6 +25,7 @@ member removed, and at the epoch current where it is added.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -196,17 +197,21 @@ class DeviceRules:
             return CAPPED
         return None
 
-    def depth_of(self, device: Device) -> int:
-        """Certificates from ``device`` up to its member key (device zero: 0)."""
-        depth, seen = 0, set()
+    def signers(self, device: Device) -> Iterator[bytes]:
+        """Who signed ``device``'s certificate, who signed that one's, … up to the
+        member key (nothing for device zero)."""
+        seen: set[bytes] = set()
         while device.by != device.key and device.key not in seen:
             seen.add(device.key)
-            depth += 1
+            yield device.by
             parent = self.devices.get(device.by)
             if parent is None:
-                break
+                return
             device = parent
-        return depth
+
+    def depth_of(self, device: Device) -> int:
+        """Certificates from ``device`` up to its member key (device zero: 0)."""
+        return sum(1 for _ in self.signers(device))
 
     def _device_add(self, e: Entry) -> str | None:
         reason = self.certificate_reason(e)
@@ -243,16 +248,7 @@ class DeviceRules:
 
     def certified_below(self, device: Device, ancestor: bytes) -> bool:
         """Whether ``ancestor`` certified ``device``, directly or through others."""
-        seen: set[bytes] = set()
-        while device.by != device.key and device.key not in seen:
-            seen.add(device.key)
-            if device.by == ancestor:
-                return True
-            parent = self.devices.get(device.by)
-            if parent is None:
-                return False
-            device = parent
-        return False
+        return ancestor in self.signers(device)
 
     def cap_holds(self, device: Device) -> None:
         """A revoked or removed device was handed no seed of an epoch made after."""

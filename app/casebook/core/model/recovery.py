@@ -41,7 +41,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from casebook.core.model.encoding import EncodingError, decode, encode
 from casebook.core.model.fingerprint import fingerprint
-from casebook.errors import ModelError
+from casebook.errors import ModelError, UsageError
 
 _CHECK_DOMAIN = b"casebook/recovery-check/v1\x00"
 _BOX_INFO = b"casebook/recovery-box/v2"
@@ -115,6 +115,15 @@ def read_key(text: str) -> bytes:
             "each group against the paper and type it again.",
         )
     return seed
+
+
+def typed_key(text: str) -> bytes:
+    """The seed of a recovery key a person typed; what is wrong with it is said in
+    words (:class:`UsageError`: a typo is a typo), as the CLI and the app show it."""
+    try:
+        return read_key(text)
+    except RecoveryKeyError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _box_private(seed: bytes) -> X25519PrivateKey:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from casebook.core.ledger.eventlog import EventLog
-from casebook.core.model import devices, events, membership, recovery, relayaddr
+from casebook.core.model import devices, events, recovery, relayaddr
 from casebook.core.model.events import EventError
 from casebook.core.model.ids import NetId
 from casebook.core.model.kinds import EventKind, Role
@@ -143,10 +143,7 @@ class Devices:
             )
         signer = self.secrets().signer
         if recovery_key is not None:
-            try:
-                signer = recovery.MemberSigner(recovery.read_key(recovery_key))
-            except recovery.RecoveryKeyError as exc:
-                raise UsageError(str(exc)) from None
+            signer = recovery.MemberSigner(recovery.typed_key(recovery_key))
             if signer.public_key != self.log.member:
                 raise UsageError("That recovery key is another member's, not yours.")
         if signer is None:
@@ -257,11 +254,9 @@ class Devices:
                 continue
             # The new device's certificate must sort after the membership it knows of
             # (its member's join, its signer's certificate): its Lamport clock starts here.
-            rows = self.db.all(
-                "SELECT kind, max(lamport) AS lamport FROM events WHERE net = ? GROUP BY kind",
-                (net,),
+            lamport = self.db.scalar(
+                "SELECT coalesce(max(lamport), 0) FROM membership_log WHERE net = ?", (net,)
             )
-            lamport = max((r["lamport"] for r in rows if r["kind"] in membership.KINDS), default=0)
             out.append(
                 {
                     "net": net,
