@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BUILD_STAMP := $(VENV)/.installed-build
 
-.PHONY: run demo test bench screenshots lint venv clean system system-test installer smoke-test
+.PHONY: run demo test bench screenshots lint venv clean system system-test installer smoke-test \
+	translations translations-update
 
 venv: $(STAMP)
 
@@ -21,6 +22,19 @@ $(BUILD_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[gui,dev,build]'
 	touch $(BUILD_STAMP)
 
+# The window's words: resources/translations/*.ts (kept in git) compiled to .qm at build time.
+TS := $(wildcard resources/translations/casebook_*.ts)
+QM := $(TS:.ts=.qm)
+
+translations: $(QM)
+
+resources/translations/%.qm: resources/translations/%.ts $(STAMP)
+	$(BIN)/pyside6-lrelease -silent $< -qm $@
+
+# After changing the app's words: gather them into the .ts files (then translate the new ones).
+translations-update: $(STAMP)
+	$(BIN)/pyside6-lupdate -silent -no-obsolete -locations none app/casebook/gui/*.py -ts $(TS)
+
 # Qt's system libraries (installed with apt when possible, else one line saying how).
 system:
 	@bash installers/system-deps.sh run
@@ -28,21 +42,21 @@ system:
 system-test:
 	@bash installers/system-deps.sh test
 
-run: system $(STAMP)
+run: system $(STAMP) translations
 	$(BIN)/casebook-gui
 
-demo: system $(STAMP)
+demo: system $(STAMP) translations
 	$(BIN)/casebook-gui --demo
 
-screenshots: $(STAMP)
+screenshots: $(STAMP) translations
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m casebook.gui.screenshots docs/screenshots
 
-test: system-test $(STAMP)
+test: system-test $(STAMP) translations
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 # Linux: dist/casebook/ (casebook-gui, casebook and casebook-relay in one folder), the .deb
 # and the .tar.xz; installers/README.md says how to build on macOS and Windows.
-installer: $(BUILD_STAMP)
+installer: $(BUILD_STAMP) translations
 	@bash installers/system-deps.sh installer
 	$(BIN)/pyinstaller installers/casebook.spec --noconfirm --log-level WARN \
 		--distpath dist --workpath build/pyinstaller

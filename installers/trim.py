@@ -2,8 +2,8 @@
 
 Three rules, applied to PyInstaller's lists of (destination, source, kind) entries:
 
-- UNUSED: parts of Qt the app never loads: its translations (the interface is English
-  only; add the matching qtbase_XX.qm with the app's first translation), the GTK theme
+- UNUSED: parts of Qt the app never loads: its translations but qtbase's for the languages
+  the app ships (resources/translations: Qt's words in its dialogs), the GTK theme
   (it pulls GTK, cairo and pango), the embedded-device platforms and inputs, and the
   network-information and TLS back-ends (Casebook's networking is Python's).
 - SYSTEM (Linux): the machine's own display, font, bus and printing libraries, which must
@@ -27,9 +27,10 @@ from pathlib import PurePosixPath
 
 Entry = tuple[str, str, str]
 
+SHIPPED = ("fr",)  # the languages of resources/translations/casebook_*.ts
 UNUSED = re.compile(
     r"^PySide6/(Qt/)?("
-    r"translations/"
+    r"translations/(?!qtbase_(?:" + "|".join(SHIPPED) + r")\.qm$)"
     r"|plugins/platformthemes/libqgtk3"
     r"|plugins/(egldeviceintegrations|generic|networkinformation|tls)/"
     r"|plugins/platforms/libq(eglfs|linuxfb|minimalegl|vkkhrdisplay|vnc)\."

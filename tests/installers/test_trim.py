@@ -96,15 +96,18 @@ def test_printing_uses_the_machines_cups_and_brings_nothing_of_it() -> None:
     assert not kept & {"libcups.so.2", "libavahi-client.so.3", "libgnutls.so.30"}
 
 
-def test_translations_go_and_links_follow_their_library() -> None:
+def test_translations_go_but_the_shipped_languages_and_links_follow_their_library() -> None:
     binaries = trim.binaries(BUNDLE, linux=True, needs=LINKS.__getitem__)
     datas = [
         ("PySide6/Qt/translations/qtbase_de.qm", "/src/qtbase_de.qm", "DATA"),
+        ("PySide6/Qt/translations/qtbase_fr.qm", "/src/qtbase_fr.qm", "DATA"),
+        ("PySide6/Qt/translations/qt_fr.qm", "/src/qt_fr.qm", "DATA"),
         ("resources/styles/light.qss", "/src/light.qss", "DATA"),
         ("libQt6Gui.so.6", "PySide6/Qt/lib/libQt6Gui.so.6", "SYMLINK"),
         ("libQt6EglFsKmsSupport.so.6", "PySide6/Qt/lib/libQt6EglFsKmsSupport.so.6", "SYMLINK"),
     ]
     assert [d for d, _, _ in trim.datas(datas, binaries)] == [
+        "PySide6/Qt/translations/qtbase_fr.qm",
         "resources/styles/light.qss",
         "libQt6Gui.so.6",
     ]

@@ -16,9 +16,10 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
-from casebook import __version__, logs
-from casebook.gui import theme
+from casebook import __version__, logs, preferences
+from casebook.gui import i18n, theme
 from casebook.gui.bridge import Core
+from casebook.gui.i18n import tr
 from casebook.gui.main_window import MainWindow
 from casebook.gui.onboarding import Onboarding
 from casebook.gui.single import SingleInstance
@@ -119,9 +120,9 @@ def _crash_dialog(
 ) -> None:
     details = "".join(traceback.format_exception(kind, value, tb))
     log.error("unexpected error\n%s", details)
-    box = QMessageBox(QMessageBox.Icon.Critical, "Casebook", "Something went wrong.")
+    box = QMessageBox(QMessageBox.Icon.Critical, "Casebook", tr("Something went wrong."))
     box.setInformativeText(
-        "Your library is safe: every saved change is on disk. The details below help fix it."
+        tr("Your library is safe: every saved change is on disk. The details below help fix it.")
     )
     box.setDetailedText(details)
     box.exec()
@@ -141,6 +142,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="save a picture of the first window once it has settled, then quit"
         " (for checking an installation)",
     )
+    parser.add_argument(
+        "--language",
+        choices=[preferences.SYSTEM, *preferences.LANGUAGES],
+        help="the window's language this time (Settings keeps a choice for every start)",
+    )
     parser.add_argument("--version", action="version", version=f"casebook {__version__}")
     args, qt_args = parser.parse_known_args(argv)
     logs.setup("casebook-gui")
@@ -152,12 +158,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("casebook")
     theme.follow_system(app)
     sys.excepthook = _crash_dialog
-    core = Core()
     if args.demo:
         directory = Path(tempfile.mkdtemp(prefix="casebook-demo-")) / "profile"
         print(f"Demo library (fictional cases) in {directory.parent}", file=sys.stderr)
     else:
         directory = Path(args.profile).expanduser() if args.profile else default_profile()
+    i18n.install(app, args.language or preferences.language(directory))
+    core = Core()
     single = SingleInstance(directory)
     if not single.claim():
         print(

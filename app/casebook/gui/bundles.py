@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QLocale, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -115,10 +115,10 @@ class BundleDialog(QDialog):
     def _exported(self, made: Exported) -> None:
         self._done(
             self.tr(
-                "Wrote {0:,} events and {1} welcome package(s) to {2}. Give it to a "
+                "Wrote {0} events and {1} welcome package(s) to {2}. Give it to a "
                 "colleague or copy it to a USB stick; it holds only encrypted content, but "
                 "treat it as private."
-            ).format(made.events, made.welcomes, made.path)
+            ).format(QLocale().toString(made.events), made.welcomes, made.path)
         )
 
     # -- import --------------------------------------------------------------------------

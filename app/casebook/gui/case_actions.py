@@ -186,9 +186,10 @@ class CaseActions(QObject):
 
     def _files(self, item: dict[str, Any]) -> str:
         digest = item["hash"]
+        save, open_ = self.tr("Save…"), self.tr("Open")
         links = (
-            f" <a class='file' href='casebook:save/{digest}'>{self.tr('Save…')}</a>"
-            f" · <a class='file' href='casebook:open/{digest}'>{self.tr('Open')}</a>"
+            f" <a class='file' href='casebook:save/{digest}'>{save}</a>"
+            f" · <a class='file' href='casebook:open/{digest}'>{open_}</a>"
         )
         if digest in self.previewed:
             image = self.viewer.document().resource(

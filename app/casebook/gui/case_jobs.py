@@ -17,6 +17,7 @@ from casebook.core.library.queries import CaseDetail
 from casebook.core.model.fingerprint import fingerprint
 from casebook.core.model.kinds import MODERATORS
 from casebook.errors import CasebookError
+from casebook.gui.i18n import tr
 from casebook.store.files import atomic_write
 
 if TYPE_CHECKING:
@@ -82,7 +83,8 @@ def write_file(path: Path, data: bytes) -> None:
     try:
         atomic_write(path, data)  # never a half-written file
     except OSError as exc:
-        raise CasebookError(f"Cannot write {path}: {exc.strerror or exc}.") from None
+        reason = exc.strerror or str(exc)
+        raise CasebookError(tr("Cannot write {0}: {1}.").format(path, reason)) from None
 
 
 def remove_folders(folders: list[Path]) -> None:

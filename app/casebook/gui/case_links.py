@@ -3,14 +3,9 @@ what this reader may do; ``case_actions`` follows them."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
-
 from casebook.core.library.queries import Comment
 from casebook.gui.case_jobs import Loaded
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CaseActions", text)
+from casebook.gui.i18n import tr
 
 
 def comment_links(loaded: Loaded | None, c: Comment) -> str:
@@ -19,17 +14,17 @@ def comment_links(loaded: Loaded | None, c: Comment) -> str:
     mine = c.author == loaded.me
     links: list[tuple[str, str]] = []
     if not c.hidden:
-        links.append(("reply", _tr("Reply")))
+        links.append(("reply", tr("Reply")))
         if not mine and c.id not in loaded.endorsed:
-            links.append(("endorse", _tr("Endorse")))
+            links.append(("endorse", tr("Endorse")))
         if mine:
-            links.append(("edit", _tr("Edit")))
+            links.append(("edit", tr("Edit")))
         if loaded.moderator:
-            links.append(("hide", _tr("Hide…")))
+            links.append(("hide", tr("Hide…")))
     elif loaded.role == "admin":
-        links.append(("unhide", _tr("Unhide")))
+        links.append(("unhide", tr("Unhide")))
     parts = [f"<a href='casebook:{verb}/{c.id.hex()}'>{text}</a>" for verb, text in links]
     if c.id in loaded.endorsed:
-        parts.insert(1, _tr("Endorsed ✓"))  # said, not offered twice
+        parts.insert(1, tr("Endorsed ✓"))  # said, not offered twice
     anchors = " · ".join(parts)
     return f"<p class='acts'>{anchors}</p>" if anchors else ""

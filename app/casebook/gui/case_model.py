@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 from casebook.core.library.queries import CaseSummary, SearchResult
 from casebook.core.library.search import Filters
 from casebook.gui.bridge import Core
+from casebook.gui.i18n import QT_TR_NOOP, tr
 from casebook.gui.snippet_delegate import SnippetDelegate
 from casebook.session import Session
 
@@ -40,18 +41,17 @@ def ago(ms: int, now: datetime | None = None) -> str:
     moment = datetime.fromtimestamp(ms / 1000)
     now = now or datetime.now()
     seconds = (now - moment).total_seconds()
-    tr = QCoreApplication.translate
     if seconds < 60:
-        return tr("CaseListModel", "just now")
+        return tr("just now")
     if seconds < 3600:
-        return tr("CaseListModel", "{0} min ago").format(int(seconds // 60))
+        return tr("{0} min ago").format(int(seconds // 60))
     if moment.date() == now.date():
-        return tr("CaseListModel", "{0} h ago").format(int(seconds // 3600))
+        return tr("{0} h ago").format(int(seconds // 3600))
     days = (now.date() - moment.date()).days
     if days == 1:
-        return tr("CaseListModel", "yesterday")
+        return tr("yesterday")
     if 1 < days < 7:
-        return moment.strftime("%A")
+        return QLocale().dayName(moment.isoweekday())
     return moment.strftime("%Y-%m-%d")
 
 
@@ -60,7 +60,14 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class CaseListModel(QAbstractTableModel):
-    COLUMNS = ("Title", "Author", "Activity", "Status", "Replies", "Tags")
+    COLUMNS = (
+        QT_TR_NOOP("Title"),
+        QT_TR_NOOP("Author"),
+        QT_TR_NOOP("Activity"),
+        QT_TR_NOOP("Status"),
+        QT_TR_NOOP("Replies"),
+        QT_TR_NOOP("Tags"),
+    )
     loaded = Signal(int)  # total matching, emitted after each (re)load
 
     def __init__(self, core: Core) -> None:
@@ -211,7 +218,7 @@ class CaseListModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             if section == SNIPPET_COLUMN and self.snippets:
                 return self.tr("Match")
-            return self.tr(self.COLUMNS[section])
+            return tr(self.COLUMNS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -257,11 +264,9 @@ class CaseListModel(QAbstractTableModel):
 def case_table(model: CaseListModel, font: QFont) -> QTableView:
     """The list of cases: one selected row at a time, columns sized from the font."""
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("MainWindow", text)
-
     table = QTableView()
     table.setAccessibleName(tr("Cases"))
+    table.setTabKeyNavigation(False)  # Tab leaves the list (arrows move in it)
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -8,19 +8,19 @@ from datetime import datetime
 from typing import Any
 
 from markdown_it import MarkdownIt
-from PySide6.QtCore import QCoreApplication
 
 from casebook.core.library.queries import CaseDetail, Comment
+from casebook.gui.i18n import QT_TR_NOOP, tr
 
 # Raw HTML in posts is shown as text, never interpreted.
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 FIELD_TITLES = {
-    "presentation": "Presentation",
-    "history": "History",
-    "findings": "Findings",
-    "question": "Question",
-    "outcome": "Outcome",
+    "presentation": QT_TR_NOOP("Presentation"),
+    "history": QT_TR_NOOP("History"),
+    "findings": QT_TR_NOOP("Findings"),
+    "question": QT_TR_NOOP("Question"),
+    "outcome": QT_TR_NOOP("Outcome"),
 }
 
 
@@ -32,10 +32,6 @@ def _when(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CaseView", text)
-
-
 def render(
     case: CaseDetail,
     comment_links: Callable[[Comment], str] | None = None,
@@ -44,9 +40,9 @@ def render(
     """The case as HTML; the two callables add what the reader can do (links, previews)
     after each comment and each attachment."""
     s = case.summary
-    status = "Resolved" if s.status == "resolved" else "Open"
+    status = tr("Resolved") if s.status == "resolved" else tr("Open")
     if s.pinned:
-        status += " · " + _tr("Pinned")
+        status += " · " + tr("Pinned")
     tags = " ".join(f"<span class='tag'>#{html.escape(t)}</span>" for t in s.tags)
     parts = [
         f"<h2>{html.escape(s.title)}</h2>",
@@ -58,7 +54,7 @@ def render(
     order = list(FIELD_TITLES)
     keys = sorted(case.fields, key=lambda k: (order.index(k) if k in order else len(order), k))
     for key, value in ((k, case.fields[k]) for k in keys):
-        title = FIELD_TITLES.get(key, key.replace("_", " ").capitalize())
+        title = tr(FIELD_TITLES[key]) if key in FIELD_TITLES else key.replace("_", " ").capitalize()
         parts.append(f"<h4>{html.escape(title)}</h4>{markdown(value)}")
     if case.body:
         parts.append(markdown(case.body))
@@ -69,20 +65,23 @@ def render(
             f"{attachment_links(a) if attachment_links else ''}</li>"
             for a in case.attachments
         )
-        parts.append(f"<h4>Attachments</h4><ul>{items}</ul>")
-    if len(case.revisions) > 1:
-        parts.append(f"<p class='meta'>Edited {len(case.revisions) - 1} time(s).</p>")
-    parts.append(f"<h3>Discussion ({len(case.discussion)})</h3>")
+        parts.append("<h4>" + tr("Attachments") + f"</h4><ul>{items}</ul>")
+    edits = max(0, len(case.revisions) - 1)
+    if edits:
+        said = tr("Edited once.") if edits == 1 else tr("Edited {0} times.").format(edits)
+        parts.append(f"<p class='meta'>{said}</p>")
+    parts.append("<h3>" + tr("Discussion ({0})").format(len(case.discussion)) + "</h3>")
     for c in case.discussion:
-        label = "<b>Outcome</b> · " if c.kind == "outcome" else ""
+        label = "<b>" + tr("Outcome") + "</b> · " if c.kind == "outcome" else ""
         endorsed = f" · ✓ {c.endorsements}" if c.endorsements else ""
         indent = 18 * c.depth
         if c.hidden:
             reason = html.escape(c.hidden_reason or "")
-            text = f"<p class='meta'><i>{_tr('Hidden by a moderator:')} {reason}</i></p>"
+            hidden = tr("Hidden by a moderator: {0}").format(reason)
+            text = f"<p class='meta'><i>{hidden}</i></p>"
         else:
             text = markdown(c.body)
-        edited = f" · {_tr('edited')}" if c.revisions > 1 else ""
+        edited = " · " + tr("edited") if c.revisions > 1 else ""
         parts.append(
             f"<a name='c{c.id.hex()}'></a>"
             f"<div style='margin-left:{indent}px'><p class='meta'>{label}"
@@ -90,7 +89,7 @@ def render(
             f"{text}{comment_links(c) if comment_links else ''}</div>"
         )
     if not case.discussion:
-        parts.append("<p class='meta'>No replies yet.</p>")
+        parts.append("<p class='meta'>" + tr("No replies yet.") + "</p>")
     return "".join(parts)
 
 

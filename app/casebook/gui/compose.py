@@ -9,7 +9,7 @@ import html
 from pathlib import Path
 from typing import Any, cast
 
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPalette
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDialog,
@@ -32,6 +32,7 @@ from casebook.core.library import attachments
 from casebook.gui.bridge import Core
 from casebook.gui.case_view import FIELD_TITLES, markdown, style
 from casebook.gui.drafts import DraftKeeper
+from casebook.gui.i18n import tr
 from casebook.gui.messages import error_text, tone
 from casebook.gui.publish import PublishingForm
 
@@ -66,11 +67,11 @@ class NewCaseDialog(PublishingForm, QDialog):
         self.fields: dict[str, QPlainTextEdit] = {}
         for key in TEMPLATE:
             edit = QPlainTextEdit()
-            edit.setAccessibleName(self.tr(FIELD_TITLES[key]))
+            edit.setAccessibleName(tr(FIELD_TITLES[key]))
             edit.setTabChangesFocus(True)
             edit.setFixedHeight(80)
             self.fields[key] = edit
-            form.addRow(self.tr(FIELD_TITLES[key]), edit)
+            form.addRow(tr(FIELD_TITLES[key]), edit)
         self.body = QPlainTextEdit()
         self.body.setAccessibleName(self.tr("Notes (Markdown)"))
         self.body.setTabChangesFocus(True)
@@ -127,6 +128,10 @@ class NewCaseDialog(PublishingForm, QDialog):
             editor.textChanged.connect(self._text_changed)
         self._edits = edits
         self.drafts: DraftKeeper | None = None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.title.setFocus()  # the keyboard starts at the title, not on the Write/Preview tabs
 
     def _publish_parts(self) -> tuple[QAbstractButton, QLabel]:
         return self.post, self.error
@@ -206,7 +211,7 @@ class NewCaseDialog(PublishingForm, QDialog):
             )
         for key in TEMPLATE:
             if v["fields"].get(key):
-                title = html.escape(self.tr(FIELD_TITLES[key]))
+                title = html.escape(tr(FIELD_TITLES[key]))
                 parts.append(f"<h4>{title}</h4>{markdown(v['fields'][key])}")
         if v["body"].strip():
             parts.append(markdown(v["body"]))

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from casebook.errors import RecoveryKeyNeeded
 from casebook.gui.bridge import Core
+from casebook.gui.i18n import tr
 from casebook.gui.messages import error_text, tone
 from casebook.session import Session
 from casebook.session import devices as linking
@@ -106,6 +107,8 @@ class DevicesDialog(QDialog):
         self.table.clear()
         for row in rows:
             name = row["name"]
+            if not row.get("named", True):
+                name = tr("first computer") if name == "first computer" else tr("computer")
             if row["current"]:
                 name += self.tr(" (this computer)")
             if row["revoked"]:

@@ -84,8 +84,9 @@ class AboutDialog(QDialog):
         self.table.setHeaderLabels([self.tr("Library"), self.tr("Version"), self.tr("Licence")])
         self.table.setRootIsDecorated(False)
         self.table.setAccessibleName(self.tr("Libraries and their licences"))
+        self.table.setProperty("verbatim", True)  # names and licences, as their authors wrote them
         layout.addWidget(self.table)
-        note = QLabel(about.QT)
+        note = QLabel(self.tr("Qt 6 ({0}), through PySide6").format("LGPL-3.0-only"))
         layout.addWidget(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -11,7 +11,7 @@ import io
 from typing import Any
 
 import segno
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from casebook.core.model.membership import ROLES
 from casebook.core.network.invitations import DAY_MS
 from casebook.gui.bridge import Core
+from casebook.gui.i18n import tr
 from casebook.gui.messages import error_text
 from casebook.session import Session
 
@@ -44,10 +45,10 @@ EXPIRY_DAYS = (1, 7, 30)
 def role_names() -> dict[str, str]:
     """The core's roles as shown to people (translated)."""
     return {
-        "member": QCoreApplication.translate("People", "member"),
-        "moderator": QCoreApplication.translate("People", "moderator"),
-        "admin": QCoreApplication.translate("People", "admin"),
-        "removed": QCoreApplication.translate("People", "removed"),
+        "member": tr("member"),
+        "moderator": tr("moderator"),
+        "admin": tr("admin"),
+        "removed": tr("removed"),
     }
 
 
@@ -112,6 +113,7 @@ class InvitesView(QWidget):
         }
         layout = QVBoxLayout(self)
         self.table = QTableWidget(0, 6)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setAccessibleName(self.tr("Invites"))
         self.table.setHorizontalHeaderLabels(
             [
@@ -266,6 +268,7 @@ class InviteDialog(QDialog):
         self.create_button.clicked.connect(self.make_invite)
         layout.addWidget(self.create_button)
         self.code = QPlainTextEdit()
+        self.code.setTabChangesFocus(True)
         self.code.setAccessibleName(self.tr("Invite code"))
         self.code.setReadOnly(True)
         self.code.setFixedHeight(90)

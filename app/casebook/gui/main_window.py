@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.viewer, 1)
         column.addWidget(self.case_actions.reply_line)
         self.reply = QPlainTextEdit()
+        self.reply.setTabChangesFocus(True)  # Tab moves on; the keyboard never gets stuck
         self.reply.setAccessibleName(self.tr("Reply"))
         self.reply.setPlaceholderText(self.tr("Write a reply (Markdown)…"))
         self.reply.setFixedHeight(90)

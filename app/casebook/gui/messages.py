@@ -3,10 +3,10 @@ to do), or a plain sentence for anything unexpected."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 from casebook.errors import worded
+from casebook.gui.i18n import tr
 
 
 def tone(label: QWidget, name: str) -> None:
@@ -19,6 +19,4 @@ def tone(label: QWidget, name: str) -> None:
 def error_text(error: object) -> str:
     if worded(error):
         return error.message
-    return QCoreApplication.translate("Casebook", "Something unexpected went wrong: {0}").format(
-        error
-    )
+    return tr("Something unexpected went wrong: {0}").format(error)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from casebook.core.model import relayaddr
 from casebook.errors import UsageError
 from casebook.gui.bridge import Core
+from casebook.gui.i18n import tr
 from casebook.gui.messages import error_text, tone
 from casebook.session import NetworkChoice
 
@@ -147,7 +148,9 @@ def read_qr(path: Path) -> str:
 
     image = QImage(str(path))
     if image.isNull():
-        raise UsageError(f"{path.name} is not an image Casebook can read (PNG or JPEG).")
+        raise UsageError(
+            tr("{0} is not an image Casebook can read (PNG or JPEG).").format(path.name)
+        )
     grey = image.convertToFormat(QImage.Format.Format_Grayscale8)
     width, height, stride = grey.width(), grey.height(), grey.bytesPerLine()
     data = bytes(grey.constBits())
@@ -157,8 +160,10 @@ def read_qr(path: Path) -> str:
         if text.upper().startswith("CASEBOOK"):
             return text
     raise UsageError(
-        f"No Casebook invite was found in {path.name}. Try a sharper picture of the "
-        "QR code, or paste the code instead."
+        tr(
+            "No Casebook invite was found in {0}. Try a sharper picture of the QR code, or "
+            "paste the code instead."
+        ).format(path.name)
     )
 
 
@@ -180,6 +185,7 @@ class JoinDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.code = QPlainTextEdit()
+        self.code.setTabChangesFocus(True)
         self.code.setAccessibleName(self.tr("Invite code"))
         self.code.setPlaceholderText("CASEBOOK-INVITE-…")
         self.code.setFixedHeight(90)

@@ -14,13 +14,15 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QPushButton
 from casebook.core.model.relayaddr import parse as parse_relay
 from casebook.gui.bridge import Core
 from casebook.gui.devices_view import RecoveryKeyView
+from casebook.gui.i18n import tr
 from casebook.gui.pages import Page
 from casebook.session import Session
 from casebook.session import devices as linking
 
 
 def default_name() -> str:
-    return f"{platform.system() or 'My'} computer"
+    system = platform.system()
+    return tr("{0} computer").format(system) if system else tr("My computer")
 
 
 def _secret(field: QLineEdit, name: str) -> QLineEdit:
@@ -149,7 +151,7 @@ def link_job(page: LinkJoinPage, directory: Path) -> tuple[Job, _Shown]:
     shown = _Shown()
     shown.comparison.connect(
         lambda code: page.show_error(
-            page.tr(
+            tr(
                 "Comparison code {0}: check that your other computer shows the same, and "
                 "confirm there."
             ).format(code)

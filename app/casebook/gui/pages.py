@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+import itertools
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from casebook.core import passphrase as passphrases
+from casebook.gui.i18n import QT_TR_NOOP, tr
 from casebook.gui.messages import tone
+
+STRENGTH = {
+    "too short": QT_TR_NOOP("too short (not accepted)"),
+    "weak": QT_TR_NOOP("weak (not accepted)"),
+    "fair": QT_TR_NOOP("fair"),
+    "strong": QT_TR_NOOP("strong"),
+}
 
 
 def strength(passphrase: str) -> tuple[str, str]:
     """The core's estimate (label, level for the stylesheet); the core refuses the weak."""
-    label = passphrases.strength(passphrase)
-    if label in ("too short", "weak"):
-        return label + " (" + QCoreApplication.translate("Page", "not accepted") + ")", "weak"
-    return label, label
+    level = passphrases.strength(passphrase)
+    words = tr(STRENGTH[level]) if level in STRENGTH else level
+    return words, "weak" if level == "too short" else level
 
 
 def _title(text: str) -> QLabel:
@@ -24,6 +34,20 @@ def _title(text: str) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+def tab_in_reading_order(root: QWidget) -> None:
+    """Tab goes through ``root``'s controls as they are read, top to bottom, left to
+    right (fields, then the page's buttons, then the other ways on), whatever order they
+    were made in."""
+    stops = [
+        w
+        for w in root.findChildren(QWidget)
+        if w.isVisibleTo(root) and w.focusPolicy() & Qt.FocusPolicy.TabFocus and not w.focusProxy()
+    ]
+    stops.sort(key=lambda w: (w.mapTo(root, QPoint(0, 0)).y(), w.mapTo(root, QPoint(0, 0)).x()))
+    for first, then in itertools.pairwise(stops):
+        QWidget.setTabOrder(first, then)
 
 
 class Page(QWidget):
@@ -54,6 +78,10 @@ class Page(QWidget):
         self.outer.addLayout(row)
         self.outer.addStretch(1)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        tab_in_reading_order(self)
+
     def show_error(self, message: str) -> None:
         tone(self.error, "error")
         self.error.setText(message)
@@ -67,8 +95,7 @@ class Page(QWidget):
 
     def busy(self, text: str | None) -> None:
         self.button.setEnabled(text is None)
-        tone(self.error, "busy" if text else "error")
         if text:
-            self.show_error(text)
+            self.show_note(text)  # work under way, not an error
         else:
             self.error.hide()

@@ -104,6 +104,7 @@ class PeopleDialog(QDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
         self.table = QTableWidget(0, 4)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setAccessibleName(self.tr("Members"))
         self.table.setHorizontalHeaderLabels(
             [self.tr("Name"), self.tr("Role"), self.tr("Fingerprint"), self.tr("Invited by")]

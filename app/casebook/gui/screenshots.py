@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from casebook.core.profile import Profile
-from casebook.gui import theme
+from casebook.gui import i18n, theme
 from casebook.gui.app import Shell
 from casebook.gui.bridge import Core
 from casebook.gui.bundles import BundleDialog
@@ -142,6 +142,30 @@ def library(core: Core, scratch: Path, out: Path, app: QApplication) -> None:
     win.close()
 
 
+def french(core: Core, scratch: Path, out: Path, app: QApplication) -> None:
+    """The same library in French (the translation `make translations` compiles)."""
+    i18n.install(app, "fr")
+    try:
+        shell = Shell(core, scratch / "demo-fr" / "profile", demo=True)
+        shell.show()
+        wait(lambda: shell.library is not None, 60)
+        win = shell.library
+        assert win is not None
+        settle(core)
+        win.select_network(win.networks[0]["id"])
+        settle(core)
+        win.table.selectRow(2)
+        settle(core, 0.6)
+        shoot(win, out, "library-fr")
+        dialog = SettingsDialog(core, win)
+        settle(core)
+        shoot(dialog, out, "settings-fr")
+        dialog.close()
+        win.close()
+    finally:
+        i18n.install(app, "en")
+
+
 def bundles(core: Core, win: MainWindow, code: str, scratch: Path, out: Path) -> None:
     """The Bundle files window: an export, then a colleague's bundle coming back. The
     colleague (a scratch profile) joins offline from the export and the invite ``code``,
@@ -186,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="casebook-shots-") as scratch:
             onboarding(core, Path(scratch), out)
             library(core, Path(scratch), out, app)
+            french(core, Path(scratch), out, app)
             core.shutdown()  # close the profiles before their folder is removed
     finally:
         core.shutdown()

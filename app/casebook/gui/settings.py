@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from casebook import preferences
 from casebook.core import backup as backups
 from casebook.gui import theme
 from casebook.gui.bridge import Core
@@ -50,6 +51,7 @@ def _snapshot(s: Session) -> dict[str, Any]:
     address = str(wanted["host"]) if wanted else guess_host()
     return {
         "theme": p.settings.get("theme") or "system",
+        "language": preferences.language(p.directory),
         "lock_minutes": int(p.settings.get("lock_minutes")),
         "host_relay": wanted,
         "hosting": None if s.relay is None else s.relay.url(address),
@@ -79,6 +81,17 @@ class SettingsDialog(QDialog):
         ):
             self.theme.addItem(label, value)
         form.addRow(self.tr("Theme"), self.theme)
+        self.language = QComboBox()
+        self.language.setAccessibleName(self.tr("Language"))
+        self.language.addItem(self.tr("Follow the computer"), preferences.SYSTEM)
+        for code, name in preferences.LANGUAGES.items():  # each named in itself
+            self.language.addItem(name, code)
+        self.language.setProperty("verbatim", True)  # the languages' own names
+        form.addRow(self.tr("Language"), self.language)
+        self.language_note = QLabel()
+        self.language_note.setWordWrap(True)
+        self.language_note.hide()
+        form.addRow("", self.language_note)
         self.lock = QSpinBox()
         self.lock.setRange(0, 240)
         self.lock.setSuffix(self.tr(" minutes"))
@@ -154,7 +167,10 @@ class SettingsDialog(QDialog):
         self.port.setAccessibleName(self.tr("Port"))
         self.host_button = QPushButton()
         self.host_button.clicked.connect(self._toggle_hosting)
-        row.addWidget(QLabel(self.tr("Host a relay here; colleagues reach it at")))
+        intro = QLabel(self.tr("Host a relay here; colleagues reach it at"))
+        intro.setWordWrap(True)
+        intro.setBuddy(self.host_name)
+        column.addWidget(intro)  # a line of its own: the address keeps the row's width
         row.addWidget(self.host_name, 1)
         row.addWidget(self.port)
         row.addWidget(self.host_button)
@@ -182,6 +198,7 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.theme.currentIndexChanged.connect(self._save_theme)
+        self.language.currentIndexChanged.connect(self._save_language)
         self.lock.valueChanged.connect(self._save_lock)
         self.lan.toggled.connect(self._save_lan)
         self.values: dict[str, Any] = {}
@@ -238,10 +255,11 @@ class SettingsDialog(QDialog):
 
     def _show(self, values: dict[str, Any]) -> None:
         self.values = values
-        widgets = (self.theme, self.lock, self.lan)
+        widgets = (self.theme, self.language, self.lock, self.lan)
         for widget in widgets:
             widget.blockSignals(True)
         self.theme.setCurrentIndex(max(0, self.theme.findData(values["theme"])))
+        self.language.setCurrentIndex(max(0, self.language.findData(values["language"])))
         self.lock.setValue(values["lock_minutes"])
         self.lan.setChecked(values["lan_sync"] and values["lan_allowed"])
         self.lan.setEnabled(values["lan_allowed"])
@@ -308,6 +326,20 @@ class SettingsDialog(QDialog):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             theme.apply(app, choice)
+
+    def _save_language(self) -> None:
+        code = str(self.language.currentData())
+        self.core.call(
+            lambda s: preferences.set_language(s.p.directory, code),
+            self._language_saved,
+            self._failed,
+        )
+
+    def _language_saved(self, _: object) -> None:
+        self.language_note.setText(
+            self.tr("The new language applies the next time Casebook starts.")
+        )
+        self.language_note.show()
 
     def _save_lan(self, on: bool) -> None:
         async def job(s: Session) -> int:

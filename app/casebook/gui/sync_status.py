@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from casebook.sync.status import OWN_LINK, LinkStatus, is_lan
@@ -19,6 +20,11 @@ COLOURS = {"live": "#2e7d32", "syncing": "#1565c0", "offline": "#b26a00", "error
 
 def _clock(ms: int | None) -> str:
     return datetime.fromtimestamp(ms / 1000).strftime("%H:%M") if ms else "—"
+
+
+def _count(n: int) -> str:
+    """A number as the language writes it (1,234 in English, 1 234 in French)."""
+    return QLocale().toString(n)
 
 
 def _host(relay: str) -> str:
@@ -98,7 +104,7 @@ class SyncIndicator(QWidget):
             total = max(sum(s.total for s in catching), done, 1)
             self.bar.setRange(0, total)
             self.bar.setValue(done)
-            text = self.tr("Syncing… {0:,} of {1:,} events").format(done, total)
+            text = self.tr("Syncing… {0} of {1} events").format(_count(done), _count(total))
             kind = "syncing"
         elif self.nearby:
             # Colleagues nearby keep the group working whatever the relays do.
@@ -141,7 +147,7 @@ class SyncIndicator(QWidget):
             if s.state == "live":
                 state = self.tr("connected, synced {0}").format(_clock(s.last_success))
             elif s.state == "catching_up":
-                state = self.tr("receiving {0:,} of {1:,}").format(s.done, s.total)
+                state = self.tr("receiving {0} of {1}").format(_count(s.done), _count(s.total))
             elif s.state == "connecting":
                 state = self.tr("connecting")
             elif s.state == "offline":

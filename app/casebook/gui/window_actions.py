@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QMenu, QTool
 
 from casebook.gui.bridge import Core
 from casebook.gui.help_dialogs import AboutDialog, ShortcutsDialog
+from casebook.gui.i18n import tr
 
 
 class MainWindow(Protocol):
@@ -26,7 +27,6 @@ class MainWindow(Protocol):
     lock_requested: SignalInstance
     search_timer: QTimer
 
-    def tr(self, text: str) -> str: ...
     def new_network(self) -> None: ...
     def join_network(self) -> None: ...
     def new_case(self) -> None: ...
@@ -82,7 +82,6 @@ def _action(
 def install(qt: QMainWindow, window: MainWindow) -> WindowActions:
     """Make the window's actions, its toolbar with the search field, and its menu bar
     (``qt``: the same window, as Qt knows it)."""
-    tr = window.tr
     quit_ = _action(qt, tr("Quit"), _quit, _standard(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
     quit_.setMenuRole(QAction.MenuRole.QuitRole)
     about = _action(qt, tr("About Casebook"), lambda: AboutDialog(window.core, qt).exec())
@@ -117,8 +116,8 @@ def install(qt: QMainWindow, window: MainWindow) -> WindowActions:
         about=about,
         search=_search_field(window),
     )
-    _toolbar(qt, actions, tr)
-    _menus(qt, actions, tr)
+    _toolbar(qt, actions)
+    _menus(qt, actions)
     return actions
 
 
@@ -130,12 +129,12 @@ def _quit() -> None:
 
 def _search_field(window: MainWindow) -> QLineEdit:
     search = QLineEdit()
-    search.setPlaceholderText(window.tr("Search cases and discussions  (Ctrl+F)"))
-    search.setAccessibleName(window.tr("Search"))
+    search.setPlaceholderText(tr("Search cases and discussions  (Ctrl+F)"))
+    search.setAccessibleName(tr("Search"))
     search.setClearButtonEnabled(True)
     search.setMinimumWidth(360)
     search.textChanged.connect(lambda _: window.search_timer.start())
-    clear = QAction(window.tr("Clear the search (in the search field)"), search)
+    clear = QAction(tr("Clear the search (in the search field)"), search)
     clear.setShortcut(QKeySequence(Qt.Key.Key_Escape))
     clear.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
     clear.triggered.connect(search.clear)
@@ -143,7 +142,7 @@ def _search_field(window: MainWindow) -> QLineEdit:
     return search
 
 
-def _toolbar(qt: QMainWindow, a: WindowActions, tr: Callable[[str], str]) -> None:
+def _toolbar(qt: QMainWindow, a: WindowActions) -> None:
     bar = QToolBar(tr("Main"))
     bar.setMovable(False)
     qt.addToolBar(bar)
@@ -157,7 +156,7 @@ def _toolbar(qt: QMainWindow, a: WindowActions, tr: Callable[[str], str]) -> Non
     bar.addWidget(a.search)
 
 
-def _menus(qt: QMainWindow, a: WindowActions, tr: Callable[[str], str]) -> None:
+def _menus(qt: QMainWindow, a: WindowActions) -> None:
     bar = qt.menuBar()
     sections: list[tuple[str, list[QAction | None]]] = [
         (tr("&File"), [a.new_case, None, a.bundles, None, a.settings, a.lock, a.quit]),

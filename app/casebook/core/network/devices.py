@@ -96,6 +96,7 @@ class Devices:
             )
             if newest is not None:
                 row["last_seen"] = events.parse_trusted(bytes(newest)).header.ts
+            row["named"] = bool(row["name"])  # else a plain word the window says its own way
             if not row["name"]:
                 row["name"] = "first computer" if key == self.log.member else "computer"
             if not row["added"] and key == self.log.chain:  # no network knows it yet

@@ -1,0 +1,2178 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr_FR">
+<context>
+    <name></name>
+    <message>
+        <source>just now</source>
+        <translation>à l&apos;instant</translation>
+    </message>
+    <message>
+        <source>{0} min ago</source>
+        <translation>il y a {0} min</translation>
+    </message>
+    <message>
+        <source>{0} h ago</source>
+        <translation>il y a {0} h</translation>
+    </message>
+    <message>
+        <source>yesterday</source>
+        <translation>hier</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titre</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>Auteur</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>Activité</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Étiquettes</translation>
+    </message>
+    <message>
+        <source>Cases</source>
+        <translation>Cas</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Résolus</translation>
+    </message>
+    <message>
+        <source>Replies</source>
+        <translation>Réponses</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quitter</translation>
+    </message>
+    <message>
+        <source>About Casebook</source>
+        <translation>À propos de Casebook</translation>
+    </message>
+    <message>
+        <source>New network…</source>
+        <translation>Nouveau réseau…</translation>
+    </message>
+    <message>
+        <source>Join network…</source>
+        <translation>Rejoindre un réseau…</translation>
+    </message>
+    <message>
+        <source>New case…</source>
+        <translation>Nouveau cas…</translation>
+    </message>
+    <message>
+        <source>People…</source>
+        <translation>Personnes…</translation>
+    </message>
+    <message>
+        <source>Bundle files…</source>
+        <translation>Fichiers d&apos;échange…</translation>
+    </message>
+    <message>
+        <source>Export or import a network&apos;s events as a file</source>
+        <translation>Exporter ou importer les événements d&apos;un réseau sous forme de fichier</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Paramètres…</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>Verrouiller</translation>
+    </message>
+    <message>
+        <source>Lock the library (Ctrl+L)</source>
+        <translation>Verrouiller la bibliothèque (Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>Rechercher</translation>
+    </message>
+    <message>
+        <source>Next case</source>
+        <translation>Cas suivant</translation>
+    </message>
+    <message>
+        <source>Previous case</source>
+        <translation>Cas précédent</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Raccourcis clavier</translation>
+    </message>
+    <message>
+        <source>Search cases and discussions  (Ctrl+F)</source>
+        <translation>Rechercher dans les cas et les discussions  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Rechercher</translation>
+    </message>
+    <message>
+        <source>Clear the search (in the search field)</source>
+        <translation>Effacer la recherche (dans le champ de recherche)</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Principal</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Fichier</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Édition</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Affichage</translation>
+    </message>
+    <message>
+        <source>&amp;Network</source>
+        <translation>&amp;Réseau</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Aide</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>Répondre</translation>
+    </message>
+    <message>
+        <source>Endorse</source>
+        <translation>Approuver</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Modifier</translation>
+    </message>
+    <message>
+        <source>Hide…</source>
+        <translation>Masquer…</translation>
+    </message>
+    <message>
+        <source>Unhide</source>
+        <translation>Réafficher</translation>
+    </message>
+    <message>
+        <source>Endorsed ✓</source>
+        <translation>Approuvé ✓</translation>
+    </message>
+    <message>
+        <source>Presentation</source>
+        <translation>Présentation</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Antécédents</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>Constatations</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>Question</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Évolution</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Ouvert</translation>
+    </message>
+    <message>
+        <source>Pinned</source>
+        <translation>Épinglé</translation>
+    </message>
+    <message>
+        <source>Attachments</source>
+        <translation>Pièces jointes</translation>
+    </message>
+    <message>
+        <source>Edited once.</source>
+        <translation>Modifié une fois.</translation>
+    </message>
+    <message>
+        <source>Edited {0} times.</source>
+        <translation>Modifié {0} fois.</translation>
+    </message>
+    <message>
+        <source>Discussion ({0})</source>
+        <translation>Discussion ({0})</translation>
+    </message>
+    <message>
+        <source>Hidden by a moderator: {0}</source>
+        <translation>Masqué par un modérateur&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>modifié</translation>
+    </message>
+    <message>
+        <source>No replies yet.</source>
+        <translation>Aucune réponse pour le moment.</translation>
+    </message>
+    <message>
+        <source>member</source>
+        <translation>membre</translation>
+    </message>
+    <message>
+        <source>moderator</source>
+        <translation>modérateur</translation>
+    </message>
+    <message>
+        <source>admin</source>
+        <translation>administrateur</translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation>retiré</translation>
+    </message>
+    <message>
+        <source>Something unexpected went wrong: {0}</source>
+        <translation>Une erreur inattendue s&apos;est produite&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>{0} computer</source>
+        <translation>Ordinateur {0}</translation>
+    </message>
+    <message>
+        <source>My computer</source>
+        <translation>Mon ordinateur</translation>
+    </message>
+    <message>
+        <source>Comparison code {0}: check that your other computer shows the same, and confirm there.</source>
+        <translation>Code de comparaison {0}&#xa0;: vérifiez que votre autre ordinateur affiche le même code, puis confirmez sur ce dernier.</translation>
+    </message>
+    <message>
+        <source>first computer</source>
+        <translation>premier ordinateur</translation>
+    </message>
+    <message>
+        <source>computer</source>
+        <translation>ordinateur</translation>
+    </message>
+    <message>
+        <source>Something went wrong.</source>
+        <translation>Une erreur s&apos;est produite.</translation>
+    </message>
+    <message>
+        <source>Your library is safe: every saved change is on disk. The details below help fix it.</source>
+        <translation>Votre bibliothèque ne risque rien&#xa0;: toutes les modifications enregistrées sont sur le disque. Les détails ci-dessous aideront à résoudre le problème.</translation>
+    </message>
+    <message>
+        <source>Cannot write {0}: {1}.</source>
+        <translation>Impossible d&apos;enregistrer {0}&#xa0;: {1}.</translation>
+    </message>
+    <message>
+        <source>{0} is not an image Casebook can read (PNG or JPEG).</source>
+        <translation>{0} n&apos;est pas une image que Casebook peut lire (PNG ou JPEG).</translation>
+    </message>
+    <message>
+        <source>No Casebook invite was found in {0}. Try a sharper picture of the QR code, or paste the code instead.</source>
+        <translation>Aucune invitation Casebook n&apos;a été trouvée dans {0}. Essayez avec une photo plus nette du code QR, ou collez plutôt le code.</translation>
+    </message>
+    <message>
+        <source>too short (not accepted)</source>
+        <translation>trop courte (refusée)</translation>
+    </message>
+    <message>
+        <source>weak (not accepted)</source>
+        <translation>faible (refusée)</translation>
+    </message>
+    <message>
+        <source>fair</source>
+        <translation>moyenne</translation>
+    </message>
+    <message>
+        <source>strong</source>
+        <translation>forte</translation>
+    </message>
+</context>
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About Casebook</source>
+        <translation>À propos de Casebook</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Casebook&lt;/b&gt; {0}</source>
+        <translation>&lt;b&gt;Casebook&lt;/b&gt; {0}</translation>
+    </message>
+    <message>
+        <source>Private case discussion for invitation-only networks of colleagues. Your library is encrypted on your computers; relays forward what they cannot read. Casebook is built on these libraries, each under its own licence:</source>
+        <translation>Discussion privée de cas entre collègues, au sein de réseaux accessibles uniquement sur invitation. Votre bibliothèque est chiffrée sur vos ordinateurs&#xa0;; les relais transmettent des données qu&apos;ils ne peuvent pas lire. Casebook s&apos;appuie sur les bibliothèques logicielles suivantes, chacune distribuée sous sa propre licence&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>Bibliothèque</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>Licence</translation>
+    </message>
+    <message>
+        <source>Libraries and their licences</source>
+        <translation>Bibliothèques et leurs licences</translation>
+    </message>
+    <message>
+        <source>Qt 6 ({0}), through PySide6</source>
+        <translation>Qt 6 ({0}), via PySide6</translation>
+    </message>
+</context>
+<context>
+    <name>BundleDialog</name>
+    <message>
+        <source>Bundle files</source>
+        <translation>Fichiers d&apos;échange</translation>
+    </message>
+    <message>
+        <source>A bundle file carries a network&apos;s encrypted events, for a colleague who has no relay or for a USB stick. Only members can read it; importing checks every event as a sync does.</source>
+        <translation>Un fichier d&apos;échange contient les événements chiffrés d&apos;un réseau, à remettre à un collègue qui n&apos;a pas de relais ou à copier sur une clé USB. Seuls les membres peuvent le lire&#xa0;; l&apos;importation vérifie chaque événement, comme lors d&apos;une synchronisation.</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exporter</translation>
+    </message>
+    <message>
+        <source>Network to export</source>
+        <translation>Réseau à exporter</translation>
+    </message>
+    <message>
+        <source>Export to a file…</source>
+        <translation>Exporter dans un fichier…</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importer</translation>
+    </message>
+    <message>
+        <source>A bundle from a member of one of your networks.</source>
+        <translation>Un fichier d&apos;échange provenant d&apos;un membre de l&apos;un de vos réseaux.</translation>
+    </message>
+    <message>
+        <source>Import a bundle file…</source>
+        <translation>Importer un fichier d&apos;échange…</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Progression</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>Compte rendu</translation>
+    </message>
+    <message>
+        <source>Casebook bundles (*{0})</source>
+        <translation>Fichiers d&apos;échange Casebook (*{0})</translation>
+    </message>
+    <message>
+        <source>Export a bundle</source>
+        <translation>Exporter un fichier d&apos;échange</translation>
+    </message>
+    <message>
+        <source>Writing the bundle…</source>
+        <translation>Écriture du fichier d&apos;échange…</translation>
+    </message>
+    <message>
+        <source>Wrote {0} events and {1} welcome package(s) to {2}. Give it to a colleague or copy it to a USB stick; it holds only encrypted content, but treat it as private.</source>
+        <translation>{0} événements et {1} paquet(s) d&apos;accueil écrits dans {2}. Remettez ce fichier à un collègue ou copiez-le sur une clé USB&#xa0;; il ne contient que des données chiffrées, mais traitez-le comme confidentiel.</translation>
+    </message>
+    <message>
+        <source>Import a bundle</source>
+        <translation>Importer un fichier d&apos;échange</translation>
+    </message>
+    <message>
+        <source>Casebook bundles (*{0});;All files (*)</source>
+        <translation>Fichiers d&apos;échange Casebook (*{0});;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Checking and storing the bundle&apos;s events…</source>
+        <translation>Vérification et enregistrement des événements du fichier d&apos;échange…</translation>
+    </message>
+</context>
+<context>
+    <name>CaseActions</name>
+    <message>
+        <source>Case actions</source>
+        <translation>Actions sur le cas</translation>
+    </message>
+    <message>
+        <source>Mark resolved</source>
+        <translation>Marquer comme résolu</translation>
+    </message>
+    <message>
+        <source>Add outcome…</source>
+        <translation>Ajouter l&apos;évolution…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Modifier…</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>Épingler</translation>
+    </message>
+    <message>
+        <source>Hide…</source>
+        <translation>Masquer…</translation>
+    </message>
+    <message>
+        <source>Hide this case from members, giving a reason</source>
+        <translation>Masquer ce cas aux membres, en indiquant un motif</translation>
+    </message>
+    <message>
+        <source>Replying to</source>
+        <translation>Réponse à</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Reply to the case instead</source>
+        <translation>Répondre plutôt au cas</translation>
+    </message>
+    <message>
+        <source>Reply to the case instead (Esc)</source>
+        <translation>Répondre plutôt au cas (Esc)</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>Rouvrir</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>Désépingler</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>Enregistrer…</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Ouvrir</translation>
+    </message>
+    <message>
+        <source>Replying to {0}: “{1}”</source>
+        <translation>Réponse à {0}&#xa0;: «&#xa0;{1}&#xa0;»</translation>
+    </message>
+    <message>
+        <source>Case reopened.</source>
+        <translation>Cas rouvert.</translation>
+    </message>
+    <message>
+        <source>Case marked resolved.</source>
+        <translation>Cas marqué comme résolu.</translation>
+    </message>
+    <message>
+        <source>Add outcome</source>
+        <translation>Ajouter l&apos;évolution</translation>
+    </message>
+    <message>
+        <source>What happened in the end: diagnosis, treatment, follow-up (Markdown).</source>
+        <translation>Comment le cas a finalement évolué&#xa0;: diagnostic, traitement, suivi (Markdown).</translation>
+    </message>
+    <message>
+        <source>Mark the case resolved</source>
+        <translation>Marquer le cas comme résolu</translation>
+    </message>
+    <message>
+        <source>Outcome added.</source>
+        <translation>Évolution ajoutée.</translation>
+    </message>
+    <message>
+        <source>Case saved.</source>
+        <translation>Cas enregistré.</translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation>Aucune modification n&apos;a été apportée.</translation>
+    </message>
+    <message>
+        <source>Case unpinned.</source>
+        <translation>Cas désépinglé.</translation>
+    </message>
+    <message>
+        <source>Case pinned for the network.</source>
+        <translation>Cas épinglé pour le réseau.</translation>
+    </message>
+    <message>
+        <source>Why is it hidden? Members see this reason in its place.</source>
+        <translation>Pourquoi ce cas est-il masqué&#xa0;? Les membres verront ce motif à sa place.</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>Masquer</translation>
+    </message>
+    <message>
+        <source>Hide case</source>
+        <translation>Masquer le cas</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Case hidden&lt;/h3&gt;&lt;p class=&apos;meta&apos;&gt;Reason given: {0}&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Cas masqué&lt;/h3&gt;&lt;p class=&apos;meta&apos;&gt;Motif indiqué&#xa0;: {0}&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Case hidden.</source>
+        <translation>Cas masqué.</translation>
+    </message>
+    <message>
+        <source>Endorsed.</source>
+        <translation>Approuvé.</translation>
+    </message>
+    <message>
+        <source>Edit comment</source>
+        <translation>Modifier le commentaire</translation>
+    </message>
+    <message>
+        <source>Your comment (Markdown). Earlier versions stay in its history.</source>
+        <translation>Votre commentaire (Markdown). Les versions précédentes restent dans son historique.</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
+    </message>
+    <message>
+        <source>Comment saved.</source>
+        <translation>Commentaire enregistré.</translation>
+    </message>
+    <message>
+        <source>Hide comment</source>
+        <translation>Masquer le commentaire</translation>
+    </message>
+    <message>
+        <source>Comment hidden.</source>
+        <translation>Commentaire masqué.</translation>
+    </message>
+    <message>
+        <source>Comment shown again.</source>
+        <translation>Commentaire de nouveau affiché.</translation>
+    </message>
+    <message>
+        <source>Save attachment</source>
+        <translation>Enregistrer la pièce jointe</translation>
+    </message>
+    <message>
+        <source>Saving {0}…</source>
+        <translation>Enregistrement de {0}…</translation>
+    </message>
+    <message>
+        <source>Saved {0}.</source>
+        <translation>{0} enregistré.</translation>
+    </message>
+    <message>
+        <source>Opening {0}…</source>
+        <translation>Ouverture de {0}…</translation>
+    </message>
+    <message>
+        <source>Opened {0}.</source>
+        <translation>{0} ouvert.</translation>
+    </message>
+    <message>
+        <source>No program on this computer opens {0}; use Save… to keep a copy and open it elsewhere.</source>
+        <translation>Aucun programme de cet ordinateur ne peut ouvrir {0}&#xa0;; utilisez «&#xa0;Enregistrer…&#xa0;» pour en conserver une copie et l&apos;ouvrir ailleurs.</translation>
+    </message>
+</context>
+<context>
+    <name>CaseListModel</name>
+    <message>
+        <source>Match</source>
+        <translation>Correspondance</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Résolu</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Ouvert</translation>
+    </message>
+    <message>
+        <source>Posted {0}; last activity {1}</source>
+        <translation>Publié {0}&#xa0;; dernière activité {1}</translation>
+    </message>
+    <message>
+        <source>unread</source>
+        <translation>non lu</translation>
+    </message>
+</context>
+<context>
+    <name>CreatePage</name>
+    <message>
+        <source>Welcome to Casebook</source>
+        <translation>Bienvenue dans Casebook</translation>
+    </message>
+    <message>
+        <source>Your case library is kept on this computer, encrypted with a passphrase only you know. Colleagues will see your name and a fingerprint they can compare with you.</source>
+        <translation>Votre bibliothèque de cas est conservée sur cet ordinateur, chiffrée avec une phrase secrète connue de vous seulement. Vos collègues verront votre nom et une empreinte qu&apos;ils pourront comparer avec vous.</translation>
+    </message>
+    <message>
+        <source>e.g. Dr. Alice Moreau</source>
+        <translation>p. ex. Dr Alice Moreau</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Votre nom</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Phrase secrète</translation>
+    </message>
+    <message>
+        <source>Repeat passphrase</source>
+        <translation>Confirmer la phrase secrète</translation>
+    </message>
+    <message>
+        <source>Repeat it</source>
+        <translation>Saisissez-la de nouveau</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Casebook cannot recover a forgotten passphrase.&lt;/b&gt; Without it the library on this computer cannot be opened. A few unrelated words make a passphrase that is easy to remember and hard to guess.</source>
+        <translation>&lt;b&gt;Casebook ne peut pas récupérer une phrase secrète oubliée.&lt;/b&gt; Sans elle, la bibliothèque de cet ordinateur ne peut pas être ouverte. Quelques mots sans rapport entre eux forment une phrase secrète facile à retenir et difficile à deviner.</translation>
+    </message>
+    <message>
+        <source>I already use Casebook on another computer</source>
+        <translation>J&apos;utilise déjà Casebook sur un autre ordinateur</translation>
+    </message>
+    <message>
+        <source>Recover with my recovery key</source>
+        <translation>Récupérer avec ma clé de récupération</translation>
+    </message>
+    <message>
+        <source>Restore from a backup file</source>
+        <translation>Restaurer à partir d&apos;un fichier de sauvegarde</translation>
+    </message>
+    <message>
+        <source>Create my library</source>
+        <translation>Créer ma bibliothèque</translation>
+    </message>
+    <message>
+        <source>Strength: {0}</source>
+        <translation>Robustesse&#xa0;: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>DevicesDialog</name>
+    <message>
+        <source>Your computers</source>
+        <translation>Vos ordinateurs</translation>
+    </message>
+    <message>
+        <source>Each computer you use Casebook on has its own keys; colleagues see one of you, with one fingerprint. Revoke a computer you lost: what it writes from then on is refused everywhere, and your networks get a new key.</source>
+        <translation>Chaque ordinateur sur lequel vous utilisez Casebook possède ses propres clés&#xa0;; vos collègues ne voient qu&apos;une seule personne, avec une seule empreinte. Révoquez un ordinateur perdu&#xa0;: tout ce qu&apos;il écrira ensuite sera refusé partout, et vos réseaux recevront une nouvelle clé.</translation>
+    </message>
+    <message>
+        <source>Computer</source>
+        <translation>Ordinateur</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Identifiant</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>Ajouté le</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Dernière connexion</translation>
+    </message>
+    <message>
+        <source>Link another computer…</source>
+        <translation>Associer un autre ordinateur…</translation>
+    </message>
+    <message>
+        <source>Revoke…</source>
+        <translation>Révoquer…</translation>
+    </message>
+    <message>
+        <source>Show recovery key…</source>
+        <translation>Afficher la clé de récupération…</translation>
+    </message>
+    <message>
+        <source> (this computer)</source>
+        <translation> (cet ordinateur)</translation>
+    </message>
+    <message>
+        <source> — revoked</source>
+        <translation> — révoqué</translation>
+    </message>
+    <message>
+        <source>Revoke this computer?</source>
+        <translation>Révoquer cet ordinateur&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Revoke “{0}”? What it writes from now on is refused by every colleague and relay, and your networks get a new key so it cannot read anything new. The computers it linked are revoked with it (link them again from here). This cannot be undone; to use it again, link it anew.</source>
+        <translation>Révoquer «&#xa0;{0}&#xa0;»&#xa0;? Tout ce qu&apos;il écrira désormais sera refusé par chaque collègue et chaque relais, et vos réseaux recevront une nouvelle clé afin qu&apos;il ne puisse plus rien lire de nouveau. Les ordinateurs qu&apos;il a associés sont révoqués avec lui (associez-les de nouveau depuis cette fenêtre). Cette action est irréversible&#xa0;; pour réutiliser cet ordinateur, associez-le de nouveau.</translation>
+    </message>
+    <message>
+        <source>Your recovery key</source>
+        <translation>Votre clé de récupération</translation>
+    </message>
+    <message>
+        <source>Type your recovery key (the 14 groups you wrote down):</source>
+        <translation>Saisissez votre clé de récupération (les 14 groupes que vous avez notés)&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Revoked. Your networks have a new key.</source>
+        <translation>Révoqué. Vos réseaux ont reçu une nouvelle clé.</translation>
+    </message>
+    <message>
+        <source>Revoked. An admin&apos;s app gives your networks a new key at its next sync.</source>
+        <translation>Révoqué. L&apos;application d&apos;un administrateur attribuera une nouvelle clé à vos réseaux lors de sa prochaine synchronisation.</translation>
+    </message>
+    <message>
+        <source>Revoked with it: {0}.</source>
+        <translation>Révoqués en même temps&#xa0;: {0}.</translation>
+    </message>
+</context>
+<context>
+    <name>EditCaseDialog</name>
+    <message>
+        <source>Edit case</source>
+        <translation>Modifier le cas</translation>
+    </message>
+    <message>
+        <source>Save changes</source>
+        <translation>Enregistrer les modifications</translation>
+    </message>
+    <message>
+        <source>Attachments</source>
+        <translation>Pièces jointes</translation>
+    </message>
+    <message>
+        <source>Add attachments</source>
+        <translation>Ajouter des pièces jointes</translation>
+    </message>
+</context>
+<context>
+    <name>InviteDialog</name>
+    <message>
+        <source>Invite a colleague</source>
+        <translation>Inviter un collègue</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Uses</source>
+        <translation>Utilisations</translation>
+    </message>
+    <message>
+        <source>How many people may use it</source>
+        <translation>Nombre de personnes pouvant l&apos;utiliser</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Expiration</translation>
+    </message>
+    <message>
+        <source>in {0} days</source>
+        <translation>dans {0} jours</translation>
+    </message>
+    <message>
+        <source>in 1 day</source>
+        <translation>dans 1 jour</translation>
+    </message>
+    <message>
+        <source>Create invite</source>
+        <translation>Créer l&apos;invitation</translation>
+    </message>
+    <message>
+        <source>Invite code</source>
+        <translation>Code d&apos;invitation</translation>
+    </message>
+    <message>
+        <source>Copy code</source>
+        <translation>Copier le code</translation>
+    </message>
+    <message>
+        <source>Copy the invite code</source>
+        <translation>Copier le code d&apos;invitation</translation>
+    </message>
+    <message>
+        <source>Invite QR code</source>
+        <translation>Code QR de l&apos;invitation</translation>
+    </message>
+    <message>
+        <source>Send the code privately: whoever holds it can join until it is used up, revoked or expired. The newcomer pastes it into Casebook or scans the QR code.</source>
+        <translation>Transmettez le code en privé&#xa0;: toute personne qui le détient peut rejoindre le réseau jusqu&apos;à ce qu&apos;il soit épuisé, révoqué ou expiré. Le nouveau venu le colle dans Casebook ou scanne le code QR.</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>Copié</translation>
+    </message>
+</context>
+<context>
+    <name>InvitesView</name>
+    <message>
+        <source>open</source>
+        <translation>active</translation>
+    </message>
+    <message>
+        <source>used up</source>
+        <translation>épuisée</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>expirée</translation>
+    </message>
+    <message>
+        <source>revoked</source>
+        <translation>révoquée</translation>
+    </message>
+    <message>
+        <source>Invites</source>
+        <translation>Invitations</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Used</source>
+        <translation>Utilisations</translation>
+    </message>
+    <message>
+        <source>Made</source>
+        <translation>Créée le</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Expiration</translation>
+    </message>
+    <message>
+        <source>Made by</source>
+        <translation>Créée par</translation>
+    </message>
+    <message>
+        <source>No invites yet. “Invite a colleague…” makes one.</source>
+        <translation>Aucune invitation pour le moment. Utilisez «&#xa0;Inviter un collègue…&#xa0;» pour en créer une.</translation>
+    </message>
+    <message>
+        <source>Revoke invite…</source>
+        <translation>Révoquer l&apos;invitation…</translation>
+    </message>
+    <message>
+        <source>Revoke the selected invite</source>
+        <translation>Révoquer l&apos;invitation sélectionnée</translation>
+    </message>
+    <message>
+        <source>{0} of {1}</source>
+        <translation>{0} sur {1}</translation>
+    </message>
+    <message>
+        <source> (you)</source>
+        <translation> (vous)</translation>
+    </message>
+    <message>
+        <source>Invite id {0}</source>
+        <translation>Identifiant de l&apos;invitation&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>Select an invite first.</source>
+        <translation>Sélectionnez d&apos;abord une invitation.</translation>
+    </message>
+    <message>
+        <source>This invite is {0}; only an open invite can be revoked.</source>
+        <translation>Cette invitation est {0}&#xa0;; seule une invitation active peut être révoquée.</translation>
+    </message>
+    <message>
+        <source>Only the colleague who made this invite, or an admin, can revoke it.</source>
+        <translation>Seuls le collègue qui a créé cette invitation ou un administrateur peuvent la révoquer.</translation>
+    </message>
+    <message>
+        <source>Stop the selected invite&apos;s code from working.</source>
+        <translation>Désactiver le code de l&apos;invitation sélectionnée.</translation>
+    </message>
+    <message>
+        <source>Revoke invite</source>
+        <translation>Révoquer l&apos;invitation</translation>
+    </message>
+    <message>
+        <source>Revoke the {0} invite made on {1}?
+
+Its code stops working: no one else can join with it. Colleagues who already joined with it stay members.</source>
+        <translation>Révoquer l&apos;invitation «&#xa0;{0}&#xa0;» créée le {1}&#xa0;?
+
+Son code cessera de fonctionner&#xa0;: plus personne ne pourra s&apos;en servir pour rejoindre le réseau. Les collègues qui l&apos;ont déjà utilisé pour le rejoindre restent membres.</translation>
+    </message>
+    <message>
+        <source>The invite was revoked.</source>
+        <translation>L&apos;invitation a été révoquée.</translation>
+    </message>
+</context>
+<context>
+    <name>JoinDialog</name>
+    <message>
+        <source>Join a network</source>
+        <translation>Rejoindre un réseau</translation>
+    </message>
+    <message>
+        <source>Paste the invite code a colleague gave you, or open a picture of its QR code. The code is a key: keep it private.</source>
+        <translation>Collez le code d&apos;invitation qu&apos;un collègue vous a remis, ou ouvrez une image de son code QR. Ce code est une clé&#xa0;: ne le divulguez pas.</translation>
+    </message>
+    <message>
+        <source>Invite code</source>
+        <translation>Code d&apos;invitation</translation>
+    </message>
+    <message>
+        <source>Open QR image…</source>
+        <translation>Ouvrir une image du code QR…</translation>
+    </message>
+    <message>
+        <source>Your name in this network</source>
+        <translation>Votre nom dans ce réseau</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Votre nom</translation>
+    </message>
+    <message>
+        <source>Bundle file (optional)</source>
+        <translation>Fichier d&apos;échange (facultatif)</translation>
+    </message>
+    <message>
+        <source>none: join through the network&apos;s relay</source>
+        <translation>aucun&#xa0;: rejoindre le réseau par son relais</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Choisir…</translation>
+    </message>
+    <message>
+        <source>Bundle file</source>
+        <translation>Fichier d&apos;échange</translation>
+    </message>
+    <message>
+        <source>No relay? A member can give you a bundle file made after your invite: choose it here and you join from it, offline.</source>
+        <translation>Pas de relais&#xa0;? Un membre peut vous remettre un fichier d&apos;échange créé après votre invitation&#xa0;: choisissez-le ici pour rejoindre le réseau à partir de ce fichier, sans connexion.</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>Rejoindre</translation>
+    </message>
+    <message>
+        <source>QR image</source>
+        <translation>Image du code QR</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.bmp)</source>
+        <translation>Images (*.png *.jpg *.jpeg *.bmp)</translation>
+    </message>
+    <message>
+        <source>Casebook bundles (*.casebook-bundle);;All files (*)</source>
+        <translation>Fichiers d&apos;échange Casebook (*.casebook-bundle);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Reading the QR code…</source>
+        <translation>Lecture du code QR…</translation>
+    </message>
+    <message>
+        <source>Paste the invite code first.</source>
+        <translation>Collez d&apos;abord le code d&apos;invitation.</translation>
+    </message>
+    <message>
+        <source>Give your name as colleagues know it.</source>
+        <translation>Indiquez votre nom tel que vos collègues le connaissent.</translation>
+    </message>
+    <message>
+        <source>Joining from the bundle file…</source>
+        <translation>Adhésion au réseau à partir du fichier d&apos;échange…</translation>
+    </message>
+    <message>
+        <source>Joining through the relay…</source>
+        <translation>Adhésion au réseau par le relais…</translation>
+    </message>
+</context>
+<context>
+    <name>LinkDialog</name>
+    <message>
+        <source>Link another computer</source>
+        <translation>Associer un autre ordinateur</translation>
+    </message>
+    <message>
+        <source>Making a one-time code…</source>
+        <translation>Création d&apos;un code à usage unique…</translation>
+    </message>
+    <message>
+        <source>Link code</source>
+        <translation>Code d&apos;association</translation>
+    </message>
+    <message>
+        <source>Copy code</source>
+        <translation>Copier le code</translation>
+    </message>
+    <message>
+        <source>Link code as a QR code</source>
+        <translation>Code d&apos;association sous forme de code QR</translation>
+    </message>
+    <message>
+        <source>It shows the same code</source>
+        <translation>Il affiche le même code</translation>
+    </message>
+    <message>
+        <source>It does not</source>
+        <translation>Ce n&apos;est pas le cas</translation>
+    </message>
+    <message>
+        <source>On the new computer, choose “I already use Casebook on another computer” and paste this code (or scan it). It works once, for ten minutes; keep this window open until it is done.</source>
+        <translation>Sur le nouvel ordinateur, choisissez «&#xa0;J&apos;utilise déjà Casebook sur un autre ordinateur&#xa0;» et collez ce code (ou scannez-le). Il ne fonctionne qu&apos;une fois, pendant dix minutes&#xa0;; laissez cette fenêtre ouverte jusqu&apos;à la fin de l&apos;opération.</translation>
+    </message>
+    <message>
+        <source>“{0}” asks to become one of your computers. Does it show the code {1}?</source>
+        <translation>«&#xa0;{0}&#xa0;» demande à être ajouté à vos ordinateurs. Affiche-t-il le code {1}&#xa0;?</translation>
+    </message>
+    <message>
+        <source>Handing over…</source>
+        <translation>Transfert en cours…</translation>
+    </message>
+    <message>
+        <source>Declined.</source>
+        <translation>Refusé.</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>Copié</translation>
+    </message>
+    <message>
+        <source>Linked “{0}” in {1} s: it now holds your library.</source>
+        <translation>«&#xa0;{0}&#xa0;» associé en {1} s&#xa0;: il contient désormais votre bibliothèque.</translation>
+    </message>
+</context>
+<context>
+    <name>LinkJoinPage</name>
+    <message>
+        <source>Use Casebook on this computer too</source>
+        <translation>Utiliser Casebook sur cet ordinateur également</translation>
+    </message>
+    <message>
+        <source>On the computer that has your library, open Your computers → Link another computer (or run casebook device link) and paste the code it shows here. This computer gets its own passphrase.</source>
+        <translation>Sur l&apos;ordinateur qui contient votre bibliothèque, ouvrez Vos ordinateurs → Associer un autre ordinateur (ou exécutez casebook device link), puis collez ici le code affiché. Cet ordinateur aura sa propre phrase secrète.</translation>
+    </message>
+    <message>
+        <source>Link code</source>
+        <translation>Code d&apos;association</translation>
+    </message>
+    <message>
+        <source>Name of this computer</source>
+        <translation>Nom de cet ordinateur</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Phrase secrète</translation>
+    </message>
+    <message>
+        <source>Repeat passphrase</source>
+        <translation>Confirmer la phrase secrète</translation>
+    </message>
+    <message>
+        <source>This computer</source>
+        <translation>Cet ordinateur</translation>
+    </message>
+    <message>
+        <source>Repeat it</source>
+        <translation>Saisissez-la de nouveau</translation>
+    </message>
+    <message>
+        <source>Link this computer</source>
+        <translation>Associer cet ordinateur</translation>
+    </message>
+</context>
+<context>
+    <name>LiveUpdates</name>
+    <message>
+        <source>{0} replied to your comment</source>
+        <translation>{0} a répondu à votre commentaire</translation>
+    </message>
+    <message>
+        <source>{0} replied to your case</source>
+        <translation>{0} a répondu à votre cas</translation>
+    </message>
+    <message>
+        <source>{0} new replies to your cases and comments</source>
+        <translation>{0} nouvelles réponses à vos cas et commentaires</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Case</source>
+        <translation>Cas</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>Répondre</translation>
+    </message>
+    <message>
+        <source>Write a reply (Markdown)…</source>
+        <translation>Rédiger une réponse (Markdown)…</translation>
+    </message>
+    <message>
+        <source>Possible patient identifiers</source>
+        <translation>Données identifiantes potentielles du patient</translation>
+    </message>
+    <message>
+        <source>Local library · encrypted on this computer</source>
+        <translation>Bibliothèque locale · chiffrée sur cet ordinateur</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Open and resolved</source>
+        <translation>Ouverts et résolus</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Ouverts</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Résolus</translation>
+    </message>
+    <message>
+        <source>Sort by</source>
+        <translation>Trier par</translation>
+    </message>
+    <message>
+        <source>Recent activity</source>
+        <translation>Activité récente</translation>
+    </message>
+    <message>
+        <source>Newest</source>
+        <translation>Plus récents</translation>
+    </message>
+    <message>
+        <source>Oldest</source>
+        <translation>Plus anciens</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titre</translation>
+    </message>
+    <message>
+        <source>Most replies</source>
+        <translation>Nombre de réponses</translation>
+    </message>
+    <message>
+        <source>Save search…</source>
+        <translation>Enregistrer la recherche…</translation>
+    </message>
+    <message>
+        <source>Sort:</source>
+        <translation>Tri&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Save search</source>
+        <translation>Enregistrer la recherche</translation>
+    </message>
+    <message>
+        <source>Name of this search</source>
+        <translation>Nom de cette recherche</translation>
+    </message>
+    <message>
+        <source>1 matching case</source>
+        <translation>1 cas correspondant</translation>
+    </message>
+    <message>
+        <source>{0} matching cases</source>
+        <translation>{0} cas correspondants</translation>
+    </message>
+    <message>
+        <source>1 case</source>
+        <translation>1 cas</translation>
+    </message>
+    <message>
+        <source>{0} cases</source>
+        <translation>{0} cas</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;No case selected&lt;/h3&gt;&lt;p&gt;Post a case with &lt;b&gt;New case&lt;/b&gt; (Ctrl+N), or choose one from the list.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Aucun cas sélectionné&lt;/h3&gt;&lt;p&gt;Publiez un cas avec &lt;b&gt;Nouveau cas&lt;/b&gt; (Ctrl+N), ou choisissez-en un dans la liste.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;Welcome to Casebook&lt;/h2&gt;&lt;p&gt;Your library is encrypted on this computer. Cases are shared within private networks of invited colleagues.&lt;/p&gt;&lt;p&gt;&lt;a href=&apos;casebook:new-network&apos;&gt;Create a network&lt;/a&gt; and invite colleagues, or&lt;/p&gt;&lt;p&gt;&lt;a href=&apos;casebook:join&apos;&gt;Join a network with an invite&lt;/a&gt; a colleague gave you.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;Bienvenue dans Casebook&lt;/h2&gt;&lt;p&gt;Votre bibliothèque est chiffrée sur cet ordinateur. Les cas sont partagés au sein de réseaux privés de collègues invités.&lt;/p&gt;&lt;p&gt;&lt;a href=&apos;casebook:new-network&apos;&gt;Créez un réseau&lt;/a&gt; et invitez des collègues, ou&lt;/p&gt;&lt;p&gt;&lt;a href=&apos;casebook:join&apos;&gt;Rejoignez un réseau grâce à une invitation&lt;/a&gt; qu&apos;un collègue vous a remise.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Joined. The network&apos;s cases are here.</source>
+        <translation>Vous avez rejoint le réseau. Ses cas sont affichés ici.</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>Personnes</translation>
+    </message>
+    <message>
+        <source>Choose a network on the left.</source>
+        <translation>Choisissez un réseau à gauche.</translation>
+    </message>
+    <message>
+        <source>New case</source>
+        <translation>Nouveau cas</translation>
+    </message>
+    <message>
+        <source>Choose the network to post in, on the left.</source>
+        <translation>Choisissez à gauche le réseau dans lequel publier.</translation>
+    </message>
+    <message>
+        <source>Your draft is kept: New case brings it back.</source>
+        <translation>Votre brouillon est conservé&#xa0;: «&#xa0;Nouveau cas&#xa0;» le rouvrira.</translation>
+    </message>
+    <message>
+        <source>Casebook</source>
+        <translation>Casebook</translation>
+    </message>
+</context>
+<context>
+    <name>NewCaseDialog</name>
+    <message>
+        <source>New case in {0}</source>
+        <translation>Nouveau cas dans {0}</translation>
+    </message>
+    <message>
+        <source>Write</source>
+        <translation>Rédiger</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Aperçu</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titre</translation>
+    </message>
+    <message>
+        <source>e.g. Exertional syncope in a 34-year-old runner</source>
+        <translation>p. ex. Syncope d&apos;effort chez un coureur de 34 ans</translation>
+    </message>
+    <message>
+        <source>Specialty</source>
+        <translation>Spécialité</translation>
+    </message>
+    <message>
+        <source>Notes (Markdown)</source>
+        <translation>Notes (Markdown)</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Étiquettes</translation>
+    </message>
+    <message>
+        <source>cardiology, ecg</source>
+        <translation>cardiologie, ecg</translation>
+    </message>
+    <message>
+        <source>Attachments</source>
+        <translation>Pièces jointes</translation>
+    </message>
+    <message>
+        <source>Drop files here, or use Add file…</source>
+        <translation>Déposez des fichiers ici, ou utilisez Ajouter un fichier…</translation>
+    </message>
+    <message>
+        <source>Add file…</source>
+        <translation>Ajouter un fichier…</translation>
+    </message>
+    <message>
+        <source>Attachment warnings</source>
+        <translation>Avertissements sur les pièces jointes</translation>
+    </message>
+    <message>
+        <source>Photos keep only what is needed to show them: camera, GPS location, dates and other hidden metadata are removed before they are stored. Other files (PDF, Office) keep their own metadata. Do not include names, dates of birth or record numbers in the text.</source>
+        <translation>Les photos ne conservent que ce qui est nécessaire à leur affichage&#xa0;: l&apos;appareil photo, la position GPS, les dates et les autres métadonnées cachées sont supprimés avant l&apos;enregistrement. Les autres fichiers (PDF, Office) conservent leurs propres métadonnées. N&apos;indiquez ni nom, ni date de naissance, ni numéro de dossier dans le texte.</translation>
+    </message>
+    <message>
+        <source>Post case</source>
+        <translation>Publier le cas</translation>
+    </message>
+    <message>
+        <source>Your draft is back.</source>
+        <translation>Votre brouillon a été restauré.</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>Joindre des fichiers</translation>
+    </message>
+    <message>
+        <source>A case needs a title.</source>
+        <translation>Un cas doit avoir un titre.</translation>
+    </message>
+</context>
+<context>
+    <name>NewNetworkDialog</name>
+    <message>
+        <source>New network</source>
+        <translation>Nouveau réseau</translation>
+    </message>
+    <message>
+        <source>Network name</source>
+        <translation>Nom du réseau</translation>
+    </message>
+    <message>
+        <source>e.g. Northern cardiology circle</source>
+        <translation>p. ex. Cercle de cardiologie du Nord</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Use a relay run by a colleague</source>
+        <translation>Utiliser un relais géré par un collègue</translation>
+    </message>
+    <message>
+        <source>Relay address</source>
+        <translation>Adresse du relais</translation>
+    </message>
+    <message>
+        <source>Host the relay on this computer</source>
+        <translation>Héberger le relais sur cet ordinateur</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>Address members reach this computer at</source>
+        <translation>Adresse à laquelle les membres joignent cet ordinateur</translation>
+    </message>
+    <message>
+        <source>No relay for now (exchange bundle files)</source>
+        <translation>Pas de relais pour l&apos;instant (utiliser des fichiers d&apos;échange)</translation>
+    </message>
+    <message>
+        <source>port</source>
+        <translation>port</translation>
+    </message>
+    <message>
+        <source>Reached at</source>
+        <translation>Joignable à</translation>
+    </message>
+    <message>
+        <source>The relay only forwards encrypted events; it never reads a case. A relay hosted here works while Casebook is open on this computer.</source>
+        <translation>Le relais ne fait que transmettre des événements chiffrés&#xa0;; il ne lit jamais aucun cas. Un relais hébergé ici ne fonctionne que lorsque Casebook est ouvert sur cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>Create network</source>
+        <translation>Créer le réseau</translation>
+    </message>
+    <message>
+        <source>Give the network a name.</source>
+        <translation>Donnez un nom au réseau.</translation>
+    </message>
+    <message>
+        <source>Paste the relay&apos;s address, or choose another option below.</source>
+        <translation>Collez l&apos;adresse du relais, ou choisissez une autre option ci-dessous.</translation>
+    </message>
+    <message>
+        <source>Give the address members reach this computer at.</source>
+        <translation>Indiquez l&apos;adresse à laquelle les membres joignent cet ordinateur.</translation>
+    </message>
+</context>
+<context>
+    <name>Onboarding</name>
+    <message>
+        <source>Building the demo library (fictional cases)…</source>
+        <translation>Création de la bibliothèque de démonstration (cas fictifs)…</translation>
+    </message>
+    <message>
+        <source>Locked. Enter your passphrase to continue.</source>
+        <translation>Bibliothèque verrouillée. Saisissez votre phrase secrète pour continuer.</translation>
+    </message>
+    <message>
+        <source>Please give your name as colleagues know it.</source>
+        <translation>Veuillez indiquer votre nom tel que vos collègues le connaissent.</translation>
+    </message>
+    <message>
+        <source>Creating your encrypted library…</source>
+        <translation>Création de votre bibliothèque chiffrée…</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>Les deux phrases secrètes sont différentes.</translation>
+    </message>
+    <message>
+        <source>Meeting your other computer through the relay…</source>
+        <translation>Mise en relation avec votre autre ordinateur via le relais…</translation>
+    </message>
+    <message>
+        <source>Fetching your recovery box and your library…</source>
+        <translation>Réception de votre coffre de récupération et de votre bibliothèque…</translation>
+    </message>
+    <message>
+        <source>Restoring, and asking the relays whether it is safe…</source>
+        <translation>Restauration, et vérification auprès des relais que l&apos;opération est sans risque…</translation>
+    </message>
+    <message>
+        <source>Unlocking…</source>
+        <translation>Déverrouillage…</translation>
+    </message>
+</context>
+<context>
+    <name>Page</name>
+    <message>
+        <source>Error message</source>
+        <translation>Message d&apos;erreur</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Retour</translation>
+    </message>
+</context>
+<context>
+    <name>PeopleDialog</name>
+    <message>
+        <source>Admins invite, remove members, change roles and start new key epochs.</source>
+        <translation>Les administrateurs invitent, retirent des membres, modifient les rôles et ouvrent de nouvelles époques de clés.</translation>
+    </message>
+    <message>
+        <source>Moderators hide or pin content and curate the library.</source>
+        <translation>Les modérateurs masquent ou épinglent des contenus et organisent la bibliothèque.</translation>
+    </message>
+    <message>
+        <source>Members post cases, comment and endorse; they invite only if the network allows it.</source>
+        <translation>Les membres publient des cas, commentent et approuvent&#xa0;; ils n&apos;invitent que si le réseau le permet.</translation>
+    </message>
+    <message>
+        <source>a member</source>
+        <translation>un membre</translation>
+    </message>
+    <message>
+        <source>a moderator</source>
+        <translation>un modérateur</translation>
+    </message>
+    <message>
+        <source>an admin</source>
+        <translation>un administrateur</translation>
+    </message>
+    <message>
+        <source>People in {0}</source>
+        <translation>Personnes du réseau {0}</translation>
+    </message>
+    <message>
+        <source>Members and invites</source>
+        <translation>Membres et invitations</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Membres</translation>
+    </message>
+    <message>
+        <source>Invites</source>
+        <translation>Invitations</translation>
+    </message>
+    <message>
+        <source>Last action</source>
+        <translation>Dernière action</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Erreur</translation>
+    </message>
+    <message>
+        <source>Invite a colleague…</source>
+        <translation>Inviter un collègue…</translation>
+    </message>
+    <message>
+        <source>Invite a colleague</source>
+        <translation>Inviter un collègue</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Fingerprint</source>
+        <translation>Empreinte</translation>
+    </message>
+    <message>
+        <source>Invited by</source>
+        <translation>Invité par</translation>
+    </message>
+    <message>
+        <source>Change role…</source>
+        <translation>Modifier le rôle…</translation>
+    </message>
+    <message>
+        <source>Change the selected member&apos;s role</source>
+        <translation>Modifier le rôle du membre sélectionné</translation>
+    </message>
+    <message>
+        <source>Remove from network…</source>
+        <translation>Retirer du réseau…</translation>
+    </message>
+    <message>
+        <source>Remove the selected member</source>
+        <translation>Retirer le membre sélectionné</translation>
+    </message>
+    <message>
+        <source>(name not yet received)</source>
+        <translation>(nom pas encore reçu)</translation>
+    </message>
+    <message>
+        <source> (you)</source>
+        <translation> (vous)</translation>
+    </message>
+    <message>
+        <source>, founder</source>
+        <translation>, fondateur</translation>
+    </message>
+    <message>
+        <source>Only an admin of this network can change roles or remove members.</source>
+        <translation>Seul un administrateur de ce réseau peut modifier les rôles ou retirer des membres.</translation>
+    </message>
+    <message>
+        <source>Select a member first.</source>
+        <translation>Sélectionnez d&apos;abord un membre.</translation>
+    </message>
+    <message>
+        <source>This is you; another admin can change your role or remove you.</source>
+        <translation>C&apos;est vous&#xa0;; un autre administrateur peut modifier votre rôle ou vous retirer.</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>Traitement en cours…</translation>
+    </message>
+    <message>
+        <source>Make the selected member a member, moderator or admin.</source>
+        <translation>Attribuer au membre sélectionné le rôle de membre, de modérateur ou d&apos;administrateur.</translation>
+    </message>
+    <message>
+        <source>Remove the selected member and re-key the network.</source>
+        <translation>Retirer le membre sélectionné et changer les clés du réseau.</translation>
+    </message>
+    <message>
+        <source>Change role</source>
+        <translation>Modifier le rôle</translation>
+    </message>
+    <message>
+        <source>{0}
+
+New role for {1}:</source>
+        <translation>{0}
+
+Nouveau rôle pour {1}&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Make {0} {1}?
+
+{2}</source>
+        <translation>Faire de {0} {1}&#xa0;?
+
+{2}</translation>
+    </message>
+    <message>
+        <source>{0} is now {1}.</source>
+        <translation>{0} est désormais {1}.</translation>
+    </message>
+    <message>
+        <source>
+• invite {0}: for {1}, made by {2}, used {3} of {4} times</source>
+        <translation>
+• invitation {0}&#xa0;: pour {1}, créée par {2}, utilisée {3} fois sur {4}</translation>
+    </message>
+    <message>
+        <source>
+
+These invite codes no longer admit anyone:</source>
+        <translation>
+
+Ces codes d&apos;invitation ne permettent plus à personne de rejoindre le réseau&#xa0;:</translation>
+    </message>
+    <message>
+        <source>
+Make a new invite for anyone who still needs one.</source>
+        <translation>
+Créez une nouvelle invitation pour toute personne qui en a encore besoin.</translation>
+    </message>
+    <message>
+        <source>Remove from network</source>
+        <translation>Retirer du réseau</translation>
+    </message>
+    <message>
+        <source>Remove {0} from {1}?
+
+They can no longer post or sync, and invites they made or joined with stop working. Casebook starts a new key epoch that only the remaining members hold, so they cannot read anything written from now on (what they already have stays on their computer).
+
+This cannot be undone.</source>
+        <translation>Retirer {0} de {1}&#xa0;?
+
+Cette personne ne pourra plus publier ni synchroniser, et les invitations qu&apos;elle a créées ou avec lesquelles elle a rejoint le réseau cesseront de fonctionner. Casebook ouvre une nouvelle époque de clés que seuls les membres restants détiennent&#xa0;: elle ne pourra donc rien lire de ce qui sera écrit à partir de maintenant (ce qu&apos;elle possède déjà reste sur son ordinateur).
+
+Cette action est irréversible.</translation>
+    </message>
+    <message>
+        <source>{0} was removed. A new key epoch started: they cannot read anything written from now on.</source>
+        <translation>{0} ne fait plus partie du réseau. Une nouvelle époque de clés a commencé&#xa0;: cette personne ne pourra rien lire de ce qui sera écrit à partir de maintenant.</translation>
+    </message>
+    <message>
+        <source>{0} was removed.</source>
+        <translation>{0} ne fait plus partie du réseau.</translation>
+    </message>
+</context>
+<context>
+    <name>Publisher</name>
+    <message>
+        <source>This may identify the patient. Remove it, or post anyway:</source>
+        <translation>Cet élément pourrait permettre d&apos;identifier le patient. Supprimez-le, ou publiez quand même&#xa0;:</translation>
+    </message>
+    <message>
+        <source>
+… and {0} more</source>
+        <translation>
+… et {0} de plus</translation>
+    </message>
+    <message>
+        <source>Post anyway</source>
+        <translation>Publier quand même</translation>
+    </message>
+</context>
+<context>
+    <name>RecoverPage</name>
+    <message>
+        <source>Recover with your recovery key</source>
+        <translation>Récupérer avec votre clé de récupération</translation>
+    </message>
+    <message>
+        <source>Type the recovery key you wrote down when you created your library, and the address of a relay of one of your networks (on your printed sheet, or ask a colleague). This computer becomes one of yours, with its own passphrase; then revoke the computer you lost.</source>
+        <translation>Saisissez la clé de récupération que vous avez notée lors de la création de votre bibliothèque, ainsi que l&apos;adresse du relais de l&apos;un de vos réseaux (elle figure sur votre feuille imprimée, ou demandez-la à un collègue). Cet ordinateur devient l&apos;un des vôtres, avec sa propre phrase secrète&#xa0;; révoquez ensuite l&apos;ordinateur perdu.</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>Clé de récupération</translation>
+    </message>
+    <message>
+        <source>Relay address</source>
+        <translation>Adresse du relais</translation>
+    </message>
+    <message>
+        <source>Name of this computer</source>
+        <translation>Nom de cet ordinateur</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Phrase secrète</translation>
+    </message>
+    <message>
+        <source>Repeat passphrase</source>
+        <translation>Confirmer la phrase secrète</translation>
+    </message>
+    <message>
+        <source>Relay</source>
+        <translation>Relais</translation>
+    </message>
+    <message>
+        <source>This computer</source>
+        <translation>Cet ordinateur</translation>
+    </message>
+    <message>
+        <source>Repeat it</source>
+        <translation>Saisissez-la de nouveau</translation>
+    </message>
+    <message>
+        <source>Recover my library</source>
+        <translation>Récupérer ma bibliothèque</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyDialog</name>
+    <message>
+        <source>Your recovery key</source>
+        <translation>Votre clé de récupération</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyPage</name>
+    <message>
+        <source>Your recovery key</source>
+        <translation>Votre clé de récupération</translation>
+    </message>
+    <message>
+        <source>One more step: keep a copy of your recovery key.</source>
+        <translation>Encore une étape&#xa0;: conservez une copie de votre clé de récupération.</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Continuer</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyView</name>
+    <message>
+        <source>If this computer is lost or broken, this key brings your identity and your library to a new one (“Recover with my recovery key”). Write it down or print it, and keep it somewhere safe, away from this computer: whoever holds it can act as you.</source>
+        <translation>Si cet ordinateur est perdu ou hors d&apos;usage, cette clé permet de retrouver votre identité et votre bibliothèque sur un nouvel ordinateur («&#xa0;Récupérer avec ma clé de récupération&#xa0;»). Notez-la ou imprimez-la, et conservez-la en lieu sûr, à l&apos;écart de cet ordinateur&#xa0;: quiconque la détient peut agir en votre nom.</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Phrase secrète</translation>
+    </message>
+    <message>
+        <source>Your passphrase, to show the key</source>
+        <translation>Votre phrase secrète, pour afficher la clé</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>Clé de récupération</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>Imprimer…</translation>
+    </message>
+    <message>
+        <source>I have written down or printed my recovery key</source>
+        <translation>J&apos;ai noté ou imprimé ma clé de récupération</translation>
+    </message>
+    <message>
+        <source>Casebook recovery key</source>
+        <translation>Clé de récupération Casebook</translation>
+    </message>
+    <message>
+        <source>Keep this sheet safe. With it, “Recover with my recovery key” restores your identity and library on a new computer, from one of these relays:</source>
+        <translation>Conservez cette feuille en lieu sûr. Grâce à elle, «&#xa0;Récupérer avec ma clé de récupération&#xa0;» restaure votre identité et votre bibliothèque sur un nouvel ordinateur, à partir de l&apos;un de ces relais&#xa0;:</translation>
+    </message>
+</context>
+<context>
+    <name>RestorePage</name>
+    <message>
+        <source>Restore from a backup</source>
+        <translation>Restaurer à partir d&apos;une sauvegarde</translation>
+    </message>
+    <message>
+        <source>Choose a backup file of your library. This computer then is the one that was backed up; if that one is still in use, link this computer instead.</source>
+        <translation>Choisissez un fichier de sauvegarde de votre bibliothèque. Cet ordinateur devient alors celui qui a été sauvegardé&#xa0;; si ce dernier est toujours utilisé, associez plutôt cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>Backup file</source>
+        <translation>Fichier de sauvegarde</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Choisir…</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>Clé de récupération</translation>
+    </message>
+    <message>
+        <source>only for a backup sealed under it</source>
+        <translation>uniquement pour une sauvegarde scellée avec cette clé</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Phrase secrète</translation>
+    </message>
+    <message>
+        <source>Repeat passphrase</source>
+        <translation>Confirmer la phrase secrète</translation>
+    </message>
+    <message>
+        <source>Repeat it</source>
+        <translation>Saisissez-la de nouveau</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Restaurer</translation>
+    </message>
+    <message>
+        <source>Choose a backup file</source>
+        <translation>Choisir un fichier de sauvegarde</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Paramètres</translation>
+    </message>
+    <message>
+        <source>Appearance and privacy</source>
+        <translation>Apparence et confidentialité</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>Thème</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>Suivre le système</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Clair</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Sombre</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Langue</translation>
+    </message>
+    <message>
+        <source>Follow the computer</source>
+        <translation>Celle de l&apos;ordinateur</translation>
+    </message>
+    <message>
+        <source> minutes</source>
+        <translation> minutes</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>jamais</translation>
+    </message>
+    <message>
+        <source>Lock after idle</source>
+        <translation>Verrouiller après inactivité</translation>
+    </message>
+    <message>
+        <source>Lock when idle for</source>
+        <translation>Verrouiller après une inactivité de</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Phrase secrète</translation>
+    </message>
+    <message>
+        <source>Current passphrase</source>
+        <translation>Phrase secrète actuelle</translation>
+    </message>
+    <message>
+        <source>New passphrase</source>
+        <translation>Nouvelle phrase secrète</translation>
+    </message>
+    <message>
+        <source>New passphrase again</source>
+        <translation>Confirmer la nouvelle phrase secrète</translation>
+    </message>
+    <message>
+        <source>Change passphrase</source>
+        <translation>Modifier la phrase secrète</translation>
+    </message>
+    <message>
+        <source>Nobody can reset a forgotten passphrase; your recovery key brings your networks back on a new profile.</source>
+        <translation>Personne ne peut réinitialiser une phrase secrète oubliée&#xa0;; votre clé de récupération permet de retrouver vos réseaux sur un nouveau profil.</translation>
+    </message>
+    <message>
+        <source>Your computers</source>
+        <translation>Vos ordinateurs</translation>
+    </message>
+    <message>
+        <source>Use Casebook on another computer too, revoke one you lost, or see your recovery key again.</source>
+        <translation>Utilisez aussi Casebook sur un autre ordinateur, révoquez un ordinateur perdu ou affichez de nouveau votre clé de récupération.</translation>
+    </message>
+    <message>
+        <source>Your computers…</source>
+        <translation>Vos ordinateurs…</translation>
+    </message>
+    <message>
+        <source>Back up…</source>
+        <translation>Sauvegarder…</translation>
+    </message>
+    <message>
+        <source>Write an encrypted copy of your library to a file (your passphrase opens it)</source>
+        <translation>Enregistrer une copie chiffrée de votre bibliothèque dans un fichier (votre phrase secrète permet de l&apos;ouvrir)</translation>
+    </message>
+    <message>
+        <source>Relays and colleagues nearby</source>
+        <translation>Relais et collègues à proximité</translation>
+    </message>
+    <message>
+        <source>Address members reach this computer at</source>
+        <translation>Adresse à laquelle les membres joignent cet ordinateur</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>Host a relay here; colleagues reach it at</source>
+        <translation>Héberger un relais ici, joignable par vos collègues à l&apos;adresse</translation>
+    </message>
+    <message>
+        <source>Sync directly with colleagues on the same network (LAN)</source>
+        <translation>Synchroniser directement avec les collègues du même réseau local (LAN)</translation>
+    </message>
+    <message>
+        <source>Sync with colleagues on the LAN</source>
+        <translation>Synchroniser avec les collègues du réseau local</translation>
+    </message>
+    <message>
+        <source>While Casebook is open it announces itself on this network with an opaque code only your networks&apos; members recognise, and syncs with them directly, also when the internet or the relay is down.</source>
+        <translation>Tant que Casebook est ouvert, il signale sa présence sur ce réseau au moyen d&apos;un code opaque que seuls les membres de vos réseaux reconnaissent, et se synchronise directement avec eux, y compris lorsque Internet ou le relais est indisponible.</translation>
+    </message>
+    <message>
+        <source>Back up your library</source>
+        <translation>Sauvegarder votre bibliothèque</translation>
+    </message>
+    <message>
+        <source>Your passphrase (the backup opens with it):</source>
+        <translation>Votre phrase secrète (elle permet d&apos;ouvrir la sauvegarde)&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Writing the backup…</source>
+        <translation>Écriture de la sauvegarde…</translation>
+    </message>
+    <message>
+        <source>Wrote {0} ({1} KiB), encrypted under your passphrase.</source>
+        <translation>Sauvegarde écrite dans {0} ({1}&#xa0;Kio), chiffrée avec votre phrase secrète.</translation>
+    </message>
+    <message>
+        <source>Turned off on this computer by its administrator ({0}=off).</source>
+        <translation>Désactivé sur cet ordinateur par son administrateur ({0}=off).</translation>
+    </message>
+    <message>
+        <source>none (colleagues on the LAN and bundle files)</source>
+        <translation>aucun (collègues du réseau local et fichiers d&apos;échange)</translation>
+    </message>
+    <message>
+        <source>No network yet: create or join one first.</source>
+        <translation>Aucun réseau pour le moment&#xa0;: commencez par en créer ou en rejoindre un.</translation>
+    </message>
+    <message>
+        <source>Stop hosting</source>
+        <translation>Arrêter l&apos;hébergement</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Héberger</translation>
+    </message>
+    <message>
+        <source>Hosting a relay for your networks at:&lt;br&gt;&lt;code&gt;{0}&lt;/code&gt;</source>
+        <translation>Relais hébergé pour vos réseaux à l&apos;adresse&#xa0;:&lt;br&gt;&lt;code&gt;{0}&lt;/code&gt;</translation>
+    </message>
+    <message>
+        <source>A relay hosted here forwards your networks&apos; encrypted events while Casebook runs on this computer; it cannot read them.</source>
+        <translation>Un relais hébergé ici transmet les événements chiffrés de vos réseaux tant que Casebook fonctionne sur cet ordinateur&#xa0;; il ne peut pas les lire.</translation>
+    </message>
+    <message>
+        <source>Only this computer reaches it (for trying Casebook out): colleagues cannot. Give the address your colleagues&apos; computers know this one by.</source>
+        <translation>Seul cet ordinateur peut le joindre (pour essayer Casebook)&#xa0;: vos collègues ne le peuvent pas. Indiquez l&apos;adresse sous laquelle les ordinateurs de vos collègues connaissent celui-ci.</translation>
+    </message>
+    <message>
+        <source>Computers on this local network reach it at {0}; it listens only there, not on other networks this computer is on.</source>
+        <translation>Les ordinateurs de ce réseau local le joignent à l&apos;adresse {0}&#xa0;; il n&apos;écoute que sur ce réseau, et non sur les autres réseaux auxquels cet ordinateur est connecté.</translation>
+    </message>
+    <message>
+        <source>It listens on every address of this computer: anyone who can reach {0} (the internet, through your router) can connect; only your networks&apos; members get in, and it reads nothing.</source>
+        <translation>Il écoute sur toutes les adresses de cet ordinateur&#xa0;: quiconque peut joindre {0} (depuis Internet, via votre routeur) peut s&apos;y connecter&#xa0;; seuls les membres de vos réseaux y accèdent, et il ne lit rien.</translation>
+    </message>
+    <message>
+        <source>The new language applies the next time Casebook starts.</source>
+        <translation>La nouvelle langue s&apos;appliquera au prochain démarrage de Casebook.</translation>
+    </message>
+    <message>
+        <source>The two new passphrases differ.</source>
+        <translation>Les deux nouvelles phrases secrètes ne correspondent pas.</translation>
+    </message>
+    <message>
+        <source>Re-encrypting your library under the new passphrase…</source>
+        <translation>Rechiffrement de votre bibliothèque avec la nouvelle phrase secrète…</translation>
+    </message>
+    <message>
+        <source>Passphrase changed. Use the new one from now on.</source>
+        <translation>Phrase secrète modifiée. Utilisez désormais la nouvelle.</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Raccourcis clavier</translation>
+    </message>
+    <message>
+        <source>Everything in Casebook works from the keyboard; these keys save time.</source>
+        <translation>Tout Casebook s&apos;utilise au clavier&#xa0;; ces touches vous font gagner du temps.</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Touches</translation>
+    </message>
+    <message>
+        <source>Move between fields and lists</source>
+        <translation>Se déplacer entre les champs et les listes</translation>
+    </message>
+</context>
+<context>
+    <name>Sidebar</name>
+    <message>
+        <source>Networks, tags and saved searches</source>
+        <translation>Réseaux, étiquettes et recherches enregistrées</translation>
+    </message>
+    <message>
+        <source>All networks</source>
+        <translation>Tous les réseaux</translation>
+    </message>
+    <message>
+        <source>{0}: {1} cases, {2} unread</source>
+        <translation>{0}&#xa0;: {1} cas, {2} non lus</translation>
+    </message>
+    <message>
+        <source>Saved searches</source>
+        <translation>Recherches enregistrées</translation>
+    </message>
+</context>
+<context>
+    <name>SyncIndicator</name>
+    <message>
+        <source>Sync status</source>
+        <translation>État de la synchronisation</translation>
+    </message>
+    <message>
+        <source>Sync progress</source>
+        <translation>Progression de la synchronisation</translation>
+    </message>
+    <message>
+        <source>No relay · looking for colleagues nearby</source>
+        <translation>Aucun relais · recherche de collègues à proximité</translation>
+    </message>
+    <message>
+        <source>Cases sync directly with colleagues&apos; computers on this network when they open Casebook; a relay or a bundle file reaches the others.</source>
+        <translation>Les cas se synchronisent directement avec les ordinateurs des collègues connectés à ce réseau lorsqu&apos;ils ouvrent Casebook&#xa0;; un relais ou un fichier d&apos;échange permet d&apos;atteindre les autres.</translation>
+    </message>
+    <message>
+        <source>On this computer only</source>
+        <translation>Sur cet ordinateur uniquement</translation>
+    </message>
+    <message>
+        <source>None of your networks has a relay yet, so cases stay on this computer. Add a relay to a network (a colleague&apos;s, or host one here) to share them.</source>
+        <translation>Aucun de vos réseaux n&apos;a encore de relais&#xa0;: les cas restent donc sur cet ordinateur. Ajoutez un relais à un réseau (celui d&apos;un collègue, ou hébergez-en un ici) pour les partager.</translation>
+    </message>
+    <message>
+        <source>Syncing… {0} of {1} events</source>
+        <translation>Synchronisation… {0} événements sur {1}</translation>
+    </message>
+    <message>
+        <source>Connected · synced {0}</source>
+        <translation>Connecté · synchronisé {0}</translation>
+    </message>
+    <message>
+        <source>Connected to {0} of {1} relays</source>
+        <translation>Connecté à {0} relais sur {1}</translation>
+    </message>
+    <message>
+        <source>Offline: {0}</source>
+        <translation>Hors ligne&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>non connecté</translation>
+    </message>
+    <message>
+        <source>On this computer only: no relay, no colleague nearby</source>
+        <translation>Sur cet ordinateur uniquement&#xa0;: aucun relais, aucun collègue à proximité</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Connexion…</translation>
+    </message>
+    <message>
+        <source>1 colleague nearby</source>
+        <translation>1 collègue à proximité</translation>
+    </message>
+    <message>
+        <source>{0} colleagues nearby</source>
+        <translation>{0} collègues à proximité</translation>
+    </message>
+    <message>
+        <source>{0} · relay connected</source>
+        <translation>{0} · relais connecté</translation>
+    </message>
+    <message>
+        <source>{0} · relay offline</source>
+        <translation>{0} · relais hors ligne</translation>
+    </message>
+    <message>
+        <source> (colleague on this network)</source>
+        <translation> (collègue sur ce réseau)</translation>
+    </message>
+    <message>
+        <source>connected, synced {0}</source>
+        <translation>connecté, synchronisé {0}</translation>
+    </message>
+    <message>
+        <source>receiving {0} of {1}</source>
+        <translation>réception de {0} sur {1}</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>connexion</translation>
+    </message>
+    <message>
+        <source>offline ({0}); retrying in {1:.0f} s</source>
+        <translation>hors ligne ({0})&#xa0;; nouvelle tentative dans {1:.0f}&#xa0;s</translation>
+    </message>
+    <message>
+        <source>stopped: {0}</source>
+        <translation>arrêté&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>fermé</translation>
+    </message>
+</context>
+<context>
+    <name>TextDialog</name>
+    <message>
+        <source>{0} (Ctrl+Return)</source>
+        <translation>{0} (Ctrl+Return)</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockPage</name>
+    <message>
+        <source>Unlock Casebook</source>
+        <translation>Déverrouiller Casebook</translation>
+    </message>
+    <message>
+        <source>Enter your passphrase to open your encrypted case library.</source>
+        <translation>Saisissez votre phrase secrète pour ouvrir votre bibliothèque de cas chiffrée.</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Phrase secrète</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Déverrouiller</translation>
+    </message>
+</context>
+</TS>
