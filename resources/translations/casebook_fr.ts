@@ -303,6 +303,26 @@
         <source>strong</source>
         <translation>forte</translation>
     </message>
+    <message>
+        <source>Save…</source>
+        <translation>Enregistrer…</translation>
+    </message>
+    <message>
+        <source>Fetching the picture…</source>
+        <translation>Récupération de l&apos;image…</translation>
+    </message>
+    <message>
+        <source>Fetching the picture… {0}%</source>
+        <translation>Récupération de l&apos;image… {0}&#xa0;%</translation>
+    </message>
+    <message>
+        <source>No preview: this file is not a picture Casebook can show.</source>
+        <translation>Pas d&apos;aperçu&#xa0;: ce fichier n&apos;est pas une image que Casebook sait afficher.</translation>
+    </message>
+    <message>
+        <source>No preview yet: {0}</source>
+        <translation>Pas encore d&apos;aperçu&#xa0;: {0}</translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>
@@ -463,14 +483,6 @@
     <message>
         <source>Unpin</source>
         <translation>Désépingler</translation>
-    </message>
-    <message>
-        <source>Save…</source>
-        <translation>Enregistrer…</translation>
-    </message>
-    <message>
-        <source>Open</source>
-        <translation>Ouvrir</translation>
     </message>
     <message>
         <source>Replying to {0}: “{1}”</source>

@@ -3,6 +3,7 @@ outcome, edit, threaded replies, endorsements, moderation and attachments."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -30,8 +31,9 @@ from PySide6.QtWidgets import QFileDialog
 
 from casebook import demo
 from casebook.core.library import attachments
-from casebook.gui import case_actions
+from casebook.gui import case_jobs
 from casebook.gui.case_dialogs import EditCaseDialog
+from casebook.gui.previews import Previews
 from relaykit import RunningRelay, join, sync
 
 
@@ -265,21 +267,36 @@ def relay(tmp_path):
     running.stop()
 
 
-def test_an_attachment_not_here_yet_is_fetched_from_the_relay(
-    qtbot, core, tmp_path, monkeypatch, make_profile, relay
-):
+def _noise_png(path, side=420):
+    """A picture that does not compress: several 256 KiB chunks on the wire."""
+    image = QImage(os.urandom(side * side * 4), side, side, QImage.Format.Format_RGB32)
+    assert image.save(str(path))
+    return path
+
+
+def _bob_opens(qtbot, core, monkeypatch, make_profile, relay, picture, notes, stop_relay=False):
+    """Alice posts ``picture`` through the relay; Bob, who has not fetched it, unlocks
+    his window (the relay stopped first, if asked) and opens the case."""
     alice = make_profile("Dr. Alice Moreau")
     net = alice.library.create_network("Cardiology Circle", alice.name, relays=[relay.url])
-    image = attachments.prepare(png(tmp_path / "echo.png", "#2255aa"))
+    image = attachments.prepare(picture)
     alice.library.post_case(net, title="Septal thickening on echo", files=[image])
     code = alice.invitations.create(net).code
     assert sync(alice, net, relay).attachments_sent == 1
     bob = make_profile("Dr. Bob Lee")
     join(bob, code)
-    assert not attachments.has(bob.db, image.hash)  # attachments come when opened
+    assert not attachments.has(bob.db, image.hash)  # attachments come when shown
     bob_dir = bob.directory
     bob.close()
+    if stop_relay:
+        relay.stop()
+    advance = Previews._advance
 
+    def heard(self, digest, done, total):
+        advance(self, digest, done, total)
+        notes.append(self.notes[digest])
+
+    monkeypatch.setattr(Previews, "_advance", heard)
     shell = open_shell(qtbot, core, bob_dir)
     shell.onboarding.unlock_page.passphrase.setText(PASS)
     shell.onboarding.unlock_page.button.click()
@@ -288,14 +305,35 @@ def test_an_attachment_not_here_yet_is_fetched_from_the_relay(
     qtbot.addWidget(win)
     idle(qtbot, core)
     open_case(qtbot, win, "Septal thickening on echo")
-    assert "casebook-preview:" not in win.viewer.toHtml()  # nothing to preview yet
+    return win, image
+
+
+def test_a_picture_not_here_yet_is_fetched_by_itself_with_its_progress(
+    qtbot, core, tmp_path, monkeypatch, make_profile, relay
+):
+    picture = _noise_png(tmp_path / "echo.png")
+    notes: list[str] = []  # the placeholder's words as the fetch goes
+    win, image = _bob_opens(qtbot, core, monkeypatch, make_profile, relay, picture, notes)
+    assert image.size > 2 * 256 * 1024
+    qtbot.waitUntil(lambda: "casebook-preview:" in win.viewer.toHtml(), timeout=10_000)
+    assert any(note.endswith("%") for note in notes), notes  # the placeholder counted up
+    assert "Fetching the picture" not in win.viewer.toPlainText()
+    assert run(qtbot, core, lambda s: attachments.has(s.p.db, image.hash))
 
     target = tmp_path / "echo-saved.png"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     click(qtbot, win, f"casebook:save/{image.hash.hex()}")
     assert target.read_bytes() == image.data
-    assert run(qtbot, core, lambda s: attachments.has(s.p.db, image.hash))
-    qtbot.waitUntil(lambda: "casebook-preview:" in win.viewer.toHtml(), timeout=10_000)
+
+
+def test_a_picture_that_cannot_be_fetched_says_why_in_its_place(
+    qtbot, core, tmp_path, monkeypatch, make_profile, relay
+):
+    picture = png(tmp_path / "echo.png", "#2255aa")
+    win, _ = _bob_opens(qtbot, core, monkeypatch, make_profile, relay, picture, [], stop_relay=True)
+    qtbot.waitUntil(lambda: "No preview yet:" in win.viewer.toPlainText(), timeout=15_000)
+    assert "casebook-preview:" not in win.viewer.toHtml()
+    assert "Save" in win.viewer.toPlainText()  # still offered: it tries again
 
 
 def test_links_that_are_not_ours_are_left_alone(qtbot, core, tmp_path):
@@ -304,4 +342,4 @@ def test_links_that_are_not_ours_are_left_alone(qtbot, core, tmp_path):
     assert not win.case_actions.link(QUrl("casebook:reply/not-hex"))
     assert not win.case_actions.link(QUrl("https://example.org/reply/00"))
     assert not win.case_actions.link(QUrl("casebook:format/00"))
-    assert case_actions.PREVIEW_SCHEME == "casebook-preview"
+    assert case_jobs.PREVIEW_SCHEME == "casebook-preview"

@@ -24,9 +24,7 @@ from PySide6.QtCore import QObject, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QDesktopServices,
-    QImage,
     QKeySequence,
-    QTextDocument,
 )
 from PySide6.QtWidgets import (
     QDialog,
@@ -43,13 +41,13 @@ from casebook.core.library.queries import Comment
 from casebook.gui import case_view
 from casebook.gui.case_dialogs import EditCaseDialog, ElidedLabel, TextDialog
 from casebook.gui.case_jobs import (
-    PREVIEW_SCHEME,
     Loaded,
     load,
     remove_folders,
     write_file,
 )
 from casebook.gui.case_links import comment_links
+from casebook.gui.previews import Previews
 
 if TYPE_CHECKING:
     from casebook.gui.bridge import Core, Job
@@ -73,7 +71,8 @@ class CaseActions(QObject):
         self.viewer = viewer
         self.loaded: Loaded | None = None
         self.reply_to: bytes | None = None
-        self.previewed: frozenset[str] = frozenset()
+        self.previews = Previews(core, viewer.document())  # thumbnails of the pictures
+        self.previews.changed.connect(self._render)
         self.scroll_to: bytes | None = None  # the comment to bring into view when shown
         # Attachments opened in other apps: removed when the library locks (this object
         # goes with its window) or, failing that, when the app quits.
@@ -132,7 +131,7 @@ class CaseActions(QObject):
 
     # -- showing a case ---------------------------------------------------------------
     def loader(self, case_id: bytes) -> Job:
-        known = self.previewed
+        known = self.previews.shown
         return lambda s: load(s, case_id, known)
 
     def present(self, loaded: Loaded) -> None:
@@ -141,17 +140,9 @@ class CaseActions(QObject):
         same = self.loaded is not None and self.loaded.case.summary.id == loaded.case.summary.id
         if not same:
             self.cancel_reply()
-        document = self.viewer.document()
-        for digest, image in loaded.previews.items():
-            url = QUrl(f"{PREVIEW_SCHEME}:{digest}")
-            document.addResource(QTextDocument.ResourceType.ImageResource, url, image)
-            self.previewed |= {digest}
         self.loaded = loaded
-        scroll = self.viewer.verticalScrollBar()
-        place = scroll.value()
-        self.viewer.setHtml(case_view.render(loaded.case, self._comment_links, self._files))
-        if same:
-            scroll.setValue(place)
+        self.previews.take(loaded)
+        self._render(keep_place=same)
         if self.scroll_to is not None:  # a reply just sent: shown where it landed
             self.viewer.scrollToAnchor(f"c{self.scroll_to.hex()}")
             self.scroll_to = None
@@ -175,6 +166,17 @@ class CaseActions(QObject):
         self.moderation_separator.setVisible(member and loaded.own and loaded.moderator)
         self.bar.setVisible(member and (loaded.own or loaded.moderator))
 
+    def _render(self, keep_place: bool = True) -> None:
+        """The case in the viewer again (a picture came in), at the same place."""
+        if self.loaded is None:
+            return
+        scroll = self.viewer.verticalScrollBar()
+        place = scroll.value()
+        links = self.previews.links
+        self.viewer.setHtml(case_view.render(self.loaded.case, self._comment_links, links))
+        if keep_place:
+            scroll.setValue(place)
+
     def clear(self) -> None:
         """No case is shown."""
         self.loaded = None
@@ -183,24 +185,6 @@ class CaseActions(QObject):
 
     def _comment_links(self, c: Comment) -> str:
         return comment_links(self.loaded, c)
-
-    def _files(self, item: dict[str, Any]) -> str:
-        digest = item["hash"]
-        save, open_ = self.tr("Save…"), self.tr("Open")
-        links = (
-            f" <a class='file' href='casebook:save/{digest}'>{save}</a>"
-            f" · <a class='file' href='casebook:open/{digest}'>{open_}</a>"
-        )
-        if digest in self.previewed:
-            image = self.viewer.document().resource(
-                QTextDocument.ResourceType.ImageResource, QUrl(f"{PREVIEW_SCHEME}:{digest}")
-            )
-            if isinstance(image, QImage):
-                links += (
-                    f"<br><a href='casebook:open/{digest}'><img src='{PREVIEW_SCHEME}:{digest}' "
-                    f"width='{image.width()}' height='{image.height()}'></a>"
-                )
-        return links
 
     # -- the links in the case ------------------------------------------------------
     def link(self, url: QUrl) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
@@ -58,25 +58,33 @@ def load(s: Session, case_id: bytes, known: frozenset[str] = frozenset()) -> Loa
     previews: dict[str, QImage] = {}
     for item in case.attachments:
         digest = bytes.fromhex(item["hash"])
-        if (
-            item["mime"] not in PREVIEWABLE
-            or item["hash"] in known
-            or item["size"] > PREVIEW_MAX_BYTES
-            or not attachments.has(s.p.db, digest)
-        ):
-            continue
+        if not previewable(item) or item["hash"] in known or not attachments.has(s.p.db, digest):
+            continue  # not here yet: gui/previews.py fetches it by itself
         try:
-            image = QImage.fromData(attachments.read(s.p.db, digest))
+            image = thumbnail(attachments.read(s.p.db, digest))
         except CasebookError:
             continue  # shown without a preview; Save says what is wrong
-        if not image.isNull():
-            previews[item["hash"]] = image.scaled(
-                *PREVIEW_SIZE,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
+        if image is not None:
+            previews[item["hash"]] = image
     endorsed = s.p.queries.endorsed_by(case_id, s.p.member)
     return Loaded(case, fingerprint(s.p.member), role, previews, endorsed)
+
+
+def previewable(item: dict[str, Any]) -> bool:
+    """A picture small enough to be read (or fetched) just to show its thumbnail."""
+    return item["mime"] in PREVIEWABLE and int(item["size"]) <= PREVIEW_MAX_BYTES
+
+
+def thumbnail(data: bytes) -> QImage | None:
+    """The picture scaled to fit the case view (made on the worker), or None."""
+    image = QImage.fromData(data)
+    if image.isNull():
+        return None
+    return image.scaled(
+        *PREVIEW_SIZE,
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
 
 
 def write_file(path: Path, data: bytes) -> None:

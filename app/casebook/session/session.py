@@ -250,16 +250,18 @@ class Session(Hosting):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), 2)
 
-    async def attachment_data(self, digest: bytes) -> bytes:
+    async def attachment_data(
+        self, digest: bytes, progress: Callable[[int, int], None] | None = None
+    ) -> bytes:
         """An attachment's bytes, fetched from a relay of its network first when it is
-        not on this computer yet."""
+        not on this computer yet (``progress`` hears of each chunk as it comes)."""
         if not attachments.has(self.p.db, digest):
             nearby = None
             if lan_allowed():  # a colleague's computer on the LAN may have it
                 from casebook.session import lan_lookup
 
                 nearby = functools.partial(lan_lookup.nearby, self.lan or self.lan_service())
-            await self.sync.fetch_attachment(digest, nearby)
+            await self.sync.fetch_attachment(digest, nearby, progress)
         return attachments.read(self.p.db, digest)
 
     # -- the passphrase and locking ----------------------------------------------------

@@ -68,13 +68,18 @@ Opener = Callable[[], Awaitable[RelayLink]]
 Nearby = Callable[[bytes], Awaitable[list[tuple[RelayAddress, Opener]]]]
 
 
+Progress = Callable[[int, int], None]  # (chunks received, chunks in all)
+
+
 async def fetch(
     store: SyncStore,
     digest: bytes,
     nearby: Nearby | None = None,
+    progress: Progress | None = None,
 ) -> None:
     """Download an attachment from a relay of its network (or, ``nearby``, from the
-    colleagues' computers it names for the network), check it, store it."""
+    colleagues' computers it names for the network), check it, store it; ``progress``
+    hears of each chunk received."""
     if store.has_attachment(digest):
         return
     named = store.named_attachments(digest=digest).get(digest)
@@ -95,7 +100,7 @@ async def fetch(
         for _, opener in sources:
             asked += 1
             try:
-                data = await _fetch_at(store, opener, net, digest, named, seeds)
+                data = await _fetch_at(store, opener, net, digest, named, seeds, progress)
             except SyncError as exc:
                 failure = exc
                 continue
@@ -124,6 +129,7 @@ async def _fetch_at(
     digest: bytes,
     named: Named,
     seeds: list[tuple[int, bytes]],
+    progress: Progress | None = None,
 ) -> bytes | None:
     """The attachment from one relay: each candidate id in turn; a copy that is
     incomplete, damaged or not the named file is skipped for the next."""
@@ -133,7 +139,7 @@ async def _fetch_at(
         await link.login(store.identity, net, {}, probe=True)
         for epoch, seed in seeds:
             key = blobcrypt.blob_key(seed, net, epoch, digest)
-            data = await _download(link, key, named.chunks)
+            data = await _download(link, key, named.chunks, progress)
             if data is None:
                 continue
             if hashlib.sha256(data).digest() == digest:
@@ -146,7 +152,9 @@ async def _fetch_at(
     return None
 
 
-async def _download(link: RelayLink, key: bytes, chunks: int) -> bytes | None:
+async def _download(
+    link: RelayLink, key: bytes, chunks: int, progress: Progress | None = None
+) -> bytes | None:
     """One copy, opened chunk by chunk; None when absent, damaged or the wrong size."""
     ident = blobcrypt.blob_id(key)
     parts = []
@@ -158,6 +166,8 @@ async def _download(link: RelayLink, key: bytes, chunks: int) -> bytes | None:
             parts.append(blobcrypt.open_chunk(key, index, chunks, got[1]))
         except blobcrypt.BlobError:
             return None
+        if progress is not None:
+            progress(index + 1, chunks)
     return b"".join(parts)
 
 

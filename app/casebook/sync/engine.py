@@ -212,10 +212,16 @@ class SyncEngine:
         await asyncio.gather(*(keep(n, a) for n, a in pairs))
 
     # -- attachments ---------------------------------------------------------------------
-    async def fetch_attachment(self, digest: bytes, nearby: blobs.Nearby | None = None) -> None:
+    async def fetch_attachment(
+        self,
+        digest: bytes,
+        nearby: blobs.Nearby | None = None,
+        progress: blobs.Progress | None = None,
+    ) -> None:
         """Download an attachment a case names from a relay (or from a colleague's
-        computer ``nearby`` names), check its hash, store it."""
-        await blobs.fetch(self.store, digest, nearby)
+        computer ``nearby`` names), check its hash, store it; ``progress`` hears of each
+        chunk received."""
+        await blobs.fetch(self.store, digest, nearby, progress)
 
     # -- joining through a relay -------------------------------------------------------
     async def join(self, code: InviteCode, name: str) -> bytes:
