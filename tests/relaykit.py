@@ -29,8 +29,8 @@ RELAY_MAIN = "import sys; from casebook.relay.cli import main; sys.exit(main())"
 
 
 class RunningRelay:
-    def __init__(self, data: Path, **options: Any) -> None:
-        self.config = RelayConfig(data=data, host="127.0.0.1", port=0, **options)
+    def __init__(self, data: Path, port: int = 0, **options: Any) -> None:
+        self.config = RelayConfig(data=data, host="127.0.0.1", port=port, **options)
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()

@@ -172,6 +172,10 @@
         <translation>Approuvé ✓</translation>
     </message>
     <message>
+        <source>not sent yet</source>
+        <translation>pas encore envoyé</translation>
+    </message>
+    <message>
         <source>Presentation</source>
         <translation>Présentation</translation>
     </message>

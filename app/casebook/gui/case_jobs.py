@@ -38,6 +38,7 @@ class Loaded:
     role: str | None  # this profile's role in the case's network (None: not a member)
     previews: dict[str, QImage] = field(default_factory=dict)  # hash hex → thumbnail
     endorsed: frozenset[bytes] = frozenset()  # comments this reader has endorsed
+    unsent: frozenset[bytes] = frozenset()  # comments written here that no relay has yet
 
     @property
     def own(self) -> bool:
@@ -67,7 +68,9 @@ def load(s: Session, case_id: bytes, known: frozenset[str] = frozenset()) -> Loa
         if image is not None:
             previews[item["hash"]] = image
     endorsed = s.p.queries.endorsed_by(case_id, s.p.member)
-    return Loaded(case, fingerprint(s.p.member), role, previews, endorsed)
+    relayed = bool(s.sync.relays(case.summary.net))  # with no relay, nothing "goes out"
+    unsent = s.p.queries.unsent(case_id, s.p.log.chain) if relayed else frozenset()
+    return Loaded(case, fingerprint(s.p.member), role, previews, endorsed, unsent)
 
 
 def previewable(item: dict[str, Any]) -> bool:

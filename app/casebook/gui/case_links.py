@@ -26,5 +26,7 @@ def comment_links(loaded: Loaded | None, c: Comment) -> str:
     parts = [f"<a href='casebook:{verb}/{c.id.hex()}'>{text}</a>" for verb, text in links]
     if c.id in loaded.endorsed:
         parts.insert(1, tr("Endorsed ✓"))  # said, not offered twice
+    if c.id in loaded.unsent:  # written offline: it goes out once the relay is reached
+        parts.append("<i>" + tr("not sent yet") + "</i>")
     anchors = " · ".join(parts)
     return f"<p class='acts'>{anchors}</p>" if anchors else ""

@@ -24,6 +24,7 @@ from casebook.sync.status import LinkStatus
 class LiveUpdates(QObject):
     changed = Signal()  # new events were stored: lists should refresh
     replies = Signal(list)  # [{"case", "title", "author_name"}] new replies to my cases
+    delivered = Signal()  # a relay took events written here: "not sent yet" marks may go
 
     def __init__(self, core: Core, window: QMainWindow, indicator: SyncIndicator) -> None:
         super().__init__(window)
@@ -31,6 +32,7 @@ class LiveUpdates(QObject):
         self.window = window
         self.indicator = indicator
         self.applied: dict[tuple[bytes, str], int] = {}
+        self.sent: dict[tuple[bytes, str], int] = {}
         self.mark: int | None = None
         self.tray: QSystemTrayIcon | None = None
         self.last_message = ""
@@ -69,6 +71,9 @@ class LiveUpdates(QObject):
         if status.applied > self.applied.get(key, 0):
             self.applied[key] = status.applied
             self.refresh.start()
+        if status.sent > self.sent.get(key, 0):
+            self.sent[key] = status.sent
+            self.delivered.emit()
 
     def _refresh(self) -> None:
         self.changed.emit()

@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.search_timer.timeout.connect(self._run_search)
         self.live = LiveUpdates(core, self, self.sync_indicator)
         self.live.changed.connect(self._synced)
+        self.live.delivered.connect(self._delivered)
         self.refresh_networks()
         self.live.start()
 
@@ -332,6 +333,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text, timeout)
         else:
             self.statusBar().clearMessage()
+
+    def _delivered(self) -> None:
+        """What was written offline went out: the open case loses its marks."""
+        shown = self.case_actions.loaded
+        if shown is not None and shown.unsent:
+            self.show_case(shown.case.summary.id)
 
     def case_changed(self, case_id: bytes) -> None:
         """After an action on a case: show it again and bring the list up to date."""

@@ -371,7 +371,19 @@ def _v9(db: Database) -> None:
     db.execute("UPDATE identity SET box_key = NULL")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
+# v10: how far this computer's own chain in each network has reached a relay or a
+# colleague's computer (the highest sequence number one of them acknowledged), so the
+# app can mark what is written but not sent yet. Local, never sent; not derived.
+V10 = "CREATE TABLE delivered (net BLOB PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID"
+
+
+def _v10(db: Database) -> None:
+    db.execute(V10)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10
+]  # fmt: skip
 LATEST = len(MIGRATIONS)
 
 

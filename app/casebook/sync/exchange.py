@@ -79,6 +79,7 @@ class Exchange:
             add=store.device_add(self.net),
         )
         self.relay_have = wire.need_vector(ready)
+        store.note_delivered(self.net, self.relay_have)
         self.report.announced = wire.need_int(ready, "sending")
         reader = asyncio.create_task(self._reader())
         pinger = asyncio.create_task(self._pinger())
@@ -264,6 +265,9 @@ class Exchange:
             self.report.sent += 1
             if self.relay_have.get(event.author, 0) < event.seq:
                 self.relay_have[event.author] = event.seq
+        self.store.note_delivered(self.net, self.relay_have)
+        if self.progress:  # the window hears that what it wrote went out
+            self.progress(self.report.received, max(self.report.announced, self.report.received))
 
     async def push_welcomes(self) -> None:
         items = self.store.open_welcomes(self.net)

@@ -34,6 +34,7 @@ class LinkStatus:
     done: int = 0  # events received in this connection
     total: int = 0  # events the relay announced at login (catch-up size)
     applied: int = 0  # events new to this library, over the whole watch
+    sent: int = 0  # events this link delivered (the relay took them), over the whole watch
     error: str | None = None  # why the link is offline or stopped, in words
     retry_in: float | None = None  # seconds until the next attempt, when offline
     last_success: int | None = None  # ms: when a catch-up last completed
@@ -49,6 +50,7 @@ class LinkTracker:
         self.status = LinkStatus(net, relay)
         self.listener = listener
         self.applied = 0  # by the connections that ended
+        self.sent = 0
         self.live = False
         self.report = SyncReport(net, relay)
 
@@ -72,14 +74,20 @@ class LinkTracker:
             done=done,
             total=total,
             applied=self.applied + self.report.applied,
+            sent=self.sent + self.report.sent,
             **changes,
         )
 
     def caught_up(self, report: SyncReport) -> None:
         self.live = True
         self.tell(
-            state="live", error=None, last_success=now_ms(), applied=self.applied + report.applied
+            state="live",
+            error=None,
+            last_success=now_ms(),
+            applied=self.applied + report.applied,
+            sent=self.sent + report.sent,
         )
 
     def ended(self) -> None:
         self.applied += self.report.applied
+        self.sent += self.report.sent

@@ -85,6 +85,16 @@ class SyncStore:
                 out.append(parse_relay(url))
         return out
 
+    def note_delivered(self, net: bytes, have: dict[bytes, int]) -> None:
+        """A relay (or colleague) holds ``have``: how far this computer's chain got."""
+        seq = have.get(self._log.chain, 0)
+        if seq:
+            self._db.execute(
+                "INSERT INTO delivered (net, seq) VALUES (?, ?) ON CONFLICT (net) "
+                "DO UPDATE SET seq = max(seq, excluded.seq)",
+                (net, seq),
+            )
+
     # -- events held -------------------------------------------------------------------
     def vector(self, net: bytes) -> dict[bytes, int]:
         """Author → highest sequence number stored for ``net`` (what we "have")."""

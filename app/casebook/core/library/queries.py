@@ -307,6 +307,17 @@ class Queries:
             hidden_reason=self.moderation(case_id) if row["hidden"] else None,
         )
 
+    def unsent(self, case_id: bytes, chain: bytes) -> frozenset[bytes]:
+        """The comments on ``case_id`` that ``chain`` (this computer) wrote and no relay or
+        colleague has acknowledged yet (``delivered``, kept by sync)."""
+        rows = self.db.all(
+            "SELECT c.id FROM comments c JOIN events e ON e.id = c.id "
+            "LEFT JOIN delivered d ON d.net = e.net "
+            "WHERE c.case_id = ? AND e.author = ? AND e.seq > coalesce(d.seq, 0)",
+            (case_id, chain),
+        )
+        return frozenset(bytes(r["id"]) for r in rows)
+
     def discussion(self, case_id: bytes, net: bytes, include_hidden: bool = False) -> list[Comment]:
         """Comments in thread order: each reply after its parent, siblings in causal order
         (Lamport clock, then id), depth-annotated. Iterative, so no depth can break it."""
