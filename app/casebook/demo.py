@@ -13,11 +13,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from casebook.core.ledger.eventlog import now_ms
 from casebook.core.profile import Profile
 from casebook.demo_data import CASES, PEOPLE
 
 PASSPHRASE = "casebook demo library"  # noqa: S105 - published: the demo is fictional
 NETWORK = "Demo Circle (fictional cases)"
+DAY, HOUR = 86_400_000, 3_600_000
 _FAST_KDF_MS = 60  # a throwaway profile: unlock cost matters less than start-up time
 
 
@@ -28,12 +30,36 @@ def _deliver(source: Profile, target: Profile, net: bytes) -> None:
             target.log.ingest(bytes(row["raw"]))
 
 
+class _Clock:
+    """The demo's time: the network began seven weeks ago, its cases follow one another
+    over the six weeks since (the last a few hours ago), each discussion a little after
+    its case, so the list shows every kind of date ("3 h ago", "yesterday", a weekday, a
+    date). Deterministic but for today's date."""
+
+    def __init__(self, cases: int) -> None:
+        self.now = now_ms()
+        self.cases = cases
+        self.at = self.now - 49 * DAY
+
+    def case(self, index: int) -> None:
+        span = 45 * DAY - 5 * HOUR
+        back = (self.cases - 1 - index) * span // max(self.cases - 1, 1)
+        self.at = self.now - 5 * HOUR - back - (index * 7919 % 4) * HOUR
+
+    def __call__(self) -> int:
+        self.at += 23 * 60_000 + (self.at // 1000 % 5) * 60_000  # each event a little later
+        return min(self.at, self.now)
+
+
 def build(directory: Path) -> Path:
     """Create the demo profile in ``directory / "profile"``; returns its folder."""
     people = [
         Profile.create(directory / f"person-{i}", name, PASSPHRASE, kdf_target_ms=_FAST_KDF_MS)
         for i, name in enumerate(PEOPLE)
     ]
+    clock = _Clock(len(CASES))
+    for person in people:
+        person.log.clock = clock
     try:
         me = people[0]
         net = me.library.create_network(NETWORK, me.name)
@@ -49,7 +75,8 @@ def build(directory: Path) -> Path:
             _deliver(colleague, me, net)
         for colleague in people[1:]:
             _deliver(me, colleague, net)
-        for author, title, specialty, fields, tags, comments, outcome in CASES:
+        for index, (author, title, specialty, fields, tags, comments, outcome) in enumerate(CASES):
+            clock.case(index)
             _post(people, net, author, title, specialty, fields, tags, comments, outcome)
         for colleague in people[1:]:
             _deliver(colleague, me, net)

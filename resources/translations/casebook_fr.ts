@@ -327,6 +327,22 @@
         <source>No preview yet: {0}</source>
         <translation>Pas encore d&apos;aperçu&#xa0;: {0}</translation>
     </message>
+    <message>
+        <source>My cases</source>
+        <translation>Mes cas</translation>
+    </message>
+    <message>
+        <source>{0} cases you posted</source>
+        <translation>{0} cas publiés par vous</translation>
+    </message>
+    <message>
+        <source>Awaiting my reply</source>
+        <translation>En attente de ma réponse</translation>
+    </message>
+    <message>
+        <source>{0} cases you posted or discussed where someone spoke after you</source>
+        <translation>{0} cas que vous avez publiés ou commentés, où quelqu&apos;un a répondu après vous</translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>
@@ -2060,6 +2076,10 @@ Cette action est irréversible.</translation>
     <message>
         <source>{0}: {1} cases, {2} unread</source>
         <translation>{0}&#xa0;: {1} cas, {2} non lus</translation>
+    </message>
+    <message>
+        <source>#{0}: {1} cases, {2} unread</source>
+        <translation>#{0}&#xa0;: {1} cas, {2} non lus</translation>
     </message>
     <message>
         <source>Saved searches</source>

@@ -94,10 +94,14 @@ def parse_date(text: str | None, option: str) -> int | None:
 def filters(ctx: Context) -> Filters:
     a = ctx.args
     profile = ctx.profile
+    if getattr(a, "mine", False) and a.author:
+        raise UsageError("Give --mine or --author, not both.")
+    author = refs.author(profile.db, a.author) if a.author else None
     return Filters(
         net=profile.library.network(a.network) if a.network else None,
         tag=normalize_tag(a.tag) if a.tag else None,
-        author=refs.author(profile.db, a.author) if a.author else None,
+        author=profile.member if getattr(a, "mine", False) else author,
+        awaiting=profile.member if getattr(a, "awaiting", False) else None,
         status=a.status,
         since=parse_date(a.since, "--since"),
         until=parse_date(a.until, "--until"),

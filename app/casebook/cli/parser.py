@@ -38,6 +38,12 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tag", "-t", help="only cases with this tag")
     parser.add_argument("--author", "-a", help="author fingerprint, prefix or name")
     parser.add_argument("--status", choices=("open", "resolved"))
+    parser.add_argument("--mine", action="store_true", help="only the cases you posted")
+    parser.add_argument(
+        "--awaiting",
+        action="store_true",
+        help="cases you posted or discussed whose newest comment is someone else's",
+    )
     parser.add_argument("--since", metavar="YYYY-MM-DD", help="created on or after")
     parser.add_argument("--until", metavar="YYYY-MM-DD", help="created before")
     parser.add_argument("--limit", type=int, default=20)

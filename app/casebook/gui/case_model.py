@@ -27,6 +27,7 @@ from casebook.core.library.search import Filters
 from casebook.gui.bridge import Core
 from casebook.gui.i18n import QT_TR_NOOP, tr
 from casebook.gui.snippet_delegate import SnippetDelegate
+from casebook.gui.title_delegate import PREVIEW_ROLE, TitleDelegate, row_height
 from casebook.session import Session
 
 PAGE = 200
@@ -256,6 +257,8 @@ class CaseListModel(QAbstractTableModel):
             return self.tr("unread")
         if role == Qt.ItemDataRole.UserRole:
             return case.id
+        if role == PREVIEW_ROLE and column == 0:
+            return case.preview
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 4:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -282,14 +285,16 @@ def case_table(model: CaseListModel, font: QFont) -> QTableView:
     bold.setBold(True)  # unread rows are bold: size for them
     metrics = QFontMetrics(bold)
     for column, sample in (
-        (1, "Dr. Lukas Brenner"),
+        (1, "Dr. Lukas Bren"),  # longer names are elided; the title gets the room
         (2, "2026-11-23"),
         (3, tr("Resolved")),
         (4, tr("Replies")),
-        (5, "#anaemia #b12"),
+        (5, "#anaemia #b"),
     ):
         table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 12)
     table.setItemDelegateForColumn(5, SnippetDelegate(table))
+    table.setItemDelegateForColumn(0, TitleDelegate(table))  # the title over a preview line
+    table.verticalHeader().setDefaultSectionSize(row_height(font))
     table.setWordWrap(False)
     table.setTextElideMode(Qt.TextElideMode.ElideRight)
     return table

@@ -39,7 +39,7 @@ from casebook.gui.network_dialogs import JoinDialog, NewNetworkDialog
 from casebook.gui.people import PeopleDialog
 from casebook.gui.publish import Publisher
 from casebook.gui.settings import SettingsDialog
-from casebook.gui.sidebar import Choice, Sidebar
+from casebook.gui.sidebar import Choice, Sidebar, Tags, sidebar_counts
 from casebook.gui.sync_status import SyncIndicator
 from casebook.session import Session
 
@@ -60,7 +60,8 @@ class MainWindow(QMainWindow):
         self.core = core
         self.current_case: bytes | None = None
         self.networks: list[dict[str, Any]] = []
-        self.tags: dict[str, list[tuple[str, int]]] = {}  # network hex id → (tag, cases)
+        self.tags: Tags = {}  # network hex id → (tag, cases, unread)
+        self.views: dict[str, int] = {}  # "mine", "awaiting" → cases
         self.saved: list[dict[str, Any]] = []  # saved searches
         self._tags_due = False
         self.setWindowTitle("Casebook")
@@ -148,7 +149,7 @@ class MainWindow(QMainWindow):
         self.reply.textChanged.connect(self._reply_changed)
         self.reply_drafts = ReplyDrafts(self.core, self.reply, self)
         split.addWidget(right)
-        split.setSizes([230, 650, 400])
+        split.setSizes([270, 640, 370])
         self.count_label = QLabel()
         self.statusBar().addWidget(self.count_label)
         self.sync_indicator = SyncIndicator()
@@ -200,20 +201,20 @@ class MainWindow(QMainWindow):
         the list should not wait for it."""
         choice = Choice(net=select) if isinstance(select, str) else select
 
-        def job(s: Session) -> tuple[list[dict[str, Any]], list[Any]]:
+        def job(s: Session) -> tuple[list[dict[str, Any]], list[Any], bytes]:
             nets, unread = s.p.queries.networks(), s.p.queries.unread_by_network()
             for net in nets:
                 net["unread"] = unread.get(net["id"], 0)
-            return nets, s.p.settings.get("saved_searches")
+            return nets, s.p.settings.get("saved_searches"), s.p.member
 
         self.core.call(job, lambda result: self._networks(result, choice))
 
     def _networks(
-        self, result: tuple[list[dict[str, Any]], list[Any]], select: Choice | None
+        self, result: tuple[list[dict[str, Any]], list[Any], bytes], select: Choice | None
     ) -> None:
-        nets, self.saved = result
+        nets, self.saved, self.sidebar.me = result
         self.networks = nets
-        self.sidebar.fill(nets, self.tags, self.saved, select)
+        self.sidebar.fill(nets, self.tags, self.saved, select, self.views)
         self._tags_due = True  # counted once the list and its first case are asked for
         self.commands.new_case.setEnabled(bool(nets))
         self.commands.people.setEnabled(bool(nets))
@@ -225,14 +226,13 @@ class MainWindow(QMainWindow):
     def _count_tags(self) -> None:
         self._tags_due = False
         ids = [bytes.fromhex(n["id"]) for n in self.networks]
-        self.core.call(
-            lambda s: {net.hex(): s.p.queries.tags(net) for net in ids}, self._tags_counted
-        )
+        self.core.call(lambda s: sidebar_counts(s, ids), self._tags_counted)
 
-    def _tags_counted(self, tags: dict[str, list[tuple[str, int]]]) -> None:
-        if tags != self.tags:
-            self.tags = tags
-            self.sidebar.fill(self.networks, tags, self.saved, self.sidebar.current())
+    def _tags_counted(self, counted: tuple[Tags, dict[str, int]]) -> None:
+        tags, views = counted
+        if (tags, views) != (self.tags, self.views):
+            self.tags, self.views = tags, views
+            self.sidebar.fill(self.networks, tags, self.saved, self.sidebar.current(), views)
 
     def _selected_network(self) -> dict[str, Any] | None:
         net = self.sidebar.current().net
@@ -246,7 +246,7 @@ class MainWindow(QMainWindow):
         self.sidebar.select_network(net)
 
     def _filters(self) -> Filters:
-        chosen = self.sidebar.current().filters()
+        chosen = self.sidebar.current().filters(self.sidebar.me)
         return replace(chosen, status=self.status_filter.currentData())
 
     def _chose(self, choice: Choice) -> None:

@@ -1,4 +1,5 @@
-"""The sidebar: networks with their most used tags, and saved searches.
+"""The sidebar: the reader's own views (my cases, awaiting my reply), networks with their
+most used tags (each with its unread count), and saved searches.
 
 Choosing an entry emits what the case list should show (filters, and for a saved search
 its text). The data comes from the worker: networks with counts, each network's tags,
@@ -14,6 +15,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from casebook.core.library.search import Filters
+from casebook.gui.i18n import QT_TR_NOOP, tr
+from casebook.session import Session
 
 TAGS_SHOWN = 8
 ROLE = Qt.ItemDataRole.UserRole
@@ -25,9 +28,54 @@ class Choice:
     tag: str | None = None
     query: str | None = None  # a saved search's text
     saved: str | None = None  # a saved search's name
+    view: str | None = None  # "mine" (cases I posted) or "awaiting" (a reply awaits me)
 
-    def filters(self) -> Filters:
-        return Filters(net=bytes.fromhex(self.net) if self.net else None, tag=self.tag)
+    def filters(self, me: bytes | None = None) -> Filters:
+        """What the list shows; ``me`` (the reader's member key) for the two views."""
+        net = bytes.fromhex(self.net) if self.net else None
+        mine = me if self.view == "mine" else None
+        awaiting = me if self.view == "awaiting" else None
+        return Filters(net=net, tag=self.tag, author=mine, awaiting=awaiting)
+
+
+Tags = dict[str, list[tuple[str, int, int]]]  # network hex id → (tag, cases, unread)
+
+
+def sidebar_counts(s: Session, nets: list[bytes]) -> tuple[Tags, dict[str, int]]:
+    """On the worker, after the list: each network's tags with their unread cases, and
+    how many cases each of the reader's views holds (~0.1 s on 100,000 cases)."""
+    q = s.p.queries
+    tags: Tags = {}
+    for net in nets:
+        unread = q.unread_by_tag(net)
+        tags[net.hex()] = [(tag, n, unread.get(tag, 0)) for tag, n in q.tags(net)]
+    me = s.p.member
+    views = {
+        "mine": q.count_cases(Filters(author=me)),
+        "awaiting": q.count_cases(Filters(awaiting=me)),
+    }
+    return tags, views
+
+
+VIEWS = (
+    ("mine", QT_TR_NOOP("My cases"), QT_TR_NOOP("{0} cases you posted")),
+    (
+        "awaiting",
+        QT_TR_NOOP("Awaiting my reply"),
+        QT_TR_NOOP("{0} cases you posted or discussed where someone spoke after you"),
+    ),
+)
+
+
+def _count(item: QTreeWidgetItem, count: int, bold: bool) -> None:
+    """``count`` in the item's second column (empty when 0), the row bold if asked."""
+    item.setText(1, str(count) if count else "")
+    item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+    if bold and count:
+        font = item.font(0)
+        font.setBold(True)
+        item.setFont(0, font)
+        item.setFont(1, font)
 
 
 class Sidebar(QTreeWidget):
@@ -49,15 +97,18 @@ class Sidebar(QTreeWidget):
         # search box was changed).
         self.itemClicked.connect(lambda item, _column: self._changed(item, None))
         self.networks: list[dict[str, Any]] = []
+        self.me: bytes | None = None  # the reader's member key (for the two views)
 
     def fill(
         self,
         networks: list[dict[str, Any]],
-        tags: dict[str, list[tuple[str, int]]],
+        tags: dict[str, list[tuple[str, int, int]]],
         saved: list[dict[str, Any]],
         select: Choice | None = None,
+        views: dict[str, int] | None = None,
     ) -> None:
-        """Rebuild the tree; keep ``select`` chosen when it is still there."""
+        """Rebuild the tree; keep ``select`` chosen when it is still there. ``tags`` are
+        (tag, cases, unread) by network; ``views`` the counts of the reader's views."""
         self.networks = networks
         self.blockSignals(True)
         self.clear()
@@ -65,24 +116,29 @@ class Sidebar(QTreeWidget):
         everything.setData(0, ROLE, Choice())
         self.addTopLevelItem(everything)
         chosen = everything
+        for view, name, tip in VIEWS if networks else ():
+            item = QTreeWidgetItem([tr(name)])
+            count = (views or {}).get(view, 0)
+            _count(item, count, bold=view == "awaiting")
+            item.setToolTip(0, tr(tip).format(count))
+            item.setData(0, ROLE, Choice(view=view))
+            self.addTopLevelItem(item)
         for net in networks:
             unread = int(net.get("unread") or 0)
-            item = QTreeWidgetItem([net["name"], str(unread) if unread else ""])
+            item = QTreeWidgetItem([net["name"]])
+            _count(item, unread, bold=True)  # bold, as unread cases are in the list
             item.setToolTip(
                 0,
                 self.tr("{0}: {1} cases, {2} unread").format(net["name"], net["cases"], unread),
             )
-            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
-            if unread:  # bold, as unread cases are in the list
-                font = item.font(0)
-                font.setBold(True)
-                item.setFont(0, font)
-                item.setFont(1, font)
             item.setData(0, ROLE, Choice(net=net["id"]))
             self.addTopLevelItem(item)
-            for tag, count in tags.get(net["id"], [])[:TAGS_SHOWN]:
-                child = QTreeWidgetItem([f"#{tag}", str(count)])
-                child.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+            for tag, count, fresh in tags.get(net["id"], [])[:TAGS_SHOWN]:
+                child = QTreeWidgetItem([f"#{tag}"])
+                _count(child, fresh, bold=True)
+                child.setToolTip(
+                    0, self.tr("#{0}: {1} cases, {2} unread").format(tag, count, fresh)
+                )
                 child.setData(0, ROLE, Choice(net=net["id"], tag=tag))
                 item.addChild(child)
             item.setExpanded(True)

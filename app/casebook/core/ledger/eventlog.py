@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from casebook.core.ledger import storedlog
@@ -47,6 +47,7 @@ class EventLog:
         self.me = Me(identity, MemberKey(member or identity.public_key))
         self.member = self.me.member  # the member's key (the device's own on device zero)
         self.chain = self.me.chain
+        self.clock: Callable[[], int] = now_ms  # the time our events say they were written
         self.keys = EpochKeys(db)
         self.members = Memberships(db)
         self.projector = Projector(
@@ -155,7 +156,7 @@ class EventLog:
                 seq=1 if state["seq"] is None else state["seq"] + 1,
                 prev=None if state["id"] is None else EventId(bytes(state["id"])),
                 lamport=min(lamport + 1, events.MAX_INT),
-                ts=now_ms(),
+                ts=self.clock(),
                 kind=kind,
                 epoch=epoch,
                 seed=seed,

@@ -58,6 +58,7 @@ class CaseSummary:
     hidden: bool = False
     pinned: bool = False
     unread: bool = False  # there is activity this person has not opened yet
+    preview: str = ""  # the start of the case's text, one line (in lists)
 
     def to_json(self) -> dict[str, Any]:
         data = _jsonable(asdict(self))
@@ -133,6 +134,20 @@ class SearchResult:
 MIN_PREFIX = 2
 
 
+# The start of a case's text for its preview line: the template's first field, else the
+# body (cut in SQL: a long case is not read whole to show one line).
+HEAD = "substr(coalesce(nullif(json_extract(t.fields, '$.presentation'), ''), t.body, ''), 1, 400)"
+
+
+def _preview(head: str | None) -> str:
+    """One line of plain words from the start of Markdown text."""
+    for line in (head or "").splitlines():
+        words = " ".join(line.strip().lstrip("#>*-+ ").split())
+        if words:
+            return words[:200]
+    return ""
+
+
 class Queries:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -163,6 +178,7 @@ class Queries:
             hidden=bool(row["hidden"]),
             pinned=bool(row["pinned"]),
             unread=row["seen"] is None or row["seen"] < row["activity_at"],
+            preview=_preview(row["head"]) if "head" in row.keys() else "",  # noqa: SIM118
         )
 
     # -- reading ----------------------------------------------------------------------
@@ -232,13 +248,23 @@ class Queries:
         )
         return {bytes(r["net"]).hex(): int(r["n"]) for r in rows}
 
+    def unread_by_tag(self, net: bytes) -> dict[str, int]:
+        """Per tag of ``net``: its cases with activity this reader has not opened yet."""
+        rows = self.db.all(
+            "SELECT t.tag, count(*) AS n FROM case_tags t JOIN cases c ON c.rid = t.case_rid "
+            "LEFT JOIN case_reads r ON r.case_id = c.id WHERE c.net = ? AND c.hidden = 0 "
+            "AND (r.seen IS NULL OR r.seen < c.activity_at) GROUP BY t.tag",
+            (net,),
+        )
+        return {r["tag"]: int(r["n"]) for r in rows}
+
     # -- lists ----------------------------------------------------------------------
     def list_cases(
         self, filters: Filters, sort: str = "activity", limit: int = 50, offset: int = 0
     ) -> list[CaseSummary]:
         where, params = filters.sql()
         order = SORTS[sort]
-        sql = f"SELECT c.*, r.seen FROM cases c LEFT JOIN case_reads r ON r.case_id = c.id {'WHERE ' + where if where else ''} ORDER BY {order} LIMIT ? OFFSET ?"  # noqa: S608,E501
+        sql = f"SELECT c.*, r.seen, {HEAD} AS head FROM cases c LEFT JOIN case_reads r ON r.case_id = c.id LEFT JOIN case_text t ON t.rid = c.rid {'WHERE ' + where if where else ''} ORDER BY {order} LIMIT ? OFFSET ?"  # noqa: S608,E501
         return [self._summary(r) for r in self.db.all(sql, [*params, limit, offset])]
 
     def count_cases(self, filters: Filters) -> int:

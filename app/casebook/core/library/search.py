@@ -59,6 +59,9 @@ class Filters:
     since: int | None = None  # ms since epoch, inclusive
     until: int | None = None  # ms since epoch, exclusive
     hidden: bool = False  # include items a moderator hid (admins reviewing them)
+    # A member's key: the cases they wrote or discussed whose newest comment is someone
+    # else's (a reply awaits them).
+    awaiting: bytes | None = None
 
     def sql(self, case: str = "c") -> tuple[str, list[Any]]:
         """A WHERE clause over the cases table aliased ``case``; values are bound."""
@@ -74,6 +77,14 @@ class Filters:
         if self.until is not None:
             clauses.append(f"{case}.created_at < ?")
             params.append(self.until)
+        if self.awaiting is not None:
+            clauses.append(
+                f"({case}.author = ? OR EXISTS (SELECT 1 FROM comments m "
+                f"WHERE m.case_id = {case}.id AND m.author = ?)) AND coalesce((SELECT z.author "
+                f"FROM comments z WHERE z.case_id = {case}.id ORDER BY z.created_order DESC "
+                "LIMIT 1), ?) != ?"
+            )
+            params.extend([self.awaiting] * 4)
         if self.tag is not None:
             clauses.append(
                 f"EXISTS (SELECT 1 FROM case_tags t WHERE t.tag = ? AND t.case_rid = {case}.rid)"

@@ -1,0 +1,23 @@
+"""`casebook list --mine` and `--awaiting`: the reader's own views, as in the app."""
+
+from casebook import demo
+
+
+def test_mine_and_awaiting_my_reply(cli, tmp_path):
+    demo.build(tmp_path / "demo")  # four fictional colleagues; the reader is the first
+    env = {"CASEBOOK_PASSPHRASE": demo.PASSPHRASE}
+    run = lambda *a: cli(*a, profile="demo/profile", env=env)  # noqa: E731
+    me = run("whoami", "--json").json["fingerprint"]
+    everything = run("list", "--limit", "100", "--json").json["results"]
+    mine = run("list", "--mine", "--limit", "100", "--json").json["results"]
+    waiting = run("list", "--awaiting", "--limit", "100", "--json").json["results"]
+    assert mine and all(case["author"] == me for case in mine)
+    assert {c["id"] for c in mine} == {c["id"] for c in everything if c["author"] == me}
+    assert waiting and len(waiting) < len(everything)
+    for case in waiting:
+        shown = run("show", case["id"], "--json").json
+        took_part = me in [shown["author"], *(c["author"] for c in shown["discussion"])]
+        newest = max(shown["discussion"], key=lambda c: c["created_at"])
+        assert took_part and newest["author"] != me
+    refused = run("list", "--mine", "--author", "Sam")
+    assert refused.code != 0 and "--mine or --author" in refused.err
