@@ -272,7 +272,7 @@ def test_sidebar_tags_filters_sort_saved_searches_and_unread(qtbot, core, tmp_pa
     qtbot.waitUntil(lambda: not win.model.rows[win.model.row_of(opened)].unread)
     assert any(case.unread for case in win.model.rows)  # the others are still unread
 
-    network = win.sidebar.topLevelItem(1)
+    network = win.sidebar.topLevelItem(3)  # after All networks, My cases, Awaiting my reply
     tag_item = network.child(0)
     tag = tag_item.data(0, Qt.ItemDataRole.UserRole).tag
     win.sidebar.setCurrentItem(tag_item)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from casebook.core.network.bundles import Exported, TakenIn
+from casebook.gui import folders
 from casebook.gui.bridge import Core
 from casebook.gui.messages import error_text, tone
 
@@ -99,8 +100,11 @@ class BundleDialog(QDialog):
         name = self.network.currentText() or "network"
         suggested = f"{_slug(name)}-{date.today().isoformat()}{SUFFIX}"
         kinds = self.tr("Casebook bundles (*{0})").format(SUFFIX)
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export a bundle"), suggested, kinds)
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export a bundle"), folders.start(suggested), kinds
+        )
         if path:
+            folders.used(path)
             self.export_to(Path(path))
 
     def export_to(self, path: Path) -> None:
@@ -126,7 +130,7 @@ class BundleDialog(QDialog):
         path, _ = QFileDialog.getOpenFileName(
             self,
             self.tr("Import a bundle"),
-            "",
+            folders.start(),
             self.tr("Casebook bundles (*{0});;All files (*)").format(SUFFIX),
         )
         if path:

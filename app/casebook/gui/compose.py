@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPlainTextEdit,
     QPushButton,
     QTabWidget,
@@ -29,9 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from casebook.core.library import attachments
+from casebook.gui import folders
 from casebook.gui.bridge import Core
 from casebook.gui.case_view import FIELD_TITLES, markdown, style
 from casebook.gui.drafts import DraftKeeper
+from casebook.gui.file_list import ICON, FileList
 from casebook.gui.i18n import tr
 from casebook.gui.messages import error_text, tone
 from casebook.gui.publish import PublishingForm
@@ -81,9 +82,9 @@ class NewCaseDialog(PublishingForm, QDialog):
         self.tags.setPlaceholderText(self.tr("cardiology, ecg"))
         form.addRow(self.tr("Tags"), self.tags)
         files = QHBoxLayout()
-        self.files = QListWidget()
+        self.files = FileList()
         self.files.setAccessibleName(self.tr("Attachments"))
-        self.files.setFixedHeight(60)
+        self.files.setFixedHeight(2 * ICON + 12)
         self.files.setToolTip(self.tr("Drop files here, or use Add file…"))
         add = QPushButton(self.tr("Add file…"))
         add.clicked.connect(self._add_file)
@@ -139,6 +140,7 @@ class NewCaseDialog(PublishingForm, QDialog):
     # -- the draft: kept as it is typed, back when the form opens again -------------
     def keep_drafts(self, core: Core, net: bytes) -> None:
         self.drafts = DraftKeeper(core, "case", self)
+        self.files.core = core  # thumbnails of the pictures added, made on the worker
         self.drafts.follow(net, self.draft)
         for editor in self._edits:
             editor.textChanged.connect(self.drafts.changed)
@@ -153,7 +155,7 @@ class NewCaseDialog(PublishingForm, QDialog):
             "fields": {k: e.toPlainText() for k, e in self.fields.items()},
             "body": self.body.toPlainText(),
             "tags": self.tags.text(),
-            "files": [self.files.item(i).text() for i in range(self.files.count())],
+            "files": [str(path) for path in self.files.paths()],
         }
 
     def has_text(self) -> bool:
@@ -234,7 +236,7 @@ class NewCaseDialog(PublishingForm, QDialog):
         """Check files as they are added (on the worker: they are read in full)."""
         if self.publisher is None:
             return
-        paths = [Path(self.files.item(row).text()) for row in range(first, last + 1)]
+        paths = [self.files.path(row) for row in range(first, last + 1)]
 
         def job(_session: object) -> list[tuple[str, str | None]]:
             return [(str(path), attachments.check(path)) for path in paths]
@@ -251,8 +253,9 @@ class NewCaseDialog(PublishingForm, QDialog):
         self.file_notes.setVisible(bool(self._notes))
 
     def _add_file(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Attach files"))
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Attach files"), folders.start())
         for path in paths:
+            folders.used(path)
             self.files.addItem(path)
 
     def _check(self) -> None:
@@ -270,5 +273,5 @@ class NewCaseDialog(PublishingForm, QDialog):
             "fields": {k: v for k, v in fields.items() if v},
             "body": self.body.toPlainText(),
             "tags": [t.strip() for t in self.tags.text().split(",") if t.strip()],
-            "files": [Path(self.files.item(i).text()) for i in range(self.files.count())],
+            "files": self.files.paths(),
         }

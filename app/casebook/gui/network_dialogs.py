@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from casebook.core.model import relayaddr
 from casebook.errors import UsageError
+from casebook.gui import folders
 from casebook.gui.bridge import Core
 from casebook.gui.i18n import tr
 from casebook.gui.messages import error_text, tone
@@ -233,16 +234,17 @@ class JoinDialog(QDialog):
 
     def _pick_image(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("QR image"), "", self.tr("Images (*.png *.jpg *.jpeg *.bmp)")
+            self, self.tr("QR image"), folders.start(), self.tr("Images (*.png *.jpg *.jpeg *.bmp)")
         )
         if path:
+            folders.used(path)
             self.load_qr(Path(path))
 
     def _pick_bundle(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self,
             self.tr("Bundle file"),
-            "",
+            folders.start(),
             self.tr("Casebook bundles (*.casebook-bundle);;All files (*)"),
         )
         if path:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QPushButton
 
 from casebook.core.model.relayaddr import parse as parse_relay
+from casebook.gui import folders
 from casebook.gui.bridge import Core
 from casebook.gui.devices_view import RecoveryKeyView
 from casebook.gui.i18n import tr
@@ -122,7 +123,9 @@ class RestorePage(Page):
         self.browse.clicked.connect(self._choose)
 
     def _choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a backup file"))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose a backup file"), folders.start()
+        )
         if path:
             self.file.setText(path)
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from casebook import preferences
 from casebook.core import backup as backups
-from casebook.gui import theme
+from casebook.gui import folders, theme
 from casebook.gui.bridge import Core
 from casebook.gui.devices_view import DevicesDialog
 from casebook.gui.messages import error_text, tone
@@ -221,7 +221,7 @@ class SettingsDialog(QDialog):
 
     def back_up(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Back up your library"), "casebook.backup"
+            self, self.tr("Back up your library"), folders.start("casebook.backup")
         )
         if not path:
             return
