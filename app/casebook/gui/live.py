@@ -2,8 +2,9 @@
 
 The worker reports every change of a relay link (:class:`LinkStatus`). When a link has
 taken in new events, the window's lists are refreshed (once per burst, not per event),
-and replies by others to this member's cases and comments are announced: as a desktop
-notification where the system has a tray, and in the status bar always.
+and replies by others to this member's cases and comments are announced: in the status
+bar always, and as a desktop notification (``notify.py``: the tray, else the freedesktop
+service).
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QMainWindow, QSystemTrayIcon
+from PySide6.QtWidgets import QMainWindow
 
 from casebook.errors import CasebookError
 from casebook.gui.bridge import Core
+from casebook.gui.notify import Notifier
 from casebook.gui.sync_status import SyncIndicator
 from casebook.session import Session
 from casebook.sync.status import LinkStatus
@@ -34,7 +35,7 @@ class LiveUpdates(QObject):
         self.applied: dict[tuple[bytes, str], int] = {}
         self.sent: dict[tuple[bytes, str], int] = {}
         self.mark: int | None = None
-        self.tray: QSystemTrayIcon | None = None
+        self.notifier = Notifier(core, window)
         self.last_message = ""
         self.refresh = QTimer(self, singleShot=True, interval=400)
         self.refresh.timeout.connect(self._refresh)
@@ -104,8 +105,4 @@ class LiveUpdates(QObject):
             body = ", ".join(sorted({r["title"] for r in found}))
         self.last_message = f"{title}: {body}"
         self.window.statusBar().showMessage(self.last_message, 15_000)
-        if QSystemTrayIcon.isSystemTrayAvailable():
-            if self.tray is None:
-                self.tray = QSystemTrayIcon(self.window.windowIcon() or QIcon(), self.window)
-                self.tray.show()
-            self.tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, 8000)
+        self.notifier.show(title, body)

@@ -157,10 +157,6 @@ def french(core: Core, scratch: Path, out: Path, app: QApplication) -> None:
         win.table.selectRow(2)
         settle(core, 0.6)
         shoot(win, out, "library-fr")
-        dialog = SettingsDialog(core, win)
-        settle(core)
-        shoot(dialog, out, "settings-fr")
-        dialog.close()
         win.close()
     finally:
         i18n.install(app, "en")

@@ -374,11 +374,14 @@ def _v9(db: Database) -> None:
 # v10: how far this computer's own chain in each network has reached a relay or a
 # colleague's computer (the highest sequence number one of them acknowledged), so the
 # app can mark what is written but not sent yet. Local, never sent; not derived.
+# Also an index of comments by author: "awaiting my reply" starts from the reader's own.
 V10 = "CREATE TABLE delivered (net BLOB PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID"
+V10_INDEX = "CREATE INDEX IF NOT EXISTS comments_author ON comments (author, case_id)"
 
 
 def _v10(db: Database) -> None:
     db.execute(V10)
+    db.execute(V10_INDEX)
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [

@@ -7,7 +7,7 @@ models wrap them. Lists are paged with ``limit``/``offset`` so nothing loads eve
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -178,7 +178,6 @@ class Queries:
             hidden=bool(row["hidden"]),
             pinned=bool(row["pinned"]),
             unread=row["seen"] is None or row["seen"] < row["activity_at"],
-            preview=_preview(row["head"]) if "head" in row.keys() else "",  # noqa: SIM118
         )
 
     # -- reading ----------------------------------------------------------------------
@@ -264,8 +263,19 @@ class Queries:
     ) -> list[CaseSummary]:
         where, params = filters.sql()
         order = SORTS[sort]
-        sql = f"SELECT c.*, r.seen, {HEAD} AS head FROM cases c LEFT JOIN case_reads r ON r.case_id = c.id LEFT JOIN case_text t ON t.rid = c.rid {'WHERE ' + where if where else ''} ORDER BY {order} LIMIT ? OFFSET ?"  # noqa: S608,E501
-        return [self._summary(r) for r in self.db.all(sql, [*params, limit, offset])]
+        sql = f"SELECT c.*, r.seen FROM cases c LEFT JOIN case_reads r ON r.case_id = c.id {'WHERE ' + where if where else ''} ORDER BY {order} LIMIT ? OFFSET ?"  # noqa: S608,E501
+        rows = self.db.all(sql, [*params, limit, offset])
+        heads = self._heads([int(r["rid"]) for r in rows])
+        return [replace(self._summary(r), preview=heads.get(int(r["rid"]), "")) for r in rows]
+
+    def _heads(self, rids: list[int]) -> dict[int, str]:
+        """Preview lines of the cases ``rids`` (one page: read after the page is chosen,
+        so a sort over every case never reads their text)."""
+        if not rids:
+            return {}
+        marks = ",".join("?" * len(rids))
+        sql = f"SELECT rid, {HEAD} AS head FROM case_text t WHERE rid IN ({marks})"  # noqa: S608
+        return {int(r["rid"]): _preview(r["head"]) for r in self.db.all(sql, rids)}
 
     def count_cases(self, filters: Filters) -> int:
         where, params = filters.sql()

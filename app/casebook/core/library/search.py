@@ -79,8 +79,8 @@ class Filters:
             params.append(self.until)
         if self.awaiting is not None:
             clauses.append(
-                f"({case}.author = ? OR EXISTS (SELECT 1 FROM comments m "
-                f"WHERE m.case_id = {case}.id AND m.author = ?)) AND coalesce((SELECT z.author "
+                f"{case}.id IN (SELECT m.case_id FROM comments m WHERE m.author = ? UNION "
+                "SELECT k.id FROM cases k WHERE k.author = ?) AND coalesce((SELECT z.author "
                 f"FROM comments z WHERE z.case_id = {case}.id ORDER BY z.created_order DESC "
                 "LIMIT 1), ?) != ?"
             )
