@@ -28,6 +28,18 @@ def open_shell(qtbot, core, directory):
     return shell
 
 
+def unlock(qtbot, core, directory):
+    """The app on an existing profile, unlocked: its library window, once idle."""
+    shell = open_shell(qtbot, core, directory)
+    shell.onboarding.unlock_page.passphrase.setText(PASS)
+    shell.onboarding.unlock_page.button.click()
+    qtbot.waitUntil(lambda: shell.library is not None, timeout=15_000)
+    win = shell.library
+    qtbot.addWidget(win)
+    idle(qtbot, core)
+    return win
+
+
 def open_demo(qtbot, core, tmp_path):
     """The app on the demo library (``--demo``), once its window is up and idle."""
     shell = Shell(core, tmp_path / "demo" / "profile", demo=True)

@@ -13,7 +13,6 @@ pytest.importorskip("PySide6")
 from guikit import (
     OTHERS,
     OWN_OPEN,
-    PASS,
     answer,
     case_of,
     click,
@@ -24,6 +23,7 @@ from guikit import (
     png,
     run,
     submit,
+    unlock,
 )
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
@@ -297,13 +297,7 @@ def _bob_opens(qtbot, core, monkeypatch, make_profile, relay, picture, notes, st
         notes.append(self.notes[digest])
 
     monkeypatch.setattr(Previews, "_advance", heard)
-    shell = open_shell(qtbot, core, bob_dir)
-    shell.onboarding.unlock_page.passphrase.setText(PASS)
-    shell.onboarding.unlock_page.button.click()
-    qtbot.waitUntil(lambda: shell.library is not None, timeout=15_000)
-    win = shell.library
-    qtbot.addWidget(win)
-    idle(qtbot, core)
+    win = unlock(qtbot, core, bob_dir)
     open_case(qtbot, win, "Septal thickening on echo")
     return win, image
 

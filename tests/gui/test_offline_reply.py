@@ -4,7 +4,7 @@ and started again on the same port and data)."""
 
 from __future__ import annotations
 
-from guikit import PASS, idle, open_case, open_shell, run
+from guikit import idle, open_case, run, unlock
 from PySide6.QtCore import Qt
 
 from relaykit import RunningRelay, sync
@@ -23,13 +23,7 @@ def test_a_reply_written_offline_is_marked_until_the_relay_takes_it(
     alice.close()
     relay.stop()  # the relay's computer is off
 
-    shell = open_shell(qtbot, core, directory)
-    shell.onboarding.unlock_page.passphrase.setText(PASS)
-    shell.onboarding.unlock_page.button.click()
-    qtbot.waitUntil(lambda: shell.library is not None, timeout=15_000)
-    win = shell.library
-    qtbot.addWidget(win)
-    idle(qtbot, core)
+    win = unlock(qtbot, core, directory)
     open_case(qtbot, win, "Breathless on stairs")
     win.reply.setPlainText("Exercise test first.")
     qtbot.keyClick(win.reply, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -58,12 +52,7 @@ def test_nothing_is_marked_in_a_network_without_a_relay(qtbot, core, tmp_path, m
     assert alice.queries.unsent(case, alice.log.chain)  # never reached a relay: it has none
     directory = alice.directory
     alice.close()
-    shell = open_shell(qtbot, core, directory)
-    shell.onboarding.unlock_page.passphrase.setText(PASS)
-    shell.onboarding.unlock_page.button.click()
-    qtbot.waitUntil(lambda: shell.library is not None, timeout=15_000)
-    win = shell.library
-    qtbot.addWidget(win)
+    win = unlock(qtbot, core, directory)
     open_case(qtbot, win, "Breathless on stairs")
     assert "Exercise test first." in win.viewer.toPlainText()
     assert "not sent yet" not in win.viewer.toPlainText()  # bundle files carry it, or LAN

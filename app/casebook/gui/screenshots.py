@@ -80,16 +80,22 @@ def onboarding(core: Core, scratch: Path, out: Path) -> None:
     shell.close()
 
 
-def library(core: Core, scratch: Path, out: Path, app: QApplication) -> None:
-    shell = Shell(core, scratch / "demo" / "profile", demo=True)
+def demo_library(core: Core, folder: Path) -> MainWindow:
+    """The demo library's window in ``folder``, its network chosen, settled."""
+    shell = Shell(core, folder / "profile", demo=True)
     shell.show()
     wait(lambda: shell.library is not None, 60)
     win = shell.library
     assert win is not None
     settle(core)
-    theme.apply(app, "light")
     win.select_network(win.networks[0]["id"])
     settle(core)
+    return win
+
+
+def library(core: Core, scratch: Path, out: Path, app: QApplication) -> None:
+    theme.apply(app, "light")
+    win = demo_library(core, scratch / "demo")
     win.table.selectRow(2)
     settle(core, 0.6)
     shoot(win, out, "library")
@@ -146,14 +152,7 @@ def french(core: Core, scratch: Path, out: Path, app: QApplication) -> None:
     """The same library in French (the translation `make translations` compiles)."""
     i18n.install(app, "fr")
     try:
-        shell = Shell(core, scratch / "demo-fr" / "profile", demo=True)
-        shell.show()
-        wait(lambda: shell.library is not None, 60)
-        win = shell.library
-        assert win is not None
-        settle(core)
-        win.select_network(win.networks[0]["id"])
-        settle(core)
+        win = demo_library(core, scratch / "demo-fr")
         win.table.selectRow(2)
         settle(core, 0.6)
         shoot(win, out, "library-fr")
