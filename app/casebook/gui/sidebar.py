@@ -47,8 +47,7 @@ def sidebar_counts(s: Session, nets: list[bytes]) -> tuple[Tags, dict[str, int]]
     q = s.p.queries
     tags: Tags = {}
     for net in nets:
-        unread = q.unread_by_tag(net)
-        tags[net.hex()] = [(tag, n, unread.get(tag, 0)) for tag, n in q.tags(net)]
+        tags[net.hex()] = q.tag_counts(net)
     me = s.p.member
     views = {
         "mine": q.count_cases(Filters(author=me)),

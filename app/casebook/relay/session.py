@@ -415,8 +415,10 @@ class Session:
         upto = store.max_seqno(hosted.net)
         self.catching_up = True
         self.send(self._ready(hosted, have))
+        behind = {a: have.get(a, 0) for a, (seq, _) in hosted.heads.items() if seq > have.get(a, 0)}
+        after = store.first_missing(hosted.net, behind)
         try:
-            for chunk in store.stream(hosted.net, upto):
+            for chunk in store.stream(hosted.net, upto, after) if behind else ():
                 missing = [raw for _, author, seq, raw in chunk if seq > have.get(author, 0)]
                 for batch in wire.batches(missing):
                     if self.closed:
@@ -425,6 +427,7 @@ class Session:
                     # A peer that stops reading is dropped, not waited for: it resumes
                     # from its vector next time.
                     await asyncio.wait_for(self.writer.drain(), self.config.idle_timeout)
+                await asyncio.sleep(0)  # other members' pushes run between chunks
             self.send({"t": "caught_up"})
         except (ConnectionError, OSError, TimeoutError):
             self.abort()

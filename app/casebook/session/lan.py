@@ -286,15 +286,14 @@ class LanService:
     async def start_relay(self, listen: str, port: int = 0) -> Relay:
         """Our relay for the networks we serve now, accepting LAN links only."""
         assert self.host is not None
-        relay = Relay(
-            RelayConfig(
-                data=self.data,
-                host=listen,
-                port=port,
-                allow_networks=frozenset(self.host.trust),
-                lan=_Door(self),
-            )
+        config = RelayConfig(
+            data=self.data,
+            host=listen,
+            port=port,
+            allow_networks=frozenset(self.host.trust),
+            lan=_Door(self),
         )
+        relay = await asyncio.to_thread(Relay, config)  # opening its store reads the disk
         await relay.start()
         return relay
 

@@ -127,18 +127,25 @@ class SyncStore:
     def creation(self, net: bytes) -> bytes | None:
         """Our ``network.create`` of ``net``, if we founded it (a relay that does not
         host the network yet takes it from the founder's login)."""
-        raw = self._db.scalar(
-            "SELECT raw FROM events WHERE net = ? AND author = ? AND kind = 'network.create'",
-            (net, self._log.identity.public_key),
-        )
-        return None if raw is None else bytes(raw)
+        row = self._genesis_row(net)
+        if row is None or bytes(row["author"]) != self._log.identity.public_key:
+            return None
+        return bytes(row["raw"])
 
     def genesis(self, net: bytes) -> bytes | None:
         """``net``'s ``network.create``, whoever founded it (for our own LAN relay)."""
-        raw = self._db.scalar(
-            "SELECT raw FROM events WHERE net = ? AND kind = 'network.create'", (net,)
+        row = self._genesis_row(net)
+        return None if row is None else bytes(row["raw"])
+
+    def _genesis_row(self, net: bytes) -> Any:
+        # The network's first event: read along the (net, lamport) index from the start,
+        # not by scanning every event of the network for its kind.
+        rows = self._db.all(
+            "SELECT raw, author FROM events WHERE net = ? AND kind = 'network.create' "
+            "ORDER BY lamport LIMIT 1",
+            (net,),
         )
-        return None if raw is None else bytes(raw)
+        return rows[0] if rows else None
 
     def missing(self, net: bytes, relay_have: dict[bytes, int], skip: set[bytes]) -> list[bytes]:
         """Our events the relay lacks, in the order we stored them."""
