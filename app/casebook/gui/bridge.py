@@ -19,6 +19,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, overload
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
 from casebook.errors import worded
@@ -35,6 +36,7 @@ class Core(QObject):
     """GUI-side handle on the session thread."""
 
     _finished = Signal(object, object, object)  # callback, result, error
+    _relayed = Signal(object, object)  # callback, arguments
     error = Signal(object)  # unhandled errors, for the window to show
     link_status = Signal(object)  # LinkStatus, whenever a relay link changes state
     nearby = Signal(int)  # colleagues seen on the LAN, whenever that changes
@@ -42,6 +44,7 @@ class Core(QObject):
     def __init__(self) -> None:
         super().__init__()
         self._finished.connect(self._deliver)
+        self._relayed.connect(self._relay)
         self.pending = 0
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, name="casebook-core", daemon=True)
@@ -136,8 +139,19 @@ class Core(QObject):
         self.pending -= 1
         if error is not None and callback is None:
             self.error.emit(error)
-        elif callback is not None:
+        elif callback is not None and _alive(callback):
             callback(error if error is not None else result)
+
+    def relay(self, callback: Callable[..., None]) -> Callable[..., None]:
+        """A function the worker may call from its thread: ``callback`` runs with the same
+        arguments on the GUI thread, through this object's signal (which lives as long as
+        the app), and not at all once its widget is gone."""
+        return lambda *args: self._relayed.emit(callback, args)
+
+    @Slot(object, object)
+    def _relay(self, callback: Callable[..., None], args: tuple[Any, ...]) -> None:
+        if _alive(callback):
+            callback(*args)
 
     def shutdown(self) -> None:
         if not self._thread.is_alive():
@@ -154,6 +168,17 @@ class Core(QObject):
         done.wait(15)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(15)
+
+
+def _alive(callback: Callable[[Any], None]) -> bool:
+    """Whether the widget a callback belongs to still exists: a dialog closed while its
+    job ran is deleted, and its answer is dropped rather than delivered to freed memory."""
+    owners = [getattr(callback, "__self__", None)]
+    owners += [cell.cell_contents for cell in getattr(callback, "__closure__", None) or ()]
+    if any(isinstance(o, QObject) and not shiboken6.isValid(o) for o in owners):
+        log.debug("an answer came after its window closed")
+        return False
+    return True
 
 
 async def _settled(value: Any) -> Any:

@@ -35,7 +35,6 @@ SUFFIX = ".casebook-bundle"
 
 
 class BundleDialog(QDialog):
-    progressed = Signal(int, int)  # emitted on the session thread, shown here
     imported = Signal()  # events came in: the window refreshes its lists
 
     def __init__(
@@ -93,7 +92,6 @@ class BundleDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.progressed.connect(self._progress)
 
     # -- export --------------------------------------------------------------------------
     def _export(self) -> None:
@@ -111,7 +109,7 @@ class BundleDialog(QDialog):
         net = bytes.fromhex(str(self.network.currentData()))
         self._busy(self.tr("Writing the bundle…"))
         self.core.call(
-            lambda s: s.p.bundles.export(net, path, self.progressed.emit),
+            lambda s: s.p.bundles.export(net, path, self.core.relay(self._progress)),
             self._exported,
             self._failed,
         )
@@ -139,7 +137,7 @@ class BundleDialog(QDialog):
     def import_from(self, path: Path) -> None:
         self._busy(self.tr("Checking and storing the bundle's events…"))
         self.core.call(
-            lambda s: s.p.bundles.take_in(path, self.progressed.emit),
+            lambda s: s.p.bundles.take_in(path, self.core.relay(self._progress)),
             self._imported,
             self._failed,
         )

@@ -25,7 +25,6 @@ class Previews(QObject):
     """The thumbnails ``document`` (the case view's) holds, and those being fetched."""
 
     changed = Signal()  # a thumbnail came in, or a placeholder's words changed
-    _progress = Signal(str, int, int)  # from the worker: hash, chunks received, in all
 
     def __init__(self, core: Core, document: QTextDocument) -> None:
         super().__init__()
@@ -34,7 +33,6 @@ class Previews(QObject):
         self.shown: frozenset[str] = frozenset()  # hashes whose thumbnail is in the document
         self.notes: dict[str, str] = {}  # hash → the placeholder's words
         self.fetching: set[str] = set()
-        self._progress.connect(self._advance)
 
     def take(self, loaded: Loaded) -> None:
         """The thumbnails that came with ``loaded``; fetch those of its other pictures."""
@@ -79,7 +77,7 @@ class Previews(QObject):
             self._start(digest)
 
     def _start(self, digest: str) -> None:
-        tell = self._progress.emit  # a signal: safe to emit from the worker thread
+        tell = self.core.relay(self._advance)  # called on the worker, runs on the GUI thread
 
         async def job(s: Session) -> QImage | None:
             data = await s.attachment_data(
