@@ -31,9 +31,12 @@ translations: $(QM)
 resources/translations/%.qm: resources/translations/%.ts $(STAMP)
 	$(BIN)/pyside6-lrelease -silent $< -qm $@
 
-# After changing the app's words: gather them into the .ts files (then translate the new ones).
+# After changing the app's words: gather them into the .ts files (then translate the new ones):
+# the window's sources, and the core's messages listed by tools/core_phrases.py.
 translations-update: $(STAMP)
-	$(BIN)/pyside6-lupdate -silent -no-obsolete -locations none app/casebook/gui/*.py -ts $(TS)
+	$(BIN)/python tools/core_phrases.py build/core_phrases.cpp
+	$(BIN)/pyside6-lupdate -silent -no-obsolete -locations none app/casebook/gui/*.py \
+		build/core_phrases.cpp -ts $(TS)
 
 # Qt's system libraries (installed with apt when possible, else one line saying how).
 system:

@@ -2,13 +2,36 @@
 
 Every error raised to the user interface is a :class:`CasebookError` with a message that
 says what happened and what to do. The CLI prints ``message`` on stderr and exits with
-``exit_code``; the GUI shows it. Anything else escaping is a bug.
+``exit_code``; the GUI shows it, translated. Anything else escaping is a bug.
+
+Messages are English. The window translates them by their wording: a message written as a
+string literal is its own key, and one with values in it is written ``say("... {0} ...",
+value)`` (a :class:`Phrase`: the English text that also keeps its template and values), so
+the window can look up the template and put the values into the translation.
+``tools/core_phrases.py`` gathers both kinds for the translators.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any, TypeGuard
+
+
+class Phrase(str):
+    """English text made from ``template`` and ``values`` (``str.format`` positions)."""
+
+    template: str
+    values: tuple[object, ...]
+
+    def __new__(cls, template: str, *values: object) -> Phrase:
+        text = super().__new__(cls, template.format(*values))
+        text.template, text.values = template, values
+        return text
+
+
+def say(template: str, *values: object) -> Phrase:
+    """A message with values in it, translatable as a whole (see the module's note)."""
+    return Phrase(template, *values)
 
 
 class CasebookError(Exception):

@@ -2211,4 +2211,523 @@ Cette action est irréversible.</translation>
         <translation>Déverrouiller</translation>
     </message>
 </context>
+<context>
+    <name>core</name>
+    <message>
+        <source>--listen takes HOST:PORT, e.g. 0.0.0.0:7447, got {0!r}.</source>
+        <translation>--listen attend HÔTE:PORT, par exemple 0.0.0.0:7447&#xa0;; reçu {0!r}.</translation>
+    </message>
+    <message>
+        <source>A network keeps at least one admin; make someone else admin first.</source>
+        <translation>Un réseau garde au moins un administrateur&#xa0;; nommez d&apos;abord quelqu&apos;un d&apos;autre administrateur.</translation>
+    </message>
+    <message>
+        <source>A network needs a name.</source>
+        <translation>Un réseau a besoin d&apos;un nom.</translation>
+    </message>
+    <message>
+        <source>A profile already exists in {0}; nothing was changed.</source>
+        <translation>Un profil existe déjà dans {0}&#xa0;; rien n&apos;a été modifié.</translation>
+    </message>
+    <message>
+        <source>An invite can be used 1 to {0} times.</source>
+        <translation>Une invitation peut servir de 1 à {0} fois.</translation>
+    </message>
+    <message>
+        <source>An invite expires after at least a minute and at most a year.</source>
+        <translation>Une invitation expire au plus tôt après une minute et au plus tard après un an.</translation>
+    </message>
+    <message>
+        <source>As a {0} you cannot invite someone as {1}.</source>
+        <translation>En tant que {0}, vous ne pouvez pas inviter quelqu&apos;un comme {1}.</translation>
+    </message>
+    <message>
+        <source>Bad relay URL {0!r}: {1}.</source>
+        <translation>Adresse de relais incorrecte {0!r}&#xa0;: {1}.</translation>
+    </message>
+    <message>
+        <source>Cannot read {0}: {1}.</source>
+        <translation>Impossible de lire {0}&#xa0;: {1}.</translation>
+    </message>
+    <message>
+        <source>Cannot write {0}: {1}.</source>
+        <translation>Impossible d&apos;écrire {0}&#xa0;: {1}.</translation>
+    </message>
+    <message>
+        <source>Casebook cannot host the relay on {0} ({1}). Another program may be using that port, or this computer has no such address: choose another.</source>
+        <translation>Casebook ne peut pas héberger le relais sur {0} ({1}). Un autre programme utilise peut-être ce port, ou cet ordinateur n&apos;a pas cette adresse&#xa0;: choisissez-en une autre.</translation>
+    </message>
+    <message>
+        <source>Give the address of a relay of one of your networks with --relay (it is on your printed recovery sheet; a colleague sees it with: casebook network show).</source>
+        <translation>Donnez l&apos;adresse d&apos;un relais de l&apos;un de vos réseaux avec --relay (elle figure sur votre feuille de récupération imprimée&#xa0;; un collègue la voit avec&#xa0;: casebook network show).</translation>
+    </message>
+    <message>
+        <source>Give your name as colleagues know it (--name).</source>
+        <translation>Donnez votre nom tel que vos collègues le connaissent (--name).</translation>
+    </message>
+    <message>
+        <source>Linking was cancelled; nothing was handed over.</source>
+        <translation>L&apos;association a été annulée&#xa0;; rien n&apos;a été transmis.</translation>
+    </message>
+    <message>
+        <source>No Casebook profile in {0}. Create one with: casebook init --name NAME</source>
+        <translation>Aucun profil Casebook dans {0}. Créez-en un avec&#xa0;: casebook init --name NOM</translation>
+    </message>
+    <message>
+        <source>No case in this library has that attachment.</source>
+        <translation>Aucun cas de cette bibliothèque n&apos;a cette pièce jointe.</translation>
+    </message>
+    <message>
+        <source>No case or comment with id {0}.</source>
+        <translation>Aucun cas ni commentaire n&apos;a l&apos;identifiant {0}.</translation>
+    </message>
+    <message>
+        <source>No invite {0} in this network.</source>
+        <translation>Aucune invitation {0} dans ce réseau.</translation>
+    </message>
+    <message>
+        <source>No member {0!r} in this network.</source>
+        <translation>Aucun membre {0!r} dans ce réseau.</translation>
+    </message>
+    <message>
+        <source>No member {0!r} in this profile&apos;s networks.</source>
+        <translation>Aucun membre {0!r} dans les réseaux de ce profil.</translation>
+    </message>
+    <message>
+        <source>No network of this profile names a relay; nothing to sync with.</source>
+        <translation>Aucun réseau de ce profil n&apos;indique de relais&#xa0;; rien avec quoi synchroniser.</translation>
+    </message>
+    <message>
+        <source>No network {0!r}. Networks in this profile: {1}.</source>
+        <translation>Aucun réseau {0!r}. Réseaux de ce profil&#xa0;: {1}.</translation>
+    </message>
+    <message>
+        <source>No such case.</source>
+        <translation>Ce cas n&apos;existe pas.</translation>
+    </message>
+    <message>
+        <source>No such comment.</source>
+        <translation>Ce commentaire n&apos;existe pas.</translation>
+    </message>
+    <message>
+        <source>No such kind of draft: {0!r}.</source>
+        <translation>Ce type de brouillon n&apos;existe pas&#xa0;: {0!r}.</translation>
+    </message>
+    <message>
+        <source>No such network.</source>
+        <translation>Ce réseau n&apos;existe pas.</translation>
+    </message>
+    <message>
+        <source>No {0} with id {1}.</source>
+        <translation>Aucun {0} n&apos;a l&apos;identifiant {1}.</translation>
+    </message>
+    <message>
+        <source>None of your computers is {0!r} (see: casebook device list).</source>
+        <translation>Aucun de vos ordinateurs n&apos;est {0!r} (voir&#xa0;: casebook device list).</translation>
+    </message>
+    <message>
+        <source>None of your networks names a relay, and linking a computer goes through one: add a relay to a network (or host one) first.</source>
+        <translation>Aucun de vos réseaux n&apos;indique de relais, et l&apos;association d&apos;un ordinateur passe par un relais&#xa0;: ajoutez d&apos;abord un relais à un réseau (ou hébergez-en un).</translation>
+    </message>
+    <message>
+        <source>Nothing to change: give a new title, field, body, tags or file.</source>
+        <translation>Rien à modifier&#xa0;: donnez un nouveau titre, une spécialité, un texte, des étiquettes ou un fichier.</translation>
+    </message>
+    <message>
+        <source>Only admins can invite in this network.</source>
+        <translation>Seuls les administrateurs peuvent inviter dans ce réseau.</translation>
+    </message>
+    <message>
+        <source>Only cases can be pinned.</source>
+        <translation>Seuls les cas peuvent être épinglés.</translation>
+    </message>
+    <message>
+        <source>Only its author can edit a comment.</source>
+        <translation>Seul son auteur peut modifier un commentaire.</translation>
+    </message>
+    <message>
+        <source>Only the case&apos;s author can {0}.</source>
+        <translation>Seul l&apos;auteur du cas peut {0}.</translation>
+    </message>
+    <message>
+        <source>Only the inviter or an admin can revoke an invite.</source>
+        <translation>Seuls l&apos;auteur de l&apos;invitation ou un administrateur peuvent révoquer une invitation.</translation>
+    </message>
+    <message>
+        <source>Re-keying produced a damaged copy: {0}</source>
+        <translation>Le rechiffrement a produit une copie endommagée&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>Refused: unknown event kind {0!r}.</source>
+        <translation>Refusé&#xa0;: type d&apos;événement inconnu {0!r}.</translation>
+    </message>
+    <message>
+        <source>Refused: {0}.</source>
+        <translation>Refusé&#xa0;: {0}.</translation>
+    </message>
+    <message>
+        <source>Role must be one of: {0}.</source>
+        <translation>Le rôle doit être l&apos;un de&#xa0;: {0}.</translation>
+    </message>
+    <message>
+        <source>Say what to change: --who-invites and/or --default-role.</source>
+        <translation>Indiquez ce qui change&#xa0;: --who-invites et/ou --default-role.</translation>
+    </message>
+    <message>
+        <source>Say why it is hidden (--reason); members see the reason.</source>
+        <translation>Indiquez pourquoi il est masqué (--reason)&#xa0;; les membres voient la raison.</translation>
+    </message>
+    <message>
+        <source>Status must be one of: {0}.</source>
+        <translation>Le statut doit être l&apos;un de&#xa0;: {0}.</translation>
+    </message>
+    <message>
+        <source>That bundle is for another network than this invite.</source>
+        <translation>Ce fichier d&apos;échange concerne un autre réseau que cette invitation.</translation>
+    </message>
+    <message>
+        <source>That computer is revoked already (or no network knows it).</source>
+        <translation>Cet ordinateur est déjà révoqué (ou aucun réseau ne le connaît).</translation>
+    </message>
+    <message>
+        <source>That invite is already revoked.</source>
+        <translation>Cette invitation est déjà révoquée.</translation>
+    </message>
+    <message>
+        <source>That member is already a {0}.</source>
+        <translation>Ce membre est déjà {0}.</translation>
+    </message>
+    <message>
+        <source>That passphrase is among the first an attacker would try. A few unrelated words (say, four) are easy to remember and hard to guess.</source>
+        <translation>Cette phrase secrète est parmi les premières qu&apos;un attaquant essaierait. Quelques mots sans rapport entre eux (quatre, par exemple) sont faciles à retenir et difficiles à deviner.</translation>
+    </message>
+    <message>
+        <source>That recovery key is another member&apos;s, not yours.</source>
+        <translation>Cette clé de récupération est celle d&apos;un autre membre, pas la vôtre.</translation>
+    </message>
+    <message>
+        <source>The backup could not be opened ({0}); nothing was restored.</source>
+        <translation>La sauvegarde n&apos;a pas pu être ouverte ({0})&#xa0;; rien n&apos;a été restauré.</translation>
+    </message>
+    <message>
+        <source>The backup&apos;s database is damaged; nothing was restored.</source>
+        <translation>La base de données de la sauvegarde est endommagée&#xa0;; rien n&apos;a été restauré.</translation>
+    </message>
+    <message>
+        <source>The backup&apos;s header is damaged ({0}).</source>
+        <translation>L&apos;en-tête de la sauvegarde est endommagé ({0}).</translation>
+    </message>
+    <message>
+        <source>The bundle has no welcome package for this invite (made before the invite, or the invite is no longer open). Ask for a fresh bundle.</source>
+        <translation>Le fichier d&apos;échange ne contient pas de paquet d&apos;accueil pour cette invitation (créé avant l&apos;invitation, ou l&apos;invitation n&apos;est plus ouverte). Demandez un nouveau fichier d&apos;échange.</translation>
+    </message>
+    <message>
+        <source>The comment you reply to is not part of this case.</source>
+        <translation>Le commentaire auquel vous répondez ne fait pas partie de ce cas.</translation>
+    </message>
+    <message>
+        <source>The computer that answered does not hold this link code; nothing was handed over. Make a new code.</source>
+        <translation>L&apos;ordinateur qui a répondu ne détient pas ce code d&apos;association&#xa0;; rien n&apos;a été transmis. Créez un nouveau code.</translation>
+    </message>
+    <message>
+        <source>The default role is one of: {0}.</source>
+        <translation>Le rôle par défaut est l&apos;un de&#xa0;: {0}.</translation>
+    </message>
+    <message>
+        <source>The device package is malformed; nothing was set up.</source>
+        <translation>Le paquet de l&apos;ordinateur est mal formé&#xa0;; rien n&apos;a été configuré.</translation>
+    </message>
+    <message>
+        <source>The disk holding {0} is full; nothing was changed. Free some space and try again.</source>
+        <translation>Le disque contenant {0} est plein&#xa0;; rien n&apos;a été modifié. Libérez de l&apos;espace et réessayez.</translation>
+    </message>
+    <message>
+        <source>The disk is full: the last change was not saved and the library is intact. Free some space and try again.</source>
+        <translation>Le disque est plein&#xa0;: la dernière modification n&apos;a pas été enregistrée et la bibliothèque est intacte. Libérez de l&apos;espace et réessayez.</translation>
+    </message>
+    <message>
+        <source>The invite was refused: {0}.</source>
+        <translation>L&apos;invitation a été refusée&#xa0;: {0}.</translation>
+    </message>
+    <message>
+        <source>The library database {0} is damaged or not a Casebook database ({1}). It was not modified; restore it from a backup.</source>
+        <translation>La base de données de la bibliothèque {0} est endommagée ou n&apos;est pas une base Casebook ({1}). Elle n&apos;a pas été modifiée&#xa0;; restaurez-la depuis une sauvegarde.</translation>
+    </message>
+    <message>
+        <source>The library database {0} is empty or damaged; it was not modified. Restore it from a backup.</source>
+        <translation>La base de données de la bibliothèque {0} est vide ou endommagée&#xa0;; elle n&apos;a pas été modifiée. Restaurez-la depuis une sauvegarde.</translation>
+    </message>
+    <message>
+        <source>The library database {0} is empty; it was not modified. Restore it from a backup.</source>
+        <translation>La base de données de la bibliothèque {0} est vide&#xa0;; elle n&apos;a pas été modifiée. Restaurez-la depuis une sauvegarde.</translation>
+    </message>
+    <message>
+        <source>The library database {0} is missing from {1}.</source>
+        <translation>La base de données de la bibliothèque {0} est absente de {1}.</translation>
+    </message>
+    <message>
+        <source>The library is busy in another Casebook process; try again in a moment.</source>
+        <translation>La bibliothèque est occupée par un autre processus Casebook&#xa0;; réessayez dans un instant.</translation>
+    </message>
+    <message>
+        <source>The link code names a relay none of your networks uses.</source>
+        <translation>Le code d&apos;association indique un relais qu&apos;aucun de vos réseaux n&apos;utilise.</translation>
+    </message>
+    <message>
+        <source>The link failed: {0}; nothing was set up.</source>
+        <translation>L&apos;association a échoué&#xa0;: {0}&#xa0;; rien n&apos;a été configuré.</translation>
+    </message>
+    <message>
+        <source>The network refuses this invite: {0}.</source>
+        <translation>Le réseau refuse cette invitation&#xa0;: {0}.</translation>
+    </message>
+    <message>
+        <source>The network&apos;s first event is not what it should be.</source>
+        <translation>Le premier événement du réseau n&apos;est pas celui attendu.</translation>
+    </message>
+    <message>
+        <source>The new computer sent something other than its certificate.</source>
+        <translation>Le nouvel ordinateur a envoyé autre chose que son certificat.</translation>
+    </message>
+    <message>
+        <source>The other computer declined (the comparison code did not match, or it was cancelled); nothing was set up.</source>
+        <translation>L&apos;autre ordinateur a refusé (le code de comparaison ne correspondait pas, ou l&apos;opération a été annulée)&#xa0;; rien n&apos;a été configuré.</translation>
+    </message>
+    <message>
+        <source>The passphrase must have at least {0} characters; a few unrelated words are easy to remember and hard to guess.</source>
+        <translation>La phrase secrète doit comporter au moins {0} caractères&#xa0;; quelques mots sans rapport entre eux sont faciles à retenir et difficiles à deviner.</translation>
+    </message>
+    <message>
+        <source>The profile has no identity; it is damaged.</source>
+        <translation>Le profil n&apos;a pas d&apos;identité&#xa0;; il est endommagé.</translation>
+    </message>
+    <message>
+        <source>The profile header {0} is damaged ({1}); nothing was changed.</source>
+        <translation>L&apos;en-tête du profil {0} est endommagé ({1})&#xa0;; rien n&apos;a été modifié.</translation>
+    </message>
+    <message>
+        <source>The profile is being changed; close other Casebook windows and commands, then retry.</source>
+        <translation>Le profil est en cours de modification&#xa0;; fermez les autres fenêtres et commandes Casebook, puis réessayez.</translation>
+    </message>
+    <message>
+        <source>The profile is in use by another Casebook process; close other Casebook windows and commands, then retry.</source>
+        <translation>Le profil est utilisé par un autre processus Casebook&#xa0;; fermez les autres fenêtres et commandes Casebook, puis réessayez.</translation>
+    </message>
+    <message>
+        <source>The relay refused the join: {0}.</source>
+        <translation>Le relais a refusé l&apos;adhésion&#xa0;: {0}.</translation>
+    </message>
+    <message>
+        <source>The relay {0} holds events this computer wrote after the backup was made: the computer it came from may still be in use, and two computers writing as one would conflict. Nothing was restored. To use Casebook here too, link this computer (casebook device link on the other one); if that computer is lost, use casebook recover with your recovery key.</source>
+        <translation>Le relais {0} détient des événements écrits par cet ordinateur après la sauvegarde&#xa0;: l&apos;ordinateur d&apos;origine est peut-être encore utilisé, et deux ordinateurs écrivant comme un seul entreraient en conflit. Rien n&apos;a été restauré. Pour utiliser aussi Casebook ici, associez cet ordinateur (casebook device link sur l&apos;autre)&#xa0;; si cet ordinateur est perdu, utilisez casebook recover avec votre clé de récupération.</translation>
+    </message>
+    <message>
+        <source>The relay&apos;s recovery box is malformed; try another relay.</source>
+        <translation>La boîte de récupération du relais est mal formée&#xa0;; essayez un autre relais.</translation>
+    </message>
+    <message>
+        <source>The revocation was refused: {0}.</source>
+        <translation>La révocation a été refusée&#xa0;: {0}.</translation>
+    </message>
+    <message>
+        <source>The stored attachment is damaged (its hash does not match).</source>
+        <translation>La pièce jointe enregistrée est endommagée (son empreinte ne correspond pas).</translation>
+    </message>
+    <message>
+        <source>This attachment is not on this computer yet; sync to fetch it.</source>
+        <translation>Cette pièce jointe n&apos;est pas encore sur cet ordinateur&#xa0;; synchronisez pour la récupérer.</translation>
+    </message>
+    <message>
+        <source>This backup is sealed under a passphrase; give that passphrase.</source>
+        <translation>Cette sauvegarde est scellée par une phrase secrète&#xa0;; donnez cette phrase secrète.</translation>
+    </message>
+    <message>
+        <source>This backup is sealed under the recovery key; give that key.</source>
+        <translation>Cette sauvegarde est scellée par la clé de récupération&#xa0;; donnez cette clé.</translation>
+    </message>
+    <message>
+        <source>This bundle is for a network this profile is not in. To join it, use the invite code: casebook join CODE --bundle FILE.</source>
+        <translation>Ce fichier d&apos;échange concerne un réseau dont ce profil ne fait pas partie. Pour le rejoindre, utilisez le code d&apos;invitation&#xa0;: casebook join CODE --bundle FICHIER.</translation>
+    </message>
+    <message>
+        <source>This computer does not hold your recovery key: it was linked from another one. The key is shown on your first computer (casebook recovery-key there).</source>
+        <translation>Cet ordinateur ne détient pas votre clé de récupération&#xa0;: il a été associé depuis un autre. La clé s&apos;affiche sur votre premier ordinateur (casebook recovery-key sur celui-ci).</translation>
+    </message>
+    <message>
+        <source>This computer was linked and does not hold your recovery key, so revoking another computer takes it: casebook device revoke {0} --recovery-key (or revoke it from your first computer).</source>
+        <translation>Cet ordinateur a été associé et ne détient pas votre clé de récupération&#xa0;; révoquer un autre ordinateur la demande donc&#xa0;: casebook device revoke {0} --recovery-key (ou révoquez-le depuis votre premier ordinateur).</translation>
+    </message>
+    <message>
+        <source>This computer was removed from your devices; nothing it writes would reach anyone. Link it again from one of your other computers.</source>
+        <translation>Cet ordinateur a été retiré de vos appareils&#xa0;; rien de ce qu&apos;il écrit ne parviendrait à personne. Associez-le de nouveau depuis l&apos;un de vos autres ordinateurs.</translation>
+    </message>
+    <message>
+        <source>This device package is not for this computer.</source>
+        <translation>Ce paquet n&apos;est pas destiné à cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>This draft is too long to keep; shorten it or send it.</source>
+        <translation>Ce brouillon est trop long pour être conservé&#xa0;; raccourcissez-le ou envoyez-le.</translation>
+    </message>
+    <message>
+        <source>This invite expired on {0}; ask for a new one.</source>
+        <translation>Cette invitation a expiré le {0}&#xa0;; demandez-en une nouvelle.</translation>
+    </message>
+    <message>
+        <source>This invite names no relay. Ask the inviter for a bundle file and run: casebook join CODE --bundle FILE</source>
+        <translation>Cette invitation n&apos;indique pas de relais. Demandez un fichier d&apos;échange à la personne qui vous invite et exécutez&#xa0;: casebook join CODE --bundle FICHIER</translation>
+    </message>
+    <message>
+        <source>This is the computer you are using; revoke it from another of your computers.</source>
+        <translation>C&apos;est l&apos;ordinateur que vous utilisez&#xa0;; révoquez-le depuis un autre de vos ordinateurs.</translation>
+    </message>
+    <message>
+        <source>This link code has expired (they last ten minutes); make a new one on the computer that has your library.</source>
+        <translation>Ce code d&apos;association a expiré (il dure dix minutes)&#xa0;; créez-en un nouveau sur l&apos;ordinateur qui contient votre bibliothèque.</translation>
+    </message>
+    <message>
+        <source>This link code names no relay; link on the LAN instead.</source>
+        <translation>Ce code d&apos;association n&apos;indique pas de relais&#xa0;; associez plutôt sur le réseau local.</translation>
+    </message>
+    <message>
+        <source>This needs the role {0}; you are a {1} here.</source>
+        <translation>Cela demande le rôle {0}&#xa0;; vous êtes {1} ici.</translation>
+    </message>
+    <message>
+        <source>This profile has not received that network&apos;s first event yet.</source>
+        <translation>Ce profil n&apos;a pas encore reçu le premier événement de ce réseau.</translation>
+    </message>
+    <message>
+        <source>This profile holds the keys of no network yet; nothing to sync.</source>
+        <translation>Ce profil ne détient encore les clés d&apos;aucun réseau&#xa0;; rien à synchroniser.</translation>
+    </message>
+    <message>
+        <source>This profile is already in that network (or was removed from it).</source>
+        <translation>Ce profil fait déjà partie de ce réseau (ou en a été retiré).</translation>
+    </message>
+    <message>
+        <source>This profile was written by a newer Casebook; update the app.</source>
+        <translation>Ce profil a été écrit par une version plus récente de Casebook&#xa0;; mettez l&apos;application à jour.</translation>
+    </message>
+    <message>
+        <source>This recovery key does not open the backup (it is another member&apos;s?).</source>
+        <translation>Cette clé de récupération n&apos;ouvre pas la sauvegarde (est-ce celle d&apos;un autre membre ?).</translation>
+    </message>
+    <message>
+        <source>Who may invite: one of {0}.</source>
+        <translation>Qui peut inviter&#xa0;: l&apos;un de {0}.</translation>
+    </message>
+    <message>
+        <source>Wrong passphrase: the profile was not unlocked and nothing was changed.</source>
+        <translation>Phrase secrète incorrecte&#xa0;: le profil n&apos;a pas été déverrouillé et rien n&apos;a été modifié.</translation>
+    </message>
+    <message>
+        <source>You are no longer a member of this network; nothing you write there would reach anyone.</source>
+        <translation>Vous n&apos;êtes plus membre de ce réseau&#xa0;; rien de ce que vous y écrivez ne parviendrait à personne.</translation>
+    </message>
+    <message>
+        <source>You are not a member of this network.</source>
+        <translation>Vous n&apos;êtes pas membre de ce réseau.</translation>
+    </message>
+    <message>
+        <source>You cannot endorse your own comment.</source>
+        <translation>Vous ne pouvez pas approuver votre propre commentaire.</translation>
+    </message>
+    <message>
+        <source>You have already endorsed this comment.</source>
+        <translation>Vous avez déjà approuvé ce commentaire.</translation>
+    </message>
+    <message>
+        <source>relay</source>
+        <translation>relais</translation>
+    </message>
+    <message>
+        <source>{0!r} could be any of: {1}. Type more of the fingerprint.</source>
+        <translation>{0!r} peut désigner l&apos;un de&#xa0;: {1}. Saisissez davantage de l&apos;empreinte.</translation>
+    </message>
+    <message>
+        <source>{0!r} could be any of: {1}. Use the network id.</source>
+        <translation>{0!r} peut désigner l&apos;un de&#xa0;: {1}. Utilisez l&apos;identifiant du réseau.</translation>
+    </message>
+    <message>
+        <source>{0!r} could be several of your computers; give more of its id.</source>
+        <translation>{0!r} peut désigner plusieurs de vos ordinateurs&#xa0;; donnez davantage de son identifiant.</translation>
+    </message>
+    <message>
+        <source>{0!r} is not a complete relay URL: expected {1}HOST:PORT/FINGERPRINT.</source>
+        <translation>{0!r} n&apos;est pas une adresse de relais complète&#xa0;: attendu {1}HÔTE:PORT/EMPREINTE.</translation>
+    </message>
+    <message>
+        <source>{0!r} is not a relay URL; it starts with {1} (the relay&apos;s operator gets it from `casebook-relay url`).</source>
+        <translation>{0!r} n&apos;est pas une adresse de relais&#xa0;; elle commence par {1} (l&apos;opérateur du relais l&apos;obtient avec `casebook-relay url`).</translation>
+    </message>
+    <message>
+        <source>{0!r} is not a {1} id (hexadecimal, at least {2} digits).</source>
+        <translation>{0!r} n&apos;est pas un identifiant de {1} (hexadécimal, au moins {2} chiffres).</translation>
+    </message>
+    <message>
+        <source>{0!r} is not an invite id (hexadecimal, at least 4 digits).</source>
+        <translation>{0!r} n&apos;est pas un identifiant d&apos;invitation (hexadécimal, au moins 4 chiffres).</translation>
+    </message>
+    <message>
+        <source>{0!r} matches several members; give more of the fingerprint.</source>
+        <translation>{0!r} correspond à plusieurs membres&#xa0;; donnez davantage de l&apos;empreinte.</translation>
+    </message>
+    <message>
+        <source>{0} from the computer that holds your recovery key (the first one you used); this computer then receives the network at its next link.</source>
+        <translation>{0} depuis l&apos;ordinateur qui détient votre clé de récupération (le premier que vous avez utilisé)&#xa0;; cet ordinateur recevra ensuite le réseau à sa prochaine association.</translation>
+    </message>
+    <message>
+        <source>{0} is a backup this version of Casebook cannot read.</source>
+        <translation>{0} est une sauvegarde que cette version de Casebook ne peut pas lire.</translation>
+    </message>
+    <message>
+        <source>{0} is a file, not a folder for a profile; choose another.</source>
+        <translation>{0} est un fichier, pas un dossier pour un profil&#xa0;; choisissez-en un autre.</translation>
+    </message>
+    <message>
+        <source>{0} is larger than a bundle can be (1 GiB).</source>
+        <translation>{0} dépasse la taille maximale d&apos;un fichier d&apos;échange (1 Gio).</translation>
+    </message>
+    <message>
+        <source>{0} is not a Casebook backup, or it is damaged.</source>
+        <translation>{0} n&apos;est pas une sauvegarde Casebook, ou elle est endommagée.</translation>
+    </message>
+    <message>
+        <source>{0} is not a Casebook backup.</source>
+        <translation>{0} n&apos;est pas une sauvegarde Casebook.</translation>
+    </message>
+    <message>
+        <source>{0} is not a Casebook bundle (or it is damaged).</source>
+        <translation>{0} n&apos;est pas un fichier d&apos;échange Casebook (ou il est endommagé).</translation>
+    </message>
+    <message>
+        <source>{0} is over {1}; nothing was posted.</source>
+        <translation>{0} dépasse {1}&#xa0;; rien n&apos;a été publié.</translation>
+    </message>
+    <message>
+        <source>{0} is {1}; attachments are limited to {2}. Nothing was posted. Reduce the file (export a smaller image or an excerpt).</source>
+        <translation>{0} fait {1}&#xa0;; les pièces jointes sont limitées à {2}. Rien n&apos;a été publié. Réduisez le fichier (exportez une image plus petite ou un extrait).</translation>
+    </message>
+    <message>
+        <source>{0} matches a case and a comment; type more of the id.</source>
+        <translation>{0} correspond à un cas et à un commentaire&#xa0;; saisissez davantage de l&apos;identifiant.</translation>
+    </message>
+    <message>
+        <source>{0} matches more than one invite; type more of the id.</source>
+        <translation>{0} correspond à plusieurs invitations&#xa0;; saisissez davantage de l&apos;identifiant.</translation>
+    </message>
+    <message>
+        <source>{0} matches more than one {1}; type more of the id.</source>
+        <translation>{0} correspond à plusieurs {1}&#xa0;; saisissez davantage de l&apos;identifiant.</translation>
+    </message>
+    <message>
+        <source>{0}: cannot be read ({1}).</source>
+        <translation>{0}&#xa0;: illisible ({1}).</translation>
+    </message>
+    <message>
+        <source>{0}: not a regular file.</source>
+        <translation>{0}&#xa0;: n&apos;est pas un fichier ordinaire.</translation>
+    </message>
+</context>
 </TS>

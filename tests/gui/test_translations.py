@@ -19,12 +19,17 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMainWindow
 from screens import main_screens
 
 from casebook import preferences
+from casebook.core.passphrase import MIN_LENGTH
+from casebook.core.passphrase import check as check_new_passphrase
+from casebook.errors import CasebookError, Phrase, WrongPassphrase
 from casebook.gui import i18n
 from casebook.gui.case_model import ago
 from casebook.gui.help_dialogs import ShortcutsDialog
+from casebook.gui.messages import error_text
 from casebook.gui.settings import SettingsDialog
 
 GUI = sorted((ROOT / "app" / "casebook" / "gui").glob("*.py"))
+TOOLS = ROOT / "tools"
 
 
 def messages(ts: Path) -> dict[tuple[str, str, str], str | None]:
@@ -41,12 +46,14 @@ def messages(ts: Path) -> dict[tuple[str, str, str], str | None]:
 
 
 def test_the_ts_holds_every_string_of_the_source(tmp_path):
-    fresh = tmp_path / "fresh.ts"
+    fresh, core = tmp_path / "fresh.ts", tmp_path / "core_phrases.cpp"
     lupdate = str(Path(sys.executable).with_name("pyside6-lupdate"))
+    subprocess.run([sys.executable, str(TOOLS / "core_phrases.py"), str(core)], check=True)
     subprocess.run(
-        [lupdate, "-silent", "-locations", "none", *map(str, GUI), "-ts", str(fresh)],
+        [lupdate, "-silent", "-locations", "none", *map(str, GUI), str(core), "-ts", str(fresh)],
         check=True,
     )
+    assert any(context == "core" for context, _, _ in messages(fresh))
     missing = set(messages(fresh)) - set(messages(TS))
     assert not missing, f"run `make translations-update`, then translate: {sorted(missing)}"
     gone = set(messages(TS)) - set(messages(fresh))
@@ -141,3 +148,17 @@ def test_settings_keep_the_language_for_the_next_start(qtbot, core, tmp_path):
     qtbot.waitUntil(dialog.language_note.isVisible, timeout=10_000)
     assert preferences.language(tmp_path / "p") == "fr"
     assert "next time" in dialog.language_note.text()
+
+
+def test_the_cores_refusals_are_worded_in_french(qtbot, core, french):
+    """The core has no Qt: its messages are English, gathered by tools/core_phrases.py and
+    translated where the window shows them, values put into the translated template."""
+    with pytest.raises(CasebookError) as short:
+        check_new_passphrase("short")
+    english = short.value.message
+    assert isinstance(english, Phrase) and str(MIN_LENGTH) in english
+    worded = error_text(short.value)
+    assert worded != english and str(MIN_LENGTH) in worded
+    assert "caractères" in worded
+    assert error_text(WrongPassphrase()).startswith("Phrase secrète incorrecte")
+    assert error_text(CasebookError("words nobody translated")) == "words nobody translated"

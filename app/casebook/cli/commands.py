@@ -27,7 +27,7 @@ from casebook.core.library import attachments, refs
 from casebook.core.library.deident import check_text
 from casebook.core.library.queries import CaseSummary, iso
 from casebook.core.profile import Profile
-from casebook.errors import CasebookError, NotFound, UsageError
+from casebook.errors import CasebookError, NotFound, UsageError, say
 from casebook.store.files import atomic_write
 
 
@@ -96,7 +96,7 @@ def network(ctx: Context) -> Output:
         nets = p.queries.networks()
         text = "\n".join(f"{n['id']}  {n['name']} ({n['cases']} cases)" for n in nets)
         return {"results": nets}, text or "No networks yet: 'casebook network create NAME'."
-    raise UsageError(f"Unknown network action {a.action!r}.")
+    raise UsageError(say("Unknown network action {0!r}.", a.action))
 
 
 def post(ctx: Context) -> Output:
@@ -201,7 +201,7 @@ def check(ctx: Context) -> Output:
         try:
             text = sys.stdin.read()
         except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"Cannot read standard input: {exc}.") from None
+            raise UsageError(say("Cannot read standard input: {0}.", exc)) from None
     else:
         text = read_text(None, source, "text", required=True) or ""
     findings = check_text(text)
@@ -282,11 +282,11 @@ def attachment(ctx: Context) -> Output:
     data = asyncio.run(ctx.session.attachment_data(digest))
     out = Path(ctx.args.out).expanduser()
     if out.exists() or out.is_symlink():
-        raise UsageError(f"{out} already exists; choose another file name.")
+        raise UsageError(say("{0} already exists; choose another file name.", out))
     try:
         atomic_write(out, data, mode=0o644)  # never a half-written file
     except OSError as exc:
-        raise CasebookError(f"Cannot write {out}: {exc.strerror}.") from None
+        raise CasebookError(say("Cannot write {0}: {1}.", out, exc.strerror)) from None
     text = f"Saved {len(data)} bytes to {out}"
     return {"hash": digest.hex(), "path": str(out), "size": len(data)}, text
 

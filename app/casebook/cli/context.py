@@ -12,7 +12,7 @@ from casebook.core.library import attachments, refs
 from casebook.core.library.search import Filters
 from casebook.core.model.payloads import normalize_tag
 from casebook.core.profile import Profile
-from casebook.errors import UsageError
+from casebook.errors import UsageError, say
 from casebook.paths import default_profile
 from casebook.session import Session
 
@@ -59,14 +59,14 @@ class Context:
 
 def read_text(inline: str | None, file: str | None, what: str, required: bool) -> str | None:
     if inline is not None and file is not None:
-        raise UsageError(f"Give the {what} either inline or as a file, not both.")
+        raise UsageError(say("Give the {0} either inline or as a file, not both.", what))
     if file is not None:
         try:
             return Path(file).expanduser().read_text("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"Cannot read {file}: {exc}.") from None
+            raise UsageError(say("Cannot read {0}: {1}.", file, exc)) from None
     if inline is None and required:
-        raise UsageError(f"Give the {what} with --body or --body-file.")
+        raise UsageError(say("Give the {0} with --body or --body-file.", what))
     return inline
 
 
@@ -76,7 +76,7 @@ def parse_fields(items: list[str]) -> dict[str, str]:
         name, sep, text = item.partition("=")
         name = name.strip().lower()
         if not sep or not name:
-            raise UsageError(f"--field needs NAME=TEXT, got {item!r}.")
+            raise UsageError(say("--field needs NAME=TEXT, got {0!r}.", item))
         fields[name] = text
     return fields
 
@@ -87,7 +87,9 @@ def parse_date(text: str | None, option: str) -> int | None:
     try:
         day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError:
-        raise UsageError(f"{option} takes a date like 2026-03-31, got {text!r}.") from None
+        raise UsageError(
+            say("{0} takes a date like 2026-03-31, got {1!r}.", option, text)
+        ) from None
     return int(day.timestamp() * 1000)
 
 

@@ -12,7 +12,7 @@ from casebook.core.library.queries import iso
 from casebook.core.library.search import Filters
 from casebook.core.model.invite_codes import InviteCode
 from casebook.core.network.invitations import DAY_MS, date_text
-from casebook.errors import UsageError
+from casebook.errors import UsageError, say
 
 _UNITS = {"m": 60_000, "h": 3_600_000, "d": DAY_MS, "w": 7 * DAY_MS}
 
@@ -20,7 +20,7 @@ _UNITS = {"m": 60_000, "h": 3_600_000, "d": DAY_MS, "w": 7 * DAY_MS}
 def duration_ms(text: str) -> int:
     match = re.fullmatch(r"\s*(\d{1,6})\s*([mhdw])\s*", text or "")
     if not match:
-        raise UsageError(f"{text!r} is not a duration: use e.g. 30m, 12h, 7d or 2w.")
+        raise UsageError(say("{0!r} is not a duration: use e.g. 30m, 12h, 7d or 2w.", text))
     return int(match.group(1)) * _UNITS[match.group(2)]
 
 

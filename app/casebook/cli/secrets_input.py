@@ -7,19 +7,21 @@ import os
 import sys
 from pathlib import Path
 
-from casebook.errors import UsageError
+from casebook.errors import UsageError, say
 
 
 def _from_file(path: str) -> str:
     try:
         text = Path(path).expanduser().read_text("utf-8")
     except OSError as exc:
-        raise UsageError(f"Cannot read the passphrase file {path}: {exc.strerror}.") from None
+        raise UsageError(
+            say("Cannot read the passphrase file {0}: {1}.", path, exc.strerror)
+        ) from None
     except UnicodeDecodeError:
-        raise UsageError(f"The passphrase file {path} is not UTF-8 text.") from None
+        raise UsageError(say("The passphrase file {0} is not UTF-8 text.", path)) from None
     line = text.splitlines()[0] if text else ""
     if not line:
-        raise UsageError(f"The passphrase file {path} is empty.")
+        raise UsageError(say("The passphrase file {0} is empty.", path))
     return line
 
 
@@ -36,8 +38,12 @@ def _obtain(file: str | None, env: str, prompt: str, confirm: bool, option: str)
     if _interactive():
         return _prompt(prompt, confirm)
     raise UsageError(
-        f"No {prompt.rstrip(': ').lower()}: run in a terminal to be asked, or set {env}, "
-        f"or use {option}."
+        say(
+            "No {0}: run in a terminal to be asked, or set {1}, or use {2}.",
+            prompt.rstrip(": ").lower(),
+            env,
+            option,
+        )
     )
 
 

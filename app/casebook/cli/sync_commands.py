@@ -12,7 +12,7 @@ from typing import Any
 from casebook.cli.context import Context, Output
 from casebook.core.model.relayaddr import RelayAddress, listen_address
 from casebook.core.network.invitations import date_text
-from casebook.errors import UsageError
+from casebook.errors import UsageError, say
 from casebook.session import Session
 from casebook.session.session import LAN_ENV, lan_allowed
 from casebook.sync.engine import SyncReport
@@ -62,7 +62,7 @@ def sync(ctx: Context) -> Output:
     if a.no_lan and not a.watch:
         raise UsageError("--no-lan goes with --watch (plain sync uses relays only).")
     if a.lan and not lan_allowed():
-        raise UsageError(f"LAN sync is turned off on this computer ({LAN_ENV}=off).")
+        raise UsageError(say("LAN sync is turned off on this computer ({0}=off).", LAN_ENV))
     if a.watch:
         return _watch(session, nets, lan=not a.no_lan and lan_allowed())
     if a.lan:

@@ -36,7 +36,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from casebook.core import profile as profiles
 from casebook.core.model.encoding import EncodingError, decode, encode
 from casebook.core.profile import Profile
-from casebook.errors import ProfileExists, UsageError, WrongPassphrase
+from casebook.errors import ProfileExists, UsageError, WrongPassphrase, say
 from casebook.store import kdf
 from casebook.store.database import DEFAULT_PAGE_SIZE, Database
 
@@ -115,12 +115,12 @@ def read(source: Path) -> Backup:
             magic = handle.read(len(MAGIC))
             size = struct.unpack(">I", handle.read(4) or b"\0\0\0\0")[0]
             if magic != MAGIC or not 0 < size <= MAX_META:
-                raise UsageError(f"{source} is not a Casebook backup.")
+                raise UsageError(say("{0} is not a Casebook backup.", source))
             meta = decode(handle.read(size))
     except OSError as exc:
-        raise UsageError(f"Cannot read {source}: {exc.strerror or exc}.") from None
+        raise UsageError(say("Cannot read {0}: {1}.", source, exc.strerror or exc)) from None
     except (EncodingError, struct.error):
-        raise UsageError(f"{source} is not a Casebook backup, or it is damaged.") from None
+        raise UsageError(say("{0} is not a Casebook backup, or it is damaged.", source)) from None
     if (
         not isinstance(meta, dict)
         or meta.get("v") != VERSION
@@ -129,7 +129,7 @@ def read(source: Path) -> Backup:
         or not isinstance(meta.get("member"), bytes)
         or not isinstance(meta.get("name"), str)
     ):
-        raise UsageError(f"{source} is a backup this version of Casebook cannot read.")
+        raise UsageError(say("{0} is a backup this version of Casebook cannot read.", source))
     return Backup(source, meta, len(MAGIC) + 4 + size)
 
 
@@ -141,7 +141,7 @@ def _backup_key(backup: Backup, passphrase: str | None, seed: bytes | None) -> b
         try:
             wrap_key = kdf.derive_key(passphrase, kdf.KdfParams.from_json(meta.get("kdf")))
         except (ValueError, KeyError, TypeError) as exc:
-            raise UsageError(f"The backup's header is damaged ({exc}).") from None
+            raise UsageError(say("The backup's header is damaged ({0}).", exc)) from None
     else:
         if seed is None:
             raise UsageError("This backup is sealed under the recovery key; give that key.")
@@ -185,7 +185,7 @@ def restore(
     """Make a profile in ``directory`` from ``backup`` (opened with its passphrase or
     the recovery key's ``seed``), encrypted under ``new_passphrase``."""
     if profiles.exists(directory):
-        raise ProfileExists(f"A profile already exists in {directory}; nothing was changed.")
+        raise ProfileExists(say("A profile already exists in {0}; nothing was changed.", directory))
     profiles.check_new_passphrase(new_passphrase)
     key = _backup_key(backup, passphrase, seed)
     try:
@@ -196,4 +196,6 @@ def restore(
     except UsageError:
         raise
     except Exception as exc:
-        raise UsageError(f"The backup could not be opened ({exc}); nothing was restored.") from exc
+        raise UsageError(
+            say("The backup could not be opened ({0}); nothing was restored.", exc)
+        ) from exc

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from casebook.errors import UsageError
+from casebook.errors import UsageError, say
 
 MIN_LENGTH = 8
 # The bases of the most used passwords (lists of leaked passwords agree on these).
@@ -47,8 +47,13 @@ def check(passphrase: str) -> None:
     level = strength(passphrase)
     if level == "too short":
         raise UsageError(
-            f"The passphrase must have at least {MIN_LENGTH} characters; "
-            "a few unrelated words are easy to remember and hard to guess."
+            say(
+                (
+                    "The passphrase must have at least {0} characters; a few unrelated "
+                    "words are easy to remember and hard to guess."
+                ),
+                MIN_LENGTH,
+            )
         )
     if level == "weak":
         raise UsageError(

@@ -50,6 +50,7 @@ from casebook.errors import (
     ProfileMissing,
     UsageError,
     WrongPassphrase,
+    say,
 )
 from casebook.store import kdf
 from casebook.store.database import DEFAULT_PAGE_SIZE, Database, translate_error
@@ -74,7 +75,7 @@ def _read_header(directory: Path) -> dict[str, Any]:
     path = directory / HEADER
     if not path.is_file():
         raise ProfileMissing(
-            f"No Casebook profile in {directory}. Create one with: casebook init --name NAME"
+            say("No Casebook profile in {0}. Create one with: casebook init --name NAME", directory)
         )
     try:
         header = json.loads(path.read_text("utf-8"))
@@ -92,7 +93,7 @@ def _read_header(directory: Path) -> dict[str, Any]:
             raise ValueError("bad page size")
     except (OSError, ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
         raise ProfileCorrupted(
-            f"The profile header {path} is damaged ({exc}); nothing was changed."
+            say("The profile header {0} is damaged ({1}); nothing was changed.", path, exc)
         ) from None
     return header
 
@@ -190,7 +191,9 @@ class Profile:
             raise UsageError("Give your name as colleagues know it (--name).")
         check_new_passphrase(passphrase)
         if exists(directory):
-            raise ProfileExists(f"A profile already exists in {directory}; nothing was changed.")
+            raise ProfileExists(
+                say("A profile already exists in {0}; nothing was changed.", directory)
+            )
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         lock = ProfileLock(directory)
         lock.acquire(exclusive=True)
@@ -233,7 +236,9 @@ class Profile:
         """A new profile in ``directory`` holding a copy of ``source`` (a restored
         backup's database), encrypted under ``passphrase``; opened."""
         if exists(directory):
-            raise ProfileExists(f"A profile already exists in {directory}; nothing was changed.")
+            raise ProfileExists(
+                say("A profile already exists in {0}; nothing was changed.", directory)
+            )
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         lock = ProfileLock(directory)
         lock.acquire(exclusive=True)
@@ -265,20 +270,30 @@ class Profile:
             path = directory / header["database"]
             if not path.is_file():
                 raise ProfileCorrupted(
-                    f"The library database {path.name} is missing from {directory}."
+                    say("The library database {0} is missing from {1}.", path.name, directory)
                 )
             if path.stat().st_size == 0:
                 raise ProfileCorrupted(
-                    f"The library database {path.name} is empty; it was not modified. "
-                    "Restore it from a backup."
+                    say(
+                        (
+                            "The library database {0} is empty; it was not modified. Restore it "
+                            "from a backup."
+                        ),
+                        path.name,
+                    )
                 )
             db = Database.open(path, key, int(header["page_size"]))
             try:
                 if int(db.scalar("PRAGMA user_version")) == 0:
                     # Only `create` starts from an empty schema; never write into this file.
                     raise ProfileCorrupted(
-                        f"The library database {path.name} is empty or damaged; it was not "
-                        "modified. Restore it from a backup."
+                        say(
+                            (
+                                "The library database {0} is empty or damaged; it was not "
+                                "modified. Restore it from a backup."
+                            ),
+                            path.name,
+                        )
                     )
                 migrate(db)
                 row = db.one(
@@ -336,7 +351,7 @@ class Profile:
             finally:
                 check.close()
             if problems:
-                raise ProfileCorrupted(f"Re-keying produced a damaged copy: {problems[0]}")
+                raise ProfileCorrupted(say("Re-keying produced a damaged copy: {0}", problems[0]))
             with open(new_path, "rb+") as handle:
                 os.fsync(handle.fileno())
             _write_header(self.directory, new_name, params, key)

@@ -14,6 +14,7 @@ from pathlib import Path
 import PySide6
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from casebook.errors import Phrase
 from casebook.gui import theme
 from casebook.preferences import SYSTEM
 
@@ -21,6 +22,21 @@ from casebook.preferences import SYSTEM
 def tr(text: str, disambiguation: str | None = None) -> str:
     """``text`` in the installed language (itself when nothing is installed)."""
     return QCoreApplication.translate("", text, disambiguation)
+
+
+def core_text(message: str) -> str:
+    """A message of the core (an error's words) in the installed language: looked up by
+    its English (context "core", gathered by ``tools/core_phrases.py``); a
+    :class:`~casebook.errors.Phrase` by its template, its values put into the translation."""
+    if isinstance(message, Phrase):
+        translated = QCoreApplication.translate("core", message.template)
+        if translated == message.template:
+            return str(message)
+        try:
+            return translated.format(*message.values)
+        except (IndexError, KeyError, ValueError):  # a translation that lost a placeholder
+            return str(message)
+    return QCoreApplication.translate("core", message)
 
 
 def QT_TR_NOOP(text: str) -> str:

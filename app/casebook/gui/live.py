@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from casebook.errors import CasebookError
 from casebook.gui.bridge import Core
+from casebook.gui.i18n import core_text
 from casebook.gui.notify import Notifier
 from casebook.gui.sync_status import SyncIndicator
 from casebook.session import Session
@@ -61,7 +62,7 @@ class LiveUpdates(QObject):
         if links == 0:
             self.indicator.show_local(lan)
         if problem:
-            self.window.statusBar().showMessage(problem, 30_000)
+            self.window.statusBar().showMessage(core_text(problem), 30_000)
 
     def _set_mark(self, mark: int) -> None:
         self.mark = mark

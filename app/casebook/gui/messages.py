@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from casebook.errors import worded
-from casebook.gui.i18n import tr
+from casebook.gui.i18n import core_text, tr
 
 
 def tone(label: QWidget, name: str) -> None:
@@ -18,5 +18,5 @@ def tone(label: QWidget, name: str) -> None:
 
 def error_text(error: object) -> str:
     if worded(error):
-        return error.message
+        return core_text(error.message)
     return tr("Something unexpected went wrong: {0}").format(error)

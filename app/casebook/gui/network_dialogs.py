@@ -120,7 +120,7 @@ class NewNetworkDialog(QDialog):
         try:
             self.choice()
         except UsageError as exc:
-            self.error.setText(exc.message)
+            self.error.setText(error_text(exc))
             return
         self.accept()
 

@@ -26,7 +26,7 @@ from casebook.core.model import membership
 from casebook.core.model.events import parse_trusted
 from casebook.core.model.membership import Entry
 from casebook.core.model.relayaddr import RelayAddress, listen_address
-from casebook.errors import CasebookError, UsageError
+from casebook.errors import CasebookError, UsageError, say
 
 
 def _network_id(text: str) -> bytes:
@@ -35,7 +35,9 @@ def _network_id(text: str) -> bytes:
     except ValueError:
         value = b""
     if len(value) != 16:
-        raise UsageError(f"a network id is 32 hex characters (casebook network show), got {text!r}")
+        raise UsageError(
+            say("a network id is 32 hex characters (casebook network show), got {0!r}", text)
+        )
     return value
 
 
@@ -107,7 +109,9 @@ def serve(args: argparse.Namespace) -> int:
             await relay.start()
         except OSError as exc:
             relay.store.close()
-            raise CasebookError(f"cannot listen on {args.listen}: {exc.strerror}") from None
+            raise CasebookError(
+                say("cannot listen on {0}: {1}", args.listen, exc.strerror)
+            ) from None
         print(f"casebook-relay listening on {host}:{relay.port}", file=sys.stderr, flush=True)
         if allow is None:
             print(
@@ -142,7 +146,7 @@ def status(args: argparse.Namespace) -> int:
 
     data = Path(args.data).expanduser()
     if not (data / DB_FILE).exists():
-        raise UsageError(f"{data} holds no relay data (run casebook-relay serve first).")
+        raise UsageError(say("{0} holds no relay data (run casebook-relay serve first).", data))
     live: dict[str, object] = {}
     with contextlib.suppress(OSError, ValueError):
         live = json.loads((data / "status.json").read_text("utf-8"))

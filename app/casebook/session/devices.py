@@ -24,7 +24,7 @@ from casebook.core.model.invite_codes import InviteCodeError
 from casebook.core.model.link_codes import LinkCode
 from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.profile import Profile
-from casebook.errors import ProfileExists, UsageError
+from casebook.errors import ProfileExists, UsageError, say
 from casebook.protocol import wire
 from casebook.sync import device_link
 from casebook.sync.engine import SyncEngine
@@ -34,9 +34,11 @@ from casebook.sync.link import RelayLink, SyncError
 def _free(directory: Path) -> None:
     """Refuse a place that holds a profile or is a file."""
     if profiles.exists(directory):
-        raise ProfileExists(f"A profile already exists in {directory}; nothing was changed.")
+        raise ProfileExists(say("A profile already exists in {0}; nothing was changed.", directory))
     if directory.exists() and not directory.is_dir():
-        raise UsageError(f"{directory} is a file, not a folder for a profile; choose another.")
+        raise UsageError(
+            say("{0} is a file, not a folder for a profile; choose another.", directory)
+        )
 
 
 def _undo(directory: Path, before: set[Path] | None) -> None:
@@ -262,11 +264,16 @@ async def restore(directory: Path, source: Path, passphrase: str, key: str | Non
         profile.close()
         _undo(directory, before)
         raise UsageError(
-            f"The relay {ahead[0]} holds events this computer wrote after the backup was "
-            "made: the computer it came from may still be in use, and two computers "
-            "writing as one would conflict. Nothing was restored. To use Casebook here "
-            "too, link this computer (casebook device link on the other one); if that "
-            "computer is lost, use casebook recover with your recovery key."
+            say(
+                (
+                    "The relay {0} holds events this computer wrote after the backup was "
+                    "made: the computer it came from may still be in use, and two computers"
+                    " writing as one would conflict. Nothing was restored. To use Casebook "
+                    "here too, link this computer (casebook device link on the other one); "
+                    "if that computer is lost, use casebook recover with your recovery key."
+                ),
+                ahead[0],
+            )
         )
     return Joined(profile, round(time.monotonic() - started, 2), unchecked)
 

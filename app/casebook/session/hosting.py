@@ -6,12 +6,13 @@ the library: locking the library leaves it forwarding.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from casebook.errors import UsageError
+from casebook.errors import UsageError, say
 
 if TYPE_CHECKING:
     from casebook.relay.server import Relay
@@ -74,16 +75,22 @@ class Hosting:
 
         await self.stop_relay()
         config = RelayConfig(data=data, host=listen, port=port, allow_networks=networks)
-        relay = Relay(config)
+        # Its store's opening (and a first certificate) reads the disk: off the event loop.
+        relay = await asyncio.to_thread(Relay, config)
         try:
             await relay.start()
         except OSError as exc:
             relay.store.close()
             where = f"port {port}" if listen == HOSTED_LISTEN else f"{listen}:{port}"
             raise UsageError(
-                f"Casebook cannot host the relay on {where} ({exc.strerror or exc}). "
-                "Another program may be using that port, or this computer has no such "
-                "address: choose another."
+                say(
+                    (
+                        "Casebook cannot host the relay on {0} ({1}). Another program may be "
+                        "using that port, or this computer has no such address: choose another."
+                    ),
+                    where,
+                    exc.strerror or exc,
+                )
             ) from None
         self.relay = relay
         return relay

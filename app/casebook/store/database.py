@@ -14,7 +14,7 @@ from typing import Any, NoReturn, Protocol
 
 import sqlcipher3
 
-from casebook.errors import CasebookError, ProfileCorrupted, StorageFull
+from casebook.errors import CasebookError, ProfileCorrupted, StorageFull, say
 
 # What a damaged database raises, for callers that report it without importing sqlcipher3.
 DatabaseError = sqlcipher3.DatabaseError
@@ -81,8 +81,14 @@ def translate_error(exc: Exception, path: Path) -> CasebookError:
             "Free some space and try again."
         )
     return ProfileCorrupted(
-        f"The library database {path.name} is damaged or not a Casebook database ({exc}). "
-        "It was not modified; restore it from a backup."
+        say(
+            (
+                "The library database {0} is damaged or not a Casebook database ({1}). "
+                "It was not modified; restore it from a backup."
+            ),
+            path.name,
+            exc,
+        )
     )
 
 

@@ -7,7 +7,7 @@ import errno
 import os
 from pathlib import Path
 
-from casebook.errors import StorageFull
+from casebook.errors import StorageFull, say
 
 
 def fsync_dir(path: Path) -> None:
@@ -38,7 +38,12 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
             tmp.unlink()
         if exc.errno == errno.ENOSPC:
             raise StorageFull(
-                f"The disk holding {path.parent} is full; nothing was changed. "
-                "Free some space and try again."
+                say(
+                    (
+                        "The disk holding {0} is full; nothing was changed. Free some space and"
+                        " try again."
+                    ),
+                    path.parent,
+                )
             ) from None
         raise

@@ -34,9 +34,12 @@ class ProfileLock:
         except OSError:
             self._file.close()
             self._file = None
-            what = "is in use by another Casebook process" if exclusive else "is being changed"
             raise ProfileLocked(
-                f"The profile {what}; close other Casebook windows and commands, then retry."
+                "The profile is in use by another Casebook process; close other Casebook "
+                "windows and commands, then retry."
+                if exclusive
+                else "The profile is being changed; close other Casebook windows and "
+                "commands, then retry."
             ) from None
 
     def upgrade(self) -> None:

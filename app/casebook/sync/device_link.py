@@ -23,7 +23,7 @@ from casebook.core.model.encoding import EncodingError, decode, encode
 from casebook.core.model.identity import Identity
 from casebook.core.model.link_codes import LinkCode
 from casebook.core.model.relayaddr import RelayAddress
-from casebook.errors import UsageError
+from casebook.errors import UsageError, say
 from casebook.protocol import wire
 from casebook.sync.link import LinkFailure, RelayLink, SyncError, answers_checked, first_reachable
 
@@ -174,7 +174,7 @@ async def _accept_on(
     try:
         package = devices.open_package(answer["sealed"], device, code.secret)
     except devices.PackageError as exc:
-        raise UsageError(f"The link failed: {exc}; nothing was set up.") from None
+        raise UsageError(say("The link failed: {0}; nothing was set up.", exc)) from None
     adds = adopt(package)
     _say(link, {"t": "adds", "events": adds})
     done = _said(await _next(link, ("link_msg",), DONE_TIMEOUT))

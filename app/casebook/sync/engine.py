@@ -26,7 +26,7 @@ from casebook.core.model.events import MAX_CLOCK_AHEAD, MAX_INT
 from casebook.core.model.invite_codes import InviteCode
 from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.profile import Profile
-from casebook.errors import PermissionDenied, UsageError
+from casebook.errors import PermissionDenied, UsageError, say
 from casebook.protocol import wire
 from casebook.protocol.refusals import Refusal
 from casebook.sync import blobs
@@ -257,7 +257,7 @@ class SyncEngine:
                     refused = ack.get("refused") if ack["t"] == "ack" else [[0, "no answer"]]
                     if refused:
                         reason = refused[0][1] if isinstance(refused[0], list) else "refused"
-                        raise PermissionDenied(f"The relay refused the join: {reason}.")
+                        raise PermissionDenied(say("The relay refused the join: {0}.", reason))
                     await self._welcomed(link, code, report)
                 except SyncError:
                     # The answer, the package or the stream was lost. Keep the join if

@@ -18,7 +18,7 @@ from typing import Any
 from casebook.core.ledger.eventlog import EventLog, Outcome
 from casebook.core.model.encoding import EncodingError, decode, encode
 from casebook.core.model.events import EventError
-from casebook.errors import CasebookError, UsageError
+from casebook.errors import CasebookError, UsageError, say
 from casebook.store.database import Database
 from casebook.store.files import atomic_write
 
@@ -47,11 +47,11 @@ class Bundle:
     def read(cls, path: Path) -> Bundle:
         try:
             if path.stat().st_size > MAX_BUNDLE:
-                raise UsageError(f"{path} is larger than a bundle can be (1 GiB).")
+                raise UsageError(say("{0} is larger than a bundle can be (1 GiB).", path))
             data = path.read_bytes()
         except OSError as exc:
-            raise UsageError(f"Cannot read {path}: {exc.strerror}.") from None
-        bad = UsageError(f"{path} is not a Casebook bundle (or it is damaged).")
+            raise UsageError(say("Cannot read {0}: {1}.", path, exc.strerror)) from None
+        bad = UsageError(say("{0} is not a Casebook bundle (or it is damaged).", path))
         if not data.startswith(MAGIC):
             raise bad
         try:
@@ -109,7 +109,7 @@ def export(db: Database, net: bytes, path: Path, welcomes: dict[bytes, bytes]) -
     try:
         atomic_write(path, bundle.to_bytes(), mode=0o600)
     except OSError as exc:
-        raise CasebookError(f"Cannot write {path}: {exc.strerror}.") from None
+        raise CasebookError(say("Cannot write {0}: {1}.", path, exc.strerror)) from None
     return bundle
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from casebook.core.model.identity import Identity
 from casebook.core.model.ids import MemberKey
-from casebook.errors import UsageError
+from casebook.errors import UsageError, say
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,11 @@ class Me:
         writes the member's own first event, which only the member key's chain can."""
         if self.member != self.identity.public_key:
             raise UsageError(
-                f"{action} from the computer that holds your recovery key (the first one "
-                "you used); this computer then receives the network at its next link."
+                say(
+                    (
+                        "{0} from the computer that holds your recovery key (the first one you "
+                        "used); this computer then receives the network at its next link."
+                    ),
+                    action,
+                )
             )

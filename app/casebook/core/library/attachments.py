@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casebook.core.library.media.imagemeta import ImageMetadataError, sniff, strip_metadata
-from casebook.errors import AttachmentError, CasebookError
+from casebook.errors import AttachmentError, CasebookError, say
 from casebook.store.database import Database
 
 MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
@@ -93,18 +93,25 @@ def prepare(path: Path, max_bytes: int = MAX_ATTACHMENT_BYTES) -> Prepared:
     try:
         size = path.stat().st_size
         if not path.is_file():
-            raise AttachmentError(f"{label}: not a regular file.")
+            raise AttachmentError(say("{0}: not a regular file.", label))
         if size > max_bytes:
             raise AttachmentError(
-                f"{label} is {_human(size)}; attachments are limited to {_human(max_bytes)}. "
-                "Nothing was posted. Reduce the file (export a smaller image or an excerpt)."
+                say(
+                    (
+                        "{0} is {1}; attachments are limited to {2}. Nothing was posted. Reduce"
+                        " the file (export a smaller image or an excerpt)."
+                    ),
+                    label,
+                    _human(size),
+                    _human(max_bytes),
+                )
             )
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise AttachmentError(f"{label}: cannot be read ({exc.strerror}).") from None
+        raise AttachmentError(say("{0}: cannot be read ({1}).", label, exc.strerror)) from None
     if len(data) > max_bytes:  # the file grew while we read it
-        raise AttachmentError(f"{label} is over {_human(max_bytes)}; nothing was posted.")
+        raise AttachmentError(say("{0} is over {1}; nothing was posted.", label, _human(max_bytes)))
     return prepare_bytes(label, data)
 
 

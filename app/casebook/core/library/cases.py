@@ -24,7 +24,7 @@ from casebook.core.model.ids import EventId, NetId
 from casebook.core.model.kinds import EventKind, Role
 from casebook.core.model.membership import INVITERS, ROLES, network_id
 from casebook.core.model.payloads import MAX_NAME, STATUSES, clean_text, normalize_tag
-from casebook.errors import IdentifiersFound, NotFound, PermissionDenied, UsageError
+from casebook.errors import IdentifiersFound, NotFound, PermissionDenied, UsageError, say
 from casebook.store.database import Database
 
 
@@ -93,9 +93,9 @@ class Library:
         if not name:
             raise UsageError("A network needs a name.")
         if invite_policy not in INVITERS:
-            raise UsageError(f"Who may invite: one of {', '.join(INVITERS)}.")
+            raise UsageError(say("Who may invite: one of {0}.", ", ".join(INVITERS)))
         if default_role not in ROLES:
-            raise UsageError(f"The default role is one of: {', '.join(ROLES)}.")
+            raise UsageError(say("The default role is one of: {0}.", ", ".join(ROLES)))
         urls = [str(relayaddr.parse(r)) for r in relays]
         self.log.me.needs_member_key("Create a network")
         nonce = os.urandom(16)
@@ -132,7 +132,7 @@ class Library:
     def _own_case(self, case_id: bytes, action: str) -> Any:
         row = self._case_row(case_id)
         if bytes(row["author"]) != self.me:
-            raise PermissionDenied(f"Only the case's author can {action}.")
+            raise PermissionDenied(say("Only the case's author can {0}.", action))
         return row
 
     # -- cases --------------------------------------------------------------------
@@ -195,7 +195,7 @@ class Library:
 
     def set_status(self, case_id: bytes, status: str) -> EventId:
         if status not in STATUSES:
-            raise UsageError(f"Status must be one of: {', '.join(STATUSES)}.")
+            raise UsageError(say("Status must be one of: {0}.", ", ".join(STATUSES)))
         row = self._own_case(case_id, "change its status")
         return self._append(
             bytes(row["net"]), EventKind.CASE_STATUS, {"case": case_id, "status": status}

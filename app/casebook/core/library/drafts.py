@@ -12,7 +12,7 @@ import json
 import time
 from typing import Any
 
-from casebook.errors import UsageError
+from casebook.errors import UsageError, say
 from casebook.store.database import Database
 
 KINDS = ("case", "reply")
@@ -22,7 +22,7 @@ _PREFIX = "draft:"
 
 def _key(kind: str, ref: bytes) -> str:
     if kind not in KINDS:
-        raise UsageError(f"No such kind of draft: {kind!r}.")
+        raise UsageError(say("No such kind of draft: {0!r}.", kind))
     return f"{_PREFIX}{kind}:{ref.hex()}"
 
 

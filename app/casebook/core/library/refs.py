@@ -6,7 +6,7 @@ import json
 import re
 
 from casebook.core.model.fingerprint import fingerprint, normalize
-from casebook.errors import Ambiguous, NotFound, UsageError
+from casebook.errors import Ambiguous, NotFound, UsageError, say
 from casebook.store.database import Database
 
 _HEX = re.compile(r"^[0-9a-f]+$")
@@ -25,13 +25,15 @@ def by_prefix(db: Database, table: str, ref: str, what: str, column: str = "id")
     length = 32
     prefix = ref.strip().lower()
     if not _HEX.match(prefix) or not MIN_PREFIX <= len(prefix) <= length * 2:
-        raise UsageError(f"{ref!r} is not a {what} id (hexadecimal, at least {MIN_PREFIX} digits).")
+        raise UsageError(
+            say("{0!r} is not a {1} id (hexadecimal, at least {2} digits).", ref, what, MIN_PREFIX)
+        )
     lo, hi = _bounds(prefix, length)
     rows = db.all(f"SELECT {column} FROM {table} WHERE {column} BETWEEN ? AND ? LIMIT 2", (lo, hi))  # noqa: S608
     if not rows:
-        raise NotFound(f"No {what} with id {ref}.")
+        raise NotFound(say("No {0} with id {1}.", what, ref))
     if len(rows) > 1:
-        raise Ambiguous(f"{ref} matches more than one {what}; type more of the id.")
+        raise Ambiguous(say("{0} matches more than one {1}; type more of the id.", ref, what))
     return bytes(rows[0][0])
 
 
@@ -44,9 +46,9 @@ def find_item(db: Database, ref: str) -> tuple[str, bytes]:
         except NotFound:
             continue
     if not found:
-        raise NotFound(f"No case or comment with id {ref}.")
+        raise NotFound(say("No case or comment with id {0}.", ref))
     if len(found) > 1:
-        raise Ambiguous(f"{ref} matches a case and a comment; type more of the id.")
+        raise Ambiguous(say("{0} matches a case and a comment; type more of the id.", ref))
     return found[0]
 
 
@@ -66,10 +68,10 @@ def network(db: Database, ref: str) -> bytes:
     candidates = {bytes(r["id"]): r["name"] for r in (exact or hexed or named)}
     if not candidates:
         known = ", ".join(sorted(r["name"] for r in rows)) or "none yet"
-        raise NotFound(f"No network {ref!r}. Networks in this profile: {known}.")
+        raise NotFound(say("No network {0!r}. Networks in this profile: {1}.", ref, known))
     if len(candidates) > 1:
         names = ", ".join(sorted(candidates.values()))
-        raise Ambiguous(f"{ref!r} could be any of: {names}. Use the network id.")
+        raise Ambiguous(say("{0!r} could be any of: {1}. Use the network id.", ref, names))
     return next(iter(candidates))
 
 
@@ -85,9 +87,9 @@ def author(db: Database, text: str) -> bytes:
     if not keys:
         keys = {bytes(r["key"]) for r in rows if r["name"].casefold().startswith(text.casefold())}
     if not keys:
-        raise NotFound(f"No member {text!r} in this profile's networks.")
+        raise NotFound(say("No member {0!r} in this profile's networks.", text))
     if len(keys) > 1:
-        raise Ambiguous(f"{text!r} matches several members; give more of the fingerprint.")
+        raise Ambiguous(say("{0!r} matches several members; give more of the fingerprint.", text))
     return keys.pop()
 
 

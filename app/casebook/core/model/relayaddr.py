@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from casebook.errors import UsageError
+from casebook.errors import UsageError, say
 
 SCHEME = "casebook-relay://"
 _HOSTNAME = re.compile(
@@ -74,21 +74,31 @@ def parse(text: str) -> RelayAddress:
     value = text.strip()
     if not value.lower().startswith(SCHEME):
         raise UsageError(
-            f"{text!r} is not a relay URL; it starts with {SCHEME} "
-            "(the relay's operator gets it from `casebook-relay url`)."
+            say(
+                (
+                    "{0!r} is not a relay URL; it starts with {1} (the relay's operator "
+                    "gets it from `casebook-relay url`)."
+                ),
+                text,
+                SCHEME,
+            )
         )
     rest = value[len(SCHEME) :]
     match = re.fullmatch(r"(\[[0-9a-fA-F:.]+\]|[^:/\[\]]+):(\d{1,5})/([A-Za-z2-7]{52})", rest)
     if not match:
         raise UsageError(
-            f"{text!r} is not a complete relay URL: expected {SCHEME}HOST:PORT/FINGERPRINT."
+            say(
+                "{0!r} is not a complete relay URL: expected {1}HOST:PORT/FINGERPRINT.",
+                text,
+                SCHEME,
+            )
         )
     host, port, fp = match.groups()
     try:
         fingerprint = base64.b32decode(fp.upper() + "====")
         return RelayAddress(_check_host(host.strip("[]")), _check_port(int(port)), fingerprint)
     except ValueError as exc:
-        raise UsageError(f"Bad relay URL {text!r}: {exc}.") from None
+        raise UsageError(say("Bad relay URL {0!r}: {1}.", text, exc)) from None
 
 
 def listen_address(text: str, ephemeral: bool = False) -> tuple[str, int]:
@@ -97,5 +107,5 @@ def listen_address(text: str, ephemeral: bool = False) -> tuple[str, int]:
     host, sep, port = text.rpartition(":")
     low = 0 if ephemeral else 1
     if not sep or not port.isdigit() or not low <= int(port) < 65536:
-        raise UsageError(f"--listen takes HOST:PORT, e.g. 0.0.0.0:7447, got {text!r}.")
+        raise UsageError(say("--listen takes HOST:PORT, e.g. 0.0.0.0:7447, got {0!r}.", text))
     return host.strip("[]") or "0.0.0.0", int(port)  # noqa: S104 - the operator's choice

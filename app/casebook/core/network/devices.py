@@ -30,6 +30,7 @@ from casebook.errors import (
     PermissionDenied,
     RecoveryKeyNeeded,
     UsageError,
+    say,
 )
 from casebook.store.database import Database
 
@@ -121,9 +122,11 @@ class Devices:
         if not hits:
             hits = [r for r in rows if r["name"].lower() == text]
         if len(hits) > 1:
-            raise Ambiguous(f"{ref!r} could be several of your computers; give more of its id.")
+            raise Ambiguous(
+                say("{0!r} could be several of your computers; give more of its id.", ref)
+            )
         if not hits:
-            raise NotFound(f"None of your computers is {ref!r} (see: casebook device list).")
+            raise NotFound(say("None of your computers is {0!r} (see: casebook device list).", ref))
         return bytes.fromhex(hits[0]["key"])
 
     # -- revoking -------------------------------------------------------------------
@@ -149,9 +152,14 @@ class Devices:
                 raise UsageError("That recovery key is another member's, not yours.")
         if signer is None:
             raise RecoveryKeyNeeded(
-                "This computer was linked and does not hold your recovery key, so revoking "
-                "another computer takes it: casebook device revoke "
-                f"{target.hex()[:16]} --recovery-key (or revoke it from your first computer)."
+                say(
+                    (
+                        "This computer was linked and does not hold your recovery key, so "
+                        "revoking another computer takes it: casebook device revoke {0} "
+                        "--recovery-key (or revoke it from your first computer)."
+                    ),
+                    target.hex()[:16],
+                )
             )
         done: list[dict[str, Any]] = []
         also: dict[bytes, str] = {}
@@ -174,7 +182,7 @@ class Devices:
                 try:
                     event = self.log.append(net, EventKind.DEVICE_REVOKE, {}, pub=pub)
                 except EventError as exc:
-                    raise PermissionDenied(f"Refused: {exc}.") from None
+                    raise PermissionDenied(say("Refused: {0}.", exc)) from None
                 rotated = None
                 if self.log.members.state(net).role_now(self.log.chain) == Role.ADMIN:
                     rotated = self.governance.rotate(net)

@@ -20,7 +20,7 @@ from casebook.core.model.invite_rules import demotion_closes
 from casebook.core.model.kinds import EventKind, Role
 from casebook.core.model.membership import ROLES, Member, MembershipState
 from casebook.core.network.invitations import Invitations
-from casebook.errors import Ambiguous, NotFound, PermissionDenied, UsageError
+from casebook.errors import Ambiguous, NotFound, PermissionDenied, UsageError, say
 from casebook.store.database import Database
 
 _MODERATION = {
@@ -49,14 +49,14 @@ class Governance:
             raise PermissionDenied("You are not a member of this network.")
         if role not in roles:
             raise PermissionDenied(
-                f"This needs the role {' or '.join(roles)}; you are a {role} here."
+                say("This needs the role {0}; you are a {1} here.", " or ".join(roles), role)
             )
 
     def _append(self, net: bytes, kind: EventKind, payload: dict[str, Any], **kw: Any) -> EventId:
         try:
             return self.log.append(net, kind, payload, **kw).id
         except EventError as exc:
-            raise PermissionDenied(f"Refused: {exc}.") from None
+            raise PermissionDenied(say("Refused: {0}.", exc)) from None
 
     def _names(self, net: bytes) -> dict[bytes, str]:
         rows = self.db.all("SELECT key, name FROM authors WHERE net = ?", (net,))
@@ -109,8 +109,10 @@ class Governance:
                 who = ", ".join(
                     f"{names.get(m.key, '?')} ({fingerprint(m.key)[:7]})" for m in found
                 )
-                raise Ambiguous(f"{ref!r} could be any of: {who}. Type more of the fingerprint.")
-        raise NotFound(f"No member {ref!r} in this network.")
+                raise Ambiguous(
+                    say("{0!r} could be any of: {1}. Type more of the fingerprint.", ref, who)
+                )
+        raise NotFound(say("No member {0!r} in this network.", ref))
 
     def _head(self, net: bytes, key: bytes) -> int:
         seq = self.db.scalar("SELECT max(seq) FROM events WHERE net = ? AND author = ?", (net, key))
@@ -126,13 +128,13 @@ class Governance:
 
     def set_role(self, net: bytes, ref: str, role: str) -> EventId:
         if role not in ROLES:
-            raise UsageError(f"Role must be one of: {', '.join(ROLES)}.")
+            raise UsageError(say("Role must be one of: {0}.", ", ".join(ROLES)))
         new = Role(role)
         state = self._state(net)
         self._require(state, Role.ADMIN)
         member = self.member(net, ref)
         if member.role == new:
-            raise UsageError(f"That member is already a {new}.")
+            raise UsageError(say("That member is already a {0}.", new))
         if new != Role.ADMIN and member.role == Role.ADMIN and len(state.admins()) == 1:
             raise PermissionDenied(
                 "A network keeps at least one admin; make someone else admin first."
@@ -268,7 +270,7 @@ class Governance:
             payload["reason"] = reason
         kind = _MODERATION.get(action)
         if kind is None:  # as the event log refuses a kind it does not know
-            raise PermissionDenied(f"Refused: unknown event kind {'content.' + action!r}.")
+            raise PermissionDenied(say("Refused: unknown event kind {0!r}.", "content." + action))
         self._append(net, kind, payload)
         return what, target
 

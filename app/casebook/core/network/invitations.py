@@ -29,7 +29,7 @@ from casebook.core.model.invite_codes import InviteCode, InviteCodeError
 from casebook.core.model.kinds import EventKind, Role
 from casebook.core.model.membership import MAX_USES, RANK, ROLES
 from casebook.core.model.payloads import MAX_NAME, clean_text
-from casebook.errors import NotFound, PermissionDenied, UsageError
+from casebook.errors import NotFound, PermissionDenied, UsageError, say
 from casebook.store.database import Database, Row
 
 DAY_MS = 86_400_000
@@ -95,12 +95,14 @@ class Invitations:
             raise PermissionDenied("Only admins can invite in this network.")
         role = role or state.default_role
         if role not in ROLES:
-            raise UsageError(f"Role must be one of: {', '.join(ROLES)}.")
+            raise UsageError(say("Role must be one of: {0}.", ", ".join(ROLES)))
         offered = Role(role)
         if RANK[offered] > RANK[my_role]:
-            raise PermissionDenied(f"As a {my_role} you cannot invite someone as {offered}.")
+            raise PermissionDenied(
+                say("As a {0} you cannot invite someone as {1}.", my_role, offered)
+            )
         if not 1 <= uses <= MAX_USES:
-            raise UsageError(f"An invite can be used 1 to {MAX_USES} times.")
+            raise UsageError(say("An invite can be used 1 to {0} times.", MAX_USES))
         if not 60_000 <= expires_in_ms <= MAX_EXPIRY_MS:
             raise UsageError("An invite expires after at least a minute and at most a year.")
         row = self.db.one("SELECT name, relays FROM networks WHERE id = ?", (net,))
@@ -128,7 +130,7 @@ class Invitations:
                     },
                 )
             except EventError as exc:
-                raise PermissionDenied(f"The invite was refused: {exc}.") from None
+                raise PermissionDenied(say("The invite was refused: {0}.", exc)) from None
             welcome = self._seal(code.secret, net, row["name"], event.header.lamport)
             text = code.encode()
             self.db.execute(
@@ -170,12 +172,14 @@ class Invitations:
     def find(self, net: bytes, ref: str) -> bytes:
         prefix = ref.strip().lower()
         if len(prefix) < 4 or any(c not in "0123456789abcdef" for c in prefix):
-            raise UsageError(f"{ref!r} is not an invite id (hexadecimal, at least 4 digits).")
+            raise UsageError(
+                say("{0!r} is not an invite id (hexadecimal, at least 4 digits).", ref)
+            )
         keys = [k for k in self.log.members.state(net).invites if k.hex().startswith(prefix)]
         if not keys:
-            raise NotFound(f"No invite {ref} in this network.")
+            raise NotFound(say("No invite {0} in this network.", ref))
         if len(keys) > 1:
-            raise UsageError(f"{ref} matches more than one invite; type more of the id.")
+            raise UsageError(say("{0} matches more than one invite; type more of the id.", ref))
         return keys[0]
 
     def revoke(self, net: bytes, ref: str) -> bytes:
@@ -193,7 +197,7 @@ class Invitations:
                     net, EventKind.INVITE_REVOKE, {}, pub={"invite": key, "joins": joins}
                 )
             except EventError as exc:
-                raise PermissionDenied(f"The revocation was refused: {exc}.") from None
+                raise PermissionDenied(say("The revocation was refused: {0}.", exc)) from None
             self.db.execute("DELETE FROM invite_secrets WHERE key = ?", (key,))
         return key
 
@@ -269,7 +273,7 @@ class Invitations:
             reason = self.log.members.state(code.net).rejected.get(event_id)
             known = self.db.scalar("SELECT 1 FROM networks WHERE id = ?", (code.net,))
             if reason is not None and known:
-                raise PermissionDenied(f"The network refuses this invite: {reason}.")
+                raise PermissionDenied(say("The network refuses this invite: {0}.", reason))
         return event_id
 
     def make_join(
@@ -329,7 +333,7 @@ class Invitations:
         self.log.me.needs_member_key("Join a network")
         if code.expires < now_ms():
             raise UsageError(
-                f"This invite expired on {date_text(code.expires)}; ask for a new one."
+                say("This invite expired on {0}; ask for a new one.", date_text(code.expires))
             )
         state = self.log.members.state(code.net)
         if self.me in state.members:
