@@ -114,7 +114,7 @@ def test_bundle_files_export_and_import_with_a_summary(qtbot, core, make_profile
     dialog = BundleDialog(core, win.networks, win)
     qtbot.addWidget(dialog)
     seen: list[tuple[int, int]] = []
-    dialog.progressed.connect(lambda d, t: seen.append((d, t)))
+    dialog.bar.valueChanged.connect(lambda d: seen.append((d, dialog.bar.maximum())))
     dialog.import_from(out)
     idle(qtbot, core)
     text = dialog.summary.text()
