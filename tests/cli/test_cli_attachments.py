@@ -96,3 +96,44 @@ def test_dicom_without_preamble_is_refused_with_advice(cli, net, tmp_path):
     assert "export the image as JPEG or PNG" in result.err
     assert "Traceback" not in result.err
     assert cli("list", "--json").json["results"] == []  # nothing was posted
+
+
+def test_consent_options_on_post_edit_and_show(cli, net, tmp_path):
+    face, form = tmp_path / "face.png", tmp_path / "form.txt"
+    face.write_bytes(_png_with_private_chunk())
+    form.write_text("Signed by the patient")
+    refused = cli("post", "-n", "Cardiology", "--title", "Rash", "--identifiable", str(face))
+    assert refused.code != 0 and "needs written consent" in refused.err
+    assert "Traceback" not in refused.err
+    made = cli(
+        "post", "-n", "Cardiology", "--title", "Rash", "--identifiable", str(face),
+        "--consent", "written", "--consent-scope", "teaching,network",
+        "--consent-date", "2026-11-30", "--consent-form", str(form), "--json",
+    )  # fmt: skip
+    assert made.code == 0, made.err
+    shown = cli("show", made.json["id"][:10], "--json").json
+    assert shown["consent"]["kind"] == "written"
+    assert shown["consent"]["scope"] == ["network", "teaching"]
+    assert shown["consent"]["date"] == "2026-11-30"
+    assert shown["consent"]["recorded_by"] == "Dr. Alice Moreau"
+    roles = {a["name"]: a for a in shown["attachments"]}
+    assert roles["face.png"]["identifiable"] is True
+    assert roles["form.txt"]["role"] == "consent-form"
+    assert shown["consent"]["form"] == roles["form.txt"]["hash"]
+    text = cli("show", made.json["id"][:10]).out
+    assert "Consent: written, for network and teaching, 2026-11-30" in text
+
+    weaker = cli("edit", made.json["id"][:10], "--consent", "verbal")
+    assert weaker.code != 0 and "needs written consent" in weaker.err
+    wider = cli(
+        "edit", made.json["id"][:10], "--consent", "written",
+        "--consent-scope", "network,teaching,publication",
+        "--consent-form", str(form),
+    )  # fmt: skip
+    assert wider.code == 0, wider.err
+    shown = cli("show", made.json["id"][:10], "--json").json
+    assert shown["consent"]["scope"] == ["network", "teaching", "publication"]
+    assert sorted(a["name"] for a in shown["attachments"]) == ["face.png", "form.txt"]
+    bad = cli("post", "-n", "Cardiology", "--title", "X", "--consent", "written",
+              "--consent-scope", "marketing")  # fmt: skip
+    assert bad.code == 2 and "scope" in bad.err

@@ -12,14 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from casebook import about
-from casebook.cli import device_commands, network_commands, secrets_input, sync_commands
+from casebook.cli import (
+    consent_options,
+    device_commands,
+    network_commands,
+    secrets_input,
+    sync_commands,
+)
 from casebook.cli.context import (
     Context,
     Output,
     filters,
     limit,
     parse_fields,
-    prepare_files,
     read_text,
     stripped_note,
 )
@@ -104,7 +109,7 @@ def post(ctx: Context) -> Output:
     net = p.library.network(a.network)
     body = read_text(a.body, a.body_file, "body", required=False) or ""
     fields = parse_fields(a.field)
-    files = prepare_files(a.attach)
+    record, files = consent_options.case_files(a, p.name)
     case = p.library.post_case(
         net,
         title=a.title,
@@ -113,6 +118,7 @@ def post(ctx: Context) -> Output:
         tags=a.tag or [],
         specialty=a.specialty or "",
         files=files,
+        consent=record,
         allow_identifiers=a.allow_identifiers,
     )
     data = {
@@ -138,7 +144,7 @@ def edit(ctx: Context) -> Output:
     what, target = refs.find_item(p.db, a.id)
     body = read_text(a.body, a.body_file, "body", required=False)
     if what == "comment":
-        if body is None or a.title or a.field or a.tag or a.specialty or a.attach:
+        if body is None or a.title or a.field or a.tag or a.specialty or a.attach or a.consent:
             raise UsageError("A comment can only get a new --body or --body-file.")
         event = p.library.edit_comment(target, body, allow_identifiers=a.allow_identifiers)
         return {"id": target.hex(), "event": event.hex()}, f"Edited comment {target.hex()[:12]}"
@@ -149,10 +155,11 @@ def edit(ctx: Context) -> Output:
             raise NotFound("No such case.")
         merged = {**current.fields, **parse_fields(a.field)}
         fields = {k: v for k, v in merged.items() if v}
-    files = prepare_files(a.attach)
+    record, files = consent_options.case_files(a, p.name)
     event = p.library.edit_case(
         target,
         files=files,
+        consent=record,
         title=a.title,
         fields=fields,
         body=body,
@@ -247,9 +254,13 @@ def show(ctx: Context) -> Output:
         lines += ["", name.capitalize(), value]
     if case.body:
         lines += ["", case.body]
+    if case.consent is not None:
+        lines += ["", f"Consent: {consent_options.describe(case.consent)}"]
     for att in case.attachments:
+        marks = consent_options.marks(att)
         lines.append(
-            f"[attachment] {att['name']} ({att['mime']}, {att['size']} bytes) {att['hash'][:16]}"
+            f"[attachment] {att['name']} ({att['mime']}, {att['size']} bytes) "
+            f"{att['hash'][:16]}{marks}"
         )
     if case.discussion:
         lines += ["", f"Discussion ({len(case.discussion)})"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from casebook import __version__
+from casebook.cli import consent_options
 from casebook.core.library.queries import SORTS
 from casebook.core.model.membership import INVITERS, ROLES
 
@@ -69,6 +70,7 @@ def _content(parser: argparse.ArgumentParser, *, new: bool) -> None:
         metavar="FILE",
         help="attach a file (images have their metadata removed); repeatable",
     )
+    consent_options.add_options(parser)
 
 
 def _allow_identifiers(parser: argparse.ArgumentParser) -> None:

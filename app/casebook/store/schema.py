@@ -384,8 +384,14 @@ def _v10(db: Database) -> None:
     db.execute(V10_INDEX)
 
 
+# v11: a case's consent record (JSON; NULL: none recorded). Derived from case.create and
+# case.edit, which carried no record before this version, so nothing needs rebuilding.
+def _v11(db: Database) -> None:
+    db.execute("ALTER TABLE cases ADD COLUMN consent TEXT")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
-    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11
 ]  # fmt: skip
 LATEST = len(MIGRATIONS)
 

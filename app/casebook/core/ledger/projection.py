@@ -12,100 +12,36 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from casebook.core.ledger.moderation_apply import Moderation
+from casebook.core.ledger.projector_base import as_json, ordering
 from casebook.core.ledger.search_index import (
     index_case,
     index_comment,
     unindex_case,
     unindex_comment,
 )
+from casebook.core.model import consent as consent_rules
 from casebook.core.model import payload_types as pt
-from casebook.core.model.events import Event
-from casebook.core.model.kinds import MODERATORS, EventKind, Role
-from casebook.store.database import Database
-
-Loader = Callable[[bytes], tuple[Event, dict[str, Any] | None] | None]
-RoleAt = Callable[[bytes, bytes, int], Role | None]  # (net, chain, seq)
-MemberOf = Callable[[bytes, bytes], bytes]  # (net, chain) -> the member it belongs to
-ADMINS = (Role.ADMIN,)
+from casebook.core.model.events import Event, EventError
+from casebook.core.model.kinds import EventKind, Role
 
 
-def ordering(event: Event) -> bytes:
-    return event.header.lamport.to_bytes(8, "big") + event.id
+class Projector(Moderation):
+    """Applies events to one database (networks, membership names, cases, discussion;
+    moderation in :class:`Moderation`); ``load`` fetches a stored event by id."""
 
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-class Projector:
-    """Applies events to one database; ``load`` fetches a stored event by id."""
-
-    def __init__(self, db: Database, load: Loader, role_at: RoleAt, member_of: MemberOf) -> None:
-        self.db = db
-        self.load = load
-        self.role_at = role_at
-        self.member_of = member_of
-        # In a batch (holding the write lock): whether ``waiting`` is empty, once looked up.
-        self.in_batch = False
-        self.waiting_empty: bool | None = None
-        self._refs: dict[bytes, Any] = {}  # in a batch: cases comments referred to
-        self._refs_mark = -1
-
-    # -- entry point ------------------------------------------------------------
     def apply(self, event: Event, payload: dict[str, Any] | pt.Payload) -> None:
         """Apply a validated payload (a dict or its typed value) through :data:`HANDLERS`."""
         if isinstance(payload, dict):
             payload = pt.typed(event.kind, payload)
         HANDLERS[event.kind](self, event, payload)
 
-    def who(self, event: Event) -> bytes:
-        """The member who wrote ``event`` (cases, comments are theirs, not a device's)."""
-        return self.member_of(event.net, event.author)
-
-    def reject(self, event: Event, reason: str) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO rejected (event_id, reason) VALUES (?, ?)", (event.id, reason)
-        )
-
-    def wait(self, event: Event, needs: bytes) -> None:
-        self.waiting_empty = False
-        self.db.execute(
-            "INSERT OR IGNORE INTO waiting (needs, event_id) VALUES (?, ?)", (needs, event.id)
-        )
-
-    def forget_batch(self) -> None:
-        self._refs.clear()
-
-    def take_waiting(self, needs: bytes) -> list[bytes]:
-        """The events that waited for ``needs`` (no longer waiting once returned)."""
-        if self.in_batch:
-            if self.waiting_empty is None:
-                self.waiting_empty = not self.db.scalar("SELECT EXISTS (SELECT 1 FROM waiting)")
-            if self.waiting_empty:
-                return []
-        rows = self.db.all("SELECT event_id FROM waiting WHERE needs = ?", (needs,))
-        if rows:
-            self.db.execute("DELETE FROM waiting WHERE needs = ?", (needs,))
-        return [bytes(r["event_id"]) for r in rows]
-
-    def _release(self, arrived: bytes) -> None:
-        rows = self.take_waiting(arrived)
-        for event_id in rows:
-            loaded = self.load(event_id)
-            if loaded is None:
-                continue
-            event, payload = loaded
-            if payload is None:  # pragma: no cover - it was readable when it started waiting
-                self.wait(event, event_id)
-                continue
-            self.apply(event, payload)
-
     # -- networks and membership (what the membership fold accepted) -----------
     def _network_create(self, event: Event, payload: pt.NetworkCreate) -> None:
         self.db.execute(
             "INSERT OR IGNORE INTO networks (id, name, founder, created_at, relays) "
             "VALUES (?, ?, ?, ?, ?)",
-            (event.net, payload.name, event.author, event.header.ts, _json(payload.relays)),
+            (event.net, payload.name, event.author, event.header.ts, as_json(payload.relays)),
         )
         self.db.execute(
             "INSERT OR REPLACE INTO authors (net, key, name) VALUES (?, ?, ?)",
@@ -120,7 +56,7 @@ class Projector:
             self.db.execute("UPDATE networks SET name = ? WHERE id = ?", (payload.name, event.net))
         if payload.relays is not None:
             self.db.execute(
-                "UPDATE networks SET relays = ? WHERE id = ?", (_json(payload.relays), event.net)
+                "UPDATE networks SET relays = ? WHERE id = ?", (as_json(payload.relays), event.net)
             )
 
     def _member_join(self, event: Event, payload: pt.MemberJoin) -> None:
@@ -133,101 +69,6 @@ class Projector:
         """Kinds whose whole effect is in the membership fold (and the event log's keys)."""
 
     # -- moderation -----------------------------------------------------------------
-    def _moderated(self, event: Event, target: bytes, allowed: tuple[Role, ...]) -> Any:
-        if self.role_at(event.net, event.author, event.seq) not in allowed:
-            who = "admins" if allowed == ADMINS else "moderators and admins"
-            self.reject(event, f"only {who} may do this")
-            return None
-        row = self.db.one(
-            "SELECT 'case' AS what, rid, net FROM cases WHERE id = ? "
-            "UNION ALL SELECT 'comment', rid, net FROM comments WHERE id = ?",
-            (target, target),
-        )
-        if row is None:
-            self.wait(event, target)
-            return None
-        if row["net"] != event.net:
-            self.reject(event, "refers to an item of another network")
-            return None
-        self.db.execute(
-            "INSERT OR IGNORE INTO moderation (target, net) VALUES (?, ?)", (target, event.net)
-        )
-        return row
-
-    def _set_hidden(self, event: Event, target: bytes, hidden: bool, reason: str | None) -> None:
-        row = self._moderated(event, target, MODERATORS if hidden else ADMINS)
-        if row is None:
-            return
-        cur = self.db.execute(
-            "UPDATE moderation SET hide_order = ?, hidden = ?, reason = ?, hidden_by = ?, "
-            "hidden_at = ? WHERE target = ? AND (hide_order IS NULL OR hide_order < ?)",
-            (
-                ordering(event),
-                int(hidden),
-                reason,
-                self.who(event),
-                event.header.ts,
-                target,
-                ordering(event),
-            ),
-        )
-        if cur.rowcount:
-            self._hide_row(row["what"], row["rid"], hidden)
-
-    def _hide_row(self, what: str, rid: int, hidden: bool) -> None:
-        """Set the flag; hidden items leave the search index and come back when unhidden."""
-        table = "cases" if what == "case" else "comments"
-        was = self.db.scalar(f"SELECT hidden FROM {table} WHERE rid = ?", (rid,))  # noqa: S608
-        if bool(was) == hidden:
-            return
-        self.db.execute(f"UPDATE {table} SET hidden = ? WHERE rid = ?", (int(hidden), rid))  # noqa: S608
-        if what == "comment":
-            if hidden:
-                unindex_comment(self.db, rid)
-            else:
-                index_comment(
-                    self.db, rid, self.db.scalar("SELECT body FROM comments WHERE rid = ?", (rid,))
-                )
-            return
-        if hidden:
-            unindex_case(self.db, rid)
-            return
-        row = self.db.row(
-            "SELECT c.title, c.specialty, c.tags, t.fields, t.body FROM cases c "
-            "JOIN case_text t ON t.rid = c.rid WHERE c.rid = ?",
-            (rid,),
-        )
-        content = {k: row[k] for k in ("title", "specialty", "body")}
-        content.update(tags=json.loads(row["tags"]), fields=json.loads(row["fields"]))
-        index_case(self.db, rid, content)
-
-    def _content_hide(self, event: Event, payload: pt.ContentHide) -> None:
-        self._set_hidden(event, payload.target, True, payload.reason)
-
-    def _content_unhide(self, event: Event, payload: pt.ContentTarget) -> None:
-        self._set_hidden(event, payload.target, False, None)
-
-    def _set_pinned(self, event: Event, target: bytes, pinned: bool) -> None:
-        row = self._moderated(event, target, MODERATORS)
-        if row is None:
-            return
-        if row["what"] != "case":
-            self.reject(event, "only cases can be pinned")
-            return
-        cur = self.db.execute(
-            "UPDATE moderation SET pin_order = ?, pinned = ?, pinned_by = ? "
-            "WHERE target = ? AND (pin_order IS NULL OR pin_order < ?)",
-            (ordering(event), int(pinned), self.who(event), target, ordering(event)),
-        )
-        if cur.rowcount:
-            self.db.execute("UPDATE cases SET pinned = ? WHERE rid = ?", (int(pinned), row["rid"]))
-
-    def _content_pin(self, event: Event, payload: pt.ContentTarget) -> None:
-        self._set_pinned(event, payload.target, True)
-
-    def _content_unpin(self, event: Event, payload: pt.ContentTarget) -> None:
-        self._set_pinned(event, payload.target, False)
-
     # -- cases --------------------------------------------------------------------
     def _case_create(self, event: Event, payload: pt.CaseCreate) -> None:
         order = ordering(event)
@@ -235,7 +76,7 @@ class Projector:
         cur = self.db.execute(
             "INSERT INTO cases (id, net, author, created_at, updated_at, activity_at, "
             "edit_order, title, specialty, tags, attachments, status, "
-            "status_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)",
+            "status_order, consent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
             (
                 event.id,
                 event.net,
@@ -246,15 +87,16 @@ class Projector:
                 order,
                 payload.title,
                 payload.specialty,
-                _json(content["tags"]),
-                _json(content["attachments"]),
+                as_json(content["tags"]),
+                as_json(content["attachments"]),
                 order,
+                None if payload.consent is None else as_json(payload.consent),
             ),
         )
         rid = cur.lastrowid
         self.db.execute(
             "INSERT INTO case_text (rid, fields, body) VALUES (?, ?, ?)",
-            (rid, _json(payload.fields), payload.body),
+            (rid, as_json(payload.fields), payload.body),
         )
         if payload.tags:
             self.db.executemany(
@@ -308,7 +150,7 @@ class Projector:
         self.db.execute(
             "INSERT OR IGNORE INTO revisions (target, event_id, author, at, ordering, content) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (target, event.id, self.who(event), event.header.ts, ordering(event), _json(content)),
+            (target, event.id, self.who(event), event.header.ts, ordering(event), as_json(content)),
         )
 
     def _case_edit(self, event: Event, payload: pt.CaseEdit) -> None:
@@ -319,29 +161,42 @@ class Projector:
             self.reject(event, "only the author may edit a case")
             return
         self._keep_original(case["id"])
-        self._add_revision(case["id"], event, payload.content())
+        mine = ordering(event)
+        revisions = [
+            (bytes(r["ordering"]), int(r["at"]), json.loads(r["content"]))
+            for r in self.db.all(
+                "SELECT content, ordering, at FROM revisions WHERE target = ? AND ordering != ?",
+                (case["id"], mine),
+            )
+        ]
+        revisions.append((mine, event.header.ts, payload.content()))
+        revisions.sort(key=lambda r: r[0])
         state: dict[str, Any] = {}
-        last = b""
-        for rev in self.db.all(
-            "SELECT content, ordering, at FROM revisions WHERE target = ? ORDER BY ordering",
-            (case["id"],),
-        ):
-            state.update(json.loads(rev["content"]))
-            last, updated = rev["ordering"], rev["at"]
+        for order, _, content in revisions:
+            state.update(content)
+            if order == mine:  # the consent rules hold as of this edit
+                try:
+                    consent_rules.check_case(state.get("consent"), state["attachments"])
+                except EventError as exc:
+                    self.reject(event, str(exc))
+                    return
+        self._add_revision(case["id"], event, payload.content())
+        last, updated = revisions[-1][0], revisions[-1][1]
         count = self.db.scalar("SELECT count(*) FROM revisions WHERE target = ?", (case["id"],))
         self.db.execute(
             "UPDATE cases SET title = ?, specialty = ?, tags = ?, "
             "attachments = ?, edit_order = ?, updated_at = ?, revisions = ?, "
-            "activity_at = max(activity_at, ?) WHERE rid = ?",
+            "activity_at = max(activity_at, ?), consent = ? WHERE rid = ?",
             (
                 state["title"],
                 state["specialty"],
-                _json(state["tags"]),
-                _json(state["attachments"]),
+                as_json(state["tags"]),
+                as_json(state["attachments"]),
                 last,
                 updated,
                 count,
                 event.header.ts,
+                None if state.get("consent") is None else as_json(state["consent"]),
                 case["rid"],
             ),
         )
@@ -352,7 +207,7 @@ class Projector:
         )
         self.db.execute(
             "UPDATE case_text SET fields = ?, body = ? WHERE rid = ?",
-            (_json(state["fields"]), state["body"], case["rid"]),
+            (as_json(state["fields"]), state["body"], case["rid"]),
         )
         unindex_case(self.db, case["rid"])
         if not case["hidden"]:

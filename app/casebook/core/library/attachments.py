@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from casebook.core.library.media.imagemeta import ImageMetadataError, sniff, strip_metadata
 from casebook.errors import AttachmentError, CasebookError, say
@@ -64,10 +65,31 @@ class Prepared:
     data: bytes
     hash: bytes
     removed: list[str] = field(default_factory=list)
+    # What the author says of it: shows a patient (needs written consent), its own
+    # consent record (wire form, see core.model.consent), "consent-form" for the form.
+    identifiable: bool = False
+    consent: dict[str, Any] | None = None
+    role: str = ""
 
     @property
     def size(self) -> int:
         return len(self.data)
+
+    def entry(self) -> dict[str, Any]:
+        """The case's attachment entry for this file (the payload's wire form)."""
+        out: dict[str, Any] = {
+            "hash": self.hash,
+            "name": self.name,
+            "mime": self.mime,
+            "size": self.size,
+        }
+        if self.identifiable:
+            out["identifiable"] = True
+        if self.consent is not None:
+            out["consent"] = self.consent
+        if self.role:
+            out["role"] = self.role
+        return out
 
     @property
     def metadata_checked(self) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 
 from casebook.core.ledger.eventlog import EventLog
 from casebook.core.library import attachments, deident, refs
+from casebook.core.model import consent as consent_rules
 from casebook.core.model import content, relayaddr
 from casebook.core.model.events import EventError
 from casebook.core.model.ids import EventId, NetId
@@ -26,6 +27,18 @@ from casebook.core.model.membership import INVITERS, ROLES, network_id
 from casebook.core.model.payloads import MAX_NAME, STATUSES, clean_text, normalize_tag
 from casebook.errors import IdentifiersFound, NotFound, PermissionDenied, UsageError, say
 from casebook.store.database import Database
+
+
+def _wire_attachment(stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored attachment entry (JSON form) back in its wire form."""
+    out = {**stored, "hash": bytes.fromhex(stored["hash"])}
+    own = stored.get("consent")
+    if own is not None:
+        out["consent"] = {
+            **own,
+            "form": None if own["form"] is None else bytes.fromhex(own["form"]),
+        }
+    return out
 
 
 def _usage(exc: EventError) -> UsageError:
@@ -146,18 +159,21 @@ class Library:
         tags: Sequence[str] = (),
         specialty: str = "",
         files: Sequence[attachments.Prepared] = (),
+        consent: dict[str, Any] | None = None,
         allow_identifiers: bool = False,
     ) -> EventId:
-        payload = {
+        """``consent``: the case's record (see core.model.consent.record); each file may
+        carry its own, and one marked identifiable needs written consent."""
+        payload: dict[str, Any] = {
             "title": title,
             "specialty": specialty,
             "fields": dict(fields or {}),
             "body": body,
             "tags": [normalize_tag(t) for t in tags if t.strip()],
-            "attachments": [
-                {"hash": f.hash, "name": f.name, "mime": f.mime, "size": f.size} for f in files
-            ],
+            "attachments": [f.entry() for f in files],
         }
+        if consent is not None:
+            payload["consent"] = consent
         return self._append(
             net, EventKind.CASE_CREATE, payload, files=files, allow_identifiers=allow_identifiers
         )
@@ -172,19 +188,28 @@ class Library:
     ) -> EventId:
         row = self._own_case(case_id, "edit it")
         payload: dict[str, Any] = {"case": case_id}
-        for key in ("title", "specialty", "body", "fields"):
+        for key in ("title", "specialty", "body", "fields", "consent"):
             if changes.get(key) is not None:
                 payload[key] = changes[key]
         if changes.get("tags") is not None:
             payload["tags"] = [normalize_tag(t) for t in changes["tags"] if t.strip()]
-        if files:
-            current = self.db.scalar("SELECT attachments FROM cases WHERE id = ?", (case_id,))
-            kept = [{**a, "hash": bytes.fromhex(a["hash"])} for a in json.loads(current or "[]")]
-            payload["attachments"] = kept + [
-                {"hash": f.hash, "name": f.name, "mime": f.mime, "size": f.size} for f in files
-            ]
+        current = self.db.row("SELECT attachments, consent FROM cases WHERE id = ?", (case_id,))
+        kept = [_wire_attachment(a) for a in json.loads(current["attachments"] or "[]")]
+        if files:  # a file attached again replaces its entry (what is said of it may change)
+            new = {f.hash: f.entry() for f in files}
+            payload["attachments"] = [a for a in kept if a["hash"] not in new] + list(new.values())
         if len(payload) == 1:
-            raise UsageError("Nothing to change: give a new title, field, body, tags or file.")
+            raise UsageError(
+                "Nothing to change: give a new title, field, body, tags, consent or file."
+            )
+        stored = current["consent"]
+        try:  # the result must keep the consent rules (the projection checks them again)
+            consent_rules.check_case(
+                payload.get("consent") or (json.loads(stored) if stored else None),
+                payload.get("attachments", kept),
+            )
+        except EventError as exc:
+            raise _usage(exc) from None
         return self._append(
             bytes(row["net"]),
             EventKind.CASE_EDIT,

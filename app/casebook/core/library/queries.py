@@ -99,12 +99,14 @@ class CaseDetail:
     revisions: list[dict[str, Any]]
     discussion: list[Comment] = field(default_factory=list)
     hidden_reason: str | None = None
+    consent: dict[str, Any] | None = None  # the case's record (core.model.consent, JSON)
 
     def to_json(self) -> dict[str, Any]:
         return {
             **self.summary.to_json(),
             "fields": self.fields,
             "body": self.body,
+            "consent": self.consent,
             "attachments": self.attachments,
             "updated": iso(self.updated_at),
             "hidden_reason": self.hidden_reason,
@@ -344,6 +346,7 @@ class Queries:
             revisions=revisions,
             discussion=self.discussion(case_id, net, include_hidden),
             hidden_reason=self.moderation(case_id) if row["hidden"] else None,
+            consent=json.loads(row["consent"]) if row["consent"] else None,
         )
 
     def unsent(self, case_id: bytes, chain: bytes) -> frozenset[bytes]:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from casebook.core.model import consent as consent_rules
 from casebook.core.model.events import Event, EventError
 from casebook.core.model.kinds import EventKind
 
@@ -25,14 +26,38 @@ class Attachment:
     name: str
     mime: str
     size: int
+    identifiable: bool = False
+    consent: dict[str, Any] | None = None  # its own record, JSON form
+    role: str = ""  # "consent-form" for the signed form, else ""
 
     @classmethod
     def from_clean(cls, item: Wire) -> Attachment:
-        return cls(item["hash"], item["name"], item["mime"], item["size"])
+        own = item.get("consent")
+        return cls(
+            item["hash"],
+            item["name"],
+            item["mime"],
+            item["size"],
+            bool(item.get("identifiable")),
+            None if own is None else consent_rules.to_json(own),
+            item.get("role", ""),
+        )
 
     def to_json(self) -> dict[str, Any]:
-        """As stored in the library's tables (the hash in hex)."""
-        return {"hash": self.hash.hex(), "name": self.name, "mime": self.mime, "size": self.size}
+        """As stored in the library's tables (the hash in hex; marks only when set)."""
+        out: dict[str, Any] = {
+            "hash": self.hash.hex(),
+            "name": self.name,
+            "mime": self.mime,
+            "size": self.size,
+        }
+        if self.identifiable:
+            out["identifiable"] = True
+        if self.consent is not None:
+            out["consent"] = self.consent
+        if self.role:
+            out["role"] = self.role
+        return out
 
 
 def _attachments(items: list[Wire]) -> tuple[Attachment, ...]:
@@ -131,12 +156,19 @@ class CaseCreate:
     body: str
     tags: tuple[str, ...]
     attachments: tuple[Attachment, ...]
+    consent: dict[str, Any] | None = None  # JSON form
 
     @classmethod
     def from_clean(cls, p: Wire) -> CaseCreate:
         attachments = _attachments(p["attachments"])
         return cls(
-            p["title"], p["specialty"], p["fields"], p["body"], tuple(p["tags"]), attachments
+            p["title"],
+            p["specialty"],
+            p["fields"],
+            p["body"],
+            tuple(p["tags"]),
+            attachments,
+            _consent(p.get("consent")),
         )
 
     def content(self) -> dict[str, Any]:
@@ -148,7 +180,11 @@ class CaseCreate:
             "body": self.body,
             "tags": list(self.tags),
             "attachments": [a.to_json() for a in self.attachments],
-        }
+        } | ({} if self.consent is None else {"consent": self.consent})
+
+
+def _consent(value: Wire | None) -> dict[str, Any] | None:
+    return None if value is None else consent_rules.to_json(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +198,7 @@ class CaseEdit:
     body: str | None
     tags: tuple[str, ...] | None
     attachments: tuple[Attachment, ...] | None
+    consent: dict[str, Any] | None = None
 
     @classmethod
     def from_clean(cls, p: Wire) -> CaseEdit:
@@ -174,6 +211,7 @@ class CaseEdit:
             p.get("body"),
             None if tags is None else tuple(tags),
             None if attachments is None else _attachments(attachments),
+            _consent(p.get("consent")),
         )
 
     def content(self) -> dict[str, Any]:
@@ -187,6 +225,7 @@ class CaseEdit:
             "attachments": None
             if self.attachments is None
             else [a.to_json() for a in self.attachments],
+            "consent": self.consent,
         }
         return {k: v for k, v in out.items() if v is not None}
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from casebook.core.model import relayaddr
+from casebook.core.model import consent, relayaddr
 from casebook.core.model.epochs import is_seed_list
 from casebook.core.model.events import EventError
 from casebook.core.model.kinds import EventKind
@@ -82,24 +82,41 @@ def _ref(value: Any, name: str) -> bytes:
     return value
 
 
+_ATTACHMENT_KEYS = {"hash", "name", "mime", "size"}
+_ATTACHMENT_MARKS = {"identifiable", "consent", "role"}
+
+
 def _attachments(value: Any) -> list[dict[str, Any]]:
+    """Each entry ``{hash, name, mime, size}``, with the optional marks ``identifiable:
+    true``, ``consent`` (its own record) and ``role: "consent-form"``."""
     if not isinstance(value, list) or len(value) > MAX_ATTACHMENTS:
         raise EventError(f"at most {MAX_ATTACHMENTS} attachments")
     out = []
     for item in value:
-        if not isinstance(item, dict) or set(item) != {"hash", "name", "mime", "size"}:
+        if not isinstance(item, dict) or not _ATTACHMENT_KEYS <= set(item) <= (
+            _ATTACHMENT_KEYS | _ATTACHMENT_MARKS
+        ):
             raise EventError("bad attachment entry")
         size = item["size"]
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             raise EventError("bad attachment size")
-        out.append(
-            {
-                "hash": _ref(item["hash"], "attachment hash"),
-                "name": clean_text(item["name"], "attachment name", 255, single_line=True),
-                "mime": clean_text(item["mime"], "attachment type", 100, single_line=True),
-                "size": size,
-            }
-        )
+        entry: dict[str, Any] = {
+            "hash": _ref(item["hash"], "attachment hash"),
+            "name": clean_text(item["name"], "attachment name", 255, single_line=True),
+            "mime": clean_text(item["mime"], "attachment type", 100, single_line=True),
+            "size": size,
+        }
+        if "identifiable" in item:
+            if item["identifiable"] is not True:
+                raise EventError("identifiable is true or absent")
+            entry["identifiable"] = True
+        if "consent" in item:
+            entry["consent"] = consent.validate(item["consent"])
+        if "role" in item:
+            if item["role"] not in consent.ROLES:
+                raise EventError("unknown attachment role")
+            entry["role"] = item["role"]
+        out.append(entry)
     return out
 
 
@@ -112,6 +129,7 @@ def _exact(
 
 
 _CASE_CONTENT = {"title", "specialty", "fields", "body", "tags", "attachments"}
+_CASE_OPTIONAL = {"consent"}
 
 
 def case_content(payload: dict[str, Any], *, partial: bool) -> dict[str, Any]:
@@ -131,6 +149,10 @@ def case_content(payload: dict[str, Any], *, partial: bool) -> dict[str, Any]:
             raise EventError(f"case is missing {key}")
     if "title" in out and not out["title"]:
         raise EventError("a case needs a title")
+    if "consent" in payload:
+        out["consent"] = consent.validate(payload["consent"])
+    if not partial or ("consent" in out and "attachments" in out):
+        consent.check_case(out.get("consent"), out["attachments"])
     return out
 
 
@@ -222,12 +244,12 @@ def _target(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _case_create(payload: dict[str, Any]) -> dict[str, Any]:
-    _exact(payload, _CASE_CONTENT)
+    _exact(payload, _CASE_CONTENT, _CASE_OPTIONAL)
     return case_content(payload, partial=False)
 
 
 def _case_edit(payload: dict[str, Any]) -> dict[str, Any]:
-    _exact(payload, {"case"}, _CASE_CONTENT)
+    _exact(payload, {"case"}, _CASE_CONTENT | _CASE_OPTIONAL)
     changes = case_content(payload, partial=True)
     if not changes:
         raise EventError("an edit must change something")

@@ -44,7 +44,7 @@ _NOT_CONTENT_GROUPS = ("network.", "member.", "invite.", "epoch.", "content.")
 _NOT_CONTENT = frozenset({EventKind.CASE_STATUS, EventKind.COMMENT_ENDORSE})
 # Payload keys that are not text the author wrote: references to other events, and
 # attachments (their names and metadata are handled where files are prepared).
-_NOT_TEXT_KEYS = frozenset({"case", "parent", "comment", "target", "attachments"})
+_NOT_TEXT_KEYS = frozenset({"case", "parent", "comment", "target", "attachments", "consent"})
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,119 @@
+"""Applying moderation: hiding and unhiding cases and comments, pinning cases.
+
+Moderators and admins hide and pin; only admins unhide. Each target keeps the newest
+decision by ``(lamport, id)``, so the outcome does not depend on arrival order; a hidden
+item leaves the search index and returns to it when unhidden.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from casebook.core.ledger.projector_base import ADMINS, ProjectorBase, ordering
+from casebook.core.ledger.search_index import (
+    index_case,
+    index_comment,
+    unindex_case,
+    unindex_comment,
+)
+from casebook.core.model import payload_types as pt
+from casebook.core.model.events import Event
+from casebook.core.model.kinds import MODERATORS, Role
+
+
+class Moderation(ProjectorBase):
+    def _moderated(self, event: Event, target: bytes, allowed: tuple[Role, ...]) -> Any:
+        if self.role_at(event.net, event.author, event.seq) not in allowed:
+            who = "admins" if allowed == ADMINS else "moderators and admins"
+            self.reject(event, f"only {who} may do this")
+            return None
+        row = self.db.one(
+            "SELECT 'case' AS what, rid, net FROM cases WHERE id = ? "
+            "UNION ALL SELECT 'comment', rid, net FROM comments WHERE id = ?",
+            (target, target),
+        )
+        if row is None:
+            self.wait(event, target)
+            return None
+        if row["net"] != event.net:
+            self.reject(event, "refers to an item of another network")
+            return None
+        self.db.execute(
+            "INSERT OR IGNORE INTO moderation (target, net) VALUES (?, ?)", (target, event.net)
+        )
+        return row
+
+    def _set_hidden(self, event: Event, target: bytes, hidden: bool, reason: str | None) -> None:
+        row = self._moderated(event, target, MODERATORS if hidden else ADMINS)
+        if row is None:
+            return
+        cur = self.db.execute(
+            "UPDATE moderation SET hide_order = ?, hidden = ?, reason = ?, hidden_by = ?, "
+            "hidden_at = ? WHERE target = ? AND (hide_order IS NULL OR hide_order < ?)",
+            (
+                ordering(event),
+                int(hidden),
+                reason,
+                self.who(event),
+                event.header.ts,
+                target,
+                ordering(event),
+            ),
+        )
+        if cur.rowcount:
+            self._hide_row(row["what"], row["rid"], hidden)
+
+    def _hide_row(self, what: str, rid: int, hidden: bool) -> None:
+        """Set the flag; hidden items leave the search index and come back when unhidden."""
+        table = "cases" if what == "case" else "comments"
+        was = self.db.scalar(f"SELECT hidden FROM {table} WHERE rid = ?", (rid,))  # noqa: S608
+        if bool(was) == hidden:
+            return
+        self.db.execute(f"UPDATE {table} SET hidden = ? WHERE rid = ?", (int(hidden), rid))  # noqa: S608
+        if what == "comment":
+            if hidden:
+                unindex_comment(self.db, rid)
+            else:
+                index_comment(
+                    self.db, rid, self.db.scalar("SELECT body FROM comments WHERE rid = ?", (rid,))
+                )
+            return
+        if hidden:
+            unindex_case(self.db, rid)
+            return
+        row = self.db.row(
+            "SELECT c.title, c.specialty, c.tags, t.fields, t.body FROM cases c "
+            "JOIN case_text t ON t.rid = c.rid WHERE c.rid = ?",
+            (rid,),
+        )
+        content = {k: row[k] for k in ("title", "specialty", "body")}
+        content.update(tags=json.loads(row["tags"]), fields=json.loads(row["fields"]))
+        index_case(self.db, rid, content)
+
+    def _content_hide(self, event: Event, payload: pt.ContentHide) -> None:
+        self._set_hidden(event, payload.target, True, payload.reason)
+
+    def _content_unhide(self, event: Event, payload: pt.ContentTarget) -> None:
+        self._set_hidden(event, payload.target, False, None)
+
+    def _set_pinned(self, event: Event, target: bytes, pinned: bool) -> None:
+        row = self._moderated(event, target, MODERATORS)
+        if row is None:
+            return
+        if row["what"] != "case":
+            self.reject(event, "only cases can be pinned")
+            return
+        cur = self.db.execute(
+            "UPDATE moderation SET pin_order = ?, pinned = ?, pinned_by = ? "
+            "WHERE target = ? AND (pin_order IS NULL OR pin_order < ?)",
+            (ordering(event), int(pinned), self.who(event), target, ordering(event)),
+        )
+        if cur.rowcount:
+            self.db.execute("UPDATE cases SET pinned = ? WHERE rid = ?", (int(pinned), row["rid"]))
+
+    def _content_pin(self, event: Event, payload: pt.ContentTarget) -> None:
+        self._set_pinned(event, payload.target, True)
+
+    def _content_unpin(self, event: Event, payload: pt.ContentTarget) -> None:
+        self._set_pinned(event, payload.target, False)

@@ -1,0 +1,93 @@
+"""What every part of applying events shares: the database, who wrote an event, how an
+event is rejected or waits for its target, and releasing those that waited.
+
+The handlers live in :mod:`projection` (networks, cases, discussion) and
+:mod:`moderation_apply` (hiding and pinning); :class:`projection.Projector` is all of
+them together.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from casebook.core.model import payload_types as pt
+from casebook.core.model.events import Event
+from casebook.core.model.kinds import Role
+from casebook.store.database import Database
+
+Loader = Callable[[bytes], tuple[Event, dict[str, Any] | None] | None]
+RoleAt = Callable[[bytes, bytes, int], Role | None]  # (net, chain, seq)
+MemberOf = Callable[[bytes, bytes], bytes]  # (net, chain) -> the member it belongs to
+ADMINS = (Role.ADMIN,)
+
+
+def ordering(event: Event) -> bytes:
+    return event.header.lamport.to_bytes(8, "big") + event.id
+
+
+def as_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+class ProjectorBase:
+    """Applies events to one database; ``load`` fetches a stored event by id."""
+
+    def __init__(self, db: Database, load: Loader, role_at: RoleAt, member_of: MemberOf) -> None:
+        self.db = db
+        self.load = load
+        self.role_at = role_at
+        self.member_of = member_of
+        # In a batch (holding the write lock): whether ``waiting`` is empty, once looked up.
+        self.in_batch = False
+        self.waiting_empty: bool | None = None
+        self._refs: dict[bytes, Any] = {}  # in a batch: cases comments referred to
+        self._refs_mark = -1
+
+    # -- entry point ------------------------------------------------------------
+    def apply(self, event: Event, payload: dict[str, Any] | pt.Payload) -> None:
+        """Apply a validated payload (a dict or its typed value); see Projector."""
+        raise NotImplementedError
+
+    def who(self, event: Event) -> bytes:
+        """The member who wrote ``event`` (cases, comments are theirs, not a device's)."""
+        return self.member_of(event.net, event.author)
+
+    def reject(self, event: Event, reason: str) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO rejected (event_id, reason) VALUES (?, ?)", (event.id, reason)
+        )
+
+    def wait(self, event: Event, needs: bytes) -> None:
+        self.waiting_empty = False
+        self.db.execute(
+            "INSERT OR IGNORE INTO waiting (needs, event_id) VALUES (?, ?)", (needs, event.id)
+        )
+
+    def forget_batch(self) -> None:
+        self._refs.clear()
+
+    def take_waiting(self, needs: bytes) -> list[bytes]:
+        """The events that waited for ``needs`` (no longer waiting once returned)."""
+        if self.in_batch:
+            if self.waiting_empty is None:
+                self.waiting_empty = not self.db.scalar("SELECT EXISTS (SELECT 1 FROM waiting)")
+            if self.waiting_empty:
+                return []
+        rows = self.db.all("SELECT event_id FROM waiting WHERE needs = ?", (needs,))
+        if rows:
+            self.db.execute("DELETE FROM waiting WHERE needs = ?", (needs,))
+        return [bytes(r["event_id"]) for r in rows]
+
+    def _release(self, arrived: bytes) -> None:
+        rows = self.take_waiting(arrived)
+        for event_id in rows:
+            loaded = self.load(event_id)
+            if loaded is None:
+                continue
+            event, payload = loaded
+            if payload is None:  # pragma: no cover - it was readable when it started waiting
+                self.wait(event, event_id)
+                continue
+            self.apply(event, payload)
