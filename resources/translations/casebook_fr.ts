@@ -232,6 +232,26 @@
         <translation>Aucune réponse pour le moment.</translation>
     </message>
     <message>
+        <source>Consent: {0} · covers {1} · given {2} · recorded by {3}</source>
+        <translation>Consentement&#xa0;: {0} · couvre {1} · donné le {2} · consigné par {3}</translation>
+    </message>
+    <message>
+        <source>signed form on file</source>
+        <translation>formulaire signé joint</translation>
+    </message>
+    <message>
+        <source>signed consent form, not previewed</source>
+        <translation>formulaire de consentement signé, sans aperçu</translation>
+    </message>
+    <message>
+        <source>shows the patient</source>
+        <translation>montre le patient</translation>
+    </message>
+    <message>
+        <source>consent: {0}, covers {1}</source>
+        <translation>consentement&#xa0;: {0}, couvre {1}</translation>
+    </message>
+    <message>
         <source>member</source>
         <translation>membre</translation>
     </message>
@@ -342,6 +362,34 @@
     <message>
         <source>{0} cases you posted or discussed where someone spoke after you</source>
         <translation>{0} cas que vous avez publiés ou commentés, où quelqu&apos;un a répondu après vous</translation>
+    </message>
+    <message>
+        <source>No record</source>
+        <translation>Aucun enregistrement</translation>
+    </message>
+    <message>
+        <source>Not needed (de-identified, or implied)</source>
+        <translation>Non nécessaire (anonymisé, ou implicite)</translation>
+    </message>
+    <message>
+        <source>Verbal</source>
+        <translation>Oral</translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation>Écrit</translation>
+    </message>
+    <message>
+        <source>This network</source>
+        <translation>Ce réseau</translation>
+    </message>
+    <message>
+        <source>Teaching</source>
+        <translation>Enseignement</translation>
+    </message>
+    <message>
+        <source>Publication</source>
+        <translation>Publication</translation>
     </message>
 </context>
 <context>
@@ -646,6 +694,49 @@
     <message>
         <source>unread</source>
         <translation>non lu</translation>
+    </message>
+</context>
+<context>
+    <name>ConsentBox</name>
+    <message>
+        <source>Patient&apos;s consent</source>
+        <translation>Consentement du patient</translation>
+    </message>
+    <message>
+        <source>Date consent was given</source>
+        <translation>Date du consentement</translation>
+    </message>
+    <message>
+        <source>given on</source>
+        <translation>donné le</translation>
+    </message>
+    <message>
+        <source>Covers:</source>
+        <translation>Couvre&#xa0;:</translation>
+    </message>
+    <message>
+        <source>No signed form</source>
+        <translation>Aucun formulaire signé</translation>
+    </message>
+    <message>
+        <source>Signed form…</source>
+        <translation>Formulaire signé…</translation>
+    </message>
+    <message>
+        <source>Attach the signed form; it is encrypted like any file and never previewed.</source>
+        <translation>Joindre le formulaire signé&#xa0;; il est chiffré comme tout fichier et jamais affiché en aperçu.</translation>
+    </message>
+    <message>
+        <source>Signed consent form</source>
+        <translation>Formulaire de consentement signé</translation>
+    </message>
+    <message>
+        <source>Signed form: {0}</source>
+        <translation>Formulaire signé&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>Signed form on file</source>
+        <translation>Formulaire signé joint</translation>
     </message>
 </context>
 <context>
@@ -1331,6 +1422,14 @@ Son code cessera de fonctionner&#xa0;: plus personne ne pourra s&apos;en servir 
     <message>
         <source>Add file…</source>
         <translation>Ajouter un fichier…</translation>
+    </message>
+    <message>
+        <source>Tick a file that shows the patient (a face, a tattoo…): it needs written consent.</source>
+        <translation>Cochez un fichier qui montre le patient (un visage, un tatouage…)&#xa0;: il demande un consentement écrit.</translation>
+    </message>
+    <message>
+        <source>Patient&apos;s consent</source>
+        <translation>Consentement du patient</translation>
     </message>
     <message>
         <source>Attachment warnings</source>
@@ -2230,6 +2329,10 @@ Cette action est irréversible.</translation>
         <translation>Un profil existe déjà dans {0}&#xa0;; rien n&apos;a été modifié.</translation>
     </message>
     <message>
+        <source>A signed form goes with written consent.</source>
+        <translation>Un formulaire signé accompagne un consentement écrit.</translation>
+    </message>
+    <message>
         <source>An invite can be used 1 to {0} times.</source>
         <translation>Une invitation peut servir de 1 à {0} fois.</translation>
     </message>
@@ -2330,8 +2433,8 @@ Cette action est irréversible.</translation>
         <translation>Aucun de vos réseaux n&apos;indique de relais, et l&apos;association d&apos;un ordinateur passe par un relais&#xa0;: ajoutez d&apos;abord un relais à un réseau (ou hébergez-en un).</translation>
     </message>
     <message>
-        <source>Nothing to change: give a new title, field, body, tags or file.</source>
-        <translation>Rien à modifier&#xa0;: donnez un nouveau titre, une spécialité, un texte, des étiquettes ou un fichier.</translation>
+        <source>Nothing to change: give a new title, field, body, tags, consent or file.</source>
+        <translation>Rien à modifier&#xa0;: donnez un nouveau titre, une spécialité, un texte, des étiquettes, un consentement ou un fichier.</translation>
     </message>
     <message>
         <source>Only admins can invite in this network.</source>

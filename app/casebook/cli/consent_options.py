@@ -4,13 +4,12 @@ identifiable, a record of one attached file, the signed form (see core.model.con
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from pathlib import Path
 from typing import Any
 
-from casebook.core.library import attachments
+from casebook.core.library import attachments, consent_input
+from casebook.core.library.consent_input import ConsentInput
 from casebook.core.model import consent
-from casebook.core.model.events import EventError
 from casebook.errors import UsageError, say
 
 
@@ -48,55 +47,36 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _record(kind: str, scopes: str, a: argparse.Namespace, me: str, form: bytes | None) -> Any:
-    try:
-        return consent.record(
-            kind,
-            scopes.split(","),
-            recorded_by=a.consent_by or me,
-            date=a.consent_date,
-            form=form,
-        )
-    except EventError as exc:
-        text = str(exc)
-        raise UsageError(text[:1].upper() + text[1:] + ".") from None
-
-
 def case_files(
     a: argparse.Namespace, me: str
 ) -> tuple[dict[str, Any] | None, list[attachments.Prepared]]:
     """The case's record (None when no --consent) and every file to attach, each with
     what these options say of it. ``me``: the author's name (the default recorder)."""
-    own: dict[str, tuple[str, str]] = {}
+    own: dict[Path, ConsentInput] = {}
     for item in a.attachment_consent:
         path, sep, spec = item.partition("=")
         kind, _, scopes = spec.partition(":")
         if not sep or not path or not kind:
             raise UsageError(say("--attachment-consent takes FILE=KIND[:SCOPES], got {0!r}.", item))
-        own[path] = (kind, scopes or "network")
-    paths = [(p, False) for p in a.attach] + [(p, True) for p in a.identifiable]
-    unknown = set(own) - {p for p, _ in paths}
+        own[Path(path).expanduser()] = ConsentInput(
+            kind, (scopes or "network").split(","), a.consent_date, a.consent_by or ""
+        )
+    paths = [Path(p).expanduser() for p in [*a.attach, *a.identifiable]]
+    unknown = set(own) - set(paths)
     if unknown:
         raise UsageError(
-            say("--attachment-consent names {0}, which is not attached.", sorted(unknown)[0])
+            say("--attachment-consent names {0}, which is not attached.", str(sorted(unknown)[0]))
         )
-    files = []
-    for path, identifiable in paths:
-        item = attachments.prepare(Path(path).expanduser())
-        record = None
-        if path in own:
-            record = _record(*own[path], a, me, None)
-        files.append(dataclasses.replace(item, identifiable=identifiable, consent=record))
-    form = None
-    if a.consent_form:
-        if a.consent != "written":
-            raise UsageError("A signed form goes with --consent written.")
-        prepared = attachments.prepare(Path(a.consent_form).expanduser())
-        form = dataclasses.replace(prepared, role=consent.FORM_ROLE)
-        files.append(form)
-    if a.consent is None:
-        return None, files
-    return _record(a.consent, a.consent_scope, a, me, form.hash if form else None), files
+    if a.consent_form and a.consent != "written":
+        raise UsageError("A signed form goes with --consent written.")
+    case = None
+    if a.consent is not None:
+        form = Path(a.consent_form).expanduser() if a.consent_form else None
+        case = ConsentInput(
+            a.consent, a.consent_scope.split(","), a.consent_date, a.consent_by or "", form
+        )
+    identifiable = {Path(p).expanduser() for p in a.identifiable}
+    return consent_input.prepare(paths, me=me, case=case, identifiable=identifiable, own=own)
 
 
 def describe(record: dict[str, Any]) -> str:

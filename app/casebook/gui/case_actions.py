@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casebook.core.library import attachments
+from casebook.core.library import attachments, consent_input
 from casebook.core.library.queries import Comment
 from casebook.gui import case_view
 from casebook.gui.case_dialogs import EditCaseDialog, ElidedLabel, TextDialog
@@ -329,9 +329,14 @@ class CaseActions(QObject):
                 return lambda s: None  # nothing to send
 
             def job(s: Session) -> bytes:
-                prepared = [attachments.prepare(path) for path in files]
+                record, prepared = consent_input.prepare(
+                    files,
+                    me=s.p.name,
+                    case=changes.pop("consent", None),
+                    identifiable=changes.pop("identifiable", set()),
+                )
                 return s.p.library.edit_case(
-                    case_id, files=prepared, allow_identifiers=allow, **changes
+                    case_id, files=prepared, consent=record, allow_identifiers=allow, **changes
                 )
 
             return job

@@ -152,6 +152,9 @@ class EditCaseDialog(NewCaseDialog):
                 label.setText(self.tr("Add attachments"))
         # Fields outside the template are kept as they are (an edit replaces all fields).
         self._extra = {k: v for k, v in case.fields.items() if k not in self.fields}
+        if case.consent is not None:
+            form = case.consent["form"]
+            self.consent.restore(case.consent, kept_form=bytes.fromhex(form) if form else None)
         self._original = self.values()
 
     def changes(self) -> tuple[dict[str, Any], list[Path]]:
@@ -163,4 +166,8 @@ class EditCaseDialog(NewCaseDialog):
         }
         if now["fields"] != self._original["fields"]:
             changed["fields"] = {**self._extra, **now["fields"]}
+        if now["consent"] != self._original["consent"]:
+            changed["consent"] = now["consent"]
+        if now["identifiable"]:
+            changed["identifiable"] = now["identifiable"]
         return changed, now["files"]

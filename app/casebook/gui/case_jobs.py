@@ -14,6 +14,7 @@ from PySide6.QtGui import QImage
 
 from casebook.core.library import attachments
 from casebook.core.library.queries import CaseDetail
+from casebook.core.model import consent
 from casebook.core.model.fingerprint import fingerprint
 from casebook.core.model.kinds import MODERATORS
 from casebook.errors import CasebookError
@@ -74,7 +75,10 @@ def load(s: Session, case_id: bytes, known: frozenset[str] = frozenset()) -> Loa
 
 
 def previewable(item: dict[str, Any]) -> bool:
-    """A picture small enough to be read (or fetched) just to show its thumbnail."""
+    """A picture small enough to be read (or fetched) just to show its thumbnail; never
+    the signed consent form."""
+    if item.get("role") == consent.FORM_ROLE:
+        return False
     return item["mime"] in PREVIEWABLE and int(item["size"]) <= PREVIEW_MAX_BYTES
 
 

@@ -10,6 +10,8 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from casebook.core.library.queries import CaseDetail, Comment
+from casebook.core.model import consent
+from casebook.gui.consent_box import kind_label, scope_label
 from casebook.gui.i18n import QT_TR_NOOP, tr
 
 # Raw HTML in posts is shown as text, never interpreted.
@@ -58,10 +60,12 @@ def render(
         parts.append(f"<h4>{html.escape(title)}</h4>{markdown(value)}")
     if case.body:
         parts.append(markdown(case.body))
+    if case.consent is not None:
+        parts.append(f"<p class='consent'>{consent_line(case.consent)}</p>")
     if case.attachments:
         items = "".join(
             f"<li>{html.escape(a['name'])} <span class='meta'>({html.escape(a['mime'])}, "
-            f"{a['size'] / 1024:.0f} KB)</span>"
+            f"{a['size'] / 1024:.0f} KB){attachment_marks(a)}</span>"
             f"{attachment_links(a) if attachment_links else ''}</li>"
             for a in case.attachments
         )
@@ -91,6 +95,33 @@ def render(
     if not case.discussion:
         parts.append("<p class='meta'>" + tr("No replies yet.") + "</p>")
     return "".join(parts)
+
+
+def consent_line(record: dict[str, Any]) -> str:
+    """A stored consent record as one line of HTML: kind, scope, date, recorder, form."""
+    scope = ", ".join(scope_label(s) for s in record["scope"])
+    text = tr("Consent: {0} · covers {1} · given {2} · recorded by {3}").format(
+        kind_label(record["kind"]), scope, record["date"], record["recorded_by"]
+    )
+    if record.get("form"):
+        text += " · " + tr("signed form on file")
+    return "<b>" + html.escape(text) + "</b>"
+
+
+def attachment_marks(item: dict[str, Any]) -> str:
+    """What the author said of an attachment, after its size."""
+    out = ""
+    if item.get("role") == consent.FORM_ROLE:
+        out += " · " + html.escape(tr("signed consent form, not previewed"))
+    if item.get("identifiable"):
+        out += " · " + html.escape(tr("shows the patient"))
+    own = item.get("consent")
+    if own is not None:
+        said = tr("consent: {0}, covers {1}").format(
+            kind_label(own["kind"]), ", ".join(scope_label(s) for s in own["scope"])
+        )
+        out += " · " + html.escape(said)
+    return out
 
 
 STYLE = """

@@ -31,6 +31,7 @@ from casebook.core.library import attachments
 from casebook.gui import folders
 from casebook.gui.bridge import Core
 from casebook.gui.case_view import FIELD_TITLES, markdown, style
+from casebook.gui.consent_box import ConsentBox
 from casebook.gui.drafts import DraftKeeper
 from casebook.gui.file_list import ICON, FileList
 from casebook.gui.i18n import tr
@@ -44,7 +45,7 @@ class NewCaseDialog(PublishingForm, QDialog):
     def __init__(self, network_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("New case in {0}").format(network_name))
-        self.resize(720, 760)
+        self.resize(720, 880)
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         write = QWidget()
@@ -91,6 +92,16 @@ class NewCaseDialog(PublishingForm, QDialog):
         files.addWidget(self.files, 1)
         files.addWidget(add)
         form.addRow(self.tr("Attachments"), files)
+        hint = QLabel(
+            self.tr(
+                "Tick a file that shows the patient (a face, a tattoo…): it needs written consent."
+            )
+        )
+        hint.setObjectName("meta")
+        hint.setWordWrap(True)
+        form.addRow("", hint)
+        self.consent = ConsentBox()
+        form.addRow(self.tr("Patient's consent"), self.consent)
         # Each added file is checked on the worker; what cannot be cleaned is named below.
         self.file_notes = QLabel()
         self.file_notes.setObjectName("warning")
@@ -156,6 +167,8 @@ class NewCaseDialog(PublishingForm, QDialog):
             "body": self.body.toPlainText(),
             "tags": self.tags.text(),
             "files": [str(path) for path in self.files.paths()],
+            "identifiable": [str(path) for path in self.files.identifiable()],
+            "consent": self.consent.state(),
         }
 
     def has_text(self) -> bool:
@@ -184,6 +197,10 @@ class NewCaseDialog(PublishingForm, QDialog):
         for path in found.get("files") or []:
             if isinstance(path, str) and Path(path).is_file():
                 self.files.addItem(path)
+        for path in found.get("identifiable") or []:
+            if isinstance(path, str):
+                self.files.mark(Path(path))
+        self.consent.restore(found.get("consent"))
         self.error.setText(self.tr("Your draft is back."))
         tone(self.error, "busy")
         self.error.show()
@@ -274,4 +291,6 @@ class NewCaseDialog(PublishingForm, QDialog):
             "body": self.body.toPlainText(),
             "tags": [t.strip() for t in self.tags.text().split(",") if t.strip()],
             "files": self.files.paths(),
+            "identifiable": self.files.identifiable(),
+            "consent": self.consent.value(),
         }

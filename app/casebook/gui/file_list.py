@@ -31,6 +31,7 @@ class FileList(QListWidget):
     def __init__(self) -> None:
         super().__init__()
         self.core: Core | None = None  # set by the form: thumbnails are made on its worker
+        self.marks = True  # each file has a tick box: it shows the patient
         self.setIconSize(QSize(ICON, ICON))
         self.model().rowsInserted.connect(self._named)  # before any other listener
 
@@ -41,6 +42,19 @@ class FileList(QListWidget):
     def paths(self) -> list[Path]:
         return [self.path(row) for row in range(self.count())]
 
+    def identifiable(self) -> set[Path]:
+        """The files ticked as showing the patient."""
+        return {
+            self.path(row)
+            for row in range(self.count())
+            if self.item(row).checkState() == Qt.CheckState.Checked
+        }
+
+    def mark(self, path: Path) -> None:
+        for row in range(self.count()):
+            if self.path(row) == path:
+                self.item(row).setCheckState(Qt.CheckState.Checked)
+
     def _named(self, _parent: object, first: int, last: int) -> None:
         for row in range(first, last + 1):
             item = self.item(row)
@@ -50,6 +64,9 @@ class FileList(QListWidget):
             item.setData(PATH, str(path))
             item.setText(path.name)
             item.setToolTip(str(path))
+            if self.marks:  # ticked: the file shows the patient (needs written consent)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
             if self.core is not None and path.suffix.lower() in PICTURES:
                 self._thumbnail(self.core, path)
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casebook.core.library import attachments
+from casebook.core.library import consent_input
 from casebook.core.library.search import Filters
 from casebook.gui import case_view, window_actions
 from casebook.gui.bridge import Core, Job
@@ -433,8 +433,15 @@ class MainWindow(QMainWindow):
             values = dialog.values()
 
             def job(s: Session) -> bytes:
-                files = [attachments.prepare(path) for path in values.pop("files")]
-                return s.p.library.post_case(net, files=files, allow_identifiers=allow, **values)
+                record, files = consent_input.prepare(
+                    values.pop("files"),
+                    me=s.p.name,
+                    case=values.pop("consent"),
+                    identifiable=values.pop("identifiable"),
+                )
+                return s.p.library.post_case(
+                    net, files=files, consent=record, allow_identifiers=allow, **values
+                )
 
             return job
 

@@ -16,19 +16,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
+from casebook.core.library import consent_input
 from casebook.core.profile import Profile
 from casebook.gui import i18n, theme
 from casebook.gui.app import Shell
 from casebook.gui.bridge import Core
 from casebook.gui.bundles import BundleDialog
+from casebook.gui.compose import NewCaseDialog
 from casebook.gui.help_dialogs import AboutDialog, ShortcutsDialog
 from casebook.gui.invites_view import InviteDialog
 from casebook.gui.main_window import MainWindow
 from casebook.gui.network_dialogs import JoinDialog, NewNetworkDialog
 from casebook.gui.people import PeopleDialog
 from casebook.gui.settings import SettingsDialog
+from casebook.session import Session
 
 
 def wait(until: Callable[[], bool], seconds: float = 30) -> None:
@@ -114,6 +118,7 @@ def library(core: Core, scratch: Path, out: Path, app: QApplication) -> None:
     invite.close()
     people.close()
     bundles(core, win, code, scratch, out)
+    consent_shots(core, win, scratch, out)
 
     for dialog, name in (
         (NewNetworkDialog(win), "new-network"),
@@ -188,6 +193,54 @@ def bundles(core: Core, win: MainWindow, code: str, scratch: Path, out: Path) ->
     settle(core)
     shoot(dialog, out, "bundle-import")
     dialog.close()
+
+
+def consent_shots(core: Core, win: MainWindow, scratch: Path, out: Path) -> None:
+    """The new-case form with a photo that shows the patient and written consent, then
+    that case as it reads (the record, the marks, the signed form not previewed)."""
+    network = win._selected_network()
+    assert network is not None
+    photo, form = scratch / "livedo-thigh.png", scratch / "signed-consent.txt"
+    picture = QImage(320, 200, QImage.Format.Format_RGB32)
+    picture.fill(QColor("#c9806f"))
+    picture.save(str(photo))
+    form.write_text("Consent to share photographs for teaching: signed, 30 November 2026.")
+    dialog = NewCaseDialog(network["name"], win)
+    dialog.title.setText("Livedo reticularis after amantadine")
+    dialog.fields["presentation"].setPlainText("Mottled thighs two months after starting.")
+    dialog.files.addItem(str(photo))
+    dialog.files.item(0).setCheckState(Qt.CheckState.Checked)
+    dialog.consent.kind.setCurrentIndex(dialog.consent.kind.findData("written"))
+    dialog.consent.scopes["teaching"].setChecked(True)
+    dialog.consent.set_form(form)
+    dialog.show()
+    settle(core)
+    shoot(dialog, out, "new-case-consent")
+    values = dialog.values()
+    dialog.close()
+    net = bytes.fromhex(network["id"])
+
+    def post(s: Session) -> bytes:
+        record, files = consent_input.prepare(
+            values.pop("files"),
+            me=s.p.name,
+            case=values.pop("consent"),
+            identifiable=values.pop("identifiable"),
+        )
+        return s.p.library.post_case(net, files=files, consent=record, **values)
+
+    answers: list[object] = []
+    core.call(post, answers.append, answers.append)
+    wait(lambda: bool(answers))
+    if isinstance(answers[0], Exception):
+        raise answers[0]
+    assert isinstance(answers[0], bytes)
+    win._posted(answers[0])  # as the form's answer does
+    wait(lambda: "Livedo reticularis" in win.viewer.toPlainText())
+    settle(core, 0.6)
+    pane = win.viewer.parentWidget()
+    assert pane is not None
+    shoot(pane, out, "case-consent")
 
 
 def main(argv: list[str] | None = None) -> int:
