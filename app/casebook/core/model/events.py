@@ -25,6 +25,7 @@ from casebook.core.model import content
 from casebook.core.model.encoding import EncodingError, decode, encode
 from casebook.core.model.identity import Identity, verify
 from casebook.core.model.ids import EventId, MemberKey, NetId
+from casebook.core.model.kinds import EventKind
 from casebook.errors import ModelError
 
 VERSION = 1
@@ -231,8 +232,29 @@ _OUTER_ITEMS = 4  # [header, body, signature]
 MAX_HEADER_ITEMS = 32_768
 
 
-def parse(raw: bytes) -> Event:
-    """Decode and verify an event's structure, body hash and signature (not its body)."""
+# The kinds a withdrawal may strip of their body: a case's own events and its discussion.
+STRIPPABLE = frozenset(
+    {
+        EventKind.CASE_CREATE,
+        EventKind.CASE_EDIT,
+        EventKind.CASE_STATUS,
+        EventKind.CASE_OUTCOME,
+        EventKind.COMMENT_CREATE,
+        EventKind.COMMENT_EDIT,
+        EventKind.COMMENT_ENDORSE,
+    }
+)
+
+
+def is_stripped(event: Event) -> bool:
+    """A withdrawn case's event travels with an empty body (its header still signed)."""
+    return event.body == b"" and event.header.kind in STRIPPABLE
+
+
+def parse(raw: bytes, *, stripped_ok: bool = False) -> Event:
+    """Decode and verify an event's structure, body hash and signature (not its body).
+    ``stripped_ok``: accept a case event whose body was dropped by a withdrawal (the
+    signature still covers the header; the body hash cannot be checked)."""
     if len(raw) > MAX_EVENT_BYTES:
         raise EventError("event too large")
     try:
@@ -245,7 +267,8 @@ def parse(raw: bytes) -> Event:
         header = _parse_header(decode(header_bytes, MAX_HEADER_ITEMS))
     except EncodingError as exc:
         raise EventError(f"not a canonical event: {exc}") from None
-    if hashlib.sha256(body).digest() != header.body_hash:
+    stripped = stripped_ok and body == b"" and header.kind in STRIPPABLE
+    if not stripped and hashlib.sha256(body).digest() != header.body_hash:
         raise EventError("body does not match its hash")
     event_id = EventId(hashlib.sha256(header_bytes).digest())
     if len(signature) != 64 or not verify(header.author, signature, _SIG_DOMAIN + event_id):

@@ -1,0 +1,74 @@
+"""Withdrawal's building blocks: purge tags bind a case's events and attachments without
+linking them for anyone lacking the key; a stripped event still verifies, and only when
+asked for, only for case kinds, and never with a forged header."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from casebook.core.model import events, purge
+from casebook.core.model.encoding import decode, encode
+from casebook.core.model.events import EventError
+from casebook.core.model.identity import Identity
+
+NET = b"\x07" * 16
+
+
+def event(identity: Identity, kind: str = "comment.create", pub: dict | None = None):
+    return events.create(
+        identity,
+        net=NET,
+        seq=1,
+        prev=None,
+        lamport=1,
+        ts=1,
+        kind=kind,
+        epoch=0,
+        seed=b"\x01" * 32,
+        payload={"body": "Echo normal."},
+        pub=pub,
+    )
+
+
+def test_tags_are_bound_to_key_author_and_position() -> None:
+    key, other = purge.new_key(), purge.new_key()
+    author = b"\x02" * 32
+    tag = purge.event_tag(key, author, 5)
+    assert len(tag) == purge.TAG_BYTES
+    assert tag != purge.event_tag(other, author, 5)
+    assert tag != purge.event_tag(key, b"\x03" * 32, 5)
+    assert tag != purge.event_tag(key, author, 6)
+    assert purge.tagged(key, author, 5, {"w": tag})
+    assert not purge.tagged(other, author, 5, {"w": tag})
+    assert not purge.tagged(key, author, 5, {})
+    assert not purge.tagged(key, author, 5, {"w": "text"})
+    assert purge.blob_tag(key, b"\x04" * 32) != purge.blob_tag(other, b"\x04" * 32)
+    with pytest.raises(EventError):
+        purge.event_tag(b"short", author, 1)
+
+
+def test_a_stripped_event_verifies_only_when_asked_and_only_for_case_kinds() -> None:
+    alice = Identity.generate()
+    full = event(alice)
+    stripped = purge.strip(full.raw)
+    with pytest.raises(EventError, match="hash"):
+        events.parse(stripped)  # by default a body must match its hash
+    kept = events.parse(stripped, stripped_ok=True)
+    assert kept.id == full.id and events.is_stripped(kept)
+    assert not events.is_stripped(events.parse(full.raw))
+    membership = event(alice, kind="member.join")
+    with pytest.raises(EventError, match="hash"):
+        events.parse(purge.strip(membership.raw), stripped_ok=True)
+
+
+def test_a_stripped_event_with_a_changed_header_does_not_verify() -> None:
+    alice = Identity.generate()
+    header, _body, signature = decode(event(alice).raw)
+    fields = decode(header)
+    fields["kind"] = "case.edit"  # same author, another kind: the signature breaks
+    forged = encode([encode(fields), b"", signature])
+    with pytest.raises(EventError, match="signature"):
+        events.parse(forged, stripped_ok=True)
+    assert hashlib.sha256(b"").digest() != decode(header)["body"]
