@@ -384,10 +384,12 @@ def _v10(db: Database) -> None:
     db.execute(V10_INDEX)
 
 
-# v11: a case's consent record (JSON; NULL: none recorded). Derived from case.create and
-# case.edit, which carried no record before this version, so nothing needs rebuilding.
+# v11: a case's consent record (JSON; NULL: none recorded) and its purge key (NULL for a
+# case written before: its events carry no purge tags). Derived from case.create and
+# case.edit, which carried neither before this version, so nothing needs rebuilding.
 def _v11(db: Database) -> None:
     db.execute("ALTER TABLE cases ADD COLUMN consent TEXT")
+    db.execute("ALTER TABLE cases ADD COLUMN purge_key BLOB")
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [

@@ -15,12 +15,12 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from casebook.core.ledger import storedlog
+from casebook.core.ledger import case_keys, storedlog
 from casebook.core.ledger.me import Me
 from casebook.core.ledger.memberbook import Memberships
 from casebook.core.ledger.projection import Projector
 from casebook.core.ledger.seeds import EpochKeys, unwrapped
-from casebook.core.model import devices, events, membership, payloads
+from casebook.core.model import devices, events, membership, payloads, purge
 from casebook.core.model.events import Event, EventError
 from casebook.core.model.identity import Identity
 from casebook.core.model.ids import EventId, MemberKey, NetId
@@ -128,6 +128,7 @@ class EventLog:
         ``join_seed`` seals a join under its invite's join key (header epoch 0).
         An event the membership refuses raises :class:`EventError` and is not kept,
         unless ``pending_ok`` (a join made before the network's log has arrived).
+        An event of a case is tagged with the case's purge key (``pub["w"]``).
         """
         clean = payloads.validate(kind, payload)
         with self.db.transaction():
@@ -150,10 +151,14 @@ class EventLog:
             else:
                 epoch, seed = self._writing_key(net, kind, state["head_epoch"])
             lamport = max(state["lamport"] or 0, min_lamport)
+            seq = 1 if state["seq"] is None else state["seq"] + 1
+            key = case_keys.purge_key(self.db, kind, clean)
+            if key is not None:
+                pub = {**(pub or {}), "w": purge.event_tag(key, self.identity.public_key, seq)}
             event = events.create(
                 self.identity,
                 net=NetId(net),
-                seq=1 if state["seq"] is None else state["seq"] + 1,
+                seq=seq,
                 prev=None if state["id"] is None else EventId(bytes(state["id"])),
                 lamport=min(lamport + 1, events.MAX_INT),
                 ts=self.clock(),
@@ -448,10 +453,6 @@ class EventLog:
         return None if event is None else (event, self._open(event))
 
     # -- whole-log operations -------------------------------------------------------
-    def stored(self) -> Iterator[tuple[int, bytes, bytes]]:
-        """(position, id, raw) of every stored event in arrival order."""
-        return storedlog.stored(self.db)
-
     def verify_all(self) -> list[str]:
         """Re-verify every stored event and every chain link; returns the problems found."""
         return storedlog.verify_all(self.db)
@@ -475,7 +476,7 @@ class EventLog:
         nets = [bytes(r[0]) for r in self.db.all("SELECT DISTINCT net FROM membership_log")]
         for net in nets:
             self.members.persist(self.members.state(net))
-        for _, _, raw in self.stored():
+        for _, _, raw in storedlog.stored(self.db):
             event = events.parse_trusted(raw)
             if event.kind in membership.KINDS:
                 self._apply_body_only(event)

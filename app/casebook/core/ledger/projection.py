@@ -22,6 +22,7 @@ from casebook.core.ledger.search_index import (
 )
 from casebook.core.model import consent as consent_rules
 from casebook.core.model import payload_types as pt
+from casebook.core.model import purge
 from casebook.core.model.events import Event, EventError
 from casebook.core.model.kinds import EventKind, Role
 
@@ -70,13 +71,25 @@ class Projector(Moderation):
 
     # -- moderation -----------------------------------------------------------------
     # -- cases --------------------------------------------------------------------
+    def _untagged(self, event: Event, key: bytes | None) -> bool:
+        """Reject an event of a case with a purge key whose tag does not bind it to the
+        case (a withdrawal could not purge it at the relay). Cases written before purge
+        keys have none, and their events no tag."""
+        if key is None or purge.tagged(bytes(key), event.author, event.seq, event.header.pub):
+            return False
+        self.reject(event, "its purge tag does not bind it to its case")
+        return True
+
     def _case_create(self, event: Event, payload: pt.CaseCreate) -> None:
+        if self._untagged(event, payload.purge_key):
+            return
         order = ordering(event)
         content = payload.content()
         cur = self.db.execute(
             "INSERT INTO cases (id, net, author, created_at, updated_at, activity_at, "
             "edit_order, title, specialty, tags, attachments, status, "
-            "status_order, consent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
+            "status_order, consent, purge_key) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)",
             (
                 event.id,
                 event.net,
@@ -91,6 +104,7 @@ class Projector(Moderation):
                 as_json(content["attachments"]),
                 order,
                 None if payload.consent is None else as_json(payload.consent),
+                payload.purge_key,
             ),
         )
         rid = cur.lastrowid
@@ -125,7 +139,9 @@ class Projector(Moderation):
         return row
 
     def _case_row(self, event: Event, case_id: bytes) -> Any:
-        row = self.db.one("SELECT id, rid, net, author, hidden FROM cases WHERE id = ?", (case_id,))
+        row = self.db.one(
+            "SELECT id, rid, net, author, hidden, purge_key FROM cases WHERE id = ?", (case_id,)
+        )
         if row is None:
             self.wait(event, case_id)
         elif row["net"] != event.net:
@@ -159,6 +175,8 @@ class Projector(Moderation):
             return
         if case["author"] != self.who(event):
             self.reject(event, "only the author may edit a case")
+            return
+        if self._untagged(event, case["purge_key"]):
             return
         self._keep_original(case["id"])
         mine = ordering(event)
@@ -220,6 +238,8 @@ class Projector(Moderation):
         if case["author"] != self.who(event):
             self.reject(event, "only the author may change a case's status")
             return
+        if self._untagged(event, case["purge_key"]):
+            return
         self.db.execute(
             "UPDATE cases SET status = ?, status_order = ?, activity_at = max(activity_at, ?) "
             "WHERE rid = ? AND status_order < ?",
@@ -231,7 +251,7 @@ class Projector(Moderation):
         self, event: Event, payload: pt.CommentCreate, kind: str = "comment"
     ) -> None:
         case = self._case_ref(event, payload.case)
-        if case is None:
+        if case is None or self._untagged(event, case["purge_key"]):
             return
         parent = payload.parent
         if parent is not None:
@@ -276,11 +296,17 @@ class Projector(Moderation):
         self._comment_create(event, payload, kind="outcome")
 
     def _comment_row(self, event: Event, comment_id: bytes) -> Any:
-        row = self.db.one("SELECT * FROM comments WHERE id = ?", (comment_id,))
+        row = self.db.one(
+            "SELECT c.*, k.purge_key FROM comments c JOIN cases k ON k.rid = c.case_rid "
+            "WHERE c.id = ?",
+            (comment_id,),
+        )
         if row is None:
             self.wait(event, comment_id)
         elif row["net"] != event.net:
             self.reject(event, "refers to a comment of another network")
+            return None
+        elif self._untagged(event, row["purge_key"]):
             return None
         return row
 

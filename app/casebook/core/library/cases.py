@@ -19,7 +19,7 @@ from typing import Any
 from casebook.core.ledger.eventlog import EventLog
 from casebook.core.library import attachments, deident, refs
 from casebook.core.model import consent as consent_rules
-from casebook.core.model import content, relayaddr
+from casebook.core.model import content, purge, relayaddr
 from casebook.core.model.events import EventError
 from casebook.core.model.ids import EventId, NetId
 from casebook.core.model.kinds import EventKind, Role
@@ -171,6 +171,7 @@ class Library:
             "body": body,
             "tags": [normalize_tag(t) for t in tags if t.strip()],
             "attachments": [f.entry() for f in files],
+            "purge_key": purge.new_key(),  # binds the case's events, for a withdrawal
         }
         if consent is not None:
             payload["consent"] = consent

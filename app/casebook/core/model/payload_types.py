@@ -157,6 +157,7 @@ class CaseCreate:
     tags: tuple[str, ...]
     attachments: tuple[Attachment, ...]
     consent: dict[str, Any] | None = None  # JSON form
+    purge_key: bytes | None = None  # binds the case's events (core.model.purge)
 
     @classmethod
     def from_clean(cls, p: Wire) -> CaseCreate:
@@ -169,6 +170,7 @@ class CaseCreate:
             tuple(p["tags"]),
             attachments,
             _consent(p.get("consent")),
+            p.get("purge_key"),
         )
 
     def content(self) -> dict[str, Any]:

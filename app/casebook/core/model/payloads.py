@@ -244,8 +244,15 @@ def _target(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _case_create(payload: dict[str, Any]) -> dict[str, Any]:
-    _exact(payload, _CASE_CONTENT, _CASE_OPTIONAL)
-    return case_content(payload, partial=False)
+    """``purge_key``: 32 random bytes that bind the case's events (core.model.purge)."""
+    _exact(payload, _CASE_CONTENT, _CASE_OPTIONAL | {"purge_key"})
+    out = case_content(payload, partial=False)
+    if "purge_key" in payload:
+        key = payload["purge_key"]
+        if not isinstance(key, bytes) or len(key) != 32:
+            raise EventError("a purge key is 32 bytes")
+        out["purge_key"] = key
+    return out
 
 
 def _case_edit(payload: dict[str, Any]) -> dict[str, Any]:
