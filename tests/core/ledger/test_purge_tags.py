@@ -9,7 +9,7 @@ from typing import Any
 from casebook.core.model import events, purge
 from casebook.core.model.kinds import EventKind
 from casebook.core.profile import Profile
-from netkit import deliver, join
+from netkit import deliver, join, key
 
 
 def stored(profile: Profile, event_id: bytes) -> events.Event:
@@ -52,7 +52,8 @@ def test_each_event_of_a_case_is_tagged_with_its_key(alice: Profile, network: by
     tags = []
     for event_id in (case, comment, edit, status):
         event = stored(alice, event_id)
-        assert purge.tagged(key, event.author, event.seq, event.header.pub)
+        bound = None if event_id == case else case  # a case's creation: no id yet
+        assert purge.tagged(key, bound, event.author, event.seq, event.header.pub)
         tags.append(event.header.pub["w"])
     assert len(set(tags)) == 4  # one per event: nothing links them without the key
     other = alice.library.post_case(network, title="Another")
@@ -77,6 +78,17 @@ def test_a_comment_with_a_wrong_or_missing_tag_is_rejected_everywhere(
         for profile in (alice, bob):
             assert "purge tag" in rejected(profile)[event_id]
             assert profile.queries.case(case).summary.comments == 0
+    # The right tag with a clear field beside it: nothing clear rides along a case's event.
+    seq = bob.db.scalar(
+        "SELECT max(seq) FROM events WHERE net = ? AND author = ?", (network, key(bob))
+    )
+    purge_key = bytes(alice.db.scalar("SELECT purge_key FROM cases WHERE id = ?", (case,)))
+    tag = purge.event_tag(purge_key, case, key(bob), seq + 1)
+    loud = forge(bob, network, EventKind.COMMENT_CREATE, payload, {"w": tag, "x": b"Jane Doe"})
+    bob.log.ingest(loud)
+    alice.log.ingest(loud)
+    for profile in (alice, bob):
+        assert "no clear fields" in rejected(profile)[events.parse(loud).id]
     good = bob.library.comment(case, "Tagged by the library.")
     deliver(bob, alice, network)
     assert good not in rejected(alice) and alice.queries.case(case).summary.comments == 1

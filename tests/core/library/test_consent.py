@@ -181,15 +181,26 @@ def test_every_computer_rejects_an_event_that_breaks_the_rules(
     )
     outcome = bob.log.ingest(hostile_case)
     assert outcome is not None
+    alice.log.ingest(hostile_case)  # her own computer rejects it too; her chain goes on
     assert any("written consent" in why for why in rejected(bob).values())
     assert [c.title for c in bob.queries.list_cases(Filters(), limit=10)] == ["Rash"]
 
-    # An edit that is valid alone but weakens the record under the image: rejected on
-    # apply (the validator sees only the edit; the projection sees the whole case).
+    # An edit of the record carries the attachments too, so the rules are judged on one
+    # payload whatever order edits arrive in: a record alone is refused, and one that
+    # weakens consent under the image is rejected by every computer.
     verbal = consent.record("verbal", ["network"], recorded_by="Dr A")
-    weaken = alice.log.append(network, EventKind.CASE_EDIT, {"case": case, "consent": verbal})
-    assert "written consent" in rejected(alice)[weaken.id]
-    assert alice.queries.case(case).consent["kind"] == "written"
+    with pytest.raises(EventError, match="carries the attachments too"):
+        alice.log.append(network, EventKind.CASE_EDIT, {"case": case, "consent": verbal})
+    image = {**item.entry(), "hash": face().hash}
+    weaken = forge(
+        alice,
+        network,
+        EventKind.CASE_EDIT,
+        {"case": case, "consent": verbal, "attachments": [image]},
+    )
+    bob.log.ingest(weaken)
+    assert "written consent" in rejected(bob)[events.parse(weaken).id]
+    assert bob.queries.case(case).consent["kind"] == "written"
 
 
 def test_the_record_travels_and_survives_a_rebuild(
@@ -211,3 +222,19 @@ def test_the_record_travels_and_survives_a_rebuild(
     assert {a.get("role") for a in seen.attachments} == {None, consent.FORM_ROLE}
     bob.log.rebuild()
     assert bob.queries.case(case).consent == consent.to_json(record)
+
+
+def test_the_recorders_name_goes_through_the_de_identification_check(
+    alice: Profile, network: bytes
+) -> None:
+    from casebook.errors import IdentifiersFound
+
+    careless = consent.record("verbal", ["network"], recorded_by="Jane Doe, MRN 4471923")
+    with pytest.raises(IdentifiersFound, match="MRN 4471923"):
+        alice.library.post_case(network, title="Rash", consent=careless)
+    own = attachments.Prepared(**{**face().__dict__, "consent": careless})
+    with pytest.raises(IdentifiersFound, match="MRN 4471923"):
+        alice.library.post_case(network, title="Rash", files=[own], consent=written())
+    assert not alice.db.scalar("SELECT count(*) FROM cases")
+    fine = consent.record("verbal", ["network"], recorded_by="Dr. Alice Moreau")
+    alice.library.post_case(network, title="Rash", consent=fine)  # the clinician's name

@@ -150,6 +150,8 @@ def _revision_as_before(clean: dict[str, Any]) -> str:
     stored = {k: v for k, v in clean.items() if k not in ("case", "comment")}
     if "attachments" in stored:
         stored["attachments"] = [{**a, "hash": a["hash"].hex()} for a in stored["attachments"]]
+        if "case" in clean:  # an edit of the attachments carries the consent record too
+            stored.setdefault("consent", None)
     return json.dumps(stored, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 

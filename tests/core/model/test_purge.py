@@ -32,21 +32,24 @@ def event(identity: Identity, kind: str = "comment.create", pub: dict | None = N
     )
 
 
-def test_tags_are_bound_to_key_author_and_position() -> None:
+def test_tags_are_bound_to_key_case_author_and_position() -> None:
     key, other = purge.new_key(), purge.new_key()
-    author = b"\x02" * 32
-    tag = purge.event_tag(key, author, 5)
+    author, case = b"\x02" * 32, b"\x09" * 32
+    tag = purge.event_tag(key, case, author, 5)
     assert len(tag) == purge.TAG_BYTES
-    assert tag != purge.event_tag(other, author, 5)
-    assert tag != purge.event_tag(key, b"\x03" * 32, 5)
-    assert tag != purge.event_tag(key, author, 6)
-    assert purge.tagged(key, author, 5, {"w": tag})
-    assert not purge.tagged(other, author, 5, {"w": tag})
-    assert not purge.tagged(key, author, 5, {})
-    assert not purge.tagged(key, author, 5, {"w": "text"})
+    assert tag != purge.event_tag(other, case, author, 5)
+    assert tag != purge.event_tag(key, b"\x08" * 32, author, 5)  # the same key, another case
+    assert tag != purge.event_tag(key, None, author, 5)  # a case's own creation
+    assert tag != purge.event_tag(key, case, b"\x03" * 32, 5)
+    assert tag != purge.event_tag(key, case, author, 6)
+    assert purge.tagged(key, case, author, 5, {"w": tag})
+    assert not purge.tagged(other, case, author, 5, {"w": tag})
+    assert not purge.tagged(key, b"\x08" * 32, author, 5, {"w": tag})
+    assert not purge.tagged(key, case, author, 5, {})
+    assert not purge.tagged(key, case, author, 5, {"w": "text"})
     assert purge.blob_tag(key, b"\x04" * 32) != purge.blob_tag(other, b"\x04" * 32)
     with pytest.raises(EventError):
-        purge.event_tag(b"short", author, 1)
+        purge.event_tag(b"short", case, author, 1)
 
 
 def test_a_stripped_event_verifies_only_when_asked_and_only_for_case_kinds() -> None:

@@ -18,17 +18,22 @@ _BY_CASE = (
 _BY_COMMENT = (EventKind.COMMENT_EDIT, EventKind.COMMENT_ENDORSE)
 
 
-def purge_key(db: Database, kind: str, clean: dict[str, Any]) -> bytes | None:
-    """The key (None: not a case's event, or a case written before purge keys)."""
+def purge_key(db: Database, kind: str, clean: dict[str, Any]) -> tuple[bytes, bytes | None] | None:
+    """The key and the case (None for the case's own creation); None when the event is
+    not a case's, or its case was written before purge keys."""
     if kind == EventKind.CASE_CREATE:
         key = clean.get("purge_key")
-    elif kind in _BY_CASE:
-        key = db.scalar("SELECT purge_key FROM cases WHERE id = ?", (clean["case"],))
+        return None if key is None else (key, None)
+    if kind in _BY_CASE:
+        row = db.one("SELECT id, purge_key FROM cases WHERE id = ?", (clean["case"],))
     elif kind in _BY_COMMENT:
-        key = db.scalar(
-            "SELECT k.purge_key FROM comments c JOIN cases k ON k.rid = c.case_rid WHERE c.id = ?",
+        row = db.one(
+            "SELECT k.id, k.purge_key FROM comments c JOIN cases k ON k.rid = c.case_rid "
+            "WHERE c.id = ?",
             (clean["comment"],),
         )
     else:
         return None
-    return None if key is None else bytes(key)
+    if row is None or row["purge_key"] is None:
+        return None
+    return bytes(row["purge_key"]), bytes(row["id"])

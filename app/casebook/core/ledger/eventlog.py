@@ -152,9 +152,9 @@ class EventLog:
                 epoch, seed = self._writing_key(net, kind, state["head_epoch"])
             lamport = max(state["lamport"] or 0, min_lamport)
             seq = 1 if state["seq"] is None else state["seq"] + 1
-            key = case_keys.purge_key(self.db, kind, clean)
-            if key is not None:
-                pub = {**(pub or {}), "w": purge.event_tag(key, self.identity.public_key, seq)}
+            bound = case_keys.purge_key(self.db, kind, clean)
+            if bound is not None:
+                pub = {**(pub or {}), "w": purge.event_tag(*bound, self.identity.public_key, seq)}
             event = events.create(
                 self.identity,
                 net=NetId(net),

@@ -20,11 +20,10 @@ from casebook.core.ledger.search_index import (
     unindex_case,
     unindex_comment,
 )
-from casebook.core.model import consent as consent_rules
 from casebook.core.model import payload_types as pt
 from casebook.core.model import purge
-from casebook.core.model.events import Event, EventError
-from casebook.core.model.kinds import EventKind, Role
+from casebook.core.model.events import Event
+from casebook.core.model.kinds import MEMBERSHIP_KINDS, EventKind, Role
 
 
 class Projector(Moderation):
@@ -35,6 +34,9 @@ class Projector(Moderation):
         """Apply a validated payload (a dict or its typed value) through :data:`HANDLERS`."""
         if isinstance(payload, dict):
             payload = pt.typed(event.kind, payload)
+        if event.kind not in MEMBERSHIP_KINDS and not set(event.header.pub) <= {"w"}:
+            self.reject(event, "a content event carries no clear fields but its purge tag")
+            return
         HANDLERS[event.kind](self, event, payload)
 
     # -- networks and membership (what the membership fold accepted) -----------
@@ -71,17 +73,17 @@ class Projector(Moderation):
 
     # -- moderation -----------------------------------------------------------------
     # -- cases --------------------------------------------------------------------
-    def _untagged(self, event: Event, key: bytes | None) -> bool:
+    def _untagged(self, event: Event, key: bytes | None, case: bytes | None) -> bool:
         """Reject an event of a case with a purge key whose tag does not bind it to the
         case (a withdrawal could not purge it at the relay). Cases written before purge
         keys have none, and their events no tag."""
-        if key is None or purge.tagged(bytes(key), event.author, event.seq, event.header.pub):
+        if key is None or purge.tagged(bytes(key), case, event.author, event.seq, event.header.pub):
             return False
         self.reject(event, "its purge tag does not bind it to its case")
         return True
 
     def _case_create(self, event: Event, payload: pt.CaseCreate) -> None:
-        if self._untagged(event, payload.purge_key):
+        if self._untagged(event, payload.purge_key, None):
             return
         order = ordering(event)
         content = payload.content()
@@ -176,7 +178,7 @@ class Projector(Moderation):
         if case["author"] != self.who(event):
             self.reject(event, "only the author may edit a case")
             return
-        if self._untagged(event, case["purge_key"]):
+        if self._untagged(event, case["purge_key"], case["id"]):
             return
         self._keep_original(case["id"])
         mine = ordering(event)
@@ -190,14 +192,8 @@ class Projector(Moderation):
         revisions.append((mine, event.header.ts, payload.content()))
         revisions.sort(key=lambda r: r[0])
         state: dict[str, Any] = {}
-        for order, _, content in revisions:
+        for _, _, content in revisions:
             state.update(content)
-            if order == mine:  # the consent rules hold as of this edit
-                try:
-                    consent_rules.check_case(state.get("consent"), state["attachments"])
-                except EventError as exc:
-                    self.reject(event, str(exc))
-                    return
         self._add_revision(case["id"], event, payload.content())
         last, updated = revisions[-1][0], revisions[-1][1]
         count = self.db.scalar("SELECT count(*) FROM revisions WHERE target = ?", (case["id"],))
@@ -238,7 +234,7 @@ class Projector(Moderation):
         if case["author"] != self.who(event):
             self.reject(event, "only the author may change a case's status")
             return
-        if self._untagged(event, case["purge_key"]):
+        if self._untagged(event, case["purge_key"], case["id"]):
             return
         self.db.execute(
             "UPDATE cases SET status = ?, status_order = ?, activity_at = max(activity_at, ?) "
@@ -251,7 +247,7 @@ class Projector(Moderation):
         self, event: Event, payload: pt.CommentCreate, kind: str = "comment"
     ) -> None:
         case = self._case_ref(event, payload.case)
-        if case is None or self._untagged(event, case["purge_key"]):
+        if case is None or self._untagged(event, case["purge_key"], case["id"]):
             return
         parent = payload.parent
         if parent is not None:
@@ -306,7 +302,7 @@ class Projector(Moderation):
         elif row["net"] != event.net:
             self.reject(event, "refers to a comment of another network")
             return None
-        elif self._untagged(event, row["purge_key"]):
+        elif self._untagged(event, row["purge_key"], row["case_id"]):
             return None
         return row
 

@@ -227,9 +227,11 @@ class CaseEdit:
             "attachments": None
             if self.attachments is None
             else [a.to_json() for a in self.attachments],
-            "consent": self.consent,
         }
-        return {k: v for k, v in out.items() if v is not None}
+        changed = {k: v for k, v in out.items() if v is not None}
+        if self.attachments is not None:  # the record goes with them (None: no record)
+            changed["consent"] = self.consent
+        return changed
 
 
 @dataclass(frozen=True, slots=True)

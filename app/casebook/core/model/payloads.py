@@ -151,7 +151,12 @@ def case_content(payload: dict[str, Any], *, partial: bool) -> dict[str, Any]:
         raise EventError("a case needs a title")
     if "consent" in payload:
         out["consent"] = consent.validate(payload["consent"])
-    if not partial or ("consent" in out and "attachments" in out):
+    # The consent rules hold within one payload: an edit that changes the record or the
+    # attachments carries both (no record: no consent key), so the case's folded pair
+    # always comes from one validated event, whatever order edits arrive in.
+    if "consent" in out and "attachments" not in out:
+        raise EventError("an edit of the consent record carries the attachments too")
+    if "attachments" in out:
         consent.check_case(out.get("consent"), out["attachments"])
     return out
 

@@ -39,9 +39,16 @@ def _mac(key: bytes, data: bytes) -> bytes:
     return mac.finalize()[:TAG_BYTES]
 
 
-def event_tag(key: bytes, author: bytes, seq: int) -> bytes:
-    """The tag an event of the case carries in ``pub["w"]`` (its author and position)."""
-    return _mac(key, _EVENT_DOMAIN + author + seq.to_bytes(8, "big"))
+# The case an event belongs to, in its tag; a case's own ``case.create`` (whose id is not
+# known before it is signed) uses this instead.
+CREATION = bytes(32)
+
+
+def event_tag(key: bytes, case: bytes | None, author: bytes, seq: int) -> bytes:
+    """The tag an event carries in ``pub["w"]``: bound to its case (None: the case's own
+    creation), its author and position, so a key copied into another case binds nothing
+    of this one."""
+    return _mac(key, _EVENT_DOMAIN + (case or CREATION) + author + seq.to_bytes(8, "big"))
 
 
 def blob_tag(key: bytes, blob_id: bytes) -> bytes:
@@ -49,10 +56,11 @@ def blob_tag(key: bytes, blob_id: bytes) -> bytes:
     return _mac(key, _BLOB_DOMAIN + blob_id)
 
 
-def tagged(key: bytes, author: bytes, seq: int, pub: Mapping[str, Any]) -> bool:
-    """Whether an event's clear ``pub`` carries the right tag for ``key``."""
+def tagged(key: bytes, case: bytes | None, author: bytes, seq: int, pub: Mapping[str, Any]) -> bool:
+    """Whether an event's clear ``pub`` carries the right tag for ``key`` and ``case``."""
     tag = pub.get("w")
-    return isinstance(tag, bytes) and stdlib_hmac.compare_digest(tag, event_tag(key, author, seq))
+    expected = event_tag(key, case, author, seq)
+    return isinstance(tag, bytes) and stdlib_hmac.compare_digest(tag, expected)
 
 
 def strip(raw: bytes) -> bytes:

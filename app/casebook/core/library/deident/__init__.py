@@ -114,6 +114,13 @@ def check_payload(kind: str, payload: Mapping[str, Any]) -> list[Finding]:
     for key, value in payload.items():
         if key not in _NOT_TEXT_KEYS:
             found += _check_value(key, value)
+    # A consent record's only free text is who recorded it (its date is not the patient's).
+    records = [payload.get("consent")] + [
+        a.get("consent") for a in payload.get("attachments") or () if isinstance(a, Mapping)
+    ]
+    for record in records:
+        if isinstance(record, Mapping) and isinstance(record.get("recorded_by"), str):
+            found += check_text(record["recorded_by"], "consent recorded by")
     return found
 
 
