@@ -69,3 +69,56 @@ def test_an_identifiable_photo_needs_written_consent_in_the_form(
     assert "recorded by" in text and "signed form on file" in text
     assert "shows the patient" in text
     assert "signed consent form, not previewed" in text
+
+
+def test_the_edit_form_keeps_the_record_and_changes_only_what_was_changed(
+    qtbot, core, tmp_path, monkeypatch
+):
+    from guikit import OWN_OPEN, case_of, open_case
+
+    from casebook.gui.case_dialogs import EditCaseDialog
+
+    win = open_demo(qtbot, core, tmp_path)
+    case_id = open_case(qtbot, win, OWN_OPEN)
+    photo = tmp_path / "calf.png"
+    photo.write_bytes(png())
+    seen: dict[str, object] = {}
+
+    def first(dialog: EditCaseDialog) -> int:  # a record and a photo that shows the patient
+        seen["empty"] = dialog.consent.kind.currentData()
+        dialog.files.addItem(str(photo))
+        dialog.files.item(0).setCheckState(Qt.CheckState.Checked)
+        dialog.consent.kind.setCurrentIndex(dialog.consent.kind.findData("written"))
+        return submit(dialog)
+
+    monkeypatch.setattr(EditCaseDialog, "exec", first)
+    win.case_actions.edit_action.trigger()
+    idle(qtbot, core)
+    assert seen["empty"] == NO_RECORD
+    after = case_of(qtbot, core, case_id)
+    assert after.consent["kind"] == "written" and after.attachments[-1]["identifiable"]
+
+    def second(dialog: EditCaseDialog) -> int:  # opens with the record; only the title changes
+        seen["kind"] = dialog.consent.kind.currentData()
+        dialog.title.setText(dialog.title.text() + " (follow-up)")
+        return submit(dialog)
+
+    monkeypatch.setattr(EditCaseDialog, "exec", second)
+    win.case_actions.edit_action.trigger()
+    idle(qtbot, core)
+    assert seen["kind"] == "written"
+    again = case_of(qtbot, core, case_id)
+    assert again.consent == after.consent and again.attachments == after.attachments
+    assert set(again.revisions[-1]["changes"]) == {"title"}
+
+    def weaken(dialog: EditCaseDialog) -> int:  # verbal under the photo: refused in the form
+        dialog.consent.kind.setCurrentIndex(dialog.consent.kind.findData("verbal"))
+        assert submit(dialog) != EditCaseDialog.DialogCode.Accepted
+        seen["refused"] = dialog.error.text()
+        return EditCaseDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(EditCaseDialog, "exec", weaken)
+    win.case_actions.edit_action.trigger()
+    idle(qtbot, core)
+    assert "needs written consent" in str(seen["refused"])
+    assert case_of(qtbot, core, case_id).consent["kind"] == "written"
