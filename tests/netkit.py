@@ -7,10 +7,16 @@ takes in the join.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from casebook.core.ledger.eventlog import Outcome
 from casebook.core.library.search import Filters
+from casebook.core.model import devices as device_model
+from casebook.core.model.identity import Identity
 from casebook.core.network.invitations import MadeInvite
 from casebook.core.profile import Profile
+from clikit import PASSPHRASE
 
 
 def key(profile: Profile) -> bytes:
@@ -78,3 +84,15 @@ def joins_with(newcomer: Profile, made: MadeInvite, source: Profile, net: bytes)
 def role_in(profile: Profile, net: bytes, member: Profile) -> str | None:
     """``member``'s role now, as ``profile``'s membership fold has it."""
     return profile.log.members.state(net).role_now(key(member))
+
+
+def link_computer(first: Profile, folder: Path) -> Profile:
+    """A new computer of ``first``'s member, linked as ``device link`` does it."""
+    device, secret = Identity.generate(), os.urandom(16)
+    sealed = first.devices.package(
+        secret, device.public_key, device.exchange_public_key, "laptop", first.name
+    )
+    package = device_model.open_package(sealed, device, secret)
+    laptop = Profile.create(folder, first.name, PASSPHRASE, device=device, member=package["member"])
+    first.devices.take_adds(laptop.devices.adopt(package))
+    return laptop

@@ -95,6 +95,34 @@ def head(profile: Profile, net: bytes) -> Event:
     return events.parse_trusted(bytes(raw))
 
 
+def rejected(profile: Profile) -> dict[bytes, str]:
+    """Every event the profile stored but rejected, with the reason."""
+    return {bytes(r[0]): r[1] for r in profile.db.all("SELECT event_id, reason FROM rejected")}
+
+
+def forge(
+    profile: Profile, net: bytes, kind: str, payload: dict[str, Any], pub: dict | None = None
+) -> bytes:
+    """A correctly signed event next on ``profile``'s chain, readable by the network,
+    whose payload skips the library's and the validator's checks, as a changed client
+    would write it (not stored)."""
+    last = head(profile, net)
+    top = profile.db.scalar("SELECT max(lamport) FROM events WHERE net = ?", (net,))
+    return events.create(
+        profile.identity,
+        net=net,
+        seq=last.seq + 1,
+        prev=last.id,
+        lamport=int(top) + 1,
+        ts=1_700_000_000_000,
+        kind=kind,
+        epoch=last.header.epoch,
+        seed=profile.log.seed(net, last.header.epoch),
+        payload=payload,
+        pub=pub,
+    ).raw
+
+
 def make_event(
     profile: Profile,
     net: bytes,

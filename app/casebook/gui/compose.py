@@ -6,6 +6,7 @@ for patient identifiers and the form lists what it found, with "Post anyway"."""
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casebook.core.library import attachments
+from casebook.core.library import attachments, consent_input
 from casebook.gui import folders
 from casebook.gui.bridge import Core
 from casebook.gui.case_view import FIELD_TITLES, markdown, style
@@ -37,8 +38,23 @@ from casebook.gui.file_list import ICON, FileList
 from casebook.gui.i18n import tr
 from casebook.gui.messages import error_text, tone
 from casebook.gui.publish import PublishingForm
+from casebook.session import Session
 
 TEMPLATE = ("presentation", "history", "findings", "question")
+
+
+def post_job(net: bytes, values: dict[str, Any], allow: bool = False) -> Callable[[Session], bytes]:
+    """The worker's job that posts the form's :meth:`NewCaseDialog.values` in ``net``:
+    the files prepared and marked, the consent record made, through the core's one path."""
+
+    def job(s: Session) -> bytes:
+        v = dict(values)
+        record, files = consent_input.prepare(
+            v.pop("files"), me=s.p.name, case=v.pop("consent"), identifiable=v.pop("identifiable")
+        )
+        return s.p.library.post_case(net, files=files, consent=record, allow_identifiers=allow, **v)
+
+    return job
 
 
 class NewCaseDialog(PublishingForm, QDialog):

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from casebook.core.library import consent_input
 from casebook.core.library.search import Filters
 from casebook.gui import case_view, window_actions
 from casebook.gui.bridge import Core, Job
@@ -30,7 +29,7 @@ from casebook.gui.bundles import BundleDialog
 from casebook.gui.case_actions import CaseActions
 from casebook.gui.case_jobs import Loaded
 from casebook.gui.case_model import CaseListModel, case_table
-from casebook.gui.compose import NewCaseDialog
+from casebook.gui.compose import NewCaseDialog, post_job
 from casebook.gui.drafts import ReplyDrafts
 from casebook.gui.highlight import highlight
 from casebook.gui.live import LiveUpdates
@@ -430,20 +429,7 @@ class MainWindow(QMainWindow):
         net = bytes.fromhex(network["id"])
 
         def make_job(allow: bool) -> Job:
-            values = dialog.values()
-
-            def job(s: Session) -> bytes:
-                record, files = consent_input.prepare(
-                    values.pop("files"),
-                    me=s.p.name,
-                    case=values.pop("consent"),
-                    identifiable=values.pop("identifiable"),
-                )
-                return s.p.library.post_case(
-                    net, files=files, consent=record, allow_identifiers=allow, **values
-                )
-
-            return job
+            return post_job(net, dialog.values(), allow)
 
         dialog.publish(self.core, make_job, self._posted)  # sent from the open form
         dialog.keep_drafts(self.core, net)

@@ -19,20 +19,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
-from casebook.core.library import consent_input
 from casebook.core.profile import Profile
 from casebook.gui import i18n, theme
 from casebook.gui.app import Shell
 from casebook.gui.bridge import Core
 from casebook.gui.bundles import BundleDialog
-from casebook.gui.compose import NewCaseDialog
+from casebook.gui.compose import NewCaseDialog, post_job
 from casebook.gui.help_dialogs import AboutDialog, ShortcutsDialog
 from casebook.gui.invites_view import InviteDialog
 from casebook.gui.main_window import MainWindow
 from casebook.gui.network_dialogs import JoinDialog, NewNetworkDialog
 from casebook.gui.people import PeopleDialog
 from casebook.gui.settings import SettingsDialog
-from casebook.session import Session
 
 
 def wait(until: Callable[[], bool], seconds: float = 30) -> None:
@@ -216,19 +214,8 @@ def consent_shots(core: Core, win: MainWindow, scratch: Path, out: Path) -> None
     dialog.show()
     settle(core)
     shoot(dialog, out, "new-case-consent")
-    values = dialog.values()
+    post = post_job(bytes.fromhex(network["id"]), dialog.values())
     dialog.close()
-    net = bytes.fromhex(network["id"])
-
-    def post(s: Session) -> bytes:
-        record, files = consent_input.prepare(
-            values.pop("files"),
-            me=s.p.name,
-            case=values.pop("consent"),
-            identifiable=values.pop("identifiable"),
-        )
-        return s.p.library.post_case(net, files=files, consent=record, **values)
-
     answers: list[object] = []
     core.call(post, answers.append, answers.append)
     wait(lambda: bool(answers))

@@ -34,7 +34,6 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from casebook.core.ledger import eventlog
 from casebook.core.ledger.eventlog import Outcome
-from casebook.core.model import devices as device_model
 from casebook.core.model import epochs
 from casebook.core.model.events import EventError
 from casebook.core.model.identity import Identity
@@ -42,8 +41,7 @@ from casebook.core.model.membership import RANK, ROLES, MembershipState
 from casebook.core.network import governance, invitations
 from casebook.core.profile import Profile
 from casebook.errors import CasebookError
-from clikit import PASSPHRASE as PASS
-from netkit import deliver, fp, join, key, raw_events, sync, titles
+from netkit import deliver, fp, join, key, link_computer, raw_events, sync, titles
 
 SEEDS = (16, 21, 35, 36, 116)
 LAPTOP_SEEDS = (16, 35, 116)
@@ -545,18 +543,6 @@ def start(
         profiles.append(link_computer(alice, laptop))
         world.trace.append("Alice links her laptop")
     return world
-
-
-def link_computer(first: Profile, folder: Path) -> Profile:
-    """A new computer of ``first``'s member, linked as ``device link`` does it."""
-    device, secret = Identity.generate(), os.urandom(16)
-    sealed = first.devices.package(
-        secret, device.public_key, device.exchange_public_key, "laptop", first.name
-    )
-    package = device_model.open_package(sealed, device, secret)
-    laptop = Profile.create(folder, first.name, PASS, device=device, member=package["member"])
-    first.devices.take_adds(laptop.devices.adopt(package))
-    return laptop
 
 
 def settle(world: World) -> None:

@@ -4,43 +4,16 @@ wrong or missing is rejected on every computer (docs/protocol.md, Withdrawal).""
 
 from __future__ import annotations
 
-from typing import Any
-
 from casebook.core.model import events, purge
 from casebook.core.model.kinds import EventKind
 from casebook.core.profile import Profile
 from netkit import deliver, join, key
+from rawkit import forge, rejected
 
 
 def stored(profile: Profile, event_id: bytes) -> events.Event:
     raw = profile.db.scalar("SELECT raw FROM events WHERE id = ?", (event_id,))
     return events.parse_trusted(bytes(raw))
-
-
-def rejected(profile: Profile) -> dict[bytes, str]:
-    return {bytes(r[0]): r[1] for r in profile.db.all("SELECT event_id, reason FROM rejected")}
-
-
-def forge(profile: Profile, net: bytes, kind: str, payload: dict[str, Any], pub: dict) -> bytes:
-    row = profile.db.one(
-        "SELECT seq, id, raw FROM events WHERE net = ? AND author = ? ORDER BY seq DESC LIMIT 1",
-        (net, profile.identity.public_key),
-    )
-    top = profile.db.scalar("SELECT max(lamport) FROM events WHERE net = ?", (net,))
-    epoch = events.parse_trusted(bytes(row["raw"])).header.epoch
-    return events.create(
-        profile.identity,
-        net=net,
-        seq=row["seq"] + 1,
-        prev=bytes(row["id"]),
-        lamport=int(top) + 1,
-        ts=1_700_000_000_000,
-        kind=kind,
-        epoch=epoch,
-        seed=profile.log.seed(net, epoch),
-        payload=payload,
-        pub=pub,
-    ).raw
 
 
 def test_each_event_of_a_case_is_tagged_with_its_key(alice: Profile, network: bytes) -> None:

@@ -18,6 +18,7 @@ from casebook.core.model.kinds import EventKind
 from casebook.core.profile import Profile
 from casebook.errors import UsageError
 from netkit import deliver, join
+from rawkit import forge, rejected
 
 
 def png(width: int = 3) -> bytes:
@@ -49,33 +50,6 @@ def face() -> attachments.Prepared:
 
 def blobs(profile: Profile) -> int:
     return int(profile.db.scalar("SELECT count(*) FROM blobs"))
-
-
-def rejected(profile: Profile) -> dict[bytes, str]:
-    return {bytes(r[0]): r[1] for r in profile.db.all("SELECT event_id, reason FROM rejected")}
-
-
-def forge(profile: Profile, net: bytes, kind: str, payload: dict[str, Any]) -> bytes:
-    """A correctly signed event whose payload skips the library's and the validator's
-    checks, as a changed client would write it."""
-    row = profile.db.one(
-        "SELECT seq, id, raw FROM events WHERE net = ? AND author = ? ORDER BY seq DESC LIMIT 1",
-        (net, profile.identity.public_key),
-    )
-    top = profile.db.scalar("SELECT max(lamport) FROM events WHERE net = ?", (net,))
-    epoch = events.parse_trusted(bytes(row["raw"])).header.epoch
-    return events.create(
-        profile.identity,
-        net=net,
-        seq=row["seq"] + 1,
-        prev=bytes(row["id"]),
-        lamport=int(top) + 1,
-        ts=1_700_000_000_000,
-        kind=kind,
-        epoch=epoch,
-        seed=profile.log.seed(net, epoch),
-        payload=payload,
-    ).raw
 
 
 # -- the model -------------------------------------------------------------------------

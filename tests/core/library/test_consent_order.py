@@ -5,34 +5,20 @@ computers' edits arrive in either order, leave every computer agreeing."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from test_consent import face, forge, rejected, written
+from test_consent import face, written
 
 from casebook.core.library import attachments
 from casebook.core.model import consent, events
-from casebook.core.model import devices as device_model
-from casebook.core.model.identity import Identity
 from casebook.core.model.kinds import EventKind
 from casebook.core.profile import Profile
-from clikit import PASSPHRASE
-from netkit import deliver, join, sync
+from netkit import deliver, join, link_computer, sync
+from rawkit import forge, rejected
 
 
 def verbal() -> dict[str, Any]:
     return consent.record("verbal", ["network"], recorded_by="Dr. Alice Moreau", date="2026-11-30")
-
-
-def link_computer(first: Profile, folder) -> Profile:
-    device, secret = Identity.generate(), os.urandom(16)
-    sealed = first.devices.package(
-        secret, device.public_key, device.exchange_public_key, "laptop", first.name
-    )
-    package = device_model.open_package(sealed, device, secret)
-    laptop = Profile.create(folder, first.name, PASSPHRASE, device=device, member=package["member"])
-    first.devices.take_adds(laptop.devices.adopt(package))
-    return laptop
 
 
 def chain(profile: Profile, net: bytes) -> list[bytes]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from casebook.core.library.media.imagemeta import ImageMetadataError, sniff, strip_metadata
+from casebook.core.model import consent as consent_rules
 from casebook.errors import AttachmentError, CasebookError, say
 from casebook.store.database import Database
 
@@ -77,19 +78,8 @@ class Prepared:
 
     def entry(self) -> dict[str, Any]:
         """The case's attachment entry for this file (the payload's wire form)."""
-        out: dict[str, Any] = {
-            "hash": self.hash,
-            "name": self.name,
-            "mime": self.mime,
-            "size": self.size,
-        }
-        if self.identifiable:
-            out["identifiable"] = True
-        if self.consent is not None:
-            out["consent"] = self.consent
-        if self.role:
-            out["role"] = self.role
-        return out
+        plain = {"hash": self.hash, "name": self.name, "mime": self.mime, "size": self.size}
+        return plain | consent_rules.marks(self.identifiable, self.consent, self.role)
 
     @property
     def metadata_checked(self) -> bool:

@@ -92,6 +92,19 @@ def record(
     )
 
 
+def marks(identifiable: bool, own: Mapping[str, Any] | None, role: str) -> dict[str, Any]:
+    """What an attachment entry says beyond ``{hash, name, mime, size}``: only the marks
+    that are set (wire and JSON forms alike)."""
+    out: dict[str, Any] = {}
+    if identifiable:
+        out["identifiable"] = True
+    if own is not None:
+        out["consent"] = own
+    if role:
+        out["role"] = role
+    return out
+
+
 def to_json(clean: Mapping[str, Any]) -> dict[str, Any]:
     """A validated record as the library stores and shows it (the form's hash in hex)."""
     form = clean["form"]

@@ -45,19 +45,8 @@ class Attachment:
 
     def to_json(self) -> dict[str, Any]:
         """As stored in the library's tables (the hash in hex; marks only when set)."""
-        out: dict[str, Any] = {
-            "hash": self.hash.hex(),
-            "name": self.name,
-            "mime": self.mime,
-            "size": self.size,
-        }
-        if self.identifiable:
-            out["identifiable"] = True
-        if self.consent is not None:
-            out["consent"] = self.consent
-        if self.role:
-            out["role"] = self.role
-        return out
+        plain = {"hash": self.hash.hex(), "name": self.name, "mime": self.mime, "size": self.size}
+        return plain | consent_rules.marks(self.identifiable, self.consent, self.role)
 
 
 def _attachments(items: list[Wire]) -> tuple[Attachment, ...]:
