@@ -181,21 +181,15 @@ class Projector(Moderation):
         if self._untagged(event, case["purge_key"], case["id"]):
             return
         self._keep_original(case["id"])
-        mine = ordering(event)
-        revisions = [
-            (bytes(r["ordering"]), int(r["at"]), json.loads(r["content"]))
-            for r in self.db.all(
-                "SELECT content, ordering, at FROM revisions WHERE target = ? AND ordering != ?",
-                (case["id"], mine),
-            )
-        ]
-        revisions.append((mine, event.header.ts, payload.content()))
-        revisions.sort(key=lambda r: r[0])
-        state: dict[str, Any] = {}
-        for _, _, content in revisions:
-            state.update(content)
         self._add_revision(case["id"], event, payload.content())
-        last, updated = revisions[-1][0], revisions[-1][1]
+        state: dict[str, Any] = {}
+        last = b""
+        for rev in self.db.all(
+            "SELECT content, ordering, at FROM revisions WHERE target = ? ORDER BY ordering",
+            (case["id"],),
+        ):
+            state.update(json.loads(rev["content"]))
+            last, updated = rev["ordering"], rev["at"]
         count = self.db.scalar("SELECT count(*) FROM revisions WHERE target = ?", (case["id"],))
         self.db.execute(
             "UPDATE cases SET title = ?, specialty = ?, tags = ?, "
