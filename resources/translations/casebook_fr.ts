@@ -84,6 +84,14 @@
         <translation>Exporter ou importer les événements d&apos;un réseau sous forme de fichier</translation>
     </message>
     <message>
+        <source>Export for teaching…</source>
+        <translation>Exporter pour l&apos;enseignement…</translation>
+    </message>
+    <message>
+        <source>The case shown, as a PDF for teaching (when its consent covers teaching)</source>
+        <translation>Le cas affiché, en PDF pour l&apos;enseignement (si son consentement couvre l&apos;enseignement)</translation>
+    </message>
+    <message>
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
@@ -391,6 +399,82 @@
         <source>Publication</source>
         <translation>Publication</translation>
     </message>
+    <message>
+        <source>Withdrawn by {0} (admin) on {1}: {2}</source>
+        <translation>Retiré par {0} (administrateur) le {1}&#xa0;: {2}</translation>
+    </message>
+    <message>
+        <source>Withdrawn by the author, {0}, on {1}: {2}</source>
+        <translation>Retiré par l&apos;auteur, {0}, le {1}&#xa0;: {2}</translation>
+    </message>
+    <message>
+        <source>Withdrawn case</source>
+        <translation>Cas retiré</translation>
+    </message>
+    <message>
+        <source>Posted by {0} on {1}. Its text, discussion and attachments have been deleted from this computer.</source>
+        <translation>Publié par {0} le {1}. Son texte, sa discussion et ses pièces jointes ont été supprimés de cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>Deletion confirmed so far by {0} computer(s) of {1} member(s); the others confirm as they sync.</source>
+        <translation>Suppression confirmée à ce jour par {0} ordinateur(s) de {1} membre(s)&#xa0;; les autres la confirment en se synchronisant.</translation>
+    </message>
+    <message>
+        <source>Withdraw “{0}”?
+
+Its text, fields, discussion and attachments are deleted from your computers and from every member&apos;s as they sync, and the relay drops what it holds. This cannot be undone. A tombstone stays in its place with your name, the date and the reason below.
+
+Casebook cannot recall copies that members saved or exported outside Casebook, backups made before today, or computers that never sync again.
+
+Reason (members see it):</source>
+        <translation>Retirer «&#xa0;{0}&#xa0;»&#xa0;?
+
+Son texte, ses champs, sa discussion et ses pièces jointes sont supprimés de vos ordinateurs et de ceux de chaque membre à leur synchronisation, et le relais efface ce qu&apos;il en détient. C&apos;est irréversible. Une mention reste à sa place avec votre nom, la date et le motif ci-dessous.
+
+Casebook ne peut pas rappeler les copies que des membres ont enregistrées ou exportées hors de Casebook, les sauvegardes faites avant aujourd&apos;hui, ni les ordinateurs qui ne se synchronisent plus.
+
+Motif (visible par les membres)&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Withdraw case</source>
+        <translation>Retirer le cas</translation>
+    </message>
+    <message>
+        <source>Consent withdrawn by the patient</source>
+        <translation>Consentement retiré par le patient</translation>
+    </message>
+    <message>
+        <source>Export for teaching</source>
+        <translation>Exporter pour l&apos;enseignement</translation>
+    </message>
+    <message>
+        <source>“{0}” and its discussion as a PDF for teaching, with its pictures. It is refused unless the case&apos;s consent covers teaching, and its text is checked for patient identifiers again. The PDF is a copy outside Casebook: withdrawing the case later cannot recall it.</source>
+        <translation>«&#xa0;{0}&#xa0;» et sa discussion en PDF pour l&apos;enseignement, avec ses images. L&apos;export est refusé si le consentement du cas ne couvre pas l&apos;enseignement, et son texte est de nouveau vérifié à la recherche d&apos;identifiants du patient. Le PDF est une copie hors de Casebook&#xa0;: retirer le cas plus tard ne pourra pas le rappeler.</translation>
+    </message>
+    <message>
+        <source>Show the authors as:</source>
+        <translation>Afficher les auteurs sous forme de&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Roles (Presenting clinician, Colleague A, …)</source>
+        <translation>Rôles (Présentateur du cas, Collègue A, …)</translation>
+    </message>
+    <message>
+        <source>Initials (A.M., B.O., …)</source>
+        <translation>Initiales (A.M., B.O., …)</translation>
+    </message>
+    <message>
+        <source>Choose where to save…</source>
+        <translation>Choisir où enregistrer…</translation>
+    </message>
+    <message>
+        <source>Exported for teaching to {0}.</source>
+        <translation>Exporté pour l&apos;enseignement dans {0}.</translation>
+    </message>
+    <message>
+        <source>Export anyway?</source>
+        <translation>Exporter quand même&#xa0;?</translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>
@@ -517,6 +601,10 @@
         <translation>Modifier…</translation>
     </message>
     <message>
+        <source>Withdraw…</source>
+        <translation>Retirer…</translation>
+    </message>
+    <message>
         <source>Pin</source>
         <translation>Épingler</translation>
     </message>
@@ -587,6 +675,10 @@
     <message>
         <source>Nothing was changed.</source>
         <translation>Aucune modification n&apos;a été apportée.</translation>
+    </message>
+    <message>
+        <source>Case withdrawn: every member&apos;s computer deletes it as it syncs.</source>
+        <translation>Cas retiré&#xa0;: l&apos;ordinateur de chaque membre le supprime à sa synchronisation.</translation>
     </message>
     <message>
         <source>Case unpinned.</source>
@@ -1355,6 +1447,10 @@ Son code cessera de fonctionner&#xa0;: plus personne ne pourra s&apos;en servir 
     <message>
         <source>Choose a network on the left.</source>
         <translation>Choisissez un réseau à gauche.</translation>
+    </message>
+    <message>
+        <source>Choose a case to export first.</source>
+        <translation>Choisissez d&apos;abord un cas à exporter.</translation>
     </message>
     <message>
         <source>New case</source>
@@ -2317,6 +2413,10 @@ Cette action est irréversible.</translation>
         <translation>--listen attend HÔTE:PORT, par exemple 0.0.0.0:7447&#xa0;; reçu {0!r}.</translation>
     </message>
     <message>
+        <source>A moderator has hidden this case; it cannot be exported.</source>
+        <translation>Un modérateur a masqué ce cas&#xa0;; il ne peut pas être exporté.</translation>
+    </message>
+    <message>
         <source>A network keeps at least one admin; make someone else admin first.</source>
         <translation>Un réseau garde au moins un administrateur&#xa0;; nommez d&apos;abord quelqu&apos;un d&apos;autre administrateur.</translation>
     </message>
@@ -2343,6 +2443,10 @@ Cette action est irréversible.</translation>
     <message>
         <source>As a {0} you cannot invite someone as {1}.</source>
         <translation>En tant que {0}, vous ne pouvez pas inviter quelqu&apos;un comme {1}.</translation>
+    </message>
+    <message>
+        <source>Authors are shown as one of: {0}.</source>
+        <translation>Les auteurs sont affichés sous l&apos;une de ces formes&#xa0;: {0}.</translation>
     </message>
     <message>
         <source>Bad relay URL {0!r}: {1}.</source>
@@ -2453,6 +2557,10 @@ Cette action est irréversible.</translation>
         <translation>Seul l&apos;auteur du cas peut {0}.</translation>
     </message>
     <message>
+        <source>Only the case&apos;s author or an admin can withdraw it.</source>
+        <translation>Seuls l&apos;auteur du cas ou un administrateur peuvent le retirer.</translation>
+    </message>
+    <message>
         <source>Only the inviter or an admin can revoke an invite.</source>
         <translation>Seuls l&apos;auteur de l&apos;invitation ou un administrateur peuvent révoquer une invitation.</translation>
     </message>
@@ -2479,6 +2587,10 @@ Cette action est irréversible.</translation>
     <message>
         <source>Say why it is hidden (--reason); members see the reason.</source>
         <translation>Indiquez pourquoi il est masqué (--reason)&#xa0;; les membres voient la raison.</translation>
+    </message>
+    <message>
+        <source>Say why the case is withdrawn (--reason); members see it.</source>
+        <translation>Indiquez pourquoi le cas est retiré (--reason)&#xa0;; les membres le verront.</translation>
     </message>
     <message>
         <source>Status must be one of: {0}.</source>
@@ -2525,12 +2637,20 @@ Cette action est irréversible.</translation>
         <translation>Le fichier d&apos;échange ne contient pas de paquet d&apos;accueil pour cette invitation (créé avant l&apos;invitation, ou l&apos;invitation n&apos;est plus ouverte). Demandez un nouveau fichier d&apos;échange.</translation>
     </message>
     <message>
+        <source>The case&apos;s consent covers {0}, not teaching; it cannot be exported for teaching. Record consent that covers teaching first.</source>
+        <translation>Le consentement du cas couvre {0}, pas l&apos;enseignement&#xa0;; il ne peut pas être exporté pour l&apos;enseignement. Consignez d&apos;abord un consentement qui couvre l&apos;enseignement.</translation>
+    </message>
+    <message>
         <source>The comment you reply to is not part of this case.</source>
         <translation>Le commentaire auquel vous répondez ne fait pas partie de ce cas.</translation>
     </message>
     <message>
         <source>The computer that answered does not hold this link code; nothing was handed over. Make a new code.</source>
         <translation>L&apos;ordinateur qui a répondu ne détient pas ce code d&apos;association&#xa0;; rien n&apos;a été transmis. Créez un nouveau code.</translation>
+    </message>
+    <message>
+        <source>The consent recorded for {0} does not cover teaching; remove it from the case or record consent that does.</source>
+        <translation>Le consentement consigné pour {0} ne couvre pas l&apos;enseignement&#xa0;; retirez ce fichier du cas ou consignez un consentement qui le couvre.</translation>
     </message>
     <message>
         <source>The default role is one of: {0}.</source>
@@ -2651,6 +2771,22 @@ Cette action est irréversible.</translation>
     <message>
         <source>This bundle is for a network this profile is not in. To join it, use the invite code: casebook join CODE --bundle FILE.</source>
         <translation>Ce fichier d&apos;échange concerne un réseau dont ce profil ne fait pas partie. Pour le rejoindre, utilisez le code d&apos;invitation&#xa0;: casebook join CODE --bundle FICHIER.</translation>
+    </message>
+    <message>
+        <source>This case has no consent record, so it cannot be exported for teaching. Record consent that covers teaching first (casebook edit CASE --consent … --consent-scope network,teaching).</source>
+        <translation>Ce cas n&apos;a pas de consentement consigné&#xa0;: il ne peut pas être exporté pour l&apos;enseignement. Consignez d&apos;abord un consentement qui couvre l&apos;enseignement (casebook edit CASE --consent … --consent-scope network,teaching).</translation>
+    </message>
+    <message>
+        <source>This case is withdrawn already.</source>
+        <translation>Ce cas est déjà retiré.</translation>
+    </message>
+    <message>
+        <source>This case was withdrawn: it can no longer be discussed or changed.</source>
+        <translation>Ce cas a été retiré&#xa0;: il ne peut plus être discuté ni modifié.</translation>
+    </message>
+    <message>
+        <source>This case was withdrawn; it cannot be exported.</source>
+        <translation>Ce cas a été retiré&#xa0;; il ne peut pas être exporté.</translation>
     </message>
     <message>
         <source>This computer does not hold your recovery key: it was linked from another one. The key is shown on your first computer (casebook recovery-key there).</source>
@@ -2775,6 +2911,10 @@ Cette action est irréversible.</translation>
     <message>
         <source>{0!r} matches several members; give more of the fingerprint.</source>
         <translation>{0!r} correspond à plusieurs membres&#xa0;; donnez davantage de l&apos;empreinte.</translation>
+    </message>
+    <message>
+        <source>{0} already exists; choose another file name.</source>
+        <translation>{0} existe déjà&#xa0;; choisissez un autre nom de fichier.</translation>
     </message>
     <message>
         <source>{0} from the computer that holds your recovery key (the first one you used); this computer then receives the network at its next link.</source>

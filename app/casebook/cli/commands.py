@@ -36,10 +36,17 @@ from casebook.errors import CasebookError, NotFound, UsageError, say
 from casebook.store.files import atomic_write
 
 
+def withdrawn_line(record: dict[str, Any]) -> str:
+    """A tombstone's line: who withdrew the case, when and why."""
+    who = record["by_name"] + (" (admin)" if record["admin"] else "")
+    return f"Withdrawn by {who} on {iso(record['at'])[:10]}: {record['reason']}"
+
+
 def _line(case: CaseSummary) -> str:
     tags = " ".join(f"#{t}" for t in case.tags)
+    title = case.title if case.withdrawn is None else f"[{withdrawn_line(case.withdrawn)}]"
     return (
-        f"{case.id.hex()[:12]}  {case.title}\n"
+        f"{case.id.hex()[:12]}  {title}\n"
         f"              {case.author_name} · {iso(case.created_at)[:10]} · {case.status} · "
         f"{case.comments} replies {tags}".rstrip()
     )
@@ -229,6 +236,32 @@ def status(ctx: Context) -> Output:
     return {"id": case.hex(), "status": ctx.args.status}, f"Case marked {ctx.args.status}."
 
 
+def withdraw(ctx: Context) -> Output:
+    a, p = ctx.args, ctx.profile
+    case = p.library.case(a.id)
+    event = p.library.withdraw(case, a.reason, allow_identifiers=a.allow_identifiers)
+    return {"id": case.hex(), "withdrawal": event.hex()}, (
+        "Withdrew the case. Each member's computer deletes its text, discussion and "
+        "attachments when it next syncs, and the relay drops what it holds; run "
+        "`casebook sync` to send the withdrawal now. `casebook show` counts the "
+        "computers that have confirmed."
+    )
+
+
+def export(ctx: Context) -> Output:
+    """A teaching PDF of a case (refused, with the reason, unless its consent covers it)."""
+    a, p = ctx.args, ctx.profile
+    case = p.library.case(a.id)
+    out = Path(a.out).expanduser()
+    size = asyncio.run(
+        ctx.session.teaching_pdf(case, out, a.authors, allow_identifiers=a.allow_identifiers)
+    )
+    return {"id": case.hex(), "out": str(out), "bytes": size}, (
+        f"Wrote {out} ({size // 1024 or 1} KB): for teaching, authors shown as {a.authors}. "
+        "It is a copy outside Casebook: a later withdrawal of the case cannot recall it."
+    )
+
+
 def list_cases(ctx: Context) -> Output:
     a = ctx.args
     chosen = filters(ctx)
@@ -246,6 +279,17 @@ def show(ctx: Context) -> Output:
     if case is None:
         raise NotFound("No such case.")
     s = case.summary
+    if s.withdrawn is not None:
+        purged = case.purged_on or {"computers": 0, "members": 0}
+        return case.to_json(), "\n".join(
+            [
+                withdrawn_line(s.withdrawn),
+                f"Posted by {s.author_name} on {iso(s.created_at)[:10]}; its text, discussion "
+                "and attachments are deleted.",
+                f"Deletion confirmed so far by {purged['computers']} computer(s) of "
+                f"{purged['members']} member(s); the others confirm as they sync.",
+            ]
+        )
     tags = " ".join(f"#{t}" for t in s.tags)
     lines = [s.title, f"{s.author_name} · {iso(s.created_at)} · {s.status} · {tags}".rstrip()]
     if s.specialty:
@@ -353,6 +397,8 @@ COMMANDS: dict[str, Callable[[Context], Output]] = {
     "outcome": outcome,
     "check": check,
     "status": status,
+    "withdraw": withdraw,
+    "export": export,
     "list": list_cases,
     "show": show,
     "search": search,

@@ -255,6 +255,31 @@ def build() -> argparse.ArgumentParser:
         "file", nargs="?", default="-", metavar="FILE", help="a text file, or - for standard input"
     )
 
+    p = cmd(
+        "withdraw",
+        "withdraw a case (its author, or an admin): every member's computer and the relay "
+        "delete it, leaving a tombstone",
+    )
+    p.add_argument("id", metavar="CASE_ID")
+    p.add_argument("--reason", required=True, help="why, shown on the tombstone")
+    _allow_identifiers(p)
+
+    p = cmd(
+        "export",
+        "export a case and its discussion for teaching (only when its consent covers "
+        "teaching; authors as roles or initials)",
+    )
+    p.add_argument("id", metavar="CASE_ID")
+    p.add_argument("--format", choices=("pdf",), default="pdf")
+    p.add_argument("--out", required=True, metavar="FILE", help="the PDF to write (a new file)")
+    p.add_argument(
+        "--authors",
+        choices=("roles", "initials"),
+        default="roles",
+        help="show authors as roles (Presenting clinician, Colleague A…) or as initials",
+    )
+    _allow_identifiers(p)
+
     p = cmd("status", "mark your case open or resolved")
     p.add_argument("id", metavar="CASE_ID")
     p.add_argument("status", choices=("open", "resolved"))

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from casebook.core.library import attachments, consent_input
 from casebook.core.library.queries import Comment
-from casebook.gui import case_view
+from casebook.gui import case_view, withdraw_dialog
 from casebook.gui.case_dialogs import EditCaseDialog, ElidedLabel, TextDialog
 from casebook.gui.case_jobs import (
     Loaded,
@@ -108,6 +108,7 @@ class CaseActions(QObject):
             self.tr("Add outcome…"), self.add_outcome, "Ctrl+Shift+O"
         )
         self.edit_action = self._action(self.tr("Edit…"), self.edit_case, "Ctrl+E")
+        self.withdraw_action = self._action(self.tr("Withdraw…"), self.withdraw_case)
         self.moderation_separator = self.bar.addSeparator()
         self.pin_action = self._action(self.tr("Pin"), self.toggle_pin, "Ctrl+Shift+P")
         self.hide_action = self._action(self.tr("Hide…"), self.hide_case)
@@ -163,8 +164,11 @@ class CaseActions(QObject):
             action.setVisible(member and loaded.own)
         for action in (self.pin_action, self.hide_action):
             action.setVisible(loaded.moderator)
+        self.withdraw_action.setVisible(member and (loaded.own or loaded.role == "admin"))
         self.moderation_separator.setVisible(member and loaded.own and loaded.moderator)
-        self.bar.setVisible(member and (loaded.own or loaded.moderator))
+        self.bar.setVisible(
+            member and (loaded.own or loaded.moderator) and summary.withdrawn is None
+        )
 
     def _render(self, keep_place: bool = True) -> None:
         """The case in the viewer again (a picture came in), at the same place."""
@@ -342,6 +346,19 @@ class CaseActions(QObject):
             return job
 
         self._publish(dialog, make_job, self.tr("Case saved."), self.tr("Nothing was changed."))
+
+    def withdraw_case(self) -> None:
+        if self.loaded is None:
+            return
+        case_id = self.loaded.case.summary.id
+        dialog = withdraw_dialog.dialog(self.window, self.loaded.case.summary.title)
+
+        def make_job(allow: bool) -> Job:
+            reason = dialog.value()
+            return lambda s: s.p.library.withdraw(case_id, reason, allow_identifiers=allow)
+
+        done = self.tr("Case withdrawn: every member's computer deletes it as it syncs.")
+        self._publish(dialog, make_job, done)
 
     def toggle_pin(self) -> None:
         if self.loaded is None or not self.loaded.moderator:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from casebook.core.library.queries import CaseSummary, SearchResult
 from casebook.core.library.search import Filters
+from casebook.gui import tombstone
 from casebook.gui.bridge import Core
 from casebook.gui.i18n import QT_TR_NOOP, tr
 from casebook.gui.snippet_delegate import SnippetDelegate
@@ -229,6 +230,8 @@ class CaseListModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
+                if case.withdrawn is not None:
+                    return tombstone.withdrawn_line(case.withdrawn)
                 return case.title
             if column == 1:
                 return case.author_name

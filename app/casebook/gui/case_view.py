@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 
 from casebook.core.library.queries import CaseDetail, Comment
 from casebook.core.model import consent
+from casebook.gui import tombstone
 from casebook.gui.consent_box import kind_label, scope_label
 from casebook.gui.i18n import QT_TR_NOOP, tr
 
@@ -40,8 +41,10 @@ def render(
     attachment_links: Callable[[dict[str, Any]], str] | None = None,
 ) -> str:
     """The case as HTML; the two callables add what the reader can do (links, previews)
-    after each comment and each attachment."""
+    after each comment and each attachment. A withdrawn case: its tombstone."""
     s = case.summary
+    if s.withdrawn is not None:
+        return tombstone.render(case)
     status = tr("Resolved") if s.status == "resolved" else tr("Open")
     if s.pinned:
         status += " · " + tr("Pinned")

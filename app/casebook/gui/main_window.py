@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from casebook.core.library.search import Filters
-from casebook.gui import case_view, window_actions
+from casebook.gui import case_view, teaching_export, window_actions
 from casebook.gui.bridge import Core, Job
 from casebook.gui.bundles import BundleDialog
 from casebook.gui.case_actions import CaseActions
@@ -321,7 +321,9 @@ class MainWindow(QMainWindow):
             return
         self.case_actions.present(loaded)
         highlight(self.viewer, self.model.query)  # the search's words, here too
-        self.reply_button.setEnabled(True)
+        open_to_replies = loaded.case.summary.withdrawn is None  # a tombstone takes none
+        self.reply_button.setEnabled(open_to_replies)
+        self.reply.setEnabled(open_to_replies)
         case_id = loaded.case.summary.id
         if loaded.case.summary.unread:  # opened: read now (a local mark, never sent)
             self.core.call(lambda s: s.p.queries.mark_read(case_id))
@@ -407,6 +409,14 @@ class MainWindow(QMainWindow):
         network = self._network_for(self.tr("People"), self.tr("Choose a network on the left."))
         if network is not None:
             PeopleDialog(self.core, network, self).exec()
+
+    def export_teaching(self) -> None:
+        loaded = self.case_actions.loaded
+        if loaded is None:
+            self._say(self.tr("Choose a case to export first."), 5000)
+            return
+        summary = loaded.case.summary
+        teaching_export.run(self, self.core, summary.id, summary.title)
 
     def show_bundles(self) -> None:
         dialog = BundleDialog(self.core, self.networks, self)

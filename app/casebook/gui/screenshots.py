@@ -9,6 +9,7 @@ library (fictional colleagues and cases, built the real way) for the rest.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -20,7 +21,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from casebook.core.profile import Profile
-from casebook.gui import i18n, theme
+from casebook.gui import i18n, teaching_export, theme, withdraw_dialog
 from casebook.gui.app import Shell
 from casebook.gui.bridge import Core
 from casebook.gui.bundles import BundleDialog
@@ -31,6 +32,7 @@ from casebook.gui.main_window import MainWindow
 from casebook.gui.network_dialogs import JoinDialog, NewNetworkDialog
 from casebook.gui.people import PeopleDialog
 from casebook.gui.settings import SettingsDialog
+from casebook.session import Session
 
 
 def wait(until: Callable[[], bool], seconds: float = 30) -> None:
@@ -117,6 +119,8 @@ def library(core: Core, scratch: Path, out: Path, app: QApplication) -> None:
     people.close()
     bundles(core, win, code, scratch, out)
     consent_shots(core, win, scratch, out)
+    teaching_shots(core, win, scratch, out)
+    withdrawal_shots(core, win, out)
 
     for dialog, name in (
         (NewNetworkDialog(win), "new-network"),
@@ -228,6 +232,57 @@ def consent_shots(core: Core, win: MainWindow, scratch: Path, out: Path) -> None
     pane = win.viewer.parentWidget()
     assert pane is not None
     shoot(pane, out, "case-consent")
+
+
+# Renders a PDF's first page to PNG with PDFium (a development tool, not part of the app).
+PDF_TO_PNG = (
+    "import sys, pypdfium2; page = pypdfium2.PdfDocument(sys.argv[1])[0]; "
+    "page.render(scale=1.4).to_pil().save(sys.argv[2])"
+)
+
+
+def teaching_shots(core: Core, win: MainWindow, scratch: Path, out: Path) -> None:
+    """Export for teaching: the dialog, then the PDF it writes (its first page)."""
+    loaded = win.case_actions.loaded
+    assert loaded is not None
+    dialog = teaching_export.TeachingDialog(win, loaded.case.summary.title)
+    dialog.show()
+    settle(core)
+    shoot(dialog, out, "export-teaching")
+    dialog.close()
+    pdf, case_id = scratch / "teaching.pdf", loaded.case.summary.id
+
+    async def job(s: Session) -> int:
+        return await s.teaching_pdf(case_id, pdf, "roles")
+
+    answers: list[object] = []
+    core.call(job, answers.append, answers.append)
+    wait(lambda: bool(answers))
+    if isinstance(answers[0], Exception):
+        raise answers[0]
+    subprocess.run([sys.executable, "-c", PDF_TO_PNG, str(pdf), str(out / "teaching-pdf.png")])
+
+
+def withdrawal_shots(core: Core, win: MainWindow, out: Path) -> None:
+    """The confirmation that withdraws the case shown, then its tombstone."""
+    loaded = win.case_actions.loaded
+    assert loaded is not None
+    case_id = loaded.case.summary.id
+    dialog = withdraw_dialog.dialog(win, loaded.case.summary.title)
+    dialog.show()
+    settle(core)
+    shoot(dialog, out, "withdraw-confirm")
+    reason = dialog.value()
+    dialog.close()
+    answers: list[object] = []
+    core.call(lambda s: s.p.library.withdraw(case_id, reason), answers.append, answers.append)
+    wait(lambda: bool(answers))
+    if isinstance(answers[0], Exception):
+        raise answers[0]
+    win.case_changed(case_id)
+    wait(lambda: "Withdrawn case" in win.viewer.toPlainText())
+    settle(core, 0.6)
+    shoot(win, out, "case-withdrawn")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,6 +32,7 @@ class MainWindow(Protocol):
     def new_case(self) -> None: ...
     def show_people(self) -> None: ...
     def show_bundles(self) -> None: ...
+    def export_teaching(self) -> None: ...
     def show_settings(self) -> None: ...
     def focus_search(self) -> None: ...
     def step(self, step: int) -> None: ...
@@ -46,6 +47,7 @@ class WindowActions:
     new_case: QAction
     people: QAction
     bundles: QAction
+    teaching: QAction
     settings: QAction
     lock: QAction
     quit: QAction
@@ -96,6 +98,12 @@ def install(qt: QMainWindow, window: MainWindow) -> WindowActions:
             tr("Bundle files…"),
             window.show_bundles,
             tip=tr("Export or import a network's events as a file"),
+        ),
+        teaching=_action(
+            qt,
+            tr("Export for teaching…"),
+            window.export_teaching,
+            tip=tr("The case shown, as a PDF for teaching (when its consent covers teaching)"),
         ),
         settings=_action(
             qt,
@@ -159,7 +167,10 @@ def _toolbar(qt: QMainWindow, a: WindowActions) -> None:
 def _menus(qt: QMainWindow, a: WindowActions) -> None:
     bar = qt.menuBar()
     sections: list[tuple[str, list[QAction | None]]] = [
-        (tr("&File"), [a.new_case, None, a.bundles, None, a.settings, a.lock, a.quit]),
+        (
+            tr("&File"),
+            [a.new_case, a.teaching, None, a.bundles, None, a.settings, a.lock, a.quit],
+        ),
         (tr("&Edit"), [a.find]),
         (tr("&View"), [a.next, a.previous]),
         (tr("&Network"), [a.new_network, a.join, a.people]),

@@ -17,10 +17,12 @@ runs, and admits an event only when:
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
 
-from casebook.core.model import membership
-from casebook.core.model.events import MAX_CLOCK_AHEAD, Event, parse_trusted
+from casebook.core.model import membership, purge
+from casebook.core.model.events import MAX_CLOCK_AHEAD, Event, EventError, parse_trusted
+from casebook.core.model.kinds import EventKind, Role
 from casebook.core.model.membership import Entry, MembershipState
 from casebook.relay.store import RelayStore
 from casebook.relay.strangers import Budget
@@ -66,6 +68,8 @@ class HostedNetwork:
         self.lamport = max(
             (parse_trusted(raw).header.lamport for raw in store.head_raws(net)), default=0
         )
+        # Withdrawn cases (case id, purge key): their later events are stored stripped.
+        self.withdrawn = [(w.case, w.key) for w, _, _, done in store.withdrawals(net) if done]
 
     @property
     def exists(self) -> bool:
@@ -142,6 +146,7 @@ class HostedNetwork:
             if reason is not None:
                 out.refused.append((index, reason))
                 continue
+            event = self._bodiless(event)
             out.accepted.append(event)
             out.heads[event.author] = (event.seq, event.id)
             size += len(event.raw)
@@ -150,6 +155,68 @@ class HostedNetwork:
             out.entries, out.state = entries, state
         out.size, out.clock = size, clock
         return out
+
+    # -- withdrawals (docs/protocol.md, "Withdrawal") -----------------------------------
+    def _bodiless(self, event: Event) -> Event:
+        """An event of a case withdrawn here already is kept (and forwarded) stripped."""
+        if event.kind not in purge.CASE_KINDS or not self.withdrawn:
+            return event
+        for case, key in self.withdrawn:
+            bound = None if event.id == case else case
+            if key and purge.tagged(key, bound, event.author, event.seq, event.header.pub):
+                raw = purge.strip(event.raw)
+                return dataclasses.replace(event, body=b"", raw=raw)
+        return event
+
+    def withdraw(self, stored: list[Event]) -> bool:
+        """After ``stored`` are on disk: apply the withdrawals among them, and those that
+        waited for a case among them. True when something was purged."""
+        purged = False
+        for event in stored:
+            if event.kind == EventKind.CASE_WITHDRAW:
+                try:
+                    clear = purge.withdrawal(event.header.pub)
+                except EventError:
+                    continue  # every computer rejects it too
+                if clear.key is not None:  # a case from before purge keys: nothing to check
+                    purged = self._withdraw(clear, event.author, event.seq) or purged
+            elif event.kind == EventKind.CASE_CREATE:
+                for clear, author, seq, done in self.store.withdrawals(self.net):
+                    if not done and clear.case == event.id:
+                        purged = self._withdraw(clear, author, seq) or purged
+        return purged
+
+    def _withdraw(self, clear: purge.Withdrawal, author: bytes, seq: int) -> bool:
+        """Strip the case's events and drop its attachments, if the withdrawal holds: the
+        key is the case's (its creation's tag verifies), and its author wrote the case or
+        was an admin at that place in their chain. A case not here yet: remembered."""
+        assert clear.key is not None
+        raw = self.store.event_raw(self.net, clear.case)
+        if raw is None:
+            self.store.put_withdrawal(self.net, clear, author, seq, applied=False)
+            return False
+        create = parse_trusted(raw)
+        owner = self.state.member_of(create.author)
+        writer = self.state.member_of(author)
+        if (
+            create.kind != EventKind.CASE_CREATE
+            or not purge.tagged(clear.key, None, create.author, create.seq, create.header.pub)
+            or writer is None
+            or (
+                (owner is None or owner.key != writer.key)
+                and self.state.role_at(author, seq) != Role.ADMIN
+            )
+        ):
+            return False
+        stripped = self.store.strip_case(self.net, clear.key, clear.case)
+        for ident in clear.blobs:
+            if any(purge.names_blob(clear.key, ident, e.header.pub) for e in stripped):
+                self.store.drop_blob(self.net, ident)
+        self.store.put_withdrawal(self.net, clear, author, seq, applied=True)
+        self.withdrawn.append((clear.case, clear.key))
+        self.events, self.size = self.store.usage(self.net)
+        self.store.checkpoint()
+        return True
 
     def _charge(self, by: bytes) -> bool:
         """Pay for a whole fold already made from ``by``'s budget; False (and ``by``

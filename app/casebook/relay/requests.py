@@ -93,6 +93,8 @@ def blob(
     data = wire.need_bytes(message, "data")
     if not idx < total or len(data) > wire.MAX_CHUNK_SEALED:
         raise ProtocolError(Refusal.MALFORMED, "bad attachment chunk")
+    if store.blob_purged(net, ident):
+        return {"t": "ack", "id": ref, "refused": [[0, "this attachment was withdrawn"]]}
     if hosted.size + len(data) > hosted.quota:
         return {"t": "ack", "id": ref, "refused": [[0, "the network's storage is full"]]}
     if store.put_chunk(net, ident, idx, total, data):

@@ -36,7 +36,7 @@ def _parse_all(raws: list[bytes]) -> list[Event | str]:
     out: list[Event | str] = []
     for raw in raws:
         try:
-            out.append(events.parse(raw))
+            out.append(events.parse(raw, stripped_ok=True))  # a withdrawn case's, bodiless
         except EventError as exc:
             out.append(str(exc))
     return out
@@ -390,6 +390,8 @@ class Session:
                     Refusal.STORAGE, "the relay could not store this; try later"
                 ) from None
             changed = hosted.commit(admission)
+            if hosted.withdraw(admission.accepted):
+                log.info("a case of %s was withdrawn: its events are stripped", self.net_short)
             self.relay.forward(self, hosted.net, admission.accepted)
             if changed:
                 self.relay.membership_changed(hosted)

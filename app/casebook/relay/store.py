@@ -8,12 +8,14 @@ event is acknowledged to a client only after its transaction is on disk.
 
 from __future__ import annotations
 
+import hmac
 import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from casebook.core.model.events import Event
+from casebook.core.model import purge
+from casebook.core.model.events import Event, parse_trusted
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS networks (
@@ -29,6 +31,7 @@ CREATE TABLE IF NOT EXISTS events (
     membership INTEGER NOT NULL,
     raw BLOB NOT NULL,
     received_at INTEGER NOT NULL,
+    tag BLOB NOT NULL DEFAULT x'',
     UNIQUE (net, author, seq)
 );
 CREATE INDEX IF NOT EXISTS events_net ON events (net, seqno);
@@ -54,7 +57,26 @@ CREATE TABLE IF NOT EXISTS recovery_boxes (
     sealed BLOB NOT NULL,
     updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS withdrawals (
+    net BLOB NOT NULL,
+    case_id BLOB NOT NULL,
+    key BLOB NOT NULL,
+    author BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    blobs BLOB NOT NULL,
+    applied INTEGER NOT NULL,
+    PRIMARY KEY (net, case_id, author, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS purged_blobs (
+    net BLOB NOT NULL,
+    blob BLOB NOT NULL,
+    PRIMARY KEY (net, blob)
+) WITHOUT ROWID;
 """
+# Withdrawals (docs/protocol.md, "Withdrawal"): each event keeps its purge tag (``tag``,
+# 16 bytes, or empty), so the events of a withdrawn case are found without reading
+# bodies; ``withdrawals`` remembers the keys revealed (``applied`` 0: waiting for the
+# case to arrive); ``purged_blobs`` the attachment ids that may not come back.
 DB_FILE = "relay.sqlite3"
 # Each author's newest event in network ?1. The authors are walked along the (net, author,
 # seq) index one lookup each (a skip-scan), so a relay starting on a network of a million
@@ -75,6 +97,11 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
+def _tag(event: Event) -> bytes:
+    tag = event.header.pub.get("w") if event.kind in purge.CASE_KINDS else None
+    return tag if isinstance(tag, bytes) and len(tag) == purge.TAG_BYTES else b""
+
+
 class RelayStore:
     def __init__(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -83,7 +110,22 @@ class RelayStore:
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = FULL")
         self.conn.execute("PRAGMA busy_timeout = 5000")
+        self.conn.execute("PRAGMA secure_delete = ON")  # a purge leaves no freed bytes
         self.conn.executescript(SCHEMA)
+        columns = [r[1] for r in self.conn.execute("PRAGMA table_info(events)")]
+        if "tag" not in columns:
+            self._add_tags()
+
+    def _add_tags(self) -> None:
+        """A relay store from before withdrawals: each stored event's tag, read once."""
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("ALTER TABLE events ADD COLUMN tag BLOB NOT NULL DEFAULT x''")
+            rows = self.conn.execute("SELECT seqno, raw FROM events").fetchall()
+            for seqno, raw in rows:
+                tag = _tag(parse_trusted(bytes(raw)))
+                if tag:
+                    self.conn.execute("UPDATE events SET tag = ? WHERE seqno = ?", (tag, seqno))
 
     def close(self) -> None:
         self.conn.close()
@@ -138,8 +180,8 @@ class RelayStore:
             last = 0
             for event, is_membership in batch:
                 cursor = self.conn.execute(
-                    "INSERT INTO events (net, id, author, seq, membership, raw, received_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO events (net, id, author, seq, membership, raw, received_at, "
+                    "tag) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         net,
                         event.id,
@@ -148,6 +190,7 @@ class RelayStore:
                         int(is_membership),
                         event.raw,
                         received,
+                        _tag(event),
                     ),
                 )
                 last = int(cursor.lastrowid or 0)
@@ -199,6 +242,8 @@ class RelayStore:
         """The ids of which the relay does not hold every chunk."""
         missing = []
         for ident in ids:
+            if self.blob_purged(net, ident):
+                continue  # withdrawn: the relay does not want it back
             row = self.conn.execute(
                 "SELECT count(*), max(total) FROM blob_chunks WHERE net = ? AND blob = ?",
                 (net, ident),
@@ -223,6 +268,77 @@ class RelayStore:
             (net, ident, idx),
         ).fetchone()
         return None if row is None else (int(row[0]), bytes(row[1]))
+
+    # -- withdrawals -------------------------------------------------------------------
+    def event_raw(self, net: bytes, event_id: bytes) -> bytes | None:
+        row = self.conn.execute(
+            "SELECT raw FROM events WHERE net = ? AND id = ?", (net, event_id)
+        ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def put_withdrawal(
+        self, net: bytes, clear: purge.Withdrawal, author: bytes, seq: int, applied: bool
+    ) -> None:
+        """Remember a withdrawal (by the ``seq``-th event of chain ``author``)."""
+        with self.conn:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO withdrawals (net, case_id, key, author, seq, blobs, "
+                "applied) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (net, clear.case, clear.key, author, seq, b"".join(clear.blobs), applied),
+            )
+
+    def withdrawals(self, net: bytes) -> list[tuple[purge.Withdrawal, bytes, int, bool]]:
+        """(withdrawal, its author, its seq, applied) of ``net``."""
+        rows = self.conn.execute(
+            "SELECT case_id, key, blobs, author, seq, applied FROM withdrawals WHERE net = ?",
+            (net,),
+        ).fetchall()
+        out = []
+        for case, key, blobs, author, seq, applied in rows:
+            ids = tuple(bytes(blobs[i : i + 32]) for i in range(0, len(blobs), 32))
+            clear = purge.Withdrawal(bytes(case), bytes(key), ids)
+            out.append((clear, bytes(author), int(seq), bool(applied)))
+        return out
+
+    def strip_case(self, net: bytes, key: bytes, case_id: bytes) -> list[Event]:
+        """Store every event of ``net`` whose tag binds it to the case without its body;
+        returns them (stripped: their headers still carry the attachment tags)."""
+        stripped = []
+        with self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            rows = self.conn.execute(
+                "SELECT seqno, id, author, seq, tag, raw FROM events "
+                "WHERE net = ? AND length(tag) = ?",
+                (net, purge.TAG_BYTES),
+            ).fetchall()
+            for seqno, ident, author, seq, tag, raw in rows:
+                bound = None if bytes(ident) == case_id else case_id
+                expected = purge.event_tag(key, bound, bytes(author), seq)
+                if not hmac.compare_digest(bytes(tag), expected):
+                    continue
+                bare = purge.strip(bytes(raw))
+                if bare != bytes(raw):
+                    self.conn.execute("UPDATE events SET raw = ? WHERE seqno = ?", (bare, seqno))
+                stripped.append(parse_trusted(bare))
+        return stripped
+
+    def drop_blob(self, net: bytes, ident: bytes) -> None:
+        """Delete an attachment's chunks for good: they may not be uploaded again."""
+        with self.conn:
+            self.conn.execute("DELETE FROM blob_chunks WHERE net = ? AND blob = ?", (net, ident))
+            self.conn.execute(
+                "INSERT OR IGNORE INTO purged_blobs (net, blob) VALUES (?, ?)", (net, ident)
+            )
+
+    def blob_purged(self, net: bytes, ident: bytes) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM purged_blobs WHERE net = ? AND blob = ?", (net, ident)
+        ).fetchone()
+        return row is not None
+
+    def checkpoint(self) -> None:
+        """Empty the write-ahead log (after a purge: no earlier page image stays in it)."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- reading -----------------------------------------------------------------------
     def max_seqno(self, net: bytes) -> int:

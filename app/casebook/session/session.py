@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from casebook.core.library import attachments
+from casebook.core.library import attachments, teaching, teaching_pdf
 from casebook.core.model.invite_codes import InviteCode
 from casebook.core.model.link_codes import LinkCode
 from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.profile import Profile
-from casebook.errors import UsageError
+from casebook.errors import CasebookError, UsageError
 from casebook.session import devices, hosting
 from casebook.session.hosting import Hosting
 from casebook.sync.engine import SyncEngine, SyncReport
@@ -263,6 +263,27 @@ class Session(Hosting):
                 nearby = functools.partial(lan_lookup.nearby, self.lan or self.lan_service())
             await self.sync.fetch_attachment(digest, nearby, progress)
         return attachments.read(self.p.db, digest)
+
+    async def teaching_pdf(
+        self,
+        case_id: bytes,
+        out: Path,
+        authors: str,
+        *,
+        allow_identifiers: bool = False,
+        replace: bool = False,
+    ) -> int:
+        """Export a case for teaching as PDF (core.library.teaching: refused, with the
+        reason, unless its consent covers teaching); its pictures are fetched first when
+        they are not on this computer yet (one that cannot be is named, not shown)."""
+        doc = teaching.prepare(self.p.db, case_id, authors, allow_identifiers=allow_identifiers)
+        missing = [p for p in doc.pictures if p.data is None]
+        for picture in missing:
+            try:
+                picture.data = await self.attachment_data(picture.hash)
+            except CasebookError as exc:  # no relay, offline, refused: named, not shown
+                log.info("picture %s not fetched for the export: %s", picture.name, exc)
+        return await asyncio.to_thread(teaching_pdf.write, doc, out, replace)
 
     # -- the passphrase and locking ----------------------------------------------------
     async def change_passphrase(self, current: str, new: str) -> None:

@@ -114,6 +114,8 @@ class Database:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
+            # Freed pages and cells are zeroed: a withdrawn case leaves nothing behind.
+            conn.execute("PRAGMA secure_delete = ON")
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute("PRAGMA busy_timeout = 5000")
             conn.execute("PRAGMA cache_size = -65536")
@@ -196,7 +198,17 @@ class Database:
                     self.conn.execute("ROLLBACK")
                 raise translate_error(exc, self.path) from None
 
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
     # -- maintenance --------------------------------------------------------------
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database and empty it (after a purge, so
+        no earlier page image outlives it there)."""
+        with self._lock:
+            self.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def integrity_errors(self) -> list[str]:
         rows = self.all("PRAGMA integrity_check")
         problems = [r[0] for r in rows if r[0] != "ok"]

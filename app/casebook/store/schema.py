@@ -187,6 +187,7 @@ DERIVED_TABLES = (
     "invites",
     "epochs",
     "moderation",
+    "purge_confirmations",
     "case_fts",
     "comment_fts",
 )
@@ -392,8 +393,43 @@ def _v11(db: Database) -> None:
     db.execute("ALTER TABLE cases ADD COLUMN purge_key BLOB")
 
 
+# v12: withdrawal. Each stored event keeps its purge tag (``tag``: the 16 bytes of its
+# ``pub["w"]``, or empty), so a withdrawal finds a case's events without reading every
+# body; events stored before are tagged by the event log when it opens (the index finds
+# them), except those no case can own: membership and moderation kinds, and every event
+# of a library that holds no purge key. A withdrawn case keeps a tombstone row
+# (``cases.withdrawn``: who, when, why); ``purge_confirmations`` counts the computers
+# that have purged it. Freed pages are zeroed from now on (``secure_delete``).
+CASE_EVENT_KINDS = (
+    "case.create", "case.edit", "case.status", "case.outcome",
+    "comment.create", "comment.edit", "comment.endorse",
+)  # fmt: skip
+V12_CONFIRMATIONS = """
+CREATE TABLE purge_confirmations (
+    case_id BLOB NOT NULL,
+    device BLOB NOT NULL,
+    member BLOB NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (case_id, device)
+) WITHOUT ROWID
+"""
+
+
+def _v12(db: Database) -> None:
+    db.execute("ALTER TABLE events ADD COLUMN tag BLOB")
+    db.execute("ALTER TABLE cases ADD COLUMN withdrawn TEXT")
+    db.execute(V12_CONFIRMATIONS)
+    marks = ",".join("?" * len(CASE_EVENT_KINDS))
+    db.execute(
+        f"UPDATE events SET tag = x'' WHERE kind NOT IN ({marks}) "  # noqa: S608
+        "OR NOT EXISTS (SELECT 1 FROM cases WHERE purge_key IS NOT NULL)",
+        CASE_EVENT_KINDS,
+    )
+    db.execute("CREATE INDEX events_untagged ON events (seqno) WHERE tag IS NULL")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
-    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12
 ]  # fmt: skip
 LATEST = len(MIGRATIONS)
 

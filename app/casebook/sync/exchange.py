@@ -194,13 +194,14 @@ class Exchange:
             await self._after_change()
 
     async def _after_change(self) -> None:
-        """An admin's profile re-keys when the membership calls for it."""
+        """An admin's profile re-keys when the membership calls for it; every computer
+        confirms the withdrawals it has applied."""
         try:
             made = self.store.maintain(self.net)
         except EventError as exc:
             log.info("epoch repair not possible yet: %s", exc)
             made = None
-        if made is not None:
+        if self.store.confirm_purges(self.net) or made is not None:
             await self.push()
 
     async def push(self) -> None:

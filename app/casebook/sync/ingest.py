@@ -14,9 +14,13 @@ from casebook.core.ledger.bundle import count
 from casebook.core.ledger.eventlog import EventLog, Outcome
 from casebook.core.model import events, membership, payloads
 from casebook.core.model.events import Event, EventError
+from casebook.core.model.kinds import EventKind
 
 Verified = tuple[Event, dict[str, Any] | None]
-MAX_TRANSACTION = 4000  # events ingested in one transaction when they arrive together
+MAX_TRANSACTION = 4000
+_TOUCHING = membership.KINDS | {
+    EventKind.CASE_WITHDRAW
+}  # events ingested in one transaction when they arrive together
 
 
 def parse_all(
@@ -27,7 +31,7 @@ def parse_all(
     out: list[Verified | str] = []
     for raw in raws:
         try:
-            event = events.parse(raw)
+            event = events.parse(raw, stripped_ok=True)  # a withdrawn case's, without body
         except EventError as exc:
             out.append(str(exc))
             continue
@@ -82,7 +86,8 @@ class SyncReport:
 def ingest(
     log: EventLog, batches: list[list[Verified | str]], report: SyncReport, relay_have: dict
 ) -> bool:
-    """Ingest verified batches in one transaction; True if the membership changed."""
+    """Ingest verified batches in one transaction; True if the membership changed (or a
+    withdrawal was applied: this computer then confirms it)."""
     touched = False
     with log.batch():
         for batch in batches:
@@ -100,6 +105,6 @@ def ingest(
                     report.refused.append(str(exc))
                     continue
                 count(report, outcome)
-                if outcome == Outcome.APPLIED and event.kind in membership.KINDS:
+                if outcome == Outcome.APPLIED and event.kind in _TOUCHING:
                     touched = True
     return touched

@@ -234,6 +234,11 @@ class SyncStore:
         rotation's id, or None (see ``Governance.maintain``)."""
         return self._governance.maintain(net)
 
+    def confirm_purges(self, net: bytes) -> int:
+        """This computer's confirmations of the withdrawals it has applied (written as
+        events to send); how many were written."""
+        return self._profile.library.confirm_purges(net)
+
     def open_welcomes(self, net: bytes) -> dict[bytes, bytes]:
         """Invite key → sealed welcome package, for the open invites of ``net``."""
         return self._invitations.open_welcomes(net)

@@ -1,11 +1,15 @@
 """Which case's purge key an event of ours is tagged with (docs/protocol.md, Withdrawal):
 a new case brings its own; an edit, status, outcome or comment names its case; a comment's
-edit or endorsement names the comment, whose case holds the key."""
+edit or endorsement names the comment, whose case holds the key. Also the tag each stored
+event keeps in ``events.tag``, so a withdrawal finds its case's events."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from casebook.core.model import blobcrypt, events, purge
+from casebook.core.model.events import Event
 from casebook.core.model.kinds import EventKind
 from casebook.store.database import Database
 
@@ -16,6 +20,7 @@ _BY_CASE = (
     EventKind.COMMENT_CREATE,
 )
 _BY_COMMENT = (EventKind.COMMENT_EDIT, EventKind.COMMENT_ENDORSE)
+Seed = Callable[[bytes, int], bytes]  # (net, epoch) -> the seed this profile uses
 
 
 def purge_key(db: Database, kind: str, clean: dict[str, Any]) -> tuple[bytes, bytes | None] | None:
@@ -37,3 +42,59 @@ def purge_key(db: Database, kind: str, clean: dict[str, Any]) -> tuple[bytes, by
     if row is None or row["purge_key"] is None:
         return None
     return bytes(row["purge_key"]), bytes(row["id"])
+
+
+def relay_blob_ids(
+    db: Database, seed: Seed, net: bytes, case: bytes | None, epoch: int, hashes: list[bytes]
+) -> list[bytes]:
+    """The relay ids the attachments ``hashes`` of a case travel under: sealed with the
+    seed of the case's creation (``case`` None: the creation being written at ``epoch``),
+    as sync's upload does."""
+    if case is not None:
+        epoch = int(db.scalar("SELECT epoch FROM events WHERE id = ?", (case,)))
+    key_seed = seed(net, epoch)
+    return [blobcrypt.blob_id(blobcrypt.blob_key(key_seed, net, epoch, h)) for h in hashes]
+
+
+def tags(
+    db: Database,
+    seed: Seed,
+    kind: str,
+    clean: dict[str, Any],
+    at: tuple[bytes, bytes, int, int],
+) -> dict[str, Any]:
+    """The clear purge tags of an event of ours (``at``: its net, author, seq and epoch):
+    ``w``, and ``b`` when it names attachments (none for an event that is not a case's,
+    or of a case without a key)."""
+    net, author, seq, epoch = at
+    bound = purge_key(db, kind, clean)
+    if bound is None:
+        return {}
+    key, case = bound
+    out: dict[str, Any] = {"w": purge.event_tag(key, case, author, seq)}
+    attached = [a["hash"] for a in clean.get("attachments") or []]
+    if attached and kind in (EventKind.CASE_CREATE, EventKind.CASE_EDIT):
+        ids = relay_blob_ids(db, seed, net, case, epoch, attached)
+        out["b"] = purge.blob_tags(key, ids)
+    return out
+
+
+def stored_tag(event: Event) -> bytes:
+    """What ``events.tag`` keeps: a case event's purge tag, else empty."""
+    tag = event.header.pub.get("w") if event.kind in purge.CASE_KINDS else None
+    return tag if isinstance(tag, bytes) and len(tag) == purge.TAG_BYTES else b""
+
+
+def backfill_tags(db: Database) -> int:
+    """Tag the stored events the schema upgrade could not (see schema v12); returns how
+    many it read. Nothing to do, and one index probe, once done."""
+    done = 0
+    while True:
+        rows = db.all("SELECT seqno, raw FROM events WHERE tag IS NULL LIMIT 500")
+        if not rows:
+            return done
+        with db.transaction():
+            for row in rows:
+                tag = stored_tag(events.parse_trusted(bytes(row["raw"])))
+                db.execute("UPDATE events SET tag = ? WHERE seqno = ?", (tag, row["seqno"]))
+        done += len(rows)

@@ -15,12 +15,12 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from casebook.core.ledger import case_keys, storedlog
+from casebook.core.ledger import case_keys, marks, storedlog
 from casebook.core.ledger.me import Me
 from casebook.core.ledger.memberbook import Memberships
 from casebook.core.ledger.projection import Projector
 from casebook.core.ledger.seeds import EpochKeys, unwrapped
-from casebook.core.model import devices, events, membership, payloads, purge
+from casebook.core.model import devices, events, membership, payloads
 from casebook.core.model.events import Event, EventError
 from casebook.core.model.identity import Identity
 from casebook.core.model.ids import EventId, MemberKey, NetId
@@ -57,6 +57,7 @@ class EventLog:
             self._member_of,
         )
         self._held_empty: bool | None = None  # in a batch: whether held_events is empty
+        case_keys.backfill_tags(db)
 
     def _member_of(self, net: bytes, chain: bytes) -> bytes:
         member = self.members.state(net).member_of(chain)
@@ -103,11 +104,11 @@ class EventLog:
 
     def add_seed(self, net: bytes, epoch: int, seed: bytes, source: bytes = b"") -> None:
         if self.keys.add(net, epoch, seed, source):
-            self._release(_key_mark(net, epoch))
+            self._release(marks.key(net, epoch))
 
     def add_join_seed(self, net: bytes, invite: bytes, seed: bytes) -> None:
         if self.keys.add_join(net, invite, seed):
-            self._release(_invite_mark(net, invite))
+            self._release(marks.invite(net, invite))
 
     # -- our own events -------------------------------------------------------------
     def append(
@@ -152,9 +153,8 @@ class EventLog:
                 epoch, seed = self._writing_key(net, kind, state["head_epoch"])
             lamport = max(state["lamport"] or 0, min_lamport)
             seq = 1 if state["seq"] is None else state["seq"] + 1
-            bound = case_keys.purge_key(self.db, kind, clean)
-            if bound is not None:
-                pub = {**(pub or {}), "w": purge.event_tag(*bound, self.identity.public_key, seq)}
+            at = (net, self.identity.public_key, seq, epoch)
+            pub = {**(pub or {}), **case_keys.tags(self.db, self.keys.seed, kind, clean, at)}
             event = events.create(
                 self.identity,
                 net=NetId(net),
@@ -177,7 +177,14 @@ class EventLog:
             # Never keep a membership event of ours that everyone else will refuse.
             if reason is not None and kind in membership.KINDS and not pending_ok:
                 raise EventError(reason)
+        self.settle()
         return event
+
+    def settle(self) -> None:
+        """After a committed purge, empty the WAL: no page image from before it stays."""
+        if self.projector.purged and not self.db.in_transaction:
+            self.projector.purged = False
+            self.db.checkpoint()
 
     # -- events from elsewhere ------------------------------------------------------
     @contextlib.contextmanager
@@ -193,6 +200,7 @@ class EventLog:
                 self._held_empty = None
                 self.projector.in_batch, self.projector.waiting_empty = False, None
                 self.projector.forget_batch()
+        self.settle()
 
     def ingest(self, raw: bytes) -> Outcome:
         """Verify and store an event received from another member (or a bundle).
@@ -202,7 +210,7 @@ class EventLog:
         when its author's chain allows; what it does is then checked against the
         membership (an event that breaks a rule is kept in its chain but ``rejected``).
         """
-        return self.ingest_event(events.parse(raw))
+        return self.ingest_event(events.parse(raw, stripped_ok=True))
 
     def ingest_event(self, event: Event, payload: dict[str, Any] | None = None) -> Outcome:
         """:meth:`ingest` of an event already parsed and verified by :func:`events.parse`
@@ -284,6 +292,9 @@ class EventLog:
                 self._unwrap(event, state)
         else:
             state = self.members.state(net)
+        if events.is_stripped(event):
+            self.projector.stripped(event)
+            return
         if payload is None:
             payload = self._read(event)
             if payload is None:
@@ -309,7 +320,7 @@ class EventLog:
         if event.kind not in membership.KINDS:
             why = state.write_check(event.author, event.seq)
             if why == "unknown":
-                self.projector.wait(event, _member_mark(event.net, event.author))
+                self.projector.wait(event, marks.member(event.net, event.author))
                 return False
             if why == "removed":
                 self.projector.reject(event, "written after the author was removed")
@@ -352,7 +363,7 @@ class EventLog:
             joined = self._stored_event(member.join_event)
             if joined is not None:
                 self._apply_body_only(joined)
-        self._release(_member_mark(state.net, key))
+        self._release(marks.member(state.net, key))
 
     def _unwrap(self, event: Event, state: membership.MembershipState) -> None:
         seed = unwrapped(self.identity, event)  # the wrap to this device, if any
@@ -388,9 +399,9 @@ class EventLog:
         if payload is None:
             invite = event.header.pub["invite"] if event.kind == EventKind.MEMBER_JOIN else None
             if invite is not None and self.keys.join_seed(event.net, invite) is None:
-                self.projector.wait(event, _invite_mark(event.net, invite))
+                self.projector.wait(event, marks.invite(event.net, invite))
             else:
-                self.projector.wait(event, _key_mark(event.net, event.header.epoch))
+                self.projector.wait(event, marks.key(event.net, event.header.epoch))
         return payload
 
     def _drain_held(self, event: Event) -> None:
@@ -404,7 +415,7 @@ class EventLog:
         )
         while nxt is not None:
             self.db.execute("DELETE FROM held_events WHERE id = ?", (nxt["id"],))
-            candidate = events.parse(bytes(nxt["raw"]))
+            candidate = events.parse(bytes(nxt["raw"]), stripped_ok=True)
             if candidate.header.prev != event.id:
                 self._record_fork(candidate)
                 return
@@ -429,8 +440,8 @@ class EventLog:
 
     def _store(self, event: Event) -> None:
         self.db.execute(
-            "INSERT INTO events (id, net, author, seq, lamport, kind, raw, received_at, epoch) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (id, net, author, seq, lamport, kind, raw, received_at, epoch, "
+            "tag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 event.id,
                 event.net,
@@ -441,6 +452,7 @@ class EventLog:
                 event.raw,
                 now_ms(),
                 event.header.epoch,
+                case_keys.stored_tag(event),
             ),
         )
 
@@ -486,15 +498,3 @@ class EventLog:
         for net in nets:
             self.members.network_row(self.members.state(net))
         return count
-
-
-def _key_mark(net: bytes, epoch: int) -> bytes:
-    return b"key:" + net + epoch.to_bytes(8, "big")
-
-
-def _invite_mark(net: bytes, invite: bytes) -> bytes:
-    return b"invite:" + net + invite
-
-
-def _member_mark(net: bytes, author: bytes) -> bytes:
-    return b"member:" + net + author

@@ -20,23 +20,29 @@ from casebook.core.ledger.search_index import (
     unindex_case,
     unindex_comment,
 )
+from casebook.core.ledger.withdraw_apply import Withdrawals
 from casebook.core.model import payload_types as pt
 from casebook.core.model import purge
 from casebook.core.model.events import Event
 from casebook.core.model.kinds import MEMBERSHIP_KINDS, EventKind, Role
 
 
-class Projector(Moderation):
+class Projector(Moderation, Withdrawals):
     """Applies events to one database (networks, membership names, cases, discussion;
-    moderation in :class:`Moderation`); ``load`` fetches a stored event by id."""
+    moderation in :class:`Moderation`, withdrawals in :class:`Withdrawals`); ``load``
+    fetches a stored event by id."""
 
     def apply(self, event: Event, payload: dict[str, Any] | pt.Payload) -> None:
         """Apply a validated payload (a dict or its typed value) through :data:`HANDLERS`."""
         if isinstance(payload, dict):
             payload = pt.typed(event.kind, payload)
-        if event.kind not in MEMBERSHIP_KINDS and not set(event.header.pub) <= {"w"}:
-            self.reject(event, "a content event carries no clear fields but its purge tag")
-            return
+        if event.kind not in MEMBERSHIP_KINDS:
+            problem = purge.pub_problem(event.kind, event.header.pub)
+            if problem is not None:
+                self.reject(event, problem)
+                return
+            if event.kind in purge.CASE_KINDS and self.purged_on_arrival(event):
+                return
         HANDLERS[event.kind](self, event, payload)
 
     # -- networks and membership (what the membership fold accepted) -----------
@@ -142,12 +148,16 @@ class Projector(Moderation):
 
     def _case_row(self, event: Event, case_id: bytes) -> Any:
         row = self.db.one(
-            "SELECT id, rid, net, author, hidden, purge_key FROM cases WHERE id = ?", (case_id,)
+            "SELECT id, rid, net, author, hidden, purge_key, withdrawn FROM cases WHERE id = ?",
+            (case_id,),
         )
         if row is None:
             self.wait(event, case_id)
         elif row["net"] != event.net:
             self.reject(event, "refers to a case of another network")
+            return None
+        elif row["withdrawn"] is not None:  # (a case without a purge key: found by its id)
+            self.strip_arrival(event)
             return None
         return row
 
@@ -368,4 +378,6 @@ HANDLERS: dict[str, Callable[[Projector, Event, pt.Payload], None]] = {
     EventKind.COMMENT_CREATE: pt.Handler(pt.CommentCreate, Projector._comment_create),
     EventKind.COMMENT_EDIT: pt.Handler(pt.CommentEdit, Projector._comment_edit),
     EventKind.COMMENT_ENDORSE: pt.Handler(pt.CommentEndorse, Projector._comment_endorse),
+    EventKind.CASE_WITHDRAW: pt.Handler(pt.CaseWithdraw, Projector._case_withdraw),
+    EventKind.CASE_PURGED: pt.Handler(pt.CasePurged, Projector._case_purged),
 }

@@ -30,7 +30,7 @@ def verify_all(db: Database) -> list[str]:
     heads: dict[tuple[bytes, bytes], tuple[int, bytes | None]] = {}
     for position, event_id, raw in stored(db):
         try:
-            event = events.parse(raw)
+            event = events.parse(raw, stripped_ok=True)
             if event.id != event_id:
                 raise EventError("stored under the wrong id")
         except EventError as exc:

@@ -16,6 +16,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
+from casebook.core.ledger import case_keys
 from casebook.core.ledger.eventlog import EventLog
 from casebook.core.library import attachments, deident, refs
 from casebook.core.model import content, purge, relayaddr
@@ -138,9 +139,11 @@ class Library:
         return refs.by_prefix(self.db, "comments", ref, "comment")
 
     def _case_row(self, case_id: bytes) -> Any:
-        row = self.db.one("SELECT id, net, author FROM cases WHERE id = ?", (case_id,))
+        row = self.db.one("SELECT id, net, author, withdrawn FROM cases WHERE id = ?", (case_id,))
         if row is None:
             raise NotFound("No such case.")
+        if row["withdrawn"] is not None:
+            raise UsageError("This case was withdrawn: it can no longer be discussed or changed.")
         return row
 
     def _own_case(self, case_id: bytes, action: str) -> Any:
@@ -286,3 +289,64 @@ class Library:
         ):
             raise UsageError("You have already endorsed this comment.")
         return self._append(bytes(row["net"]), EventKind.COMMENT_ENDORSE, {"comment": comment_id})
+
+    # -- withdrawal -----------------------------------------------------------------
+    def withdraw(self, case_id: bytes, reason: str, *, allow_identifiers: bool = False) -> EventId:
+        """Withdraw a case (its author, or an admin): every computer of the network
+        purges it, and the relay drops what it holds of it (docs/protocol.md)."""
+        row = self.db.one(
+            "SELECT id, net, author, purge_key, withdrawn FROM cases WHERE id = ?", (case_id,)
+        )
+        if row is None:
+            raise NotFound("No such case.")
+        if row["withdrawn"] is not None:
+            raise UsageError("This case is withdrawn already.")
+        if not reason.strip():
+            raise UsageError("Say why the case is withdrawn (--reason); members see it.")
+        net = bytes(row["net"])
+        role = self.log.members.state(net).role_now(self.log.chain)
+        if bytes(row["author"]) != self.me and role != Role.ADMIN:
+            raise PermissionDenied("Only the case's author or an admin can withdraw it.")
+        key = None if row["purge_key"] is None else bytes(row["purge_key"])
+        blobs = [] if key is None else self._relay_blob_ids(net, case_id)
+        with self.db.transaction():
+            event = self._append(
+                net,
+                EventKind.CASE_WITHDRAW,
+                {"case": case_id, "reason": reason},
+                pub=purge.Withdrawal(case_id, key, tuple(blobs)).to_pub(),
+                allow_identifiers=allow_identifiers,
+            )
+            self.confirm_purges(net)  # this computer has purged it: the first to confirm
+        return event
+
+    def _relay_blob_ids(self, net: bytes, case_id: bytes) -> list[bytes]:
+        """The relay ids of every attachment the case named, in any revision."""
+        named: set[str] = set()
+        for text in [self.db.scalar("SELECT attachments FROM cases WHERE id = ?", (case_id,))] + [
+            r["content"]
+            for r in self.db.all("SELECT content FROM revisions WHERE target = ?", (case_id,))
+        ]:
+            entries = json.loads(text)
+            entries = entries if isinstance(entries, list) else entries.get("attachments", [])
+            named.update(a["hash"] for a in entries)
+        hashes = [bytes.fromhex(h) for h in sorted(named)]
+        return case_keys.relay_blob_ids(self.db, self.log.keys.seed, net, case_id, 0, hashes)
+
+    def confirm_purges(self, net: bytes) -> int:
+        """Write this computer's ``case.purged`` for each case of ``net`` withdrawn here
+        and not yet confirmed by it (the author counts them); returns how many."""
+        rows = self.db.all(
+            "SELECT c.id FROM cases c WHERE c.net = ? AND c.withdrawn IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM purge_confirmations p "
+            "WHERE p.case_id = c.id AND p.device = ?)",
+            (net, self.log.chain),
+        )
+        done = 0
+        for row in rows:
+            try:
+                self._append(net, EventKind.CASE_PURGED, {"case": bytes(row["id"])})
+            except (PermissionDenied, UsageError):
+                break  # this computer can no longer write in the network
+            done += 1
+        return done

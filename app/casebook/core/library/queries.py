@@ -59,11 +59,15 @@ class CaseSummary:
     pinned: bool = False
     unread: bool = False  # there is activity this person has not opened yet
     preview: str = ""  # the start of the case's text, one line (in lists)
+    # A withdrawn case's tombstone: {by, by_name, admin, at, reason} (None: not withdrawn).
+    withdrawn: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = _jsonable(asdict(self))
         data["created"] = iso(self.created_at)
         data["activity"] = iso(self.activity_at)
+        if self.withdrawn is not None:
+            data["withdrawn"] = {**self.withdrawn, "at": iso(self.withdrawn["at"])}
         return data
 
 
@@ -100,10 +104,13 @@ class CaseDetail:
     discussion: list[Comment] = field(default_factory=list)
     hidden_reason: str | None = None
     consent: dict[str, Any] | None = None  # the case's record (core.model.consent, JSON)
+    # A withdrawn case: how many computers (of how many members) have confirmed the purge.
+    purged_on: dict[str, int] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             **self.summary.to_json(),
+            "purged_on": self.purged_on,
             "fields": self.fields,
             "body": self.body,
             "consent": self.consent,
@@ -180,7 +187,21 @@ class Queries:
             hidden=bool(row["hidden"]),
             pinned=bool(row["pinned"]),
             unread=row["seen"] is None or row["seen"] < row["activity_at"],
+            withdrawn=self._withdrawn(net, row["withdrawn"]),
         )
+
+    def _withdrawn(self, net: bytes, record: str | None) -> dict[str, Any] | None:
+        if record is None:
+            return None
+        data = json.loads(record)
+        by = bytes.fromhex(data["by"])
+        return {
+            "by": fingerprint(by),
+            "by_name": self.author_name(net, by),
+            "admin": data["admin"],
+            "at": data["at"],
+            "reason": data["reason"],
+        }
 
     # -- reading ----------------------------------------------------------------------
     def mark_read(self, case_id: bytes) -> None:
@@ -319,7 +340,8 @@ class Queries:
         """A case with its discussion. A hidden case is None unless ``include_hidden``;
         hidden comments keep their place in the thread with their text withheld."""
         row = self.db.one(
-            "SELECT c.*, t.fields, t.body, r.seen FROM cases c JOIN case_text t ON t.rid = c.rid "
+            "SELECT c.*, t.fields, t.body, r.seen FROM cases c "
+            "LEFT JOIN case_text t ON t.rid = c.rid "
             "LEFT JOIN case_reads r ON r.case_id = c.id WHERE c.id = ?",
             (case_id,),
         )
@@ -337,16 +359,25 @@ class Queries:
                 (case_id,),
             )
         ]
+        purged = None
+        if row["withdrawn"] is not None:
+            counts = self.db.row(
+                "SELECT count(*) AS computers, count(DISTINCT member) AS members "
+                "FROM purge_confirmations WHERE case_id = ?",
+                (case_id,),
+            )
+            purged = {"computers": counts["computers"], "members": counts["members"]}
         return CaseDetail(
             summary=self._summary(row),
-            fields=json.loads(row["fields"]),
-            body=row["body"],
+            fields=json.loads(row["fields"] or "{}"),
+            body=row["body"] or "",
             attachments=json.loads(row["attachments"]),
             updated_at=row["updated_at"],
             revisions=revisions,
             discussion=self.discussion(case_id, net, include_hidden),
             hidden_reason=self.moderation(case_id) if row["hidden"] else None,
             consent=json.loads(row["consent"]) if row["consent"] else None,
+            purged_on=purged,
         )
 
     def unsent(self, case_id: bytes, chain: bytes) -> frozenset[bytes]:

@@ -53,6 +53,9 @@ class EventKind(StrEnum):
     COMMENT_CREATE = "comment.create"
     COMMENT_EDIT = "comment.edit"
     COMMENT_ENDORSE = "comment.endorse"
+    # Withdrawing a case (its author or an admin), and each computer's confirmation.
+    CASE_WITHDRAW = "case.withdraw"
+    CASE_PURGED = "case.purged"
 
 
 # The kinds the membership fold judges (see :mod:`casebook.core.model.membership`).

@@ -273,6 +273,25 @@ class CommentEndorse:
         return cls(p["comment"])
 
 
+@dataclass(frozen=True, slots=True)
+class CaseWithdraw:
+    case: bytes
+    reason: str
+
+    @classmethod
+    def from_clean(cls, p: Wire) -> CaseWithdraw:
+        return cls(p["case"], p["reason"])
+
+
+@dataclass(frozen=True, slots=True)
+class CasePurged:
+    case: bytes
+
+    @classmethod
+    def from_clean(cls, p: Wire) -> CasePurged:
+        return cls(p["case"])
+
+
 Payload = (
     NetworkCreate
     | ClearOnly
@@ -288,6 +307,8 @@ Payload = (
     | CommentCreate
     | CommentEdit
     | CommentEndorse
+    | CaseWithdraw
+    | CasePurged
 )
 
 # Each kind's type: one entry for every :class:`EventKind` (as payloads.VALIDATORS).
@@ -314,6 +335,8 @@ TYPES: dict[str, Callable[[Wire], Payload]] = {
     EventKind.COMMENT_CREATE: CommentCreate.from_clean,
     EventKind.COMMENT_EDIT: CommentEdit.from_clean,
     EventKind.COMMENT_ENDORSE: CommentEndorse.from_clean,
+    EventKind.CASE_WITHDRAW: CaseWithdraw.from_clean,
+    EventKind.CASE_PURGED: CasePurged.from_clean,
 }
 
 

@@ -302,6 +302,24 @@ def _comment_endorse(payload: dict[str, Any]) -> dict[str, Any]:
     return {"comment": _ref(payload["comment"], "comment")}
 
 
+MAX_REASON = 300
+
+
+def _case_withdraw(payload: dict[str, Any]) -> dict[str, Any]:
+    """Why the case is withdrawn (shown on its tombstone); the key and the case travel
+    in ``pub`` too (core.model.purge.withdrawal_pub)."""
+    _exact(payload, {"case", "reason"})
+    reason = clean_text(payload["reason"], "reason", MAX_REASON, single_line=True)
+    if not reason:
+        raise EventError("a withdrawal needs a reason")
+    return {"case": _ref(payload["case"], "case"), "reason": reason}
+
+
+def _case_purged(payload: dict[str, Any]) -> dict[str, Any]:
+    _exact(payload, {"case"})
+    return {"case": _ref(payload["case"], "case")}
+
+
 # Every kind's validator: one entry for each :class:`EventKind`.
 VALIDATORS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     EventKind.NETWORK_CREATE: _network_create,
@@ -326,6 +344,8 @@ VALIDATORS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     EventKind.COMMENT_CREATE: _comment_create,
     EventKind.COMMENT_EDIT: _comment_edit,
     EventKind.COMMENT_ENDORSE: _comment_endorse,
+    EventKind.CASE_WITHDRAW: _case_withdraw,
+    EventKind.CASE_PURGED: _case_purged,
 }
 
 

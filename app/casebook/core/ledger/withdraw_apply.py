@@ -1,0 +1,261 @@
+"""Applying withdrawals (docs/protocol.md, "Withdrawal"): a case's author or an admin
+withdraws a case, and every computer purges it.
+
+Purging deletes the case's derived rows (text, fields, tags, comments, revisions,
+endorsements, moderation, search entries: the FTS segments are then merged so no
+deleted word stays in them), the attachments no other case names, its reply draft, and
+the stored bodies of every event of the case (found by their purge tags, and by the
+derived rows for a case written before purge keys): the signed headers stay, so chains
+still verify. The case stays as a tombstone row (``cases.withdrawn``). The database
+zeroes what it frees (``secure_delete``); the event log empties the write-ahead log
+after the transaction (``purged``). An event of a withdrawn case that arrives later
+loses its body on arrival. Each computer's ``case.purged`` is counted per case.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any
+
+from casebook.core.ledger import marks
+from casebook.core.ledger.projector_base import ProjectorBase, as_json, ordering
+from casebook.core.ledger.search_index import unindex_case, unindex_comment
+from casebook.core.model import payload_types as pt
+from casebook.core.model import purge
+from casebook.core.model.events import Event, parse_trusted
+from casebook.core.model.kinds import EventKind, Role
+
+# The reason ``rejected`` gives for an event whose body is gone: stripped here by a
+# withdrawal, or received so (a relay strips a withdrawn case's events; it could also
+# withhold any event, which it can always do by not sending it).
+STRIPPED = "its body was removed: its case was withdrawn"
+_KINDS = ",".join(f"'{k}'" for k in sorted(purge.CASE_KINDS))
+
+
+class Withdrawals(ProjectorBase):
+    purged = False  # set when a purge ran: the event log empties the WAL after commit
+    _withdrawn: dict[bytes, list[tuple[bytes, bytes]]] | None = None
+    _withdrawn_mark = -1
+
+    # -- events without a body, and events of a case already withdrawn ---------------
+    def stripped(self, event: Event) -> None:
+        """A case's event stored without its body: never applied; a withdrawal waiting
+        for it (its case) can now be applied."""
+        self.reject(event, STRIPPED)
+        self._release(event.id)
+
+    def purged_on_arrival(self, event: Event) -> bool:
+        """An event tagged for a case withdrawn here already: its body is dropped."""
+        tag = event.header.pub.get("w")
+        if not isinstance(tag, bytes):
+            return False
+        for case_id, key in self._withdrawn_keys(event.net):
+            case = None if event.id == case_id else case_id
+            if purge.tagged(key, case, event.author, event.seq, event.header.pub):
+                self.strip_arrival(event)
+                return True
+        return False
+
+    def strip_arrival(self, event: Event) -> None:
+        """An event of a withdrawn case: stored without its body, never applied."""
+        self._strip({event.id})
+        self.reject(event, STRIPPED)
+
+    def _withdrawn_keys(self, net: bytes) -> list[tuple[bytes, bytes]]:
+        if self._withdrawn is None or self._withdrawn_mark != self.db.rollbacks:
+            self._withdrawn, self._withdrawn_mark = {}, self.db.rollbacks
+        keys = self._withdrawn.get(net)
+        if keys is None:
+            rows = self.db.all(
+                "SELECT id, purge_key FROM cases WHERE net = ? AND withdrawn IS NOT NULL "
+                "AND purge_key IS NOT NULL",
+                (net,),
+            )
+            keys = self._withdrawn[net] = [(bytes(r["id"]), bytes(r["purge_key"])) for r in rows]
+        return keys
+
+    # -- case.withdraw ----------------------------------------------------------------
+    def _case_withdraw(self, event: Event, payload: pt.CaseWithdraw) -> None:
+        clear = purge.withdrawal(event.header.pub)  # its shape was checked by ``apply``
+        if clear.case != payload.case:
+            self.reject(event, "its clear case id is not the one it withdraws")
+            return
+        row = self.db.one("SELECT raw FROM events WHERE id = ?", (clear.case,))
+        if row is None:
+            self.wait(event, clear.case)  # the case has not arrived: applied when it does
+            return
+        create = parse_trusted(bytes(row["raw"]))
+        if create.kind != EventKind.CASE_CREATE or create.net != event.net:
+            self.reject(event, "it names no case of this network")
+            return
+        keyed = "w" in create.header.pub
+        if (clear.key is None) == keyed or (
+            clear.key is not None
+            and not purge.tagged(clear.key, None, create.author, create.seq, create.header.pub)
+        ):
+            self.reject(event, "its key is not the case's purge key")
+            return
+        author = self.member_of(event.net, create.author)
+        by_admin = self.role_at(event.net, event.author, event.seq) == Role.ADMIN
+        if self.who(event) != author and not by_admin:
+            self.reject(event, "only the case's author or an admin may withdraw it")
+            return
+        record = {
+            "by": self.who(event).hex(),
+            "admin": self.who(event) != author,
+            "at": event.header.ts,
+            "reason": payload.reason,
+            "event": event.id.hex(),
+            "order": ordering(event).hex(),
+        }
+        earlier = self.db.scalar("SELECT withdrawn FROM cases WHERE id = ?", (clear.case,))
+        if earlier is not None and json.loads(earlier)["order"] <= record["order"]:
+            return  # withdrawn already, by an earlier withdrawal (the record it keeps)
+        self._purge(create, clear, author, event.header.ts)
+        self.db.execute(
+            "UPDATE cases SET withdrawn = ? WHERE id = ?", (as_json(record), clear.case)
+        )
+        self._withdrawn = None
+        self._refs.clear()  # a batch's cached case rows predate the tombstone
+        self._release(marks.withdrawn(clear.case))
+
+    def _case_purged(self, event: Event, payload: pt.CasePurged) -> None:
+        withdrawn = self.db.scalar(
+            "SELECT withdrawn IS NOT NULL FROM cases WHERE id = ? AND net = ?",
+            (payload.case, event.net),
+        )
+        if not withdrawn:
+            self.wait(event, marks.withdrawn(payload.case))
+            return
+        self.db.execute(
+            "INSERT OR IGNORE INTO purge_confirmations (case_id, device, member, at) "
+            "VALUES (?, ?, ?, ?)",
+            (payload.case, event.author, self.who(event), event.header.ts),
+        )
+
+    # -- the purge ----------------------------------------------------------------------
+    def _purge(self, create: Event, clear: purge.Withdrawal, author: bytes, at: int) -> None:
+        case_id, net = clear.case, create.net
+        ids: set[bytes] = {case_id}
+        hashes: set[str] = set()
+        row = self.db.one("SELECT rid, attachments FROM cases WHERE id = ?", (case_id,))
+        if row is not None:
+            ids |= self._drop_derived(row["rid"], case_id, row["attachments"], hashes)
+        self._tombstone(create, author, clear.key, at)
+        if clear.key is not None:
+            ids |= self._tagged(net, clear.key, case_id, create.header.lamport)
+            self._strip_held(net, clear.key, case_id)
+        self._strip(ids)
+        marks = ",".join("?" * len(ids))
+        listed = list(ids)
+        self.db.execute(f"DELETE FROM waiting WHERE event_id IN ({marks})", listed)  # noqa: S608
+        self.db.executemany(
+            "INSERT OR REPLACE INTO rejected (event_id, reason) VALUES (?, ?)",
+            [(i, STRIPPED) for i in listed],
+        )
+        self._drop_blobs(case_id, hashes)
+        self.db.execute("DELETE FROM settings WHERE key = ?", (f"draft:reply:{case_id.hex()}",))
+        for table in ("case_fts", "comment_fts"):  # merge away the deleted entries
+            self.db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")  # noqa: S608
+        self.purged = True
+
+    def _drop_derived(
+        self, rid: int, case_id: bytes, attached: str, hashes: set[str]
+    ) -> set[bytes]:
+        """Delete the case's derived rows, keeping its row as the tombstone; returns the
+        events they came from, and adds the attachments it named (in any revision)."""
+        comments = self.db.all("SELECT rid, id FROM comments WHERE case_rid = ?", (rid,))
+        targets = [case_id] + [bytes(c["id"]) for c in comments]
+        marks = ",".join("?" * len(targets))
+        hashes.update(a["hash"] for a in json.loads(attached))
+        for rev in self.db.all("SELECT content FROM revisions WHERE target = ?", (case_id,)):
+            hashes.update(a["hash"] for a in json.loads(rev["content"]).get("attachments", []))
+        ids = {bytes(c["id"]) for c in comments}
+        for sql in (
+            f"SELECT event_id FROM revisions WHERE target IN ({marks})",  # noqa: S608
+            f"SELECT event_id FROM endorsements WHERE comment_id IN ({marks})",  # noqa: S608
+        ):
+            ids.update(bytes(r["event_id"]) for r in self.db.all(sql, targets))
+        unindex_case(self.db, rid)
+        for comment in comments:
+            unindex_comment(self.db, comment["rid"])
+        for table, column in (
+            ("revisions", "target"),
+            ("endorsements", "comment_id"),
+            ("moderation", "target"),
+        ):
+            self.db.execute(
+                f"DELETE FROM {table} WHERE {column} IN ({marks})",  # noqa: S608
+                targets,
+            )
+        self.db.execute("DELETE FROM comments WHERE case_rid = ?", (rid,))
+        self.db.execute("DELETE FROM case_text WHERE rid = ?", (rid,))
+        self.db.execute("DELETE FROM case_tags WHERE case_rid = ?", (rid,))
+        self.db.execute("DELETE FROM case_reads WHERE case_id = ?", (case_id,))
+        return ids
+
+    def _tombstone(self, create: Event, author: bytes, key: bytes | None, at: int) -> None:
+        """The case's row as its tombstone, the same whether its creation was applied here
+        or arrived stripped: from its signed header, the key the withdrawal revealed and
+        the withdrawal's time."""
+        order = ordering(create)
+        self.db.execute(
+            "INSERT INTO cases (id, net, author, created_at, updated_at, activity_at, "
+            "edit_order, title, specialty, tags, attachments, status, status_order, "
+            "purge_key) VALUES (?, ?, ?, ?, ?, ?, ?, '', '', '[]', '[]', 'open', ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, "
+            "activity_at = excluded.activity_at, edit_order = excluded.edit_order, "
+            "title = '', specialty = '', tags = '[]', attachments = '[]', status = 'open', "
+            "status_order = excluded.status_order, consent = NULL, comment_count = 0, "
+            "revisions = 1, hidden = 0, pinned = 0",
+            (create.id, create.net, author, create.header.ts, at, at, order, order, key),
+        )
+
+    def _tagged(self, net: bytes, key: bytes, case_id: bytes, since: int) -> set[bytes]:
+        """The stored events whose purge tag binds them to the case (an event about a
+        case is written after it, so only events from its Lamport clock on are read)."""
+        rows = self.db.all(
+            "SELECT id, author, seq, tag FROM events WHERE net = ? AND lamport >= ? "
+            "AND length(tag) = ?",
+            (net, since, purge.TAG_BYTES),
+        )
+        return {
+            bytes(r["id"])
+            for r in rows
+            if hmac.compare_digest(
+                bytes(r["tag"]), purge.event_tag(key, case_id, bytes(r["author"]), r["seq"])
+            )
+        }
+
+    def _strip_held(self, net: bytes, key: bytes, case_id: bytes) -> None:
+        for row in self.db.all("SELECT id, raw FROM held_events WHERE net = ?", (net,)):
+            held = parse_trusted(bytes(row["raw"]))
+            if held.kind in purge.CASE_KINDS and purge.tagged(
+                key, case_id, held.author, held.seq, held.header.pub
+            ):
+                self.db.execute(
+                    "UPDATE held_events SET raw = ? WHERE id = ?", (purge.strip(held.raw), held.id)
+                )
+
+    def _strip(self, ids: set[bytes]) -> None:
+        """Replace the stored events ``ids`` (a case's kinds only) by their stripped form."""
+        for event_id in ids:
+            raw = self.db.scalar(
+                f"SELECT raw FROM events WHERE id = ? AND kind IN ({_KINDS})",  # noqa: S608
+                (event_id,),
+            )
+            if raw is not None:
+                self.db.execute(
+                    "UPDATE events SET raw = ? WHERE id = ?", (purge.strip(bytes(raw)), event_id)
+                )
+
+    def _drop_blobs(self, case_id: bytes, hashes: set[str]) -> None:
+        """Delete the attachments of the case that no other case names."""
+        for digest in hashes:
+            named: Any = self.db.scalar(
+                "SELECT EXISTS (SELECT 1 FROM cases WHERE id != ? AND attachments LIKE ?)",
+                (case_id, f"%{digest}%"),
+            )
+            if not named:
+                self.db.execute("DELETE FROM blobs WHERE hash = ?", (bytes.fromhex(digest),))

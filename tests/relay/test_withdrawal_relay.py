@@ -1,0 +1,150 @@
+"""The relay's side of a withdrawal (docs/protocol.md, "Withdrawal"), attacked: it strips
+a case's events and drops its attachments only for a withdrawal by the case's author or
+an admin with the case's own key; it drops only attachments the case's own events tag;
+it strips later arrivals; a purged attachment cannot be uploaded again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from casebook.core.ledger import case_keys
+from casebook.core.library import attachments
+from casebook.core.model import events, purge
+from casebook.core.model.kinds import EventKind
+from casebook.core.profile import Profile
+from casebook.relay import requests
+from rawkit import forge, found
+from relaykit import RunningRelay, join, sync
+from scankit import noise_png
+
+
+def relay_body(relay: RunningRelay, event_id: bytes) -> bytes:
+    def read() -> bytes:
+        row = relay.relay.store.conn.execute(
+            "SELECT raw FROM events WHERE id = ?", (event_id,)
+        ).fetchone()
+        return events.parse_trusted(bytes(row[0])).body
+
+    return relay.on_loop(read)
+
+
+def chunks_of(relay: RunningRelay, blob_id: bytes) -> int:
+    return relay.on_loop(
+        lambda: relay.relay.store.conn.execute(
+            "SELECT count(*) FROM blob_chunks WHERE blob = ?", (blob_id,)
+        ).fetchone()[0]
+    )
+
+
+def blob_id(profile: Profile, net: bytes, case: bytes, digest: bytes) -> bytes:
+    return case_keys.relay_blob_ids(profile.db, profile.log.keys.seed, net, case, 0, [digest])[0]
+
+
+def purge_key(profile: Profile, case: bytes) -> bytes:
+    return bytes(profile.db.scalar("SELECT purge_key FROM cases WHERE id = ?", (case,)))
+
+
+def test_only_a_valid_withdrawal_strips_and_only_the_cases_own_blobs_go(
+    make_profile: Callable[..., Profile], relays: Callable[..., RunningRelay]
+) -> None:
+    relay = relays()
+    alice, net = found(make_profile, relay)
+    bob = make_profile("Dr. Bob Lee")
+    code = alice.invitations.create(net).code
+    sync(alice, net, relay)
+    join(bob, code)
+    photo_a = attachments.prepare_bytes("a.png", noise_png(40))
+    photo_b = attachments.prepare_bytes("b.png", noise_png(40))
+    case_a = alice.library.post_case(net, title="Rash A", files=[photo_a])
+    sync(alice, net, relay)
+    case_b = bob.library.post_case(net, title="Rash B", files=[photo_b])
+    sync(bob, net, relay)
+    comment = bob.library.comment(case_a, "Contact dermatitis?")
+    sync(bob, net, relay)
+    sync(alice, net, relay)
+    id_a = blob_id(alice, net, case_a, photo_a.hash)
+    id_b = blob_id(bob, net, case_b, photo_b.hash)
+    assert chunks_of(relay, id_a) and chunks_of(relay, id_b)
+
+    # Bob (neither author nor admin) forges a withdrawal of Alice's case, with its key.
+    hostile = forge(
+        bob,
+        net,
+        EventKind.CASE_WITHDRAW,
+        {"case": case_a, "reason": "Vandalism"},
+        purge.Withdrawal(case_a, purge_key(bob, case_a), (id_a,)).to_pub(),
+    )
+    bob.log.ingest(hostile)
+    assert sync(bob, net, relay).error is None
+    assert relay_body(relay, events.parse(hostile).id)  # stored (his chain goes on)...
+    assert relay_body(relay, case_a) and relay_body(relay, comment)  # ...and ignored
+    assert chunks_of(relay, id_a)
+
+    # Alice (the author) with a wrong key: ignored too.
+    wrong = forge(
+        alice,
+        net,
+        EventKind.CASE_WITHDRAW,
+        {"case": case_a, "reason": "Consent withdrawn"},
+        purge.Withdrawal(case_a, b"\x05" * 32, ()).to_pub(),
+    )
+    alice.log.ingest(wrong)
+    sync(alice, net, relay)
+    assert relay_body(relay, case_a)
+
+    # Alice's own withdrawal, naming Bob's case's attachment as well: hers go, his stays.
+    greedy = forge(
+        alice,
+        net,
+        EventKind.CASE_WITHDRAW,
+        {"case": case_a, "reason": "Consent withdrawn"},
+        purge.Withdrawal(case_a, purge_key(alice, case_a), (id_a, id_b)).to_pub(),
+    )
+    alice.log.ingest(greedy)
+    assert sync(alice, net, relay).error is None
+    assert relay_body(relay, case_a) == b"" and relay_body(relay, comment) == b""
+    assert chunks_of(relay, id_a) == 0
+    assert chunks_of(relay, id_b) > 0 and relay_body(relay, case_b)
+
+    # Bob wrote another comment offline: it reaches the relay stripped.
+    late = bob.library.comment(case_a, "One more thought, written offline.")
+    assert sync(bob, net, relay).error is None
+    assert relay_body(relay, late) == b""
+    assert bob.queries.case(case_a).summary.withdrawn is not None
+
+    # The purged attachment is neither asked for nor taken again.
+    def upload() -> tuple[dict, dict]:
+        hosted = relay.relay.networks[net]
+        store = relay.relay.store
+        have = requests.blob("blob_have", hosted, store, {"id": 1, "ids": [id_a, id_b]})
+        put = requests.blob(
+            "blob_put",
+            hosted,
+            store,
+            {"id": 2, "blob": id_a, "idx": 0, "total": 1, "data": b"x" * 64},
+        )
+        return have, put
+
+    have, put = relay.on_loop(upload)
+    assert have["missing"] == [] and put["refused"] and chunks_of(relay, id_a) == 0
+
+
+def test_a_relay_restarted_after_a_withdrawal_still_strips_late_events(
+    make_profile: Callable[..., Profile], relays: Callable[..., RunningRelay], tmp_path
+) -> None:
+    relay = relays()
+    alice, net = found(make_profile, relay)
+    bob = make_profile("Dr. Bob Lee")
+    code = alice.invitations.create(net).code
+    sync(alice, net, relay)
+    join(bob, code)
+    case = alice.library.post_case(net, title="Syncope")
+    sync(alice, net, relay)
+    sync(bob, net, relay)
+    late = bob.library.comment(case, "Written offline before the withdrawal.")
+    alice.library.withdraw(case, "Consent withdrawn")
+    sync(alice, net, relay)
+    relay.stop()
+    again = relays(port=relay.relay.port)
+    assert sync(bob, net, again).error is None
+    assert relay_body(again, late) == b""
