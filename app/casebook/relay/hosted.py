@@ -18,14 +18,23 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import logging
 from dataclasses import dataclass, field
 
-from casebook.core.model import membership, purge
-from casebook.core.model.events import MAX_CLOCK_AHEAD, Event, EventError, parse_trusted
+from casebook.core.model import blobcrypt, membership, purge
+from casebook.core.model.events import (
+    MAX_CLOCK_AHEAD,
+    Event,
+    EventError,
+    is_stripped,
+    parse_trusted,
+)
 from casebook.core.model.kinds import EventKind, Role
 from casebook.core.model.membership import Entry, MembershipState
 from casebook.relay.store import RelayStore
 from casebook.relay.strangers import Budget
+
+log = logging.getLogger("casebook.relay")
 
 
 @dataclass
@@ -69,7 +78,8 @@ class HostedNetwork:
             (parse_trusted(raw).header.lamport for raw in store.head_raws(net)), default=0
         )
         # Withdrawn cases (case id, purge key): their later events are stored stripped.
-        self.withdrawn = [(w.case, w.key) for w, _, _, done in store.withdrawals(net) if done]
+        self.withdrawn = store.withdrawn_keys(net)
+        self.stripped: set[bytes] = set()  # what the last :meth:`withdraw` stripped
 
     @property
     def exists(self) -> bool:
@@ -105,6 +115,8 @@ class HostedNetwork:
                     reason = self._ticket(event, ticket)
                 if reason is None:
                     reason = self._author(event, state)
+                if reason is None and event.kind not in membership.KINDS:
+                    reason = self._content(event, state, by)
                 if reason is None and size + len(event.raw) > self.quota:
                     reason = "the network's storage at this relay is full"
                 if reason is None and event.kind == "member.join":
@@ -157,6 +169,25 @@ class HostedNetwork:
         return out
 
     # -- withdrawals (docs/protocol.md, "Withdrawal") -----------------------------------
+    def _content(self, event: Event, state: MembershipState, by: bytes) -> str | None:
+        """A content event's clear fields are bounded (a case's purge tag, a withdrawal's
+        case, key and attachments); one without its body is taken only from its own
+        author (who may withhold what they wrote) or for a case withdrawn here, so a
+        member cannot censor another's event by sending a bodiless copy first."""
+        problem = purge.pub_problem(event.kind, event.header.pub)
+        if problem is not None or not is_stripped(event):
+            return problem
+        writer = state.member_of(event.author)
+        if writer is not None and writer.key == by:
+            return None
+        if self._bodiless(event) is not event:
+            return None
+        return "an event without its body, of a case not withdrawn here"
+
+    def as_stored(self, batch: list[Event]) -> list[Event]:
+        """``batch`` as it is stored now: bodiless where :meth:`withdraw` stripped it."""
+        return [_stripped(e) if e.id in self.stripped else e for e in batch]
+
     def _bodiless(self, event: Event) -> Event:
         """An event of a case withdrawn here already is kept (and forwarded) stripped."""
         if event.kind not in purge.CASE_KINDS or not self.withdrawn:
@@ -164,14 +195,15 @@ class HostedNetwork:
         for case, key in self.withdrawn:
             bound = None if event.id == case else case
             if key and purge.tagged(key, bound, event.author, event.seq, event.header.pub):
-                raw = purge.strip(event.raw)
-                return dataclasses.replace(event, body=b"", raw=raw)
+                return _stripped(event)
         return event
 
     def withdraw(self, stored: list[Event]) -> bool:
         """After ``stored`` are on disk: apply the withdrawals among them, and those that
-        waited for a case among them. True when something was purged."""
+        waited for a case among them. True when something was purged (the ids stripped
+        are in :attr:`stripped`, for the caller to forward those events bodiless)."""
         purged = False
+        self.stripped = set()
         for event in stored:
             if event.kind == EventKind.CASE_WITHDRAW:
                 try:
@@ -181,9 +213,8 @@ class HostedNetwork:
                 if clear.key is not None:  # a case from before purge keys: nothing to check
                     purged = self._withdraw(clear, event.author, event.seq) or purged
             elif event.kind == EventKind.CASE_CREATE:
-                for clear, author, seq, done in self.store.withdrawals(self.net):
-                    if not done and clear.case == event.id:
-                        purged = self._withdraw(clear, author, seq) or purged
+                for clear, author, seq in self.store.waiting_withdrawals(self.net, event.id):
+                    purged = self._withdraw(clear, author, seq) or purged
         return purged
 
     def _withdraw(self, clear: purge.Withdrawal, author: bytes, seq: int) -> bool:
@@ -191,10 +222,11 @@ class HostedNetwork:
         key is the case's (its creation's tag verifies), and its author wrote the case or
         was an admin at that place in their chain. A case not here yet: remembered."""
         assert clear.key is not None
-        raw = self.store.event_raw(self.net, clear.case)
-        if raw is None:
+        found = self.store.event_at(self.net, clear.case)
+        if found is None:
             self.store.put_withdrawal(self.net, clear, author, seq, applied=False)
             return False
+        arrived, raw = found
         create = parse_trusted(raw)
         owner = self.state.member_of(create.author)
         writer = self.state.member_of(author)
@@ -208,12 +240,14 @@ class HostedNetwork:
             )
         ):
             return False
-        stripped = self.store.strip_case(self.net, clear.key, clear.case)
-        for ident in clear.blobs:
-            if any(purge.names_blob(clear.key, ident, e.header.pub) for e in stripped):
-                self.store.drop_blob(self.net, ident)
+        self.stripped |= self.store.strip_case(self.net, clear.key, clear.case, arrived)
+        for inner in clear.blobs:  # only this case's copies: their ids are bound to it
+            self.store.drop_blob(self.net, blobcrypt.case_blob_id(clear.case, inner))
         self.store.put_withdrawal(self.net, clear, author, seq, applied=True)
         self.withdrawn.append((clear.case, clear.key))
+        log.info(
+            "a case of %s was withdrawn: %d events stripped", self.net.hex()[:8], len(self.stripped)
+        )
         self.events, self.size = self.store.usage(self.net)
         self.store.checkpoint()
         return True
@@ -335,6 +369,14 @@ class HostedNetwork:
         if invite is None or now > invite.expires:
             return False
         return self.open_invite(key, now) in ("open", "used")
+
+
+def _stripped(event: Event) -> Event:
+    return (
+        event
+        if is_stripped(event)
+        else dataclasses.replace(event, body=b"", raw=purge.strip(event.raw))
+    )
 
 
 class _Later(Exception):

@@ -390,9 +390,8 @@ class Session:
                     Refusal.STORAGE, "the relay could not store this; try later"
                 ) from None
             changed = hosted.commit(admission)
-            if hosted.withdraw(admission.accepted):
-                log.info("a case of %s was withdrawn: its events are stripped", self.net_short)
-            self.relay.forward(self, hosted.net, admission.accepted)
+            hosted.withdraw(admission.accepted)  # a withdrawal among them: bodies dropped
+            self.relay.forward(self, hosted.net, hosted.as_stored(admission.accepted))
             if changed:
                 self.relay.membership_changed(hosted)
         return admission

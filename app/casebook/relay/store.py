@@ -270,11 +270,12 @@ class RelayStore:
         return None if row is None else (int(row[0]), bytes(row[1]))
 
     # -- withdrawals -------------------------------------------------------------------
-    def event_raw(self, net: bytes, event_id: bytes) -> bytes | None:
+    def event_at(self, net: bytes, event_id: bytes) -> tuple[int, bytes] | None:
+        """Where an event arrived (its ``seqno``) and its raw form."""
         row = self.conn.execute(
-            "SELECT raw FROM events WHERE net = ? AND id = ?", (net, event_id)
+            "SELECT seqno, raw FROM events WHERE net = ? AND id = ?", (net, event_id)
         ).fetchone()
-        return None if row is None else bytes(row[0])
+        return None if row is None else (int(row[0]), bytes(row[1]))
 
     def put_withdrawal(
         self, net: bytes, clear: purge.Withdrawal, author: bytes, seq: int, applied: bool
@@ -287,29 +288,39 @@ class RelayStore:
                 (net, clear.case, clear.key, author, seq, b"".join(clear.blobs), applied),
             )
 
-    def withdrawals(self, net: bytes) -> list[tuple[purge.Withdrawal, bytes, int, bool]]:
-        """(withdrawal, its author, its seq, applied) of ``net``."""
+    def withdrawn_keys(self, net: bytes) -> list[tuple[bytes, bytes]]:
+        """(case, purge key) of each withdrawal of ``net`` applied here."""
         rows = self.conn.execute(
-            "SELECT case_id, key, blobs, author, seq, applied FROM withdrawals WHERE net = ?",
-            (net,),
+            "SELECT DISTINCT case_id, key FROM withdrawals WHERE net = ? AND applied = 1", (net,)
+        ).fetchall()
+        return [(bytes(case), bytes(key)) for case, key in rows]
+
+    def waiting_withdrawals(
+        self, net: bytes, case: bytes
+    ) -> list[tuple[purge.Withdrawal, bytes, int]]:
+        """(withdrawal, its author, its seq) of those that wait for ``case`` to arrive."""
+        rows = self.conn.execute(
+            "SELECT key, blobs, author, seq FROM withdrawals "
+            "WHERE net = ? AND case_id = ? AND applied = 0",
+            (net, case),
         ).fetchall()
         out = []
-        for case, key, blobs, author, seq, applied in rows:
+        for key, blobs, author, seq in rows:
             ids = tuple(bytes(blobs[i : i + 32]) for i in range(0, len(blobs), 32))
-            clear = purge.Withdrawal(bytes(case), bytes(key), ids)
-            out.append((clear, bytes(author), int(seq), bool(applied)))
+            out.append((purge.Withdrawal(case, bytes(key), ids), bytes(author), int(seq)))
         return out
 
-    def strip_case(self, net: bytes, key: bytes, case_id: bytes) -> list[Event]:
-        """Store every event of ``net`` whose tag binds it to the case without its body;
-        returns them (stripped: their headers still carry the attachment tags)."""
-        stripped = []
+    def strip_case(self, net: bytes, key: bytes, case_id: bytes, since: int) -> set[bytes]:
+        """Store without its body every event of ``net`` whose tag binds it to the case,
+        from the case's own arrival (``since``, its seqno) on: an event about a case is
+        written after it, and the scan costs only what came since. Returns their ids."""
+        stripped = set()
         with self.conn:
             self.conn.execute("BEGIN IMMEDIATE")
             rows = self.conn.execute(
                 "SELECT seqno, id, author, seq, tag, raw FROM events "
-                "WHERE net = ? AND length(tag) = ?",
-                (net, purge.TAG_BYTES),
+                "WHERE net = ? AND seqno >= ? AND length(tag) = ?",
+                (net, since, purge.TAG_BYTES),
             ).fetchall()
             for seqno, ident, author, seq, tag, raw in rows:
                 bound = None if bytes(ident) == case_id else case_id
@@ -319,7 +330,7 @@ class RelayStore:
                 bare = purge.strip(bytes(raw))
                 if bare != bytes(raw):
                     self.conn.execute("UPDATE events SET raw = ? WHERE seqno = ?", (bare, seqno))
-                stripped.append(parse_trusted(bare))
+                stripped.add(bytes(ident))
         return stripped
 
     def drop_blob(self, net: bytes, ident: bytes) -> None:

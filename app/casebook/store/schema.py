@@ -188,6 +188,7 @@ DERIVED_TABLES = (
     "epochs",
     "moderation",
     "purge_confirmations",
+    "purged_items",
     "case_fts",
     "comment_fts",
 )
@@ -413,12 +414,16 @@ CREATE TABLE purge_confirmations (
     PRIMARY KEY (case_id, device)
 ) WITHOUT ROWID
 """
+# The withdrawn cases and their comments, by id: an event about one of them that comes
+# later (an edit, an endorsement, a reply, a moderator's act) is stripped on arrival.
+V12_PURGED = "CREATE TABLE purged_items (id BLOB PRIMARY KEY) WITHOUT ROWID"
 
 
 def _v12(db: Database) -> None:
     db.execute("ALTER TABLE events ADD COLUMN tag BLOB")
     db.execute("ALTER TABLE cases ADD COLUMN withdrawn TEXT")
     db.execute(V12_CONFIRMATIONS)
+    db.execute(V12_PURGED)
     marks = ",".join("?" * len(CASE_EVENT_KINDS))
     db.execute(
         f"UPDATE events SET tag = x'' WHERE kind NOT IN ({marks}) "  # noqa: S608

@@ -37,10 +37,11 @@ async def upload(store: SyncStore, run: Asking, net: bytes) -> int:
     for digest, named in store.named_attachments(net).items():
         if not store.has_attachment(digest):
             continue
-        seed = store.seed_for(net, named.epoch)
-        if seed is not None:
-            key = blobcrypt.blob_key(seed, net, named.epoch, digest)
-            keys[blobcrypt.blob_id(key)] = (digest, key)
+        for epoch, case in named.copies:  # one copy per case naming it
+            seed = store.seed_for(net, epoch)
+            if seed is not None:
+                key = blobcrypt.blob_key(seed, net, epoch, digest)
+                keys[blobcrypt.relay_id(key, case)] = (digest, key)
     missing: list[bytes] = []
     ids = list(keys)
     for start in range(0, len(ids), wire.MAX_BATCH_EVENTS):
@@ -137,14 +138,17 @@ async def _fetch_at(
     damaged = False
     try:
         await link.login(store.identity, net, {}, probe=True)
+        cases = list(dict.fromkeys(case for _, case in named.copies))
         for epoch, seed in seeds:
             key = blobcrypt.blob_key(seed, net, epoch, digest)
-            data = await _download(link, key, named.chunks, progress)
-            if data is None:
-                continue
-            if hashlib.sha256(data).digest() == digest:
-                return data
-            damaged = True
+            for case in cases:
+                ident = blobcrypt.relay_id(key, case)
+                data = await _download(link, key, ident, named.chunks, progress)
+                if data is None:
+                    continue
+                if hashlib.sha256(data).digest() == digest:
+                    return data
+                damaged = True
     finally:
         await link.close()
     if damaged:
@@ -153,10 +157,10 @@ async def _fetch_at(
 
 
 async def _download(
-    link: RelayLink, key: bytes, chunks: int, progress: Progress | None = None
+    link: RelayLink, key: bytes, ident: bytes, chunks: int, progress: Progress | None = None
 ) -> bytes | None:
-    """One copy, opened chunk by chunk; None when absent, damaged or the wrong size."""
-    ident = blobcrypt.blob_id(key)
+    """One copy (kept under ``ident``), opened chunk by chunk; None when absent, damaged
+    or the wrong size."""
     parts = []
     for index in range(chunks):
         got = await _get(link, ident, index)

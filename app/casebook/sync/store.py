@@ -33,11 +33,14 @@ from casebook.sync.ingest import SyncReport, Verified, ingest
 
 
 class Named:
-    """An attachment as a case names it: type, size, and the epoch it is sealed under
-    in transit (that of the case's creation, so its relay id never changes)."""
+    """An attachment as the cases naming it name it: type, size, and each case's copy
+    in transit: the epoch it is sealed under (that of the case's creation, so its relay
+    id never changes) and the case it is bound to (None: a case from before purge keys,
+    whose copies are shared; see blobcrypt.relay_id)."""
 
     def __init__(self, net: bytes, mime: str, size: int, epoch: int) -> None:
         self.net, self.mime, self.size, self.epoch = net, mime, size, epoch
+        self.copies: list[tuple[int, bytes | None]] = []
 
     @property
     def chunks(self) -> int:
@@ -297,7 +300,8 @@ class SyncStore:
         """hash → :class:`Named` for the attachments the cases of ``net`` (or the case
         naming ``digest``) name."""
         sql = (
-            "SELECT c.net, c.attachments, e.epoch FROM cases c JOIN events e ON e.id = c.id "
+            "SELECT c.id, c.net, c.attachments, c.purge_key, e.epoch FROM cases c "
+            "JOIN events e ON e.id = c.id "
             "WHERE c.attachments != '[]' AND "
         )
         if digest is not None:
@@ -306,11 +310,14 @@ class SyncStore:
             rows = self._db.all(sql + "c.net = ?", (net,))
         out: dict[bytes, Named] = {}
         for row in rows:
+            key = None if row["purge_key"] is None else bytes(row["id"])
             for item in json.loads(row["attachments"]):
                 named = Named(
                     bytes(row["net"]), str(item["mime"]), int(item["size"]), int(row["epoch"])
                 )
-                out.setdefault(bytes.fromhex(item["hash"]), named)
+                named = out.setdefault(bytes.fromhex(item["hash"]), named)
+                if (int(row["epoch"]), key) not in named.copies:
+                    named.copies.append((int(row["epoch"]), key))
         return out
 
     def has_attachment(self, digest: bytes) -> bool:

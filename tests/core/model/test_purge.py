@@ -8,7 +8,7 @@ import hashlib
 
 import pytest
 
-from casebook.core.model import events, purge
+from casebook.core.model import blobcrypt, events, purge
 from casebook.core.model.encoding import decode, encode
 from casebook.core.model.events import EventError
 from casebook.core.model.identity import Identity
@@ -47,7 +47,10 @@ def test_tags_are_bound_to_key_case_author_and_position() -> None:
     assert not purge.tagged(key, b"\x08" * 32, author, 5, {"w": tag})
     assert not purge.tagged(key, case, author, 5, {})
     assert not purge.tagged(key, case, author, 5, {"w": "text"})
-    assert purge.blob_tag(key, b"\x04" * 32) != purge.blob_tag(other, b"\x04" * 32)
+    # An attachment's relay copy is bound to its case: another case's id never matches.
+    inner = b"\x04" * 32
+    assert blobcrypt.case_blob_id(case, inner) != blobcrypt.case_blob_id(b"\x0a" * 32, inner)
+    assert blobcrypt.relay_id(b"\x05" * 32, None) == blobcrypt.blob_id(b"\x05" * 32)
     with pytest.raises(EventError):
         purge.event_tag(b"short", case, author, 1)
 

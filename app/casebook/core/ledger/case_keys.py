@@ -44,39 +44,25 @@ def purge_key(db: Database, kind: str, clean: dict[str, Any]) -> tuple[bytes, by
     return bytes(row["purge_key"]), bytes(row["id"])
 
 
-def relay_blob_ids(
-    db: Database, seed: Seed, net: bytes, case: bytes | None, epoch: int, hashes: list[bytes]
+def inner_blob_ids(
+    db: Database, seed: Seed, net: bytes, case: bytes, hashes: list[bytes]
 ) -> list[bytes]:
-    """The relay ids the attachments ``hashes`` of a case travel under: sealed with the
-    seed of the case's creation (``case`` None: the creation being written at ``epoch``),
-    as sync's upload does."""
-    if case is not None:
-        epoch = int(db.scalar("SELECT epoch FROM events WHERE id = ?", (case,)))
+    """The inner ids (blobcrypt.blob_id) of a case's attachments ``hashes``: sealed with
+    the seed of the case's creation, as sync's upload does. A withdrawal lists them; the
+    relay binds each to the case (blobcrypt.case_blob_id) to find its copy."""
+    epoch = int(db.scalar("SELECT epoch FROM events WHERE id = ?", (case,)))
     key_seed = seed(net, epoch)
     return [blobcrypt.blob_id(blobcrypt.blob_key(key_seed, net, epoch, h)) for h in hashes]
 
 
-def tags(
-    db: Database,
-    seed: Seed,
-    kind: str,
-    clean: dict[str, Any],
-    at: tuple[bytes, bytes, int, int],
-) -> dict[str, Any]:
-    """The clear purge tags of an event of ours (``at``: its net, author, seq and epoch):
-    ``w``, and ``b`` when it names attachments (none for an event that is not a case's,
-    or of a case without a key)."""
-    net, author, seq, epoch = at
+def tags(db: Database, kind: str, clean: dict[str, Any], author: bytes, seq: int) -> dict[str, Any]:
+    """The clear purge tag of an event of ours: ``{"w": tag}``, or nothing for an event
+    that is not a case's, or of a case without a key."""
     bound = purge_key(db, kind, clean)
     if bound is None:
         return {}
     key, case = bound
-    out: dict[str, Any] = {"w": purge.event_tag(key, case, author, seq)}
-    attached = [a["hash"] for a in clean.get("attachments") or []]
-    if attached and kind in (EventKind.CASE_CREATE, EventKind.CASE_EDIT):
-        ids = relay_blob_ids(db, seed, net, case, epoch, attached)
-        out["b"] = purge.blob_tags(key, ids)
-    return out
+    return {"w": purge.event_tag(key, case, author, seq)}
 
 
 def stored_tag(event: Event) -> bytes:

@@ -153,8 +153,8 @@ class EventLog:
                 epoch, seed = self._writing_key(net, kind, state["head_epoch"])
             lamport = max(state["lamport"] or 0, min_lamport)
             seq = 1 if state["seq"] is None else state["seq"] + 1
-            at = (net, self.identity.public_key, seq, epoch)
-            pub = {**(pub or {}), **case_keys.tags(self.db, self.keys.seed, kind, clean, at)}
+            tag = case_keys.tags(self.db, kind, clean, self.identity.public_key, seq)
+            pub = {**(pub or {}), **tag}
             event = events.create(
                 self.identity,
                 net=NetId(net),
@@ -228,10 +228,13 @@ class EventLog:
                 {"id": event.id, "net": event.net, "author": event.author},
             )
             if head is not None and head["dup"]:
-                return Outcome.DUPLICATE
+                if not self.projector.restore(event):  # (a bodiless copy came first)
+                    return Outcome.DUPLICATE
+                self._apply(event, payload)
+                return Outcome.APPLIED
             have = 0 if head is None else head["seq"]
             if event.seq <= have:
-                self._record_fork(event)
+                storedlog.record_fork(self.db, event)
                 return Outcome.FORK
             if event.seq > have + 1:
                 self._held_empty = False
@@ -242,7 +245,7 @@ class EventLog:
                 )
                 return Outcome.HELD
             if event.header.prev != (None if head is None else bytes(head["id"])):
-                self._record_fork(event)
+                storedlog.record_fork(self.db, event)
                 return Outcome.FORK
             self._store(event)
             self._apply(event, payload)
@@ -417,7 +420,7 @@ class EventLog:
             self.db.execute("DELETE FROM held_events WHERE id = ?", (nxt["id"],))
             candidate = events.parse(bytes(nxt["raw"]), stripped_ok=True)
             if candidate.header.prev != event.id:
-                self._record_fork(candidate)
+                storedlog.record_fork(self.db, candidate)
                 return
             self._store(candidate)
             self._apply(candidate)
@@ -426,17 +429,6 @@ class EventLog:
                 "SELECT id, raw FROM held_events WHERE net = ? AND author = ? AND seq = ?",
                 (event.net, event.author, event.seq + 1),
             )
-
-    def _record_fork(self, event: Event) -> None:
-        kept = self.db.scalar(
-            "SELECT id FROM events WHERE net = ? AND author = ? AND seq = ?",
-            (event.net, event.author, event.seq),
-        )
-        self.db.execute(
-            "INSERT OR IGNORE INTO forks (net, author, seq, kept, other, detected_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (event.net, event.author, event.seq, kept or b"", event.id, now_ms()),
-        )
 
     def _store(self, event: Event) -> None:
         self.db.execute(

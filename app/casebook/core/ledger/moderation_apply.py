@@ -24,6 +24,8 @@ from casebook.core.model.kinds import MODERATORS, Role
 
 class Moderation(ProjectorBase):
     def _moderated(self, event: Event, target: bytes, allowed: tuple[Role, ...]) -> Any:
+        if self.purged_item(event, target):  # a withdrawn case or comment: stripped
+            return None
         if self.role_at(event.net, event.author, event.seq) not in allowed:
             who = "admins" if allowed == ADMINS else "moderators and admins"
             self.reject(event, f"only {who} may do this")

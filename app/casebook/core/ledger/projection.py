@@ -23,7 +23,7 @@ from casebook.core.ledger.search_index import (
 from casebook.core.ledger.withdraw_apply import Withdrawals
 from casebook.core.model import payload_types as pt
 from casebook.core.model import purge
-from casebook.core.model.events import Event
+from casebook.core.model.events import STRIPPABLE, Event
 from casebook.core.model.kinds import MEMBERSHIP_KINDS, EventKind, Role
 
 
@@ -41,7 +41,7 @@ class Projector(Moderation, Withdrawals):
             if problem is not None:
                 self.reject(event, problem)
                 return
-            if event.kind in purge.CASE_KINDS and self.purged_on_arrival(event):
+            if event.kind in STRIPPABLE and self.purged_on_arrival(event):
                 return
         HANDLERS[event.kind](self, event, payload)
 
@@ -257,7 +257,8 @@ class Projector(Moderation, Withdrawals):
         if parent is not None:
             row = self.db.one("SELECT case_id FROM comments WHERE id = ?", (parent,))
             if row is None:
-                self.wait(event, parent)
+                if not self.purged_item(event, parent):
+                    self.wait(event, parent)
                 return
             if row["case_id"] != case["id"]:
                 self.reject(event, "a reply must be in the same case as its parent")
@@ -302,7 +303,8 @@ class Projector(Moderation, Withdrawals):
             (comment_id,),
         )
         if row is None:
-            self.wait(event, comment_id)
+            if not self.purged_item(event, comment_id):
+                self.wait(event, comment_id)
         elif row["net"] != event.net:
             self.reject(event, "refers to a comment of another network")
             return None

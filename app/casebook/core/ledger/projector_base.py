@@ -65,6 +65,10 @@ class ProjectorBase:
             "INSERT OR IGNORE INTO waiting (needs, event_id) VALUES (?, ?)", (needs, event.id)
         )
 
+    def purged_item(self, event: Event, item: bytes) -> bool:
+        """Whether ``event`` is about a withdrawn item (then stripped); see Withdrawals."""
+        raise NotImplementedError
+
     def forget_batch(self) -> None:
         self._refs.clear()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 from casebook.core.model import events
@@ -42,6 +43,20 @@ def verify_all(db: Database) -> list[str]:
             problems.append(f"event #{position} ({event_id.hex()[:12]}): breaks its chain")
         heads[key] = (event.seq, event.id)
     return problems
+
+
+def record_fork(db: Database, event: events.Event) -> None:
+    """``event`` takes a place in its author's chain that another event holds: kept aside
+    (its id, beside the one kept) for the user to see."""
+    kept = db.scalar(
+        "SELECT id FROM events WHERE net = ? AND author = ? AND seq = ?",
+        (event.net, event.author, event.seq),
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO forks (net, author, seq, kept, other, detected_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (event.net, event.author, event.seq, kept or b"", event.id, int(time.time() * 1000)),
+    )
 
 
 def tallies(db: Database) -> dict[str, int]:

@@ -23,20 +23,19 @@ from casebook.core.ledger.projector_base import ProjectorBase, as_json, ordering
 from casebook.core.ledger.search_index import unindex_case, unindex_comment
 from casebook.core.model import payload_types as pt
 from casebook.core.model import purge
-from casebook.core.model.events import Event, parse_trusted
+from casebook.core.model.events import STRIPPABLE, Event, is_stripped, parse_trusted
 from casebook.core.model.kinds import EventKind, Role
 
 # The reason ``rejected`` gives for an event whose body is gone: stripped here by a
 # withdrawal, or received so (a relay strips a withdrawn case's events; it could also
 # withhold any event, which it can always do by not sending it).
 STRIPPED = "its body was removed: its case was withdrawn"
-_KINDS = ",".join(f"'{k}'" for k in sorted(purge.CASE_KINDS))
+_KINDS = ",".join(f"'{k}'" for k in sorted(STRIPPABLE))
+_MODERATION = ",".join(f"'{k}'" for k in sorted(STRIPPABLE - purge.CASE_KINDS))
 
 
 class Withdrawals(ProjectorBase):
     purged = False  # set when a purge ran: the event log empties the WAL after commit
-    _withdrawn: dict[bytes, list[tuple[bytes, bytes]]] | None = None
-    _withdrawn_mark = -1
 
     # -- events without a body, and events of a case already withdrawn ---------------
     def stripped(self, event: Event) -> None:
@@ -45,35 +44,37 @@ class Withdrawals(ProjectorBase):
         self.reject(event, STRIPPED)
         self._release(event.id)
 
-    def purged_on_arrival(self, event: Event) -> bool:
-        """An event tagged for a case withdrawn here already: its body is dropped."""
-        tag = event.header.pub.get("w")
-        if not isinstance(tag, bytes):
+    def restore(self, event: Event) -> bool:
+        """The full form of an event stored bodiless (a copy someone stripped although its
+        case was not withdrawn, or one that arrived stripped before its case's
+        withdrawal): its body is kept now, and the caller applies it (an event of a case
+        withdrawn here loses it again on applying). False: nothing to restore."""
+        raw = self.db.scalar("SELECT raw FROM events WHERE id = ?", (event.id,))
+        if raw is None or is_stripped(event) or not is_stripped(parse_trusted(bytes(raw))):
             return False
-        for case_id, key in self._withdrawn_keys(event.net):
-            case = None if event.id == case_id else case_id
-            if purge.tagged(key, case, event.author, event.seq, event.header.pub):
-                self.strip_arrival(event)
-                return True
-        return False
+        self.db.execute("UPDATE events SET raw = ? WHERE id = ?", (event.raw, event.id))
+        self.db.execute("DELETE FROM rejected WHERE event_id = ?", (event.id,))
+        return True
+
+    def purged_item(self, event: Event, item: bytes) -> bool:
+        """An event about a withdrawn case or one of its comments (``item``): stripped on
+        arrival, never applied and never left waiting with its body."""
+        if not self.db.scalar("SELECT 1 FROM purged_items WHERE id = ?", (item,)):
+            return False
+        self.strip_arrival(event)
+        return True
+
+    def purged_on_arrival(self, event: Event) -> bool:
+        """A withdrawn case's own creation, arriving again (its body is dropped). Every
+        other event about a withdrawn case or its comments names it, and is stripped where
+        it is looked up (``_case_row``, ``_comment_row``, a reply's parent, moderation):
+        one lookup by id, not a purge tag computed per withdrawn case."""
+        return self.purged_item(event, event.id)
 
     def strip_arrival(self, event: Event) -> None:
         """An event of a withdrawn case: stored without its body, never applied."""
         self._strip({event.id})
         self.reject(event, STRIPPED)
-
-    def _withdrawn_keys(self, net: bytes) -> list[tuple[bytes, bytes]]:
-        if self._withdrawn is None or self._withdrawn_mark != self.db.rollbacks:
-            self._withdrawn, self._withdrawn_mark = {}, self.db.rollbacks
-        keys = self._withdrawn.get(net)
-        if keys is None:
-            rows = self.db.all(
-                "SELECT id, purge_key FROM cases WHERE net = ? AND withdrawn IS NOT NULL "
-                "AND purge_key IS NOT NULL",
-                (net,),
-            )
-            keys = self._withdrawn[net] = [(bytes(r["id"]), bytes(r["purge_key"])) for r in rows]
-        return keys
 
     # -- case.withdraw ----------------------------------------------------------------
     def _case_withdraw(self, event: Event, payload: pt.CaseWithdraw) -> None:
@@ -116,7 +117,6 @@ class Withdrawals(ProjectorBase):
         self.db.execute(
             "UPDATE cases SET withdrawn = ? WHERE id = ?", (as_json(record), clear.case)
         )
-        self._withdrawn = None
         self._refs.clear()  # a batch's cached case rows predate the tombstone
         self._release(marks.withdrawn(clear.case))
 
@@ -137,7 +137,7 @@ class Withdrawals(ProjectorBase):
     # -- the purge ----------------------------------------------------------------------
     def _purge(self, create: Event, clear: purge.Withdrawal, author: bytes, at: int) -> None:
         case_id, net = clear.case, create.net
-        ids: set[bytes] = {case_id}
+        ids: set[bytes] = {case_id} | self._about(case_id, net, create.header.lamport)
         hashes: set[str] = set()
         row = self.db.one("SELECT rid, attachments FROM cases WHERE id = ?", (case_id,))
         if row is not None:
@@ -146,19 +146,45 @@ class Withdrawals(ProjectorBase):
         if clear.key is not None:
             ids |= self._tagged(net, clear.key, case_id, create.header.lamport)
             self._strip_held(net, clear.key, case_id)
-        self._strip(ids)
+        stripped = self._strip(ids)
         marks = ",".join("?" * len(ids))
-        listed = list(ids)
-        self.db.execute(f"DELETE FROM waiting WHERE event_id IN ({marks})", listed)  # noqa: S608
+        self.db.execute(f"DELETE FROM waiting WHERE event_id IN ({marks})", list(ids))  # noqa: S608
         self.db.executemany(
             "INSERT OR REPLACE INTO rejected (event_id, reason) VALUES (?, ?)",
-            [(i, STRIPPED) for i in listed],
+            [(i, STRIPPED) for i in stripped],
         )
         self._drop_blobs(case_id, hashes)
         self.db.execute("DELETE FROM settings WHERE key = ?", (f"draft:reply:{case_id.hex()}",))
         for table in ("case_fts", "comment_fts"):  # merge away the deleted entries
             self.db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")  # noqa: S608
         self.purged = True
+
+    def _about(self, case_id: bytes, net: bytes, since: int) -> set[bytes]:
+        """Record the case and its comments as purged items, and return the events about
+        them that are no derived row's: moderators' acts (whose reasons may quote the
+        case), and events waiting for one of them."""
+        items = [case_id] + [
+            bytes(r["id"])
+            for r in self.db.all("SELECT id FROM comments WHERE case_id = ?", (case_id,))
+        ]
+        self.db.executemany(
+            "INSERT OR IGNORE INTO purged_items (id) VALUES (?)", [(i,) for i in items]
+        )
+        targets = set(items)
+        found: set[bytes] = set()
+        for row in self.db.all(
+            f"SELECT id FROM events WHERE net = ? AND lamport >= ? AND kind IN ({_MODERATION})",  # noqa: S608
+            (net, since),
+        ):
+            loaded = self.load(bytes(row["id"]))
+            if loaded is not None and loaded[1] is not None and loaded[1].get("target") in targets:
+                found.add(bytes(row["id"]))
+        marks = ",".join("?" * len(items))
+        found.update(
+            bytes(r["event_id"])
+            for r in self.db.all(f"SELECT event_id FROM waiting WHERE needs IN ({marks})", items)  # noqa: S608
+        )
+        return found
 
     def _drop_derived(
         self, rid: int, case_id: bytes, attached: str, hashes: set[str]
@@ -238,8 +264,10 @@ class Withdrawals(ProjectorBase):
                     "UPDATE held_events SET raw = ? WHERE id = ?", (purge.strip(held.raw), held.id)
                 )
 
-    def _strip(self, ids: set[bytes]) -> None:
-        """Replace the stored events ``ids`` (a case's kinds only) by their stripped form."""
+    def _strip(self, ids: set[bytes]) -> set[bytes]:
+        """Replace the stored events ``ids`` (of the kinds that may be) by their stripped
+        form; returns those it stripped."""
+        done = set()
         for event_id in ids:
             raw = self.db.scalar(
                 f"SELECT raw FROM events WHERE id = ? AND kind IN ({_KINDS})",  # noqa: S608
@@ -249,6 +277,8 @@ class Withdrawals(ProjectorBase):
                 self.db.execute(
                     "UPDATE events SET raw = ? WHERE id = ?", (purge.strip(bytes(raw)), event_id)
                 )
+                done.add(event_id)
+        return done
 
     def _drop_blobs(self, case_id: bytes, hashes: set[str]) -> None:
         """Delete the attachments of the case that no other case names."""

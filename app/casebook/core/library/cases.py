@@ -331,7 +331,7 @@ class Library:
             entries = entries if isinstance(entries, list) else entries.get("attachments", [])
             named.update(a["hash"] for a in entries)
         hashes = [bytes.fromhex(h) for h in sorted(named)]
-        return case_keys.relay_blob_ids(self.db, self.log.keys.seed, net, case_id, 0, hashes)
+        return case_keys.inner_blob_ids(self.db, self.log.keys.seed, net, case_id, hashes)
 
     def confirm_purges(self, net: bytes) -> int:
         """Write this computer's ``case.purged`` for each case of ``net`` withdrawn here

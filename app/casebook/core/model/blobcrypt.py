@@ -49,6 +49,24 @@ def blob_id(key: bytes) -> bytes:
     return hashlib.sha256(_ID_DOMAIN + key).digest()
 
 
+_KEYED_DOMAIN = b"casebook/blob-id/v2\x00"
+
+
+def case_blob_id(case: bytes, inner: bytes) -> bytes:
+    """The relay id of an attachment of a case written with a purge key: its inner id
+    (:func:`blob_id`) bound to the case, so each case's copy has an id of its own, and a
+    withdrawal of a case (which lists inner ids) can make the relay drop only its own."""
+    return hashlib.sha256(_KEYED_DOMAIN + case + inner).digest()
+
+
+def relay_id(key: bytes, case: bytes | None) -> bytes:
+    """Where an attachment sealed under ``key`` is kept at a relay: :func:`case_blob_id`
+    for a case with a purge key (``case``: its id), :func:`blob_id` for one written
+    before purge keys (``case`` None)."""
+    inner = blob_id(key)
+    return inner if case is None else case_blob_id(case, inner)
+
+
 def _ad(ident: bytes, index: int, total: int) -> bytes:
     return _AD_DOMAIN + ident + index.to_bytes(4, "big") + total.to_bytes(4, "big")
 

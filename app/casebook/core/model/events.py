@@ -232,8 +232,10 @@ _OUTER_ITEMS = 4  # [header, body, signature]
 MAX_HEADER_ITEMS = 32_768
 
 
-# The kinds a withdrawal may strip of their body: a case's own events and its discussion.
-STRIPPABLE = frozenset(
+# The kinds a withdrawal may strip of their body: a case's own events and its discussion
+# (``CASE_EVENTS``, tagged with the case's purge key), and moderators' acts on them (whose
+# reasons may quote the case; stripped by each computer, not by the relay).
+CASE_EVENTS = frozenset(
     {
         EventKind.CASE_CREATE,
         EventKind.CASE_EDIT,
@@ -244,6 +246,12 @@ STRIPPABLE = frozenset(
         EventKind.COMMENT_ENDORSE,
     }
 )
+STRIPPABLE = CASE_EVENTS | {
+    EventKind.CONTENT_HIDE,
+    EventKind.CONTENT_UNHIDE,
+    EventKind.CONTENT_PIN,
+    EventKind.CONTENT_UNPIN,
+}
 
 
 def is_stripped(event: Event) -> bool:

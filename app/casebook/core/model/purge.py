@@ -18,18 +18,15 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.hmac import HMAC
 
 from casebook.core.model.encoding import EncodingError, decode, encode
-from casebook.core.model.events import STRIPPABLE, EventError
+from casebook.core.model.events import CASE_EVENTS, EventError
 from casebook.core.model.kinds import EventKind
 
 KEY_BYTES = 32
 TAG_BYTES = 16
 _EVENT_DOMAIN = b"casebook/purge-tag/v1\x00"
-_BLOB_DOMAIN = b"casebook/purge-blob/v1\x00"
-# The kinds that belong to a case and may travel stripped once it is withdrawn.
-CASE_KINDS = STRIPPABLE
-# Attachments one event may add (payloads.MAX_ATTACHMENTS), and relay blob ids one
-# withdrawal may name (a case's attachments over all its revisions).
-MAX_EVENT_BLOBS = 20
+# The kinds that belong to a case, tagged with its purge key.
+CASE_KINDS = CASE_EVENTS
+# The attachments one withdrawal may name (a case's, over all its revisions).
 MAX_WITHDRAWN_BLOBS = 1000
 
 
@@ -57,11 +54,6 @@ def event_tag(key: bytes, case: bytes | None, author: bytes, seq: int) -> bytes:
     return _mac(key, _EVENT_DOMAIN + (case or CREATION) + author + seq.to_bytes(8, "big"))
 
 
-def blob_tag(key: bytes, blob_id: bytes) -> bytes:
-    """The tag of an attachment's relay id, listed in ``pub["b"]`` by the event adding it."""
-    return _mac(key, _BLOB_DOMAIN + blob_id)
-
-
 def tagged(key: bytes, case: bytes | None, author: bytes, seq: int, pub: Mapping[str, Any]) -> bool:
     """Whether an event's clear ``pub`` carries the right tag for ``key`` and ``case``."""
     tag = pub.get("w")
@@ -78,11 +70,6 @@ def strip(raw: bytes) -> bytes:
     return encode([header, b"", signature])
 
 
-def blob_tags(key: bytes, blob_ids: list[bytes]) -> list[bytes]:
-    """``pub["b"]`` of an event adding attachments: one tag per relay blob id."""
-    return [blob_tag(key, ident) for ident in blob_ids]
-
-
 def _is_tag(value: Any) -> bool:
     return isinstance(value, bytes) and len(value) == TAG_BYTES
 
@@ -90,7 +77,8 @@ def _is_tag(value: Any) -> bool:
 @dataclass(frozen=True)
 class Withdrawal:
     """The clear part of a ``case.withdraw``: the case, its purge key (None for a case
-    written before purge keys) and the relay ids of its attachments."""
+    written before purge keys) and the inner ids of its attachments
+    (blobcrypt.blob_id; the relay keeps the case's copies under ids bound to the case)."""
 
     case: bytes
     key: bytes | None
@@ -112,7 +100,7 @@ def withdrawal(pub: Mapping[str, Any]) -> Withdrawal:
     if not isinstance(blobs, list) or len(blobs) > MAX_WITHDRAWN_BLOBS:
         raise EventError(f"a withdrawal names at most {MAX_WITHDRAWN_BLOBS} attachments")
     if not all(isinstance(b, bytes) and len(b) == 32 for b in blobs):
-        raise EventError("an attachment's relay id is 32 bytes")
+        raise EventError("an attachment's id is 32 bytes")
     if key is None and blobs:
         raise EventError("a case without a purge key has no provable attachments")
     return Withdrawal(case, key, tuple(blobs))
@@ -120,20 +108,13 @@ def withdrawal(pub: Mapping[str, Any]) -> Withdrawal:
 
 def pub_problem(kind: str, pub: Mapping[str, Any]) -> str | None:
     """What is wrong with a content event's clear fields (None: nothing). A case's
-    events carry their purge tag ``w`` and, when they add attachments, ``b``; a
-    withdrawal carries :class:`Withdrawal`; every other content event carries none."""
+    events carry their purge tag ``w``; a withdrawal carries :class:`Withdrawal`; every
+    other content event carries none."""
     if kind in CASE_KINDS:
-        if not set(pub) <= {"w", "b"}:
-            return "a case's event carries no clear fields but its purge tags"
+        if not set(pub) <= {"w"}:
+            return "a case's event carries no clear fields but its purge tag"
         if "w" in pub and not _is_tag(pub["w"]):
             return "a purge tag is 16 bytes"
-        blobs = pub.get("b", [])
-        if "b" in pub and "w" not in pub:
-            return "attachment tags come with the event's purge tag"
-        if not isinstance(blobs, list) or len(blobs) > MAX_EVENT_BLOBS:
-            return f"at most {MAX_EVENT_BLOBS} attachment tags"
-        if not all(_is_tag(b) for b in blobs):
-            return "an attachment tag is 16 bytes"
         return None
     if kind == EventKind.CASE_WITHDRAW:
         try:
@@ -142,12 +123,3 @@ def pub_problem(kind: str, pub: Mapping[str, Any]) -> str | None:
             return str(exc)
         return None
     return "a content event carries no clear fields" if pub else None
-
-
-def names_blob(key: bytes, blob_id: bytes, pub: Mapping[str, Any]) -> bool:
-    """Whether a case event's ``pub["b"]`` proves ``blob_id`` belongs to the case of ``key``."""
-    tags = pub.get("b")
-    if not isinstance(tags, list):
-        return False
-    expected = blob_tag(key, blob_id)
-    return any(isinstance(t, bytes) and stdlib_hmac.compare_digest(t, expected) for t in tags)
