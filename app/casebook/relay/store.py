@@ -97,11 +97,6 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def _tag(event: Event) -> bytes:
-    tag = event.header.pub.get("w") if event.kind in purge.CASE_KINDS else None
-    return tag if isinstance(tag, bytes) and len(tag) == purge.TAG_BYTES else b""
-
-
 class RelayStore:
     def __init__(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -123,7 +118,7 @@ class RelayStore:
             self.conn.execute("ALTER TABLE events ADD COLUMN tag BLOB NOT NULL DEFAULT x''")
             rows = self.conn.execute("SELECT seqno, raw FROM events").fetchall()
             for seqno, raw in rows:
-                tag = _tag(parse_trusted(bytes(raw)))
+                tag = purge.stored_tag(parse_trusted(bytes(raw)))
                 if tag:
                     self.conn.execute("UPDATE events SET tag = ? WHERE seqno = ?", (tag, seqno))
 
@@ -190,7 +185,7 @@ class RelayStore:
                         int(is_membership),
                         event.raw,
                         received,
-                        _tag(event),
+                        purge.stored_tag(event),
                     ),
                 )
                 last = int(cursor.lastrowid or 0)

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from casebook.core.model import blobcrypt, events, purge
-from casebook.core.model.events import Event
 from casebook.core.model.kinds import EventKind
 from casebook.store.database import Database
 
@@ -65,12 +64,6 @@ def tags(db: Database, kind: str, clean: dict[str, Any], author: bytes, seq: int
     return {"w": purge.event_tag(key, case, author, seq)}
 
 
-def stored_tag(event: Event) -> bytes:
-    """What ``events.tag`` keeps: a case event's purge tag, else empty."""
-    tag = event.header.pub.get("w") if event.kind in purge.CASE_KINDS else None
-    return tag if isinstance(tag, bytes) and len(tag) == purge.TAG_BYTES else b""
-
-
 def backfill_tags(db: Database) -> int:
     """Tag the stored events the schema upgrade could not (see schema v12); returns how
     many it read. Nothing to do, and one index probe, once done."""
@@ -81,6 +74,6 @@ def backfill_tags(db: Database) -> int:
             return done
         with db.transaction():
             for row in rows:
-                tag = stored_tag(events.parse_trusted(bytes(row["raw"])))
+                tag = purge.stored_tag(events.parse_trusted(bytes(row["raw"])))
                 db.execute("UPDATE events SET tag = ? WHERE seqno = ?", (tag, row["seqno"]))
         done += len(rows)

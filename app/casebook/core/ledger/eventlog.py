@@ -20,7 +20,7 @@ from casebook.core.ledger.me import Me
 from casebook.core.ledger.memberbook import Memberships
 from casebook.core.ledger.projection import Projector
 from casebook.core.ledger.seeds import EpochKeys, unwrapped
-from casebook.core.model import devices, events, membership, payloads
+from casebook.core.model import devices, events, membership, payloads, purge
 from casebook.core.model.events import Event, EventError
 from casebook.core.model.identity import Identity
 from casebook.core.model.ids import EventId, MemberKey, NetId
@@ -444,7 +444,7 @@ class EventLog:
                 event.raw,
                 now_ms(),
                 event.header.epoch,
-                case_keys.stored_tag(event),
+                purge.stored_tag(event),
             ),
         )
 

@@ -147,8 +147,8 @@ class Withdrawals(ProjectorBase):
             ids |= self._tagged(net, clear.key, case_id, create.header.lamport)
             self._strip_held(net, clear.key, case_id)
         stripped = self._strip(ids)
-        marks = ",".join("?" * len(ids))
-        self.db.execute(f"DELETE FROM waiting WHERE event_id IN ({marks})", list(ids))  # noqa: S608
+        places = ",".join("?" * len(ids))
+        self.db.execute(f"DELETE FROM waiting WHERE event_id IN ({places})", list(ids))  # noqa: S608
         self.db.executemany(
             "INSERT OR REPLACE INTO rejected (event_id, reason) VALUES (?, ?)",
             [(i, STRIPPED) for i in stripped],
@@ -179,10 +179,10 @@ class Withdrawals(ProjectorBase):
             loaded = self.load(bytes(row["id"]))
             if loaded is not None and loaded[1] is not None and loaded[1].get("target") in targets:
                 found.add(bytes(row["id"]))
-        marks = ",".join("?" * len(items))
+        places = ",".join("?" * len(items))
         found.update(
             bytes(r["event_id"])
-            for r in self.db.all(f"SELECT event_id FROM waiting WHERE needs IN ({marks})", items)  # noqa: S608
+            for r in self.db.all(f"SELECT event_id FROM waiting WHERE needs IN ({places})", items)  # noqa: S608
         )
         return found
 
@@ -193,14 +193,14 @@ class Withdrawals(ProjectorBase):
         events they came from, and adds the attachments it named (in any revision)."""
         comments = self.db.all("SELECT rid, id FROM comments WHERE case_rid = ?", (rid,))
         targets = [case_id] + [bytes(c["id"]) for c in comments]
-        marks = ",".join("?" * len(targets))
+        places = ",".join("?" * len(targets))
         hashes.update(a["hash"] for a in json.loads(attached))
         for rev in self.db.all("SELECT content FROM revisions WHERE target = ?", (case_id,)):
             hashes.update(a["hash"] for a in json.loads(rev["content"]).get("attachments", []))
         ids = {bytes(c["id"]) for c in comments}
         for sql in (
-            f"SELECT event_id FROM revisions WHERE target IN ({marks})",  # noqa: S608
-            f"SELECT event_id FROM endorsements WHERE comment_id IN ({marks})",  # noqa: S608
+            f"SELECT event_id FROM revisions WHERE target IN ({places})",  # noqa: S608
+            f"SELECT event_id FROM endorsements WHERE comment_id IN ({places})",  # noqa: S608
         ):
             ids.update(bytes(r["event_id"]) for r in self.db.all(sql, targets))
         unindex_case(self.db, rid)
@@ -212,7 +212,7 @@ class Withdrawals(ProjectorBase):
             ("moderation", "target"),
         ):
             self.db.execute(
-                f"DELETE FROM {table} WHERE {column} IN ({marks})",  # noqa: S608
+                f"DELETE FROM {table} WHERE {column} IN ({places})",  # noqa: S608
                 targets,
             )
         self.db.execute("DELETE FROM comments WHERE case_rid = ?", (rid,))

@@ -123,3 +123,9 @@ def pub_problem(kind: str, pub: Mapping[str, Any]) -> str | None:
             return str(exc)
         return None
     return "a content event carries no clear fields" if pub else None
+
+
+def stored_tag(event: Any) -> bytes:
+    """What a store keeps beside an event: a case event's purge tag, else empty."""
+    tag = event.header.pub.get("w") if event.kind in CASE_KINDS else None
+    return tag if isinstance(tag, bytes) and len(tag) == TAG_BYTES else b""
