@@ -17,7 +17,7 @@ from casebook.core.library import attachments
 from casebook.core.model import events
 from casebook.core.profile import Profile
 from casebook.sync.engine import SyncEngine
-from conftest import PASSPHRASE
+from clikit import PASSPHRASE
 from relaykit import RunningRelay, join, sync
 from scankit import database_key, first_page_is_sqlite, hits, noise_png, pages, pieces
 
