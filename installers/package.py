@@ -229,6 +229,13 @@ LICENCES = {
     "libbrotli": "Brotli (MIT)",
     "libbz2": "bzip2 (bzip2-1.0.6)",
     "liblzma": "XZ Utils' liblzma (0BSD)",
+    "libuuid": "util-linux's libuuid (BSD-3-Clause)",
+    "fpdf": "fpdf2 (LGPL-3.0-only; a separate, replaceable package)",
+    "fontTools": "fontTools (MIT)",
+    "PIL": "Pillow (MIT-CMU)",
+    "pillow": "",
+    "defusedxml": "defusedxml (PSF-2.0)",
+    "DejaVu": "DejaVu fonts, in resources/fonts (Bitstream Vera and DejaVu licence, free)",
 }
 
 

@@ -124,7 +124,7 @@ as_user() {
     run_as physician HOME=/home/physician CASEBOOK_PASSPHRASE="smoke test passphrase" "$@"
 }
 as_service() { run_as casebook-relay "$@"; }
-step "the command line: profile, network, case, search"
+step "the command line: profile, network, case, search, teaching PDF"
 expect "casebook 0" "$(as_user casebook --version)"
 expect "casebook-relay 0" "$(as_user casebook-relay --version)"
 # About lists the bundled libraries with their licences (their metadata is bundled).
@@ -136,10 +136,18 @@ url=$(as_user casebook --profile /home/physician/alice relay url --listen "127.0
 expect "casebook-relay://" "$url"
 (as_user casebook --profile /home/physician/alice network create "Smoke Circle" \
     --relay "$url" --json) >/dev/null
-(as_user casebook --profile /home/physician/alice post --network "Smoke Circle" \
+case_id=$(as_user casebook --profile /home/physician/alice post --network "Smoke Circle" \
     --title "Exertional chest pain in a marathon runner" \
-    --body "Troponin normal, stress echo pending. What next?" --json) >/dev/null
+    --body "Troponin normal, stress echo pending. What next?" \
+    --consent verbal --consent-scope network,teaching --json \
+    | sed -n 's/.*"id": *"\([0-9a-f]*\)".*/\1/p')
 expect "marathon runner" "$(as_user casebook --profile /home/physician/alice search troponin --json)"
+# A teaching PDF, set in the DejaVu Sans the bundle carries (fpdf2, Pillow, fontTools).
+(as_user casebook --profile /home/physician/alice export "$case_id" --format pdf \
+    --out /home/physician/teaching.pdf) >/dev/null
+expect "%PDF-" "$(head -c 5 "$root/home/physician/teaching.pdf")"
+grep -q "DejaVu" "$root/home/physician/teaching.pdf" \
+    || { echo "smoke-test: the teaching PDF is not set in the bundled DejaVu Sans" >&2; exit 1; }
 code=$(as_user casebook --profile /home/physician/alice invite create --network "Smoke Circle" \
     --json | sed -n 's/.*"code": *"\([^"]*\)".*/\1/p')
 [ -n "$code" ] || { echo "smoke-test: invite create printed no code" >&2; exit 1; }

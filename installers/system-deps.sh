@@ -9,7 +9,8 @@
 #
 # test adds Xvfb (GUI tests under X), binutils and xz-utils (the installer tests) and
 # iproute2 (the LAN tests put computers in network namespaces);
-# installer adds what `make installer` and its smoke test use: binutils (PyInstaller reads
+# installer adds what `make installer` and its smoke test use: fonts-dejavu-extra (the
+# italic faces the bundle carries for teaching PDFs), binutils (PyInstaller reads
 # and strips the libraries with it), debootstrap (the smoke test's clean Debian) and
 # iproute2 (its LAN step runs in a network namespace).
 set -euo pipefail
@@ -22,7 +23,7 @@ packages="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfree
     libwayland-cursor0 libwayland-egl1 fonts-dejavu-core"
 case "${1:-run}" in
     test) packages="$packages xvfb make binutils xz-utils iproute2" ;;
-    installer) packages="$packages make binutils xz-utils debootstrap iproute2" ;;
+    installer) packages="$packages make binutils xz-utils debootstrap iproute2 fonts-dejavu-extra" ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -32,6 +32,9 @@ MAX_ITEMS = 8192
 BATCH_BYTES = 512 * 1024  # events are sent in batches of about this size
 MAX_BATCH_EVENTS = 1024
 MAX_VECTOR = 100_000  # authors in one "have" vector
+MAX_WANT = 64  # events asked for by id in one "have" (full copies of bodiless ones)
+MAX_ANNOUNCED = 16  # withdrawals announced in one push (``relay/withdrawals.py``)
+MAX_ANNOUNCED_BYTES = 64 * 1024  # one withdrawal: 1,000 attachment ids and a reason
 MAX_CHUNKS = 1024  # chunks of one attachment (256 KiB each: 256 MiB, above any attachment)
 MAX_CHUNK_SEALED = 256 * 1024 + 16
 AUTH_DOMAIN = b"casebook/relay-auth/v1\x00"
@@ -114,6 +117,28 @@ def need_events(message: dict[str, Any]) -> list[bytes]:
         or not all(isinstance(raw, bytes) for raw in value)
     ):
         raise _bad("events")
+    return value
+
+
+def want_ids(message: dict[str, Any]) -> list[bytes]:
+    """The optional ``want`` of a ``have``: event ids (32 bytes each, one byte string) the
+    peer holds without their bodies and asks for in full; at most :data:`MAX_WANT`."""
+    value = message.get("want", b"")
+    if not isinstance(value, bytes) or len(value) % 32 or len(value) > 32 * MAX_WANT:
+        raise _bad("want")
+    return [value[at : at + 32] for at in range(0, len(value), 32)]
+
+
+def announced(message: dict[str, Any]) -> list[bytes]:
+    """A push's optional ``withdrawals``: signed ``case.withdraw`` events announced ahead
+    of their place in their chains (at most :data:`MAX_ANNOUNCED`)."""
+    value = message.get("withdrawals", [])
+    if (
+        not isinstance(value, list)
+        or len(value) > MAX_ANNOUNCED
+        or not all(isinstance(raw, bytes) and len(raw) <= MAX_ANNOUNCED_BYTES for raw in value)
+    ):
+        raise _bad("withdrawals")
     return value
 
 

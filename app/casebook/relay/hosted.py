@@ -17,22 +17,20 @@ runs, and admits an event only when:
 from __future__ import annotations
 
 import copy
-import dataclasses
 import logging
 from dataclasses import dataclass, field
 
-from casebook.core.model import blobcrypt, membership, purge
+from casebook.core.model import membership, purge
 from casebook.core.model.events import (
     MAX_CLOCK_AHEAD,
     Event,
-    EventError,
     is_stripped,
     parse_trusted,
 )
-from casebook.core.model.kinds import EventKind, Role
 from casebook.core.model.membership import Entry, MembershipState
 from casebook.relay.store import RelayStore
 from casebook.relay.strangers import Budget
+from casebook.relay.withdrawals import Withdrawals, stripped
 
 log = logging.getLogger("casebook.relay")
 
@@ -77,9 +75,7 @@ class HostedNetwork:
         self.lamport = max(
             (parse_trusted(raw).header.lamport for raw in store.head_raws(net)), default=0
         )
-        # Withdrawn cases (case id, purge key): their later events are stored stripped.
-        self.withdrawn = store.withdrawn_keys(net)
-        self.stripped: set[bytes] = set()  # what the last :meth:`withdraw` stripped
+        self.withdrawals = Withdrawals(net, store)
 
     @property
     def exists(self) -> bool:
@@ -100,6 +96,7 @@ class HostedNetwork:
         working copy, made once per batch, incrementally (as every client's membership
         book does); the whole log is folded again only when an entry reaches back."""
         out = Admission(heads=dict(self.heads))
+        self.withdrawals.coming = []
         entries, state = self.entries, self.state
         working = spent = False
         size, clock = self.size, self.lamport
@@ -158,7 +155,8 @@ class HostedNetwork:
             if reason is not None:
                 out.refused.append((index, reason))
                 continue
-            event = self._bodiless(event)
+            if self.withdrawals.covers(event):  # kept (and forwarded) without its body
+                event = stripped(event)
             out.accepted.append(event)
             out.heads[event.author] = (event.seq, event.id)
             size += len(event.raw)
@@ -172,84 +170,34 @@ class HostedNetwork:
     def _content(self, event: Event, state: MembershipState, by: bytes) -> str | None:
         """A content event's clear fields are bounded (a case's purge tag, a withdrawal's
         case, key and attachments); one without its body is taken only from its own
-        author (who may withhold what they wrote) or for a case withdrawn here, so a
-        member cannot censor another's event by sending a bodiless copy first."""
+        author (who may withhold what they wrote) or when a withdrawal held here explains
+        it, so a member cannot censor another's event by sending a bodiless copy first."""
         problem = purge.pub_problem(event.kind, event.header.pub)
         if problem is not None or not is_stripped(event):
             return problem
         writer = state.member_of(event.author)
         if writer is not None and writer.key == by:
             return None
-        if self._bodiless(event) is not event:
+        if self.withdrawals.explains(event, state):
             return None
         return "an event without its body, of a case not withdrawn here"
 
+    def announce(self, notices: list[Event]) -> None:
+        """Withdrawals a pusher announces with a batch, before the events they explain
+        (see :mod:`casebook.relay.withdrawals`)."""
+        self.withdrawals.announce(notices, self.heads)
+
     def as_stored(self, batch: list[Event]) -> list[Event]:
         """``batch`` as it is stored now: bodiless where :meth:`withdraw` stripped it."""
-        return [_stripped(e) if e.id in self.stripped else e for e in batch]
-
-    def _bodiless(self, event: Event) -> Event:
-        """An event of a case withdrawn here already is kept (and forwarded) stripped."""
-        if event.kind not in purge.CASE_KINDS or not self.withdrawn:
-            return event
-        for case, key in self.withdrawn:
-            bound = None if event.id == case else case
-            if key and purge.tagged(key, bound, event.author, event.seq, event.header.pub):
-                return _stripped(event)
-        return event
+        gone = self.withdrawals.stripped
+        return [stripped(e) if e.id in gone else e for e in batch]
 
     def withdraw(self, stored: list[Event]) -> bool:
-        """After ``stored`` are on disk: apply the withdrawals among them, and those that
-        waited for a case among them. True when something was purged (the ids stripped
-        are in :attr:`stripped`, for the caller to forward those events bodiless)."""
-        purged = False
-        self.stripped = set()
-        for event in stored:
-            if event.kind == EventKind.CASE_WITHDRAW:
-                try:
-                    clear = purge.withdrawal(event.header.pub)
-                except EventError:
-                    continue  # every computer rejects it too
-                if clear.key is not None:  # a case from before purge keys: nothing to check
-                    purged = self._withdraw(clear, event.author, event.seq) or purged
-            elif event.kind == EventKind.CASE_CREATE:
-                for clear, author, seq in self.store.waiting_withdrawals(self.net, event.id):
-                    purged = self._withdraw(clear, author, seq) or purged
-        return purged
-
-    def _withdraw(self, clear: purge.Withdrawal, author: bytes, seq: int) -> bool:
-        """Strip the case's events and drop its attachments, if the withdrawal holds: the
-        key is the case's (its creation's tag verifies), and its author wrote the case or
-        was an admin at that place in their chain. A case not here yet: remembered."""
-        assert clear.key is not None
-        found = self.store.event_at(self.net, clear.case)
-        if found is None:
-            self.store.put_withdrawal(self.net, clear, author, seq, applied=False)
+        """After ``stored`` are on disk: apply the withdrawals among them (and those that
+        waited for a case among them); True when something was purged."""
+        if not self.withdrawals.apply(stored, self.state):
             return False
-        arrived, raw = found
-        create = parse_trusted(raw)
-        owner = self.state.member_of(create.author)
-        writer = self.state.member_of(author)
-        if (
-            create.kind != EventKind.CASE_CREATE
-            or not purge.tagged(clear.key, None, create.author, create.seq, create.header.pub)
-            or writer is None
-            or (
-                (owner is None or owner.key != writer.key)
-                and self.state.role_at(author, seq) != Role.ADMIN
-            )
-        ):
-            return False
-        self.stripped |= self.store.strip_case(self.net, clear.key, clear.case, arrived)
-        for inner in clear.blobs:  # only this case's copies: their ids are bound to it
-            self.store.drop_blob(self.net, blobcrypt.case_blob_id(clear.case, inner))
-        self.store.put_withdrawal(self.net, clear, author, seq, applied=True)
-        self.withdrawn.append((clear.case, clear.key))
-        log.info(
-            "a case of %s was withdrawn: %d events stripped", self.net.hex()[:8], len(self.stripped)
-        )
         self.events, self.size = self.store.usage(self.net)
-        self.store.checkpoint()
         return True
 
     def _charge(self, by: bytes) -> bool:
@@ -369,14 +317,6 @@ class HostedNetwork:
         if invite is None or now > invite.expires:
             return False
         return self.open_invite(key, now) in ("open", "used")
-
-
-def _stripped(event: Event) -> Event:
-    return (
-        event
-        if is_stripped(event)
-        else dataclasses.replace(event, body=b"", raw=purge.strip(event.raw))
-    )
 
 
 class _Later(Exception):

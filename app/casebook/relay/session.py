@@ -22,7 +22,7 @@ from casebook.core.model.identity import verify
 from casebook.protocol import tls, wire
 from casebook.protocol.refusals import INVITE_REFUSALS, Refusal
 from casebook.protocol.wire import ProtocolError, frame
-from casebook.relay import lan_login, linking, recovery, requests
+from casebook.relay import catchup, lan_login, linking, recovery, requests
 from casebook.relay.config import LanAccess, RelayConfig
 from casebook.relay.hosted import Admission, HostedNetwork, Ticket
 from casebook.relay.store import RelayStore, now_ms
@@ -88,6 +88,10 @@ class Session:
     @property
     def short(self) -> str:
         return self.member.hex()[:8] if self.member else "-"
+
+    @property
+    def store(self) -> RelayStore:
+        return self.relay.store
 
     @property
     def net_short(self) -> str:
@@ -254,9 +258,9 @@ class Session:
         have = wire.need_vector(vector)
         log.info("member %s of %s connected", self.short, self.net_short)
         if probe:  # a status check: the vectors only
-            self.send(self._ready(hosted, have))
+            self.send(catchup.ready(hosted, have))
         else:
-            self._start_catchup(hosted, have)
+            self._start_catchup(hosted, have, wire.want_ids(vector))
 
     async def create_network(self, hosted: HostedNetwork, raw: bytes, member: bytes | None) -> None:
         """Take a network's creation event (from its founder; ``member`` None: from
@@ -316,7 +320,7 @@ class Session:
         self.relay.strangers.give_back(self.source)
         log.info("newcomer %s joined %s", self.short, self.net_short)
         self.send({"t": "welcome", "sealed": sealed})
-        await self._catch_up(hosted, {})
+        await catchup.run(self, hosted, {}, [])
         with contextlib.suppress(ConnectionError, OSError):
             await self.writer.drain()
 
@@ -354,13 +358,19 @@ class Session:
     async def _push(self, message: dict[str, Any], ticket: Ticket | None = None) -> Admission:
         ref = wire.need_int(message, "id")
         raws = wire.need_events(message)
+        notices = wire.announced(message)  # withdrawals the batch's stripped events need
         hosted = self.hosted
         assert hosted is not None
-        parsed = await asyncio.get_running_loop().run_in_executor(None, _parse_all, raws)
+        parsed = await asyncio.get_running_loop().run_in_executor(None, _parse_all, notices + raws)
+        hosted.announce([e for e in parsed[: len(notices)] if isinstance(e, Event)])
+        parsed = parsed[len(notices) :]
         good = [e for e in parsed if isinstance(e, Event)]
         refused = [(i, e) for i, e in enumerate(parsed) if isinstance(e, str)]
         index = [i for i, e in enumerate(parsed) if isinstance(e, Event)]
-        admission = self._store(hosted, good, ticket)
+        try:
+            admission = self._store(hosted, good, ticket)
+        finally:
+            hosted.announce([])  # announced for this batch only
         refused += [(index[i], reason) for i, reason in admission.refused]
         self.send(
             {
@@ -405,44 +415,18 @@ class Session:
         return self.member
 
     # -- sending -----------------------------------------------------------------------
-    def _start_catchup(self, hosted: HostedNetwork, have: dict[bytes, int]) -> None:
+    def _start_catchup(
+        self, hosted: HostedNetwork, have: dict[bytes, int], want: list[bytes]
+    ) -> None:
         self.catching_up = True
-        self._catchup = asyncio.create_task(self._catch_up(hosted, have))
+        self._catchup = asyncio.create_task(catchup.run(self, hosted, have, want))
 
-    async def _catch_up(self, hosted: HostedNetwork, have: dict[bytes, int]) -> None:
-        """Send what the peer lacks, in arrival order, then ``caught_up``. Events stored
-        meanwhile are held back and sent right after, so each chain stays in order."""
-        store = self.relay.store
-        upto = store.max_seqno(hosted.net)
-        self.catching_up = True
-        self.send(self._ready(hosted, have))
-        behind = {a: have.get(a, 0) for a, (seq, _) in hosted.heads.items() if seq > have.get(a, 0)}
-        after = store.first_missing(hosted.net, behind)
-        try:
-            for chunk in store.stream(hosted.net, upto, after) if behind else ():
-                missing = [raw for _, author, seq, raw in chunk if seq > have.get(author, 0)]
-                for batch in wire.batches(missing):
-                    if self.closed:
-                        return
-                    self.send({"t": "events", "events": batch})
-                    # A peer that stops reading is dropped, not waited for: it resumes
-                    # from its vector next time.
-                    await asyncio.wait_for(self.writer.drain(), self.config.idle_timeout)
-                await asyncio.sleep(0)  # other members' pushes run between chunks
-            self.send({"t": "caught_up"})
-        except (ConnectionError, OSError, TimeoutError):
-            self.abort()
-        finally:
-            self.catching_up = False
-            for data in self.deferred:
-                self._write(data)
-            self.deferred.clear()
-
-    @staticmethod
-    def _ready(hosted: HostedNetwork, have: dict[bytes, int]) -> dict[str, Any]:
-        vector = hosted.vector()
-        sending = sum(max(0, seq - have.get(author, 0)) for author, seq in vector.items())
-        return {"t": "ready", "have": wire.vector_wire(vector), "sending": sending}
+    def flush(self) -> None:
+        """The catch-up is over: the live frames held back meanwhile go out."""
+        self.catching_up = False
+        for data in self.deferred:
+            self._write(data)
+        self.deferred.clear()
 
     def send(self, message: dict[str, Any]) -> None:
         self._write(frame(message))

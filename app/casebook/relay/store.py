@@ -265,6 +265,18 @@ class RelayStore:
         return None if row is None else (int(row[0]), bytes(row[1]))
 
     # -- withdrawals -------------------------------------------------------------------
+    def raws(self, net: bytes, ids: list[bytes]) -> list[bytes]:
+        """The stored form of the events ``ids`` of ``net`` that are here, in arrival order
+        (a peer's ``want``: bounded by the caller)."""
+        if not ids:
+            return []
+        places = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"SELECT raw FROM events WHERE net = ? AND id IN ({places}) ORDER BY seqno",  # noqa: S608
+            (net, *ids),
+        ).fetchall()
+        return [bytes(r[0]) for r in rows]
+
     def event_at(self, net: bytes, event_id: bytes) -> tuple[int, bytes] | None:
         """Where an event arrived (its ``seqno``) and its raw form."""
         row = self.conn.execute(

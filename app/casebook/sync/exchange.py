@@ -77,6 +77,7 @@ class Exchange:
             store.vector(self.net),
             store.creation(self.net),
             add=store.device_add(self.net),
+            want=store.bodiless(self.net),
         )
         self.relay_have = wire.need_vector(ready)
         store.note_delivered(self.net, self.relay_have)
@@ -207,9 +208,13 @@ class Exchange:
     async def push(self) -> None:
         """Send every event of ours the relay lacks; wait until it has answered."""
         raws = self.store.missing(self.net, self.relay_have, self.skip)
+        body: dict[str, Any] = {}
+        announced = self.store.announced(self.net, self.relay_have) if raws else []
+        if announced:  # withdrawals first: they explain the events they stripped here
+            body["withdrawals"] = announced
         async with Window[list[bytes]](self, PUSH_WINDOW) as window:
             for batch in wire.batches(raws):
-                answered = await window.send("push", {"events": batch}, batch)
+                answered = await window.send("push", {**body, "events": batch}, batch)
                 if answered is not None:
                     self._acked(*answered)
             while window:

@@ -98,6 +98,7 @@ class LanLink(RelayLink):
         create: bytes | None = None,
         probe: bool = False,
         add: bytes | None = None,
+        want: list[bytes] | None = None,
     ) -> dict[str, Any]:
         """``lan_auth``, then the colleague's ``lan_proof`` checked, then the vectors.
         (``add`` is for relays: a colleague's computer admits a device it already knows.)"""
@@ -138,4 +139,4 @@ class LanLink(RelayLink):
                 )
             )
         self.colleague = them
-        return await self.ready(have)
+        return await self.ready(have, want)

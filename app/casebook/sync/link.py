@@ -272,6 +272,7 @@ class RelayLink:
         create: bytes | None = None,
         probe: bool = False,
         add: bytes | None = None,
+        want: list[bytes] | None = None,
     ) -> dict[str, Any]:
         """Log in as a member; returns the relay's ``ready`` (its vector, events coming).
         ``add``: this device's ``device.add``, which a relay that does not know the
@@ -290,12 +291,19 @@ class RelayLink:
         if add is not None:
             message["add"] = add
         self.send(message)
-        return await self.ready(have)
+        return await self.ready(have, want)
 
-    async def ready(self, have: dict[bytes, int]) -> dict[str, Any]:
+    async def ready(
+        self, have: dict[bytes, int], want: list[bytes] | None = None
+    ) -> dict[str, Any]:
         """After the login: our vector, in its own frame (the accepting side reads only a
-        small frame from a peer that has not logged in yet), and its ``ready``."""
-        self.send({"t": "have", "have": wire.vector_wire(have)})
+        small frame from a peer that has not logged in yet), with the events we hold
+        without their bodies (``want``: sent again in full where the peer has them), and
+        its ``ready``."""
+        message: dict[str, Any] = {"t": "have", "have": wire.vector_wire(have)}
+        if want:
+            message["want"] = b"".join(want[: wire.MAX_WANT])
+        self.send(message)
         ready = await self.recv()
         if ready["t"] != "ready":
             raise SyncError(LinkFailure.PROTOCOL, f"The relay {self.where} answered out of turn.")

@@ -18,6 +18,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from casebook.core.ledger.eventlog import EventLog, now_ms
+from casebook.core.ledger.withdraw_apply import BODILESS
 from casebook.core.library import attachments
 from casebook.core.library.attachments import CHUNK, Prepared
 from casebook.core.model.identity import Identity
@@ -28,6 +29,7 @@ from casebook.core.network.governance import Governance
 from casebook.core.network.invitations import Invitations
 from casebook.core.profile import Profile
 from casebook.errors import UsageError
+from casebook.protocol import wire
 from casebook.store.database import Database
 from casebook.sync.ingest import SyncReport, Verified, ingest
 
@@ -162,6 +164,34 @@ class SyncStore:
                 )
         rows.sort(key=lambda r: r["seqno"])
         return [bytes(r["raw"]) for r in rows if bytes(r["id"]) not in skip]
+
+    def bodiless(self, net: bytes) -> list[bytes]:
+        """Events of ``net`` stored without their bodies that no withdrawal here explains
+        (a copy someone stripped, or one whose withdrawal has not arrived): asked for in
+        full at each sync, the oldest first."""
+        rows = self._db.all(
+            "SELECT e.id FROM rejected r JOIN events e ON e.id = r.event_id "
+            "WHERE e.net = ? AND r.reason = ? ORDER BY e.seqno LIMIT ?",
+            (net, BODILESS, wire.MAX_WANT),
+        )
+        return [bytes(r["id"]) for r in rows]
+
+    def announced(self, net: bytes, relay_have: dict[bytes, int]) -> list[bytes]:
+        """The withdrawals applied here that the relay lacks: a push announces them
+        first, so the relay takes the events they stripped here from us (not their
+        authors) bodiless (``relay/withdrawals.py``)."""
+        ids = [
+            bytes.fromhex(json.loads(r["withdrawn"])["event"])
+            for r in self._db.all(
+                "SELECT withdrawn FROM cases WHERE net = ? AND withdrawn IS NOT NULL", (net,)
+            )
+        ]
+        out = []
+        for event_id in ids:
+            row = self._db.one("SELECT author, seq, raw FROM events WHERE id = ?", (event_id,))
+            if row is not None and row["seq"] > relay_have.get(bytes(row["author"]), 0):
+                out.append(bytes(row["raw"]))
+        return out[: wire.MAX_ANNOUNCED]
 
     def raw(self, event_id: bytes) -> bytes:
         """A stored event's signed bytes."""

@@ -238,9 +238,11 @@ class EventLog:
                 return Outcome.FORK
             if event.seq > have + 1:
                 self._held_empty = False
+                # A full copy takes the place of a bodiless one held before it.
                 self.db.execute(
-                    "INSERT OR IGNORE INTO held_events (id, net, author, seq, raw, received_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO held_events (id, net, author, seq, raw, received_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET raw = excluded.raw "
+                    "WHERE length(excluded.raw) > length(held_events.raw)",
                     (event.id, event.net, event.author, event.seq, event.raw, now_ms()),
                 )
                 return Outcome.HELD

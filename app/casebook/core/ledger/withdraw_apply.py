@@ -26,12 +26,16 @@ from casebook.core.model import purge
 from casebook.core.model.events import STRIPPABLE, Event, is_stripped, parse_trusted
 from casebook.core.model.kinds import EventKind, Role
 
-# The reason ``rejected`` gives for an event whose body is gone: stripped here by a
-# withdrawal, or received so (a relay strips a withdrawn case's events; it could also
-# withhold any event, which it can always do by not sending it).
+# The reasons ``rejected`` gives for an event whose body is gone: stripped here by a
+# withdrawal (or received so, and of a case withdrawn here), or received so with nothing
+# here to explain it yet (its case's withdrawal may still be on its way; a hostile copy
+# of a live event is another explanation: sync asks for the full event, docs/protocol.md).
 STRIPPED = "its body was removed: its case was withdrawn"
+BODILESS = "it arrived without its body"
 _KINDS = ",".join(f"'{k}'" for k in sorted(STRIPPABLE))
 _MODERATION = ",".join(f"'{k}'" for k in sorted(STRIPPABLE - purge.CASE_KINDS))
+# The kinds whose events are items other events name (an edit, a reply, a moderator's act).
+_ITEMS = frozenset({EventKind.CASE_CREATE, EventKind.COMMENT_CREATE, EventKind.CASE_OUTCOME})
 
 
 class Withdrawals(ProjectorBase):
@@ -39,10 +43,44 @@ class Withdrawals(ProjectorBase):
 
     # -- events without a body, and events of a case already withdrawn ---------------
     def stripped(self, event: Event) -> None:
-        """A case's event stored without its body: never applied; a withdrawal waiting
-        for it (its case) can now be applied."""
-        self.reject(event, STRIPPED)
+        """A case's event stored without its body: never applied. Of a case withdrawn
+        here, it is a purged item (what names it is stripped too); else it waits for an
+        explanation (``BODILESS``). A withdrawal waiting for it (its case) can now apply."""
+        if self._explained(event):
+            self._purged(event)
+        else:
+            self.reject(event, BODILESS)
         self._release(event.id)
+
+    def _explained(self, event: Event) -> bool:
+        """Whether a bodiless event is one of a case withdrawn here (a purged item, or its
+        tag verifies under a withdrawn case's key)."""
+        if self.db.scalar("SELECT 1 FROM purged_items WHERE id = ?", (event.id,)):
+            return True
+        if event.kind not in purge.CASE_KINDS or "w" not in event.header.pub:
+            return False
+        return any(
+            purge.tagged(
+                bytes(row["purge_key"]),
+                None if event.id == bytes(row["id"]) else bytes(row["id"]),
+                event.author,
+                event.seq,
+                event.header.pub,
+            )
+            for row in self.db.all(
+                "SELECT id, purge_key FROM cases WHERE net = ? AND withdrawn IS NOT NULL "
+                "AND purge_key IS NOT NULL",
+                (event.net,),
+            )
+        )
+
+    def _purged(self, event: Event) -> None:
+        """``event`` (stored bodiless) is of a withdrawn case: rejected as such; a case or
+        comment is a purged item, and what waited for it is stripped in turn."""
+        self.reject(event, STRIPPED)
+        if event.kind in _ITEMS:
+            self.db.execute("INSERT OR IGNORE INTO purged_items (id) VALUES (?)", (event.id,))
+            self._release(event.id)
 
     def restore(self, event: Event) -> bool:
         """The full form of an event stored bodiless (a copy someone stripped although its
@@ -74,7 +112,7 @@ class Withdrawals(ProjectorBase):
     def strip_arrival(self, event: Event) -> None:
         """An event of a withdrawn case: stored without its body, never applied."""
         self._strip({event.id})
-        self.reject(event, STRIPPED)
+        self._purged(event)
 
     # -- case.withdraw ----------------------------------------------------------------
     def _case_withdraw(self, event: Event, payload: pt.CaseWithdraw) -> None:
@@ -137,15 +175,22 @@ class Withdrawals(ProjectorBase):
     # -- the purge ----------------------------------------------------------------------
     def _purge(self, create: Event, clear: purge.Withdrawal, author: bytes, at: int) -> None:
         case_id, net = clear.case, create.net
-        ids: set[bytes] = {case_id} | self._about(case_id, net, create.header.lamport)
+        tagged: dict[bytes, str] = {}
+        if clear.key is not None:
+            tagged = self._tagged(net, clear.key, case_id, create.header.lamport)
+            self._strip_held(net, clear.key, case_id)
+        # The items: the case, its comments (applied here, or stored bodiless).
+        items = {case_id} | {i for i, kind in tagged.items() if kind in _ITEMS}
+        items |= {
+            bytes(r["id"])
+            for r in self.db.all("SELECT id FROM comments WHERE case_id = ?", (case_id,))
+        }
+        ids = {case_id} | set(tagged) | self._about(items, net, create.header.lamport)
         hashes: set[str] = set()
         row = self.db.one("SELECT rid, attachments FROM cases WHERE id = ?", (case_id,))
         if row is not None:
             ids |= self._drop_derived(row["rid"], case_id, row["attachments"], hashes)
         self._tombstone(create, author, clear.key, at)
-        if clear.key is not None:
-            ids |= self._tagged(net, clear.key, case_id, create.header.lamport)
-            self._strip_held(net, clear.key, case_id)
         stripped = self._strip(ids)
         places = ",".join("?" * len(ids))
         self.db.execute(f"DELETE FROM waiting WHERE event_id IN ({places})", list(ids))  # noqa: S608
@@ -159,30 +204,28 @@ class Withdrawals(ProjectorBase):
             self.db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")  # noqa: S608
         self.purged = True
 
-    def _about(self, case_id: bytes, net: bytes, since: int) -> set[bytes]:
+    def _about(self, items: set[bytes], net: bytes, since: int) -> set[bytes]:
         """Record the case and its comments as purged items, and return the events about
         them that are no derived row's: moderators' acts (whose reasons may quote the
         case), and events waiting for one of them."""
-        items = [case_id] + [
-            bytes(r["id"])
-            for r in self.db.all("SELECT id FROM comments WHERE case_id = ?", (case_id,))
-        ]
         self.db.executemany(
             "INSERT OR IGNORE INTO purged_items (id) VALUES (?)", [(i,) for i in items]
         )
-        targets = set(items)
         found: set[bytes] = set()
         for row in self.db.all(
             f"SELECT id FROM events WHERE net = ? AND lamport >= ? AND kind IN ({_MODERATION})",  # noqa: S608
             (net, since),
         ):
             loaded = self.load(bytes(row["id"]))
-            if loaded is not None and loaded[1] is not None and loaded[1].get("target") in targets:
+            if loaded is not None and loaded[1] is not None and loaded[1].get("target") in items:
                 found.add(bytes(row["id"]))
         places = ",".join("?" * len(items))
         found.update(
             bytes(r["event_id"])
-            for r in self.db.all(f"SELECT event_id FROM waiting WHERE needs IN ({places})", items)  # noqa: S608
+            for r in self.db.all(
+                f"SELECT event_id FROM waiting WHERE needs IN ({places})",  # noqa: S608
+                list(items),
+            )
         )
         return found
 
@@ -238,19 +281,26 @@ class Withdrawals(ProjectorBase):
             (create.id, create.net, author, create.header.ts, at, at, order, order, key),
         )
 
-    def _tagged(self, net: bytes, key: bytes, case_id: bytes, since: int) -> set[bytes]:
-        """The stored events whose purge tag binds them to the case (an event about a
-        case is written after it, so only events from its Lamport clock on are read)."""
+    def _tagged(self, net: bytes, key: bytes, case_id: bytes, since: int) -> dict[bytes, str]:
+        """The stored events whose purge tag binds them to the case, with their kinds (an
+        event about a case is written after it, so only those from its Lamport clock on
+        are read)."""
         rows = self.db.all(
-            "SELECT id, author, seq, tag FROM events WHERE net = ? AND lamport >= ? "
+            "SELECT id, author, seq, kind, tag FROM events WHERE net = ? AND lamport >= ? "
             "AND length(tag) = ?",
             (net, since, purge.TAG_BYTES),
         )
         return {
-            bytes(r["id"])
+            bytes(r["id"]): r["kind"]
             for r in rows
             if hmac.compare_digest(
-                bytes(r["tag"]), purge.event_tag(key, case_id, bytes(r["author"]), r["seq"])
+                bytes(r["tag"]),
+                purge.event_tag(
+                    key,
+                    None if bytes(r["id"]) == case_id else case_id,
+                    bytes(r["author"]),
+                    r["seq"],
+                ),
             )
         }
 

@@ -3,15 +3,17 @@ is written here): the case's fields and text (Markdown rendered by markdown-it, 
 shown as text), its consent line, its pictures, then the discussion, each author as the
 exporter chose (:mod:`teaching`). The document's metadata names no one.
 
-Text is set in DejaVu Sans where the system has it (Linux packages it with Qt's
-dependencies), which covers accents, Greek and symbols; elsewhere in Helvetica, with
-what Latin-1 cannot show replaced.
+Text is set in DejaVu Sans, which covers accents, Greek and symbols: the installers carry
+it (``resources/fonts``), and Linux has it beside Qt (italics fall back to upright where
+only the core faces are installed); without it, in Helvetica, with what Latin-1 cannot
+show replaced.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import sys
 from pathlib import Path
 
 from fpdf import FPDF
@@ -25,14 +27,21 @@ from casebook.store.files import atomic_write
 log = logging.getLogger("casebook.teaching")
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False})
 _FONT_DIRS = (
+    Path(getattr(sys, "_MEIPASS", "/nonexistent")) / "resources" / "fonts",  # an installer's
     Path("/usr/share/fonts/truetype/dejavu"),
     Path("/usr/share/fonts/dejavu"),
     Path("/usr/share/fonts/TTF"),
     Path("/usr/local/share/fonts"),
     Path.home() / "Library/Fonts",
 )
-_FACES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf",
-          "BI": "DejaVuSans-BoldOblique.ttf"}  # fmt: skip
+# Each style's face, and the one used where that face is not installed.
+_FACES = {
+    "": ("DejaVuSans.ttf", "DejaVuSans.ttf"),
+    "B": ("DejaVuSans-Bold.ttf", "DejaVuSans-Bold.ttf"),
+    "I": ("DejaVuSans-Oblique.ttf", "DejaVuSans.ttf"),
+    "BI": ("DejaVuSans-BoldOblique.ttf", "DejaVuSans-Bold.ttf"),
+}
+FONT_FILES = tuple(face for face, _ in _FACES.values())
 FIELD_TITLES = {
     "presentation": "Presentation",
     "history": "History",
@@ -45,9 +54,12 @@ FIELD_TITLES = {
 def _font(pdf: FPDF) -> tuple[str, bool]:
     """The family to write in, and whether it shows all of Unicode (else Latin-1)."""
     for folder in _FONT_DIRS:
-        if all((folder / face).is_file() for face in _FACES.values()):
-            for style, face in _FACES.items():
-                pdf.add_font("DejaVu", style, str(folder / face))
+        if all((folder / face).is_file() for face, _ in _FACES.values()) or all(
+            (folder / fallback).is_file() for _, fallback in _FACES.values()
+        ):
+            for style, (face, fallback) in _FACES.items():
+                found = folder / face if (folder / face).is_file() else folder / fallback
+                pdf.add_font("DejaVu", style, str(found))
             return "DejaVu", True
     log.info("DejaVu Sans not found: the teaching PDF is set in Helvetica")
     return "helvetica", False
