@@ -5,6 +5,7 @@ event keeps in ``events.tag``, so a withdrawal finds its case's events."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -41,6 +42,15 @@ def purge_key(db: Database, kind: str, clean: dict[str, Any]) -> tuple[bytes, by
     if row is None or row["purge_key"] is None:
         return None
     return bytes(row["purge_key"]), bytes(row["id"])
+
+
+def attachment_hashes(db: Database, case_id: bytes) -> set[str]:
+    """The attachments (hex SHA-256) the case names now or named in any revision."""
+    row = db.scalar("SELECT attachments FROM cases WHERE id = ?", (case_id,))
+    named = {a["hash"] for a in json.loads(row or "[]")}
+    for rev in db.all("SELECT content FROM revisions WHERE target = ?", (case_id,)):
+        named.update(a["hash"] for a in json.loads(rev["content"]).get("attachments", []))
+    return named
 
 
 def inner_blob_ids(

@@ -18,7 +18,7 @@ import hmac
 import json
 from typing import Any
 
-from casebook.core.ledger import marks
+from casebook.core.ledger import case_keys, marks
 from casebook.core.ledger.projector_base import ProjectorBase, as_json, ordering
 from casebook.core.ledger.search_index import unindex_case, unindex_comment
 from casebook.core.model import payload_types as pt
@@ -187,9 +187,9 @@ class Withdrawals(ProjectorBase):
         }
         ids = {case_id} | set(tagged) | self._about(items, net, create.header.lamport)
         hashes: set[str] = set()
-        row = self.db.one("SELECT rid, attachments FROM cases WHERE id = ?", (case_id,))
-        if row is not None:
-            ids |= self._drop_derived(row["rid"], case_id, row["attachments"], hashes)
+        rid = self.db.scalar("SELECT rid FROM cases WHERE id = ?", (case_id,))
+        if rid is not None:
+            ids |= self._drop_derived(rid, case_id, hashes)
         self._tombstone(create, author, clear.key, at)
         stripped = self._strip(ids)
         places = ",".join("?" * len(ids))
@@ -229,17 +229,13 @@ class Withdrawals(ProjectorBase):
         )
         return found
 
-    def _drop_derived(
-        self, rid: int, case_id: bytes, attached: str, hashes: set[str]
-    ) -> set[bytes]:
+    def _drop_derived(self, rid: int, case_id: bytes, hashes: set[str]) -> set[bytes]:
         """Delete the case's derived rows, keeping its row as the tombstone; returns the
         events they came from, and adds the attachments it named (in any revision)."""
         comments = self.db.all("SELECT rid, id FROM comments WHERE case_rid = ?", (rid,))
         targets = [case_id] + [bytes(c["id"]) for c in comments]
         places = ",".join("?" * len(targets))
-        hashes.update(a["hash"] for a in json.loads(attached))
-        for rev in self.db.all("SELECT content FROM revisions WHERE target = ?", (case_id,)):
-            hashes.update(a["hash"] for a in json.loads(rev["content"]).get("attachments", []))
+        hashes.update(case_keys.attachment_hashes(self.db, case_id))
         ids = {bytes(c["id"]) for c in comments}
         for sql in (
             f"SELECT event_id FROM revisions WHERE target IN ({places})",  # noqa: S608

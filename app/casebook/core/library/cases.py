@@ -322,15 +322,7 @@ class Library:
 
     def _relay_blob_ids(self, net: bytes, case_id: bytes) -> list[bytes]:
         """The relay ids of every attachment the case named, in any revision."""
-        named: set[str] = set()
-        for text in [self.db.scalar("SELECT attachments FROM cases WHERE id = ?", (case_id,))] + [
-            r["content"]
-            for r in self.db.all("SELECT content FROM revisions WHERE target = ?", (case_id,))
-        ]:
-            entries = json.loads(text)
-            entries = entries if isinstance(entries, list) else entries.get("attachments", [])
-            named.update(a["hash"] for a in entries)
-        hashes = [bytes.fromhex(h) for h in sorted(named)]
+        hashes = [bytes.fromhex(h) for h in sorted(case_keys.attachment_hashes(self.db, case_id))]
         return case_keys.inner_blob_ids(self.db, self.log.keys.seed, net, case_id, hashes)
 
     def confirm_purges(self, net: bytes) -> int:
