@@ -6,6 +6,7 @@ Events are sent as stored here: bodiless where a withdrawal stripped them.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from typing import Any, Protocol
 
 from casebook.protocol import wire
@@ -29,6 +30,10 @@ class Peer(Protocol):
     def flush(self) -> None: ...
 
 
+def _lacking(chunk: list[tuple[int, bytes, int, bytes]], have: dict[bytes, int]) -> list[bytes]:
+    return [raw for _, author, seq, raw in chunk if seq > have.get(author, 0)]
+
+
 def ready(hosted: HostedNetwork, have: dict[bytes, int], wanted: int = 0) -> dict[str, Any]:
     """The relay's vector and how many events are coming (``wanted`` by id among them)."""
     vector = hosted.vector()
@@ -49,11 +54,9 @@ async def run(peer: Peer, hosted: HostedNetwork, have: dict[bytes, int], want: l
     behind = {a: have.get(a, 0) for a, (seq, _) in hosted.heads.items() if seq > have.get(a, 0)}
     after = store.first_missing(hosted.net, behind)
     try:
-        if wanted:
-            peer.send({"t": "events", "events": wanted})
-        for chunk in store.stream(hosted.net, upto, after) if behind else ():
-            missing = [raw for _, author, seq, raw in chunk if seq > have.get(author, 0)]
-            for batch in wire.batches(missing):
+        chunks = store.stream(hosted.net, upto, after) if behind else iter(())
+        for raws in itertools.chain([wanted], (_lacking(chunk, have) for chunk in chunks)):
+            for batch in wire.batches(raws):  # frames of about BATCH_BYTES, one event at least
                 if peer.closed:
                     return
                 peer.send({"t": "events", "events": batch})

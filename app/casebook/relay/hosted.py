@@ -96,7 +96,7 @@ class HostedNetwork:
         working copy, made once per batch, incrementally (as every client's membership
         book does); the whole log is folded again only when an entry reaches back."""
         out = Admission(heads=dict(self.heads))
-        self.withdrawals.coming = []
+        self.withdrawals.coming = set()
         entries, state = self.entries, self.state
         working = spent = False
         size, clock = self.size, self.lamport

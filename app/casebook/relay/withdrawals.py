@@ -7,15 +7,18 @@ when a withdrawal the relay holds explains it: its tag verifies under a withdraw
 key, or it is the creation of a case whose withdrawal waits here for it (the case's
 author or an admin wrote that withdrawal). A member who syncs a library holding other
 members' events stripped to a relay that has not seen the withdrawals yet (a new relay,
-a colleague's computer on the LAN) first announces them (``push.withdrawals``): the
-relay checks each one as it checks a stored withdrawal and applies it, or keeps it
-until its case arrives, so the stripped events that follow are explained.
+a colleague's computer on the LAN) first announces them (``push.withdrawals``): for that
+batch, the relay checks each one as it checks a stored withdrawal, and takes the
+stripped events it explains. An announcement only explains: the relay purges what it
+holds of a case only once the withdrawal's own event is stored (so no purge happens
+without the record every computer keeps).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Iterable
 
 from casebook.core.model import blobcrypt, purge
 from casebook.core.model.events import Event, EventError, is_stripped, parse_trusted
@@ -55,15 +58,18 @@ class Withdrawals:
         self.stripped: set[bytes] = set()  # what the last :meth:`apply` stripped
         # Cases whose stripped creation a batch being admitted takes on the strength of a
         # withdrawal waiting for it: their other events in that batch are explained too.
-        self.coming: list[tuple[bytes, bytes]] = []
+        self.coming: set[tuple[bytes, bytes]] = set()
         # Withdrawals announced with the batch being admitted: (withdrawal, author, seq).
         self.notices: list[tuple[purge.Withdrawal, bytes, int]] = []
 
     def covers(self, event: Event) -> bool:
-        """Whether ``event`` is of a case withdrawn here (or about to be, in this batch)."""
-        if event.kind not in purge.CASE_KINDS:
+        """Whether ``event`` is of a case withdrawn here (its body is not kept)."""
+        return self._tagged(event, self.keys)
+
+    def _tagged(self, event: Event, cases: Iterable[tuple[bytes, bytes]]) -> bool:
+        if event.kind not in purge.TAGGED_KINDS:
             return False
-        for case, key in self.keys + self.coming:
+        for case, key in cases:
             bound = None if event.id == case else case
             if purge.tagged(key, bound, event.author, event.seq, event.header.pub):
                 return True
@@ -73,9 +79,9 @@ class Withdrawals:
         """Whether a withdrawal held here, or announced by the pusher, explains a
         bodiless ``event`` sent by someone who is not its author (``state``: the
         membership as the batch being admitted has it)."""
-        if self.covers(event):
+        if self._tagged(event, [*self.keys, *self.coming]):
             return True
-        if event.kind not in purge.CASE_KINDS:
+        if event.kind not in purge.TAGGED_KINDS:
             return False
         held = self.notices
         if event.kind == EventKind.CASE_CREATE:
@@ -90,7 +96,7 @@ class Withdrawals:
             else:
                 continue
             if create is not None and self._holds(clear, author, seq, create, state):
-                self.coming.append((clear.case, clear.key))
+                self.coming.add((clear.case, clear.key))
                 return True
         return False
 
@@ -124,12 +130,13 @@ class Withdrawals:
                 self.notices.append((clear, event.author, event.seq))
 
     def apply(self, stored: list[Event], state: MembershipState) -> bool:
-        """After ``stored`` are on disk: apply the withdrawals among them, those that
-        waited for a case among them, and those announced with them whose case is here
-        now. True when something was purged (the ids stripped are in :attr:`stripped`,
-        for the caller to forward those events bodiless)."""
+        """After ``stored`` are on disk: apply the withdrawals among them, and those that
+        waited for a case among them (an announced withdrawal is applied only once its
+        own event is stored: it explains, it does not purge). True when something was
+        purged (the ids stripped are in :attr:`stripped`, for the caller to forward those
+        events bodiless)."""
         purged = False
-        self.stripped, self.coming = set(), []
+        self.stripped, self.coming = set(), set()
         for event in stored:
             if event.kind == EventKind.CASE_WITHDRAW:
                 try:
@@ -141,10 +148,6 @@ class Withdrawals:
             elif event.kind == EventKind.CASE_CREATE:
                 for clear, author, seq in self.store.waiting_withdrawals(self.net, event.id):
                     purged = self.withdraw(clear, author, seq, state) or purged
-        for clear, author, seq in self.notices:
-            known = (clear.case, clear.key) in self.keys
-            if not known and self.store.event_at(self.net, clear.case) is not None:
-                purged = self.withdraw(clear, author, seq, state) or purged
         self.notices = []
         return purged
 

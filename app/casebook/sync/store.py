@@ -168,12 +168,28 @@ class SyncStore:
     def bodiless(self, net: bytes) -> list[bytes]:
         """Events of ``net`` stored without their bodies that no withdrawal here explains
         (a copy someone stripped, or one whose withdrawal has not arrived): asked for in
-        full at each sync, the oldest first."""
-        rows = self._db.all(
-            "SELECT e.id FROM rejected r JOIN events e ON e.id = r.event_id "
-            "WHERE e.net = ? AND r.reason = ? ORDER BY e.seqno LIMIT ?",
-            (net, BODILESS, wire.MAX_WANT),
+        full at each sync, :data:`wire.MAX_WANT` at a time, each sync going on where the
+        last stopped (so copies the relay holds bodiless too, such as events an author
+        withheld, cannot keep the others from being asked for)."""
+        mark = f"want-after:{net.hex()}"
+        after = int(self._db.scalar("SELECT value FROM settings WHERE key = ?", (mark,)) or 0)
+        query = (
+            "SELECT e.seqno, e.id FROM rejected r JOIN events e ON e.id = r.event_id "
+            "WHERE e.net = ? AND r.reason = ? AND e.seqno > ? ORDER BY e.seqno LIMIT ?"
         )
+        rows = self._db.all(query, (net, BODILESS, after, wire.MAX_WANT))
+        if len(rows) < wire.MAX_WANT and after:  # round again from the oldest
+            rows += [
+                r
+                for r in self._db.all(query, (net, BODILESS, 0, wire.MAX_WANT - len(rows)))
+                if r["seqno"] <= after
+            ]
+        last = rows[-1]["seqno"] if rows else 0
+        if last != after:  # (nothing written when there is nothing to ask for)
+            with self._db.transaction():
+                self._db.execute(
+                    "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (mark, str(last))
+                )
         return [bytes(r["id"]) for r in rows]
 
     def announced(self, net: bytes, relay_have: dict[bytes, int]) -> list[bytes]:

@@ -1,6 +1,7 @@
 """Which case's purge key an event of ours is tagged with (docs/protocol.md, Withdrawal):
-a new case brings its own; an edit, status, outcome or comment names its case; a comment's
-edit or endorsement names the comment, whose case holds the key. Also the tag each stored
+a new case brings its own; an edit, status, outcome or comment names its case;
+a comment's edit or endorsement names the comment, whose case holds the key; a
+moderator's act names the case or the comment. Also the tag each stored
 event keeps in ``events.tag``, so a withdrawal finds its case's events."""
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ _BY_CASE = (
     EventKind.COMMENT_CREATE,
 )
 _BY_COMMENT = (EventKind.COMMENT_EDIT, EventKind.COMMENT_ENDORSE)
+# A moderator's act names a case or a comment: tagged with that case's key.
+_BY_TARGET = (
+    EventKind.CONTENT_HIDE,
+    EventKind.CONTENT_UNHIDE,
+    EventKind.CONTENT_PIN,
+    EventKind.CONTENT_UNPIN,
+)
 Seed = Callable[[bytes, int], bytes]  # (net, epoch) -> the seed this profile uses
 
 
@@ -36,6 +44,12 @@ def purge_key(db: Database, kind: str, clean: dict[str, Any]) -> tuple[bytes, by
             "SELECT k.id, k.purge_key FROM comments c JOIN cases k ON k.rid = c.case_rid "
             "WHERE c.id = ?",
             (clean["comment"],),
+        )
+    elif kind in _BY_TARGET:
+        row = db.one(
+            "SELECT id, purge_key FROM cases WHERE id = :t UNION ALL SELECT k.id, k.purge_key "
+            "FROM comments c JOIN cases k ON k.rid = c.case_rid WHERE c.id = :t",
+            {"t": clean["target"]},
         )
     else:
         return None

@@ -238,13 +238,16 @@ class EventLog:
                 return Outcome.FORK
             if event.seq > have + 1:
                 self._held_empty = False
-                # A full copy takes the place of a bodiless one held before it.
+                # Held bodiless if its case is withdrawn here; else a full copy takes the
+                # place of a bodiless one held before it.
+                gone = event.kind in events.STRIPPABLE and self.projector.explained(event)
                 self.db.execute(
                     "INSERT INTO held_events (id, net, author, seq, raw, received_at) "
                     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET raw = excluded.raw "
                     "WHERE length(excluded.raw) > length(held_events.raw)",
-                    (event.id, event.net, event.author, event.seq, event.raw, now_ms()),
-                )
+                    (event.id, event.net, event.author, event.seq,
+                     purge.strip(event.raw) if gone else event.raw, now_ms()),
+                )  # fmt: skip
                 return Outcome.HELD
             if event.header.prev != (None if head is None else bytes(head["id"])):
                 storedlog.record_fork(self.db, event)

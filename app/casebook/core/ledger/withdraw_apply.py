@@ -46,18 +46,18 @@ class Withdrawals(ProjectorBase):
         """A case's event stored without its body: never applied. Of a case withdrawn
         here, it is a purged item (what names it is stripped too); else it waits for an
         explanation (``BODILESS``). A withdrawal waiting for it (its case) can now apply."""
-        if self._explained(event):
+        if self.explained(event):
             self._purged(event)
         else:
             self.reject(event, BODILESS)
         self._release(event.id)
 
-    def _explained(self, event: Event) -> bool:
-        """Whether a bodiless event is one of a case withdrawn here (a purged item, or its
-        tag verifies under a withdrawn case's key)."""
+    def explained(self, event: Event) -> bool:
+        """Whether ``event`` is one of a case withdrawn here (a purged item, or its tag
+        verifies under a withdrawn case's key): its body is not kept."""
         if self.db.scalar("SELECT 1 FROM purged_items WHERE id = ?", (event.id,)):
             return True
-        if event.kind not in purge.CASE_KINDS or "w" not in event.header.pub:
+        if event.kind not in purge.TAGGED_KINDS or "w" not in event.header.pub:
             return False
         return any(
             purge.tagged(
@@ -87,9 +87,15 @@ class Withdrawals(ProjectorBase):
         case was not withdrawn, or one that arrived stripped before its case's
         withdrawal): its body is kept now, and the caller applies it (an event of a case
         withdrawn here loses it again on applying). False: nothing to restore."""
-        raw = self.db.scalar("SELECT raw FROM events WHERE id = ?", (event.id,))
-        if raw is None or is_stripped(event) or not is_stripped(parse_trusted(bytes(raw))):
+        row = self.db.one(
+            "SELECT e.raw, r.reason FROM events e LEFT JOIN rejected r ON r.event_id = e.id "
+            "WHERE e.id = ?",
+            (event.id,),
+        )
+        if row is None or is_stripped(event) or not is_stripped(parse_trusted(bytes(row["raw"]))):
             return False
+        if row["reason"] != BODILESS or self.explained(event):
+            return False  # stripped here by a withdrawal: its body stays gone
         self.db.execute("UPDATE events SET raw = ? WHERE id = ?", (event.raw, event.id))
         self.db.execute("DELETE FROM rejected WHERE event_id = ?", (event.id,))
         return True
@@ -303,7 +309,7 @@ class Withdrawals(ProjectorBase):
     def _strip_held(self, net: bytes, key: bytes, case_id: bytes) -> None:
         for row in self.db.all("SELECT id, raw FROM held_events WHERE net = ?", (net,)):
             held = parse_trusted(bytes(row["raw"]))
-            if held.kind in purge.CASE_KINDS and purge.tagged(
+            if held.kind in purge.TAGGED_KINDS and purge.tagged(
                 key, case_id, held.author, held.seq, held.header.pub
             ):
                 self.db.execute(

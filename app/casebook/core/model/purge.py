@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.hmac import HMAC
 
 from casebook.core.model.encoding import EncodingError, decode, encode
-from casebook.core.model.events import CASE_EVENTS, EventError
+from casebook.core.model.events import CASE_EVENTS, STRIPPABLE, EventError
 from casebook.core.model.kinds import EventKind
 
 KEY_BYTES = 32
@@ -26,6 +26,10 @@ TAG_BYTES = 16
 _EVENT_DOMAIN = b"casebook/purge-tag/v1\x00"
 # The kinds that belong to a case, tagged with its purge key.
 CASE_KINDS = CASE_EVENTS
+# Moderators' acts on a case or one of its comments: tagged too (by this version: acts
+# written before carry no tag), so a relay can tell a withdrawn case's acts apart.
+MODERATION_KINDS = STRIPPABLE - CASE_EVENTS
+TAGGED_KINDS = STRIPPABLE
 # The attachments one withdrawal may name (a case's, over all its revisions).
 MAX_WITHDRAWN_BLOBS = 1000
 
@@ -108,9 +112,9 @@ def withdrawal(pub: Mapping[str, Any]) -> Withdrawal:
 
 def pub_problem(kind: str, pub: Mapping[str, Any]) -> str | None:
     """What is wrong with a content event's clear fields (None: nothing). A case's
-    events carry their purge tag ``w``; a withdrawal carries :class:`Withdrawal`; every
-    other content event carries none."""
-    if kind in CASE_KINDS:
+    events and the moderators' acts on it carry their purge tag ``w``; a withdrawal
+    carries :class:`Withdrawal`; every other content event carries none."""
+    if kind in TAGGED_KINDS:
         if not set(pub) <= {"w"}:
             return "a case's event carries no clear fields but its purge tag"
         if "w" in pub and not _is_tag(pub["w"]):
@@ -126,6 +130,7 @@ def pub_problem(kind: str, pub: Mapping[str, Any]) -> str | None:
 
 
 def stored_tag(event: Any) -> bytes:
-    """What a store keeps beside an event: a case event's purge tag, else empty."""
-    tag = event.header.pub.get("w") if event.kind in CASE_KINDS else None
+    """What a store keeps beside an event: its purge tag (a case's event, or an act on
+    it), else empty."""
+    tag = event.header.pub.get("w") if event.kind in TAGGED_KINDS else None
     return tag if isinstance(tag, bytes) and len(tag) == TAG_BYTES else b""
