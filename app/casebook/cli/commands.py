@@ -16,6 +16,7 @@ from casebook.cli import (
     consent_options,
     device_commands,
     network_commands,
+    poll_commands,
     secrets_input,
     sync_commands,
 )
@@ -417,5 +418,6 @@ COMMANDS: dict[str, Callable[[Context], Output]] = {
     "restore": device_commands.restore,
     "sync": sync_commands.sync,
     "relay": sync_commands.relay,
+    "poll": poll_commands.poll,
 }
 __all__ = ["COMMANDS", "Context", "DoctorFailed"]

@@ -34,6 +34,7 @@ from casebook.core.ledger import storedlog
 from casebook.core.ledger.eventlog import EventLog
 from casebook.core.library.cases import Library
 from casebook.core.library.drafts import Drafts
+from casebook.core.library.polls import PollBook
 from casebook.core.library.queries import Queries
 from casebook.core.library.settings import Settings
 from casebook.core.model.fingerprint import fingerprint
@@ -140,6 +141,7 @@ class Profile:
         self.db = db
         self.log = EventLog(db, self.identity, self.member)
         self.library = Library(db, self.log)
+        self.polls = PollBook(db, self.library)
         self.invitations = Invitations(db, self.log)
         self.governance = Governance(db, self.log)
         self.bundles = Bundles(db, self.log, self.invitations, self.governance)

@@ -61,7 +61,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
     EventKind.COMMENT_ENDORSE: {"comment": ID2},
     EventKind.CASE_WITHDRAW: {"case": ID1, "reason": "Consent withdrawn"},
     EventKind.CASE_PURGED: {"case": ID1},
-}
+    EventKind.POLL_CREATE: {
+        "case": ID1, "kind": "choice", "question": " What  next? ", "options": ["Wait", "Operate"]
+    },
+    EventKind.POLL_ANSWER: {
+        "poll": ID2, "case": ID1, "choice": None, "ranks": ["Lymphoma "], "skip": False
+    },
+    EventKind.POLL_FINAL: {"poll": ID2, "case": ID1, "answer": 1},
+}  # fmt: skip
 
 # What validate() returned for each sample before payloads were typed.
 CLEAN_CASE = {
@@ -78,6 +85,9 @@ NEWER = (
     EventKind.DEVICE_REVOKE,
     EventKind.CASE_WITHDRAW,
     EventKind.CASE_PURGED,
+    EventKind.POLL_CREATE,
+    EventKind.POLL_ANSWER,
+    EventKind.POLL_FINAL,
 )
 EXPECTED: dict[str, dict[str, Any]] = {
     EventKind.NETWORK_CREATE: {"name": "Ward 7", "founder_name": "Dr A", "relays": [RELAY]},
@@ -104,7 +114,14 @@ EXPECTED: dict[str, dict[str, Any]] = {
     EventKind.COMMENT_ENDORSE: {"comment": ID2},
     EventKind.CASE_WITHDRAW: {"case": ID1, "reason": "Consent withdrawn"},
     EventKind.CASE_PURGED: {"case": ID1},
-}
+    EventKind.POLL_CREATE: {
+        "case": ID1, "kind": "choice", "question": "What next?", "options": ["Wait", "Operate"]
+    },
+    EventKind.POLL_ANSWER: {
+        "poll": ID2, "case": ID1, "choice": None, "ranks": ["Lymphoma"], "skip": False
+    },
+    EventKind.POLL_FINAL: {"poll": ID2, "case": ID1, "answer": 1},
+}  # fmt: skip
 # SHA-256 over the canonical CBOR of every sample's validate() output, in kind order,
 # as computed with the dict-only payloads module (the bytes that are sealed and signed).
 WIRE_DIGEST = "d77c7049149fc26452ca38a6b510b8661eef38d7ef5d61402494e113c5265e59"

@@ -70,7 +70,7 @@ def test_the_role_and_kind_strings_are_the_ones_on_the_wire() -> None:
             "device.revoke",
         }
     )
-    assert len({str(k) for k in EventKind}) == len(EventKind) == 24
+    assert len({str(k) for k in EventKind}) == len(EventKind) == 27
 
 
 def test_every_kind_has_its_payload_check_and_others_are_refused_as_before() -> None:

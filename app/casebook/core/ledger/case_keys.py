@@ -19,6 +19,9 @@ _BY_CASE = (
     EventKind.CASE_STATUS,
     EventKind.CASE_OUTCOME,
     EventKind.COMMENT_CREATE,
+    EventKind.POLL_CREATE,
+    EventKind.POLL_ANSWER,
+    EventKind.POLL_FINAL,
 )
 _BY_COMMENT = (EventKind.COMMENT_EDIT, EventKind.COMMENT_ENDORSE)
 # A moderator's act names a case or a comment: tagged with that case's key.

@@ -58,6 +58,8 @@ class EventLog:
         )
         self._held_empty: bool | None = None  # in a batch: whether held_events is empty
         case_keys.backfill_tags(db)
+        if storedlog.relearned(db, payloads.VALIDATORS):  # kinds learned by an upgrade
+            self.rebuild()
 
     def _member_of(self, net: bytes, chain: bytes) -> bytes:
         member = self.members.state(net).member_of(chain)

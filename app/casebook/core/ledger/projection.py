@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from casebook.core.ledger.moderation_apply import Moderation
+from casebook.core.ledger.poll_apply import Polls
 from casebook.core.ledger.projector_base import as_json, ordering
 from casebook.core.ledger.search_index import (
     index_case,
@@ -27,7 +28,7 @@ from casebook.core.model.events import STRIPPABLE, Event
 from casebook.core.model.kinds import MEMBERSHIP_KINDS, EventKind, Role
 
 
-class Projector(Moderation, Withdrawals):
+class Projector(Moderation, Withdrawals, Polls):
     """Applies events to one database (networks, membership names, cases, discussion;
     moderation in :class:`Moderation`, withdrawals in :class:`Withdrawals`); ``load``
     fetches a stored event by id."""
@@ -382,4 +383,7 @@ HANDLERS: dict[str, Callable[[Projector, Event, pt.Payload], None]] = {
     EventKind.COMMENT_ENDORSE: pt.Handler(pt.CommentEndorse, Projector._comment_endorse),
     EventKind.CASE_WITHDRAW: pt.Handler(pt.CaseWithdraw, Projector._case_withdraw),
     EventKind.CASE_PURGED: pt.Handler(pt.CasePurged, Projector._case_purged),
+    EventKind.POLL_CREATE: pt.Handler(pt.PollCreate, Projector._poll_create),
+    EventKind.POLL_ANSWER: pt.Handler(pt.PollAnswer, Projector._poll_answer),
+    EventKind.POLL_FINAL: pt.Handler(pt.PollFinal, Projector._poll_final),
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from casebook.core.model import events
 from casebook.core.model.events import EventError
@@ -67,3 +67,17 @@ def tallies(db: Database) -> dict[str, int]:
         "held": int(db.scalar("SELECT count(*) FROM held_events")),
         "rejected": int(db.scalar("SELECT count(*) FROM rejected")),
     }
+
+
+UNKNOWN_KIND = "unreadable payload: unknown event kind"
+
+
+def relearned(db: Database, known: Iterable[str]) -> bool:
+    """Whether some stored event was rejected for a kind this version knows (written by
+    a newer colleague before this profile's upgrade): a rebuild applies it now."""
+    rows = db.all(
+        "SELECT DISTINCT e.kind FROM rejected r JOIN events e ON e.id = r.event_id "
+        "WHERE r.reason LIKE ? || '%'",
+        (UNKNOWN_KIND,),
+    )
+    return bool({r["kind"] for r in rows} & set(known))

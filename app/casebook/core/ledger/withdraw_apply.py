@@ -35,7 +35,9 @@ BODILESS = "it arrived without its body"
 _KINDS = ",".join(f"'{k}'" for k in sorted(STRIPPABLE))
 _MODERATION = ",".join(f"'{k}'" for k in sorted(STRIPPABLE - purge.CASE_KINDS))
 # The kinds whose events are items other events name (an edit, a reply, a moderator's act).
-_ITEMS = frozenset({EventKind.CASE_CREATE, EventKind.COMMENT_CREATE, EventKind.CASE_OUTCOME})
+_ITEMS = frozenset(
+    {EventKind.CASE_CREATE, EventKind.COMMENT_CREATE, EventKind.CASE_OUTCOME, EventKind.POLL_CREATE}
+)
 
 
 class Withdrawals(ProjectorBase):
@@ -189,7 +191,11 @@ class Withdrawals(ProjectorBase):
         items = {case_id} | {i for i, kind in tagged.items() if kind in _ITEMS}
         items |= {
             bytes(r["id"])
-            for r in self.db.all("SELECT id FROM comments WHERE case_id = ?", (case_id,))
+            for r in self.db.all(
+                "SELECT id FROM comments WHERE case_id = ? UNION SELECT id FROM polls "
+                "WHERE case_id = ?",
+                (case_id, case_id),
+            )
         }
         ids = {case_id} | set(tagged) | self._about(items, net, create.header.lamport)
         hashes: set[str] = set()
@@ -243,6 +249,19 @@ class Withdrawals(ProjectorBase):
         places = ",".join("?" * len(targets))
         hashes.update(case_keys.attachment_hashes(self.db, case_id))
         ids = {bytes(c["id"]) for c in comments}
+        ids.update(  # a poll's events (found by their tags too, unless written before keys)
+            bytes(r[0])
+            for r in self.db.all(
+                "SELECT id FROM polls WHERE case_rid = ? UNION SELECT a.event_id FROM "
+                "poll_answers a JOIN polls p ON p.id = a.poll_id WHERE p.case_rid = ?",
+                (rid, rid),
+            )
+        )
+        self.db.execute(
+            "DELETE FROM poll_answers WHERE poll_id IN (SELECT id FROM polls WHERE case_rid = ?)",
+            (rid,),
+        )
+        self.db.execute("DELETE FROM polls WHERE case_rid = ?", (rid,))
         for sql in (
             f"SELECT event_id FROM revisions WHERE target IN ({places})",  # noqa: S608
             f"SELECT event_id FROM endorsements WHERE comment_id IN ({places})",  # noqa: S608

@@ -244,6 +244,9 @@ CASE_EVENTS = frozenset(
         EventKind.COMMENT_CREATE,
         EventKind.COMMENT_EDIT,
         EventKind.COMMENT_ENDORSE,
+        EventKind.POLL_CREATE,
+        EventKind.POLL_ANSWER,
+        EventKind.POLL_FINAL,
     }
 )
 STRIPPABLE = CASE_EVENTS | {

@@ -56,6 +56,11 @@ class EventKind(StrEnum):
     # Withdrawing a case (its author or an admin), and each computer's confirmation.
     CASE_WITHDRAW = "case.withdraw"
     CASE_PURGED = "case.purged"
+    # Polls on a case: its author asks, members answer (blinded), the author marks the
+    # final answer (docs/protocol.md, "Polls").
+    POLL_CREATE = "poll.create"
+    POLL_ANSWER = "poll.answer"
+    POLL_FINAL = "poll.final"
 
 
 # The kinds the membership fold judges (see :mod:`casebook.core.model.membership`).

@@ -292,6 +292,42 @@ class CasePurged:
         return cls(p["case"])
 
 
+@dataclass(frozen=True, slots=True)
+class PollCreate:
+    case: bytes
+    kind: str
+    question: str
+    options: tuple[str, ...]
+
+    @classmethod
+    def from_clean(cls, p: Wire) -> PollCreate:
+        return cls(p["case"], p["kind"], p["question"], tuple(p["options"]))
+
+
+@dataclass(frozen=True, slots=True)
+class PollAnswer:
+    poll: bytes
+    case: bytes
+    choice: int | None
+    ranks: tuple[str, ...]
+    skip: bool
+
+    @classmethod
+    def from_clean(cls, p: Wire) -> PollAnswer:
+        return cls(p["poll"], p["case"], p["choice"], tuple(p["ranks"]), p["skip"])
+
+
+@dataclass(frozen=True, slots=True)
+class PollFinal:
+    poll: bytes
+    case: bytes
+    answer: str | int
+
+    @classmethod
+    def from_clean(cls, p: Wire) -> PollFinal:
+        return cls(p["poll"], p["case"], p["answer"])
+
+
 Payload = (
     NetworkCreate
     | ClearOnly
@@ -309,6 +345,9 @@ Payload = (
     | CommentEndorse
     | CaseWithdraw
     | CasePurged
+    | PollCreate
+    | PollAnswer
+    | PollFinal
 )
 
 # Each kind's type: one entry for every :class:`EventKind` (as payloads.VALIDATORS).
@@ -337,6 +376,9 @@ TYPES: dict[str, Callable[[Wire], Payload]] = {
     EventKind.COMMENT_ENDORSE: CommentEndorse.from_clean,
     EventKind.CASE_WITHDRAW: CaseWithdraw.from_clean,
     EventKind.CASE_PURGED: CasePurged.from_clean,
+    EventKind.POLL_CREATE: PollCreate.from_clean,
+    EventKind.POLL_ANSWER: PollAnswer.from_clean,
+    EventKind.POLL_FINAL: PollFinal.from_clean,
 }
 
 

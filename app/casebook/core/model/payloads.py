@@ -14,7 +14,7 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from casebook.core.model import consent, relayaddr
+from casebook.core.model import consent, polls, relayaddr
 from casebook.core.model.epochs import is_seed_list
 from casebook.core.model.events import EventError
 from casebook.core.model.kinds import EventKind
@@ -346,6 +346,9 @@ VALIDATORS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     EventKind.COMMENT_ENDORSE: _comment_endorse,
     EventKind.CASE_WITHDRAW: _case_withdraw,
     EventKind.CASE_PURGED: _case_purged,
+    EventKind.POLL_CREATE: polls.validate_create,
+    EventKind.POLL_ANSWER: polls.validate_answer,
+    EventKind.POLL_FINAL: polls.validate_final,
 }
 
 
