@@ -15,7 +15,7 @@ from pathlib import Path
 
 from casebook.core.ledger.eventlog import now_ms
 from casebook.core.profile import Profile
-from casebook.demo_data import CASES, PEOPLE
+from casebook.demo_data import CASES, PEOPLE, POLL_ANSWERS, POLL_CASE
 
 PASSPHRASE = "casebook demo library"  # noqa: S105 - published: the demo is fictional
 NETWORK = "Demo Circle (fictional cases)"
@@ -78,6 +78,7 @@ def build(directory: Path) -> Path:
         for index, (author, title, specialty, fields, tags, comments, outcome) in enumerate(CASES):
             clock.case(index)
             _post(people, net, author, title, specialty, fields, tags, comments, outcome)
+        _poll(people, net)
         for colleague in people[1:]:
             _deliver(colleague, me, net)
         # Fictional colleagues have no computers: the demo stays off the LAN.
@@ -116,6 +117,22 @@ def _post(
         writer.library.add_outcome(case, outcome)
         writer.library.set_status(case, "resolved")
         last = writer
+    for person in people:
+        if person is not last:
+            _deliver(last, person, net)
+
+
+def _poll(people: list[Profile], net: bytes) -> None:
+    """A differential the demo user asked on their open case, answered by three
+    colleagues (the demo user has not answered: the results are hidden until they do)."""
+    me = people[0]
+    case = bytes(me.db.scalar("SELECT id FROM cases WHERE title = ?", (POLL_CASE,)))
+    poll = me.polls.create(case, "differential", "What is your differential?")
+    last = me
+    for who, ranks in POLL_ANSWERS:
+        _deliver(last, people[who], net)
+        people[who].polls.answer(poll, ranks=ranks)
+        last = people[who]
     for person in people:
         if person is not last:
             _deliver(last, person, net)

@@ -625,3 +625,11 @@ CASES: list[Case] = [
         None,
     ),
 ]
+
+# A differential poll on the demo user's open case, and three colleagues' answers.
+POLL_CASE = "Leg swelling after a long flight"
+POLL_ANSWERS = [
+    (1, ["Deep vein thrombosis", "Cellulitis", "Ruptured popliteal cyst"]),
+    (2, ["Deep vein thrombosis", "Superficial thrombophlebitis"]),
+    (3, ["Ruptured popliteal cyst", "Deep vein thrombosis", "Calf muscle strain"]),
+]

@@ -475,6 +475,78 @@ Motif (visible par les membres)&#xa0;:</translation>
         <source>Export anyway?</source>
         <translation>Exporter quand même&#xa0;?</translation>
     </message>
+    <message>
+        <source>What is your differential?</source>
+        <translation>Quel est votre diagnostic différentiel&#xa0;?</translation>
+    </message>
+    <message>
+        <source>What would you do?</source>
+        <translation>Que feriez-vous&#xa0;?</translation>
+    </message>
+    <message>
+        <source>{0} answer(s)</source>
+        <translation>{0} réponse(s)</translation>
+    </message>
+    <message>
+        <source>Poll: {0}</source>
+        <translation>Sondage&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>The answers show once you have answered or skipped.</source>
+        <translation>Les réponses s&apos;affichent une fois que vous avez répondu ou passé.</translation>
+    </message>
+    <message>
+        <source>Answer…</source>
+        <translation>Répondre…</translation>
+    </message>
+    <message>
+        <source>Skip and see the answers</source>
+        <translation>Passer et voir les réponses</translation>
+    </message>
+    <message>
+        <source>{0} vote(s)</source>
+        <translation>{0} voix</translation>
+    </message>
+    <message>
+        <source>Pooled differential</source>
+        <translation>Différentiel mis en commun</translation>
+    </message>
+    <message>
+        <source>Answers</source>
+        <translation>Réponses</translation>
+    </message>
+    <message>
+        <source>You skipped this poll.</source>
+        <translation>Vous avez passé ce sondage.</translation>
+    </message>
+    <message>
+        <source>Your answer: {0}</source>
+        <translation>Votre réponse&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>Final answer: {0}</source>
+        <translation>Réponse finale&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>You ranked it {0}; the group ranked it {1}.</source>
+        <translation>Vous l&apos;avez classé {0}&#xa0;; le groupe l&apos;a classé {1}.</translation>
+    </message>
+    <message>
+        <source>It was not in your list; the group ranked it {0}.</source>
+        <translation>Il n&apos;était pas dans votre liste&#xa0;; le groupe l&apos;a classé {0}.</translation>
+    </message>
+    <message>
+        <source>Mark the final answer…</source>
+        <translation>Indiquer la réponse finale…</translation>
+    </message>
+    <message>
+        <source>Why is it hidden? Members see this reason in its place.</source>
+        <translation>Pourquoi le masquer&#xa0;? Les membres verront ce motif à sa place.</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>Masquer</translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>
@@ -509,6 +581,84 @@ Motif (visible par les membres)&#xa0;:</translation>
     <message>
         <source>Qt 6 ({0}), through PySide6</source>
         <translation>Qt 6 ({0}), via PySide6</translation>
+    </message>
+</context>
+<context>
+    <name>AnswerPollDialog</name>
+    <message>
+        <source>Mark the final answer</source>
+        <translation>Indiquer la réponse finale</translation>
+    </message>
+    <message>
+        <source>Answer the poll</source>
+        <translation>Répondre au sondage</translation>
+    </message>
+    <message>
+        <source>Diagnosis {0}</source>
+        <translation>Diagnostic {0}</translation>
+    </message>
+    <message>
+        <source>Final diagnosis:</source>
+        <translation>Diagnostic final&#xa0;:</translation>
+    </message>
+    <message>
+        <source>The most likely first; leave the rest empty.</source>
+        <translation>Le plus probable d&apos;abord&#xa0;; laissez le reste vide.</translation>
+    </message>
+    <message>
+        <source>Mark final</source>
+        <translation>Indiquer comme finale</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Répondre</translation>
+    </message>
+</context>
+<context>
+    <name>AskPollDialog</name>
+    <message>
+        <source>Ask a poll</source>
+        <translation>Lancer un sondage</translation>
+    </message>
+    <message>
+        <source>Members see the others&apos; answers only once they have answered or skipped, so each answer is their own.</source>
+        <translation>Les membres ne voient les réponses des autres qu&apos;après avoir répondu ou passé&#xa0;: chaque réponse est bien la leur.</translation>
+    </message>
+    <message>
+        <source>What is your differential? (up to five diagnoses)</source>
+        <translation>Quel est votre diagnostic différentiel&#xa0;? (jusqu&apos;à cinq diagnostics)</translation>
+    </message>
+    <message>
+        <source>What would you do? (your options)</source>
+        <translation>Que feriez-vous&#xa0;? (vos options)</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>Type&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Optional: the question, in one line</source>
+        <translation>Facultatif&#xa0;: la question, en une ligne</translation>
+    </message>
+    <message>
+        <source>Question:</source>
+        <translation>Question&#xa0;:</translation>
+    </message>
+    <message>
+        <source>One option a line</source>
+        <translation>Une option par ligne</translation>
+    </message>
+    <message>
+        <source>Options</source>
+        <translation>Options</translation>
+    </message>
+    <message>
+        <source>Options:</source>
+        <translation>Options&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Ask</source>
+        <translation>Lancer</translation>
     </message>
 </context>
 <context>
@@ -601,6 +751,10 @@ Motif (visible par les membres)&#xa0;:</translation>
         <translation>Modifier…</translation>
     </message>
     <message>
+        <source>Ask a poll…</source>
+        <translation>Lancer un sondage…</translation>
+    </message>
+    <message>
         <source>Withdraw…</source>
         <translation>Retirer…</translation>
     </message>
@@ -687,14 +841,6 @@ Motif (visible par les membres)&#xa0;:</translation>
     <message>
         <source>Case pinned for the network.</source>
         <translation>Cas épinglé pour le réseau.</translation>
-    </message>
-    <message>
-        <source>Why is it hidden? Members see this reason in its place.</source>
-        <translation>Pourquoi ce cas est-il masqué&#xa0;? Les membres verront ce motif à sa place.</translation>
-    </message>
-    <message>
-        <source>Hide</source>
-        <translation>Masquer</translation>
     </message>
     <message>
         <source>Hide case</source>
@@ -1873,6 +2019,25 @@ Cette action est irréversible.</translation>
     </message>
 </context>
 <context>
+    <name>PollActions</name>
+    <message>
+        <source>Poll asked.</source>
+        <translation>Sondage lancé.</translation>
+    </message>
+    <message>
+        <source>Final answer marked.</source>
+        <translation>Réponse finale indiquée.</translation>
+    </message>
+    <message>
+        <source>Answered.</source>
+        <translation>Réponse envoyée.</translation>
+    </message>
+    <message>
+        <source>Skipped.</source>
+        <translation>Sondage passé.</translation>
+    </message>
+</context>
+<context>
     <name>Publisher</name>
     <message>
         <source>This may identify the patient. Remove it, or post anyway:</source>
@@ -2465,6 +2630,14 @@ Cette action est irréversible.</translation>
         <translation>Casebook ne peut pas héberger le relais sur {0} ({1}). Un autre programme utilise peut-être ce port, ou cet ordinateur n&apos;a pas cette adresse&#xa0;: choisissez-en une autre.</translation>
     </message>
     <message>
+        <source>Choose an option from 1 to {0}.</source>
+        <translation>Choisissez une option de 1 à {0}.</translation>
+    </message>
+    <message>
+        <source>Give an answer, or skip the poll.</source>
+        <translation>Donnez une réponse, ou passez le sondage.</translation>
+    </message>
+    <message>
         <source>Give the address of a relay of one of your networks with --relay (it is on your printed recovery sheet; a colleague sees it with: casebook network show).</source>
         <translation>Donnez l&apos;adresse d&apos;un relais de l&apos;un de vos réseaux avec --relay (elle figure sur votre feuille de récupération imprimée&#xa0;; un collègue la voit avec&#xa0;: casebook network show).</translation>
     </message>
@@ -2525,6 +2698,10 @@ Cette action est irréversible.</translation>
         <translation>Ce réseau n&apos;existe pas.</translation>
     </message>
     <message>
+        <source>No such poll.</source>
+        <translation>Ce sondage n&apos;existe pas.</translation>
+    </message>
+    <message>
         <source>No {0} with id {1}.</source>
         <translation>Aucun {0} n&apos;a l&apos;identifiant {1}.</translation>
     </message>
@@ -2551,6 +2728,10 @@ Cette action est irréversible.</translation>
     <message>
         <source>Only its author can edit a comment.</source>
         <translation>Seul son auteur peut modifier un commentaire.</translation>
+    </message>
+    <message>
+        <source>Only the case&apos;s author can mark the final answer.</source>
+        <translation>Seul l&apos;auteur du cas peut indiquer la réponse finale.</translation>
     </message>
     <message>
         <source>Only the case&apos;s author can {0}.</source>
@@ -2667,6 +2848,14 @@ Cette action est irréversible.</translation>
     <message>
         <source>The disk is full: the last change was not saved and the library is intact. Free some space and try again.</source>
         <translation>Le disque est plein&#xa0;: la dernière modification n&apos;a pas été enregistrée et la bibliothèque est intacte. Libérez de l&apos;espace et réessayez.</translation>
+    </message>
+    <message>
+        <source>The final answer is an option from 1 to {0}.</source>
+        <translation>La réponse finale est une option de 1 à {0}.</translation>
+    </message>
+    <message>
+        <source>The final answer of a differential is a diagnosis.</source>
+        <translation>La réponse finale d&apos;un différentiel est un diagnostic.</translation>
     </message>
     <message>
         <source>The invite was refused: {0}.</source>
@@ -2833,6 +3022,14 @@ Cette action est irréversible.</translation>
         <translation>Cela demande le rôle {0}&#xa0;; vous êtes {1} ici.</translation>
     </message>
     <message>
+        <source>This poll asks for your differential: rank diagnoses.</source>
+        <translation>Ce sondage demande votre différentiel&#xa0;: classez des diagnostics.</translation>
+    </message>
+    <message>
+        <source>This poll asks you to choose one of its options.</source>
+        <translation>Ce sondage vous demande de choisir l&apos;une de ses options.</translation>
+    </message>
+    <message>
         <source>This profile has not received that network&apos;s first event yet.</source>
         <translation>Ce profil n&apos;a pas encore reçu le premier événement de ce réseau.</translation>
     </message>
@@ -2875,6 +3072,10 @@ Cette action est irréversible.</translation>
     <message>
         <source>You have already endorsed this comment.</source>
         <translation>Vous avez déjà approuvé ce commentaire.</translation>
+    </message>
+    <message>
+        <source>You have answered this poll already; the first answer counts.</source>
+        <translation>Vous avez déjà répondu à ce sondage&#xa0;; la première réponse compte.</translation>
     </message>
     <message>
         <source>relay</source>

@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
 
 from casebook.core.library import attachments, consent_input
 from casebook.core.library.queries import Comment
-from casebook.gui import case_view, withdraw_dialog
-from casebook.gui.case_dialogs import EditCaseDialog, ElidedLabel, TextDialog
+from casebook.gui import case_view, poll_view, withdraw_dialog
+from casebook.gui.case_dialogs import EditCaseDialog, ElidedLabel, TextDialog, ask_reason
 from casebook.gui.case_jobs import (
     Loaded,
     load,
@@ -47,7 +47,9 @@ from casebook.gui.case_jobs import (
     write_file,
 )
 from casebook.gui.case_links import comment_links
+from casebook.gui.poll_actions import PollActions
 from casebook.gui.previews import Previews
+from casebook.gui.publish import PublishingForm
 
 if TYPE_CHECKING:
     from casebook.gui.bridge import Core, Job
@@ -108,6 +110,8 @@ class CaseActions(QObject):
             self.tr("Add outcome…"), self.add_outcome, "Ctrl+Shift+O"
         )
         self.edit_action = self._action(self.tr("Edit…"), self.edit_case, "Ctrl+E")
+        self.polls = PollActions(self, self)
+        self.poll_action = self._action(self.tr("Ask a poll…"), self.polls.ask)
         self.withdraw_action = self._action(self.tr("Withdraw…"), self.withdraw_case)
         self.moderation_separator = self.bar.addSeparator()
         self.pin_action = self._action(self.tr("Pin"), self.toggle_pin, "Ctrl+Shift+P")
@@ -160,7 +164,7 @@ class CaseActions(QObject):
             button = self.bar.widgetForAction(action)
             if button is not None:
                 button.setAccessibleName(text)
-        for action in (self.status_action, self.outcome_action, self.edit_action):
+        for action in (self.status_action, self.outcome_action, self.edit_action, self.poll_action):
             action.setVisible(member and loaded.own)
         for action in (self.pin_action, self.hide_action):
             action.setVisible(loaded.moderator)
@@ -176,8 +180,9 @@ class CaseActions(QObject):
             return
         scroll = self.viewer.verticalScrollBar()
         place = scroll.value()
-        links = self.previews.links
-        self.viewer.setHtml(case_view.render(self.loaded.case, self._comment_links, links))
+        loaded, links = self.loaded, self.previews.links
+        polls = poll_view.render(loaded.polls, loaded.role is not None)
+        self.viewer.setHtml(case_view.render(loaded.case, self._comment_links, links, polls))
         if keep_place:
             scroll.setValue(place)
 
@@ -202,6 +207,9 @@ class CaseActions(QObject):
             "unhide": self.unhide_comment,
             "save": self.save_attachment,
             "open": self.open_attachment,
+            "poll-answer": self.polls.answer,
+            "poll-skip": self.polls.skip,
+            "poll-final": self.polls.final,
         }
         if url.scheme() != "casebook" or verb not in handlers:
             return False
@@ -248,7 +256,7 @@ class CaseActions(QObject):
 
     def _publish(
         self,
-        dialog: TextDialog | EditCaseDialog,
+        dialog: PublishingForm,
         make_job: Callable[[bool], Job],
         done: str,
         unchanged: str | None = None,
@@ -264,6 +272,7 @@ class CaseActions(QObject):
                 self.message.emit(unchanged, 5000)
 
         dialog.publish(self.core, make_job, sent)
+        assert isinstance(dialog, QDialog)
         dialog.exec()
 
     # -- replies ----------------------------------------------------------------------
@@ -370,23 +379,11 @@ class CaseActions(QObject):
             action, done = "pin", self.tr("Case pinned for the network.")
         self._run(lambda s: s.p.governance.moderate(ref, action), done)
 
-    def _reason(self, title: str) -> str | None:
-        dialog = TextDialog(
-            self.window,
-            title,
-            self.tr("Why is it hidden? Members see this reason in its place."),
-            self.tr("Hide"),
-            rows=3,
-        )
-        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.value():
-            return None
-        return dialog.value()
-
     def hide_case(self) -> None:
         if self.loaded is None or not self.loaded.moderator:
             return
         ref = self.loaded.case.summary.id.hex()
-        reason = self._reason(self.tr("Hide case"))
+        reason = ask_reason(self.window, self.tr("Hide case"))
         if reason is None:
             return
 
@@ -427,7 +424,7 @@ class CaseActions(QObject):
         self._publish(dialog, make_job, self.tr("Comment saved."))
 
     def hide_comment(self, comment_id: bytes) -> None:
-        reason = self._reason(self.tr("Hide comment"))
+        reason = ask_reason(self.window, self.tr("Hide comment"))
         if reason is None:
             return
         ref = comment_id.hex()

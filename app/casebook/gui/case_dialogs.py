@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from casebook.core.library.queries import CaseDetail
 from casebook.gui.compose import NewCaseDialog
+from casebook.gui.i18n import tr
 from casebook.gui.publish import PublishingForm
 
 if TYPE_CHECKING:
@@ -171,3 +172,17 @@ class EditCaseDialog(NewCaseDialog):
         if now["identifiable"]:
             changed["identifiable"] = now["identifiable"]
         return changed, now["files"]
+
+
+def ask_reason(window: QWidget, title: str) -> str | None:
+    """Why a moderator hides something (members see it in its place); None: cancelled."""
+    dialog = TextDialog(
+        window,
+        title,
+        tr("Why is it hidden? Members see this reason in its place."),
+        tr("Hide"),
+        rows=3,
+    )
+    if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.value():
+        return None
+    return dialog.value()

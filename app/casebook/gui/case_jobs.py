@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from casebook.core.library import attachments
+from casebook.core.library.polls import PollView
 from casebook.core.library.queries import CaseDetail
 from casebook.core.model import consent
 from casebook.core.model.fingerprint import fingerprint
@@ -40,6 +41,8 @@ class Loaded:
     previews: dict[str, QImage] = field(default_factory=dict)  # hash hex → thumbnail
     endorsed: frozenset[bytes] = frozenset()  # comments this reader has endorsed
     unsent: frozenset[bytes] = frozenset()  # comments written here that no relay has yet
+    polls: list[PollView] = field(default_factory=list)  # as this reader may see them
+    suggestions: list[str] = field(default_factory=list)  # the network's tags, for answers
 
     @property
     def own(self) -> bool:
@@ -71,7 +74,9 @@ def load(s: Session, case_id: bytes, known: frozenset[str] = frozenset()) -> Loa
     endorsed = s.p.queries.endorsed_by(case_id, s.p.member)
     relayed = bool(s.sync.relays(case.summary.net))  # with no relay, nothing "goes out"
     unsent = s.p.queries.unsent(case_id, s.p.log.chain) if relayed else frozenset()
-    return Loaded(case, fingerprint(s.p.member), role, previews, endorsed, unsent)
+    polls = s.p.polls.of_case(case_id)
+    tags = [t.replace("-", " ") for t, _ in s.p.queries.tags(case.summary.net)] if polls else []
+    return Loaded(case, fingerprint(s.p.member), role, previews, endorsed, unsent, polls, tags)
 
 
 def previewable(item: dict[str, Any]) -> bool:

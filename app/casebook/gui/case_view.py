@@ -39,9 +39,11 @@ def render(
     case: CaseDetail,
     comment_links: Callable[[Comment], str] | None = None,
     attachment_links: Callable[[dict[str, Any]], str] | None = None,
+    polls: str = "",
 ) -> str:
     """The case as HTML; the two callables add what the reader can do (links, previews)
-    after each comment and each attachment. A withdrawn case: its tombstone."""
+    after each comment and each attachment; ``polls``: the case's polls, as HTML. A
+    withdrawn case: its tombstone."""
     s = case.summary
     if s.withdrawn is not None:
         return tombstone.render(case)
@@ -77,6 +79,7 @@ def render(
     if edits:
         said = tr("Edited once.") if edits == 1 else tr("Edited {0} times.").format(edits)
         parts.append(f"<p class='meta'>{said}</p>")
+    parts.append(polls)  # the case's polls (gui/poll_view.py), before the discussion
     parts.append("<h3>" + tr("Discussion ({0})").format(len(case.discussion)) + "</h3>")
     for c in case.discussion:
         label = "<b>" + tr("Outcome") + "</b> · " if c.kind == "outcome" else ""
@@ -140,4 +143,4 @@ a.file { text-decoration: none; }
 def style(link: str) -> str:
     """The case's stylesheet, its links and tags in ``link`` (the palette's link colour:
     readable on the theme's background, so set again when the theme changes)."""
-    return STYLE + f"a {{ color: {link}; }}\n.tag {{ color: {link}; }}\n"
+    return STYLE + f"a {{ color: {link}; }}\n.tag, .bar {{ color: {link}; }}\n"

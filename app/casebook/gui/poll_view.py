@@ -20,33 +20,37 @@ def render(polls: list[PollView], member: bool) -> str:
 
 
 def _poll(p: PollView, member: bool) -> str:
-    kind = tr("What is your differential?") if p.kind == "differential" else tr("What would you do?")
+    kind = (
+        tr("What is your differential?") if p.kind == "differential" else tr("What would you do?")
+    )
     question = html.escape(p.question) if p.question else kind
     count = tr("{0} answer(s)").format(p.answers)
+    heading = tr("Poll: {0}").format(question)
     parts = [
-        f"<a name='p{p.id.hex()}'></a><h4>{tr('Poll')}: {question}</h4>",
-        f"<p class='meta'>{html.escape(kind)} · {count}</p>",
+        f"<a name='p{p.id.hex()}'></a><h4>{heading}</h4>",
+        f"<p class='meta'>{html.escape(kind) + ' · ' if p.question != kind else ''}{count}</p>",
     ]
     if p.kind == "choice" and p.results is None:
-        parts.append(
-            "<ol>" + "".join(f"<li>{html.escape(o)}</li>" for o in p.options) + "</ol>"
-        )
+        parts.append("<ol>" + "".join(f"<li>{html.escape(o)}</li>" for o in p.options) + "</ol>")
     if p.results is None:
-        parts.append("<p class='meta'>" + tr("The answers show once you have answered or skipped.") + "</p>")
+        parts.append(
+            "<p class='meta'>" + tr("The answers show once you have answered or skipped.") + "</p>"
+        )
         if member:
+            answer, skip = tr("Answer…"), tr("Skip and see the answers")
             parts.append(
-                f"<p class='acts'><a href='casebook:poll-answer/{p.id.hex()}'>"
-                f"{tr('Answer…')}</a> &nbsp; <a href='casebook:poll-skip/{p.id.hex()}'>"
-                f"{tr('Skip and see the answers')}</a></p>"
+                f"<p class='acts'><a href='casebook:poll-answer/{p.id.hex()}'>{answer}</a>"
+                f" &nbsp; <a href='casebook:poll-skip/{p.id.hex()}'>{skip}</a></p>"
             )
         return "".join(parts)
     top = max((r.weight for r in p.results), default=0.0) or 1.0
     rows = []
     for r in p.results:
         bar = "█" * max(1 if r.weight else 0, round(_BAR * r.weight / top))
+        votes = tr("{0} vote(s)").format(r.votes)
         rows.append(
             f"<tr><td>{html.escape(r.answer)}</td><td class='bar'>{bar}</td>"
-            f"<td class='meta'>{r.weight:g} · {tr('{0} vote(s)').format(r.votes)}</td></tr>"
+            f"<td class='meta'>{r.weight:g} · {votes}</td></tr>"
         )
     title = tr("Pooled differential") if p.kind == "differential" else tr("Answers")
     parts.append(f"<p><b>{title}</b></p><table cellspacing='4'>{''.join(rows)}</table>")
@@ -54,7 +58,9 @@ def _poll(p: PollView, member: bool) -> str:
         parts.append("<p class='meta'>" + tr("You skipped this poll.") + "</p>")
     elif isinstance(p.my_answer, list):
         parts.append(
-            "<p class='meta'>" + tr("Your answer: {0}").format(html.escape(", ".join(p.my_answer))) + "</p>"
+            "<p class='meta'>"
+            + tr("Your answer: {0}").format(html.escape(", ".join(p.my_answer)))
+            + "</p>"
         )
     elif isinstance(p.my_answer, int):
         chosen = html.escape(p.options[p.my_answer - 1])
@@ -70,8 +76,8 @@ def _poll(p: PollView, member: bool) -> str:
                 said = tr("It was not in your list; the group ranked it {0}.")
                 parts.append(f"<p class='meta'>{said.format(p.final_rank or '—')}</p>")
     if p.mine:
+        final_link = tr("Mark the final answer…")
         parts.append(
-            f"<p class='acts'><a href='casebook:poll-final/{p.id.hex()}'>"
-            f"{tr('Mark the final answer…')}</a></p>"
+            f"<p class='acts'><a href='casebook:poll-final/{p.id.hex()}'>{final_link}</a></p>"
         )
     return "".join(parts)

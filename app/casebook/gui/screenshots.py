@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from casebook.core.profile import Profile
+from casebook.demo_data import POLL_CASE
 from casebook.gui import i18n, teaching_export, theme, withdraw_dialog
 from casebook.gui.app import Shell
 from casebook.gui.bridge import Core
@@ -31,6 +32,7 @@ from casebook.gui.invites_view import InviteDialog
 from casebook.gui.main_window import MainWindow
 from casebook.gui.network_dialogs import JoinDialog, NewNetworkDialog
 from casebook.gui.people import PeopleDialog
+from casebook.gui.poll_dialogs import AnswerPollDialog, AskPollDialog
 from casebook.gui.settings import SettingsDialog
 from casebook.session import Session
 
@@ -121,6 +123,7 @@ def library(core: Core, scratch: Path, out: Path, app: QApplication) -> None:
     consent_shots(core, win, scratch, out)
     teaching_shots(core, win, scratch, out)
     withdrawal_shots(core, win, out)
+    poll_shots(core, win, out)
 
     for dialog, name in (
         (NewNetworkDialog(win), "new-network"),
@@ -283,6 +286,46 @@ def withdrawal_shots(core: Core, win: MainWindow, out: Path) -> None:
     wait(lambda: "Withdrawn case" in win.viewer.toPlainText())
     settle(core, 0.6)
     shoot(win, out, "case-withdrawn")
+
+
+def poll_shots(core: Core, win: MainWindow, out: Path) -> None:
+    """The demo user's case with its differential poll: blinded, the dialogs that ask and
+    answer, then the pooled differential once they have answered."""
+    titles = [row.title for row in win.model.rows]
+    win.table.selectRow(titles.index(POLL_CASE))
+    wait(lambda: "Poll:" in win.viewer.toPlainText())
+    loaded = win.case_actions.loaded
+    assert loaded is not None
+    settle(core, 0.6)
+    win.viewer.scrollToAnchor(f"p{loaded.polls[0].id.hex()}")
+    shoot(win, out, "poll-before")
+    ask = AskPollDialog(win)
+    ask.question.setText("What would you do next?")
+    ask.kind.setCurrentIndex(1)
+    ask.options.setPlainText("Compression ultrasound today\nD-dimer first\nStart anticoagulation")
+    ask.show()
+    settle(core)
+    shoot(ask, out, "poll-ask")
+    ask.close()
+    dialog = AnswerPollDialog(win, loaded.polls[0], loaded.suggestions)
+    for line, text in zip(dialog.lines, ("Deep vein thrombosis", "Cellulitis"), strict=False):
+        line.setText(text)
+    dialog.show()
+    settle(core)
+    shoot(dialog, out, "poll-answer")
+    ranks = dialog.ranks()
+    dialog.close()
+    poll_id = loaded.polls[0].id
+    answers: list[object] = []
+    core.call(lambda s: s.p.polls.answer(poll_id, ranks=ranks), answers.append, answers.append)
+    wait(lambda: bool(answers))
+    if isinstance(answers[0], Exception):
+        raise answers[0]
+    win.case_changed(loaded.case.summary.id)
+    wait(lambda: "Pooled differential" in win.viewer.toPlainText())
+    settle(core, 0.6)
+    win.viewer.scrollToAnchor(f"p{poll_id.hex()}")
+    shoot(win, out, "poll-pooled")
 
 
 def main(argv: list[str] | None = None) -> int:
