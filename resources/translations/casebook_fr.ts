@@ -2978,6 +2978,10 @@ Cette action est irréversible.</translation>
         <translation>Ce cas a été retiré&#xa0;; il ne peut pas être exporté.</translation>
     </message>
     <message>
+        <source>This case was written by an older version of Casebook; ask the poll on a new case (its poll could not be withdrawn with it).</source>
+        <translation>Ce cas a été écrit par une version antérieure de Casebook&#xa0;; lancez le sondage sur un nouveau cas (son sondage ne pourrait pas être retiré avec lui).</translation>
+    </message>
+    <message>
         <source>This computer does not hold your recovery key: it was linked from another one. The key is shown on your first computer (casebook recovery-key there).</source>
         <translation>Cet ordinateur ne détient pas votre clé de récupération&#xa0;: il a été associé depuis un autre. La clé s&apos;affiche sur votre premier ordinateur (casebook recovery-key sur celui-ci).</translation>
     </message>

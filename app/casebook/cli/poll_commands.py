@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from typing import Any
 
 from casebook.cli.context import Context, Output
@@ -76,7 +77,8 @@ def poll(ctx: Context) -> Output:
         view = p.polls.show(poll_id)
         return view.to_json(), "Skipped.\n" + _text(view) if a.skip else _text(view)
     if a.action == "final":
-        answer: str | int = int(a.answer) if a.answer.isdigit() else a.answer
+        number = re.fullmatch(r"[0-9]{1,3}", a.answer.strip())  # an option's number
+        answer: str | int = int(number.group()) if number else a.answer
         p.polls.final(poll_id, answer, allow_identifiers=a.allow_identifiers)
         view = p.polls.show(poll_id)
         return view.to_json(), _text(view)

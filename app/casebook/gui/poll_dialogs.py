@@ -4,6 +4,7 @@ shows what the de-identification check found and offers "Post anyway"."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -136,7 +137,11 @@ class AnswerPollDialog(_Form):
         self.setWindowTitle(title)
         self.resize(480, 360)
         layout = QVBoxLayout(self)
-        question = QLabel(f"<b>{poll.question}</b>" if poll.question else "")
+        question = QLabel(poll.question)  # as text: a member wrote it
+        question.setTextFormat(Qt.TextFormat.PlainText)
+        bold = question.font()
+        bold.setBold(True)
+        question.setFont(bold)
         question.setWordWrap(True)
         layout.addWidget(question)
         self.group = QButtonGroup(self)

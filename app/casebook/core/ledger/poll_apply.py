@@ -41,6 +41,9 @@ class Polls(ProjectorBase):
         if case["author"] != self.who(event):
             self.reject(event, "only the case's author may ask a poll on it")
             return
+        if case["purge_key"] is None:
+            self.reject(event, "a poll needs a case written with a purge key")
+            return
         self.db.execute(
             "INSERT OR IGNORE INTO polls (id, case_id, case_rid, net, author, kind, question, "
             "options, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -83,6 +86,9 @@ class Polls(ProjectorBase):
         ):
             self.reject(event, f"not an answer to a {poll['kind']} poll")
             return
+        if self._back_dated(event):
+            self.reject(event, "its Lamport clock is not past its chain's")
+            return
         member, order = self.who(event), ordering(event)
         held = self.db.one(
             "SELECT event_id, ordering FROM poll_answers WHERE poll_id = ? AND member = ?",
@@ -110,6 +116,17 @@ class Polls(ProjectorBase):
                 event.header.ts,
             ),
         )
+
+    def _back_dated(self, event: Event) -> bool:
+        """Whether ``event``'s Lamport clock is not past the one before it in its chain:
+        then "written first" by ``(lamport, id)`` could put it before an answer its
+        author wrote earlier, so it is refused (stored events are the same everywhere,
+        so every computer judges alike)."""
+        before = self.db.scalar(
+            "SELECT lamport FROM events WHERE net = ? AND author = ? AND seq = ?",
+            (event.net, event.author, event.seq - 1),
+        )
+        return before is not None and event.header.lamport <= int(before)
 
     def _poll_final(self, event: Event, payload: pt.PollFinal) -> None:
         case = self._poll_case(event, payload.case)

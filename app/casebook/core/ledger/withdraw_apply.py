@@ -185,7 +185,7 @@ class Withdrawals(ProjectorBase):
         case_id, net = clear.case, create.net
         tagged: dict[bytes, str] = {}
         if clear.key is not None:
-            tagged = self._tagged(net, clear.key, case_id, create.header.lamport)
+            tagged = self._tagged(net, clear.key, case_id)
             self._strip_held(net, clear.key, case_id)
         # The items: the case, its comments (applied here, or stored bodiless).
         items = {case_id} | {i for i, kind in tagged.items() if kind in _ITEMS}
@@ -197,7 +197,7 @@ class Withdrawals(ProjectorBase):
                 (case_id, case_id),
             )
         }
-        ids = {case_id} | set(tagged) | self._about(items, net, create.header.lamport)
+        ids = {case_id} | set(tagged) | self._about(items, net)
         hashes: set[str] = set()
         rid = self.db.scalar("SELECT rid FROM cases WHERE id = ?", (case_id,))
         if rid is not None:
@@ -216,7 +216,7 @@ class Withdrawals(ProjectorBase):
             self.db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")  # noqa: S608
         self.purged = True
 
-    def _about(self, items: set[bytes], net: bytes, since: int) -> set[bytes]:
+    def _about(self, items: set[bytes], net: bytes) -> set[bytes]:
         """Record the case and its comments as purged items, and return the events about
         them that are no derived row's: moderators' acts (whose reasons may quote the
         case), and events waiting for one of them."""
@@ -225,8 +225,8 @@ class Withdrawals(ProjectorBase):
         )
         found: set[bytes] = set()
         for row in self.db.all(
-            f"SELECT id FROM events WHERE net = ? AND lamport >= ? AND kind IN ({_MODERATION})",  # noqa: S608
-            (net, since),
+            f"SELECT id FROM events WHERE net = ? AND kind IN ({_MODERATION})",  # noqa: S608
+            (net,),
         ):
             loaded = self.load(bytes(row["id"]))
             if loaded is not None and loaded[1] is not None and loaded[1].get("target") in items:
@@ -302,14 +302,13 @@ class Withdrawals(ProjectorBase):
             (create.id, create.net, author, create.header.ts, at, at, order, order, key),
         )
 
-    def _tagged(self, net: bytes, key: bytes, case_id: bytes, since: int) -> dict[bytes, str]:
-        """The stored events whose purge tag binds them to the case, with their kinds (an
-        event about a case is written after it, so only those from its Lamport clock on
-        are read)."""
+    def _tagged(self, net: bytes, key: bytes, case_id: bytes) -> dict[bytes, str]:
+        """The stored events whose purge tag binds them to the case, with their kinds:
+        every tagged event of the network is read (one HMAC each), also those whose
+        Lamport clock claims they came before the case."""
         rows = self.db.all(
-            "SELECT id, author, seq, kind, tag FROM events WHERE net = ? AND lamport >= ? "
-            "AND length(tag) = ?",
-            (net, since, purge.TAG_BYTES),
+            "SELECT id, author, seq, kind, tag FROM events WHERE net = ? AND length(tag) = ?",
+            (net, purge.TAG_BYTES),
         )
         return {
             bytes(r["id"]): r["kind"]

@@ -19,7 +19,7 @@ from typing import Any
 from casebook.core.ledger import case_keys
 from casebook.core.ledger.eventlog import EventLog
 from casebook.core.library import attachments, deident, refs
-from casebook.core.model import content, purge, relayaddr
+from casebook.core.model import content, payloads, purge, relayaddr
 from casebook.core.model.events import EventError
 from casebook.core.model.ids import EventId, NetId
 from casebook.core.model.kinds import EventKind, Role
@@ -79,8 +79,12 @@ class Library:
                     "This computer was removed from your devices; nothing it writes would "
                     "reach anyone. Link it again from one of your other computers."
                 )
-        if not allow_identifiers:
-            findings = deident.check_payload(kind, payload)
+        if not allow_identifiers:  # the text as it will be published: cleaned first
+            try:
+                clean = payloads.validate(kind, payload)
+            except EventError:
+                clean = payload  # (refused below; what it says is checked all the same)
+            findings = deident.check_payload(kind, clean)
             if findings:
                 raise IdentifiersFound(findings)
         try:

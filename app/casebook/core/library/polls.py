@@ -80,6 +80,11 @@ class PollBook:
     ) -> EventId:
         """Ask a poll on one's own case."""
         row = self.library._own_case(case_id, "ask a poll on it")
+        if self.db.scalar("SELECT purge_key IS NULL FROM cases WHERE id = ?", (case_id,)):
+            raise UsageError(
+                "This case was written by an older version of Casebook; ask the poll on a "
+                "new case (its poll could not be withdrawn with it)."
+            )
         payload = {"case": case_id, "kind": kind, "question": question, "options": options or []}
         return self._write(bytes(row["net"]), EventKind.POLL_CREATE, payload, allow_identifiers)
 
@@ -174,7 +179,8 @@ class PollBook:
         rows = self.db.all(
             "SELECT skip, choice, ranks FROM poll_answers WHERE poll_id = ?", (poll_id,)
         )
-        final = None if poll["final"] is None else json.loads(poll["final"])
+        # The final answer too is shown only once this member answered or skipped.
+        final = None if poll["final"] is None or mine is None else json.loads(poll["final"])
         my_answer: list[str] | int | None = None
         if mine is not None and not mine["skip"]:
             my_answer = json.loads(mine["ranks"]) or (mine["choice"] + 1)

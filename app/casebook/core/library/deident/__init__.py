@@ -130,9 +130,9 @@ def _check_value(field: str, value: Any) -> list[Finding]:
     if isinstance(value, Mapping):  # template fields: each under its own name
         return [f for key, item in value.items() for f in _check_value(str(key), item)]
     if isinstance(value, list | tuple):
-        if all(isinstance(item, str) for item in value):  # tags
+        if field == "tags" and all(isinstance(item, str) for item in value):
             return check_text(", ".join(_as_words(t) for t in value), field)
-        return [f for item in value for f in _check_value(field, item)]
+        return [f for item in value for f in _check_value(field, item)]  # each on its own
     return []  # ids, numbers, None
 
 
