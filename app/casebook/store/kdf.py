@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import threading
 import time
 from dataclasses import asdict, dataclass
 
@@ -22,6 +23,12 @@ MIN_MEMORY_KIB = 19 * 1024
 DEFAULT_MEMORY_KIB = 64 * 1024
 MAX_ITERATIONS = 24
 _CHECK_INFO = b"casebook/key-check/v1"
+# One derivation at a time in this process. pyca/cryptography hands Argon2id's lanes to
+# OpenSSL's own worker threads; two derivations started from two Python threads at once
+# (the window's session thread and another) hang or crash inside OpenSSL
+# (cryptography 50.0.2, OpenSSL 4.0.3). A derivation already uses every core, so waiting
+# for the other costs nothing.
+_DERIVING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,8 @@ def derive_key(passphrase: str, params: KdfParams) -> bytes:
         lanes=params.lanes,
         memory_cost=params.memory_kib,
     )
-    return kdf.derive(passphrase.encode("utf-8"))
+    with _DERIVING:
+        return kdf.derive(passphrase.encode("utf-8"))
 
 
 def key_check(key: bytes) -> bytes:
