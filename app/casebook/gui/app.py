@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 from casebook import __version__, logs, preferences
 from casebook.gui import i18n, theme
 from casebook.gui.bridge import Core
+from casebook.gui.collector import MainThreadCollector
 from casebook.gui.i18n import tr
 from casebook.gui.main_window import MainWindow
 from casebook.gui.onboarding import Onboarding
@@ -164,6 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         directory = Path(args.profile).expanduser() if args.profile else default_profile()
     i18n.install(app, args.language or preferences.language(directory))
+    collector = MainThreadCollector(app)
     core = Core()
     single = SingleInstance(directory)
     if not single.claim():
@@ -181,6 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(SETTLE_MS, lambda: _snapshot(shell, Path(args.screenshot), app))
     code = app.exec()
     core.shutdown()
+    collector.stop()
     if args.demo:  # a throwaway library: nothing of it stays behind
         shutil.rmtree(directory.parent, ignore_errors=True)
     return code

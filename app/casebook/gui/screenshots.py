@@ -26,6 +26,7 @@ from casebook.gui import i18n, teaching_export, theme, withdraw_dialog
 from casebook.gui.app import Shell
 from casebook.gui.bridge import Core
 from casebook.gui.bundles import BundleDialog
+from casebook.gui.collector import MainThreadCollector
 from casebook.gui.compose import NewCaseDialog, post_job
 from casebook.gui.help_dialogs import AboutDialog, ShortcutsDialog
 from casebook.gui.invites_view import InviteDialog
@@ -338,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setStyle("Fusion")
     app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, True)
     theme.apply(app, "light")
+    collector = MainThreadCollector(app)
     core = Core()
     try:
         with tempfile.TemporaryDirectory(prefix="casebook-shots-") as scratch:
@@ -347,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
             core.shutdown()  # close the profiles before their folder is removed
     finally:
         core.shutdown()
+        collector.stop()
     return 0
 
 
