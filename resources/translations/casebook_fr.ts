@@ -2578,6 +2578,10 @@ Cette action est irréversible.</translation>
         <translation>--listen attend HÔTE:PORT, par exemple 0.0.0.0:7447&#xa0;; reçu {0!r}.</translation>
     </message>
     <message>
+        <source>@{0} could be any of: {1}. Write more of the name.</source>
+        <translation>@{0} peut désigner&#xa0;: {1}. Écrivez davantage du nom.</translation>
+    </message>
+    <message>
         <source>A moderator has hidden this case; it cannot be exported.</source>
         <translation>Un modérateur a masqué ce cas&#xa0;; il ne peut pas être exporté.</translation>
     </message>

@@ -17,6 +17,7 @@ from casebook.cli import (
     device_commands,
     network_commands,
     poll_commands,
+    queue_commands,
     secrets_input,
     sync_commands,
 )
@@ -419,5 +420,6 @@ COMMANDS: dict[str, Callable[[Context], Output]] = {
     "sync": sync_commands.sync,
     "relay": sync_commands.relay,
     "poll": poll_commands.poll,
+    "queue": queue_commands.queue,
 }
 __all__ = ["COMMANDS", "Context", "DoctorFailed"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from casebook import __version__
-from casebook.cli import consent_options, poll_commands
+from casebook.cli import consent_options, poll_commands, queue_commands
 from casebook.core.library.queries import SORTS
 from casebook.core.model.membership import INVITERS, ROLES
 
@@ -281,6 +281,7 @@ def build() -> argparse.ArgumentParser:
     _allow_identifiers(p)
 
     poll_commands.add_parser(sub, common, _allow_identifiers)
+    queue_commands.add_parser(sub, common)
 
     p = cmd("status", "mark your case open or resolved")
     p.add_argument("id", metavar="CASE_ID")

@@ -36,6 +36,7 @@ from casebook.core.library.cases import Library
 from casebook.core.library.drafts import Drafts
 from casebook.core.library.polls import PollBook
 from casebook.core.library.queries import Queries
+from casebook.core.library.queue import AnswerQueue
 from casebook.core.library.settings import Settings
 from casebook.core.model.fingerprint import fingerprint
 from casebook.core.model.identity import Identity
@@ -142,6 +143,7 @@ class Profile:
         self.log = EventLog(db, self.identity, self.member)
         self.library = Library(db, self.log)
         self.polls = PollBook(db, self.library)
+        self.answer_queue = AnswerQueue(db, self.member)
         self.invitations = Invitations(db, self.log)
         self.governance = Governance(db, self.log)
         self.bundles = Bundles(db, self.log, self.invitations, self.governance)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from casebook.errors import CasebookError
 from casebook.store.database import Database
+from casebook.store.schema_later import _v13, _v14
 
 STATE_V1 = """
 CREATE TABLE identity (
@@ -191,6 +192,7 @@ DERIVED_TABLES = (
     "purged_items",
     "polls",
     "poll_answers",
+    "mentions",
     "case_fts",
     "comment_fts",
 )
@@ -435,32 +437,8 @@ def _v12(db: Database) -> None:
     db.execute("CREATE INDEX events_untagged ON events (seqno) WHERE tag IS NULL")
 
 
-# v13: polls on a case (docs/protocol.md, "Polls"): each poll, and each member's one
-# answer (the first they wrote: ``ordering``). Events of these kinds a profile stored
-# before (from a newer colleague) are tagged again and applied by the next rebuild.
-V13_POLLS = """
-CREATE TABLE polls (
-    id BLOB PRIMARY KEY, case_id BLOB NOT NULL, case_rid INTEGER NOT NULL,
-    net BLOB NOT NULL, author BLOB NOT NULL, kind TEXT NOT NULL, question TEXT NOT NULL,
-    options TEXT NOT NULL, created_at INTEGER NOT NULL, final TEXT, final_order BLOB
-);
-CREATE INDEX polls_case ON polls (case_rid);
-CREATE TABLE poll_answers (
-    poll_id BLOB NOT NULL, member BLOB NOT NULL, event_id BLOB NOT NULL,
-    ordering BLOB NOT NULL, skip INTEGER NOT NULL, choice INTEGER, ranks TEXT NOT NULL,
-    at INTEGER NOT NULL, PRIMARY KEY (poll_id, member)
-) WITHOUT ROWID
-"""
-
-
-def _v13(db: Database) -> None:
-    for statement in V13_POLLS.split(";\n"):
-        db.execute(statement)
-    db.execute("UPDATE events SET tag = NULL WHERE kind LIKE 'poll.%'")
-
-
 MIGRATIONS: list[Callable[[Database], None]] = [
-    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12, _v13
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12, _v13, _v14
 ]  # fmt: skip
 LATEST = len(MIGRATIONS)
 

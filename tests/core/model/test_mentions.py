@@ -91,3 +91,15 @@ def test_any_members_full_name_resolves_to_them(names: list[str], noise: str) ->
             or any(key in fits for _, fits in found.ambiguous)
             or any(n != name and n.casefold().startswith(name.casefold()) for n in names)
         )
+
+
+def test_a_title_every_name_shares_names_no_one() -> None:
+    found = resolve("ask @Dr. Nobody, or @Dr", MEMBERS)
+    assert found.found == [] and [part for part, _ in found.ambiguous] == ["Dr", "Dr"]
+    two = {BOB: "Dr. Bob Okafor", ME: "Dr. Alice Moreau"}
+    assert resolve("@Dr. Nobody", two, exclude=[ME]).found == []  # Bob: the only one left
+    # Only where not every name has it does "Dr" tell members apart.
+    assert resolve("@Dr", {BOB: "Dr. Bob Okafor", ADA: "Ada Okafor"}).found == [BOB]
+    assert resolve("@Okafor", {BOB: "Dr. Bob Okafor", ADA: "Ada Okafor"}).ambiguous == [
+        ("Okafor", sorted([BOB, ADA]))
+    ]

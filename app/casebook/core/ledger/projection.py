@@ -127,7 +127,17 @@ class Projector(Moderation, Withdrawals, Polls):
                 [(t, rid) for t in payload.tags],
             )
         index_case(self.db, rid, content)
+        self._mention(event, rid, payload.mentions)
         self._release(event.id)
+
+    def _mention(self, event: Event, rid: int | None, members: tuple[bytes, ...]) -> None:
+        """Whom a case or comment names (its author signed the list): the answer queue."""
+        if members:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO mentions (member, event_id, case_rid, at) "
+                "VALUES (?, ?, ?, ?)",
+                [(m, event.id, rid, event.header.ts) for m in members],
+            )
 
     def _case_ref(self, event: Event, case_id: bytes) -> Any:
         """The case a comment refers to (id, rid, net, author: never change once the
@@ -292,6 +302,7 @@ class Projector(Moderation, Withdrawals, Polls):
             (event.header.ts, case["rid"]),
         )
         index_comment(self.db, cur.lastrowid, payload.body)
+        self._mention(event, case["rid"], payload.mentions)
         self._release(event.id)
 
     def _case_outcome(self, event: Event, payload: pt.CommentCreate) -> None:

@@ -280,6 +280,7 @@ class Withdrawals(ProjectorBase):
                 targets,
             )
         self.db.execute("DELETE FROM comments WHERE case_rid = ?", (rid,))
+        self.db.execute("DELETE FROM mentions WHERE case_rid = ?", (rid,))
         self.db.execute("DELETE FROM case_text WHERE rid = ?", (rid,))
         self.db.execute("DELETE FROM case_tags WHERE case_rid = ?", (rid,))
         self.db.execute("DELETE FROM case_reads WHERE case_id = ?", (case_id,))

@@ -19,7 +19,7 @@ from typing import Any
 from casebook.core.ledger import case_keys
 from casebook.core.ledger.eventlog import EventLog
 from casebook.core.library import attachments, deident, refs
-from casebook.core.model import content, payloads, purge, relayaddr
+from casebook.core.model import content, mentions, payloads, purge, relayaddr
 from casebook.core.model.events import EventError
 from casebook.core.model.ids import EventId, NetId
 from casebook.core.model.kinds import EventKind, Role
@@ -41,6 +41,9 @@ def _wire_attachment(stored: dict[str, Any]) -> dict[str, Any]:
 def _wire_consent(stored: dict[str, Any]) -> dict[str, Any]:
     form = stored["form"]
     return {**stored, "form": None if form is None else bytes.fromhex(form)}
+
+
+_MENTIONING = (EventKind.CASE_CREATE, EventKind.COMMENT_CREATE, EventKind.CASE_OUTCOME)
 
 
 def _usage(exc: EventError) -> UsageError:
@@ -79,6 +82,8 @@ class Library:
                     "This computer was removed from your devices; nothing it writes would "
                     "reach anyone. Link it again from one of your other computers."
                 )
+        if kind in _MENTIONING:
+            payload = self._with_mentions(net, payload)
         if not allow_identifiers:  # the text as it will be published: cleaned first
             try:
                 clean = payloads.validate(kind, payload)
@@ -94,6 +99,32 @@ class Library:
                 return self.log.append(net, kind, payload, **kw).id
         except EventError as exc:
             raise _usage(exc) from None
+
+    def _with_mentions(self, net: bytes, payload: dict[str, Any]) -> dict[str, Any]:
+        """The payload with the members its text names (docs/protocol.md, "Mentions"),
+        resolved here against the network's members; a part of a name that fits several
+        is refused in words rather than guessed."""
+        state = self.log.members.state(net)
+        rows = self.db.all("SELECT key, name FROM authors WHERE net = ?", (net,))
+        names = {
+            bytes(r["key"]): str(r["name"])
+            for r in rows
+            if bytes(r["key"]) in state.members and state.members[bytes(r["key"])].active
+        }
+        text = "\n".join(str(payload.get(k, "")) for k in ("title", "body"))
+        found = mentions.resolve(text, names, exclude=[self.me])
+        if found.ambiguous:
+            part, fits = found.ambiguous[0]
+            raise UsageError(
+                say(
+                    "@{0} could be any of: {1}. Write more of the name.",
+                    part,
+                    ", ".join(sorted(names[k] for k in fits)),
+                )
+            )
+        if not found.found:
+            return payload
+        return {**payload, "mentions": found.found}
 
     # -- networks -----------------------------------------------------------------
     def create_network(

@@ -2,9 +2,10 @@
 
 ``@`` followed by a member's full display name (``@Dr. Bob Okafor``, the longest name that
 matches first) or by an unambiguous part of it (``@Okafor``, ``@Bob Okafor``) names that
-member. The author's computer resolves the mentions against the network's members as it
-writes, so every computer agrees on whom a text mentions whatever members it knows of;
-a part that fits several members is left unresolved and reported to the author.
+member. A part that fits several members is left unresolved and reported to the author;
+a part made only of words every member's name shares (``@Dr``) names no one. The
+author's computer resolves the mentions against the network's members as it writes, so
+every computer agrees on whom a text mentions whatever members it knows of.
 
 Pure: matching folds case and accents (``diagnosis_key`` of polls does the same for
 diagnoses) and never reads a database.
@@ -55,10 +56,11 @@ def _full_name(folded: str, at: int, names: list[tuple[str, bytes]]) -> tuple[in
 
 
 def _part(
-    text: str, at: int, members: list[tuple[list[str], bytes]]
+    text: str, at: int, members: list[tuple[list[str], bytes]], common: set[str]
 ) -> tuple[int, list[bytes], str] | None:
-    """The longest run of words after ``@`` that is a run of words of some member's name:
-    its end, the members it fits and the part as written."""
+    """The longest run of words after ``@`` that is a run of words of some member's name
+    (words every name shares, such as a title, name no one alone): its end, the members it fits and
+    the part as written."""
     rest = text[at + 1 :]
     tokens: list[tuple[str, int]] = []  # folded word, its end in ``text``
     position = 0
@@ -73,6 +75,8 @@ def _part(
     for count in range(len(tokens), 0, -1):
         wanted = [t for t, _ in tokens[:count]]
         fits = [key for words, key in members if _contains(words, wanted)]
+        if all(w in common for w in wanted) and len(fits) < 2:
+            continue  # a title alone does not name the one member it happens to fit
         if fits:
             end = tokens[count - 1][1]
             return end, fits, text[at + 1 : end]
@@ -93,6 +97,11 @@ def resolve(text: str, members: Mapping[bytes, str], *, exclude: Iterable[bytes]
         ((" ".join(fold(n).split()), k) for k, n in candidates.items()), key=lambda p: -len(p[0])
     )
     parts = [(_words(n), k) for k, n in candidates.items()]
+    counts: dict[str, int] = {}
+    for name in members.values():
+        for word in set(_words(name)):
+            counts[word] = counts.get(word, 0) + 1
+    common = {w for w, n in counts.items() if len(members) > 1 and n == len(members)}
     folded: str | None = fold(text)
     if folded is not None and len(folded) != len(text):  # "ß" → "ss": positions differ,
         folded = None  # so only parts of names (matched word by word) are looked for
@@ -107,7 +116,7 @@ def resolve(text: str, members: Mapping[bytes, str], *, exclude: Iterable[bytes]
             end, key = whole
             _add(result, at, end, key)
         else:
-            part = _part(text, at, parts)
+            part = _part(text, at, parts, common)
             end = at + 1
             if part is not None:
                 end, fits, written = part

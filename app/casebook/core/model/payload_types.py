@@ -147,6 +147,7 @@ class CaseCreate:
     attachments: tuple[Attachment, ...]
     consent: dict[str, Any] | None = None  # JSON form
     purge_key: bytes | None = None  # binds the case's events (core.model.purge)
+    mentions: tuple[bytes, ...] = ()  # members the text names (core.model.mentions)
 
     @classmethod
     def from_clean(cls, p: Wire) -> CaseCreate:
@@ -160,6 +161,7 @@ class CaseCreate:
             attachments,
             _consent(p.get("consent")),
             p.get("purge_key"),
+            tuple(p.get("mentions", ())),
         )
 
     def content(self) -> dict[str, Any]:
@@ -240,10 +242,11 @@ class CommentCreate:
     case: bytes
     parent: bytes | None
     body: str
+    mentions: tuple[bytes, ...] = ()  # members the text names (core.model.mentions)
 
     @classmethod
     def from_clean(cls, p: Wire) -> CommentCreate:
-        return cls(p["case"], p["parent"], p["body"])
+        return cls(p["case"], p["parent"], p["body"], tuple(p.get("mentions", ())))
 
     def content(self) -> dict[str, Any]:
         """The comment's content in JSON form (its first revision)."""

@@ -18,6 +18,7 @@ from casebook.core.model import consent, polls, relayaddr
 from casebook.core.model.epochs import is_seed_list
 from casebook.core.model.events import EventError
 from casebook.core.model.kinds import EventKind
+from casebook.core.model.mentions import MAX_MENTIONS
 from casebook.core.model.payload_types import Payload, typed
 from casebook.errors import UsageError
 
@@ -248,10 +249,26 @@ def _target(payload: dict[str, Any]) -> dict[str, Any]:
     return {"target": _ref(payload["target"], "target")}
 
 
+def _mentions(payload: dict[str, Any], out: dict[str, Any]) -> None:
+    """``mentions``: the members the text names (member keys, distinct, at most
+    ``MAX_MENTIONS``), resolved by the author's computer (docs/protocol.md, "Mentions")."""
+    if "mentions" not in payload:
+        return
+    value = payload["mentions"]
+    if not isinstance(value, list) or not 1 <= len(value) <= MAX_MENTIONS:
+        raise EventError(f"mentions must list 1 to {MAX_MENTIONS} members")
+    if any(not isinstance(k, bytes) or len(k) != 32 for k in value) or len(set(value)) != len(
+        value
+    ):
+        raise EventError("mentions must be distinct member keys")
+    out["mentions"] = list(value)
+
+
 def _case_create(payload: dict[str, Any]) -> dict[str, Any]:
     """``purge_key``: 32 random bytes that bind the case's events (core.model.purge)."""
-    _exact(payload, _CASE_CONTENT, _CASE_OPTIONAL | {"purge_key"})
+    _exact(payload, _CASE_CONTENT, _CASE_OPTIONAL | {"purge_key", "mentions"})
     out = case_content(payload, partial=False)
+    _mentions(payload, out)
     if "purge_key" in payload:
         key = payload["purge_key"]
         if not isinstance(key, bytes) or len(key) != 32:
@@ -277,16 +294,18 @@ def _case_status(payload: dict[str, Any]) -> dict[str, Any]:
 
 def _comment_create(payload: dict[str, Any]) -> dict[str, Any]:
     """A comment, a reply (``parent``) or a case's outcome."""
-    _exact(payload, {"case", "parent", "body"})
+    _exact(payload, {"case", "parent", "body"}, {"mentions"})
     parent = payload["parent"]
     body = clean_text(payload["body"], "comment", MAX_BODY)
     if not body.strip():
         raise EventError("a comment needs some text")
-    return {
+    out = {
         "case": _ref(payload["case"], "case"),
         "parent": None if parent is None else _ref(parent, "parent"),
         "body": body,
     }
+    _mentions(payload, out)
+    return out
 
 
 def _comment_edit(payload: dict[str, Any]) -> dict[str, Any]:
