@@ -104,12 +104,11 @@ class Library:
         """The payload with the members its text names (docs/protocol.md, "Mentions"),
         resolved here against the network's members; a part of a name that fits several
         is refused in words rather than guessed."""
-        state = self.log.members.state(net)
-        rows = self.db.all("SELECT key, name FROM authors WHERE net = ?", (net,))
+        members = self.log.members.state(net).members
         names = {
-            bytes(r["key"]): str(r["name"])
-            for r in rows
-            if bytes(r["key"]) in state.members and state.members[bytes(r["key"])].active
+            key: name
+            for key, name in refs.names(self.db, net).items()
+            if key in members and members[key].active
         }
         text = "\n".join(str(payload.get(k, "")) for k in ("title", "body"))
         found = mentions.resolve(text, names, exclude=[self.me])

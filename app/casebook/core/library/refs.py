@@ -75,6 +75,12 @@ def network(db: Database, ref: str) -> bytes:
     return next(iter(candidates))
 
 
+def names(db: Database, net: bytes) -> dict[bytes, str]:
+    """Each author's display name in a network, by member key."""
+    rows = db.all("SELECT key, name FROM authors WHERE net = ?", (net,))
+    return {bytes(r["key"]): r["name"] for r in rows}
+
+
 def author(db: Database, text: str) -> bytes:
     """A member by fingerprint (or its start) or by the start of their name."""
     rows = db.all("SELECT DISTINCT key, name FROM authors")

@@ -102,9 +102,8 @@ def resolve(text: str, members: Mapping[bytes, str], *, exclude: Iterable[bytes]
         for word in set(_words(name)):
             counts[word] = counts.get(word, 0) + 1
     common = {w for w, n in counts.items() if len(members) > 1 and n == len(members)}
-    folded: str | None = fold(text)
-    if folded is not None and len(folded) != len(text):  # "ß" → "ss": positions differ,
-        folded = None  # so only parts of names (matched word by word) are looked for
+    same = fold(text)  # when "ß" → "ss" moved positions, only parts of names (matched
+    folded = same if len(same) == len(text) else None  # word by word) are looked for
     result = Mentions()
     at = text.find("@")
     while at != -1:

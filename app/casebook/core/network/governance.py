@@ -59,8 +59,7 @@ class Governance:
             raise PermissionDenied(say("Refused: {0}.", exc)) from None
 
     def _names(self, net: bytes) -> dict[bytes, str]:
-        rows = self.db.all("SELECT key, name FROM authors WHERE net = ?", (net,))
-        return {bytes(r["key"]): r["name"] for r in rows}
+        return refs.names(self.db, net)
 
     # -- members --------------------------------------------------------------------
     def members(self, net: bytes, include_removed: bool = False) -> list[dict[str, Any]]:
