@@ -8,9 +8,12 @@ takes in the join.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
-from casebook.core.ledger.eventlog import Outcome
+import pytest
+
+from casebook.core.ledger.eventlog import EventLog, Outcome
 from casebook.core.library.search import Filters
 from casebook.core.model import devices as device_model
 from casebook.core.model.identity import Identity
@@ -96,3 +99,20 @@ def link_computer(first: Profile, folder: Path) -> Profile:
     laptop = Profile.create(folder, first.name, PASSPHRASE, device=device, member=package["member"])
     first.devices.take_adds(laptop.devices.adopt(package))
     return laptop
+
+
+def count_rebuilds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From now on, each ``EventLog.rebuild`` appends 1 to the list returned."""
+    calls: list[int] = []
+    real = EventLog.rebuild
+    monkeypatch.setattr(EventLog, "rebuild", lambda self: calls.append(1) or real(self))
+    return calls
+
+
+def reopen(profile: Profile, times: int) -> Iterator[Profile]:
+    """``profile`` closed, then unlocked again ``times`` times: each, open, in turn."""
+    folder = profile.directory
+    profile.close()
+    for _ in range(times):
+        with Profile.unlock(folder, PASSPHRASE) as again:
+            yield again

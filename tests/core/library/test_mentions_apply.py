@@ -8,11 +8,10 @@ from collections.abc import Callable
 
 import pytest
 
-from casebook.core.ledger.eventlog import EventLog, now_ms
+from casebook.core.ledger.eventlog import now_ms
 from casebook.core.model import payloads
 from casebook.core.profile import Profile
-from clikit import PASSPHRASE
-from netkit import deliver, join
+from netkit import count_rebuilds, deliver, join, reopen
 
 
 def _two(alice: Profile, network: bytes, make_profile: Callable[..., Profile]) -> Profile:
@@ -70,12 +69,7 @@ def test_the_upgrade_rebuild_applies_mentions_stored_before(
     assert bob.db.scalar("SELECT count(*) FROM cases") == 0  # rejected: an unknown field
     bob.db.execute("PRAGMA user_version = 13")  # as that version left it
     bob.db.execute("DROP TABLE mentions")
-    calls = []
-    real = EventLog.rebuild
-    monkeypatch.setattr(EventLog, "rebuild", lambda self: calls.append(1) or real(self))
-    folder = bob.directory
-    bob.close()
-    for _ in range(2):
-        with Profile.unlock(folder, PASSPHRASE) as again:
-            assert again.answer_queue.lists(now_ms()).awaiting_me == [case]
+    calls = count_rebuilds(monkeypatch)
+    for again in reopen(bob, 2):
+        assert again.answer_queue.lists(now_ms()).awaiting_me == [case]
     assert calls == [1]

@@ -9,12 +9,10 @@ from collections.abc import Callable
 
 import pytest
 
-from casebook.core.ledger.eventlog import EventLog
 from casebook.core.model import events, purge
 from casebook.core.model.kinds import EventKind
 from casebook.core.profile import Profile
-from clikit import PASSPHRASE
-from netkit import deliver, join, raw_events
+from netkit import count_rebuilds, deliver, join, raw_events, reopen
 from rawkit import forge, head, rejected
 
 TABLES = ("polls", "poll_answers", "rejected", "waiting", "purged_items")
@@ -189,12 +187,7 @@ def test_the_upgrade_rebuild_runs_once(
     monkeypatch.setattr(payloads, "VALIDATORS", older)
     deliver(alice, bob, network)
     monkeypatch.undo()
-    calls = []
-    real = EventLog.rebuild
-    monkeypatch.setattr(EventLog, "rebuild", lambda self: calls.append(1) or real(self))
-    folder = bob.directory
-    bob.close()
-    for _ in range(3):
-        with Profile.unlock(folder, PASSPHRASE) as again:
-            assert again.polls.show(poll).kind == "differential"
+    calls = count_rebuilds(monkeypatch)
+    for again in reopen(bob, 3):
+        assert again.polls.show(poll).kind == "differential"
     assert calls == [1]
