@@ -44,7 +44,11 @@ CASES: list[Case] = [
         ["af", "perioperative"],
         [
             (1, "Replete K and Mg first; many revert spontaneously once the trigger settles."),
-            (3, "CHA2DS2-VASc 3: discuss timing of anticoagulation with the orthopaedic team."),
+            (
+                3,
+                "CHA2DS2-VASc 3: discuss timing of anticoagulation with the orthopaedic team. "
+                "@Rivera, would you start a DOAC before the wound check?",
+            ),
         ],
         None,
     ),
@@ -605,6 +609,21 @@ CASES: list[Case] = [
                 "walking with a single level favours surgery, then radiotherapy.",
             ),
         ],
+        None,
+    ),
+    (
+        3,
+        "Persistent hyponatraemia in a young woman on an SSRI",
+        "endocrinology",
+        {
+            "presentation": "Nausea and unsteadiness; sodium 124, unchanged over two weeks.",
+            "history": "Sertraline started six weeks ago; otherwise well, no diuretics.",
+            "findings": "Euvolaemic. Urine osmolality 480, urine sodium 52. TSH and a "
+            "short Synacthen test normal.",
+            "question": "Stop the sertraline, or fluid restriction first?",
+        },
+        ["hyponatraemia", "siadh"],
+        [],  # nobody has answered yet: the sidebar's Unanswered view
         None,
     ),
     (

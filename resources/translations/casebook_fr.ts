@@ -368,8 +368,16 @@
         <translation>En attente de ma réponse</translation>
     </message>
     <message>
-        <source>{0} cases you posted or discussed where someone spoke after you</source>
-        <translation>{0} cas que vous avez publiés ou commentés, où quelqu&apos;un a répondu après vous</translation>
+        <source>{0} cases where you were mentioned, a poll awaits your answer, or someone spoke after you</source>
+        <translation>{0} cas où vous êtes mentionné, où un sondage attend votre réponse, ou où quelqu&apos;un a parlé après vous</translation>
+    </message>
+    <message>
+        <source>Unanswered</source>
+        <translation>Sans réponse</translation>
+    </message>
+    <message>
+        <source>{0} open cases nobody but their author has answered in a day</source>
+        <translation>{0} cas ouverts sans réponse d&apos;un autre que leur auteur depuis un jour</translation>
     </message>
     <message>
         <source>No record</source>

@@ -56,6 +56,7 @@ def test_mentions_reach_the_named_member_only(
     ok(cli("comment", case, "--body", "@Brandt, the ECG is attached.", profile="c"))
     ok(cli("sync", profile="c"))
     assert queue(cli, "d")["awaiting_me"] == [case]
+    ok(cli("sync", profile="b"))  # Bob reads the discussion, then replies
     ok(cli("comment", case, "--body", "Yes, cardiac MRI first.", profile="b"))
     assert queue(cli, "b")["awaiting_me"] == []
     assert queue(cli, "d")["awaiting_me"] == [case]

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QInputDialog
 
 from casebook.core.profile import Profile
 from casebook.gui.compose import NewCaseDialog
+from casebook.gui.sidebar import VIEWS
 
 
 def test_first_start_to_search(qtbot, core, tmp_path, monkeypatch):
@@ -272,7 +273,7 @@ def test_sidebar_tags_filters_sort_saved_searches_and_unread(qtbot, core, tmp_pa
     qtbot.waitUntil(lambda: not win.model.rows[win.model.row_of(opened)].unread)
     assert any(case.unread for case in win.model.rows)  # the others are still unread
 
-    network = win.sidebar.topLevelItem(3)  # after All networks, My cases, Awaiting my reply
+    network = win.sidebar.topLevelItem(1 + len(VIEWS))  # after All networks and the views
     tag_item = network.child(0)
     tag = tag_item.data(0, Qt.ItemDataRole.UserRole).tag
     win.sidebar.setCurrentItem(tag_item)

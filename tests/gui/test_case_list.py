@@ -98,25 +98,43 @@ def test_search_results_page_in_with_the_real_total(qtbot, core, tmp_path, monke
     assert 1 in offsets and len(win.model.snippets) == 2
 
 
+MENTIONED = (
+    "SELECT count(*) FROM mentions m JOIN cases c ON c.rid = m.case_rid "
+    "WHERE c.id = ? AND m.member = ?"
+)
+
+
 def test_my_cases_awaiting_my_reply_and_unread_tags(qtbot, core, tmp_path) -> None:
     """The reader's own views in the sidebar, with their counts, and each tag's unread
     cases; the list shows a preview line under each title."""
     from guikit import idle, run
 
     from casebook.core.library.search import Filters
-    from casebook.gui.sidebar import Choice
+    from casebook.gui.sidebar import Choice, _day_ago
     from casebook.gui.title_delegate import PREVIEW_ROLE
 
     win = open_demo(qtbot, core, tmp_path)
     qtbot.waitUntil(lambda: bool(win.views), timeout=15_000)  # counted after the list
     me = win.sidebar.me
     mine = run(qtbot, core, lambda s: s.p.queries.list_cases(Filters(author=me), limit=100))
-    waiting = run(qtbot, core, lambda s: s.p.queries.list_cases(Filters(awaiting=me), limit=100))
+    awaiting = Filters(status="open", awaiting=me)  # open cases, as in casebook queue
+    waiting = run(qtbot, core, lambda s: s.p.queries.list_cases(awaiting, limit=100))
+    resolved = run(qtbot, core, lambda s: s.p.queries.count_cases(Filters(awaiting=me)))
+    assert resolved > len(waiting)  # the demo has resolved cases someone spoke in after me
     assert len(waiting) > 0 and 0 < len(mine) < len(win.model.rows)
-    assert win.views == {"mine": len(mine), "awaiting": len(waiting)}
+    silent = run(
+        qtbot,
+        core,
+        lambda s: s.p.queries.count_cases(Filters(status="open", unanswered_by=_day_ago())),
+    )
+    assert win.views == {"mine": len(mine), "awaiting": len(waiting), "unanswered": silent}
     my_fingerprint = win.case_actions.loaded.me
-    for case in waiting:  # I took part in each, and someone spoke after me
+    for case in waiting:  # I took part, and someone spoke after me; or a poll awaits me
         detail = run(qtbot, core, lambda s, c=case: s.p.queries.case(c.id))
+        polls = run(qtbot, core, lambda s, c=case: s.p.polls.of_case(c.id))
+        named = run(qtbot, core, lambda s, c=case: s.p.db.scalar(MENTIONED, (c.id, me)))
+        if any(not p.answered for p in polls) or named:
+            continue
         spoke = [c.author for c in detail.discussion]
         assert my_fingerprint in [*spoke, detail.summary.author]
         newest = max(detail.discussion, key=lambda c: c.created_at)
@@ -142,3 +160,25 @@ def test_my_cases_awaiting_my_reply_and_unread_tags(qtbot, core, tmp_path) -> No
     qtbot.waitUntil(lambda: len(win.model.rows) == len(mine), timeout=10_000)
     previews = [win.model.index(r, 0).data(PREVIEW_ROLE) for r in range(len(mine))]
     assert all(previews) and all("\n" not in p and not p.startswith("#") for p in previews)
+
+
+def test_a_colleague_mentioning_me_puts_the_case_in_awaiting_my_reply(qtbot, core, tmp_path):
+    """The demo's AF case: a colleague asks the demo user by name (@Rivera); the user
+    never commented there, and it is listed under Awaiting my reply."""
+    from guikit import idle
+
+    win = open_demo(qtbot, core, tmp_path)
+    qtbot.waitUntil(lambda: bool(win.views), timeout=15_000)
+    rows = {i.text(0): i for i in win.sidebar._items()}
+    win.sidebar.setCurrentItem(rows["Awaiting my reply"])
+    idle(qtbot, core)
+    title = "New AF with rapid ventricular response after hip surgery"
+    qtbot.waitUntil(lambda: title in [r.title for r in win.model.rows], timeout=10_000)
+
+    # One demo case, a colleague's, has had no answer for days: the Unanswered view.
+    assert rows["Unanswered"].text(1) == "1"
+    win.sidebar.setCurrentItem(rows["Unanswered"])
+    idle(qtbot, core)
+    silent = "Persistent hyponatraemia in a young woman on an SSRI"
+    qtbot.waitUntil(lambda: [r.title for r in win.model.rows] == [silent], timeout=10_000)
+    assert win.model.rows[0].status == "open" and win.model.rows[0].comments == 0

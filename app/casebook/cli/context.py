@@ -99,12 +99,14 @@ def filters(ctx: Context) -> Filters:
     if getattr(a, "mine", False) and a.author:
         raise UsageError("Give --mine or --author, not both.")
     author = refs.author(profile.db, a.author) if a.author else None
+    awaiting = getattr(a, "awaiting", False)
     return Filters(
         net=profile.library.network(a.network) if a.network else None,
         tag=normalize_tag(a.tag) if a.tag else None,
         author=profile.member if getattr(a, "mine", False) else author,
-        awaiting=profile.member if getattr(a, "awaiting", False) else None,
-        status=a.status,
+        awaiting=profile.member if awaiting else None,
+        # Awaiting my reply means open cases unless asked otherwise, as in casebook queue.
+        status=a.status or ("open" if awaiting else None),
         since=parse_date(a.since, "--since"),
         until=parse_date(a.until, "--until"),
     )

@@ -43,7 +43,8 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--awaiting",
         action="store_true",
-        help="cases you posted or discussed whose newest comment is someone else's",
+        help="open cases awaiting your reply: you were mentioned, a poll awaits your "
+        "answer, or someone spoke after you (with --status resolved: resolved ones)",
     )
     parser.add_argument("--since", metavar="YYYY-MM-DD", help="created on or after")
     parser.add_argument("--until", metavar="YYYY-MM-DD", help="created before")

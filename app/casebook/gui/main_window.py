@@ -246,7 +246,8 @@ class MainWindow(QMainWindow):
 
     def _filters(self) -> Filters:
         chosen = self.sidebar.current().filters(self.sidebar.me)
-        return replace(chosen, status=self.status_filter.currentData())
+        # The views list open cases (as casebook queue does) unless a status is chosen.
+        return replace(chosen, status=self.status_filter.currentData() or chosen.status)
 
     def _chose(self, choice: Choice) -> None:
         if choice.query is not None:

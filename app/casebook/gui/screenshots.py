@@ -125,6 +125,7 @@ def library(core: Core, scratch: Path, out: Path, app: QApplication) -> None:
     teaching_shots(core, win, scratch, out)
     withdrawal_shots(core, win, out)
     poll_shots(core, win, out)
+    queue_shot(core, win, out)
 
     for dialog, name in (
         (NewNetworkDialog(win), "new-network"),
@@ -327,6 +328,20 @@ def poll_shots(core: Core, win: MainWindow, out: Path) -> None:
     settle(core, 0.6)
     win.viewer.scrollToAnchor(f"p{poll_id.hex()}")
     shoot(win, out, "poll-pooled")
+
+
+def queue_shot(core: Core, win: MainWindow, out: Path) -> None:
+    """The answer queue: the cases awaiting the demo user's reply (a colleague mentioned
+    them), chosen in the sidebar."""
+    rows = {i.text(0): i for i in win.sidebar._items()}
+    win.sidebar.setCurrentItem(rows["Awaiting my reply"])
+    wait(lambda: bool(win.model.rows) and win.sidebar.current().view == "awaiting")
+    titles = [row.title for row in win.model.rows]
+    win.table.selectRow(titles.index("New AF with rapid ventricular response after hip surgery"))
+    settle(core, 0.6)
+    shoot(win, out, "queue-awaiting")
+    win.sidebar.setCurrentItem(rows["All networks"])
+    settle(core)
 
 
 def main(argv: list[str] | None = None) -> int:

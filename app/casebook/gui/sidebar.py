@@ -1,5 +1,5 @@
-"""The sidebar: the reader's own views (my cases, awaiting my reply), networks with their
-most used tags (each with its unread count), and saved searches.
+"""The sidebar: the reader's own views (my cases, awaiting my reply, unanswered),
+networks with their most used tags (each with its unread count), and saved searches.
 
 Choosing an entry emits what the case list should show (filters, and for a saved search
 its text). The data comes from the worker: networks with counts, each network's tags,
@@ -8,12 +8,14 @@ and the saved searches kept in the profile's settings.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
+from casebook.core.library.queue import DAY_MS
 from casebook.core.library.search import Filters
 from casebook.gui.i18n import QT_TR_NOOP, tr
 from casebook.session import Session
@@ -28,14 +30,24 @@ class Choice:
     tag: str | None = None
     query: str | None = None  # a saved search's text
     saved: str | None = None  # a saved search's name
-    view: str | None = None  # "mine" (cases I posted) or "awaiting" (a reply awaits me)
+    # "mine" (cases I posted), "awaiting" (my reply is awaited) or "unanswered" (open cases
+    # nobody but their author answered in a day): the answer queue (core/library/queue.py)
+    view: str | None = None
 
     def filters(self, me: bytes | None = None) -> Filters:
-        """What the list shows; ``me`` (the reader's member key) for the two views."""
+        """What the list shows; ``me`` (the reader's member key) for the views."""
         net = bytes.fromhex(self.net) if self.net else None
         mine = me if self.view == "mine" else None
         awaiting = me if self.view == "awaiting" else None
-        return Filters(net=net, tag=self.tag, author=mine, awaiting=awaiting)
+        if self.view == "unanswered":
+            return Filters(net=net, tag=self.tag, status="open", unanswered_by=_day_ago())
+        # Awaiting my reply is a list of open cases, as in ``casebook queue``.
+        status = "open" if self.view == "awaiting" else None
+        return Filters(net=net, tag=self.tag, author=mine, awaiting=awaiting, status=status)
+
+
+def _day_ago() -> int:
+    return int(time.time() * 1000) - DAY_MS
 
 
 Tags = dict[str, list[tuple[str, int, int]]]  # network hex id → (tag, cases, unread)
@@ -51,7 +63,8 @@ def sidebar_counts(s: Session, nets: list[bytes]) -> tuple[Tags, dict[str, int]]
     me = s.p.member
     views = {
         "mine": q.count_cases(Filters(author=me)),
-        "awaiting": q.count_cases(Filters(awaiting=me)),
+        "awaiting": q.count_cases(Filters(status="open", awaiting=me)),
+        "unanswered": q.count_cases(Filters(status="open", unanswered_by=_day_ago())),
     }
     return tags, views
 
@@ -61,7 +74,15 @@ VIEWS = (
     (
         "awaiting",
         QT_TR_NOOP("Awaiting my reply"),
-        QT_TR_NOOP("{0} cases you posted or discussed where someone spoke after you"),
+        QT_TR_NOOP(
+            "{0} cases where you were mentioned, a poll awaits your answer, or someone "
+            "spoke after you"
+        ),
+    ),
+    (
+        "unanswered",
+        QT_TR_NOOP("Unanswered"),
+        QT_TR_NOOP("{0} open cases nobody but their author has answered in a day"),
     ),
 )
 

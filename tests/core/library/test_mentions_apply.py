@@ -36,6 +36,25 @@ def test_the_author_signs_whom_the_text_names(
     assert bob.answer_queue.lists(now_ms()).awaiting_me == []
 
 
+def test_a_hidden_comment_mentions_nobody(
+    alice: Profile, network: bytes, make_profile: Callable[..., Profile]
+) -> None:
+    bob = _two(alice, network, make_profile)
+    case = alice.library.post_case(network, title="Gout", body="Colchicine dose?")
+    comment = alice.library.comment(case, "@Okafor, you saw the last one.")
+    deliver(alice, bob, network)
+    assert bob.answer_queue.lists(now_ms()).awaiting_me == [case]
+    alice.governance.moderate(comment.hex(), "hide", "Off topic")
+    deliver(alice, bob, network)
+    # The mention is still signed and stored (an unhide brings it back), but a hidden
+    # comment awaits nobody's reply.
+    assert bob.db.scalar("SELECT count(*) FROM mentions") == 1
+    assert bob.answer_queue.lists(now_ms()).awaiting_me == []
+    alice.governance.moderate(comment.hex(), "unhide")
+    deliver(alice, bob, network)
+    assert bob.answer_queue.lists(now_ms()).awaiting_me == [case]
+
+
 def test_a_withdrawn_case_leaves_no_mention(
     alice: Profile, network: bytes, make_profile: Callable[..., Profile]
 ) -> None:

@@ -1,25 +1,27 @@
 """The answer queue (issue 20; docs/protocol.md, "Mentions"): what waits for this member.
 
-Three lists of open cases, newest first, each derived from the events on this computer:
+Three lists of open cases, derived from the events on this computer, each by the same
+filter the case list and the app's sidebar use (``search.Filters``):
 
-- *awaiting my reply*: a case or comment mentions me (its author named me, signed) and I
-  have written nothing in the case since; or a poll on it that someone else asked is
-  neither answered nor skipped by me;
-- *unanswered*: cases older than a day on which nobody but their author has commented;
+- *awaiting my reply* (``Filters.awaiting``): I wrote or discussed the case and the newest
+  comment is someone else's; or it mentions me (its author named me, signed) and I have
+  commented nothing since; or it has a poll someone else asked that I have neither
+  answered nor skipped;
+- *unanswered* (``Filters.unanswered_by``): cases older than a day on which nobody but
+  their author has commented;
 - *my open cases*: the cases I wrote that are still open.
 
-Hidden and withdrawn cases are in none of them.
+Hidden and withdrawn cases are in none of them; the newest activity comes first.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from casebook.core.library.search import Filters
 from casebook.store.database import Database
 
 DAY_MS = 24 * 3600 * 1000
-
-_VISIBLE = "c.status = 'open' AND c.hidden = 0 AND c.withdrawn IS NULL AND (? IS NULL OR c.net = ?)"
 
 
 @dataclass(frozen=True)
@@ -42,32 +44,18 @@ class AnswerQueue:
         self.me = me
 
     def lists(self, now_ms: int, net: bytes | None = None, limit: int = 200) -> Queue:
-        me = self.me
-        awaiting = self.db.all(
-            "SELECT c.id, max(w.at) AS at FROM cases c JOIN ("  # noqa: S608 - fixed text
-            "  SELECT m.case_rid AS rid, m.at FROM mentions m WHERE m.member = ? AND NOT EXISTS"
-            "  (SELECT 1 FROM comments k WHERE k.case_rid = m.case_rid AND k.author = ? "
-            "   AND k.created_at >= m.at)"
-            "  UNION ALL SELECT p.case_rid, p.created_at FROM polls p WHERE p.author != ? "
-            "  AND NOT EXISTS (SELECT 1 FROM poll_answers a WHERE a.poll_id = p.id "
-            "   AND a.member = ?)"
-            f") w ON w.rid = c.rid WHERE {_VISIBLE} GROUP BY c.rid ORDER BY at DESC, c.id "
-            "LIMIT ?",
-            (me, me, me, me, net, net, limit),
-        )
-        unanswered = self.db.all(
-            f"SELECT c.id FROM cases c WHERE {_VISIBLE} AND c.created_at <= ? "  # noqa: S608
-            "AND NOT EXISTS (SELECT 1 FROM comments k WHERE k.case_rid = c.rid "
-            "AND k.author != c.author) ORDER BY c.created_at DESC, c.id LIMIT ?",
-            (net, net, now_ms - DAY_MS, limit),
-        )
-        mine = self.db.all(
-            f"SELECT c.id FROM cases c WHERE {_VISIBLE} AND c.author = ? "  # noqa: S608
-            "ORDER BY c.activity_at DESC, c.id LIMIT ?",
-            (net, net, me, limit),
-        )
+        base = Filters(net=net, status="open")
         return Queue(
-            [bytes(r["id"]) for r in awaiting],
-            [bytes(r["id"]) for r in unanswered],
-            [bytes(r["id"]) for r in mine],
+            self._ids(replace(base, awaiting=self.me), limit),
+            self._ids(replace(base, unanswered_by=now_ms - DAY_MS), limit),
+            self._ids(replace(base, author=self.me), limit),
         )
+
+    def _ids(self, filters: Filters, limit: int) -> list[bytes]:
+        where, params = filters.sql()
+        rows = self.db.all(
+            f"SELECT c.id FROM cases c WHERE {where} AND c.withdrawn IS NULL "  # noqa: S608
+            "ORDER BY c.activity_at DESC, c.id LIMIT ?",
+            [*params, limit],
+        )
+        return [bytes(r["id"]) for r in rows]

@@ -59,9 +59,14 @@ class Filters:
     since: int | None = None  # ms since epoch, inclusive
     until: int | None = None  # ms since epoch, exclusive
     hidden: bool = False  # include items a moderator hid (admins reviewing them)
-    # A member's key: the cases they wrote or discussed whose newest comment is someone
-    # else's (a reply awaits them).
+    # A member's key: the cases awaiting their reply (docs/protocol.md, "Mentions"): they
+    # wrote or discussed it and the newest comment is someone else's; or it mentions them
+    # and they have not commented since; or it has a poll someone else asked that they
+    # have neither answered nor skipped. A comment a moderator hid neither awaits a reply
+    # nor mentions anyone.
     awaiting: bytes | None = None
+    # ms since epoch: cases created by then on which nobody but their author commented.
+    unanswered_by: int | None = None
 
     def sql(self, case: str = "c") -> tuple[str, list[Any]]:
         """A WHERE clause over the cases table aliased ``case``; values are bound."""
@@ -79,12 +84,25 @@ class Filters:
             params.append(self.until)
         if self.awaiting is not None:
             clauses.append(
-                f"{case}.id IN (SELECT m.case_id FROM comments m WHERE m.author = ? UNION "
+                f"(({case}.id IN (SELECT m.case_id FROM comments m WHERE m.author = ? UNION "
                 "SELECT k.id FROM cases k WHERE k.author = ?) AND coalesce((SELECT z.author "
-                f"FROM comments z WHERE z.case_id = {case}.id ORDER BY z.created_order DESC "
-                "LIMIT 1), ?) != ?"
+                f"FROM comments z WHERE z.case_id = {case}.id AND z.hidden = 0 ORDER BY "
+                "z.created_order DESC LIMIT 1), ?) != ?) OR EXISTS (SELECT 1 FROM mentions n "
+                f"WHERE n.member = ? AND n.case_rid = {case}.rid AND NOT EXISTS (SELECT 1 FROM "
+                "comments h WHERE h.id = n.event_id AND h.hidden = 1) AND NOT EXISTS (SELECT 1 "
+                "FROM comments y WHERE y.case_rid = n.case_rid AND y.author = ? AND "
+                "y.created_at >= n.at)) OR "
+                f"EXISTS (SELECT 1 FROM polls p WHERE p.case_rid = {case}.rid AND p.author != ? "
+                "AND NOT EXISTS (SELECT 1 FROM poll_answers a WHERE a.poll_id = p.id AND "
+                "a.member = ?)))"
             )
-            params.extend([self.awaiting] * 4)
+            params.extend([self.awaiting] * 8)
+        if self.unanswered_by is not None:
+            clauses.append(
+                f"{case}.created_at <= ? AND NOT EXISTS (SELECT 1 FROM comments u WHERE "
+                f"u.case_rid = {case}.rid AND u.author != {case}.author)"
+            )
+            params.append(self.unanswered_by)
         if self.tag is not None:
             clauses.append(
                 f"EXISTS (SELECT 1 FROM case_tags t WHERE t.tag = ? AND t.case_rid = {case}.rid)"
