@@ -19,3 +19,9 @@ class Result:
     @property
     def json(self) -> Any:
         return json.loads(self.out)
+
+
+def ok(result: Any) -> Any:
+    """``result`` of a command that must succeed (its stderr shown when it did not)."""
+    assert result.code == 0, result.err
+    return result

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from casebook.core.ledger.eventlog import now_ms
 from casebook.core.profile import Profile
-from casebook.demo_data import CASES, PEOPLE, POLL_ANSWERS, POLL_CASE
+from casebook.demo_data import CASES, FLAGS, PEOPLE, POLL_ANSWERS, POLL_CASE
 
 PASSPHRASE = "casebook demo library"  # noqa: S105 - published: the demo is fictional
 NETWORK = "Demo Circle (fictional cases)"
@@ -79,6 +79,7 @@ def build(directory: Path) -> Path:
             clock.case(index)
             _post(people, net, author, title, specialty, fields, tags, comments, outcome)
         _poll(people, net)
+        _flags(people, net)
         for colleague in people[1:]:
             _deliver(colleague, me, net)
         # Fictional colleagues have no computers: the demo stays off the LAN.
@@ -136,6 +137,20 @@ def _poll(people: list[Profile], net: bytes) -> None:
     for person in people:
         if person is not last:
             _deliver(last, person, net)
+
+
+def _flags(people: list[Profile], net: bytes) -> None:
+    """Colleagues' flags for the moderators, sealed to the demo user (the admin)."""
+    for who, title, comment, reason in FLAGS:
+        flagger = people[who]
+        case = bytes(flagger.db.scalar("SELECT id FROM cases WHERE title = ?", (title,)))
+        target = case
+        if comment is not None:
+            rows = flagger.queries.case(case)
+            assert rows is not None
+            target = rows.discussion[comment].id
+        flagger.library.flag(target.hex(), reason)
+        _deliver(flagger, people[0], net)
 
 
 def main(argv: list[str] | None = None) -> int:

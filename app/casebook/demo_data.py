@@ -652,3 +652,26 @@ POLL_ANSWERS = [
     (2, ["Deep vein thrombosis", "Superficial thrombophlebitis"]),
     (3, ["Ruptured popliteal cyst", "Deep vein thrombosis", "Calf muscle strain"]),
 ]
+
+# Flags colleagues raised for the moderators (flagger, case title, index of the comment in
+# the case's discussion or None for the case, reason); the demo user, an admin, reads them.
+FLAGS = [
+    (
+        2,
+        "Back pain and leg heaviness with metastatic prostate cancer",
+        0,
+        "Clinically wrong: radiotherapy alone is the usual first choice here",
+    ),
+    (
+        3,
+        "Back pain and leg heaviness with metastatic prostate cancer",
+        0,
+        "Not in line with the regional cord compression pathway",
+    ),
+    (
+        1,
+        "Recurrent hypoglycaemia in a non-diabetic woman",
+        None,
+        "Possible patient identifier: the clinic and the dates together could identify her",
+    ),
+]

@@ -76,6 +76,14 @@
         <translation>Personnes…</translation>
     </message>
     <message>
+        <source>Moderation inbox…</source>
+        <translation>Boîte de modération…</translation>
+    </message>
+    <message>
+        <source>Flagged cases and comments, and what moderators did (moderators, admins)</source>
+        <translation>Cas et commentaires signalés, et ce qu&apos;ont fait les modérateurs (modérateurs, administrateurs)</translation>
+    </message>
+    <message>
         <source>Bundle files…</source>
         <translation>Fichiers d&apos;échange…</translation>
     </message>
@@ -170,6 +178,10 @@
     <message>
         <source>Hide…</source>
         <translation>Masquer…</translation>
+    </message>
+    <message>
+        <source>Flag…</source>
+        <translation>Signaler…</translation>
     </message>
     <message>
         <source>Unhide</source>
@@ -554,6 +566,54 @@ Motif (visible par les membres)&#xa0;:</translation>
     <message>
         <source>Hide</source>
         <translation>Masquer</translation>
+    </message>
+    <message>
+        <source>Possible patient identifier</source>
+        <translation>Identifiant de patient possible</translation>
+    </message>
+    <message>
+        <source>Clinically wrong</source>
+        <translation>Cliniquement erroné</translation>
+    </message>
+    <message>
+        <source>Inappropriate</source>
+        <translation>Inapproprié</translation>
+    </message>
+    <message>
+        <source>hid</source>
+        <translation>a masqué</translation>
+    </message>
+    <message>
+        <source>showed again</source>
+        <translation>a réaffiché</translation>
+    </message>
+    <message>
+        <source>pinned</source>
+        <translation>a épinglé</translation>
+    </message>
+    <message>
+        <source>unpinned</source>
+        <translation>a désépinglé</translation>
+    </message>
+    <message>
+        <source>No reminder</source>
+        <translation>Pas de rappel</translation>
+    </message>
+    <message>
+        <source>In 1 week</source>
+        <translation>Dans 1 semaine</translation>
+    </message>
+    <message>
+        <source>In 2 weeks</source>
+        <translation>Dans 2 semaines</translation>
+    </message>
+    <message>
+        <source>In 1 month</source>
+        <translation>Dans 1 mois</translation>
+    </message>
+    <message>
+        <source>In 3 months</source>
+        <translation>Dans 3 mois</translation>
     </message>
 </context>
 <context>
@@ -1135,6 +1195,83 @@ Motif (visible par les membres)&#xa0;:</translation>
     </message>
 </context>
 <context>
+    <name>FlagActions</name>
+    <message>
+        <source>Flag…</source>
+        <translation>Signaler…</translation>
+    </message>
+    <message>
+        <source>Ask the moderators to look at this case</source>
+        <translation>Demander aux modérateurs d&apos;examiner ce cas</translation>
+    </message>
+    <message>
+        <source>case</source>
+        <translation>cas</translation>
+    </message>
+    <message>
+        <source>comment</source>
+        <translation>commentaire</translation>
+    </message>
+    <message>
+        <source>Flagged: the moderators will see it at their next sync.</source>
+        <translation>Signalé&#xa0;: les modérateurs le verront à leur prochaine synchronisation.</translation>
+    </message>
+</context>
+<context>
+    <name>FlagDialog</name>
+    <message>
+        <source>Flag for the moderators</source>
+        <translation>Signaler aux modérateurs</translation>
+    </message>
+    <message>
+        <source>Ask the network&apos;s moderators to look at this {0}. Only they and the admins can read your reason; other members and the relay cannot.</source>
+        <translation>Demandez aux modérateurs du réseau d&apos;examiner ce {0}. Eux seuls et les administrateurs peuvent lire votre motif&#xa0;; ni les autres membres ni le relais ne le peuvent.</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motif</translation>
+    </message>
+    <message>
+        <source>Choose a reason or write your own</source>
+        <translation>Choisissez un motif ou écrivez le vôtre</translation>
+    </message>
+    <message>
+        <source>Flag</source>
+        <translation>Signaler</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpActions</name>
+    <message>
+        <source>Follow up…</source>
+        <translation>Suivi…</translation>
+    </message>
+    <message>
+        <source>Be reminded to add the outcome (only you see it)</source>
+        <translation>Recevoir un rappel pour ajouter l&apos;évolution (vous seul le voyez)</translation>
+    </message>
+    <message>
+        <source>Follow up on {0}…</source>
+        <translation>Suivi le {0}…</translation>
+    </message>
+    <message>
+        <source>Follow up</source>
+        <translation>Suivi</translation>
+    </message>
+    <message>
+        <source>Remind me to add the outcome of this case (on my computers only):</source>
+        <translation>Me rappeler d&apos;ajouter l&apos;évolution de ce cas (sur mes ordinateurs seulement)&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Reminder set.</source>
+        <translation>Rappel enregistré.</translation>
+    </message>
+    <message>
+        <source>No reminder for this case.</source>
+        <translation>Pas de rappel pour ce cas.</translation>
+    </message>
+</context>
+<context>
     <name>InviteDialog</name>
     <message>
         <source>Invite a colleague</source>
@@ -1476,6 +1613,14 @@ Son code cessera de fonctionner&#xa0;: plus personne ne pourra s&apos;en servir 
 <context>
     <name>LiveUpdates</name>
     <message>
+        <source>Time to add the outcome</source>
+        <translation>Il est temps d&apos;ajouter l&apos;évolution</translation>
+    </message>
+    <message>
+        <source>{0} of your cases await their outcome</source>
+        <translation>{0} de vos cas attendent leur évolution</translation>
+    </message>
+    <message>
         <source>{0} replied to your comment</source>
         <translation>{0} a répondu à votre commentaire</translation>
     </message>
@@ -1603,6 +1748,10 @@ Son code cessera de fonctionner&#xa0;: plus personne ne pourra s&apos;en servir 
         <translation>Choisissez un réseau à gauche.</translation>
     </message>
     <message>
+        <source>Moderation inbox</source>
+        <translation>Boîte de modération</translation>
+    </message>
+    <message>
         <source>Choose a case to export first.</source>
         <translation>Choisissez d&apos;abord un cas à exporter.</translation>
     </message>
@@ -1621,6 +1770,97 @@ Son code cessera de fonctionner&#xa0;: plus personne ne pourra s&apos;en servir 
     <message>
         <source>Casebook</source>
         <translation>Casebook</translation>
+    </message>
+</context>
+<context>
+    <name>ModerationInbox</name>
+    <message>
+        <source>Moderation inbox: {0}</source>
+        <translation>Boîte de modération&#xa0;: {0}</translation>
+    </message>
+    <message>
+        <source>Case or comment</source>
+        <translation>Cas ou commentaire</translation>
+    </message>
+    <message>
+        <source>Flags</source>
+        <translation>Signalements</translation>
+    </message>
+    <message>
+        <source>Newest reason</source>
+        <translation>Dernier motif</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Flagged items</source>
+        <translation>Éléments signalés</translation>
+    </message>
+    <message>
+        <source>Every reason given</source>
+        <translation>Tous les motifs donnés</translation>
+    </message>
+    <message>
+        <source>Flagged</source>
+        <translation>Signalés</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Quand</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Qui</translation>
+    </message>
+    <message>
+        <source>Did</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motif</translation>
+    </message>
+    <message>
+        <source>What moderators did</source>
+        <translation>Ce qu&apos;ont fait les modérateurs</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Journal</translation>
+    </message>
+    <message>
+        <source>Open the case</source>
+        <translation>Ouvrir le cas</translation>
+    </message>
+    <message>
+        <source>(not received yet)</source>
+        <translation>(pas encore reçu)</translation>
+    </message>
+    <message>
+        <source>Comment on {0}: {1}</source>
+        <translation>Commentaire sur {0}&#xa0;: {1}</translation>
+    </message>
+    <message>
+        <source>Hidden</source>
+        <translation>Masqué</translation>
+    </message>
+    <message>
+        <source>Acted on</source>
+        <translation>Traité</translation>
+    </message>
+    <message>
+        <source>Awaiting a look</source>
+        <translation>À examiner</translation>
+    </message>
+    <message>
+        <source>No flags in this network.</source>
+        <translation>Aucun signalement dans ce réseau.</translation>
+    </message>
+    <message>
+        <source>Choose an item.</source>
+        <translation>Choisissez un élément.</translation>
     </message>
 </context>
 <context>
@@ -1680,6 +1920,14 @@ Son code cessera de fonctionner&#xa0;: plus personne ne pourra s&apos;en servir 
     <message>
         <source>Patient&apos;s consent</source>
         <translation>Consentement du patient</translation>
+    </message>
+    <message>
+        <source>Remind me to add the outcome</source>
+        <translation>Me rappeler d&apos;ajouter l&apos;évolution</translation>
+    </message>
+    <message>
+        <source>A reminder on your computers only</source>
+        <translation>Un rappel sur vos ordinateurs seulement</translation>
     </message>
     <message>
         <source>Attachment warnings</source>
@@ -2740,6 +2988,10 @@ Cette action est irréversible.</translation>
     <message>
         <source>Only its author can edit a comment.</source>
         <translation>Seul son auteur peut modifier un commentaire.</translation>
+    </message>
+    <message>
+        <source>Only moderators and admins read the flags of this network; you are a {0} here.</source>
+        <translation>Seuls les modérateurs et les administrateurs lisent les signalements de ce réseau&#xa0;; vous êtes {0} ici.</translation>
     </message>
     <message>
         <source>Only the case&apos;s author can mark the final answer.</source>

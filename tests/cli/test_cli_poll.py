@@ -6,12 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from clikit import ok
 from relaykit import RunningRelay
-
-
-def ok(result: Any) -> Any:
-    assert result.code == 0, result.err
-    return result
 
 
 def test_a_differential_through_the_relay(

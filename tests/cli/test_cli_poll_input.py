@@ -8,10 +8,7 @@ from typing import Any
 
 import pytest
 
-
-def ok(result: Any) -> Any:
-    assert result.code == 0, result.err
-    return result
+from clikit import ok
 
 
 @pytest.mark.parametrize("answer", ["²", "9" * 5000])

@@ -9,12 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 from casebook.core.library.queue import DAY_MS
+from clikit import ok
 from relaykit import RunningRelay
-
-
-def ok(result: Any) -> Any:
-    assert result.code == 0, result.err
-    return result
 
 
 def _network(cli: Callable[..., Any], relay: RunningRelay) -> str:

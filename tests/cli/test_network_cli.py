@@ -10,15 +10,10 @@ import pytest
 
 from casebook.core.model import events
 from casebook.core.profile import Profile
-from clikit import PASSPHRASE, Result
+from clikit import PASSPHRASE, Result, ok
 
 # Loopback, nothing listening: joining through it fails fast and touches no network.
 RELAY = "casebook-relay://127.0.0.1:9/" + "A" * 52
-
-
-def ok(result: Result) -> Result:
-    assert result.code == 0, result.err
-    return result
 
 
 def failed(result: Result, *words: str) -> str:

@@ -15,6 +15,8 @@ from casebook import about
 from casebook.cli import (
     consent_options,
     device_commands,
+    flag_commands,
+    followup_commands,
     network_commands,
     poll_commands,
     queue_commands,
@@ -30,6 +32,7 @@ from casebook.cli.context import (
     read_text,
     stripped_note,
 )
+from casebook.core.ledger.eventlog import now_ms
 from casebook.core.library import attachments, refs
 from casebook.core.library.deident import check_text
 from casebook.core.library.queries import CaseSummary, iso
@@ -119,6 +122,7 @@ def post(ctx: Context) -> Output:
     body = read_text(a.body, a.body_file, "body", required=False) or ""
     fields = parse_fields(a.field)
     record, files = consent_options.case_files(a, p.name)
+    follow_up = followup_commands.after(a.follow_up, "--follow-up") if a.follow_up else None
     case = p.library.post_case(
         net,
         title=a.title,
@@ -130,7 +134,7 @@ def post(ctx: Context) -> Output:
         consent=record,
         allow_identifiers=a.allow_identifiers,
     )
-    data = {
+    data: dict[str, Any] = {
         "id": case.hex(),
         "attachments": [
             {
@@ -145,6 +149,10 @@ def post(ctx: Context) -> Output:
         ],
         "warnings": attachments.warnings(files),
     }
+    if follow_up is not None:
+        due = now_ms() + follow_up
+        p.library.remind(case, due)
+        data["follow_up"] = due
     return data, f"Posted case {case.hex()}{stripped_note(files)}"
 
 
@@ -421,5 +429,9 @@ COMMANDS: dict[str, Callable[[Context], Output]] = {
     "relay": sync_commands.relay,
     "poll": poll_commands.poll,
     "queue": queue_commands.queue,
+    "flag": flag_commands.flag,
+    "moderation": flag_commands.moderation,
+    "remind": followup_commands.remind,
+    "reminders": followup_commands.reminders,
 }
 __all__ = ["COMMANDS", "Context", "DoctorFailed"]

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 
 from casebook import __version__
-from casebook.cli import consent_options, poll_commands, queue_commands
+from casebook.cli import (
+    consent_options,
+    flag_commands,
+    followup_commands,
+    poll_commands,
+    queue_commands,
+)
 from casebook.core.library.queries import SORTS
 from casebook.core.model.membership import INVITERS, ROLES
 
@@ -226,6 +232,7 @@ def build() -> argparse.ArgumentParser:
     p = cmd("post", "post a new case")
     p.add_argument("--network", "-n", required=True, metavar="NET")
     _content(p, new=True)
+    followup_commands.add_follow_up(p)
     _allow_identifiers(p)
 
     p = cmd("edit", "edit your case (title, fields, body, tags, files) or your comment")
@@ -283,6 +290,8 @@ def build() -> argparse.ArgumentParser:
 
     poll_commands.add_parser(sub, common, _allow_identifiers)
     queue_commands.add_parser(sub, common)
+    flag_commands.add_parser(sub, common, _allow_identifiers)
+    followup_commands.add_parser(sub, common)
 
     p = cmd("status", "mark your case open or resolved")
     p.add_argument("id", metavar="CASE_ID")

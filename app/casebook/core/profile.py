@@ -34,6 +34,7 @@ from casebook.core.ledger import storedlog
 from casebook.core.ledger.eventlog import EventLog
 from casebook.core.library.cases import Library
 from casebook.core.library.drafts import Drafts
+from casebook.core.library.followups import FollowUps
 from casebook.core.library.polls import PollBook
 from casebook.core.library.queries import Queries
 from casebook.core.library.queue import AnswerQueue
@@ -42,6 +43,7 @@ from casebook.core.model.fingerprint import fingerprint
 from casebook.core.model.identity import Identity
 from casebook.core.network.bundles import Bundles
 from casebook.core.network.devices import Devices, MemberSecrets
+from casebook.core.network.flag_inbox import FlagInbox
 from casebook.core.network.governance import Governance
 from casebook.core.network.invitations import Invitations
 from casebook.core.network.recovery import Recovery
@@ -144,8 +146,10 @@ class Profile:
         self.library = Library(db, self.log)
         self.polls = PollBook(db, self.library)
         self.answer_queue = AnswerQueue(db, self.member)
+        self.follow_ups = FollowUps(db)
         self.invitations = Invitations(db, self.log)
         self.governance = Governance(db, self.log)
+        self.flag_inbox = FlagInbox(db, self.log)
         self.bundles = Bundles(db, self.log, self.invitations, self.governance)
         self.devices = Devices(db, self.log, self.governance, self.secrets)
         self.recovery = Recovery(db, self.log, self.devices)

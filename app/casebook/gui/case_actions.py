@@ -47,6 +47,8 @@ from casebook.gui.case_jobs import (
     write_file,
 )
 from casebook.gui.case_links import comment_links
+from casebook.gui.flag_actions import FlagActions
+from casebook.gui.followup_actions import FollowUpActions
 from casebook.gui.poll_actions import PollActions
 from casebook.gui.previews import Previews
 from casebook.gui.publish import PublishingForm
@@ -109,6 +111,7 @@ class CaseActions(QObject):
         self.outcome_action = self._action(
             self.tr("Add outcome…"), self.add_outcome, "Ctrl+Shift+O"
         )
+        self.follow_ups = FollowUpActions(self, self)  # its "Follow up…" action
         self.edit_action = self._action(self.tr("Edit…"), self.edit_case, "Ctrl+E")
         self.polls = PollActions(self, self)
         self.poll_action = self._action(self.tr("Ask a poll…"), self.polls.ask)
@@ -117,6 +120,7 @@ class CaseActions(QObject):
         self.pin_action = self._action(self.tr("Pin"), self.toggle_pin, "Ctrl+Shift+P")
         self.hide_action = self._action(self.tr("Hide…"), self.hide_case)
         self.hide_action.setToolTip(self.tr("Hide this case from members, giving a reason"))
+        self.flags = FlagActions(self, self)  # its "Flag…" action, last
 
     def _build_reply_line(self) -> None:
         self.reply_line = QWidget()
@@ -168,11 +172,11 @@ class CaseActions(QObject):
             action.setVisible(member and loaded.own)
         for action in (self.pin_action, self.hide_action):
             action.setVisible(loaded.moderator)
+        self.flags.present(loaded)
+        self.follow_ups.present(loaded)
         self.withdraw_action.setVisible(member and (loaded.own or loaded.role == "admin"))
         self.moderation_separator.setVisible(member and loaded.own and loaded.moderator)
-        self.bar.setVisible(
-            member and (loaded.own or loaded.moderator) and summary.withdrawn is None
-        )
+        self.bar.setVisible(member and summary.withdrawn is None)
 
     def _render(self, keep_place: bool = True) -> None:
         """The case in the viewer again (a picture came in), at the same place."""
@@ -210,6 +214,7 @@ class CaseActions(QObject):
             "poll-answer": self.polls.answer,
             "poll-skip": self.polls.skip,
             "poll-final": self.polls.final,
+            "flag": self.flags.flag,
         }
         if url.scheme() != "casebook" or verb not in handlers:
             return False

@@ -43,6 +43,7 @@ class Loaded:
     unsent: frozenset[bytes] = frozenset()  # comments written here that no relay has yet
     polls: list[PollView] = field(default_factory=list)  # as this reader may see them
     suggestions: list[str] = field(default_factory=list)  # the network's tags, for answers
+    follow_up: int | None = None  # when this reader is reminded to add its outcome (ms)
 
     @property
     def own(self) -> bool:
@@ -76,7 +77,10 @@ def load(s: Session, case_id: bytes, known: frozenset[str] = frozenset()) -> Loa
     unsent = s.p.queries.unsent(case_id, s.p.log.chain) if relayed else frozenset()
     polls = s.p.polls.of_case(case_id)
     tags = [t.replace("-", " ") for t, _ in s.p.queries.tags(case.summary.net)] if polls else []
-    return Loaded(case, fingerprint(s.p.member), role, previews, endorsed, unsent, polls, tags)
+    follow_up = s.p.follow_ups.of_case(case_id)
+    return Loaded(
+        case, fingerprint(s.p.member), role, previews, endorsed, unsent, polls, tags, follow_up
+    )
 
 
 def previewable(item: dict[str, Any]) -> bool:

@@ -21,6 +21,8 @@ def comment_links(loaded: Loaded | None, c: Comment) -> str:
             links.append(("edit", tr("Edit")))
         if loaded.moderator:
             links.append(("hide", tr("Hide…")))
+        if not mine:
+            links.append(("flag", tr("Flag…")))
     elif loaded.role == "admin":
         links.append(("unhide", tr("Unhide")))
     parts = [f"<a href='casebook:{verb}/{c.id.hex()}'>{text}</a>" for verb, text in links]

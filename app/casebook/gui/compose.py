@@ -13,6 +13,7 @@ from typing import Any, cast
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -35,6 +36,7 @@ from casebook.gui.case_view import FIELD_TITLES, markdown, style
 from casebook.gui.consent_box import ConsentBox
 from casebook.gui.drafts import DraftKeeper
 from casebook.gui.file_list import ICON, FileList
+from casebook.gui.followup_actions import CHOICES, due_in
 from casebook.gui.i18n import tr
 from casebook.gui.messages import error_text, tone
 from casebook.gui.publish import PublishingForm
@@ -49,10 +51,14 @@ def post_job(net: bytes, values: dict[str, Any], allow: bool = False) -> Callabl
 
     def job(s: Session) -> bytes:
         v = dict(values)
+        days = v.pop("follow_up", 0)
         record, files = consent_input.prepare(
             v.pop("files"), me=s.p.name, case=v.pop("consent"), identifiable=v.pop("identifiable")
         )
-        return s.p.library.post_case(net, files=files, consent=record, allow_identifiers=allow, **v)
+        case = s.p.library.post_case(net, files=files, consent=record, allow_identifiers=allow, **v)
+        if days:
+            s.p.library.remind(case, due_in(days))
+        return case
 
     return job
 
@@ -118,6 +124,12 @@ class NewCaseDialog(PublishingForm, QDialog):
         form.addRow("", hint)
         self.consent = ConsentBox()
         form.addRow(self.tr("Patient's consent"), self.consent)
+        self.follow_up = QComboBox()
+        self.follow_up.setAccessibleName(self.tr("Remind me to add the outcome"))
+        for label, days in CHOICES:
+            self.follow_up.addItem(tr(label), days)
+        self.follow_up.setToolTip(self.tr("A reminder on your computers only"))
+        form.addRow(self.tr("Remind me to add the outcome"), self.follow_up)
         # Each added file is checked on the worker; what cannot be cleaned is named below.
         self.file_notes = QLabel()
         self.file_notes.setObjectName("warning")
@@ -309,4 +321,5 @@ class NewCaseDialog(PublishingForm, QDialog):
             "files": self.files.paths(),
             "identifiable": self.files.identifiable(),
             "consent": self.consent.value(),
+            "follow_up": int(self.follow_up.currentData() or 0),
         }

@@ -4,16 +4,19 @@ The worker reports every change of a relay link (:class:`LinkStatus`). When a li
 taken in new events, the window's lists are refreshed (once per burst, not per event),
 and replies by others to this member's cases and comments are announced: in the status
 bar always, and as a desktop notification (``notify.py``: the tray, else the freedesktop
-service).
+service). So are the reader's follow-up reminders once due (checked at start, after each
+burst of events, and every quarter of an hour), each once.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow
 
+from casebook.core.library.followups import FollowUp
 from casebook.errors import CasebookError
 from casebook.gui.bridge import Core
 from casebook.gui.i18n import core_text
@@ -21,6 +24,8 @@ from casebook.gui.notify import Notifier
 from casebook.gui.sync_status import SyncIndicator
 from casebook.session import Session
 from casebook.sync.status import LinkStatus
+
+FOLLOW_UP_CHECK_MS = 15 * 60_000
 
 
 class LiveUpdates(QObject):
@@ -40,6 +45,9 @@ class LiveUpdates(QObject):
         self.last_message = ""
         self.refresh = QTimer(self, singleShot=True, interval=400)
         self.refresh.timeout.connect(self._refresh)
+        self.reminded: set[bytes] = set()  # follow-ups already said since the app started
+        self.follow_up_timer = QTimer(self, interval=FOLLOW_UP_CHECK_MS)
+        self.follow_up_timer.timeout.connect(self.check_follow_ups)
         core.link_status.connect(self._status)
         core.nearby.connect(indicator.set_nearby)
         self.core.call(lambda s: s.p.queries.reply_mark(), self._set_mark)
@@ -56,6 +64,26 @@ class LiveUpdates(QObject):
             return problem, s.start_sync(), s.lan_enabled
 
         self.core.call(job, self._started)
+        self.follow_up_timer.start()
+        self.check_follow_ups()
+
+    def check_follow_ups(self) -> None:
+        """Say once which of the reader's follow-up reminders are due (outcome missing)."""
+        self.core.call(lambda s: s.p.follow_ups.due(int(time.time() * 1000)), self._due)
+
+    def _due(self, due: list[FollowUp]) -> None:
+        new = [f for f in due if f.case not in self.reminded]
+        self.reminded.update(f.case for f in due)
+        if not new:
+            return
+        if len(new) == 1:
+            title = self.tr("Time to add the outcome")
+        else:
+            title = self.tr("{0} of your cases await their outcome").format(len(new))
+        body = ", ".join(f.title for f in new)
+        self.last_message = f"{title}: {body}"
+        self.window.statusBar().showMessage(self.last_message, 15_000)
+        self.notifier.show(title, body)
 
     def _started(self, result: tuple[str | None, int, bool]) -> None:
         problem, links, lan = result
@@ -79,6 +107,7 @@ class LiveUpdates(QObject):
 
     def _refresh(self) -> None:
         self.changed.emit()
+        self.check_follow_ups()  # one may have come from another of the reader's computers
         if self.mark is None:
             return
         mark = self.mark

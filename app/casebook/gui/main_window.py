@@ -34,6 +34,7 @@ from casebook.gui.drafts import ReplyDrafts
 from casebook.gui.highlight import highlight
 from casebook.gui.live import LiveUpdates
 from casebook.gui.messages import error_text
+from casebook.gui.moderation_inbox import ModerationInbox
 from casebook.gui.network_dialogs import JoinDialog, NewNetworkDialog
 from casebook.gui.people import PeopleDialog
 from casebook.gui.publish import Publisher
@@ -217,6 +218,7 @@ class MainWindow(QMainWindow):
         self._tags_due = True  # counted once the list and its first case are asked for
         self.commands.new_case.setEnabled(bool(nets))
         self.commands.people.setEnabled(bool(nets))
+        self.commands.moderation.setEnabled(bool(nets))
         self.sync_indicator.names = {bytes.fromhex(n["id"]): n["name"] for n in nets}
         if self.current_case is None:
             self._show_case_placeholder()
@@ -411,6 +413,12 @@ class MainWindow(QMainWindow):
         if network is not None:
             PeopleDialog(self.core, network, self).exec()
 
+    def show_moderation(self) -> None:
+        title = self.tr("Moderation inbox")
+        network = self._network_for(title, self.tr("Choose a network on the left."))
+        if network is not None:
+            ModerationInbox(self.core, network, self.open_case, self).exec()
+
     def export_teaching(self) -> None:
         loaded = self.case_actions.loaded
         if loaded is None:
@@ -442,12 +450,13 @@ class MainWindow(QMainWindow):
         def make_job(allow: bool) -> Job:
             return post_job(net, dialog.values(), allow)
 
-        dialog.publish(self.core, make_job, self._posted)  # sent from the open form
+        dialog.publish(self.core, make_job, self.open_case)  # sent from the open form
         dialog.keep_drafts(self.core, net)
         if dialog.exec() != NewCaseDialog.DialogCode.Accepted and dialog.has_text():
             self._say(self.tr("Your draft is kept: New case brings it back."), 10_000)
 
-    def _posted(self, case_id: bytes) -> None:
+    def open_case(self, case_id: bytes) -> None:
+        """Show ``case_id`` (just posted, or chosen in another window), selected."""
         self.current_case = case_id
         self.refresh_networks(self.sidebar.current())
         self.show_case(case_id)

@@ -26,7 +26,7 @@ from casebook.core.model import polls
 from casebook.gui.publish import PublishingForm
 
 
-class _Form(PublishingForm, QDialog):
+class FormDialog(PublishingForm, QDialog):
     """A dialog with an error line and a send button, OK only when :meth:`ready`."""
 
     def _finish(self, layout: QVBoxLayout, accept_text: str) -> None:
@@ -60,7 +60,7 @@ class _Form(PublishingForm, QDialog):
         raise NotImplementedError
 
 
-class AskPollDialog(_Form):
+class AskPollDialog(FormDialog):
     """Ask "what is your differential?" or "what would you do?" (options, one a line)."""
 
     def __init__(self, parent: QWidget) -> None:
@@ -123,7 +123,7 @@ class AskPollDialog(_Form):
         ]
 
 
-class AnswerPollDialog(_Form):
+class AnswerPollDialog(FormDialog):
     """An answer to ``poll``: one of its options, or up to five diagnoses (most likely
     first, the network's tags offered as they are typed); ``final``: the author marks the
     final answer (one diagnosis, or one option)."""

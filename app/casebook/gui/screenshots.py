@@ -28,9 +28,11 @@ from casebook.gui.bridge import Core
 from casebook.gui.bundles import BundleDialog
 from casebook.gui.collector import MainThreadCollector
 from casebook.gui.compose import NewCaseDialog, post_job
+from casebook.gui.flag_actions import FlagDialog
 from casebook.gui.help_dialogs import AboutDialog, ShortcutsDialog
 from casebook.gui.invites_view import InviteDialog
 from casebook.gui.main_window import MainWindow
+from casebook.gui.moderation_inbox import ModerationInbox
 from casebook.gui.network_dialogs import JoinDialog, NewNetworkDialog
 from casebook.gui.people import PeopleDialog
 from casebook.gui.poll_dialogs import AnswerPollDialog, AskPollDialog
@@ -126,6 +128,7 @@ def library(core: Core, scratch: Path, out: Path, app: QApplication) -> None:
     withdrawal_shots(core, win, out)
     poll_shots(core, win, out)
     queue_shot(core, win, out)
+    flag_shots(core, win, out)
 
     for dialog, name in (
         (NewNetworkDialog(win), "new-network"),
@@ -231,7 +234,7 @@ def consent_shots(core: Core, win: MainWindow, scratch: Path, out: Path) -> None
     if isinstance(answers[0], Exception):
         raise answers[0]
     assert isinstance(answers[0], bytes)
-    win._posted(answers[0])  # as the form's answer does
+    win.open_case(answers[0])  # as the form's answer does
     wait(lambda: "Livedo reticularis" in win.viewer.toPlainText())
     settle(core, 0.6)
     pane = win.viewer.parentWidget()
@@ -342,6 +345,25 @@ def queue_shot(core: Core, win: MainWindow, out: Path) -> None:
     shoot(win, out, "queue-awaiting")
     win.sidebar.setCurrentItem(rows["All networks"])
     settle(core)
+
+
+def flag_shots(core: Core, win: MainWindow, out: Path) -> None:
+    """The flag dialog on a colleague's comment, and the moderators' inbox with the demo's
+    flags (the demo user is the network's admin)."""
+    titles = [row.title for row in win.model.rows]
+    win.table.selectRow(titles.index("Persistent hyponatraemia in a young woman on an SSRI"))
+    settle(core, 0.6)
+    dialog = FlagDialog(win, "case")
+    dialog.reason.setCurrentIndex(1)
+    shoot(dialog, out, "flag")
+    dialog.close()
+    network = win._selected_network()
+    assert network is not None
+    inbox = ModerationInbox(core, network, win.open_case, win)
+    wait(lambda: inbox.table.rowCount() > 0)
+    settle(core)
+    shoot(inbox, out, "moderation-inbox")
+    inbox.close()
 
 
 def main(argv: list[str] | None = None) -> int:

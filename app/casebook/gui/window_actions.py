@@ -31,6 +31,7 @@ class MainWindow(Protocol):
     def join_network(self) -> None: ...
     def new_case(self) -> None: ...
     def show_people(self) -> None: ...
+    def show_moderation(self) -> None: ...
     def show_bundles(self) -> None: ...
     def export_teaching(self) -> None: ...
     def show_settings(self) -> None: ...
@@ -46,6 +47,7 @@ class WindowActions:
     join: QAction
     new_case: QAction
     people: QAction
+    moderation: QAction
     bundles: QAction
     teaching: QAction
     settings: QAction
@@ -93,6 +95,12 @@ def install(qt: QMainWindow, window: MainWindow) -> WindowActions:
         join=_action(qt, tr("Join network…"), window.join_network),
         new_case=_action(qt, tr("New case…"), window.new_case, QKeySequence.StandardKey.New),
         people=_action(qt, tr("People…"), window.show_people),
+        moderation=_action(
+            qt,
+            tr("Moderation inbox…"),
+            window.show_moderation,
+            tip=tr("Flagged cases and comments, and what moderators did (moderators, admins)"),
+        ),
         bundles=_action(
             qt,
             tr("Bundle files…"),
@@ -173,7 +181,7 @@ def _menus(qt: QMainWindow, a: WindowActions) -> None:
         ),
         (tr("&Edit"), [a.find]),
         (tr("&View"), [a.next, a.previous]),
-        (tr("&Network"), [a.new_network, a.join, a.people]),
+        (tr("&Network"), [a.new_network, a.join, a.people, a.moderation]),
         (tr("&Help"), [a.shortcuts, None, a.about]),
     ]
     for title, actions in sections:

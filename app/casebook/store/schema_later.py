@@ -1,5 +1,6 @@
 """Later schema steps (``schema.MIGRATIONS`` runs them in order): the tables of the
-helpers around a discussion, polls (v13) and mentions (v14)."""
+helpers around a discussion, polls (v13), mentions (v14), flags and the moderation log
+(v15)."""
 
 from __future__ import annotations
 
@@ -53,3 +54,33 @@ def _v14(db: Database) -> None:
         "event_id IN (SELECT id FROM events WHERE kind IN "
         "('case.create', 'case.outcome', 'comment.create'))"
     )
+
+
+# v15: flags to moderators (docs/protocol.md, "Flags"), as this computer could open
+# them (one row per target and flagger: their newest flag), the log of moderators'
+# acts, and this member's follow-up reminders (0: cleared). Events of these kinds stored
+# before are applied by the next rebuild (an unknown kind then).
+V15_FLAGS = """
+CREATE TABLE flags (
+    target BLOB NOT NULL, flagger BLOB NOT NULL, net BLOB NOT NULL, event_id BLOB NOT NULL,
+    reason TEXT NOT NULL, at INTEGER NOT NULL, ordering BLOB NOT NULL,
+    PRIMARY KEY (target, flagger)
+) WITHOUT ROWID;
+CREATE INDEX flags_net ON flags (net, at);
+CREATE TABLE moderation_log (
+    event_id BLOB PRIMARY KEY, net BLOB NOT NULL, target BLOB NOT NULL,
+    action TEXT NOT NULL, by BLOB NOT NULL, reason TEXT, at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX moderation_log_net ON moderation_log (net, at);
+CREATE TABLE reminders (
+    case_id BLOB PRIMARY KEY, net BLOB NOT NULL, due INTEGER NOT NULL,
+    event_id BLOB NOT NULL, ordering BLOB NOT NULL
+) WITHOUT ROWID
+"""
+
+
+def _v15(db: Database) -> None:
+    for statement in V15_FLAGS.split(";\n"):
+        db.execute(statement)
+    # The log of acts applied before the upgrade is filled by a rebuild (casebook
+    # rebuild); until then it starts here.

@@ -36,6 +36,8 @@ CASE = {
 }
 
 # One sample payload for every kind, as a writer hands it to validate().
+# A box sealed to one device (flags and reminders carry nothing else on the wire).
+SEALED = {"eph": ID1, "wraps": [[ID2, bytes(48)]], "box": bytes(40)}
 SAMPLES: dict[str, dict[str, Any]] = {
     EventKind.NETWORK_CREATE: {"name": " Ward  7 ", "founder_name": "Dr\tA", "relays": [RELAY]},
     EventKind.NETWORK_POLICY: {},
@@ -68,6 +70,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "poll": ID2, "case": ID1, "choice": None, "ranks": ["Lymphoma "], "skip": False
     },
     EventKind.POLL_FINAL: {"poll": ID2, "case": ID1, "answer": 1},
+    EventKind.FLAG_CREATE: SEALED,
+    EventKind.REMINDER_SET: SEALED,
 }  # fmt: skip
 
 # What validate() returned for each sample before payloads were typed.
@@ -88,6 +92,8 @@ NEWER = (
     EventKind.POLL_CREATE,
     EventKind.POLL_ANSWER,
     EventKind.POLL_FINAL,
+    EventKind.FLAG_CREATE,
+    EventKind.REMINDER_SET,
 )
 EXPECTED: dict[str, dict[str, Any]] = {
     EventKind.NETWORK_CREATE: {"name": "Ward 7", "founder_name": "Dr A", "relays": [RELAY]},
@@ -121,6 +127,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "poll": ID2, "case": ID1, "choice": None, "ranks": ["Lymphoma"], "skip": False
     },
     EventKind.POLL_FINAL: {"poll": ID2, "case": ID1, "answer": 1},
+    EventKind.FLAG_CREATE: SEALED,
+    EventKind.REMINDER_SET: SEALED,
 }  # fmt: skip
 # SHA-256 over the canonical CBOR of every sample's validate() output, in kind order,
 # as computed with the dict-only payloads module (the bytes that are sealed and signed).

@@ -56,6 +56,7 @@ class EventLog:
             lambda net, author, seq: self.members.state(net).role_at(author, seq),
             self._member_of,
         )
+        self.projector.device = identity
         self._held_empty: bool | None = None  # in a batch: whether held_events is empty
         case_keys.backfill_tags(db)
         if storedlog.relearned(db, payloads.VALIDATORS):  # kinds learned by an upgrade

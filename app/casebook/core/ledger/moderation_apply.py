@@ -1,8 +1,11 @@
-"""Applying moderation: hiding and unhiding cases and comments, pinning cases.
+"""Applying moderation: hiding and unhiding cases and comments, pinning cases, and the
+flags sealed to this computer.
 
 Moderators and admins hide and pin; only admins unhide. Each target keeps the newest
 decision by ``(lamport, id)``, so the outcome does not depend on arrival order; a hidden
-item leaves the search index and returns to it when unhidden.
+item leaves the search index and returns to it when unhidden. Every act is kept in
+``moderation_log``. A flag is applied only where it opens (a moderator's or admin's
+computer, or the flagger's own): one row per target and flagger, their newest.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from casebook.core.ledger.search_index import (
     unindex_case,
     unindex_comment,
 )
+from casebook.core.model import flags
 from casebook.core.model import payload_types as pt
 from casebook.core.model.events import Event
 from casebook.core.model.kinds import MODERATORS, Role
@@ -63,8 +67,16 @@ class Moderation(ProjectorBase):
                 ordering(event),
             ),
         )
+        self._log(event, target, "hide" if hidden else "unhide", reason)
         if cur.rowcount:
             self._hide_row(row["what"], row["rid"], hidden)
+
+    def _log(self, event: Event, target: bytes, action: str, reason: str | None) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO moderation_log (event_id, net, target, action, by, reason, "
+            "at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (event.id, event.net, target, action, self.who(event), reason, event.header.ts),
+        )
 
     def _hide_row(self, what: str, rid: int, hidden: bool) -> None:
         """Set the flag; hidden items leave the search index and come back when unhidden."""
@@ -106,6 +118,7 @@ class Moderation(ProjectorBase):
         if row["what"] != "case":
             self.reject(event, "only cases can be pinned")
             return
+        self._log(event, target, "pin" if pinned else "unpin", None)
         cur = self.db.execute(
             "UPDATE moderation SET pin_order = ?, pinned = ?, pinned_by = ? "
             "WHERE target = ? AND (pin_order IS NULL OR pin_order < ?)",
@@ -119,3 +132,23 @@ class Moderation(ProjectorBase):
 
     def _content_unpin(self, event: Event, payload: pt.ContentTarget) -> None:
         self._set_pinned(event, payload.target, False)
+
+    # -- flags ------------------------------------------------------------------------
+    def _flag_create(self, event: Event, payload: pt.Sealed) -> None:
+        if self.device is None:
+            return
+        flagger = self.who(event)
+        said = flags.FLAG.open(self.device, event.net, flagger, payload.sealed)
+        if said is None:  # sealed to other computers: nothing here to apply
+            return
+        target = said["target"]
+        if self.db.scalar("SELECT 1 FROM purged_items WHERE id = ?", (target,)):
+            return  # a withdrawn case or comment: its flags went with it
+        self.db.execute(
+            "INSERT INTO flags (target, flagger, net, event_id, reason, at, ordering) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target, flagger) DO UPDATE SET "
+            "event_id = excluded.event_id, reason = excluded.reason, at = excluded.at, "
+            "ordering = excluded.ordering WHERE excluded.ordering > flags.ordering",
+            (target, flagger, event.net, event.id, said["reason"], event.header.ts,
+             ordering(event)),
+        )  # fmt: skip

@@ -15,6 +15,7 @@ from typing import Any
 from casebook.core.ledger.moderation_apply import Moderation
 from casebook.core.ledger.poll_apply import Polls
 from casebook.core.ledger.projector_base import as_json, ordering
+from casebook.core.ledger.reminder_apply import Reminders
 from casebook.core.ledger.search_index import (
     index_case,
     index_comment,
@@ -28,7 +29,7 @@ from casebook.core.model.events import STRIPPABLE, Event
 from casebook.core.model.kinds import MEMBERSHIP_KINDS, EventKind, Role
 
 
-class Projector(Moderation, Withdrawals, Polls):
+class Projector(Moderation, Withdrawals, Polls, Reminders):
     """Applies events to one database (networks, membership names, cases, discussion;
     moderation in :class:`Moderation`, withdrawals in :class:`Withdrawals`); ``load``
     fetches a stored event by id."""
@@ -397,4 +398,6 @@ HANDLERS: dict[str, Callable[[Projector, Event, pt.Payload], None]] = {
     EventKind.POLL_CREATE: pt.Handler(pt.PollCreate, Projector._poll_create),
     EventKind.POLL_ANSWER: pt.Handler(pt.PollAnswer, Projector._poll_answer),
     EventKind.POLL_FINAL: pt.Handler(pt.PollFinal, Projector._poll_final),
+    EventKind.FLAG_CREATE: pt.Handler(pt.Sealed, Projector._flag_create),
+    EventKind.REMINDER_SET: pt.Handler(pt.Sealed, Projector._reminder_set),
 }

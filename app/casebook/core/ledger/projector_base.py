@@ -14,6 +14,7 @@ from typing import Any
 
 from casebook.core.model import payload_types as pt
 from casebook.core.model.events import Event
+from casebook.core.model.identity import Identity
 from casebook.core.model.kinds import Role
 from casebook.store.database import Database
 
@@ -39,6 +40,7 @@ class ProjectorBase:
         self.load = load
         self.role_at = role_at
         self.member_of = member_of
+        self.device: Identity | None = None  # this computer's keys: what flags it opens
         # In a batch (holding the write lock): whether ``waiting`` is empty, once looked up.
         self.in_batch = False
         self.waiting_empty: bool | None = None

@@ -198,6 +198,18 @@ class Withdrawals(ProjectorBase):
             )
         }
         ids = {case_id} | set(tagged) | self._about(items, net)
+        # Rows sealed events left about its items, also when the case itself is not here
+        # (a rebuild, where they were applied before the withdrawal came again).
+        marks = ",".join("?" * len(items))
+        for table, column in (
+            ("moderation_log", "target"),
+            ("flags", "target"),
+            ("reminders", "case_id"),
+        ):
+            self.db.execute(
+                f"DELETE FROM {table} WHERE {column} IN ({marks})",  # noqa: S608
+                list(items),
+            )
         hashes: set[str] = set()
         rid = self.db.scalar("SELECT rid FROM cases WHERE id = ?", (case_id,))
         if rid is not None:

@@ -19,12 +19,14 @@ from typing import Any
 from casebook.core.ledger import case_keys
 from casebook.core.ledger.eventlog import EventLog
 from casebook.core.library import attachments, deident, refs
-from casebook.core.model import content, mentions, payloads, purge, relayaddr
+from casebook.core.model import content, flags, mentions, payloads, purge, relayaddr
 from casebook.core.model.events import EventError
 from casebook.core.model.ids import EventId, NetId
-from casebook.core.model.kinds import EventKind, Role
+from casebook.core.model.kinds import MODERATORS, EventKind, Role
 from casebook.core.model.membership import INVITERS, ROLES, network_id
 from casebook.core.model.payloads import MAX_NAME, STATUSES, clean_text, normalize_tag
+from casebook.core.model.reminders import REMINDER
+from casebook.core.model.sealed import SealedKind
 from casebook.errors import IdentifiersFound, NotFound, PermissionDenied, UsageError, say
 from casebook.store.database import Database
 
@@ -44,6 +46,20 @@ def _wire_consent(stored: dict[str, Any]) -> dict[str, Any]:
 
 
 _MENTIONING = (EventKind.CASE_CREATE, EventKind.COMMENT_CREATE, EventKind.CASE_OUTCOME)
+
+
+_SEALED: dict[str, SealedKind] = {
+    EventKind.FLAG_CREATE: flags.FLAG,
+    EventKind.REMINDER_SET: REMINDER,
+}
+
+
+def _as_written(kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload validated as its author wrote it: a flag or a reminder before it is
+    sealed (the network's validator reads the sealed form)."""
+    if kind in _SEALED:
+        return _SEALED[kind].says(payload)
+    return payloads.validate(kind, payload)
 
 
 def _usage(exc: EventError) -> UsageError:
@@ -86,12 +102,14 @@ class Library:
             payload = self._with_mentions(net, payload)
         if not allow_identifiers:  # the text as it will be published: cleaned first
             try:
-                clean = payloads.validate(kind, payload)
+                clean = _as_written(kind, payload)
             except EventError:
                 clean = payload  # (refused below; what it says is checked all the same)
             findings = deident.check_payload(kind, clean)
             if findings:
                 raise IdentifiersFound(findings)
+        if kind in _SEALED:
+            payload = self._sealed(net, kind, payload)
         try:
             with self.db.transaction():
                 for item in files:
@@ -124,6 +142,42 @@ class Library:
         if not found.found:
             return payload
         return {**payload, "mentions": found.found}
+
+    def _sealed(self, net: bytes, kind: EventKind, said: dict[str, Any]) -> dict[str, Any]:
+        """What a flag or reminder says, sealed to every current device of this member
+        and, for a flag, of the network's moderators and admins (docs/protocol.md)."""
+        state = self.log.members.state(net)
+        recipients = [
+            (d.key, d.xkey)
+            for m in state.active_members()
+            if m.key == self.me or (kind == EventKind.FLAG_CREATE and m.role in MODERATORS)
+            for d in state.current_devices(m)
+        ]
+        try:
+            return _SEALED[kind].seal(said, net, self.me, recipients)
+        except EventError as exc:
+            raise _usage(exc) from None
+
+    def remind(self, case_id: bytes, due: int) -> EventId:
+        """Remind this member (on each of their computers) to add the outcome of their
+        case at ``due`` (ms since the epoch); 0 clears the reminder."""
+        row = self._own_case(case_id, "set its follow-up reminder")
+        return self._append(
+            bytes(row["net"]), EventKind.REMINDER_SET, {"case": case_id, "due": due}
+        )
+
+    def flag(self, ref: str, reason: str, *, allow_identifiers: bool = False) -> EventId:
+        """Flag a case or a comment for the moderators, with a reason only they (and
+        this member's computers) can read."""
+        what, target = refs.find_item(self.db, ref)
+        table = "cases" if what == "case" else "comments"
+        net = bytes(self.db.scalar(f"SELECT net FROM {table} WHERE id = ?", (target,)))  # noqa: S608
+        return self._append(
+            net,
+            EventKind.FLAG_CREATE,
+            {"target": target, "reason": reason},
+            allow_identifiers=allow_identifiers,
+        )
 
     # -- networks -----------------------------------------------------------------
     def create_network(

@@ -61,6 +61,12 @@ class EventKind(StrEnum):
     POLL_CREATE = "poll.create"
     POLL_ANSWER = "poll.answer"
     POLL_FINAL = "poll.final"
+    # A member's flag of a case or comment, sealed to moderators and admins
+    # (docs/protocol.md, "Flags").
+    FLAG_CREATE = "flag.create"
+    # A case author's follow-up reminder, sealed to their own computers
+    # (docs/protocol.md, "Follow-up reminders").
+    REMINDER_SET = "reminder.set"
 
 
 # The kinds the membership fold judges (see :mod:`casebook.core.model.membership`).

@@ -126,6 +126,18 @@ class ContentHide:
 
 
 @dataclass(frozen=True, slots=True)
+class Sealed:
+    """A flag or a reminder as the network carries it: a box sealed to some devices
+    (``sealed.SealedKind.open`` reads it)."""
+
+    sealed: Wire
+
+    @classmethod
+    def from_clean(cls, p: Wire) -> Sealed:
+        return cls(p)
+
+
+@dataclass(frozen=True, slots=True)
 class ContentTarget:
     """Unhide, pin and unpin: the case or comment they act on."""
 
@@ -339,6 +351,7 @@ Payload = (
     | EpochRotate
     | NetworkUpdate
     | ContentHide
+    | Sealed
     | ContentTarget
     | CaseCreate
     | CaseEdit
@@ -382,6 +395,8 @@ TYPES: dict[str, Callable[[Wire], Payload]] = {
     EventKind.POLL_CREATE: PollCreate.from_clean,
     EventKind.POLL_ANSWER: PollAnswer.from_clean,
     EventKind.POLL_FINAL: PollFinal.from_clean,
+    EventKind.FLAG_CREATE: Sealed.from_clean,
+    EventKind.REMINDER_SET: Sealed.from_clean,
 }
 
 

@@ -14,12 +14,13 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from casebook.core.model import consent, polls, relayaddr
+from casebook.core.model import consent, flags, polls, relayaddr
 from casebook.core.model.epochs import is_seed_list
 from casebook.core.model.events import EventError
 from casebook.core.model.kinds import EventKind
 from casebook.core.model.mentions import MAX_MENTIONS
 from casebook.core.model.payload_types import Payload, typed
+from casebook.core.model.reminders import REMINDER
 from casebook.errors import UsageError
 
 STANDARD_FIELDS = ("presentation", "history", "findings", "question", "outcome")
@@ -368,6 +369,8 @@ VALIDATORS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     EventKind.POLL_CREATE: polls.validate_create,
     EventKind.POLL_ANSWER: polls.validate_answer,
     EventKind.POLL_FINAL: polls.validate_final,
+    EventKind.FLAG_CREATE: flags.validate_sealed,
+    EventKind.REMINDER_SET: REMINDER.validate,
 }
 
 

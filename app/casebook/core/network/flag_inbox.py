@@ -1,0 +1,165 @@
+"""The moderators' inbox (docs/protocol.md, "Flags"): the cases and comments members
+flagged, as this computer could open the flags, the log of what moderators did, and the
+open cases still awaiting an outcome.
+
+Only a current moderator or admin of the network reads it here; the flags themselves
+were sealed to their computers, so another member's computer has nothing to show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from casebook.core.ledger.eventlog import EventLog
+from casebook.core.library import refs
+from casebook.core.model.fingerprint import fingerprint
+from casebook.core.model.kinds import MODERATORS
+from casebook.errors import PermissionDenied, say
+from casebook.store.database import Database
+
+EXCERPT = 160  # characters of a flagged comment shown
+LOG_LIMIT = 200
+OUTCOME_AFTER_DAYS = 14  # an open case this old without an outcome is listed
+DAY_MS = 24 * 3600 * 1000
+
+
+@dataclass(frozen=True)
+class Flagged:
+    item: bytes
+    what: str  # "case", "comment", or "unknown" (not received here yet)
+    case: bytes | None
+    title: str
+    excerpt: str
+    hidden: bool
+    reviewed: bool  # a moderator acted on it after its newest flag
+    flags: list[dict[str, Any]]  # {"reason", "by", "name", "at"}, newest first
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "item": self.item.hex(),
+            "what": self.what,
+            "case": self.case.hex() if self.case else None,
+            "title": self.title,
+            "excerpt": self.excerpt,
+            "reason": self.flags[0]["reason"],
+            "flags": len(self.flags),
+            "reasons": self.flags,
+            "hidden": self.hidden,
+            "reviewed": self.reviewed,
+        }
+
+
+class FlagInbox:
+    def __init__(self, db: Database, log: EventLog) -> None:
+        self.db = db
+        self.log = log
+
+    def _require(self, net: bytes) -> None:
+        role = self.log.members.state(net).role_now(self.log.chain)
+        if role not in MODERATORS:
+            raise PermissionDenied(
+                say(
+                    "Only moderators and admins read the flags of this network; you are a "
+                    "{0} here.",
+                    role or "former member",
+                )
+            )
+
+    def inbox(self, net: bytes) -> list[Flagged]:
+        """Flagged items, those awaiting a look first, then the newest flags first."""
+        self._require(net)
+        names = refs.names(self.db, net)
+        rows = self.db.all(
+            "SELECT target, flagger, reason, at FROM flags WHERE net = ? ORDER BY at DESC",
+            (net,),
+        )
+        grouped: dict[bytes, list[dict[str, Any]]] = {}
+        for r in rows:
+            who = bytes(r["flagger"])
+            grouped.setdefault(bytes(r["target"]), []).append(
+                {
+                    "reason": r["reason"],
+                    "by": fingerprint(who),
+                    "name": names.get(who, ""),
+                    "at": r["at"],
+                }
+            )
+        found = [self._item(net, target, said) for target, said in grouped.items()]
+        found.sort(key=lambda f: (f.reviewed, -f.flags[0]["at"]))
+        return found
+
+    def _item(self, net: bytes, target: bytes, said: list[dict[str, Any]]) -> Flagged:
+        case = self.db.one(
+            "SELECT id, title, hidden FROM cases WHERE id = ? AND net = ?", (target, net)
+        )
+        comment = self.db.one(
+            "SELECT c.case_id, c.body, c.hidden, k.title FROM comments c "
+            "JOIN cases k ON k.rid = c.case_rid WHERE c.id = ? AND c.net = ?",
+            (target, net),
+        )
+        acted = self.db.scalar(
+            "SELECT max(at) FROM moderation_log WHERE target = ? AND net = ?", (target, net)
+        )
+        reviewed = acted is not None and acted >= said[0]["at"]
+        if case is not None:
+            return Flagged(
+                target, "case", target, case["title"], "", bool(case["hidden"]), reviewed, said
+            )
+        if comment is not None:
+            body = " ".join(comment["body"].split())
+            excerpt = body if len(body) <= EXCERPT else body[: EXCERPT - 1] + "…"
+            return Flagged(
+                target, "comment", bytes(comment["case_id"]), comment["title"], excerpt,
+                bool(comment["hidden"]), reviewed, said,
+            )  # fmt: skip
+        return Flagged(target, "unknown", None, "", "", False, reviewed, said)
+
+    def log_of(self, net: bytes, limit: int = LOG_LIMIT) -> list[dict[str, Any]]:
+        """What moderators did, newest first."""
+        self._require(net)
+        names = refs.names(self.db, net)
+        rows = self.db.all(
+            "SELECT target, action, by, reason, at FROM moderation_log WHERE net = ? "
+            "ORDER BY at DESC, event_id LIMIT ?",
+            (net, limit),
+        )
+        return [
+            {
+                "item": bytes(r["target"]).hex(),
+                "action": r["action"],
+                "by": fingerprint(bytes(r["by"])),
+                "name": names.get(bytes(r["by"]), ""),
+                "reason": r["reason"],
+                "at": r["at"],
+            }
+            for r in rows
+        ]
+
+    def awaiting_outcome(
+        self, net: bytes, now: int, days: int = OUTCOME_AFTER_DAYS
+    ) -> list[dict[str, Any]]:
+        """Open cases older than ``days`` that still have no outcome, the oldest first:
+        the moderators' list to ask their authors for one (the authors' own reminders
+        are sealed to them)."""
+        self._require(net)
+        names = refs.names(self.db, net)
+        rows = self.db.all(
+            "SELECT c.id, c.title, c.author, c.created_at FROM cases c WHERE c.net = ? "
+            "AND c.status = 'open' AND c.withdrawn IS NULL AND c.hidden = 0 "
+            "AND c.created_at <= ? AND NOT EXISTS (SELECT 1 FROM comments o "
+            "WHERE o.case_rid = c.rid AND o.kind = 'outcome') "
+            "ORDER BY c.created_at, c.id LIMIT ?",
+            (net, now - days * DAY_MS, LOG_LIMIT),
+        )
+        return [
+            {
+                "case": bytes(r["id"]).hex(),
+                "title": r["title"],
+                "author": fingerprint(bytes(r["author"])),
+                "name": names.get(bytes(r["author"]), ""),
+                "created_at": r["created_at"],
+                "days": (now - r["created_at"]) // DAY_MS,
+            }
+            for r in rows
+        ]

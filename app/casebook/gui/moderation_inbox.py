@@ -1,0 +1,178 @@
+"""The moderators' inbox: the cases and comments members flagged in a network, each with
+its reasons, and the log of what moderators did. Read on the worker through the core's
+:class:`~casebook.core.network.flag_inbox.FlagInbox`; anyone else is told in words that
+only moderators and admins read flags. "Open" shows the item's case in the window."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from casebook.core.library.queries import iso
+from casebook.core.network.flag_inbox import Flagged
+from casebook.gui.bridge import Core
+from casebook.gui.i18n import QT_TR_NOOP, tr
+from casebook.gui.invites_view import fit_columns
+from casebook.gui.messages import error_text
+
+ACTIONS = {
+    "hide": QT_TR_NOOP("hid"),
+    "unhide": QT_TR_NOOP("showed again"),
+    "pin": QT_TR_NOOP("pinned"),
+    "unpin": QT_TR_NOOP("unpinned"),
+}
+
+
+def _table(headers: list[str], name: str) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setAccessibleName(name)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
+
+
+class ModerationInbox(QDialog):
+    def __init__(
+        self,
+        core: Core,
+        network: dict[str, Any],
+        open_case: Callable[[bytes], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.core = core
+        self.net = bytes.fromhex(network["id"])
+        self.open_case = open_case
+        self.items: list[Flagged] = []
+        self.setWindowTitle(self.tr("Moderation inbox: {0}").format(network["name"]))
+        self.resize(900, 520)
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+        flagged = QWidget()
+        column = QVBoxLayout(flagged)
+        self.table = _table(
+            [self.tr("Case or comment"), self.tr("Flags"), self.tr("Newest reason"),
+             self.tr("State")],
+            self.tr("Flagged items"),
+        )  # fmt: skip
+        self.table.itemSelectionChanged.connect(self._chosen)
+        self.table.itemDoubleClicked.connect(lambda _: self._open())
+        column.addWidget(self.table, 1)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setAccessibleName(self.tr("Every reason given"))
+        column.addWidget(self.detail)
+        self.tabs.addTab(flagged, self.tr("Flagged"))
+        self.log = _table(
+            [self.tr("When"), self.tr("Who"), self.tr("Did"), self.tr("Reason")],
+            self.tr("What moderators did"),
+        )
+        self.tabs.addTab(self.log, self.tr("Log"))
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.open_button = QPushButton(self.tr("Open the case"))
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(self._open)
+        buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        net = self.net
+        self.core.call(
+            lambda s: (s.p.flag_inbox.inbox(net), s.p.flag_inbox.log_of(net)),
+            self._show,
+            self._failed,
+        )
+
+    def _failed(self, error: object) -> None:
+        self.error.setText(error_text(error))
+        self.error.show()
+        self.tabs.setEnabled(False)
+
+    def _show(self, result: tuple[list[Flagged], list[dict[str, Any]]]) -> None:
+        self.items, done = result
+        rows = []
+        for f in self.items:
+            where = f.title or self.tr("(not received yet)")
+            if f.what == "comment":
+                where = self.tr("Comment on {0}: {1}").format(where, f.excerpt)
+            if f.hidden:
+                state = self.tr("Hidden")
+            elif f.reviewed:
+                state = self.tr("Acted on")
+            else:
+                state = self.tr("Awaiting a look")
+            rows.append([where, str(len(f.flags)), f.flags[0]["reason"], state])
+        _fill(self.table, rows)
+        _fill(
+            self.log,
+            [
+                [
+                    iso(r["at"])[:16].replace("T", " "),
+                    r["name"] or r["by"],
+                    tr(ACTIONS.get(r["action"], r["action"])) + " " + r["item"][:12],
+                    r["reason"] or "",
+                ]
+                for r in done
+            ],
+        )
+        fit_columns(self.table, 0)
+        fit_columns(self.log, 3)
+        self.detail.setText(
+            self.tr("No flags in this network.") if not self.items else self.tr("Choose an item.")
+        )
+        if self.items:
+            self.table.selectRow(0)
+
+    def _current(self) -> Flagged | None:
+        row = self.table.currentRow()
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    def _chosen(self) -> None:
+        item = self._current()
+        self.open_button.setEnabled(item is not None and item.case is not None)
+        if item is None:
+            return
+        said = "".join(
+            f"<li><b>{html.escape(r['name'] or r['by'])}</b> "
+            f"({iso(r['at'])[:10]}): {html.escape(r['reason'])}</li>"
+            for r in item.flags
+        )
+        self.detail.setText(f"<ul style='margin:0'>{said}</ul>")
+
+    def _open(self) -> None:
+        item = self._current()
+        if item is not None and item.case is not None:
+            self.open_case(item.case)
+            self.accept()
