@@ -1621,12 +1621,20 @@ Son code cessera de fonctionner&#xa0;: plus personne ne pourra s&apos;en servir 
         <translation>{0} de vos cas attendent leur évolution</translation>
     </message>
     <message>
+        <source>{0} mentioned you</source>
+        <translation>{0} vous a mentionné</translation>
+    </message>
+    <message>
         <source>{0} replied to your comment</source>
         <translation>{0} a répondu à votre commentaire</translation>
     </message>
     <message>
         <source>{0} replied to your case</source>
         <translation>{0} a répondu à votre cas</translation>
+    </message>
+    <message>
+        <source>{0} new mentions of you</source>
+        <translation>{0} nouvelles mentions de vous</translation>
     </message>
     <message>
         <source>{0} new replies to your cases and comments</source>
@@ -1928,6 +1936,10 @@ Son code cessera de fonctionner&#xa0;: plus personne ne pourra s&apos;en servir 
     <message>
         <source>A reminder on your computers only</source>
         <translation>Un rappel sur vos ordinateurs seulement</translation>
+    </message>
+    <message>
+        <source>Follow up</source>
+        <translation>Suivi</translation>
     </message>
     <message>
         <source>Attachment warnings</source>

@@ -35,6 +35,7 @@ from casebook.core.ledger.eventlog import EventLog
 from casebook.core.library.cases import Library
 from casebook.core.library.drafts import Drafts
 from casebook.core.library.followups import FollowUps
+from casebook.core.library.news import News
 from casebook.core.library.polls import PollBook
 from casebook.core.library.queries import Queries
 from casebook.core.library.queue import AnswerQueue
@@ -154,6 +155,7 @@ class Profile:
         self.devices = Devices(db, self.log, self.governance, self.secrets)
         self.recovery = Recovery(db, self.log, self.devices)
         self.queries = Queries(db)
+        self.news = News(db, self.queries)
         self.settings = Settings(db)
         self.drafts = Drafts(db)
 

@@ -38,6 +38,7 @@ from casebook.gui.drafts import DraftKeeper
 from casebook.gui.file_list import ICON, FileList
 from casebook.gui.followup_actions import CHOICES, due_in
 from casebook.gui.i18n import tr
+from casebook.gui.mention_completer import MentionCompleter
 from casebook.gui.messages import error_text, tone
 from casebook.gui.publish import PublishingForm
 from casebook.session import Session
@@ -129,7 +130,7 @@ class NewCaseDialog(PublishingForm, QDialog):
         for label, days in CHOICES:
             self.follow_up.addItem(tr(label), days)
         self.follow_up.setToolTip(self.tr("A reminder on your computers only"))
-        form.addRow(self.tr("Remind me to add the outcome"), self.follow_up)
+        form.addRow(self.tr("Follow up"), self.follow_up)
         # Each added file is checked on the worker; what cannot be cleaned is named below.
         self.file_notes = QLabel()
         self.file_notes.setObjectName("warning")
@@ -185,6 +186,9 @@ class NewCaseDialog(PublishingForm, QDialog):
             editor.textChanged.connect(self.drafts.changed)
         self.files.model().rowsInserted.connect(self.drafts.changed)
         self.drafts.load(net, lambda _net, found: self.restore(found))
+        for editor in (self.body, *self.fields.values()):  # @ completes a colleague's name
+            completer = MentionCompleter(editor)
+            core.call(lambda s: s.p.library.mentionable(net), completer.set_names)
         self.finished.connect(self._closing)
 
     def draft(self) -> dict[str, Any]:

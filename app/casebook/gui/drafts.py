@@ -12,6 +12,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 
 from casebook.gui.bridge import Core
+from casebook.gui.mention_completer import MentionCompleter
 
 SAVE_AFTER_MS = 800
 
@@ -68,6 +69,8 @@ class ReplyDrafts(QObject):
         super().__init__(parent)
         self.keeper = DraftKeeper(core, "reply", self)
         self.box = box
+        self.core = core
+        self.names = MentionCompleter(box)  # @ completes a colleague's name
         self.case: bytes | None = None
         self._filling = False
         box.textChanged.connect(self._edited)
@@ -81,6 +84,7 @@ class ReplyDrafts(QObject):
         self._fill("")
         self.keeper.follow(case_id, lambda: {"body": self.box.toPlainText()})
         self.keeper.load(case_id, self._loaded)
+        self.core.call(lambda s: s.p.library.mentionable(case=case_id), self.names.set_names)
 
     def _loaded(self, case_id: bytes, content: object) -> None:
         if case_id != self.case or self.box.toPlainText() or not isinstance(content, dict):

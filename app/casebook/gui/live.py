@@ -2,10 +2,10 @@
 
 The worker reports every change of a relay link (:class:`LinkStatus`). When a link has
 taken in new events, the window's lists are refreshed (once per burst, not per event),
-and replies by others to this member's cases and comments are announced: in the status
-bar always, and as a desktop notification (``notify.py``: the tray, else the freedesktop
-service). So are the reader's follow-up reminders once due (checked at start, after each
-burst of events, and every quarter of an hour), each once.
+and replies by others to this member's cases and comments, and mentions of them, are
+announced: in the status bar always, and as a desktop notification (``notify.py``: the
+tray, else the freedesktop service). So are the reader's follow-up reminders once due
+(checked at start, after each burst of events, and every quarter of an hour), each once.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow
 
 from casebook.core.library.followups import FollowUp
+from casebook.core.library.news import Mark
 from casebook.errors import CasebookError
 from casebook.gui.bridge import Core
 from casebook.gui.i18n import core_text
@@ -40,7 +41,7 @@ class LiveUpdates(QObject):
         self.indicator = indicator
         self.applied: dict[tuple[bytes, str], int] = {}
         self.sent: dict[tuple[bytes, str], int] = {}
-        self.mark: int | None = None
+        self.mark: Mark | None = None
         self.notifier = Notifier(core, window)
         self.last_message = ""
         self.refresh = QTimer(self, singleShot=True, interval=400)
@@ -50,7 +51,7 @@ class LiveUpdates(QObject):
         self.follow_up_timer.timeout.connect(self.check_follow_ups)
         core.link_status.connect(self._status)
         core.nearby.connect(indicator.set_nearby)
-        self.core.call(lambda s: s.p.queries.reply_mark(), self._set_mark)
+        self.core.call(lambda s: s.p.news.mark(), self._set_mark)
 
     def start(self) -> None:
         """Host the relay if this profile does, then watch every relay."""
@@ -92,7 +93,7 @@ class LiveUpdates(QObject):
         if problem:
             self.window.statusBar().showMessage(core_text(problem), 30_000)
 
-    def _set_mark(self, mark: int) -> None:
+    def _set_mark(self, mark: Mark) -> None:
         self.mark = mark
 
     def _status(self, status: LinkStatus) -> None:
@@ -112,24 +113,26 @@ class LiveUpdates(QObject):
             return
         mark = self.mark
 
-        def job(s: Session) -> tuple[int, list[dict[str, Any]]]:
-            q = s.p.queries
-            return q.reply_mark(), q.replies_to(s.p.member, mark)
+        def job(s: Session) -> tuple[Mark, list[dict[str, Any]]]:
+            return s.p.news.mark(), s.p.news.for_member(s.p.member, mark)
 
         self.core.call(job, self._new_replies)
 
-    def _new_replies(self, result: tuple[int, list[dict[str, Any]]]) -> None:
+    def _new_replies(self, result: tuple[Mark, list[dict[str, Any]]]) -> None:
         self.mark, found = result
         if not found:
             return
         self.replies.emit(found)
         if len(found) == 1:
-            title = (
-                self.tr("{0} replied to your comment")
-                if found[0].get("to") == "comment"
-                else self.tr("{0} replied to your case")
-            ).format(found[0]["author_name"])
+            said = {
+                "mention": self.tr("{0} mentioned you"),
+                "comment": self.tr("{0} replied to your comment"),
+            }.get(found[0].get("to", ""), self.tr("{0} replied to your case"))
+            title = said.format(found[0]["author_name"])
             body = found[0]["title"]
+        elif all(r.get("to") == "mention" for r in found):
+            title = self.tr("{0} new mentions of you").format(len(found))
+            body = ", ".join(sorted({r["title"] for r in found}))
         else:
             title = self.tr("{0} new replies to your cases and comments").format(len(found))
             body = ", ".join(sorted({r["title"] for r in found}))

@@ -644,15 +644,32 @@ def test_a_reply_to_my_comment_is_news_for_me(alice: Profile, network: bytes, bo
     share_seed(alice, bob, network)
     case = alice.library.post_case(network, title="Syncope at rest", body="Age 40.")
     deliver(alice, bob)
-    alice_mark, bob_mark = alice.queries.reply_mark(), bob.queries.reply_mark()
+    alice_mark, bob_mark = alice.news.mark(), bob.news.mark()
     comment = bob.library.comment(case, "Holter first?")
     deliver(bob, alice)
     alice.library.reply(comment, "Yes, 48 hours.")
     deliver(alice, bob)
 
-    for_bob = bob.queries.replies_to(bob.member, bob_mark)
+    for_bob = bob.news.for_member(bob.member, bob_mark)
     assert [(r["to"], r["title"], r["author_name"]) for r in for_bob] == [
         ("comment", "Syncope at rest", alice.name)
     ]
-    for_alice = alice.queries.replies_to(alice.member, alice_mark)
+    for_alice = alice.news.for_member(alice.member, alice_mark)
     assert [(r["to"], r["author_name"]) for r in for_alice] == [("case", bob.name)]
+
+
+def test_a_mention_is_news_for_the_member_it_names(alice: Profile, network: bytes, bob: Profile):
+    """A case or a comment naming a member is news for them (the app notifies), for no one
+    else, and not for its author."""
+    share_seed(alice, bob, network)
+    marks = alice.news.mark(), bob.news.mark()
+    case = alice.library.post_case(network, title="Palpitations", body=f"@{bob.name}, Holter?")
+    alice.library.comment(case, f"And @{bob.name}: an echo too?")
+    deliver(alice, bob)
+    for_bob = bob.news.for_member(bob.member, marks[1])
+    assert [(r["to"], r["title"], r["author_name"]) for r in for_bob] == [
+        ("mention", "Palpitations", alice.name),
+        ("mention", "Palpitations", alice.name),
+    ]
+    assert alice.news.for_member(alice.member, marks[0]) == []
+    assert bob.news.for_member(bob.member, bob.news.mark()) == []

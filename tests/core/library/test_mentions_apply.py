@@ -87,7 +87,7 @@ def test_the_upgrade_rebuild_applies_mentions_stored_before(
     monkeypatch.undo()
     assert bob.db.scalar("SELECT count(*) FROM cases") == 0  # rejected: an unknown field
     bob.db.execute("PRAGMA user_version = 13")  # as that version left it
-    for table in ("mentions", "flags", "moderation_log"):  # the later steps' tables
+    for table in ("mentions", "flags", "moderation_log", "reminders"):  # later steps
         bob.db.execute(f"DROP TABLE {table}")
     calls = count_rebuilds(monkeypatch)
     for again in reopen(bob, 2):

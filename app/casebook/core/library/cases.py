@@ -122,12 +122,7 @@ class Library:
         """The payload with the members its text names (docs/protocol.md, "Mentions"),
         resolved here against the network's members; a part of a name that fits several
         is refused in words rather than guessed."""
-        members = self.log.members.state(net).members
-        names = {
-            key: name
-            for key, name in refs.names(self.db, net).items()
-            if key in members and members[key].active
-        }
+        names = self.mentionable(net, me=True)
         text = "\n".join(str(payload.get(k, "")) for k in ("title", "body"))
         found = mentions.resolve(text, names, exclude=[self.me])
         if found.ambiguous:
@@ -178,6 +173,23 @@ class Library:
             {"target": target, "reason": reason},
             allow_identifiers=allow_identifiers,
         )
+
+    def mentionable(
+        self, net: bytes | None = None, *, case: bytes | None = None, me: bool = False
+    ) -> dict[bytes, str]:
+        """The members a text in ``net`` (or in ``case``'s network) may mention: the
+        active ones, by member key; this member too with ``me`` (the resolver needs every
+        name to tell a title all share, such as "Dr", from a name)."""
+        if case is not None:
+            net = bytes(self._case_row(case)["net"])
+        if net is None:
+            return {}
+        members = self.log.members.state(net).members
+        return {
+            key: name
+            for key, name in refs.names(self.db, net).items()
+            if (me or key != self.me) and key in members and members[key].active
+        }
 
     # -- networks -----------------------------------------------------------------
     def create_network(

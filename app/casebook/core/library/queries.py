@@ -213,34 +213,6 @@ class Queries:
                 (case_id,),
             )
 
-    # -- replies to a member, for notifications ---------------------------------------
-    def reply_mark(self) -> int:
-        """Where the comments stored so far end; replies after it are new."""
-        return int(self.db.scalar("SELECT coalesce(max(rid), 0) FROM comments") or 0)
-
-    def replies_to(self, me: bytes, after: int, limit: int = 20) -> list[dict[str, Any]]:
-        """Others' visible comments stored after the mark ``after`` on ``me``'s cases or
-        in answer to ``me``'s comments; ``to`` says which ("comment" wins when both)."""
-        rows = self.db.all(
-            "SELECT c.rid, c.net, c.author, c.case_id, k.title, p.author AS parent_author "
-            "FROM comments c JOIN cases k ON k.id = c.case_id "
-            "LEFT JOIN comments p ON p.id = c.parent_id "
-            "WHERE c.rid > ? AND c.author != ? AND c.hidden = 0 "
-            "AND (k.author = ? OR p.author = ?) ORDER BY c.rid LIMIT ?",
-            (after, me, me, me, limit),
-        )
-        return [
-            {
-                "case": bytes(r["case_id"]),
-                "title": r["title"],
-                "author_name": self.author_name(bytes(r["net"]), bytes(r["author"])),
-                "to": "comment"
-                if r["parent_author"] is not None and bytes(r["parent_author"]) == me
-                else "case",
-            }
-            for r in rows
-        ]
-
     # -- networks -------------------------------------------------------------------
     def networks(self, only: bytes | None = None) -> list[dict[str, Any]]:
         """Every network (or just ``only``), with its case count."""
