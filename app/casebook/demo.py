@@ -15,7 +15,7 @@ from pathlib import Path
 
 from casebook.core.ledger.eventlog import now_ms
 from casebook.core.profile import Profile
-from casebook.demo_data import CASES, FLAGS, PEOPLE, POLL_ANSWERS, POLL_CASE
+from casebook.demo_data import CASES, FLAGS, OPINIONS, PEOPLE, POLL_ANSWERS, POLL_CASE
 
 PASSPHRASE = "casebook demo library"  # noqa: S105 - published: the demo is fictional
 NETWORK = "Demo Circle (fictional cases)"
@@ -32,7 +32,8 @@ def _deliver(source: Profile, target: Profile, net: bytes) -> None:
 
 class _Clock:
     """The demo's time: the network began seven weeks ago, its cases follow one another
-    over the six weeks since (the last a few hours ago), each discussion a little after
+    over the six weeks since (the last one's discussion ending minutes ago, so "ago"
+    shows whatever the time of day), each discussion a little after
     its case, so the list shows every kind of date ("3 h ago", "yesterday", a weekday, a
     date). Deterministic but for today's date."""
 
@@ -41,7 +42,11 @@ class _Clock:
         self.cases = cases
         self.at = self.now - 49 * DAY
 
-    def case(self, index: int) -> None:
+    def case(self, index: int, events: int = 1) -> None:
+        """Time for case ``index`` and its ``events`` (itself, comments, outcome)."""
+        if index == self.cases - 1:  # the newest: it ends minutes ago at any time of day
+            self.at = self.now - events * 28 * 60_000
+            return
         span = 45 * DAY - 5 * HOUR
         back = (self.cases - 1 - index) * span // max(self.cases - 1, 1)
         self.at = self.now - 5 * HOUR - back - (index * 7919 % 4) * HOUR
@@ -76,7 +81,7 @@ def build(directory: Path) -> Path:
         for colleague in people[1:]:
             _deliver(me, colleague, net)
         for index, (author, title, specialty, fields, tags, comments, outcome) in enumerate(CASES):
-            clock.case(index)
+            clock.case(index, 1 + len(comments) + (2 if outcome else 0))
             _post(people, net, author, title, specialty, fields, tags, comments, outcome)
         _poll(people, net)
         _flags(people, net)
@@ -108,6 +113,8 @@ def _post(
     passed on to the next writer, as a relay would."""
     writer = people[author]
     case = writer.library.post_case(net, title=title, specialty=specialty, fields=fields, tags=tags)
+    if title in OPINIONS:
+        writer.library.request_opinion(case, OPINIONS[title])
     last = writer
     for who, text in comments:
         _deliver(last, people[who], net)

@@ -675,3 +675,9 @@ FLAGS = [
         "Possible patient identifier: the clinic and the dates together could identify her",
     ),
 ]
+
+# Cases whose author asks the network for a second opinion (title → "requested"/"urgent").
+OPINIONS = {
+    "Back pain and leg heaviness with metastatic prostate cancer": "urgent",
+    "Persistent hyponatraemia in a young woman on an SSRI": "requested",
+}

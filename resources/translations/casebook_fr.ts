@@ -224,6 +224,14 @@
         <translation>Épinglé</translation>
     </message>
     <message>
+        <source>Urgent second opinion asked</source>
+        <translation>Deuxième avis urgent demandé</translation>
+    </message>
+    <message>
+        <source>Second opinion asked</source>
+        <translation>Deuxième avis demandé</translation>
+    </message>
+    <message>
         <source>Attachments</source>
         <translation>Pièces jointes</translation>
     </message>
@@ -390,6 +398,14 @@
     <message>
         <source>{0} open cases nobody but their author has answered in a day</source>
         <translation>{0} cas ouverts sans réponse d&apos;un autre que leur auteur depuis un jour</translation>
+    </message>
+    <message>
+        <source>Second opinions</source>
+        <translation>Deuxièmes avis</translation>
+    </message>
+    <message>
+        <source>{0} open cases whose author asks for a second opinion</source>
+        <translation>{0} cas ouverts dont l&apos;auteur demande un deuxième avis</translation>
     </message>
     <message>
         <source>No record</source>
@@ -615,6 +631,18 @@ Motif (visible par les membres)&#xa0;:</translation>
         <source>In 3 months</source>
         <translation>Dans 3 mois</translation>
     </message>
+    <message>
+        <source>No second opinion asked</source>
+        <translation>Pas de deuxième avis demandé</translation>
+    </message>
+    <message>
+        <source>Ask for a second opinion</source>
+        <translation>Demander un deuxième avis</translation>
+    </message>
+    <message>
+        <source>Ask for an urgent second opinion</source>
+        <translation>Demander un deuxième avis urgent</translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>
@@ -727,6 +755,65 @@ Motif (visible par les membres)&#xa0;:</translation>
     <message>
         <source>Ask</source>
         <translation>Lancer</translation>
+    </message>
+</context>
+<context>
+    <name>AuthorActions</name>
+    <message>
+        <source>Follow up…</source>
+        <translation>Suivi…</translation>
+    </message>
+    <message>
+        <source>Be reminded to add the outcome (only you see it)</source>
+        <translation>Recevoir un rappel pour ajouter l&apos;évolution (vous seul le voyez)</translation>
+    </message>
+    <message>
+        <source>Second opinion…</source>
+        <translation>Deuxième avis…</translation>
+    </message>
+    <message>
+        <source>Ask colleagues for a second opinion</source>
+        <translation>Demander un deuxième avis aux collègues</translation>
+    </message>
+    <message>
+        <source>Follow up on {0}…</source>
+        <translation>Suivi le {0}…</translation>
+    </message>
+    <message>
+        <source>Follow up</source>
+        <translation>Suivi</translation>
+    </message>
+    <message>
+        <source>Remind me to add the outcome of this case (on my computers only):</source>
+        <translation>Me rappeler d&apos;ajouter l&apos;évolution de ce cas (sur mes ordinateurs seulement)&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Reminder set.</source>
+        <translation>Rappel enregistré.</translation>
+    </message>
+    <message>
+        <source>No reminder for this case.</source>
+        <translation>Pas de rappel pour ce cas.</translation>
+    </message>
+    <message>
+        <source>Second opinion</source>
+        <translation>Deuxième avis</translation>
+    </message>
+    <message>
+        <source>Colleagues who have not answered see the case in their queue:</source>
+        <translation>Les collègues qui n&apos;ont pas répondu voient le cas dans leur file&#xa0;:</translation>
+    </message>
+    <message>
+        <source>No second opinion asked any more.</source>
+        <translation>Plus de deuxième avis demandé.</translation>
+    </message>
+    <message>
+        <source>Second opinion asked.</source>
+        <translation>Deuxième avis demandé.</translation>
+    </message>
+    <message>
+        <source>Urgent second opinion asked.</source>
+        <translation>Deuxième avis urgent demandé.</translation>
     </message>
 </context>
 <context>
@@ -990,6 +1077,14 @@ Motif (visible par les membres)&#xa0;:</translation>
         <translation>Résolu</translation>
     </message>
     <message>
+        <source>Urgent</source>
+        <translation>Urgent</translation>
+    </message>
+    <message>
+        <source>Opinion asked</source>
+        <translation>Avis demandé</translation>
+    </message>
+    <message>
         <source>Open</source>
         <translation>Ouvert</translation>
     </message>
@@ -1238,37 +1333,6 @@ Motif (visible par les membres)&#xa0;:</translation>
     <message>
         <source>Flag</source>
         <translation>Signaler</translation>
-    </message>
-</context>
-<context>
-    <name>FollowUpActions</name>
-    <message>
-        <source>Follow up…</source>
-        <translation>Suivi…</translation>
-    </message>
-    <message>
-        <source>Be reminded to add the outcome (only you see it)</source>
-        <translation>Recevoir un rappel pour ajouter l&apos;évolution (vous seul le voyez)</translation>
-    </message>
-    <message>
-        <source>Follow up on {0}…</source>
-        <translation>Suivi le {0}…</translation>
-    </message>
-    <message>
-        <source>Follow up</source>
-        <translation>Suivi</translation>
-    </message>
-    <message>
-        <source>Remind me to add the outcome of this case (on my computers only):</source>
-        <translation>Me rappeler d&apos;ajouter l&apos;évolution de ce cas (sur mes ordinateurs seulement)&#xa0;:</translation>
-    </message>
-    <message>
-        <source>Reminder set.</source>
-        <translation>Rappel enregistré.</translation>
-    </message>
-    <message>
-        <source>No reminder for this case.</source>
-        <translation>Pas de rappel pour ce cas.</translation>
     </message>
 </context>
 <context>
@@ -1940,6 +2004,10 @@ Son code cessera de fonctionner&#xa0;: plus personne ne pourra s&apos;en servir 
     <message>
         <source>Follow up</source>
         <translation>Suivi</translation>
+    </message>
+    <message>
+        <source>Second opinion</source>
+        <translation>Deuxième avis</translation>
     </message>
     <message>
         <source>Attachment warnings</source>
@@ -2880,6 +2948,10 @@ Cette action est irréversible.</translation>
     <message>
         <source>As a {0} you cannot invite someone as {1}.</source>
         <translation>En tant que {0}, vous ne pouvez pas inviter quelqu&apos;un comme {1}.</translation>
+    </message>
+    <message>
+        <source>Ask for a second opinion (requested or urgent), or none.</source>
+        <translation>Demandez un deuxième avis (normal ou urgent), ou aucun.</translation>
     </message>
     <message>
         <source>Authors are shown as one of: {0}.</source>

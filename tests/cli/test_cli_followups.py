@@ -43,3 +43,21 @@ def test_reminders_from_posting_to_clearing(cli: Callable[..., Any]) -> None:
     assert [(r["case"], r["name"]) for r in waiting] == [(case, "Dr. Alice Moreau")]
     ok(cli("outcome", case[:10], "--body", "Recovered."))
     assert ok(cli("moderation", "outcomes", "--days", "0", "--json")).json["results"] == []
+
+
+def test_a_second_opinion_asked_when_posting_and_withdrawn(cli: Callable[..., Any]) -> None:
+    ok(cli("init", "--name", "Dr. Alice Moreau"))
+    ok(cli("network", "create", "Cardiology", "--json"))
+    posted = ok(
+        cli("post", "--network", "Cardiology", "--title", "Wide QRS", "--second-opinion",
+            "--urgent", "--json")
+    ).json  # fmt: skip
+    assert posted["opinion"] == "urgent"
+    listed = ok(cli("list", "--opinion", "--json")).json["results"]
+    assert [(c["id"], c["opinion"]) for c in listed] == [(posted["id"], "urgent")]
+    assert ok(cli("show", posted["id"][:10], "--json")).json["opinion"] == "urgent"
+    said = ok(cli("opinion", posted["id"][:10], "--none", "--json")).json
+    assert said == {"case": posted["id"], "opinion": "none"}
+    assert ok(cli("list", "--opinion", "--json")).json["results"] == []
+    other = ok(cli("post", "--network", "Cardiology", "--title", "Mine too", "--json")).json
+    assert "opinion" not in other  # none asked

@@ -207,7 +207,9 @@ def test_a_member_gets_no_moderation(qtbot, core, tmp_path):
     html = win.viewer.toHtml()
     assert "casebook:hide/" not in html and "casebook:unhide/" not in html
     assert "casebook:reply/" in html and "casebook:endorse/" in html
-    assert not actions.bar.isVisible()  # neither its author nor a moderator
+    # Neither its author nor a moderator: only "Flag…" (any member may ask moderators).
+    shown = [a for a in actions.bar.actions() if a.isVisible() and not a.isSeparator()]
+    assert shown == [actions.flags.action]
     open_case(qtbot, win, OTHERS)  # her own
     assert actions.bar.isVisible() and actions.status_action.isVisible()
     assert not actions.pin_action.isVisible() and not actions.hide_action.isVisible()

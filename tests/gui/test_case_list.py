@@ -110,6 +110,7 @@ def test_my_cases_awaiting_my_reply_and_unread_tags(qtbot, core, tmp_path) -> No
     from guikit import idle, run
 
     from casebook.core.library.search import Filters
+    from casebook.demo_data import OPINIONS
     from casebook.gui.sidebar import Choice, _day_ago
     from casebook.gui.title_delegate import PREVIEW_ROLE
 
@@ -127,13 +128,18 @@ def test_my_cases_awaiting_my_reply_and_unread_tags(qtbot, core, tmp_path) -> No
         core,
         lambda s: s.p.queries.count_cases(Filters(status="open", unanswered_by=_day_ago())),
     )
-    assert win.views == {"mine": len(mine), "awaiting": len(waiting), "unanswered": silent}
+    assert win.views == {
+        "mine": len(mine),
+        "awaiting": len(waiting),
+        "unanswered": silent,
+        "opinion": len(OPINIONS),  # the demo's requests, both on open cases
+    }
     my_fingerprint = win.case_actions.loaded.me
     for case in waiting:  # I took part, and someone spoke after me; or a poll awaits me
         detail = run(qtbot, core, lambda s, c=case: s.p.queries.case(c.id))
         polls = run(qtbot, core, lambda s, c=case: s.p.polls.of_case(c.id))
         named = run(qtbot, core, lambda s, c=case: s.p.db.scalar(MENTIONED, (c.id, me)))
-        if any(not p.answered for p in polls) or named:
+        if any(not p.answered for p in polls) or named or case.opinion != "none":
             continue
         spoke = [c.author for c in detail.discussion]
         assert my_fingerprint in [*spoke, detail.summary.author]

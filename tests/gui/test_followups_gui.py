@@ -11,8 +11,8 @@ pytest.importorskip("PySide6")
 from guikit import OWN_OPEN, idle, open_case, open_demo, run, submit
 from PySide6.QtWidgets import QInputDialog
 
+from casebook.gui.author_actions import DAY_MS
 from casebook.gui.compose import NewCaseDialog
-from casebook.gui.followup_actions import DAY_MS
 
 
 def test_the_new_case_form_and_the_bar_set_a_follow_up(qtbot, core, tmp_path, monkeypatch):
@@ -35,7 +35,7 @@ def test_the_new_case_form_and_the_bar_set_a_follow_up(qtbot, core, tmp_path, mo
     )
 
     open_case(qtbot, win, OWN_OPEN)
-    action = win.case_actions.follow_ups.action
+    action = win.case_actions.author.action
     assert action.isVisible() and action.text() == "Follow up…"
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("In 1 week", True))
     action.trigger()
@@ -60,3 +60,33 @@ def test_a_due_follow_up_is_said_once(qtbot, core, tmp_path, monkeypatch):
     win.live.check_follow_ups()
     idle(qtbot, core)
     assert len(shown) == 1  # said once
+
+
+def test_second_opinions_in_the_sidebar_list_and_bar(qtbot, core, tmp_path, monkeypatch):
+    from casebook.demo_data import OPINIONS
+
+    win = open_demo(qtbot, core, tmp_path)
+    qtbot.waitUntil(lambda: bool(win.views), timeout=15_000)
+    rows = {i.text(0): i for i in win.sidebar._items()}
+    assert rows["Second opinions"].text(1) == str(len(OPINIONS))
+    win.sidebar.setCurrentItem(rows["Second opinions"])
+    idle(qtbot, core)
+    qtbot.waitUntil(lambda: {r.title for r in win.model.rows} == set(OPINIONS), timeout=10_000)
+    urgent = next(i for i, r in enumerate(win.model.rows) if r.opinion == "urgent")
+    assert win.model.data(win.model.index(urgent, 3)) == "Urgent"
+    win.table.selectRow(urgent)
+    qtbot.waitUntil(lambda: "Urgent second opinion asked" in win.viewer.toPlainText())
+
+    win.sidebar.setCurrentItem(rows["All networks"])
+    idle(qtbot, core)
+    qtbot.waitUntil(lambda: OWN_OPEN in [r.title for r in win.model.rows], timeout=10_000)
+    open_case(qtbot, win, OWN_OPEN)
+    action = win.case_actions.author.opinion_action
+    assert action.isVisible()
+    monkeypatch.setattr(
+        QInputDialog, "getItem", lambda *a, **k: ("Ask for an urgent second opinion", True)
+    )
+    action.trigger()
+    idle(qtbot, core)
+    qtbot.waitUntil(lambda: win.case_actions.loaded.case.summary.opinion == "urgent")
+    assert "Urgent second opinion asked" in win.viewer.toPlainText()

@@ -31,7 +31,7 @@ def test_the_menu_bar_holds_every_command(qtbot, core, tmp_path):
     assert "Quit" in menus["File"] and "Lock" in menus["File"]
     assert "Settings…" in menus["File"] and "Bundle files…" in menus["File"]
     assert menus["Help"] == ["Keyboard shortcuts", "About Casebook"]
-    assert menus["Network"] == ["New network…", "Join network…", "People…"]
+    assert menus["Network"] == ["New network…", "Join network…", "People…", "Moderation inbox…"]
 
 
 def test_ctrl_q_quits(qtbot, core, tmp_path, monkeypatch):

@@ -18,6 +18,7 @@ from casebook.cli import (
     flag_commands,
     followup_commands,
     network_commands,
+    opinion_commands,
     poll_commands,
     queue_commands,
     secrets_input,
@@ -149,6 +150,10 @@ def post(ctx: Context) -> Output:
         ],
         "warnings": attachments.warnings(files),
     }
+    asked = opinion_commands.wanted(a)
+    if asked is not None:
+        p.library.request_opinion(case, asked)
+        data["opinion"] = asked
     if follow_up is not None:
         due = now_ms() + follow_up
         p.library.remind(case, due)
@@ -433,5 +438,6 @@ COMMANDS: dict[str, Callable[[Context], Output]] = {
     "moderation": flag_commands.moderation,
     "remind": followup_commands.remind,
     "reminders": followup_commands.reminders,
+    "opinion": opinion_commands.opinion,
 }
 __all__ = ["COMMANDS", "Context", "DoctorFailed"]

@@ -107,6 +107,7 @@ def filters(ctx: Context) -> Filters:
         awaiting=profile.member if awaiting else None,
         # Awaiting my reply means open cases unless asked otherwise, as in casebook queue.
         status=a.status or ("open" if awaiting else None),
+        opinion=bool(getattr(a, "opinion", False)),
         since=parse_date(a.since, "--since"),
         until=parse_date(a.until, "--until"),
     )

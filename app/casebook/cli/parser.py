@@ -9,6 +9,7 @@ from casebook.cli import (
     consent_options,
     flag_commands,
     followup_commands,
+    opinion_commands,
     poll_commands,
     queue_commands,
 )
@@ -46,6 +47,9 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--author", "-a", help="author fingerprint, prefix or name")
     parser.add_argument("--status", choices=("open", "resolved"))
     parser.add_argument("--mine", action="store_true", help="only the cases you posted")
+    parser.add_argument(
+        "--opinion", action="store_true", help="only cases whose author asks a second opinion"
+    )
     parser.add_argument(
         "--awaiting",
         action="store_true",
@@ -233,6 +237,7 @@ def build() -> argparse.ArgumentParser:
     p.add_argument("--network", "-n", required=True, metavar="NET")
     _content(p, new=True)
     followup_commands.add_follow_up(p)
+    opinion_commands.add_post_options(p)
     _allow_identifiers(p)
 
     p = cmd("edit", "edit your case (title, fields, body, tags, files) or your comment")
@@ -292,6 +297,7 @@ def build() -> argparse.ArgumentParser:
     queue_commands.add_parser(sub, common)
     flag_commands.add_parser(sub, common, _allow_identifiers)
     followup_commands.add_parser(sub, common)
+    opinion_commands.add_parser(sub, common)
 
     p = cmd("status", "mark your case open or resolved")
     p.add_argument("id", metavar="CASE_ID")

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from casebook.core.library import attachments, consent_input
 from casebook.core.library.queries import Comment
 from casebook.gui import case_view, poll_view, withdraw_dialog
+from casebook.gui.author_actions import AuthorActions
 from casebook.gui.case_dialogs import EditCaseDialog, ElidedLabel, TextDialog, ask_reason
 from casebook.gui.case_jobs import (
     Loaded,
@@ -48,7 +49,6 @@ from casebook.gui.case_jobs import (
 )
 from casebook.gui.case_links import comment_links
 from casebook.gui.flag_actions import FlagActions
-from casebook.gui.followup_actions import FollowUpActions
 from casebook.gui.poll_actions import PollActions
 from casebook.gui.previews import Previews
 from casebook.gui.publish import PublishingForm
@@ -111,7 +111,7 @@ class CaseActions(QObject):
         self.outcome_action = self._action(
             self.tr("Add outcome…"), self.add_outcome, "Ctrl+Shift+O"
         )
-        self.follow_ups = FollowUpActions(self, self)  # its "Follow up…" action
+        self.author = AuthorActions(self, self)  # "Follow up…", "Second opinion…"
         self.edit_action = self._action(self.tr("Edit…"), self.edit_case, "Ctrl+E")
         self.polls = PollActions(self, self)
         self.poll_action = self._action(self.tr("Ask a poll…"), self.polls.ask)
@@ -173,7 +173,7 @@ class CaseActions(QObject):
         for action in (self.pin_action, self.hide_action):
             action.setVisible(loaded.moderator)
         self.flags.present(loaded)
-        self.follow_ups.present(loaded)
+        self.author.present(loaded)
         self.withdraw_action.setVisible(member and (loaded.own or loaded.role == "admin"))
         self.moderation_separator.setVisible(member and loaded.own and loaded.moderator)
         self.bar.setVisible(member and summary.withdrawn is None)

@@ -35,6 +35,7 @@ PAGE = 200
 SEARCH_PAGE = 100  # ranked hits per page; the total is counted after the first
 COUNT_AFTER_MS = 400  # the total is counted once the typing has paused this long
 RESOLVED = {"light": "#2e7d32", "dark": "#81c995"}  # readable on either theme's base
+URGENT = {"light": "#c62828", "dark": "#f28b82"}  # an urgent second opinion
 
 
 def ago(ms: int, now: datetime | None = None) -> str:
@@ -238,7 +239,10 @@ class CaseListModel(QAbstractTableModel):
             if column == 2:
                 return ago(case.activity_at)
             if column == 3:
-                return self.tr("Resolved") if case.status == "resolved" else self.tr("Open")
+                if case.status == "resolved":
+                    return self.tr("Resolved")
+                asked = {"urgent": self.tr("Urgent"), "requested": self.tr("Opinion asked")}
+                return asked.get(case.opinion, self.tr("Open"))
             if column == 4:
                 return case.comments
             if self.snippets:  # search mode: where it matched, highlighted
@@ -248,9 +252,12 @@ class CaseListModel(QAbstractTableModel):
             posted = datetime.fromtimestamp(case.created_at / 1000).strftime("%Y-%m-%d %H:%M")
             last = datetime.fromtimestamp(case.activity_at / 1000).strftime("%Y-%m-%d %H:%M")
             return self.tr("Posted {0}; last activity {1}").format(posted, last)
-        if role == Qt.ItemDataRole.ForegroundRole and column == 3 and case.status == "resolved":
+        if role == Qt.ItemDataRole.ForegroundRole and column == 3:
             dark = QGuiApplication.palette().base().color().lightness() < 128
-            return QColor(RESOLVED["dark" if dark else "light"])
+            if case.status == "resolved":
+                return QColor(RESOLVED["dark" if dark else "light"])
+            if case.opinion == "urgent":
+                return QColor(URGENT["dark" if dark else "light"])
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             snippet = self.snippets.get(case.id)
             return f"<b>{case.title}</b><br>{snippet}" if snippet else case.title

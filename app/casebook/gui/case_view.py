@@ -50,6 +50,9 @@ def render(
     status = tr("Resolved") if s.status == "resolved" else tr("Open")
     if s.pinned:
         status += " · " + tr("Pinned")
+    if s.status == "open" and s.opinion != "none":
+        asked = tr("Urgent second opinion asked") if s.opinion == "urgent" else None
+        status += " · " + (asked or tr("Second opinion asked"))
     tags = " ".join(f"<span class='tag'>#{html.escape(t)}</span>" for t in s.tags)
     parts = [
         f"<h2>{html.escape(s.title)}</h2>",

@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
 
 from casebook.core.library import attachments, consent_input
 from casebook.gui import folders
+from casebook.gui.author_actions import CHOICES, OPINIONS, due_in
 from casebook.gui.bridge import Core
 from casebook.gui.case_view import FIELD_TITLES, markdown, style
 from casebook.gui.consent_box import ConsentBox
 from casebook.gui.drafts import DraftKeeper
 from casebook.gui.file_list import ICON, FileList
-from casebook.gui.followup_actions import CHOICES, due_in
 from casebook.gui.i18n import tr
 from casebook.gui.mention_completer import MentionCompleter
 from casebook.gui.messages import error_text, tone
@@ -52,11 +52,13 @@ def post_job(net: bytes, values: dict[str, Any], allow: bool = False) -> Callabl
 
     def job(s: Session) -> bytes:
         v = dict(values)
-        days = v.pop("follow_up", 0)
+        days, opinion = v.pop("follow_up", 0), v.pop("opinion", "none")
         record, files = consent_input.prepare(
             v.pop("files"), me=s.p.name, case=v.pop("consent"), identifiable=v.pop("identifiable")
         )
         case = s.p.library.post_case(net, files=files, consent=record, allow_identifiers=allow, **v)
+        if opinion != "none":
+            s.p.library.request_opinion(case, opinion)
         if days:
             s.p.library.remind(case, due_in(days))
         return case
@@ -131,6 +133,11 @@ class NewCaseDialog(PublishingForm, QDialog):
             self.follow_up.addItem(tr(label), days)
         self.follow_up.setToolTip(self.tr("A reminder on your computers only"))
         form.addRow(self.tr("Follow up"), self.follow_up)
+        self.opinion = QComboBox()
+        self.opinion.setAccessibleName(self.tr("Second opinion"))
+        for label, value in OPINIONS:
+            self.opinion.addItem(tr(label), value)
+        form.addRow(self.tr("Second opinion"), self.opinion)
         # Each added file is checked on the worker; what cannot be cleaned is named below.
         self.file_notes = QLabel()
         self.file_notes.setObjectName("warning")
@@ -326,4 +333,5 @@ class NewCaseDialog(PublishingForm, QDialog):
             "identifiable": self.files.identifiable(),
             "consent": self.consent.value(),
             "follow_up": int(self.follow_up.currentData() or 0),
+            "opinion": str(self.opinion.currentData() or "none"),
         }

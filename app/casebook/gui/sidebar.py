@@ -30,8 +30,9 @@ class Choice:
     tag: str | None = None
     query: str | None = None  # a saved search's text
     saved: str | None = None  # a saved search's name
-    # "mine" (cases I posted), "awaiting" (my reply is awaited) or "unanswered" (open cases
-    # nobody but their author answered in a day): the answer queue (core/library/queue.py)
+    # "mine" (cases I posted), "awaiting" (my reply is awaited), "unanswered" (open cases
+    # nobody but their author answered in a day), "opinion" (open cases asking for a second
+    # opinion): the answer queue (core/library/queue.py)
     view: str | None = None
 
     def filters(self, me: bytes | None = None) -> Filters:
@@ -41,6 +42,8 @@ class Choice:
         awaiting = me if self.view == "awaiting" else None
         if self.view == "unanswered":
             return Filters(net=net, tag=self.tag, status="open", unanswered_by=_day_ago())
+        if self.view == "opinion":
+            return Filters(net=net, tag=self.tag, status="open", opinion=True)
         # Awaiting my reply is a list of open cases, as in ``casebook queue``.
         status = "open" if self.view == "awaiting" else None
         return Filters(net=net, tag=self.tag, author=mine, awaiting=awaiting, status=status)
@@ -65,6 +68,7 @@ def sidebar_counts(s: Session, nets: list[bytes]) -> tuple[Tags, dict[str, int]]
         "mine": q.count_cases(Filters(author=me)),
         "awaiting": q.count_cases(Filters(status="open", awaiting=me)),
         "unanswered": q.count_cases(Filters(status="open", unanswered_by=_day_ago())),
+        "opinion": q.count_cases(Filters(status="open", opinion=True)),
     }
     return tags, views
 
@@ -83,6 +87,11 @@ VIEWS = (
         "unanswered",
         QT_TR_NOOP("Unanswered"),
         QT_TR_NOOP("{0} open cases nobody but their author has answered in a day"),
+    ),
+    (
+        "opinion",
+        QT_TR_NOOP("Second opinions"),
+        QT_TR_NOOP("{0} open cases whose author asks for a second opinion"),
     ),
 )
 

@@ -1,6 +1,6 @@
 """Later schema steps (``schema.MIGRATIONS`` runs them in order): the tables of the
-helpers around a discussion, polls (v13), mentions (v14), flags and the moderation log
-(v15)."""
+helpers around a discussion, polls (v13), mentions (v14), flags, the moderation log and
+follow-up reminders (v15), requests for a second opinion (v16)."""
 
 from __future__ import annotations
 
@@ -62,16 +62,18 @@ def _v14(db: Database) -> None:
 # before are applied by the next rebuild (an unknown kind then).
 V15_FLAGS = """
 CREATE TABLE flags (
-    target BLOB NOT NULL, flagger BLOB NOT NULL, net BLOB NOT NULL, event_id BLOB NOT NULL,
+    net BLOB NOT NULL, target BLOB NOT NULL, flagger BLOB NOT NULL, event_id BLOB NOT NULL,
     reason TEXT NOT NULL, at INTEGER NOT NULL, ordering BLOB NOT NULL,
-    PRIMARY KEY (target, flagger)
+    PRIMARY KEY (net, target, flagger)
 ) WITHOUT ROWID;
-CREATE INDEX flags_net ON flags (net, at);
+CREATE INDEX flags_target ON flags (target);
 CREATE TABLE moderation_log (
     event_id BLOB PRIMARY KEY, net BLOB NOT NULL, target BLOB NOT NULL,
-    action TEXT NOT NULL, by BLOB NOT NULL, reason TEXT, at INTEGER NOT NULL
+    action TEXT NOT NULL, by BLOB NOT NULL, reason TEXT, at INTEGER NOT NULL,
+    ordering BLOB NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX moderation_log_net ON moderation_log (net, at);
+CREATE INDEX moderation_log_net ON moderation_log (net, ordering);
+CREATE INDEX moderation_log_target ON moderation_log (target);
 CREATE TABLE reminders (
     case_id BLOB PRIMARY KEY, net BLOB NOT NULL, due INTEGER NOT NULL,
     event_id BLOB NOT NULL, ordering BLOB NOT NULL
@@ -84,3 +86,17 @@ def _v15(db: Database) -> None:
         db.execute(statement)
     # The log of acts applied before the upgrade is filled by a rebuild (casebook
     # rebuild); until then it starts here.
+
+
+# v16: a case's request for a second opinion (docs/protocol.md, "Second opinions"):
+# "none", "requested" or "urgent", the newest of its author's by (lamport, id).
+# Requests stored before are applied by the next rebuild (an unknown kind then).
+V16_OPINION = """
+ALTER TABLE cases ADD COLUMN opinion TEXT NOT NULL DEFAULT 'none';
+ALTER TABLE cases ADD COLUMN opinion_order BLOB NOT NULL DEFAULT x''
+"""
+
+
+def _v16(db: Database) -> None:
+    for statement in V16_OPINION.split(";\n"):
+        db.execute(statement)

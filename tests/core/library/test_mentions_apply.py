@@ -89,6 +89,8 @@ def test_the_upgrade_rebuild_applies_mentions_stored_before(
     bob.db.execute("PRAGMA user_version = 13")  # as that version left it
     for table in ("mentions", "flags", "moderation_log", "reminders"):  # later steps
         bob.db.execute(f"DROP TABLE {table}")
+    for column in ("opinion", "opinion_order"):  # step 16
+        bob.db.execute(f"ALTER TABLE cases DROP COLUMN {column}")
     calls = count_rebuilds(monkeypatch)
     for again in reopen(bob, 2):
         assert again.answer_queue.lists(now_ms()).awaiting_me == [case]

@@ -37,7 +37,8 @@ CASE = {
 
 # One sample payload for every kind, as a writer hands it to validate().
 # A box sealed to one device (flags and reminders carry nothing else on the wire).
-SEALED = {"eph": ID1, "wraps": [[ID2, bytes(48)]], "box": bytes(40)}
+SEALED = {"eph": ID1, "wraps": [[ID2, bytes(48)]], "box": bytes(2048)}  # a flag's size
+REMINDED = {**SEALED, "box": bytes(256)}  # a reminder's
 SAMPLES: dict[str, dict[str, Any]] = {
     EventKind.NETWORK_CREATE: {"name": " Ward  7 ", "founder_name": "Dr\tA", "relays": [RELAY]},
     EventKind.NETWORK_POLICY: {},
@@ -71,7 +72,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     },
     EventKind.POLL_FINAL: {"poll": ID2, "case": ID1, "answer": 1},
     EventKind.FLAG_CREATE: SEALED,
-    EventKind.REMINDER_SET: SEALED,
+    EventKind.REMINDER_SET: REMINDED,
+    EventKind.CASE_REQUEST: {"case": ID1, "opinion": "urgent"},
 }  # fmt: skip
 
 # What validate() returned for each sample before payloads were typed.
@@ -94,6 +96,7 @@ NEWER = (
     EventKind.POLL_FINAL,
     EventKind.FLAG_CREATE,
     EventKind.REMINDER_SET,
+    EventKind.CASE_REQUEST,
 )
 EXPECTED: dict[str, dict[str, Any]] = {
     EventKind.NETWORK_CREATE: {"name": "Ward 7", "founder_name": "Dr A", "relays": [RELAY]},
@@ -128,7 +131,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
     },
     EventKind.POLL_FINAL: {"poll": ID2, "case": ID1, "answer": 1},
     EventKind.FLAG_CREATE: SEALED,
-    EventKind.REMINDER_SET: SEALED,
+    EventKind.REMINDER_SET: REMINDED,
+    EventKind.CASE_REQUEST: {"case": ID1, "opinion": "urgent"},
 }  # fmt: skip
 # SHA-256 over the canonical CBOR of every sample's validate() output, in kind order,
 # as computed with the dict-only payloads module (the bytes that are sealed and signed).

@@ -18,6 +18,7 @@ _BY_CASE = (
     EventKind.CASE_EDIT,
     EventKind.CASE_STATUS,
     EventKind.CASE_OUTCOME,
+    EventKind.CASE_REQUEST,
     EventKind.COMMENT_CREATE,
     EventKind.POLL_CREATE,
     EventKind.POLL_ANSWER,

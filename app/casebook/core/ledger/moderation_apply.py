@@ -5,7 +5,9 @@ Moderators and admins hide and pin; only admins unhide. Each target keeps the ne
 decision by ``(lamport, id)``, so the outcome does not depend on arrival order; a hidden
 item leaves the search index and returns to it when unhidden. Every act is kept in
 ``moderation_log``. A flag is applied only where it opens (a moderator's or admin's
-computer, or the flagger's own): one row per target and flagger, their newest.
+computer, or the flagger's own), and kept there only by the flagger's computers and by
+those of a moderator or admin (by their role when it is applied): one row per network,
+target and flagger, their newest.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from casebook.core.model import flags
 from casebook.core.model import payload_types as pt
 from casebook.core.model.events import Event
 from casebook.core.model.kinds import MODERATORS, Role
+
+LATEST = 2**53  # a position after every event of a chain: its role now
 
 
 class Moderation(ProjectorBase):
@@ -74,8 +78,17 @@ class Moderation(ProjectorBase):
     def _log(self, event: Event, target: bytes, action: str, reason: str | None) -> None:
         self.db.execute(
             "INSERT OR IGNORE INTO moderation_log (event_id, net, target, action, by, reason, "
-            "at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (event.id, event.net, target, action, self.who(event), reason, event.header.ts),
+            "at, ordering) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                event.id,
+                event.net,
+                target,
+                action,
+                self.who(event),
+                reason,
+                event.header.ts,
+                ordering(event),
+            ),
         )
 
     def _hide_row(self, what: str, rid: int, hidden: bool) -> None:
@@ -141,14 +154,25 @@ class Moderation(ProjectorBase):
         said = flags.FLAG.open(self.device, event.net, flagger, payload.sealed)
         if said is None:  # sealed to other computers: nothing here to apply
             return
+        me = self.device.public_key
+        if flagger != self.member_of(event.net, me) and (
+            self.role_at(event.net, me, LATEST) not in MODERATORS
+        ):
+            return  # sealed to a member who does not moderate (a changed client's choice)
         target = said["target"]
         if self.db.scalar("SELECT 1 FROM purged_items WHERE id = ?", (target,)):
             return  # a withdrawn case or comment: its flags went with it
+        where = self.db.scalar(
+            "SELECT net FROM cases WHERE id = ? UNION ALL SELECT net FROM comments WHERE id = ?",
+            (target, target),
+        )
+        if where is not None and bytes(where) != event.net:
+            return  # an item of another network: not this network's moderators' business
         self.db.execute(
-            "INSERT INTO flags (target, flagger, net, event_id, reason, at, ordering) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target, flagger) DO UPDATE SET "
+            "INSERT INTO flags (net, target, flagger, event_id, reason, at, ordering) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (net, target, flagger) DO UPDATE SET "
             "event_id = excluded.event_id, reason = excluded.reason, at = excluded.at, "
             "ordering = excluded.ordering WHERE excluded.ordering > flags.ordering",
-            (target, flagger, event.net, event.id, said["reason"], event.header.ts,
+            (event.net, target, flagger, event.id, said["reason"], event.header.ts,
              ordering(event)),
         )  # fmt: skip

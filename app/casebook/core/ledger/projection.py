@@ -258,6 +258,21 @@ class Projector(Moderation, Withdrawals, Polls, Reminders):
             (payload.status, ordering(event), event.header.ts, case["rid"], ordering(event)),
         )
 
+    def _case_request(self, event: Event, payload: pt.CaseRequest) -> None:
+        case = self._case_row(event, payload.case)
+        if case is None:
+            return
+        if case["author"] != self.who(event):
+            self.reject(event, "only the author may ask for a second opinion")
+            return
+        if self._untagged(event, case["purge_key"], case["id"]):
+            return
+        self.db.execute(
+            "UPDATE cases SET opinion = ?, opinion_order = ?, activity_at = max(activity_at, ?) "
+            "WHERE rid = ? AND opinion_order < ?",
+            (payload.opinion, ordering(event), event.header.ts, case["rid"], ordering(event)),
+        )
+
     # -- discussion ---------------------------------------------------------------
     def _comment_create(
         self, event: Event, payload: pt.CommentCreate, kind: str = "comment"
@@ -399,5 +414,6 @@ HANDLERS: dict[str, Callable[[Projector, Event, pt.Payload], None]] = {
     EventKind.POLL_ANSWER: pt.Handler(pt.PollAnswer, Projector._poll_answer),
     EventKind.POLL_FINAL: pt.Handler(pt.PollFinal, Projector._poll_final),
     EventKind.FLAG_CREATE: pt.Handler(pt.Sealed, Projector._flag_create),
+    EventKind.CASE_REQUEST: pt.Handler(pt.CaseRequest, Projector._case_request),
     EventKind.REMINDER_SET: pt.Handler(pt.Sealed, Projector._reminder_set),
 }

@@ -82,6 +82,7 @@ class Withdrawals(ProjectorBase):
         self.reject(event, STRIPPED)
         if event.kind in _ITEMS:
             self.db.execute("INSERT OR IGNORE INTO purged_items (id) VALUES (?)", (event.id,))
+            self._forget_sealed([event.id])
             self._release(event.id)
 
     def restore(self, event: Event) -> bool:
@@ -101,6 +102,21 @@ class Withdrawals(ProjectorBase):
         self.db.execute("UPDATE events SET raw = ? WHERE id = ?", (event.raw, event.id))
         self.db.execute("DELETE FROM rejected WHERE event_id = ?", (event.id,))
         return True
+
+    def _forget_sealed(self, items: list[bytes]) -> None:
+        """What flags and reminders this computer opened about withdrawn items, and the
+        moderators' log of them: also when the item itself never came here, and on a
+        rebuild (where they were applied before the withdrawal came again)."""
+        marks = ",".join("?" * len(items))
+        for table, column in (
+            ("flags", "target"),
+            ("moderation_log", "target"),
+            ("reminders", "case_id"),
+        ):
+            self.db.execute(
+                f"DELETE FROM {table} WHERE {column} IN ({marks})",  # noqa: S608
+                items,
+            )
 
     def purged_item(self, event: Event, item: bytes) -> bool:
         """An event about a withdrawn case or one of its comments (``item``): stripped on
@@ -198,18 +214,6 @@ class Withdrawals(ProjectorBase):
             )
         }
         ids = {case_id} | set(tagged) | self._about(items, net)
-        # Rows sealed events left about its items, also when the case itself is not here
-        # (a rebuild, where they were applied before the withdrawal came again).
-        marks = ",".join("?" * len(items))
-        for table, column in (
-            ("moderation_log", "target"),
-            ("flags", "target"),
-            ("reminders", "case_id"),
-        ):
-            self.db.execute(
-                f"DELETE FROM {table} WHERE {column} IN ({marks})",  # noqa: S608
-                list(items),
-            )
         hashes: set[str] = set()
         rid = self.db.scalar("SELECT rid FROM cases WHERE id = ?", (case_id,))
         if rid is not None:
@@ -235,6 +239,7 @@ class Withdrawals(ProjectorBase):
         self.db.executemany(
             "INSERT OR IGNORE INTO purged_items (id) VALUES (?)", [(i,) for i in items]
         )
+        self._forget_sealed(list(items))
         found: set[bytes] = set()
         for row in self.db.all(
             f"SELECT id FROM events WHERE net = ? AND kind IN ({_MODERATION})",  # noqa: S608

@@ -24,7 +24,13 @@ from casebook.core.model.events import EventError
 from casebook.core.model.ids import EventId, NetId
 from casebook.core.model.kinds import MODERATORS, EventKind, Role
 from casebook.core.model.membership import INVITERS, ROLES, network_id
-from casebook.core.model.payloads import MAX_NAME, STATUSES, clean_text, normalize_tag
+from casebook.core.model.payloads import (
+    MAX_NAME,
+    OPINIONS,
+    STATUSES,
+    clean_text,
+    normalize_tag,
+)
 from casebook.core.model.reminders import REMINDER
 from casebook.core.model.sealed import SealedKind
 from casebook.errors import IdentifiersFound, NotFound, PermissionDenied, UsageError, say
@@ -152,6 +158,16 @@ class Library:
             return _SEALED[kind].seal(said, net, self.me, recipients)
         except EventError as exc:
             raise _usage(exc) from None
+
+    def request_opinion(self, case_id: bytes, opinion: str) -> EventId:
+        """Ask the network for a second opinion on this member's case (``requested``,
+        ``urgent``), or no more (``none``)."""
+        row = self._own_case(case_id, "ask for a second opinion")
+        if opinion not in OPINIONS:
+            raise UsageError("Ask for a second opinion (requested or urgent), or none.")
+        return self._append(
+            bytes(row["net"]), EventKind.CASE_REQUEST, {"case": case_id, "opinion": opinion}
+        )
 
     def remind(self, case_id: bytes, due: int) -> EventId:
         """Remind this member (on each of their computers) to add the outcome of their

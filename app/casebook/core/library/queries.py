@@ -61,6 +61,7 @@ class CaseSummary:
     preview: str = ""  # the start of the case's text, one line (in lists)
     # A withdrawn case's tombstone: {by, by_name, admin, at, reason} (None: not withdrawn).
     withdrawn: dict[str, Any] | None = None
+    opinion: str = "none"  # its author asks for a second opinion: "requested", "urgent"
 
     def to_json(self) -> dict[str, Any]:
         data = _jsonable(asdict(self))
@@ -188,6 +189,7 @@ class Queries:
             pinned=bool(row["pinned"]),
             unread=row["seen"] is None or row["seen"] < row["activity_at"],
             withdrawn=self._withdrawn(net, row["withdrawn"]),
+            opinion=row["opinion"],
         )
 
     def _withdrawn(self, net: bytes, record: str | None) -> dict[str, Any] | None:

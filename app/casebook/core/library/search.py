@@ -62,11 +62,13 @@ class Filters:
     # A member's key: the cases awaiting their reply (docs/protocol.md, "Mentions"): they
     # wrote or discussed it and the newest comment is someone else's; or it mentions them
     # and they have not commented since; or it has a poll someone else asked that they
-    # have neither answered nor skipped. A comment a moderator hid neither awaits a reply
-    # nor mentions anyone.
+    # have neither answered nor skipped; or its author asks for a second opinion and they
+    # have not commented. A comment a moderator hid neither awaits a reply nor mentions
+    # anyone.
     awaiting: bytes | None = None
     # ms since epoch: cases created by then on which nobody but their author commented.
     unanswered_by: int | None = None
+    opinion: bool = False  # only cases whose author asks for a second opinion
 
     def sql(self, case: str = "c") -> tuple[str, list[Any]]:
         """A WHERE clause over the cases table aliased ``case``; values are bound."""
@@ -94,9 +96,13 @@ class Filters:
                 "y.created_at >= n.at)) OR "
                 f"EXISTS (SELECT 1 FROM polls p WHERE p.case_rid = {case}.rid AND p.author != ? "
                 "AND NOT EXISTS (SELECT 1 FROM poll_answers a WHERE a.poll_id = p.id AND "
-                "a.member = ?)))"
+                f"a.member = ?)) OR ({case}.opinion != 'none' AND {case}.author != ? AND NOT "
+                f"EXISTS (SELECT 1 FROM comments q WHERE q.case_rid = {case}.rid AND "
+                "q.author = ?)))"
             )
-            params.extend([self.awaiting] * 8)
+            params.extend([self.awaiting] * 10)
+        if self.opinion:
+            clauses.append(f"{case}.opinion != 'none'")
         if self.unanswered_by is not None:
             clauses.append(
                 f"{case}.created_at <= ? AND NOT EXISTS (SELECT 1 FROM comments u WHERE "
@@ -113,7 +119,7 @@ class Filters:
     @property
     def empty(self) -> bool:
         # Hidden items are taken out of the search index, so "hidden" needs no filter there.
-        return all(v is None for k, v in self.__dict__.items() if k != "hidden")
+        return all(v is None or v is False for k, v in self.__dict__.items() if k != "hidden")
 
 
 @dataclass

@@ -241,6 +241,7 @@ CASE_EVENTS = frozenset(
         EventKind.CASE_EDIT,
         EventKind.CASE_STATUS,
         EventKind.CASE_OUTCOME,
+        EventKind.CASE_REQUEST,
         EventKind.COMMENT_CREATE,
         EventKind.COMMENT_EDIT,
         EventKind.COMMENT_ENDORSE,

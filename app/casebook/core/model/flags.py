@@ -11,6 +11,7 @@ from typing import Any
 from casebook.core.model import sealing
 from casebook.core.model.events import EventError
 from casebook.core.model.sealed import SealedKind
+from casebook.core.model.text import clean_text
 
 MAX_REASON = 300
 # The reasons the app offers; a member may write any other.
@@ -21,16 +22,13 @@ def validate_inner(value: Any) -> dict[str, Any]:
     """What a flag says: ``{"target": case or comment id, "reason": one line}``."""
     if not isinstance(value, dict) or set(value) != {"target", "reason"}:
         raise EventError("a flag names its target and a reason")
-    target, reason = value["target"], value["reason"]
+    target = value["target"]
     if not isinstance(target, bytes) or len(target) != 32:
         raise EventError("a flag's target is a case or comment id")
-    if not isinstance(reason, str):
-        raise EventError("a flag's reason must be text")
-    reason = " ".join(reason.split())
+    # As every published text: NFC, one line, no control character (no terminal escape).
+    reason = clean_text(value["reason"], "a flag's reason", MAX_REASON, single_line=True)
     if not reason:
         raise EventError("say why you flag it")
-    if len(reason) > MAX_REASON:
-        raise EventError(f"a flag's reason has at most {MAX_REASON} characters")
     return {"target": target, "reason": reason}
 
 

@@ -50,6 +50,8 @@ class EventKind(StrEnum):
     CASE_EDIT = "case.edit"
     CASE_STATUS = "case.status"
     CASE_OUTCOME = "case.outcome"
+    # Its author asks the network for a second opinion (optionally urgent), or no more.
+    CASE_REQUEST = "case.request"
     COMMENT_CREATE = "comment.create"
     COMMENT_EDIT = "comment.edit"
     COMMENT_ENDORSE = "comment.endorse"

@@ -126,6 +126,18 @@ class ContentHide:
 
 
 @dataclass(frozen=True, slots=True)
+class CaseRequest:
+    """A second opinion asked for (``requested``, ``urgent``) or no more (``none``)."""
+
+    case: bytes
+    opinion: str
+
+    @classmethod
+    def from_clean(cls, p: Wire) -> CaseRequest:
+        return cls(p["case"], p["opinion"])
+
+
+@dataclass(frozen=True, slots=True)
 class Sealed:
     """A flag or a reminder as the network carries it: a box sealed to some devices
     (``sealed.SealedKind.open`` reads it)."""
@@ -352,6 +364,7 @@ Payload = (
     | NetworkUpdate
     | ContentHide
     | Sealed
+    | CaseRequest
     | ContentTarget
     | CaseCreate
     | CaseEdit
@@ -396,6 +409,7 @@ TYPES: dict[str, Callable[[Wire], Payload]] = {
     EventKind.POLL_ANSWER: PollAnswer.from_clean,
     EventKind.POLL_FINAL: PollFinal.from_clean,
     EventKind.FLAG_CREATE: Sealed.from_clean,
+    EventKind.CASE_REQUEST: CaseRequest.from_clean,
     EventKind.REMINDER_SET: Sealed.from_clean,
 }
 

@@ -21,10 +21,12 @@ from casebook.core.model.kinds import EventKind
 from casebook.core.model.mentions import MAX_MENTIONS
 from casebook.core.model.payload_types import Payload, typed
 from casebook.core.model.reminders import REMINDER
+from casebook.core.model.text import clean_text
 from casebook.errors import UsageError
 
 STANDARD_FIELDS = ("presentation", "history", "findings", "question", "outcome")
 STATUSES = ("open", "resolved")
+OPINIONS = ("none", "requested", "urgent")  # a case asks for a second opinion
 MAX_TITLE = 300
 MAX_NAME = 120
 MAX_FIELD = 50_000
@@ -34,19 +36,6 @@ MAX_ATTACHMENTS = 20
 MAX_RELAYS = 8
 _TAG = re.compile(r"^[a-z0-9][a-z0-9\-]{0,39}$")
 _FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def clean_text(value: Any, name: str, limit: int, *, single_line: bool = False) -> str:
-    if not isinstance(value, str):
-        raise EventError(f"{name} must be text")
-    text = unicodedata.normalize("NFC", value)
-    if single_line:
-        text = " ".join(text.split())
-    text = _CONTROL.sub("", text.replace("\r\n", "\n"))
-    if len(text) > limit:
-        raise EventError(f"{name} is longer than {limit} characters")
-    return text
 
 
 def normalize_tag(tag: str) -> str:
@@ -293,6 +282,14 @@ def _case_status(payload: dict[str, Any]) -> dict[str, Any]:
     return {"case": _ref(payload["case"], "case"), "status": payload["status"]}
 
 
+def _case_request(payload: dict[str, Any]) -> dict[str, Any]:
+    """Second opinion: ``requested``, ``urgent``, or ``none`` (no more)."""
+    _exact(payload, {"case", "opinion"})
+    if payload["opinion"] not in OPINIONS:
+        raise EventError("a request is for a second opinion (requested or urgent) or none")
+    return {"case": _ref(payload["case"], "case"), "opinion": payload["opinion"]}
+
+
 def _comment_create(payload: dict[str, Any]) -> dict[str, Any]:
     """A comment, a reply (``parent``) or a case's outcome."""
     _exact(payload, {"case", "parent", "body"}, {"mentions"})
@@ -361,6 +358,7 @@ VALIDATORS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     EventKind.CASE_EDIT: _case_edit,
     EventKind.CASE_STATUS: _case_status,
     EventKind.CASE_OUTCOME: _comment_create,
+    EventKind.CASE_REQUEST: _case_request,
     EventKind.COMMENT_CREATE: _comment_create,
     EventKind.COMMENT_EDIT: _comment_edit,
     EventKind.COMMENT_ENDORSE: _comment_endorse,

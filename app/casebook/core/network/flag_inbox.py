@@ -70,13 +70,17 @@ class FlagInbox:
         """Flagged items, those awaiting a look first, then the newest flags first."""
         self._require(net)
         names = refs.names(self.db, net)
+        # Newest first by (lamport, id), not by the writers' clocks.
         rows = self.db.all(
-            "SELECT target, flagger, reason, at FROM flags WHERE net = ? ORDER BY at DESC",
+            "SELECT target, flagger, reason, at, ordering FROM flags WHERE net = ? "
+            "ORDER BY ordering DESC",
             (net,),
         )
         grouped: dict[bytes, list[dict[str, Any]]] = {}
+        newest: dict[bytes, bytes] = {}
         for r in rows:
             who = bytes(r["flagger"])
+            newest.setdefault(bytes(r["target"]), bytes(r["ordering"]))
             grouped.setdefault(bytes(r["target"]), []).append(
                 {
                     "reason": r["reason"],
@@ -85,11 +89,14 @@ class FlagInbox:
                     "at": r["at"],
                 }
             )
-        found = [self._item(net, target, said) for target, said in grouped.items()]
-        found.sort(key=lambda f: (f.reviewed, -f.flags[0]["at"]))
+        found = [self._item(net, target, said, newest[target]) for target, said in grouped.items()]
+        order = list(grouped)  # newest flag first
+        found.sort(key=lambda f: (f.reviewed, order.index(f.item)))
         return found
 
-    def _item(self, net: bytes, target: bytes, said: list[dict[str, Any]]) -> Flagged:
+    def _item(
+        self, net: bytes, target: bytes, said: list[dict[str, Any]], newest: bytes
+    ) -> Flagged:
         case = self.db.one(
             "SELECT id, title, hidden FROM cases WHERE id = ? AND net = ?", (target, net)
         )
@@ -98,10 +105,11 @@ class FlagInbox:
             "JOIN cases k ON k.rid = c.case_rid WHERE c.id = ? AND c.net = ?",
             (target, net),
         )
+        # A moderator acted after the newest flag: ordered after it, whatever the clocks say.
         acted = self.db.scalar(
-            "SELECT max(at) FROM moderation_log WHERE target = ? AND net = ?", (target, net)
+            "SELECT max(ordering) FROM moderation_log WHERE target = ? AND net = ?", (target, net)
         )
-        reviewed = acted is not None and acted >= said[0]["at"]
+        reviewed = acted is not None and bytes(acted) > newest
         if case is not None:
             return Flagged(
                 target, "case", target, case["title"], "", bool(case["hidden"]), reviewed, said
@@ -121,7 +129,7 @@ class FlagInbox:
         names = refs.names(self.db, net)
         rows = self.db.all(
             "SELECT target, action, by, reason, at FROM moderation_log WHERE net = ? "
-            "ORDER BY at DESC, event_id LIMIT ?",
+            "ORDER BY ordering DESC LIMIT ?",
             (net, limit),
         )
         return [

@@ -41,7 +41,7 @@ _DETECTORS = [*RULES, names, phones, *LATE_RULES]
 # members, invites, keys, moderation, a case's status and endorsements. Every other kind
 # (cases, edits, comments, replies, outcomes, and any kind added later) is checked.
 _NOT_CONTENT_GROUPS = ("network.", "member.", "invite.", "epoch.", "content.")
-_NOT_CONTENT = frozenset({EventKind.CASE_STATUS, EventKind.COMMENT_ENDORSE})
+_NOT_CONTENT = frozenset({EventKind.CASE_STATUS, EventKind.CASE_REQUEST, EventKind.COMMENT_ENDORSE})
 # Payload keys that are not text the author wrote: references to other events, and
 # attachments (their names and metadata are handled where files are prepared).
 _NOT_TEXT_KEYS = frozenset({"case", "parent", "comment", "target", "attachments", "consent"})

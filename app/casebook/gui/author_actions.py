@@ -1,7 +1,8 @@
-"""The case author's "Follow up…" action: be reminded, on each of their computers, to
-add the outcome (docs/protocol.md, "Follow-up reminders"); the case bar says when. The
-reminder is set, moved or cleared through the core's ``Library.remind``; the window's
-:class:`~casebook.gui.live.LiveUpdates` says when one is due."""
+"""What a case's author asks for from the case bar: "Follow up…", to be reminded on each
+of their computers to add the outcome (docs/protocol.md, "Follow-up reminders"; the bar
+says when; :class:`~casebook.gui.live.LiveUpdates` says when one is due), and "Ask a
+second opinion…", optionally urgent (docs/protocol.md, "Second opinions"). Both go
+through the core (``Library.remind``, ``Library.request_opinion``)."""
 
 from __future__ import annotations
 
@@ -31,17 +32,29 @@ def due_in(days: int) -> int:
     return int(time.time() * 1000) + days * DAY_MS if days else 0
 
 
-class FollowUpActions(QObject):
+# What the new-case form and "Ask a second opinion…" offer: (label, opinion).
+OPINIONS = (
+    (QT_TR_NOOP("No second opinion asked"), "none"),
+    (QT_TR_NOOP("Ask for a second opinion"), "requested"),
+    (QT_TR_NOOP("Ask for an urgent second opinion"), "urgent"),
+)
+
+
+class AuthorActions(QObject):
     def __init__(self, case: BarHost, parent: QObject) -> None:
         super().__init__(parent)
         self.case = case
         self.action = case._action(self.tr("Follow up…"), self.ask)
         self.action.setToolTip(self.tr("Be reminded to add the outcome (only you see it)"))
+        self.opinion_action = case._action(self.tr("Second opinion…"), self.ask_opinion)
+        self.opinion_action.setToolTip(self.tr("Ask colleagues for a second opinion"))
 
     def present(self, loaded: Loaded) -> None:
         """The author of a case with no outcome yet; the bar says when they are reminded."""
         outcome = any(c.kind == "outcome" for c in loaded.case.discussion)
         self.action.setVisible(loaded.role is not None and loaded.own and not outcome)
+        open_ = loaded.case.summary.status == "open"
+        self.opinion_action.setVisible(loaded.role is not None and loaded.own and open_)
         if loaded.follow_up:
             day = datetime.fromtimestamp(loaded.follow_up / 1000).strftime("%Y-%m-%d")
             text = self.tr("Follow up on {0}…").format(day)
@@ -69,3 +82,28 @@ class FollowUpActions(QObject):
         case_id, due = loaded.case.summary.id, due_in(days)
         done = self.tr("Reminder set.") if days else self.tr("No reminder for this case.")
         self.case._run(lambda s: s.p.library.remind(case_id, due), done)
+
+    def ask_opinion(self) -> None:
+        loaded = self.case.loaded
+        if loaded is None or not loaded.own:
+            return
+        labels = [tr(label) for label, _ in OPINIONS]
+        now = [value for _, value in OPINIONS].index(loaded.case.summary.opinion)
+        chosen, ok = QInputDialog.getItem(
+            self.case.window,
+            self.tr("Second opinion"),
+            self.tr("Colleagues who have not answered see the case in their queue:"),
+            labels,
+            1 if now == 0 else now,
+            False,
+        )
+        if not ok:
+            return
+        opinion = OPINIONS[labels.index(chosen)][1]
+        case_id = loaded.case.summary.id
+        done = {
+            "none": self.tr("No second opinion asked any more."),
+            "requested": self.tr("Second opinion asked."),
+            "urgent": self.tr("Urgent second opinion asked."),
+        }[opinion]
+        self.case._run(lambda s: s.p.library.request_opinion(case_id, opinion), done)
