@@ -5,31 +5,14 @@ flag opens nowhere; duplicates count once; a withdrawn case takes its flags with
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from casebook.core.model import flags
 from casebook.core.profile import Profile
 from casebook.errors import IdentifiersFound, PermissionDenied, UsageError
-from netkit import join, link_computer, sync
+from netkit import link_computer, sync
 
 REASON = "Possible patient identifier in the second photo"
-
-
-@pytest.fixture
-def four(
-    alice: Profile, network: bytes, make_profile: Callable[..., Profile]
-) -> tuple[Profile, Profile, Profile, Profile]:
-    """Alice (admin), Bob and Carol (members), Dave (moderator)."""
-    bob, carol, dave = (
-        make_profile(n) for n in ("Dr. Bob Okafor", "Dr. Carol Lind", "Dr. Dave Ng")
-    )
-    join(bob, alice, network)
-    join(carol, alice, network)
-    join(dave, alice, network, role="moderator")
-    sync(alice, bob, carol, dave)
-    return alice, bob, carol, dave
 
 
 def _inbox(profile: Profile, net: bytes) -> list[dict]:

@@ -8,7 +8,6 @@ these tests keep them so."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -26,19 +25,6 @@ MAX_TS = events.MAX_TS  # the latest timestamp a header may carry (year 9999)
 
 
 # -- helpers -------------------------------------------------------------------------
-@pytest.fixture
-def four(
-    alice: Profile, network: bytes, make_profile: Callable[..., Profile]
-) -> tuple[Profile, Profile, Profile, Profile]:
-    """Alice (admin), Bob and Carol (members), Dave (moderator)."""
-    bob, carol, dave = (
-        make_profile(n) for n in ("Dr. Bob Okafor", "Dr. Carol Lind", "Dr. Dave Ng")
-    )
-    join(bob, alice, network)
-    join(carol, alice, network)
-    join(dave, alice, network, role="moderator")
-    sync(alice, bob, carol, dave)
-    return alice, bob, carol, dave
 
 
 def _inbox(profile: Profile, net: bytes) -> list[dict[str, Any]]:
