@@ -75,7 +75,7 @@ class CaseActions(QObject):
         self.viewer = viewer
         self.loaded: Loaded | None = None
         self.reply_to: bytes | None = None
-        self.previews = Previews(core, viewer.document())  # thumbnails of the pictures
+        self.previews = Previews(core, viewer.document(), self)  # thumbnails of the pictures
         self.previews.changed.connect(self._render)
         self.scroll_to: bytes | None = None  # the comment to bring into view when shown
         # Attachments opened in other apps: removed when the library locks (this object

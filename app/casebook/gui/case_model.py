@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QLocale,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
@@ -73,8 +74,8 @@ class CaseListModel(QAbstractTableModel):
     )
     loaded = Signal(int)  # total matching, emitted after each (re)load
 
-    def __init__(self, core: Core) -> None:
-        super().__init__()
+    def __init__(self, core: Core, parent: QObject) -> None:
+        super().__init__(parent)  # owned by Qt: never deleted by Python's collector
         self.core = core
         self.rows: list[CaseSummary] = []
         self.snippets: dict[bytes, str] = {}

@@ -6,13 +6,20 @@ closed window or dialog (a widget in a reference cycle with its own slots), Qt o
 are destroyed off the GUI thread while that thread paints, and the app crashes. So the
 automatic collector is off while the app runs, and a timer on the GUI thread collects
 when the allocation count says it is time: the same thresholds, on the right thread.
+
+Before the last collection, Qt deletes what was closed and left for deletion
+(``deleteLater``), in its own order, parents before children, while every Python object
+its signals may reach is still whole; the collector then frees only Python's side. Left
+to the collector, a window's C++ tree would be torn down in the middle of a collection,
+in whatever order the cycle is cleared. For the same reason the app's non-widget Qt
+objects (the list's model, the previews) have a Qt parent.
 """
 
 from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 
 CHECK_MS = 500
 
@@ -38,6 +45,7 @@ class MainThreadCollector(QObject):
     def stop(self) -> None:
         """Back to the automatic collector (after the last window closed)."""
         self._timer.stop()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         gc.collect()
         if self._was_enabled:
             gc.enable()

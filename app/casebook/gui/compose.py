@@ -195,7 +195,10 @@ class NewCaseDialog(PublishingForm, QDialog):
         self.drafts.load(net, lambda _net, found: self.restore(found))
         for editor in (self.body, *self.fields.values()):  # @ completes a colleague's name
             completer = MentionCompleter(editor)
-            core.call(lambda s: s.p.library.mentionable(net), completer.set_names)
+            # none to offer (rather than an error box) if the core cannot tell
+            core.call(
+                lambda s: s.p.library.mentionable(net), completer.set_names, completer.set_names
+            )
         self.finished.connect(self._closing)
 
     def draft(self) -> dict[str, Any]:

@@ -84,7 +84,10 @@ class ReplyDrafts(QObject):
         self._fill("")
         self.keeper.follow(case_id, lambda: {"body": self.box.toPlainText()})
         self.keeper.load(case_id, self._loaded)
-        self.core.call(lambda s: s.p.library.mentionable(case=case_id), self.names.set_names)
+        names = self.names  # whom @ may complete; none if the core cannot tell (no box)
+        self.core.call(
+            lambda s: s.p.library.mentionable(case=case_id), names.set_names, names.set_names
+        )
 
     def _loaded(self, case_id: bytes, content: object) -> None:
         if case_id != self.case or self.box.toPlainText() or not isinstance(content, dict):

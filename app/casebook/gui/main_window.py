@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         self.sidebar.chosen.connect(self._chose)
         split.addWidget(self.sidebar)
 
-        self.model = CaseListModel(self.core)
+        self.model = CaseListModel(self.core, self)
         self.model.loaded.connect(self._loaded)
         self.table = case_table(self.model, self.font())
         self.table.selectionModel().currentRowChanged.connect(self._case_selected)

@@ -33,7 +33,8 @@ class MentionCompleter(QObject):
         editor.textChanged.connect(self._changed)
 
     def set_names(self, names: object) -> None:
-        """The members one may mention here (member key → display name)."""
+        """The members one may mention here (member key → display name); anything else
+        (the core's refusal, say) leaves none to offer."""
         self.names = dict(names) if isinstance(names, dict) else {}
 
     def typed(self) -> str | None:

@@ -26,8 +26,8 @@ class Previews(QObject):
 
     changed = Signal()  # a thumbnail came in, or a placeholder's words changed
 
-    def __init__(self, core: Core, document: QTextDocument) -> None:
-        super().__init__()
+    def __init__(self, core: Core, document: QTextDocument, parent: QObject) -> None:
+        super().__init__(parent)  # owned by Qt: never deleted by Python's collector
         self.core = core
         self.document = document
         self.shown: frozenset[str] = frozenset()  # hashes whose thumbnail is in the document

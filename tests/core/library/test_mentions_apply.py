@@ -65,6 +65,9 @@ def test_a_withdrawn_case_leaves_no_mention(
     deliver(alice, bob, network)
     assert bob.db.scalar("SELECT count(*) FROM mentions") == 0
     assert bob.answer_queue.lists(now_ms()).awaiting_me == []
+    # The reply box of a withdrawn case still asks whom it may mention: no error (an
+    # error with nobody to take it ended in a message box the screenshot tool hung on).
+    assert list(bob.library.mentionable(case=case).values()) == ["Dr. Alice Moreau"]
 
 
 def test_the_upgrade_rebuild_applies_mentions_stored_before(

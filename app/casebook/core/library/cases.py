@@ -196,8 +196,9 @@ class Library:
         """The members a text in ``net`` (or in ``case``'s network) may mention: the
         active ones, by member key; this member too with ``me`` (the resolver needs every
         name to tell a title all share, such as "Dr", from a name)."""
-        if case is not None:
-            net = bytes(self._case_row(case)["net"])
+        if case is not None:  # any case, withdrawn too (its tombstone names nobody)
+            found = self.db.scalar("SELECT net FROM cases WHERE id = ?", (case,))
+            net = None if found is None else bytes(found)
         if net is None:
             return {}
         members = self.log.members.state(net).members
