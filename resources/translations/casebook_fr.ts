@@ -252,6 +252,10 @@
         <translation>Masqué par un modérateur&#xa0;: {0}</translation>
     </message>
     <message>
+        <source>Held for a moderator&apos;s look after members flagged it.</source>
+        <translation>Mis en attente d&apos;un examen par un modérateur après des signalements de membres.</translation>
+    </message>
+    <message>
         <source>edited</source>
         <translation>modifié</translation>
     </message>
@@ -610,6 +614,14 @@ Motif (visible par les membres)&#xa0;:</translation>
     <message>
         <source>unpinned</source>
         <translation>a désépinglé</translation>
+    </message>
+    <message>
+        <source>held for a look</source>
+        <translation>mis en attente d&apos;examen</translation>
+    </message>
+    <message>
+        <source>released</source>
+        <translation>libéré</translation>
     </message>
     <message>
         <source>No reminder</source>
@@ -1879,6 +1891,30 @@ Son code cessera de fonctionner&#xa0;: plus personne ne pourra s&apos;en servir 
         <translation>Signalés</translation>
     </message>
     <message>
+        <source>Hold an item for a moderator&apos;s look once</source>
+        <translation>Mettre un élément en attente d&apos;examen dès que</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>jamais</translation>
+    </message>
+    <message>
+        <source>Members&apos; flags that hold an item</source>
+        <translation>Signalements de membres qui mettent un élément en attente</translation>
+    </message>
+    <message>
+        <source>members flagged it</source>
+        <translation>membres l&apos;ont signalé</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
+    </message>
+    <message>
+        <source>Admins set this for the whole network.</source>
+        <translation>Les administrateurs règlent ceci pour tout le réseau.</translation>
+    </message>
+    <message>
         <source>When</source>
         <translation>Quand</translation>
     </message>
@@ -1907,12 +1943,24 @@ Son code cessera de fonctionner&#xa0;: plus personne ne pourra s&apos;en servir 
         <translation>Ouvrir le cas</translation>
     </message>
     <message>
+        <source>Release</source>
+        <translation>Libérer</translation>
+    </message>
+    <message>
+        <source>Show it to members again and count its flags as looked at.</source>
+        <translation>Le montrer de nouveau aux membres et compter ses signalements comme examinés.</translation>
+    </message>
+    <message>
         <source>(not received yet)</source>
         <translation>(pas encore reçu)</translation>
     </message>
     <message>
         <source>Comment on {0}: {1}</source>
         <translation>Commentaire sur {0}&#xa0;: {1}</translation>
+    </message>
+    <message>
+        <source>Held for a look</source>
+        <translation>En attente d&apos;examen</translation>
     </message>
     <message>
         <source>Hidden</source>
@@ -3108,6 +3156,10 @@ Cette action est irréversible.</translation>
     <message>
         <source>Role must be one of: {0}.</source>
         <translation>Le rôle doit être l&apos;un de&#xa0;: {0}.</translation>
+    </message>
+    <message>
+        <source>Say a number of flags from 0 (never) to {0}.</source>
+        <translation>Indiquez un nombre de signalements de 0 (jamais) à {0}.</translation>
     </message>
     <message>
         <source>Say what to change: --who-invites and/or --default-role.</source>

@@ -68,3 +68,64 @@ def test_a_flag_reaches_the_moderators_only(
 
     stored = b"".join(p.read_bytes() for p in relay.config.data.rglob("*") if p.is_file())
     assert stored and REASON.encode() not in stored
+
+
+def test_the_policy_holds_an_item_through_the_relay_until_a_moderator_releases_it(
+    cli: Callable[..., Any], relays: Callable[..., RunningRelay]
+) -> None:
+    """The admin sets the policy; after two members flag a case, the moderator's next
+    sync holds it (their computer counts the sealed flags), members no longer list it,
+    and the moderator's release brings it back."""
+    relay = relays()
+    ok(cli("init", "--name", "Dr. Alice Moreau", profile="a"))
+    net = ok(
+        cli("network", "create", "Cardiology", "--relay", relay.url, "--json", profile="a")
+    ).json["id"]
+    for name, folder, role in (
+        ("Dr. Bob Okafor", "b", "member"),
+        ("Dr. Carol Lind", "c", "member"),
+        ("Dr. Dave Ng", "d", "moderator"),
+    ):
+        code = ok(cli("invite", "create", "-n", net, "--role", role, "--json", profile="a")).json[
+            "code"
+        ]
+        ok(cli("sync", profile="a"))
+        ok(cli("init", "--name", name, profile=folder))
+        ok(cli("join", code, profile=folder))
+    denied = cli("moderation", "policy", "-n", net, "--hold-after", "1", profile="d")
+    assert denied.code != 0 and "admin" in denied.err and "Traceback" not in denied.err
+    set_to = ok(cli("moderation", "policy", "-n", net, "--hold-after", "2", "--json", profile="a"))
+    assert set_to.json == {"hold_after": 2}
+    case = ok(
+        cli("post", "--network", "Cardiology", "--title", "Rash after a new drug", "--json",
+            profile="a")
+    ).json["id"]  # fmt: skip
+    ok(cli("sync", profile="a"))
+    for folder in "bcd":
+        ok(cli("sync", profile=folder))
+    assert "once 2 members" in ok(cli("moderation", "policy", "-n", net, profile="b")).out
+
+    def listed(folder: str) -> list[str]:
+        ok(cli("sync", profile=folder))
+        found = ok(cli("list", "--network", "Cardiology", "--json", profile=folder)).json
+        return [r["id"] for r in found["results"]]
+
+    ok(cli("flag", case[:10], "--reason", "A label in the photo", profile="b"))
+    ok(cli("sync", profile="b"))
+    assert case in listed("d")  # one flag: nothing held
+    ok(cli("flag", case[:10], "--reason", "The wristband shows a name", profile="c"))
+    ok(cli("sync", profile="c"))
+    ok(cli("sync", profile="d"))  # Dave's computer counts two and holds the case
+    assert case not in listed("b") and case not in listed("c")
+    inbox = ok(cli("moderation", "inbox", "-n", net, "--json", profile="d")).json
+    (item,) = inbox["results"]
+    assert (item["item"], item["flags"], item["held"], item["reviewed"]) == (case, 2, True, False)
+    assert "held, awaiting a look" in ok(cli("moderation", "inbox", profile="d")).out
+
+    released = ok(cli("moderate", "release", case[:10], "--json", profile="d"))
+    assert released.json["action"] == "release"
+    ok(cli("sync", profile="d"))
+    assert case in listed("b")
+    ok(cli("sync", profile="a"))
+    log = ok(cli("moderation", "log", "-n", net, "--json", profile="a")).json["results"]
+    assert [r["action"] for r in log] == ["release", "hold"]

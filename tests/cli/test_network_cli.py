@@ -80,7 +80,7 @@ def test_join_and_members(cli: Callable[..., Result], circle: dict[str, str]):
     assert [(i["status"], i["used"]) for i in invites["results"]] == [("used", 1)]
     shown = ok(cli("network", "show", "Cardiology", "--json", profile="a")).json
     assert shown["members"] == 2 and shown["relays"] == [RELAY] and shown["epoch"] == 0
-    assert shown["policy"] == {"invite": "admins", "default_role": "member"}
+    assert shown["policy"] == {"invite": "admins", "default_role": "member", "hold_after_flags": 0}
 
 
 def test_code_errors_are_clear(cli: Callable[..., Result], circle: dict[str, str]):

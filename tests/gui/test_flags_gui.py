@@ -58,3 +58,39 @@ def test_a_member_flags_a_comment_and_an_identifier_is_caught(qtbot, core, tmp_p
     said = run(qtbot, core, lambda s: [f.to_json() for f in s.p.flag_inbox.inbox(net)])
     mine = [f for f in said if f["item"] == theirs.id.hex()]
     assert [r["reason"] for r in mine[0]["reasons"]] == ["Clinically wrong"]
+
+
+def test_the_admin_sets_the_policy_and_releases_a_held_item(qtbot, core, tmp_path):
+    win = open_demo(qtbot, core, tmp_path)
+    network = win._selected_network()
+    assert network is not None
+    net = bytes.fromhex(network["id"])
+    inbox = ModerationInbox(core, network, win.open_case, win)
+    qtbot.addWidget(inbox)
+    qtbot.waitUntil(lambda: inbox.table.rowCount() == 2, timeout=10_000)
+    assert inbox.hold_after.value() == 0 and inbox.hold_after.text() == "never"
+    assert inbox.save_policy.isVisibleTo(inbox)  # the demo user is the network's admin
+    inbox.hold_after.setValue(2)
+    inbox.save_policy.click()
+    idle(qtbot, core)
+    # The next sync would hold the comment two members flagged; the demo has no relay.
+    held = run(qtbot, core, lambda s: s.p.governance.hold_flagged(net))
+    assert len(held) == 1
+    inbox.reload()
+    qtbot.waitUntil(
+        lambda: any(inbox.table.item(r, 3).text() == "Held for a look" for r in range(2)),
+        timeout=10_000,
+    )
+    assert inbox.hold_after.value() == 2
+    row = next(r for r in range(2) if inbox.table.item(r, 3).text() == "Held for a look")
+    inbox.table.selectRow(row)
+    assert inbox.release_button.isEnabled()
+    inbox.release_button.click()
+
+    def states() -> list[str]:
+        return sorted(inbox.table.item(r, 3).text() for r in range(2))
+
+    qtbot.waitUntil(lambda: states() == ["Acted on", "Awaiting a look"], timeout=10_000)
+    assert run(qtbot, core, lambda s: s.p.flag_inbox.due(net)) == []
+    inbox.tabs.setCurrentIndex(1)
+    assert inbox.log.item(0, 2).text().startswith("released")

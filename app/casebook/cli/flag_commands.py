@@ -35,9 +35,16 @@ def add_parser(sub: Any, common: argparse.ArgumentParser, allow: Any) -> None:
     )
     p.add_argument(
         "action",
-        choices=("inbox", "log", "outcomes"),
+        choices=("inbox", "log", "outcomes", "policy"),
         help="inbox: flagged items; log: what moderators did; outcomes: open cases "
-        "awaiting an outcome",
+        "awaiting an outcome; policy: show or (admins, --hold-after) set when a flagged "
+        "item is held for a moderator's look",
+    )
+    p.add_argument(
+        "--hold-after",
+        type=int,
+        metavar="N",
+        help="policy: hold an item once N members flagged it, until a moderator looks (0: never)",
     )
     p.add_argument("--network", "-n", metavar="NET", help="the network (if you have several)")
     p.add_argument(
@@ -65,6 +72,16 @@ def moderation(ctx: Context) -> Output:
             for r in waiting
         ]
         return {"results": waiting}, "\n".join(lines) or "No open case awaits an outcome."
+    if a.action == "policy":
+        if a.hold_after is not None:
+            p.governance.set_moderation_policy(net, a.hold_after)
+        n = p.flag_inbox.hold_after(net)
+        said = (
+            f"An item is held for a moderator's look once {n} members flagged it."
+            if n
+            else "Flagged items stay up until a moderator acts (no automatic hold)."
+        )
+        return {"hold_after": n}, said
     if a.action == "log":
         done = p.flag_inbox.log_of(net)
         lines = [
@@ -76,7 +93,8 @@ def moderation(ctx: Context) -> Output:
     found = p.flag_inbox.inbox(net)
     lines = []
     for f in found:
-        state = "hidden" if f.hidden else ("reviewed" if f.reviewed else "awaiting a look")
+        state = "reviewed" if f.reviewed else "awaiting a look"
+        state = ("held, " if f.held else "hidden, " if f.hidden else "") + state
         lines.append(f"{f.item.hex()[:12]}  {f.what}  {len(f.flags)} flag(s)  [{state}]  {f.title}")
         lines += [f"    {r['name'] or r['by']}: {r['reason']}" for r in f.flags]
     return {"results": [f.to_json() for f in found]}, "\n".join(lines) or "No flags."

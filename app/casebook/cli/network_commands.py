@@ -189,7 +189,14 @@ def closed_text(closed: list[dict[str, Any]]) -> str:
 def moderate(ctx: Context) -> Output:
     a, p = ctx.args, ctx.profile
     what, target = p.governance.moderate(a.id, a.action, a.reason or "")
-    past = {"hide": "hidden", "unhide": "restored", "pin": "pinned", "unpin": "unpinned"}
+    past = {
+        "hide": "hidden",
+        "unhide": "restored",
+        "pin": "pinned",
+        "unpin": "unpinned",
+        "hold": "held for a moderator's look",
+        "release": "released (looked at); its flags count as reviewed",
+    }
     return {"id": target.hex(), "kind": what, "action": a.action}, (
         f"The {what} {target.hex()[:12]} is {past[a.action]} for everyone."
     )

@@ -220,8 +220,11 @@ def build() -> argparse.ArgumentParser:
     p = cmd("restore", "make this profile from a backup FILE")
     p.add_argument("file", metavar="FILE")
 
-    p = cmd("moderate", "hide or pin content (moderators and admins)")
-    p.add_argument("action", choices=("hide", "unhide", "pin", "unpin"))
+    p = cmd(
+        "moderate",
+        "hide, pin, hold or release content (moderators and admins; unhide: admins)",
+    )
+    p.add_argument("action", choices=("hide", "unhide", "pin", "unpin", "hold", "release"))
     p.add_argument("id", metavar="CASE_OR_COMMENT_ID")
     p.add_argument("--reason", help="why it is hidden; members see it")
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from casebook.core.library.queries import CaseDetail, Comment
+from casebook.core.library.queries import HELD, CaseDetail, Comment
 from casebook.core.model import consent
 from casebook.gui import tombstone
 from casebook.gui.consent_box import kind_label, scope_label
@@ -91,6 +91,8 @@ def render(
         if c.hidden:
             reason = html.escape(c.hidden_reason or "")
             hidden = tr("Hidden by a moderator: {0}").format(reason)
+            if c.hidden_reason == HELD:
+                hidden = tr("Held for a moderator's look after members flagged it.")
             text = f"<p class='meta'><i>{hidden}</i></p>"
         else:
             text = markdown(c.body)

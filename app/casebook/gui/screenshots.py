@@ -349,7 +349,7 @@ def queue_shot(core: Core, win: MainWindow, out: Path) -> None:
 
 def flag_shots(core: Core, win: MainWindow, out: Path) -> None:
     """The flag dialog on a colleague's comment, and the moderators' inbox with the demo's
-    flags (the demo user is the network's admin)."""
+    flags (the demo user is the network's admin), one of them held under the policy."""
     titles = [row.title for row in win.model.rows]
     win.table.selectRow(titles.index("Persistent hyponatraemia in a young woman on an SSRI"))
     settle(core, 0.6)
@@ -359,6 +359,16 @@ def flag_shots(core: Core, win: MainWindow, out: Path) -> None:
     dialog.close()
     network = win._selected_network()
     assert network is not None
+    # The policy holds what two members flagged (as the next sync would, on this admin's
+    # computer): the inbox shows it held.
+    net = bytes.fromhex(network["id"])
+    answers: list[object] = []
+    core.call(
+        lambda s: (s.p.governance.set_moderation_policy(net, 2), s.p.governance.hold_flagged(net)),
+        answers.append,
+        answers.append,
+    )
+    wait(lambda: bool(answers))
     inbox = ModerationInbox(core, network, win.open_case, win)
     wait(lambda: inbox.table.rowCount() > 0)
     settle(core)

@@ -196,13 +196,15 @@ class Exchange:
 
     async def _after_change(self) -> None:
         """An admin's profile re-keys when the membership calls for it; every computer
-        confirms the withdrawals it has applied."""
+        confirms the withdrawals it has applied; a moderator's holds what the moderation
+        policy says to."""
         try:
             made = self.store.maintain(self.net)
         except EventError as exc:
             log.info("epoch repair not possible yet: %s", exc)
             made = None
-        if self.store.confirm_purges(self.net) or made is not None:
+        held = self.store.hold_flagged(self.net)
+        if self.store.confirm_purges(self.net) or made is not None or held:
             await self.push()
 
     async def push(self) -> None:

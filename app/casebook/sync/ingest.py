@@ -18,9 +18,14 @@ from casebook.core.model.kinds import EventKind
 
 Verified = tuple[Event, dict[str, Any] | None]
 MAX_TRANSACTION = 4000
+# Kinds after which this computer may have something to do (re-key, confirm a
+# withdrawal, hold a flagged item under the moderation policy); events ingested in one
+# transaction when they arrive together.
 _TOUCHING = membership.KINDS | {
-    EventKind.CASE_WITHDRAW
-}  # events ingested in one transaction when they arrive together
+    EventKind.CASE_WITHDRAW,
+    EventKind.FLAG_CREATE,
+    EventKind.MODERATION_POLICY,
+}
 
 
 def parse_all(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
@@ -28,10 +29,12 @@ from casebook.core.model.relayaddr import parse as parse_relay
 from casebook.core.network.governance import Governance
 from casebook.core.network.invitations import Invitations
 from casebook.core.profile import Profile
-from casebook.errors import UsageError
+from casebook.errors import PermissionDenied, UsageError
 from casebook.protocol import wire
 from casebook.store.database import Database
 from casebook.sync.ingest import SyncReport, Verified, ingest
+
+log = logging.getLogger(__name__)
 
 
 class Named:
@@ -282,6 +285,15 @@ class SyncStore:
         """An admin's profile re-keys ``net`` when the membership calls for it; the new
         rotation's id, or None (see ``Governance.maintain``)."""
         return self._governance.maintain(net)
+
+    def hold_flagged(self, net: bytes) -> int:
+        """A moderator's or admin's profile holds the items the network's moderation
+        policy says to (see ``Governance.hold_flagged``); how many it held."""
+        try:
+            return len(self._governance.hold_flagged(net))
+        except PermissionDenied as exc:  # the role changed in between: next time, maybe
+            log.info("holding flagged items not possible now: %s", exc)
+            return 0
 
     def confirm_purges(self, net: bytes) -> int:
         """This computer's confirmations of the withdrawals it has applied (written as

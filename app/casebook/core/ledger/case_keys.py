@@ -31,6 +31,8 @@ _BY_TARGET = (
     EventKind.CONTENT_UNHIDE,
     EventKind.CONTENT_PIN,
     EventKind.CONTENT_UNPIN,
+    EventKind.CONTENT_HOLD,
+    EventKind.CONTENT_RELEASE,
 )
 Seed = Callable[[bytes, int], bytes]  # (net, epoch) -> the seed this profile uses
 

@@ -29,6 +29,9 @@ ROLE_SENSITIVE = (
     EventKind.CONTENT_UNHIDE,
     EventKind.CONTENT_PIN,
     EventKind.CONTENT_UNPIN,
+    EventKind.CONTENT_HOLD,
+    EventKind.CONTENT_RELEASE,
+    EventKind.MODERATION_POLICY,
     EventKind.NETWORK_UPDATE,
 )
 

@@ -1,7 +1,10 @@
-"""Applying moderation: hiding and unhiding cases and comments, pinning cases, and the
-flags sealed to this computer.
+"""Applying moderation: hiding and unhiding cases and comments, pinning cases, holding
+an item for a moderator's look and releasing it, the network's moderation policy, and
+the flags sealed to this computer.
 
-Moderators and admins hide and pin; only admins unhide. Each target keeps the newest
+Moderators and admins hide, pin, hold and release; only admins unhide and set the
+policy. A held item is hidden like a hidden one until released; a hold never undoes a
+hide, nor a release a hide (two separate states). Each state keeps the newest
 decision by ``(lamport, id)``, so the outcome does not depend on arrival order; a hidden
 item leaves the search index and returns to it when unhidden. Every act is kept in
 ``moderation_log``. A flag is applied only where it opens (a moderator's or admin's
@@ -58,7 +61,7 @@ class Moderation(ProjectorBase):
         row = self._moderated(event, target, MODERATORS if hidden else ADMINS)
         if row is None:
             return
-        cur = self.db.execute(
+        self.db.execute(
             "UPDATE moderation SET hide_order = ?, hidden = ?, reason = ?, hidden_by = ?, "
             "hidden_at = ? WHERE target = ? AND (hide_order IS NULL OR hide_order < ?)",
             (
@@ -72,8 +75,23 @@ class Moderation(ProjectorBase):
             ),
         )
         self._log(event, target, "hide" if hidden else "unhide", reason)
-        if cur.rowcount:
-            self._hide_row(row["what"], row["rid"], hidden)
+        self._show_as_decided(row, target)
+
+    def _set_held(self, event: Event, target: bytes, held: bool) -> None:
+        row = self._moderated(event, target, MODERATORS)
+        if row is None:
+            return
+        self.db.execute(
+            "UPDATE moderation SET held = ?, hold_order = ? WHERE target = ? AND hold_order < ?",
+            (int(held), ordering(event), target, ordering(event)),
+        )
+        self._log(event, target, "hold" if held else "release", None)
+        self._show_as_decided(row, target)
+
+    def _show_as_decided(self, row: Any, target: bytes) -> None:
+        """Hidden while hidden or held (each state the newest of its own acts)."""
+        shut = self.db.scalar("SELECT hidden OR held FROM moderation WHERE target = ?", (target,))
+        self._hide_row(row["what"], row["rid"], bool(shut))
 
     def _log(self, event: Event, target: bytes, action: str, reason: str | None) -> None:
         self.db.execute(
@@ -123,6 +141,23 @@ class Moderation(ProjectorBase):
 
     def _content_unhide(self, event: Event, payload: pt.ContentTarget) -> None:
         self._set_hidden(event, payload.target, False, None)
+
+    def _content_hold(self, event: Event, payload: pt.ContentTarget) -> None:
+        self._set_held(event, payload.target, True)
+
+    def _content_release(self, event: Event, payload: pt.ContentTarget) -> None:
+        self._set_held(event, payload.target, False)
+
+    def _moderation_policy(self, event: Event, payload: pt.ModerationPolicy) -> None:
+        if self.role_at(event.net, event.author, event.seq) not in ADMINS:
+            self.reject(event, "only admins may set the moderation policy")
+            return
+        self.db.execute(
+            "INSERT INTO moderation_policy (net, hold_after, ordering) VALUES (?, ?, ?) "
+            "ON CONFLICT (net) DO UPDATE SET hold_after = excluded.hold_after, "
+            "ordering = excluded.ordering WHERE excluded.ordering > moderation_policy.ordering",
+            (event.net, payload.hold_after, ordering(event)),
+        )
 
     def _set_pinned(self, event: Event, target: bytes, pinned: bool) -> None:
         row = self._moderated(event, target, MODERATORS)

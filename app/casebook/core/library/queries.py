@@ -42,6 +42,11 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# What members read in place of an item held for a moderator's look (docs/protocol.md,
+# "Flags"); the window shows it translated.
+HELD = "Held for a moderator's look after members flagged it."
+
+
 @dataclass
 class CaseSummary:
     id: bytes
@@ -297,9 +302,14 @@ class Queries:
 
     # -- one case -------------------------------------------------------------------
     def moderation(self, target: bytes) -> str | None:
-        """Why a moderator hid an item (None when it is not hidden)."""
-        row = self.db.one("SELECT hidden, reason FROM moderation WHERE target = ?", (target,))
-        return row["reason"] if row is not None and row["hidden"] else None
+        """Why a moderator hid an item, or that it is held for a moderator's look (None
+        when it is neither)."""
+        row = self.db.one("SELECT hidden, reason, held FROM moderation WHERE target = ?", (target,))
+        if row is None:
+            return None
+        if row["hidden"]:
+            return row["reason"]
+        return HELD if row["held"] else None
 
     def pinned(self, net: bytes) -> list[CaseSummary]:
         rows = self.db.all(

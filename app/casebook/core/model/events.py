@@ -255,6 +255,8 @@ STRIPPABLE = CASE_EVENTS | {
     EventKind.CONTENT_UNHIDE,
     EventKind.CONTENT_PIN,
     EventKind.CONTENT_UNPIN,
+    EventKind.CONTENT_HOLD,
+    EventKind.CONTENT_RELEASE,
 }
 
 

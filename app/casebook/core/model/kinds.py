@@ -45,6 +45,12 @@ class EventKind(StrEnum):
     CONTENT_UNHIDE = "content.unhide"
     CONTENT_PIN = "content.pin"
     CONTENT_UNPIN = "content.unpin"
+    # Held for a moderator's look (a moderator's computer, when enough members flagged
+    # it under the network's policy) and released (looked at): docs/protocol.md, "Flags".
+    CONTENT_HOLD = "content.hold"
+    CONTENT_RELEASE = "content.release"
+    # The network's moderation policy (admins): hold an item after N members flagged it.
+    MODERATION_POLICY = "moderation.policy"
     # Cases and their discussion.
     CASE_CREATE = "case.create"
     CASE_EDIT = "case.edit"

@@ -151,13 +151,24 @@ class Sealed:
 
 @dataclass(frozen=True, slots=True)
 class ContentTarget:
-    """Unhide, pin and unpin: the case or comment they act on."""
+    """Unhide, pin, unpin, hold and release: the case or comment they act on."""
 
     target: bytes
 
     @classmethod
     def from_clean(cls, p: Wire) -> ContentTarget:
         return cls(p["target"])
+
+
+@dataclass(frozen=True, slots=True)
+class ModerationPolicy:
+    """Hold an item for a moderator's look once ``hold_after`` members flagged it."""
+
+    hold_after: int
+
+    @classmethod
+    def from_clean(cls, p: Wire) -> ModerationPolicy:
+        return cls(p["hold_after"])
 
 
 # -- cases and their discussion ------------------------------------------------------
@@ -366,6 +377,7 @@ Payload = (
     | Sealed
     | CaseRequest
     | ContentTarget
+    | ModerationPolicy
     | CaseCreate
     | CaseEdit
     | CaseStatus
@@ -396,6 +408,9 @@ TYPES: dict[str, Callable[[Wire], Payload]] = {
     EventKind.CONTENT_UNHIDE: ContentTarget.from_clean,
     EventKind.CONTENT_PIN: ContentTarget.from_clean,
     EventKind.CONTENT_UNPIN: ContentTarget.from_clean,
+    EventKind.CONTENT_HOLD: ContentTarget.from_clean,
+    EventKind.CONTENT_RELEASE: ContentTarget.from_clean,
+    EventKind.MODERATION_POLICY: ModerationPolicy.from_clean,
     EventKind.CASE_CREATE: CaseCreate.from_clean,
     EventKind.CASE_EDIT: CaseEdit.from_clean,
     EventKind.CASE_STATUS: CaseStatus.from_clean,

@@ -239,6 +239,19 @@ def _target(payload: dict[str, Any]) -> dict[str, Any]:
     return {"target": _ref(payload["target"], "target")}
 
 
+MAX_HOLD_AFTER = 50  # flags by distinct members before an item is held (0: never)
+
+
+def _moderation_policy(payload: dict[str, Any]) -> dict[str, Any]:
+    """``hold_after``: hold an item for a moderator's look once this many members
+    flagged it (0: never)."""
+    _exact(payload, {"hold_after"})
+    n = payload["hold_after"]
+    if type(n) is not int or not 0 <= n <= MAX_HOLD_AFTER:
+        raise EventError(f"hold_after is a number of flags from 0 to {MAX_HOLD_AFTER}")
+    return {"hold_after": n}
+
+
 def _mentions(payload: dict[str, Any], out: dict[str, Any]) -> None:
     """``mentions``: the members the text names (member keys, distinct, at most
     ``MAX_MENTIONS``), resolved by the author's computer (docs/protocol.md, "Mentions")."""
@@ -354,6 +367,9 @@ VALIDATORS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     EventKind.CONTENT_UNHIDE: _target,
     EventKind.CONTENT_PIN: _target,
     EventKind.CONTENT_UNPIN: _target,
+    EventKind.CONTENT_HOLD: _target,
+    EventKind.CONTENT_RELEASE: _target,
+    EventKind.MODERATION_POLICY: _moderation_policy,
     EventKind.CASE_CREATE: _case_create,
     EventKind.CASE_EDIT: _case_edit,
     EventKind.CASE_STATUS: _case_status,

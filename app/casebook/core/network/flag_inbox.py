@@ -1,6 +1,7 @@
 """The moderators' inbox (docs/protocol.md, "Flags"): the cases and comments members
-flagged, as this computer could open the flags, the log of what moderators did, and the
-open cases still awaiting an outcome.
+flagged, as this computer could open the flags, the log of what moderators did, the
+open cases still awaiting an outcome, and the items the network's policy says to hold
+for a moderator's look (``due``).
 
 Only a current moderator or admin of the network reads it here; the flags themselves
 were sealed to their computers, so another member's computer has nothing to show.
@@ -31,9 +32,10 @@ class Flagged:
     case: bytes | None
     title: str
     excerpt: str
-    hidden: bool
-    reviewed: bool  # a moderator acted on it after its newest flag
+    hidden: bool  # hidden or held: members do not see it
+    reviewed: bool  # a moderator acted on it after its newest flag (a hold is no look)
     flags: list[dict[str, Any]]  # {"reason", "by", "name", "at"}, newest first
+    held: bool = False  # held for a moderator's look (a release lifts it)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,6 +48,7 @@ class Flagged:
             "flags": len(self.flags),
             "reasons": self.flags,
             "hidden": self.hidden,
+            "held": self.held,
             "reviewed": self.reviewed,
         }
 
@@ -106,22 +109,78 @@ class FlagInbox:
             (target, net),
         )
         # A moderator acted after the newest flag: ordered after it, whatever the clocks say.
-        acted = self.db.scalar(
-            "SELECT max(ordering) FROM moderation_log WHERE target = ? AND net = ?", (target, net)
+        acted = self._looked(net, target)
+        reviewed = acted is not None and acted > newest
+        held = bool(
+            self.db.scalar(
+                "SELECT held FROM moderation WHERE target = ? AND net = ?", (target, net)
+            )
         )
-        reviewed = acted is not None and bytes(acted) > newest
         if case is not None:
             return Flagged(
-                target, "case", target, case["title"], "", bool(case["hidden"]), reviewed, said
-            )
+                target, "case", target, case["title"], "", bool(case["hidden"]), reviewed, said,
+                held,
+            )  # fmt: skip
         if comment is not None:
             body = " ".join(comment["body"].split())
             excerpt = body if len(body) <= EXCERPT else body[: EXCERPT - 1] + "…"
             return Flagged(
                 target, "comment", bytes(comment["case_id"]), comment["title"], excerpt,
-                bool(comment["hidden"]), reviewed, said,
+                bool(comment["hidden"]), reviewed, said, held,
             )  # fmt: skip
-        return Flagged(target, "unknown", None, "", "", False, reviewed, said)
+        return Flagged(target, "unknown", None, "", "", False, reviewed, said, held)
+
+    def _looked(self, net: bytes, target: bytes) -> bytes | None:
+        """The position of a moderator's newest act on ``target`` that was a look (a
+        hold, made by a computer under the policy, is none)."""
+        acted = self.db.scalar(
+            "SELECT max(ordering) FROM moderation_log WHERE target = ? AND net = ? "
+            "AND action != 'hold'",
+            (target, net),
+        )
+        return None if acted is None else bytes(acted)
+
+    # -- the policy ---------------------------------------------------------------------
+    def hold_after(self, net: bytes) -> int:
+        """Members' flags that hold an item for a moderator's look (0: never)."""
+        n = self.db.scalar("SELECT hold_after FROM moderation_policy WHERE net = ?", (net,))
+        return int(n or 0)
+
+    def due(self, net: bytes) -> list[bytes]:
+        """The items to hold now under the policy: flagged by at least ``hold_after``
+        members since a moderator last looked at them, received here, and neither hidden
+        nor held. Empty unless this computer's member moderates ``net``."""
+        n = self.hold_after(net)
+        role = self.log.members.state(net).role_now(self.log.chain)
+        if n == 0 or role not in MODERATORS:
+            return []
+        found = []
+        for row in self.db.all(
+            "SELECT f.target, m.hidden, m.held FROM flags f "
+            "LEFT JOIN moderation m ON m.target = f.target "
+            "WHERE f.net = ? GROUP BY f.target HAVING count(*) >= ?",
+            (net, n),
+        ):
+            target = bytes(row["target"])
+            if row["hidden"] or row["held"] or not self._here(net, target):
+                continue
+            looked = self._looked(net, target)
+            since = self.db.scalar(
+                "SELECT count(*) FROM flags WHERE net = ? AND target = ? AND ordering > ?",
+                (net, target, looked or b""),
+            )
+            if since >= n:
+                found.append(target)
+        return found
+
+    def _here(self, net: bytes, target: bytes) -> bool:
+        return bool(
+            self.db.scalar(
+                "SELECT 1 FROM cases WHERE id = ? AND net = ? AND withdrawn IS NULL "
+                "UNION ALL SELECT 1 FROM comments WHERE id = ? AND net = ?",
+                (target, net, target, net),
+            )
+        )
 
     def log_of(self, net: bytes, limit: int = LOG_LIMIT) -> list[dict[str, Any]]:
         """What moderators did, newest first."""

@@ -19,6 +19,8 @@ from casebook.core.model.ids import EventId
 from casebook.core.model.invite_rules import demotion_closes
 from casebook.core.model.kinds import EventKind, Role
 from casebook.core.model.membership import ROLES, Member, MembershipState
+from casebook.core.model.payloads import MAX_HOLD_AFTER
+from casebook.core.network.flag_inbox import FlagInbox
 from casebook.core.network.invitations import Invitations
 from casebook.errors import Ambiguous, NotFound, PermissionDenied, UsageError, say
 from casebook.store.database import Database
@@ -28,6 +30,8 @@ _MODERATION = {
     "unhide": EventKind.CONTENT_UNHIDE,
     "pin": EventKind.CONTENT_PIN,
     "unpin": EventKind.CONTENT_UNPIN,
+    "hold": EventKind.CONTENT_HOLD,
+    "release": EventKind.CONTENT_RELEASE,
 }
 
 
@@ -273,6 +277,25 @@ class Governance:
         self._append(net, kind, payload)
         return what, target
 
+    def hold_flagged(self, net: bytes) -> list[bytes]:
+        """A moderator's or admin's computer, after receiving events: hold each item the
+        network's policy says to (enough members flagged it since a moderator last
+        looked), so members stop seeing it until a moderator releases or hides it. Other
+        computers cannot count the flags (they are sealed) and hold nothing."""
+        due = FlagInbox(self.db, self.log).due(net)
+        with self.db.transaction():
+            for target in due:
+                self._append(net, EventKind.CONTENT_HOLD, {"target": target})
+        return due
+
+    def set_moderation_policy(self, net: bytes, hold_after: int) -> EventId:
+        """Admins: hold an item for a moderator's look once ``hold_after`` members
+        flagged it (0: never)."""
+        self._require(self._state(net), Role.ADMIN)
+        if not 0 <= hold_after <= MAX_HOLD_AFTER:
+            raise UsageError(say("Say a number of flags from 0 (never) to {0}.", MAX_HOLD_AFTER))
+        return self._append(net, EventKind.MODERATION_POLICY, {"hold_after": hold_after})
+
     # -- overview ---------------------------------------------------------------------
     def show(self, net: bytes) -> dict[str, Any]:
         row = self.db.one("SELECT * FROM networks WHERE id = ?", (net,))
@@ -288,7 +311,11 @@ class Governance:
             "name": row["name"],
             "founder": fingerprint(bytes(row["founder"])),
             "created_at": row["created_at"],
-            "policy": {"invite": state.invite_policy, "default_role": state.default_role},
+            "policy": {
+                "invite": state.invite_policy,
+                "default_role": state.default_role,
+                "hold_after_flags": FlagInbox(self.db, self.log).hold_after(net),
+            },
             "epoch": state.current_epoch,
             "relays": json.loads(row["relays"]),
             "members": len(state.active_members()),
