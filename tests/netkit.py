@@ -116,3 +116,27 @@ def reopen(profile: Profile, times: int) -> Iterator[Profile]:
     for _ in range(times):
         with Profile.unlock(folder, PASSPHRASE) as again:
             yield again
+
+
+# What each schema step after 13 added, undone: a profile as an older version left it
+# (its derived tables are refilled by the rebuild an upgrade runs).
+UNDO_STEPS: dict[int, list[str]] = {
+    14: ["DROP TABLE mentions"],
+    15: ["DROP TABLE flags", "DROP TABLE moderation_log", "DROP TABLE reminders"],
+    16: ["ALTER TABLE cases DROP COLUMN opinion", "ALTER TABLE cases DROP COLUMN opinion_order"],
+    17: [
+        "DROP TABLE moderation_policy",
+        "ALTER TABLE moderation DROP COLUMN held",
+        "ALTER TABLE moderation DROP COLUMN hold_order",
+        "ALTER TABLE poll_answers DROP COLUMN hidden",
+    ],
+}
+
+
+def downgrade(profile: Profile, version: int) -> None:
+    """Undo the schema steps after ``version`` (at least 13), newest first."""
+    for step in sorted(UNDO_STEPS, reverse=True):
+        if step > version:
+            for statement in UNDO_STEPS[step]:
+                profile.db.execute(statement)
+    profile.db.execute(f"PRAGMA user_version = {int(version)}")

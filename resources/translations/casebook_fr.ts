@@ -1959,6 +1959,10 @@ Son code cessera de fonctionner&#xa0;: plus personne ne pourra s&apos;en servir 
         <translation>Commentaire sur {0}&#xa0;: {1}</translation>
     </message>
     <message>
+        <source>Poll answer on {0}: {1}</source>
+        <translation>Réponse au sondage sur {0} : {1}</translation>
+    </message>
+    <message>
         <source>Held for a look</source>
         <translation>En attente d&apos;examen</translation>
     </message>
@@ -2994,6 +2998,10 @@ Cette action est irréversible.</translation>
         <translation>Une invitation expire au plus tôt après une minute et au plus tard après un an.</translation>
     </message>
     <message>
+        <source>Answer or skip the poll first: until then its answers stay hidden from you.</source>
+        <translation>Répondez au sondage ou passez d&apos;abord : d&apos;ici là, ses réponses vous restent cachées.</translation>
+    </message>
+    <message>
         <source>As a {0} you cannot invite someone as {1}.</source>
         <translation>En tant que {0}, vous ne pouvez pas inviter quelqu&apos;un comme {1}.</translation>
     </message>
@@ -3052,6 +3060,10 @@ Cette action est irréversible.</translation>
     <message>
         <source>No case or comment with id {0}.</source>
         <translation>Aucun cas ni commentaire n&apos;a l&apos;identifiant {0}.</translation>
+    </message>
+    <message>
+        <source>No case, comment or poll answer with id {0}.</source>
+        <translation>Aucun cas, commentaire ou réponse de sondage avec l&apos;identifiant {0}.</translation>
     </message>
     <message>
         <source>No invite {0} in this network.</source>
@@ -3124,6 +3136,10 @@ Cette action est irréversible.</translation>
     <message>
         <source>Only moderators and admins read the flags of this network; you are a {0} here.</source>
         <translation>Seuls les modérateurs et les administrateurs lisent les signalements de ce réseau&#xa0;; vous êtes {0} ici.</translation>
+    </message>
+    <message>
+        <source>Only moderators and admins see each member&apos;s answer.</source>
+        <translation>Seuls les modérateurs et les administrateurs voient la réponse de chaque membre.</translation>
     </message>
     <message>
         <source>Only the case&apos;s author can mark the final answer.</source>
@@ -3564,6 +3580,10 @@ Cette action est irréversible.</translation>
     <message>
         <source>{0} matches more than one invite; type more of the id.</source>
         <translation>{0} correspond à plusieurs invitations&#xa0;; saisissez davantage de l&apos;identifiant.</translation>
+    </message>
+    <message>
+        <source>{0} matches more than one item; type more of the id.</source>
+        <translation>{0} correspond à plusieurs éléments ; tapez davantage de l&apos;identifiant.</translation>
     </message>
     <message>
         <source>{0} matches more than one {1}; type more of the id.</source>

@@ -13,9 +13,9 @@ from relaykit import RunningRelay
 REASON = "Possible patient identifier: a hospital label in the photo"
 
 
-def test_a_flag_reaches_the_moderators_only(
-    cli: Callable[..., Any], relays: Callable[..., RunningRelay]
-) -> None:
+def _four(cli: Callable[..., Any], relays: Callable[..., RunningRelay]) -> tuple[str, RunningRelay]:
+    """Alice (admin) makes a network on a real relay; Bob and Carol (members) and Dave
+    (moderator) join it. The network's id, and the relay."""
     relay = relays()
     ok(cli("init", "--name", "Dr. Alice Moreau", profile="a"))
     net = ok(
@@ -32,6 +32,13 @@ def test_a_flag_reaches_the_moderators_only(
         ok(cli("sync", profile="a"))
         ok(cli("init", "--name", name, profile=folder))
         ok(cli("join", code, profile=folder))
+    return str(net), relay
+
+
+def test_a_flag_reaches_the_moderators_only(
+    cli: Callable[..., Any], relays: Callable[..., RunningRelay]
+) -> None:
+    net, relay = _four(cli, relays)
     ok(cli("sync", profile="a"))
     case = ok(
         cli("post", "--network", "Cardiology", "--title", "Rash after a new drug", "--json",
@@ -76,22 +83,7 @@ def test_the_policy_holds_an_item_through_the_relay_until_a_moderator_releases_i
     """The admin sets the policy; after two members flag a case, the moderator's next
     sync holds it (their computer counts the sealed flags), members no longer list it,
     and the moderator's release brings it back."""
-    relay = relays()
-    ok(cli("init", "--name", "Dr. Alice Moreau", profile="a"))
-    net = ok(
-        cli("network", "create", "Cardiology", "--relay", relay.url, "--json", profile="a")
-    ).json["id"]
-    for name, folder, role in (
-        ("Dr. Bob Okafor", "b", "member"),
-        ("Dr. Carol Lind", "c", "member"),
-        ("Dr. Dave Ng", "d", "moderator"),
-    ):
-        code = ok(cli("invite", "create", "-n", net, "--role", role, "--json", profile="a")).json[
-            "code"
-        ]
-        ok(cli("sync", profile="a"))
-        ok(cli("init", "--name", name, profile=folder))
-        ok(cli("join", code, profile=folder))
+    net, _relay = _four(cli, relays)
     denied = cli("moderation", "policy", "-n", net, "--hold-after", "1", profile="d")
     assert denied.code != 0 and "admin" in denied.err and "Traceback" not in denied.err
     set_to = ok(cli("moderation", "policy", "-n", net, "--hold-after", "2", "--json", profile="a"))
@@ -129,3 +121,36 @@ def test_the_policy_holds_an_item_through_the_relay_until_a_moderator_releases_i
     ok(cli("sync", profile="a"))
     log = ok(cli("moderation", "log", "-n", net, "--json", profile="a")).json["results"]
     assert [r["action"] for r in log] == ["release", "hold"]
+
+
+def test_a_moderator_hides_one_poll_answer_through_the_relay(
+    cli: Callable[..., Any], relays: Callable[..., RunningRelay]
+) -> None:
+    _four(cli, relays)
+    ok(cli("sync", profile="a"))
+    case = ok(
+        cli("post", "--network", "Cardiology", "--title", "Chest pain after a flu", "--json",
+            profile="a")
+    ).json["id"]  # fmt: skip
+    poll = ok(
+        cli("poll", "create", case[:10], "--kind", "differential", "--json", profile="a")
+    ).json["id"]
+    ok(cli("sync", profile="a"))
+    for folder, ranks in (("b", ["Myocarditis", "Faking it"]), ("c", ["Pericarditis"])):
+        ok(cli("sync", profile=folder))
+        ok(cli("poll", "answer", poll[:10], "--rank", *ranks, profile=folder))
+        ok(cli("sync", profile=folder))
+    ok(cli("sync", profile="d"))
+    blinded = cli("poll", "answers", poll[:10], "--json", profile="d")
+    assert blinded.code != 0 and "Answer or skip" in blinded.err
+    ok(cli("poll", "answer", poll[:10], "--skip", profile="d"))
+    given = ok(cli("poll", "answers", poll[:10], "--json", profile="d")).json["results"]
+    bobs = next(r for r in given if r["name"] == "Dr. Bob Okafor")
+    assert bobs["answer"] == ["Myocarditis", "Faking it"] and not bobs["hidden"]
+    ok(cli("moderate", "hide", bobs["id"][:16], "--reason", "Not a diagnosis", profile="d"))
+    ok(cli("sync", profile="d"))
+    ok(cli("sync", profile="c"))
+    shown = ok(cli("poll", "show", poll[:10], "--json", profile="c")).json
+    assert shown["withheld"] == 1 and shown["answers"] == 3
+    assert [r["answer"] for r in shown["results"]] == ["Pericarditis"]
+    assert "hidden by a moderator" in ok(cli("poll", "show", poll[:10], profile="c")).out

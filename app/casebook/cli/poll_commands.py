@@ -42,6 +42,12 @@ def add_parser(sub: Any, common: argparse.ArgumentParser, allow: Any) -> None:
     allow(c)
     c = psub.add_parser("show", parents=[common], help="a poll (its answers once you answered)")
     c.add_argument("poll", metavar="POLL_ID")
+    c = psub.add_parser(
+        "answers",
+        parents=[common],
+        help="each member's answer, to hide one (moderators and admins, once they answered)",
+    )
+    c.add_argument("poll", metavar="POLL_ID")
     c = psub.add_parser("list", parents=[common], help="the polls of a case")
     c.add_argument("case", metavar="CASE_ID")
     c = psub.add_parser("final", parents=[common], help="mark the final answer (the author)")
@@ -85,6 +91,18 @@ def poll(ctx: Context) -> Output:
     if a.action == "show":
         view = p.polls.show(poll_id)
         return view.to_json(), _text(view)
+    if a.action == "answers":
+        given = p.polls.answers_of(poll_id)
+        lines = [
+            f"{r['id'][:12]}  {r['name'] or r['by']}: "
+            + (", ".join(r["answer"]) if isinstance(r["answer"], list) else r["answer"])
+            + ("  [hidden]" if r["hidden"] else "")
+            for r in given
+        ]
+        text = "\n".join(lines) or "No answers yet."
+        return {"results": given}, text + (
+            "\nHide one: casebook moderate hide ANSWER_ID --reason TEXT." if given else ""
+        )
     raise UsageError(f"Unknown poll action {a.action!r}.")  # pragma: no cover - argparse
 
 
@@ -103,6 +121,8 @@ def _text(view: PollView) -> str:
         lines.append("Pooled:" if view.kind == "differential" else "Answers:")
         for r in view.results:
             lines.append(f"  {r.weight:>6g}  {r.answer}  ({r.votes})")
+        if view.withheld:
+            lines.append(f"({view.withheld} answer(s) hidden by a moderator, not counted)")
     if view.final is not None:
         final = view.options[view.final - 1] if isinstance(view.final, int) else view.final
         lines.append(f"Final answer: {final}")

@@ -188,6 +188,8 @@ class ModerationInbox(QDialog):
             where = f.title or self.tr("(not received yet)")
             if f.what == "comment":
                 where = self.tr("Comment on {0}: {1}").format(where, f.excerpt)
+            elif f.what == "answer":
+                where = self.tr("Poll answer on {0}: {1}").format(where, f.excerpt)
             if f.held and not f.reviewed:
                 state = self.tr("Held for a look")
             elif f.hidden:

@@ -1,7 +1,7 @@
 """Later schema steps (``schema.MIGRATIONS`` runs them in order): the tables of the
 helpers around a discussion, polls (v13), mentions (v14), flags, the moderation log and
 follow-up reminders (v15), requests for a second opinion (v16), items held for a
-moderator's look and the moderation policy (v17)."""
+moderator's look, the moderation policy and hidden poll answers (v17)."""
 
 from __future__ import annotations
 
@@ -103,13 +103,15 @@ def _v16(db: Database) -> None:
         db.execute(statement)
 
 
-# v17: an item held for a moderator's look (``content.hold`` / ``content.release``, the
+# v17: a poll answer a moderator hid (it leaves the pooled result); an item held for a
+# moderator's look (``content.hold`` / ``content.release``, the
 # newest by (lamport, id); a held item is hidden like a hidden one) and the network's
 # moderation policy (hold an item once this many members flagged it; the newest admin's
 # by (lamport, id)). Events stored before are applied by the next rebuild.
 V17_HOLDS = """
 ALTER TABLE moderation ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE moderation ADD COLUMN hold_order BLOB NOT NULL DEFAULT x'';
+ALTER TABLE poll_answers ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE moderation_policy (
     net BLOB PRIMARY KEY, hold_after INTEGER NOT NULL, ordering BLOB NOT NULL
 ) WITHOUT ROWID

@@ -11,7 +11,8 @@ import pytest
 from casebook.core.ledger.eventlog import now_ms
 from casebook.core.model import payloads
 from casebook.core.profile import Profile
-from netkit import count_rebuilds, deliver, join, reopen
+from casebook.store import schema
+from netkit import UNDO_STEPS, count_rebuilds, deliver, downgrade, join, reopen
 
 
 def _two(alice: Profile, network: bytes, make_profile: Callable[..., Profile]) -> Profile:
@@ -89,11 +90,8 @@ def test_the_upgrade_rebuild_applies_mentions_stored_before(
     deliver(alice, bob, network)
     monkeypatch.undo()
     assert bob.db.scalar("SELECT count(*) FROM cases") == 0  # rejected: an unknown field
-    bob.db.execute("PRAGMA user_version = 13")  # as that version left it
-    for table in ("mentions", "flags", "moderation_log", "reminders"):  # later steps
-        bob.db.execute(f"DROP TABLE {table}")
-    for column in ("opinion", "opinion_order"):  # step 16
-        bob.db.execute(f"ALTER TABLE cases DROP COLUMN {column}")
+    assert set(UNDO_STEPS) == set(range(14, schema.LATEST + 1))  # every later step
+    downgrade(bob, 13)  # as that version left it
     calls = count_rebuilds(monkeypatch)
     for again in reopen(bob, 2):
         assert again.answer_queue.lists(now_ms()).awaiting_me == [case]

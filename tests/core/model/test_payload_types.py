@@ -74,6 +74,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
     EventKind.FLAG_CREATE: SEALED,
     EventKind.REMINDER_SET: REMINDED,
     EventKind.CASE_REQUEST: {"case": ID1, "opinion": "urgent"},
+    EventKind.CONTENT_HOLD: {"target": ID1},
+    EventKind.CONTENT_RELEASE: {"target": ID2},
+    EventKind.MODERATION_POLICY: {"hold_after": 3},
 }  # fmt: skip
 
 # What validate() returned for each sample before payloads were typed.
@@ -97,6 +100,9 @@ NEWER = (
     EventKind.FLAG_CREATE,
     EventKind.REMINDER_SET,
     EventKind.CASE_REQUEST,
+    EventKind.CONTENT_HOLD,
+    EventKind.CONTENT_RELEASE,
+    EventKind.MODERATION_POLICY,
 )
 EXPECTED: dict[str, dict[str, Any]] = {
     EventKind.NETWORK_CREATE: {"name": "Ward 7", "founder_name": "Dr A", "relays": [RELAY]},
@@ -133,6 +139,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
     EventKind.FLAG_CREATE: SEALED,
     EventKind.REMINDER_SET: REMINDED,
     EventKind.CASE_REQUEST: {"case": ID1, "opinion": "urgent"},
+    EventKind.CONTENT_HOLD: {"target": ID1},
+    EventKind.CONTENT_RELEASE: {"target": ID2},
+    EventKind.MODERATION_POLICY: {"hold_after": 3},
 }  # fmt: skip
 # SHA-256 over the canonical CBOR of every sample's validate() output, in kind order,
 # as computed with the dict-only payloads module (the bytes that are sealed and signed).

@@ -70,9 +70,14 @@ def test_the_role_and_kind_strings_are_the_ones_on_the_wire() -> None:
             "device.revoke",
         }
     )
-    assert len({str(k) for k in EventKind}) == len(EventKind) == 30
+    assert len({str(k) for k in EventKind}) == len(EventKind) == 33
     assert EventKind.FLAG_CREATE == "flag.create" and EventKind.REMINDER_SET == "reminder.set"
     assert EventKind.CASE_REQUEST == "case.request"
+    assert (EventKind.CONTENT_HOLD, EventKind.CONTENT_RELEASE) == (
+        "content.hold",
+        "content.release",
+    )
+    assert EventKind.MODERATION_POLICY == "moderation.policy"
 
 
 def test_every_kind_has_its_payload_check_and_others_are_refused_as_before() -> None:

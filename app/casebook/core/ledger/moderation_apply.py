@@ -1,6 +1,6 @@
-"""Applying moderation: hiding and unhiding cases and comments, pinning cases, holding
-an item for a moderator's look and releasing it, the network's moderation policy, and
-the flags sealed to this computer.
+"""Applying moderation: hiding and unhiding cases, comments and poll answers, pinning
+cases, holding an item for a moderator's look and releasing it, the network's
+moderation policy, and the flags sealed to this computer.
 
 Moderators and admins hide, pin, hold and release; only admins unhide and set the
 policy. A held item is hidden like a hidden one until released; a hold never undoes a
@@ -28,8 +28,12 @@ from casebook.core.ledger.search_index import (
 from casebook.core.model import flags
 from casebook.core.model import payload_types as pt
 from casebook.core.model.events import Event
-from casebook.core.model.kinds import MODERATORS, Role
+from casebook.core.model.kinds import MODERATORS, EventKind, Role
 
+# The kinds of event a moderator's act or a flag may name.
+_ITEM_KINDS = frozenset(
+    {EventKind.CASE_CREATE, EventKind.COMMENT_CREATE, EventKind.CASE_OUTCOME, EventKind.POLL_ANSWER}
+)
 LATEST = 2**53  # a position after every event of a chain: its role now
 
 
@@ -43,11 +47,17 @@ class Moderation(ProjectorBase):
             return None
         row = self.db.one(
             "SELECT 'case' AS what, rid, net FROM cases WHERE id = ? "
-            "UNION ALL SELECT 'comment', rid, net FROM comments WHERE id = ?",
-            (target, target),
+            "UNION ALL SELECT 'comment', rid, net FROM comments WHERE id = ? "
+            "UNION ALL SELECT 'answer', NULL, p.net FROM poll_answers a "
+            "JOIN polls p ON p.id = a.poll_id WHERE a.event_id = ?",
+            (target, target, target),
         )
         if row is None:
-            self.wait(event, target)
+            kind = self.db.scalar("SELECT kind FROM events WHERE id = ?", (target,))
+            if kind is not None and kind not in _ITEM_KINDS:  # a poll, a join, an edit…
+                self.reject(event, "names no case, comment or poll answer")
+                return None
+            self.wait(event, target)  # not received yet (or applied later)
             return None
         if row["net"] != event.net:
             self.reject(event, "refers to an item of another network")
@@ -89,8 +99,14 @@ class Moderation(ProjectorBase):
         self._show_as_decided(row, target)
 
     def _show_as_decided(self, row: Any, target: bytes) -> None:
-        """Hidden while hidden or held (each state the newest of its own acts)."""
+        """Hidden while hidden or held (each state the newest of its own acts). A poll
+        answer hidden leaves the pooled result (its member still counts as answered)."""
         shut = self.db.scalar("SELECT hidden OR held FROM moderation WHERE target = ?", (target,))
+        if row["what"] == "answer":
+            self.db.execute(
+                "UPDATE poll_answers SET hidden = ? WHERE event_id = ?", (int(bool(shut)), target)
+            )
+            return
         self._hide_row(row["what"], row["rid"], bool(shut))
 
     def _log(self, event: Event, target: bytes, action: str, reason: str | None) -> None:

@@ -116,6 +116,7 @@ class Polls(ProjectorBase):
                 event.header.ts,
             ),
         )
+        self._release(event.id)  # a moderator's act on this answer that came first
 
     def _back_dated(self, event: Event) -> bool:
         """Whether ``event``'s Lamport clock is not past the one before it in its chain:

@@ -34,9 +34,16 @@ STRIPPED = "its body was removed: its case was withdrawn"
 BODILESS = "it arrived without its body"
 _KINDS = ",".join(f"'{k}'" for k in sorted(STRIPPABLE))
 _MODERATION = ",".join(f"'{k}'" for k in sorted(STRIPPABLE - purge.CASE_KINDS))
-# The kinds whose events are items other events name (an edit, a reply, a moderator's act).
+# The kinds whose events are items other events name (an edit, a reply, a moderator's act,
+# a flag: a poll answer is moderated and flagged as one).
 _ITEMS = frozenset(
-    {EventKind.CASE_CREATE, EventKind.COMMENT_CREATE, EventKind.CASE_OUTCOME, EventKind.POLL_CREATE}
+    {
+        EventKind.CASE_CREATE,
+        EventKind.COMMENT_CREATE,
+        EventKind.CASE_OUTCOME,
+        EventKind.POLL_CREATE,
+        EventKind.POLL_ANSWER,
+    }
 )
 
 
@@ -105,11 +112,13 @@ class Withdrawals(ProjectorBase):
 
     def _forget_sealed(self, items: list[bytes]) -> None:
         """What flags and reminders this computer opened about withdrawn items, and the
-        moderators' log of them: also when the item itself never came here, and on a
-        rebuild (where they were applied before the withdrawal came again)."""
+        moderators' log and decisions about them (a hide's reason may quote the item):
+        also when the item itself never came here, and on a rebuild (where they were
+        applied before the withdrawal came again)."""
         marks = ",".join("?" * len(items))
         for table, column in (
             ("flags", "target"),
+            ("moderation", "target"),
             ("moderation_log", "target"),
             ("reminders", "case_id"),
         ):

@@ -178,11 +178,9 @@ class Library:
         )
 
     def flag(self, ref: str, reason: str, *, allow_identifiers: bool = False) -> EventId:
-        """Flag a case or a comment for the moderators, with a reason only they (and
-        this member's computers) can read."""
-        what, target = refs.find_item(self.db, ref)
-        table = "cases" if what == "case" else "comments"
-        net = bytes(self.db.scalar(f"SELECT net FROM {table} WHERE id = ?", (target,)))  # noqa: S608
+        """Flag a case, a comment or a poll answer for the moderators, with a reason
+        only they (and this member's computers) can read."""
+        _what, target, net = refs.moderatable(self.db, ref)
         return self._append(
             net,
             EventKind.FLAG_CREATE,

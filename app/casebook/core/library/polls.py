@@ -16,8 +16,9 @@ from typing import Any
 from casebook.core.library import refs
 from casebook.core.library.cases import Library
 from casebook.core.model import polls
+from casebook.core.model.fingerprint import fingerprint
 from casebook.core.model.ids import EventId
-from casebook.core.model.kinds import EventKind
+from casebook.core.model.kinds import MODERATORS, EventKind
 from casebook.errors import NotFound, PermissionDenied, UsageError, say
 from casebook.store.database import Database
 
@@ -40,6 +41,7 @@ class PollView:
     final: str | int | None
     my_rank: int | None = None  # where this member ranked the final answer (1 first)
     final_rank: int | None = None  # where the pooled result ranks it
+    withheld: int = 0  # answers a moderator hid: not in the pooled result
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -53,6 +55,7 @@ class PollView:
             "skipped": self.skipped,
             "my_answer": self.my_answer,
             "answers": self.answers,
+            "withheld": self.withheld,
             "results": None
             if self.results is None
             else [{"answer": r.answer, "weight": r.weight, "votes": r.votes} for r in self.results],
@@ -166,6 +169,38 @@ class PollBook:
             (poll_id, self.me),
         )
 
+    def answers_of(self, poll_id: bytes) -> list[dict[str, Any]]:
+        """Each member's answer, for the network's moderators and admins to hide one
+        (``casebook moderate hide ANSWER_ID``): only once they answered or skipped
+        themselves, as the results. Skips are not listed."""
+        poll = self._poll(poll_id)
+        net = bytes(poll["net"])
+        role = self.library.log.members.state(net).role_now(self.library.log.chain)
+        if role not in MODERATORS:
+            raise PermissionDenied("Only moderators and admins see each member's answer.")
+        if self._answer_row(poll_id) is None:
+            raise PermissionDenied(
+                "Answer or skip the poll first: until then its answers stay hidden from you."
+            )
+        names = refs.names(self.db, net)
+        options = json.loads(poll["options"])
+        rows = self.db.all(
+            "SELECT event_id, member, choice, ranks, hidden, at FROM poll_answers "
+            "WHERE poll_id = ? AND skip = 0 ORDER BY ordering",
+            (poll_id,),
+        )
+        return [
+            {
+                "id": bytes(r["event_id"]).hex(),
+                "by": fingerprint(bytes(r["member"])),
+                "name": names.get(bytes(r["member"]), ""),
+                "answer": json.loads(r["ranks"]) if r["choice"] is None else options[r["choice"]],
+                "hidden": bool(r["hidden"]),
+                "at": r["at"],
+            }
+            for r in rows
+        ]
+
     def of_case(self, case_id: bytes) -> list[PollView]:
         rows = self.db.all(
             "SELECT id FROM polls WHERE case_id = ? ORDER BY created_at, id", (case_id,)
@@ -177,7 +212,7 @@ class PollBook:
         options = json.loads(poll["options"])
         mine = self._answer_row(poll_id)
         rows = self.db.all(
-            "SELECT skip, choice, ranks FROM poll_answers WHERE poll_id = ?", (poll_id,)
+            "SELECT skip, choice, ranks, hidden FROM poll_answers WHERE poll_id = ?", (poll_id,)
         )
         # The final answer too is shown only once this member answered or skipped.
         final = None if poll["final"] is None or mine is None else json.loads(poll["final"])
@@ -186,7 +221,8 @@ class PollBook:
             my_answer = json.loads(mine["ranks"]) or (mine["choice"] + 1)
         results = None
         if mine is not None:  # blinded until this member answered or skipped
-            given = [r for r in rows if not r["skip"]]
+            # An answer a moderator hid leaves the pool; its member still answered.
+            given = [r for r in rows if not r["skip"] and not r["hidden"]]
             if poll["kind"] == "choice":
                 results = polls.pool_choice(options, [r["choice"] for r in given])
             else:
@@ -209,6 +245,7 @@ class PollBook:
             skipped=mine is not None and bool(mine["skip"]),
             my_answer=my_answer,
             answers=len(rows),
+            withheld=sum(1 for r in rows if r["hidden"]),
             results=results,
             final=final + 1 if isinstance(final, int) else final,
             my_rank=my_rank,

@@ -52,6 +52,33 @@ def find_item(db: Database, ref: str) -> tuple[str, bytes]:
     return found[0]
 
 
+def moderatable(db: Database, ref: str) -> tuple[str, bytes, bytes]:
+    """What a member flags and a moderator acts on, by id prefix: a case, a comment or a
+    poll answer (its event's id), as ``(what, id, network)``."""
+    found: list[tuple[str, bytes]] = []
+    for table, what, column in (
+        ("cases", "case", "id"),
+        ("comments", "comment", "id"),
+        ("poll_answers", "answer", "event_id"),
+    ):
+        try:
+            found.append((what, by_prefix(db, table, ref, what, column)))
+        except NotFound:
+            continue
+    if not found:
+        raise NotFound(say("No case, comment or poll answer with id {0}.", ref))
+    if len(found) > 1:
+        raise Ambiguous(say("{0} matches more than one item; type more of the id.", ref))
+    what, target = found[0]
+    net = db.scalar(
+        "SELECT net FROM cases WHERE id = ? UNION ALL SELECT net FROM comments WHERE id = ? "
+        "UNION ALL SELECT p.net FROM poll_answers a JOIN polls p ON p.id = a.poll_id "
+        "WHERE a.event_id = ?",
+        (target, target, target),
+    )
+    return what, target, bytes(net)
+
+
 def network(db: Database, ref: str) -> bytes:
     """A network by id prefix or by (case-insensitive, unambiguous) name or name prefix."""
     text = ref.strip()

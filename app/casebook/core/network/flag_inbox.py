@@ -9,6 +9,7 @@ were sealed to their computers, so another member's computer has nothing to show
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,7 @@ DAY_MS = 24 * 3600 * 1000
 @dataclass(frozen=True)
 class Flagged:
     item: bytes
-    what: str  # "case", "comment", or "unknown" (not received here yet)
+    what: str  # "case", "comment", "answer" (to a poll), or "unknown" (not received yet)
     case: bytes | None
     title: str
     excerpt: str
@@ -128,6 +129,20 @@ class FlagInbox:
                 target, "comment", bytes(comment["case_id"]), comment["title"], excerpt,
                 bool(comment["hidden"]), reviewed, said, held,
             )  # fmt: skip
+        answer = self.db.one(
+            "SELECT a.choice, a.ranks, a.hidden, p.options, k.id, k.title FROM poll_answers a "
+            "JOIN polls p ON p.id = a.poll_id JOIN cases k ON k.rid = p.case_rid "
+            "WHERE a.event_id = ? AND p.net = ?",
+            (target, net),
+        )
+        if answer is not None:
+            given = json.loads(answer["ranks"])
+            if answer["choice"] is not None:
+                given = [json.loads(answer["options"])[answer["choice"]]]
+            return Flagged(
+                target, "answer", bytes(answer["id"]), answer["title"], "; ".join(given),
+                bool(answer["hidden"]), reviewed, said, held,
+            )  # fmt: skip
         return Flagged(target, "unknown", None, "", "", False, reviewed, said, held)
 
     def _looked(self, net: bytes, target: bytes) -> bytes | None:
@@ -148,12 +163,14 @@ class FlagInbox:
 
     def due(self, net: bytes) -> list[bytes]:
         """The items to hold now under the policy: flagged by at least ``hold_after``
-        members since a moderator last looked at them, received here, and neither hidden
-        nor held. Empty unless this computer's member moderates ``net``."""
+        current members (a removed member's flags no longer count) since a moderator last
+        looked at them, received here, and neither hidden nor held. Empty unless this
+        computer's member moderates ``net``."""
         n = self.hold_after(net)
-        role = self.log.members.state(net).role_now(self.log.chain)
-        if n == 0 or role not in MODERATORS:
+        state = self.log.members.state(net)
+        if n == 0 or state.role_now(self.log.chain) not in MODERATORS:
             return []
+        active = {m.key for m in state.active_members()}
         found = []
         for row in self.db.all(
             "SELECT f.target, m.hidden, m.held FROM flags f "
@@ -164,12 +181,12 @@ class FlagInbox:
             target = bytes(row["target"])
             if row["hidden"] or row["held"] or not self._here(net, target):
                 continue
-            looked = self._looked(net, target)
-            since = self.db.scalar(
-                "SELECT count(*) FROM flags WHERE net = ? AND target = ? AND ordering > ?",
-                (net, target, looked or b""),
+            looked = self._looked(net, target) or b""
+            flaggers = self.db.all(
+                "SELECT flagger FROM flags WHERE net = ? AND target = ? AND ordering > ?",
+                (net, target, looked),
             )
-            if since >= n:
+            if sum(1 for f in flaggers if bytes(f["flagger"]) in active) >= n:
                 found.append(target)
         return found
 
@@ -177,8 +194,10 @@ class FlagInbox:
         return bool(
             self.db.scalar(
                 "SELECT 1 FROM cases WHERE id = ? AND net = ? AND withdrawn IS NULL "
-                "UNION ALL SELECT 1 FROM comments WHERE id = ? AND net = ?",
-                (target, net, target, net),
+                "UNION ALL SELECT 1 FROM comments WHERE id = ? AND net = ? "
+                "UNION ALL SELECT 1 FROM poll_answers a JOIN polls p ON p.id = a.poll_id "
+                "WHERE a.event_id = ? AND p.net = ?",
+                (target, net, target, net, target, net),
             )
         )
 

@@ -256,9 +256,7 @@ class Governance:
 
     # -- moderation -------------------------------------------------------------------
     def moderate(self, ref: str, action: str, reason: str = "") -> tuple[str, bytes]:
-        what, target = refs.find_item(self.db, ref)
-        table = "cases" if what == "case" else "comments"
-        net = bytes(self.db.scalar(f"SELECT net FROM {table} WHERE id = ?", (target,)))  # noqa: S608
+        what, target, net = refs.moderatable(self.db, ref)
         state = self._state(net)
         if action == "unhide":
             self._require(state, Role.ADMIN)
