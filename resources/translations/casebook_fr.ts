@@ -556,6 +556,14 @@ Motif (visible par les membres)&#xa0;:</translation>
         <translation>Réponses</translation>
     </message>
     <message>
+        <source>{0} answer(s) hidden by a moderator, not counted.</source>
+        <translation>{0} réponse(s) masquée(s) par un modérateur, non comptée(s).</translation>
+    </message>
+    <message>
+        <source>Each member&apos;s answer…</source>
+        <translation>La réponse de chaque membre…</translation>
+    </message>
+    <message>
         <source>You skipped this poll.</source>
         <translation>Vous avez passé ce sondage.</translation>
     </message>
@@ -2423,6 +2431,61 @@ Cette action est irréversible.</translation>
     <message>
         <source>Skipped.</source>
         <translation>Sondage passé.</translation>
+    </message>
+    <message>
+        <source>Answer hidden.</source>
+        <translation>Réponse masquée.</translation>
+    </message>
+    <message>
+        <source>Answer shown again.</source>
+        <translation>Réponse de nouveau affichée.</translation>
+    </message>
+</context>
+<context>
+    <name>PollAnswersDialog</name>
+    <message>
+        <source>Each member&apos;s answer</source>
+        <translation>La réponse de chaque membre</translation>
+    </message>
+    <message>
+        <source>Moderators and admins see who answered what. A hidden answer leaves the pooled result; members read why.</source>
+        <translation>Les modérateurs et les administrateurs voient qui a répondu quoi. Une réponse masquée sort du résultat commun ; les membres en lisent la raison.</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>Membre</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Réponse</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>État</translation>
+    </message>
+    <message>
+        <source>Hide…</source>
+        <translation>Masquer…</translation>
+    </message>
+    <message>
+        <source>Show again</source>
+        <translation>Afficher de nouveau</translation>
+    </message>
+    <message>
+        <source>Hidden</source>
+        <translation>Masquée</translation>
+    </message>
+    <message>
+        <source>Counted</source>
+        <translation>Comptée</translation>
+    </message>
+    <message>
+        <source>Hide this answer</source>
+        <translation>Masquer cette réponse</translation>
+    </message>
+    <message>
+        <source>Why? Members read the reason.</source>
+        <translation>Pourquoi ? Les membres lisent la raison.</translation>
     </message>
 </context>
 <context>

@@ -9,7 +9,8 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from guikit import OTHERS, OWN_OPEN, idle, open_case, open_demo, run, submit
+from guikit import OTHERS, OWN_OPEN, click, idle, open_case, open_demo, run, submit
+from PySide6.QtWidgets import QInputDialog
 
 from casebook.gui.poll_dialogs import AnswerPollDialog, AskPollDialog
 
@@ -73,3 +74,39 @@ def test_others_cases_offer_no_poll_to_ask(qtbot, core, tmp_path):
     win = open_demo(qtbot, core, tmp_path)
     open_case(qtbot, win, OTHERS)
     assert not win.case_actions.poll_action.isVisible()
+
+
+def test_the_admin_hides_one_answer_and_the_pool_leaves_it_out(qtbot, core, tmp_path, monkeypatch):
+    win = open_demo(qtbot, core, tmp_path)
+    open_case(qtbot, win, OWN_OPEN)
+    poll = win.case_actions.loaded.polls[0]
+    assert "Each member" not in win.viewer.toPlainText()  # not before answering
+    win.case_actions.polls.skip(poll.id)
+    idle(qtbot, core)
+    qtbot.waitUntil(lambda: "Each member" in win.viewer.toPlainText(), timeout=10_000)
+    click(qtbot, win, f"casebook:poll-moderate/{poll.id.hex()}")
+    dialog = win.case_actions.polls.answers_dialog
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 3, timeout=10_000)
+    answers = {dialog.table.item(r, 1).text(): r for r in range(3)}
+    row = next(r for text, r in answers.items() if "Ruptured popliteal cyst" in text)
+    dialog.table.selectRow(row)
+
+    def votes(view) -> dict[str, int]:
+        return {r.answer: r.votes for r in view.results}
+
+    before = votes(run(qtbot, core, lambda s: s.p.polls.show(poll.id)))
+    monkeypatch.setattr(
+        QInputDialog, "getText", lambda *a, **k: ("Not this patient's picture", True)
+    )
+    dialog.hide_button.click()
+    qtbot.waitUntil(lambda: dialog.table.item(row, 2).text() == "Hidden", timeout=10_000)
+    qtbot.waitUntil(
+        lambda: "1 answer(s) hidden by a moderator" in win.viewer.toPlainText(), timeout=10_000
+    )
+    view = run(qtbot, core, lambda s: s.p.polls.show(poll.id))
+    assert view.withheld == 1
+    assert votes(view).get("Ruptured popliteal cyst", 0) == before["Ruptured popliteal cyst"] - 1
+    dialog.table.selectRow(row)
+    assert dialog.show_button.isVisible() and dialog.show_button.isEnabled()  # an admin
+    dialog.show_button.click()
+    qtbot.waitUntil(lambda: dialog.table.item(row, 2).text() == "Counted", timeout=10_000)

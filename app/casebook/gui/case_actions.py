@@ -185,7 +185,7 @@ class CaseActions(QObject):
         scroll = self.viewer.verticalScrollBar()
         place = scroll.value()
         loaded, links = self.loaded, self.previews.links
-        polls = poll_view.render(loaded.polls, loaded.role is not None)
+        polls = poll_view.render(loaded.polls, loaded.role is not None, loaded.moderator)
         self.viewer.setHtml(case_view.render(loaded.case, self._comment_links, links, polls))
         if keep_place:
             scroll.setValue(place)
@@ -214,6 +214,7 @@ class CaseActions(QObject):
             "poll-answer": self.polls.answer,
             "poll-skip": self.polls.skip,
             "poll-final": self.polls.final,
+            "poll-moderate": self.polls.moderate,
             "flag": self.flags.flag,
         }
         if url.scheme() != "casebook" or verb not in handlers:

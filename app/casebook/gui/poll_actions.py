@@ -1,7 +1,9 @@
 """What the reader does with a case's polls: ask one (its author), answer or skip one,
-mark the final answer. Owned by :class:`~casebook.gui.case_actions.CaseActions`, whose
-``casebook:poll-…`` links and "Ask a poll…" action come here; the work runs on the
-worker through the core's :class:`~casebook.core.library.polls.PollBook`."""
+mark the final answer; a moderator or admin who answered sees each member's answer and
+hides one (``poll_answers_dialog.py``). Owned by
+:class:`~casebook.gui.case_actions.CaseActions`, whose ``casebook:poll-…`` links and
+"Ask a poll…" action come here; the work runs on the worker through the core's
+:class:`~casebook.core.library.polls.PollBook`."""
 
 from __future__ import annotations
 
@@ -13,11 +15,12 @@ from PySide6.QtWidgets import QWidget
 
 from casebook.core.library.polls import PollView
 from casebook.gui.case_jobs import Loaded
+from casebook.gui.poll_answers_dialog import PollAnswersDialog
 from casebook.gui.poll_dialogs import AnswerPollDialog, AskPollDialog
 from casebook.gui.publish import PublishingForm
 
 if TYPE_CHECKING:
-    from casebook.gui.bridge import Job
+    from casebook.gui.bridge import Core, Job
 
 
 class Host(Protocol):
@@ -25,6 +28,7 @@ class Host(Protocol):
 
     loaded: Loaded | None
     window: QWidget
+    core: Core
 
     def _publish(
         self,
@@ -87,3 +91,23 @@ class PollActions(QObject):
 
     def final(self, poll_id: bytes) -> None:
         self.answer(poll_id, final=True)
+
+    def moderate(self, poll_id: bytes) -> None:
+        """Each member's answer, to hide one (moderators and admins)."""
+        loaded = self.case.loaded
+        if loaded is None or not loaded.moderator:
+            return
+        said = {"hide": self.tr("Answer hidden."), "unhide": self.tr("Answer shown again.")}
+
+        def act(ref: str, action: str, reason: str) -> None:
+            self.case._run(
+                lambda s: s.p.governance.moderate(ref, action, reason),
+                said[action],
+                lambda _: dialog.reload(),
+            )
+
+        dialog = PollAnswersDialog(
+            self.case.core, poll_id, loaded.role == "admin", act, self.case.window
+        )
+        self.answers_dialog = dialog  # kept while open (tests reach it here)
+        dialog.open()

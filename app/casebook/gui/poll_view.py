@@ -12,14 +12,15 @@ from casebook.gui.i18n import tr
 _BAR = 24  # characters of a full bar
 
 
-def render(polls: list[PollView], member: bool) -> str:
-    """The polls of a case (empty: nothing); ``member``: the reader may answer."""
+def render(polls: list[PollView], member: bool, moderator: bool = False) -> str:
+    """The polls of a case (empty: nothing); ``member``: the reader may answer;
+    ``moderator``: once answered, they may see each member's answer to hide one."""
     if not polls:
         return ""
-    return "".join(_poll(p, member) for p in polls)
+    return "".join(_poll(p, member, moderator) for p in polls)
 
 
-def _poll(p: PollView, member: bool) -> str:
+def _poll(p: PollView, member: bool, moderator: bool = False) -> str:
     kind = (
         tr("What is your differential?") if p.kind == "differential" else tr("What would you do?")
     )
@@ -54,6 +55,14 @@ def _poll(p: PollView, member: bool) -> str:
         )
     title = tr("Pooled differential") if p.kind == "differential" else tr("Answers")
     parts.append(f"<p><b>{title}</b></p><table cellspacing='4'>{''.join(rows)}</table>")
+    if p.withheld:
+        withheld = tr("{0} answer(s) hidden by a moderator, not counted.").format(p.withheld)
+        parts.append(f"<p class='meta'>{withheld}</p>")
+    if moderator:
+        each = tr("Each member's answer…")
+        parts.append(
+            f"<p class='acts'><a href='casebook:poll-moderate/{p.id.hex()}'>{each}</a></p>"
+        )
     if p.skipped:
         parts.append("<p class='meta'>" + tr("You skipped this poll.") + "</p>")
     elif isinstance(p.my_answer, list):

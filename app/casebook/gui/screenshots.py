@@ -295,7 +295,8 @@ def withdrawal_shots(core: Core, win: MainWindow, out: Path) -> None:
 
 def poll_shots(core: Core, win: MainWindow, out: Path) -> None:
     """The demo user's case with its differential poll: blinded, the dialogs that ask and
-    answer, then the pooled differential once they have answered."""
+    answer, then the pooled differential once they have answered, and each member's
+    answer as the admin sees it to hide one."""
     titles = [row.title for row in win.model.rows]
     win.table.selectRow(titles.index(POLL_CASE))
     wait(lambda: "Poll:" in win.viewer.toPlainText())
@@ -331,6 +332,13 @@ def poll_shots(core: Core, win: MainWindow, out: Path) -> None:
     settle(core, 0.6)
     win.viewer.scrollToAnchor(f"p{poll_id.hex()}")
     shoot(win, out, "poll-pooled")
+    win.case_actions.polls.moderate(poll_id)  # the admin sees each member's answer
+    each = win.case_actions.polls.answers_dialog
+    wait(lambda: each.table.rowCount() > 0)
+    each.table.selectRow(0)
+    settle(core)
+    shoot(each, out, "poll-answers")
+    each.close()
 
 
 def queue_shot(core: Core, win: MainWindow, out: Path) -> None:
