@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/sync_bench.py                      # 20,000 events, 500, 1,000
     .venv/bin/python bench/sync_bench.py --events 2000 --clients 50 --idle 100   # quick
+    .venv/bin/python bench/sync_bench.py --clients 2 --idle 2 --profile /tmp/prof  # profile
 
 The relay runs as ``casebook-relay serve`` in its own process (as in production); the
 clients run here. It prints:
@@ -16,6 +17,13 @@ clients run here. It prints:
    per connection; with ``--stock-tls-buffer`` the relay runs with asyncio's default
    256 KiB TLS receive buffer instead of the relay's 16 KiB, for comparison.
 
+With ``--profile PREFIX`` the write path (the founder writing the events), the catch-up
+and the same events ingested from memory each run under cProfile: the 15 functions with
+the most time of their own are printed and the whole profile is written to
+``PREFIX-<part>.pstats``. cProfile sees the calling thread only (the catch-up verifies in
+worker threads) and slows what it watches: the rates printed in that mode are not the
+benchmark's.
+
 Figures are printed, never asserted.
 """
 
@@ -23,14 +31,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import io
 import os
+import pstats
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from casebook.core.ledger.eventlog import now_ms
 from casebook.core.model import events, payloads
@@ -46,6 +59,9 @@ from corpus import Corpus
 from network_bench import add_members
 
 PASSPHRASE = "benchmark passphrase, not secret"
+
+
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -112,6 +128,20 @@ def _write_some(
             )
         else:
             profile.library.comment(cases[corpus.rng.randrange(len(cases))], corpus.comment())
+
+
+def profiled(prefix: str | None, part: str, work: Callable[[], T]) -> T:
+    """``work()``; under cProfile when ``prefix`` is given (its top 15 printed)."""
+    if prefix is None:
+        return work()
+    profile = cProfile.Profile()
+    result = profile.runcall(work)
+    profile.dump_stats(f"{prefix}-{part}.pstats")
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(15)
+    print(f"--- profile of {part} (tottime) ---")
+    print("\n".join(out.getvalue().strip().splitlines()[4:]))
+    return result
 
 
 def bare_rate(raws: list[bytes], seed: bytes) -> float:
@@ -204,6 +234,7 @@ def main() -> None:
     parser.add_argument("--idle", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--stock-tls-buffer", action="store_true")
+    parser.add_argument("--profile", metavar="PREFIX", help="profile the write and ingest paths")
     args = parser.parse_args()
     os.environ.setdefault("CASEBOOK_KDF_TARGET_MS", "50")
     with tempfile.TemporaryDirectory() as tmp:
@@ -250,7 +281,7 @@ def run(root: Path, port: int, relay: subprocess.Popen[bytes], args: argparse.Na
 
     first_new = int(founder.db.scalar("SELECT max(seqno) FROM events"))
     t = time.perf_counter()
-    write_content(founder, net, args.events)
+    profiled(args.profile, "write", lambda: write_content(founder, net, args.events))
     write_s = time.perf_counter() - t
     t = time.perf_counter()
     pushed = asyncio.run(engine.sync(net, address))
@@ -261,7 +292,7 @@ def run(root: Path, port: int, relay: subprocess.Popen[bytes], args: argparse.Na
     )
 
     t = time.perf_counter()
-    got = asyncio.run(reader_engine.sync(net, address))
+    got = profiled(args.profile, "catch-up", lambda: asyncio.run(reader_engine.sync(net, address)))
     catch_s = time.perf_counter() - t
     rate = got.received / catch_s
     raws = [
@@ -286,11 +317,15 @@ def run(root: Path, port: int, relay: subprocess.Popen[bytes], args: argparse.Na
             (net, first_new),
         )
     ]
+
+    def ingest_all() -> None:
+        for start in range(0, len(new_raws), MAX_TRANSACTION):
+            with local.log.batch():
+                for raw in new_raws[start : start + MAX_TRANSACTION]:
+                    local.log.ingest(raw)
+
     t = time.perf_counter()
-    for start in range(0, len(new_raws), MAX_TRANSACTION):
-        with local.log.batch():
-            for raw in new_raws[start : start + MAX_TRANSACTION]:
-                local.log.ingest(raw)
+    profiled(args.profile, "ingest", ingest_all)
     ceiling = len(new_raws) / (time.perf_counter() - t)
     print(
         f"  the same events ingested from memory, no network, one thread: {ceiling:,.0f} "

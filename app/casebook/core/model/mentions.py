@@ -91,6 +91,8 @@ def _contains(words: list[str], wanted: list[str]) -> bool:
 def resolve(text: str, members: Mapping[bytes, str], *, exclude: Iterable[bytes] = ()) -> Mentions:
     """The members ``text`` mentions, among ``members`` (key → display name). Members in
     ``exclude`` (the author) are never mentioned."""
+    if "@" not in text:  # most texts: nothing to fold or look for (a write-path profile)
+        return Mentions()
     skip = set(exclude)
     candidates = {key: name for key, name in members.items() if key not in skip and name.strip()}
     names = sorted(
