@@ -140,3 +140,14 @@ def downgrade(profile: Profile, version: int) -> None:
             for statement in UNDO_STEPS[step]:
                 profile.db.execute(statement)
     profile.db.execute(f"PRAGMA user_version = {int(version)}")
+
+
+def shown(profile: Profile, item: bytes) -> bool:
+    """Whether the case or comment ``item`` (received by ``profile``) is shown to members:
+    neither hidden nor held."""
+    hidden = profile.db.scalar(
+        "SELECT hidden FROM cases WHERE id = ? UNION ALL SELECT hidden FROM comments WHERE id = ?",
+        (item, item),
+    )
+    assert hidden is not None, "not received"
+    return not hidden

@@ -13,15 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -34,6 +31,7 @@ from casebook.gui.bridge import Core
 from casebook.gui.i18n import QT_TR_NOOP, tr
 from casebook.gui.invites_view import fit_columns
 from casebook.gui.messages import error_text
+from casebook.gui.tables import fill_rows, read_only_table
 
 ACTIONS = {
     "hide": QT_TR_NOOP("hid"),
@@ -43,24 +41,6 @@ ACTIONS = {
     "hold": QT_TR_NOOP("held for a look"),
     "release": QT_TR_NOOP("released"),
 }
-
-
-def _table(headers: list[str], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setAccessibleName(name)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))
 
 
 class ModerationInbox(QDialog):
@@ -83,7 +63,7 @@ class ModerationInbox(QDialog):
         layout.addWidget(self.tabs, 1)
         flagged = QWidget()
         column = QVBoxLayout(flagged)
-        self.table = _table(
+        self.table = read_only_table(
             [self.tr("Case or comment"), self.tr("Flags"), self.tr("Newest reason"),
              self.tr("State")],
             self.tr("Flagged items"),
@@ -110,7 +90,7 @@ class ModerationInbox(QDialog):
         policy.addWidget(self.save_policy)
         policy.addStretch(1)
         column.addLayout(policy)
-        self.log = _table(
+        self.log = read_only_table(
             [self.tr("When"), self.tr("Who"), self.tr("Did"), self.tr("Reason")],
             self.tr("What moderators did"),
         )
@@ -199,8 +179,8 @@ class ModerationInbox(QDialog):
             else:
                 state = self.tr("Awaiting a look")
             rows.append([where, str(len(f.flags)), f.flags[0]["reason"], state])
-        _fill(self.table, rows)
-        _fill(
+        fill_rows(self.table, rows)
+        fill_rows(
             self.log,
             [
                 [

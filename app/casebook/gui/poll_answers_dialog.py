@@ -10,14 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QInputDialog,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +22,7 @@ from PySide6.QtWidgets import (
 from casebook.gui.bridge import Core
 from casebook.gui.invites_view import fit_columns
 from casebook.gui.messages import error_text
+from casebook.gui.tables import fill_rows, read_only_table
 
 Act = Callable[[str, str, str], None]  # (answer id in hex, action, reason)
 
@@ -49,15 +47,10 @@ class PollAnswersDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("Member"), self.tr("Answer"), self.tr("State")]
+        self.table = read_only_table(
+            [self.tr("Member"), self.tr("Answer"), self.tr("State")],
+            self.tr("Each member's answer"),
         )
-        self.table.setAccessibleName(self.tr("Each member's answer"))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
         self.table.itemSelectionChanged.connect(self._chosen)
         layout.addWidget(self.table, 1)
         self.error = QLabel()
@@ -89,12 +82,12 @@ class PollAnswersDialog(QDialog):
     def _fill(self, answers: list[dict[str, Any]]) -> None:
         self.answers = answers
         self.error.hide()
-        self.table.setRowCount(len(answers))
-        for row, a in enumerate(answers):
+        rows = []
+        for a in answers:
             given = a["answer"] if isinstance(a["answer"], str) else "; ".join(a["answer"])
             state = self.tr("Hidden") if a["hidden"] else self.tr("Counted")
-            for column, text in enumerate((a["name"] or a["by"], given, state)):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+            rows.append([a["name"] or a["by"], given, state])
+        fill_rows(self.table, rows)
         fit_columns(self.table, 1)
         self._chosen()
 

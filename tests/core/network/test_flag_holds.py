@@ -12,23 +12,9 @@ import pytest
 
 from casebook.core.library.queries import HELD
 from casebook.core.model.kinds import EventKind
-from casebook.core.profile import Profile
 from casebook.errors import PermissionDenied, UsageError
-from netkit import sync
-
-
-def _shown(profile: Profile, item: bytes) -> bool:
-    hidden = profile.db.scalar(
-        "SELECT hidden FROM cases WHERE id = ? UNION ALL SELECT hidden FROM comments WHERE id = ?",
-        (item, item),
-    )
-    assert hidden is not None, "not received"
-    return not hidden
-
-
-def _rejected(profile: Profile, event_id: bytes) -> str | None:
-    reason = profile.db.scalar("SELECT reason FROM rejected WHERE event_id = ?", (event_id,))
-    return None if reason is None else str(reason)
+from netkit import shown, sync
+from rawkit import rejected
 
 
 def test_enough_flags_hold_an_item_until_a_moderator_releases_it(four, network) -> None:
@@ -51,7 +37,7 @@ def test_enough_flags_hold_an_item_until_a_moderator_releases_it(four, network) 
     sync(alice, bob, carol, dave)
     assert alice.flag_inbox.due(network) == []  # Dave's hold reached her
     for member in (alice, bob, carol, dave):
-        assert not _shown(member, case)
+        assert not shown(member, case)
         assert member.queries.case(case) is None
         assert member.queries.moderation(case) == HELD
     (item,) = [f.to_json() for f in dave.flag_inbox.inbox(network)]
@@ -61,7 +47,7 @@ def test_enough_flags_hold_an_item_until_a_moderator_releases_it(four, network) 
     dave.governance.moderate(case.hex(), "release")
     sync(alice, bob, carol, dave)
     for member in (alice, bob, carol, dave):
-        assert _shown(member, case) and member.queries.moderation(case) is None
+        assert shown(member, case) and member.queries.moderation(case) is None
     (item,) = [f.to_json() for f in alice.flag_inbox.inbox(network)]
     assert item["reviewed"] and not item["held"] and not item["hidden"]
     # The flags before the look are dismissed: one more does not hold it again, two do.
@@ -85,7 +71,7 @@ def test_a_release_dismisses_flags_on_an_item_that_was_never_held(four, network)
     dave.governance.moderate(comment.hex(), "release")
     sync(alice, bob, carol, dave)
     (item,) = [f.to_json() for f in dave.flag_inbox.inbox(network)]
-    assert item["reviewed"] and not item["hidden"] and _shown(bob, comment)
+    assert item["reviewed"] and not item["hidden"] and shown(bob, comment)
 
 
 def test_only_admins_set_the_policy_and_only_moderators_hold(four, network) -> None:
@@ -104,10 +90,10 @@ def test_only_admins_set_the_policy_and_only_moderators_hold(four, network) -> N
     hold = bob.log.append(network, EventKind.CONTENT_HOLD, {"target": case}).id
     sync(alice, bob, carol, dave)
     for computer in (alice, carol):
-        assert _rejected(computer, policy) == "only admins may set the moderation policy"
-        assert _rejected(computer, hold) == "only moderators and admins may do this"
+        assert rejected(computer).get(policy) == "only admins may set the moderation policy"
+        assert rejected(computer).get(hold) == "only moderators and admins may do this"
         assert computer.flag_inbox.hold_after(network) == 3
-        assert _shown(computer, case)
+        assert shown(computer, case)
 
 
 def test_a_hold_and_a_release_never_undo_a_hide(four, network) -> None:
@@ -121,11 +107,11 @@ def test_a_hold_and_a_release_never_undo_a_hide(four, network) -> None:
     dave.governance.moderate(case.hex(), "release")  # released, but still hidden
     sync(alice, bob, carol, dave)
     for member in (bob, carol):
-        assert not _shown(member, case)
+        assert not shown(member, case)
         assert member.queries.moderation(case) == "A name in the photo; ask the author"
     alice.governance.moderate(case.hex(), "unhide")
     sync(alice, bob, carol, dave)
-    assert _shown(bob, case) and _shown(carol, case)
+    assert shown(bob, case) and shown(carol, case)
 
 
 def test_a_demoted_moderator_holds_nothing_and_their_late_release_is_refused(four, network) -> None:
@@ -142,8 +128,8 @@ def test_a_demoted_moderator_holds_nothing_and_their_late_release_is_refused(fou
     # Written by a client that ignores the demotion: signed after it, refused.
     late = dave.log.append(network, EventKind.CONTENT_RELEASE, {"target": case}).id
     sync(alice, bob, carol, dave)
-    assert _rejected(carol, late) == "only moderators and admins may do this"
-    assert not _shown(carol, case)
+    assert rejected(carol).get(late) == "only moderators and admins may do this"
+    assert not shown(carol, case)
 
 
 def test_a_withdrawn_case_is_never_held(four, network) -> None:

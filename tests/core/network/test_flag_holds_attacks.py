@@ -18,7 +18,8 @@ from casebook.core.model import payloads
 from casebook.core.model.events import EventError
 from casebook.core.model.kinds import EventKind
 from casebook.core.profile import Profile
-from netkit import deliver, join, raw_events, sync
+from netkit import deliver, join, raw_events, shown, sync
+from rawkit import rejected
 
 Four = tuple[Profile, Profile, Profile, Profile]
 
@@ -32,15 +33,6 @@ def _ingest(target: Profile, raws: list[bytes]) -> None:
         target.log.ingest(raw)
 
 
-def _shown(profile: Profile, item: bytes) -> bool:
-    hidden = profile.db.scalar(
-        "SELECT hidden FROM cases WHERE id = ? UNION ALL SELECT hidden FROM comments WHERE id = ?",
-        (item, item),
-    )
-    assert hidden is not None, "not received"
-    return not hidden
-
-
 def _indexed(profile: Profile, item: bytes) -> bool:
     return bool(
         profile.db.scalar(
@@ -50,11 +42,6 @@ def _indexed(profile: Profile, item: bytes) -> bool:
             (item, item),
         )
     )
-
-
-def _rejected(profile: Profile, event_id: bytes) -> str | None:
-    reason = profile.db.scalar("SELECT reason FROM rejected WHERE event_id = ?", (event_id,))
-    return None if reason is None else str(reason)
 
 
 def _state(profile: Profile) -> dict[str, Any]:
@@ -106,7 +93,7 @@ def test_hold_release_hide_unhide_converge_whatever_the_order(four: Four, networ
     for p in (bob, carol):
         held = p.db.scalar("SELECT held FROM moderation WHERE target = ?", (case,))
         hidden = p.db.scalar("SELECT hidden FROM moderation WHERE target = ?", (case,))
-        assert _shown(p, case) == (not held and not hidden) == _indexed(p, case)
+        assert shown(p, case) == (not held and not hidden) == _indexed(p, case)
     before = _state(bob)
     bob.log.rebuild()
     assert _state(bob) == before
@@ -134,7 +121,7 @@ def test_a_rebuild_reproduces_holds_policy_flags_and_the_index(four: Four, netwo
         p.log.rebuild()
         assert (_state(p), p.db.all("SELECT target, flagger, ordering FROM flags")) == before
         assert p.flag_inbox.due(network) == before_due
-    assert not _shown(bob, comment) and _shown(bob, other)
+    assert not shown(bob, comment) and shown(bob, other)
     assert bob.flag_inbox.hold_after(network) == 3
 
 
@@ -144,10 +131,10 @@ def test_a_hold_of_another_networks_item_is_refused(four: Four, network: bytes) 
     sync(alice, bob, carol, dave)
     own = dave.library.create_network("Dave's circle", dave.name)  # Dave is its admin
     hold = dave.log.append(own, EventKind.CONTENT_HOLD, {"target": case}).id
-    assert _rejected(dave, hold) == "refers to an item of another network"
-    assert _shown(dave, case) and dave.queries.moderation(case) is None
+    assert rejected(dave).get(hold) == "refers to an item of another network"
+    assert shown(dave, case) and dave.queries.moderation(case) is None
     dave.log.rebuild()
-    assert _shown(dave, case) and _rejected(dave, hold) == "refers to an item of another network"
+    assert shown(dave, case) and rejected(dave).get(hold) == "refers to an item of another network"
 
 
 def test_a_hold_that_arrives_before_its_item_waits_for_it(four: Four, network: bytes) -> None:
@@ -161,9 +148,9 @@ def test_a_hold_that_arrives_before_its_item_waits_for_it(four: Four, network: b
     _ingest(bob, theirs_first)  # the hold before the case it holds
     assert bob.db.scalar("SELECT 1 FROM cases WHERE id = ?", (case,)) is None
     deliver(alice, bob, network)
-    assert not _shown(bob, case) and bob.queries.moderation(case) == HELD
+    assert not shown(bob, case) and bob.queries.moderation(case) == HELD
     assert not _indexed(bob, case)
-    assert _rejected(bob, nowhere) is None  # an unknown target hides nothing
+    assert rejected(bob).get(nowhere) is None  # an unknown target hides nothing
 
 
 def test_a_policy_written_after_a_demotion_never_counts(
@@ -182,7 +169,7 @@ def test_a_policy_written_after_a_demotion_never_counts(
     _ingest(bob, e + a)  # the late policy first, then the demotion that refuses it
     _ingest(carol, a + e)
     for p in (bob, carol):
-        assert _rejected(p, late) == "only admins may set the moderation policy"
+        assert rejected(p).get(late) == "only admins may set the moderation policy"
         assert p.flag_inbox.hold_after(network) == 2
     assert _state(bob) == _state(carol)
 
@@ -261,11 +248,11 @@ def test_an_unhide_does_not_lift_a_hold_nor_a_release_a_hide(four: Four, network
     sync(alice, bob, carol, dave)
     alice.governance.moderate(case.hex(), "unhide")
     sync(alice, bob, carol, dave)
-    assert not _shown(bob, case) and bob.queries.moderation(case) == HELD
+    assert not shown(bob, case) and bob.queries.moderation(case) == HELD
     assert not _indexed(bob, case)
     dave.governance.moderate(case.hex(), "release")
     sync(alice, bob, carol, dave)
-    assert _shown(bob, case) and _indexed(bob, case) and bob.queries.moderation(case) is None
+    assert shown(bob, case) and _indexed(bob, case) and bob.queries.moderation(case) is None
 
 
 def test_a_release_is_a_look_only_for_the_flags_before_it(four: Four, network: bytes) -> None:
@@ -342,6 +329,6 @@ def test_a_hold_of_a_poll_hides_nothing_and_does_not_wait_forever(
     sync(alice, bob, carol, dave)
     hold = dave.log.append(network, EventKind.CONTENT_HOLD, {"target": poll}).id
     sync(alice, bob, carol, dave)
-    assert _shown(bob, case) and bob.queries.case(case) is not None
+    assert shown(bob, case) and bob.queries.case(case) is not None
     waiting = bob.db.scalar("SELECT 1 FROM waiting WHERE event_id = ?", (hold,))
-    assert waiting is None and _rejected(bob, hold) is not None  # a poll is no held item
+    assert waiting is None and rejected(bob).get(hold) is not None  # a poll is no held item

@@ -37,14 +37,28 @@ def by_prefix(db: Database, table: str, ref: str, what: str, column: str = "id")
     return bytes(rows[0][0])
 
 
-def find_item(db: Database, ref: str) -> tuple[str, bytes]:
-    """A case or a comment, by id prefix: ``("case", id)`` or ``("comment", id)``."""
+# Where an item's id is looked up: (table, what it is, the id's column).
+_CASES = ("cases", "case", "id")
+_COMMENTS = ("comments", "comment", "id")
+_ANSWERS = ("poll_answers", "answer", "event_id")
+
+
+def _matches(
+    db: Database, ref: str, places: tuple[tuple[str, str, str], ...]
+) -> list[tuple[str, bytes]]:
+    """``(what, id)`` in each of ``places`` whose id starts with ``ref`` (one at most each)."""
     found: list[tuple[str, bytes]] = []
-    for table, what in (("cases", "case"), ("comments", "comment")):
+    for table, what, column in places:
         try:
-            found.append((what, by_prefix(db, table, ref, what)))
+            found.append((what, by_prefix(db, table, ref, what, column)))
         except NotFound:
             continue
+    return found
+
+
+def find_item(db: Database, ref: str) -> tuple[str, bytes]:
+    """A case or a comment, by id prefix: ``("case", id)`` or ``("comment", id)``."""
+    found = _matches(db, ref, (_CASES, _COMMENTS))
     if not found:
         raise NotFound(say("No case or comment with id {0}.", ref))
     if len(found) > 1:
@@ -55,16 +69,7 @@ def find_item(db: Database, ref: str) -> tuple[str, bytes]:
 def moderatable(db: Database, ref: str) -> tuple[str, bytes, bytes]:
     """What a member flags and a moderator acts on, by id prefix: a case, a comment or a
     poll answer (its event's id), as ``(what, id, network)``."""
-    found: list[tuple[str, bytes]] = []
-    for table, what, column in (
-        ("cases", "case", "id"),
-        ("comments", "comment", "id"),
-        ("poll_answers", "answer", "event_id"),
-    ):
-        try:
-            found.append((what, by_prefix(db, table, ref, what, column)))
-        except NotFound:
-            continue
+    found = _matches(db, ref, (_CASES, _COMMENTS, _ANSWERS))
     if not found:
         raise NotFound(say("No case, comment or poll answer with id {0}.", ref))
     if len(found) > 1:
