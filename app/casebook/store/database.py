@@ -99,6 +99,9 @@ class Database:
         self._depth = 0
         self._lock = threading.RLock()
         self.rollbacks = 0
+        # What callers learned in the write transaction under way (a chain's head, that a
+        # table is empty): exact while it holds the write lock, forgotten when it ends.
+        self.memo: dict[Any, Any] = {}
 
     @classmethod
     def open(cls, path: Path, key: bytes | None, page_size: int = DEFAULT_PAGE_SIZE) -> Database:
@@ -183,14 +186,17 @@ class Database:
                 return
             self.execute("BEGIN IMMEDIATE")
             self._depth = 1
+            self.memo.clear()
             try:
                 yield self
             except BaseException:
                 self._depth = 0
+                self.memo.clear()
                 self.rollbacks += 1  # caches of what was written must be dropped
                 self.conn.execute("ROLLBACK")
                 raise
             self._depth = 0
+            self.memo.clear()
             try:
                 self.conn.execute("COMMIT")
             except sqlcipher3.DatabaseError as exc:
@@ -201,6 +207,23 @@ class Database:
     @property
     def in_transaction(self) -> bool:
         return self._depth > 0
+
+    def known_empty(self, table: str) -> bool:
+        """In a write transaction: whether ``table`` holds no row (asked once, then known
+        from :attr:`memo` until a writer calls :meth:`filled`). Outside one: False, not
+        known (the caller looks up what it needs)."""
+        if not self._depth:
+            return False
+        key = ("empty", table)
+        known = self.memo.get(key)
+        if known is None:
+            query = f"SELECT EXISTS (SELECT 1 FROM {table})"  # noqa: S608 - fixed names
+            known = self.memo[key] = not self.scalar(query)
+        return bool(known)
+
+    def filled(self, table: str) -> None:
+        """A row was written to ``table``: it is no longer known to be empty."""
+        self.memo[("empty", table)] = False
 
     # -- maintenance --------------------------------------------------------------
     def checkpoint(self) -> None:

@@ -55,8 +55,12 @@ PERMANENT = frozenset(
 )
 
 
+# Threads that verify and open received events (Ed25519 and the AEAD release the GIL).
+WORKERS = 2
+
+
 class SyncEngine:
-    def __init__(self, profile: Profile, workers: int = 2) -> None:
+    def __init__(self, profile: Profile, workers: int = WORKERS) -> None:
         self.store = SyncStore(profile)  # every database call sync makes goes through it
         self.pool = ThreadPoolExecutor(workers, thread_name_prefix="casebook-verify")
         self.nudges: set[asyncio.Event] = set()  # one per live link

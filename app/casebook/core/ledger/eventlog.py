@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from casebook.core.ledger import case_keys, marks, storedlog
+from casebook.core.ledger.chains import Chains, now_ms
 from casebook.core.ledger.me import Me
 from casebook.core.ledger.memberbook import Memberships
 from casebook.core.ledger.projection import Projector
@@ -36,10 +36,6 @@ class Outcome(enum.Enum):
     FORK = "fork"
 
 
-def now_ms() -> int:
-    return int(time.time() * 1000)
-
-
 class EventLog:
     def __init__(self, db: Database, identity: Identity, member: bytes | None = None) -> None:
         self.db = db
@@ -57,7 +53,7 @@ class EventLog:
             self._member_of,
         )
         self.projector.device = identity
-        self._held_empty: bool | None = None  # in a batch: whether held_events is empty
+        self.chains = Chains(db)
         case_keys.backfill_tags(db)
         if storedlog.relearned(db, payloads.VALIDATORS):  # kinds learned by an upgrade
             self.rebuild()
@@ -136,33 +132,22 @@ class EventLog:
         """
         clean = payloads.validate(kind, payload)
         with self.db.transaction():
-            # One round trip for the chain head and the network's clock.
-            state = self.db.one(
-                "SELECT (SELECT seq FROM events WHERE net = :net AND author = :me "
-                "ORDER BY seq DESC LIMIT 1) AS seq, "
-                "(SELECT id FROM events WHERE net = :net AND author = :me "
-                "ORDER BY seq DESC LIMIT 1) AS id, "
-                "(SELECT max(lamport) FROM events WHERE net = :net) AS lamport, "
-                "(SELECT epoch FROM events WHERE net = :net AND author = :me "
-                "ORDER BY seq DESC LIMIT 1) AS head_epoch",
-                {"net": net, "me": self.identity.public_key},
-            )
-            assert state is not None
+            head, lamport = self.chains.own(net, self.identity.public_key)
             if new_epoch is not None:
                 epoch, seed = new_epoch
             elif join_seed is not None:
                 epoch, seed = 0, join_seed
             else:
-                epoch, seed = self._writing_key(net, kind, state["head_epoch"])
-            lamport = max(state["lamport"] or 0, min_lamport)
-            seq = 1 if state["seq"] is None else state["seq"] + 1
+                epoch, seed = self._writing_key(net, kind, head.epoch)
+            lamport = max(lamport, min_lamport)
+            seq = head.seq + 1
             tag = case_keys.tags(self.db, kind, clean, self.identity.public_key, seq)
             pub = {**(pub or {}), **tag}
             event = events.create(
                 self.identity,
                 net=NetId(net),
                 seq=seq,
-                prev=None if state["id"] is None else EventId(bytes(state["id"])),
+                prev=None if head.id is None else EventId(head.id),
                 lamport=min(lamport + 1, events.MAX_INT),
                 ts=self.clock(),
                 kind=kind,
@@ -176,10 +161,13 @@ class EventLog:
             if new_epoch is not None:
                 self.keys.add(net, epoch, seed, source=event.id)
             self._apply(event, clean)
-            reason = self.db.scalar("SELECT reason FROM rejected WHERE event_id = ?", (event.id,))
             # Never keep a membership event of ours that everyone else will refuse.
-            if reason is not None and kind in membership.KINDS and not pending_ok:
-                raise EventError(reason)
+            if kind in membership.KINDS and not pending_ok:
+                reason = self.db.scalar(
+                    "SELECT reason FROM rejected WHERE event_id = ?", (event.id,)
+                )
+                if reason is not None:
+                    raise EventError(reason)
         self.settle()
         return event
 
@@ -195,14 +183,7 @@ class EventLog:
         """One transaction for many ingests; the membership tables are written once at
         the end instead of after every membership event."""
         with self.db.transaction(), self.members.batch():
-            self._held_empty = None  # known only while this batch holds the write lock
-            self.projector.in_batch, self.projector.waiting_empty = True, None
-            try:
-                yield
-            finally:
-                self._held_empty = None
-                self.projector.in_batch, self.projector.waiting_empty = False, None
-                self.projector.forget_batch()
+            yield
         self.settle()
 
     def ingest(self, raw: bytes) -> Outcome:
@@ -223,36 +204,22 @@ class EventLog:
         if not self.keys.holds(event.net):
             raise EventError("event of a network this profile is not in")
         with self.db.transaction():
-            # One round trip for the author's chain head and "stored already?" (an author
-            # with no stored event cannot have this one stored).
-            head = self.db.one(
-                "SELECT seq, id, EXISTS (SELECT 1 FROM events WHERE id = :id) AS dup "
-                "FROM events WHERE net = :net AND author = :author ORDER BY seq DESC LIMIT 1",
-                {"id": event.id, "net": event.net, "author": event.author},
-            )
-            if head is not None and head["dup"]:
+            head = self.chains.head(event)
+            if head.dup:
                 if not self.projector.restore(event):  # (a bodiless copy came first)
                     return Outcome.DUPLICATE
                 self._apply(event, payload)
                 return Outcome.APPLIED
-            have = 0 if head is None else head["seq"]
-            if event.seq <= have:
+            if event.seq <= head.seq:
                 storedlog.record_fork(self.db, event)
                 return Outcome.FORK
-            if event.seq > have + 1:
-                self._held_empty = False
+            if event.seq > head.seq + 1:
                 # Held bodiless if its case is withdrawn here; else a full copy takes the
                 # place of a bodiless one held before it.
                 gone = event.kind in events.STRIPPABLE and self.projector.explained(event)
-                self.db.execute(
-                    "INSERT INTO held_events (id, net, author, seq, raw, received_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET raw = excluded.raw "
-                    "WHERE length(excluded.raw) > length(held_events.raw)",
-                    (event.id, event.net, event.author, event.seq,
-                     purge.strip(event.raw) if gone else event.raw, now_ms()),
-                )  # fmt: skip
+                self.chains.hold(event, purge.strip(event.raw) if gone else event.raw)
                 return Outcome.HELD
-            if event.header.prev != (None if head is None else bytes(head["id"])):
+            if event.header.prev != head.id:
                 storedlog.record_fork(self.db, event)
                 return Outcome.FORK
             self._store(event)
@@ -416,45 +383,19 @@ class EventLog:
         return payload
 
     def _drain_held(self, event: Event) -> None:
-        if self._held_empty is None and self.members.deferred:
-            self._held_empty = not self.db.scalar("SELECT EXISTS (SELECT 1 FROM held_events)")
-        if self._held_empty:
-            return
-        nxt = self.db.one(
-            "SELECT id, raw FROM held_events WHERE net = ? AND author = ? AND seq = ?",
-            (event.net, event.author, event.seq + 1),
-        )
-        while nxt is not None:
-            self.db.execute("DELETE FROM held_events WHERE id = ?", (nxt["id"],))
-            candidate = events.parse(bytes(nxt["raw"]), stripped_ok=True)
+        raw = self.chains.take_next_held(event)
+        while raw is not None:
+            candidate = events.parse(raw, stripped_ok=True)
             if candidate.header.prev != event.id:
                 storedlog.record_fork(self.db, candidate)
                 return
             self._store(candidate)
             self._apply(candidate)
             event = candidate
-            nxt = self.db.one(
-                "SELECT id, raw FROM held_events WHERE net = ? AND author = ? AND seq = ?",
-                (event.net, event.author, event.seq + 1),
-            )
+            raw = self.chains.take_next_held(event)
 
     def _store(self, event: Event) -> None:
-        self.db.execute(
-            "INSERT INTO events (id, net, author, seq, lamport, kind, raw, received_at, epoch, "
-            "tag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                event.id,
-                event.net,
-                event.author,
-                event.seq,
-                event.header.lamport,
-                event.kind,
-                event.raw,
-                now_ms(),
-                event.header.epoch,
-                purge.stored_tag(event),
-            ),
-        )
+        self.chains.store(event)
 
     def _stored_event(self, event_id: bytes) -> Event | None:
         raw = self.db.scalar("SELECT raw FROM events WHERE id = ?", (event_id,))
@@ -483,6 +424,7 @@ class EventLog:
         """Derived tables from the events: the membership of every network is folded
         first, so every event is judged against the final membership."""
         clear_derived(self.db)
+        self.projector.forget_cases()  # their row numbers are about to change
         self.members.reload()
         count = 0
         nets = [bytes(r[0]) for r in self.db.all("SELECT DISTINCT net FROM membership_log")]

@@ -63,7 +63,19 @@ class Memberships:
         self._dirty: set[bytes] = set()
 
     def _stored_count(self, net: bytes) -> int:
-        return int(self.db.scalar("SELECT count(*) FROM membership_log WHERE net = ?", (net,)))
+        """Entries stored for ``net``; asked once in a write transaction (every writer of
+        ``membership_log`` is here and forgets the answer when it writes)."""
+        key = ("membership_log", net)
+        known = self.db.memo.get(key)
+        if known is None:
+            known = int(self.db.scalar("SELECT count(*) FROM membership_log WHERE net = ?", (net,)))
+            if self.db.in_transaction:
+                self.db.memo[key] = known
+        return int(known)
+
+    def _forget_counts(self) -> None:
+        for key in [k for k in self.db.memo if k[0] == "membership_log"]:
+            del self.db.memo[key]
 
     def _entries(self, net: bytes) -> list[Entry]:
         rows = self.db.all(
@@ -95,6 +107,7 @@ class Memberships:
             "INSERT OR IGNORE INTO membership_log (net, lamport, id) VALUES (?, ?, ?)",
             (net, event.header.lamport, event.id),
         )
+        self.db.memo.pop(("membership_log", net), None)
         entry = Entry.of(event)
         if membership.applies_in_place(before, entry):
             before.apply(entry)
@@ -165,6 +178,7 @@ class Memberships:
     def reload(self) -> int:
         """Refill ``membership_log`` from the events (for a rebuild); returns how many."""
         self._states.clear()
+        self._forget_counts()
         marks = ",".join("?" * len(membership.KINDS))
         cur = self.db.execute(
             "INSERT INTO membership_log (net, lamport, id) "  # noqa: S608

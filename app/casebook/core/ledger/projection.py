@@ -141,18 +141,15 @@ class Projector(Moderation, Withdrawals, Polls, Reminders):
             )
 
     def _case_ref(self, event: Event, case_id: bytes) -> Any:
-        """The case a comment refers to (id, rid, net, author: never change once the
-        case exists), remembered for the rest of a batch; otherwise as _case_row."""
-        if not self.in_batch:
-            return self._case_row(event, case_id)
-        if self._refs_mark != self.db.rollbacks:  # a rolled-back case may be cached
-            self._refs.clear()
-            self._refs_mark = self.db.rollbacks
-        row = self._refs.get(case_id)
+        """The case a comment or poll refers to (id, rid, net, author, purge key: never
+        change once the case exists), remembered for the rest of the write transaction
+        (a withdrawal forgets them); otherwise as _case_row."""
+        key = ("case", case_id)
+        row = self.db.memo.get(key)
         if row is None:
             row = self._case_row(event, case_id)
-            if row is not None:
-                self._refs[case_id] = row
+            if row is not None and self.db.in_transaction:
+                self.db.memo[key] = row
         elif row["net"] != event.net:
             self.reject(event, "refers to a case of another network")
             return None

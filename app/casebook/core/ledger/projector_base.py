@@ -41,11 +41,6 @@ class ProjectorBase:
         self.role_at = role_at
         self.member_of = member_of
         self.device: Identity | None = None  # this computer's keys: what flags it opens
-        # In a batch (holding the write lock): whether ``waiting`` is empty, once looked up.
-        self.in_batch = False
-        self.waiting_empty: bool | None = None
-        self._refs: dict[bytes, Any] = {}  # in a batch: cases comments referred to
-        self._refs_mark = -1
 
     # -- entry point ------------------------------------------------------------
     def apply(self, event: Event, payload: dict[str, Any] | pt.Payload) -> None:
@@ -62,7 +57,7 @@ class ProjectorBase:
         )
 
     def wait(self, event: Event, needs: bytes) -> None:
-        self.waiting_empty = False
+        self.db.filled("waiting")
         self.db.execute(
             "INSERT OR IGNORE INTO waiting (needs, event_id) VALUES (?, ?)", (needs, event.id)
         )
@@ -71,16 +66,19 @@ class ProjectorBase:
         """Whether ``event`` is about a withdrawn item (then stripped); see Withdrawals."""
         raise NotImplementedError
 
-    def forget_batch(self) -> None:
-        self._refs.clear()
+    def forget_cases(self) -> None:
+        """Forget the case rows remembered in this transaction (see _case_ref)."""
+        for key in [k for k in self.db.memo if k[0] == "case"]:
+            del self.db.memo[key]
+
+    def none_purged(self) -> bool:
+        """Whether no item is known to be withdrawn here (then no lookup is needed)."""
+        return self.db.known_empty("purged_items")
 
     def take_waiting(self, needs: bytes) -> list[bytes]:
         """The events that waited for ``needs`` (no longer waiting once returned)."""
-        if self.in_batch:
-            if self.waiting_empty is None:
-                self.waiting_empty = not self.db.scalar("SELECT EXISTS (SELECT 1 FROM waiting)")
-            if self.waiting_empty:
-                return []
+        if self.db.known_empty("waiting"):
+            return []
         rows = self.db.all("SELECT event_id FROM waiting WHERE needs = ?", (needs,))
         if rows:
             self.db.execute("DELETE FROM waiting WHERE needs = ?", (needs,))

@@ -64,7 +64,9 @@ class Withdrawals(ProjectorBase):
     def explained(self, event: Event) -> bool:
         """Whether ``event`` is one of a case withdrawn here (a purged item, or its tag
         verifies under a withdrawn case's key): its body is not kept."""
-        if self.db.scalar("SELECT 1 FROM purged_items WHERE id = ?", (event.id,)):
+        if not self.none_purged() and self.db.scalar(
+            "SELECT 1 FROM purged_items WHERE id = ?", (event.id,)
+        ):
             return True
         if event.kind not in purge.TAGGED_KINDS or "w" not in event.header.pub:
             return False
@@ -88,6 +90,7 @@ class Withdrawals(ProjectorBase):
         comment is a purged item, and what waited for it is stripped in turn."""
         self.reject(event, STRIPPED)
         if event.kind in _ITEMS:
+            self.db.filled("purged_items")
             self.db.execute("INSERT OR IGNORE INTO purged_items (id) VALUES (?)", (event.id,))
             self._forget_sealed([event.id])
             self._release(event.id)
@@ -130,7 +133,9 @@ class Withdrawals(ProjectorBase):
     def purged_item(self, event: Event, item: bytes) -> bool:
         """An event about a withdrawn case or one of its comments (``item``): stripped on
         arrival, never applied and never left waiting with its body."""
-        if not self.db.scalar("SELECT 1 FROM purged_items WHERE id = ?", (item,)):
+        if self.none_purged() or not self.db.scalar(
+            "SELECT 1 FROM purged_items WHERE id = ?", (item,)
+        ):
             return False
         self.strip_arrival(event)
         return True
@@ -188,7 +193,7 @@ class Withdrawals(ProjectorBase):
         self.db.execute(
             "UPDATE cases SET withdrawn = ? WHERE id = ?", (as_json(record), clear.case)
         )
-        self._refs.clear()  # a batch's cached case rows predate the tombstone
+        self.forget_cases()  # the case rows remembered predate the tombstone
         self._release(marks.withdrawn(clear.case))
 
     def _case_purged(self, event: Event, payload: pt.CasePurged) -> None:
@@ -245,6 +250,7 @@ class Withdrawals(ProjectorBase):
         """Record the case and its comments as purged items, and return the events about
         them that are no derived row's: moderators' acts (whose reasons may quote the
         case), and events waiting for one of them."""
+        self.db.filled("purged_items")
         self.db.executemany(
             "INSERT OR IGNORE INTO purged_items (id) VALUES (?)", [(i,) for i in items]
         )
