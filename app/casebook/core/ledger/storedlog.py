@@ -74,9 +74,11 @@ UNKNOWN_KIND = "unreadable payload: unknown event kind"
 
 def relearned(db: Database, known: Iterable[str]) -> bool:
     """Whether some stored event was rejected for a kind this version knows (written by
-    a newer colleague before this profile's upgrade): a rebuild applies it now."""
+    a newer colleague before this profile's upgrade): a rebuild applies it now. The
+    rejected events drive the join (CROSS JOIN): the planner otherwise read every stored
+    event, seconds at every unlock of a large library."""
     rows = db.all(
-        "SELECT DISTINCT e.kind FROM rejected r JOIN events e ON e.id = r.event_id "
+        "SELECT DISTINCT e.kind FROM rejected r CROSS JOIN events e ON e.id = r.event_id "
         "WHERE r.reason LIKE ? || '%'",
         (UNKNOWN_KIND,),
     )
