@@ -10,7 +10,8 @@ clients run here. It prints:
 1. Catch-up: a member's profile receives N events (cases and comments by the founder)
    through the relay: verified, decrypted, stored, projected and indexed. Next to it, in
    the same run, the bare rate of verifying and decrypting the same events in one thread
-   (the floor any sync must pay), and the ratio.
+   (the floor any sync must pay) and on the ingest's worker threads (all cores), and the
+   ratios.
 2. Fan-out: M members connected (real TLS, real logins); one pushes a new event; the
    time until each of the others has it, p50 / p95 / max over several rounds.
 3. Idle connections: the relay's resident memory with K authenticated idle connections,
