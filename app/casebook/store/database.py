@@ -225,6 +225,11 @@ class Database:
         """A row was written to ``table``: it is no longer known to be empty."""
         self.memo[("empty", table)] = False
 
+    def forget(self, kind: str) -> None:
+        """Forget everything :attr:`memo` holds under ``kind`` (its keys' first item)."""
+        for key in [k for k in self.memo if k[0] == kind]:
+            del self.memo[key]
+
     # -- maintenance --------------------------------------------------------------
     def checkpoint(self) -> None:
         """Copy the write-ahead log into the database and empty it (after a purge, so

@@ -13,15 +13,21 @@ def _comment(case: bytes, body: str) -> dict:
     return {"case": case, "parent": None, "body": body}
 
 
-def test_a_run_of_appends_and_ingests_in_one_transaction_chains_and_orders_every_event(
-    alice, network, make_profile
-):
+def _bob_comments(alice, network, make_profile, count):
+    """Bob joins and writes ``count`` comments on a case of Alice's; (bob, the case)."""
     bob = make_profile("Dr. Bob Tanaka")
     join(bob, alice, network)
     case = alice.library.post_case(network, title="Syncope in a runner")
     deliver(alice, bob, network)
-    for i in range(30):  # bob's clock runs ahead of alice's
+    for i in range(count):
         bob.library.comment(case, f"From Bob {i}")
+    return bob, case
+
+
+def test_a_run_of_appends_and_ingests_in_one_transaction_chains_and_orders_every_event(
+    alice, network, make_profile
+):
+    bob, case = _bob_comments(alice, network, make_profile, 30)  # his clock runs ahead
     theirs = raw_events(bob, network)
     with alice.db.transaction():
         mine = [alice.log.append(network, "comment.create", _comment(case, "Mine, first"))]
@@ -55,12 +61,7 @@ def test_a_rolled_back_transaction_leaves_no_head_behind(alice, network):
 def test_an_event_after_a_held_one_in_the_same_batch_is_placed_by_the_database(
     alice, network, make_profile
 ):
-    bob = make_profile("Dr. Bob Tanaka")
-    join(bob, alice, network)
-    case = alice.library.post_case(network, title="Fever after travel")
-    deliver(alice, bob, network)
-    for i in range(4):
-        bob.library.comment(case, f"Comment {i}")
+    bob, _ = _bob_comments(alice, network, make_profile, 4)
     raws = raw_events(bob, network)[-4:]
     with alice.log.batch():
         outcomes = [alice.log.ingest(raws[i]).value for i in (0, 2, 3, 1, 3)]

@@ -11,7 +11,7 @@ statements an event"). A chain not met yet in the transaction is read from the d
 from __future__ import annotations
 
 import time
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from casebook.core.model import purge
 from casebook.core.model.events import Event
@@ -27,6 +27,13 @@ class Head(NamedTuple):
     id: bytes | None
     epoch: int | None
     dup: bool = False  # the event asked about is stored already
+
+
+def _head_of(row: Any) -> Head:
+    """A chain's head from a row of (seq, id, epoch); no row, or NULLs: nothing stored."""
+    if row is None or row["seq"] is None:
+        return Head(0, None, None)
+    return Head(row["seq"], bytes(row["id"]), row["epoch"])
 
 
 class Chains:
@@ -46,11 +53,8 @@ class Chains:
             "FROM events WHERE net = :net AND author = :author ORDER BY seq DESC LIMIT 1",
             {"id": event.id, "net": event.net, "author": event.author},
         )
-        if row is None:
-            return self._known(event.net, event.author, Head(0, None, None))
-        head = Head(row["seq"], bytes(row["id"]), row["epoch"])
-        self._known(event.net, event.author, head)
-        return head._replace(dup=bool(row["dup"]))
+        head = self._known(event.net, event.author, _head_of(row))
+        return head if row is None else head._replace(dup=bool(row["dup"]))
 
     def own(self, net: bytes, author: bytes) -> tuple[Head, int]:
         """The head of the chain we write next to, and the network's highest Lamport time
@@ -66,14 +70,10 @@ class Chains:
             {"net": net, "me": author},
         )
         assert row is not None
-        if row["seq"] is None:
-            head = Head(0, None, None)
-        else:
-            head = Head(row["seq"], bytes(row["id"]), row["epoch"])
         lamport = row["lamport"] or 0
         if self.db.in_transaction:
             self.db.memo[("lamport", net)] = lamport
-        return self._known(net, author, head), lamport
+        return self._known(net, author, _head_of(row)), lamport
 
     def _known(self, net: bytes, author: bytes, head: Head) -> Head:
         if self.db.in_transaction:

@@ -71,11 +71,7 @@ class Memberships:
             known = int(self.db.scalar("SELECT count(*) FROM membership_log WHERE net = ?", (net,)))
             if self.db.in_transaction:
                 self.db.memo[key] = known
-        return int(known)
-
-    def _forget_counts(self) -> None:
-        for key in [k for k in self.db.memo if k[0] == "membership_log"]:
-            del self.db.memo[key]
+        return known
 
     def _entries(self, net: bytes) -> list[Entry]:
         rows = self.db.all(
@@ -178,7 +174,7 @@ class Memberships:
     def reload(self) -> int:
         """Refill ``membership_log`` from the events (for a rebuild); returns how many."""
         self._states.clear()
-        self._forget_counts()
+        self.db.forget("membership_log")
         marks = ",".join("?" * len(membership.KINDS))
         cur = self.db.execute(
             "INSERT INTO membership_log (net, lamport, id) "  # noqa: S608

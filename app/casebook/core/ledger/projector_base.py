@@ -68,8 +68,7 @@ class ProjectorBase:
 
     def forget_cases(self) -> None:
         """Forget the case rows remembered in this transaction (see _case_ref)."""
-        for key in [k for k in self.db.memo if k[0] == "case"]:
-            del self.db.memo[key]
+        self.db.forget("case")
 
     def none_purged(self) -> bool:
         """Whether no item is known to be withdrawn here (then no lookup is needed)."""
