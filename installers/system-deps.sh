@@ -7,8 +7,9 @@
 #
 #   installers/system-deps.sh [run|test|installer]
 #
-# test adds Xvfb (GUI tests under X), binutils and xz-utils (the installer tests) and
-# iproute2 (the LAN tests put computers in network namespaces);
+# test adds Xvfb (GUI tests under X), binutils and xz-utils (the installer tests),
+# iproute2 (the LAN tests put computers in network namespaces) and postgresql (the relay
+# suite runs against PostgreSQL too: the tests start a throwaway cluster of their own);
 # installer adds what `make installer` and its smoke test use: fonts-dejavu-extra (the
 # italic faces the bundle carries for teaching PDFs), binutils (PyInstaller reads
 # and strips the libraries with it), debootstrap (the smoke test's clean Debian) and
@@ -22,7 +23,7 @@ packages="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfree
     libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libwayland-client0
     libwayland-cursor0 libwayland-egl1 fonts-dejavu-core"
 case "${1:-run}" in
-    test) packages="$packages xvfb make binutils xz-utils iproute2" ;;
+    test) packages="$packages xvfb make binutils xz-utils iproute2 postgresql" ;;
     installer) packages="$packages make binutils xz-utils debootstrap iproute2 fonts-dejavu-extra" ;;
 esac
 
@@ -58,12 +59,12 @@ if [ "$(id -u)" = 0 ]; then
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
     as_root=(sudo -n)
 else
-    echo "casebook: Qt's system libraries are missing. Install them, then run make again:" >&2
+    echo "casebook: system packages are missing. Install them, then run make again:" >&2
     echo "  sudo apt-get install --no-install-recommends$missing" >&2
     exit 1
 fi
 
-echo "casebook: installing Qt's system libraries:$missing" >&2
+echo "casebook: installing system packages:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq
 # shellcheck disable=SC2086

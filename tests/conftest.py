@@ -12,9 +12,59 @@ from typing import Any
 
 import pytest
 
+import relaykit
 from casebook.core.profile import Profile
 from clikit import PASSPHRASE, Result
+from pgkit import Cluster, pg_bin
 from relaykit import RunningRelay, collect_garbage
+
+# Modules marked ``both_stores`` run each test twice: against the relay's SQLite store
+# and against PostgreSQL (a throwaway cluster of the session's own, a database a relay).
+STORES = ("sqlite", "postgresql")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "both_stores: run against the relay's SQLite and PostgreSQL stores"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("both_stores") is not None:
+        metafunc.parametrize("_relay_store", STORES, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    if pg_bin() is None and not os.environ.get("CASEBOOK_REQUIRE_PG"):
+        pytest.skip("PostgreSQL is not installed (bash installers/system-deps.sh test)")
+    cluster = Cluster()
+    yield cluster
+    cluster.remove()
+
+
+@pytest.fixture(autouse=True)
+def _relay_store(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The store of the relays this test starts (see ``relaykit.database_for``)."""
+    store = getattr(request, "param", "sqlite")
+    if store == "sqlite":
+        yield store
+        return
+    cluster: Cluster = request.getfixturevalue("pg_cluster")
+    made: dict[Path, str] = {}
+
+    def database(data: Path) -> str:
+        if data not in made:
+            made[data] = cluster.database()
+        return made[data]
+
+    relaykit.database_for = database
+    relaykit.store_folders = lambda data: [data, cluster.data]
+    try:
+        yield store
+    finally:
+        relaykit.database_for = relaykit.sqlite_store
+        relaykit.store_folders = relaykit.data_folder
 
 
 @pytest.fixture(autouse=True)

@@ -39,9 +39,7 @@ def stored(relay: RunningRelay) -> list[tuple[bytes, bytes, bytes, int]]:
     """Every event in the relay's storage as ``(net, id, author, seq)``."""
 
     def rows() -> list[tuple[bytes, bytes, bytes, int]]:
-        cursor = relay.relay.store.conn.execute(
-            "SELECT net, id, author, seq FROM events ORDER BY seqno"
-        )
+        cursor = relay.relay.store.execute("SELECT net, id, author, seq FROM events ORDER BY seqno")
         return [(bytes(n), bytes(i), bytes(a), int(s)) for n, i, a, s in cursor]
 
     return relay.on_loop(rows)

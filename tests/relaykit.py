@@ -12,7 +12,7 @@ import contextlib
 import gc
 import sys
 import threading
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,8 +28,33 @@ T = TypeVar("T")
 RELAY_MAIN = "import sys; from casebook.relay.cli import main; sys.exit(main())"
 
 
+# The store each relay of the running test uses, by its data folder (a restart on the same
+# folder finds the same database): None, SQLite; the conftest's ``_relay_store`` sets it
+# for the tests run against PostgreSQL too.
+def sqlite_store(data: Path) -> str | None:
+    return None
+
+
+def data_folder(data: Path) -> list[Path]:
+    return [data]
+
+
+database_for: Callable[[Path], str | None] = sqlite_store
+# Every folder whose files hold what a relay with this data folder stores (PostgreSQL: the
+# cluster's too), for the tests that scan the disk for what must not be there.
+store_folders: Callable[[Path], list[Path]] = data_folder
+
+
+def stored_bytes(data: Path) -> bytes:
+    """Every file's bytes under :data:`store_folders` of ``data``."""
+    return b"".join(
+        p.read_bytes() for folder in store_folders(data) for p in folder.rglob("*") if p.is_file()
+    )
+
+
 class RunningRelay:
     def __init__(self, data: Path, port: int = 0, **options: Any) -> None:
+        options.setdefault("database", database_for(data))
         self.config = RelayConfig(data=data, host="127.0.0.1", port=port, **options)
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)

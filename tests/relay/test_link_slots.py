@@ -15,6 +15,8 @@ from casebook.relay import linking
 from rawkit import Raw, found, run
 from relaykit import RunningRelay
 
+pytestmark = pytest.mark.both_stores  # the relay suite: SQLite and PostgreSQL
+
 
 @pytest.fixture
 def relay(tmp_path: Path) -> Iterator[RunningRelay]:

@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 
+import relaykit
 from casebook.core.ledger.eventlog import Outcome
 from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.profile import Profile
@@ -55,13 +56,17 @@ from rawkit import (
 )
 from relaykit import RunningRelay, collect_garbage, join, sync, unraisable_as_text
 
+pytestmark = pytest.mark.both_stores  # the relay suite: SQLite and PostgreSQL
+
 
 # -- fixtures and helpers ----------------------------------------------------------------
 class _RelayAtPort(RunningRelay):
     """A :class:`RunningRelay` bound to a given port (to stand where another one stood)."""
 
     def __init__(self, data: Path, port: int) -> None:
-        self.config = RelayConfig(data=data, host=HOST, port=port)
+        self.config = RelayConfig(
+            data=data, host=HOST, port=port, database=relaykit.database_for(data)
+        )
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()

@@ -14,17 +14,19 @@ from casebook.core.model import membership
 from casebook.core.model.membership_state import MAX_DEVICES
 from casebook.relay import recovery as relay_recovery
 from casebook.relay.hosted import HostedNetwork
-from casebook.relay.store import RelayStore
+from casebook.relay.sqlite_store import SqliteStore
 
 
 def hosted_with(story: Story, tmp_path: Path, by: bytes) -> HostedNetwork:
-    store = RelayStore(tmp_path / "relay")
+    store = SqliteStore(tmp_path / "relay")
     hosted = HostedNetwork(story.net, store, 1024**3)
     for index, event in enumerate(story.raws):
         admission = hosted.admit([event], 0, None, by)
         assert not admission.refused, admission.refused
-        store.store(story.net, [(e, True) for e in admission.accepted], new_network=index == 0)
-        hosted.commit(admission)
+        last = store.store(
+            story.net, [(e, True) for e in admission.accepted], new_network=index == 0
+        )
+        hosted.commit(admission, last)
     return hosted
 
 
@@ -118,7 +120,7 @@ def test_a_thief_filling_the_slots_never_keeps_out_the_recovery_key(tmp_path: Pa
         story.add_device(thief, alice, signer=laptop)
     admission = hosted.admit(story.raws[start:], 0, None, laptop.key)
     hosted.store.store(story.net, [(e, True) for e in admission.accepted], new_network=False)
-    hosted.commit(admission)
+    hosted.commit(admission, 0)
     assert len(admission.accepted) == MAX_DEVICES - 2
 
     recovered = Person("recovered")
@@ -127,7 +129,7 @@ def test_a_thief_filling_the_slots_never_keeps_out_the_recovery_key(tmp_path: Pa
     story.revoke_device(recovered, laptop, signed_by=alice, upto=1)
     admission = hosted.admit(story.raws[start:], 0, None, recovered.key)
     assert admission.refused == [] and len(admission.accepted) == 2
-    hosted.commit(admission)
+    hosted.commit(admission, 0)
     assert hosted.state.role_now(recovered.key) == "admin"
     assert hosted.state.role_now(laptop.key) is None
     assert all(hosted.state.role_now(t.key) is None for t in thieves)
@@ -186,7 +188,7 @@ def test_a_second_recovery_after_the_first_computer_was_revoked(tmp_path: Path) 
     assert relay_recovery.device_add(story.raws[-1].raw, hosted, second.key) != []
     admission = hosted.admit([story.raws[-1]], 0, None, second.key)
     assert admission.refused == []
-    hosted.commit(admission)
+    hosted.commit(admission, 0)
     assert hosted.state.role_now(second.key) == "member"
 
 
@@ -210,7 +212,7 @@ def test_a_revocation_that_came_before_its_certificate_holds_at_the_relay(
     for event in story.raws[start:]:
         admission = hosted.admit([event], 0, None, bob.key)
         hosted.store.store(story.net, [(e, True) for e in admission.accepted], new_network=False)
-        hosted.commit(admission)
+        hosted.commit(admission, 0)
     assert hosted.state.role_now(stolen.key) is None
     assert hosted.state.write_check(stolen.key, 2) == "removed"
     assert membership.fold(story.net, story.entries).role_now(stolen.key) is None

@@ -16,6 +16,8 @@ from casebook.sync.store import SyncStore
 from rawkit import found
 from relaykit import RunningRelay, join, sync
 
+pytestmark = pytest.mark.both_stores  # the relay suite: SQLite and PostgreSQL
+
 
 def test_want_is_bounded_and_well_formed() -> None:
     assert wire.want_ids({}) == []

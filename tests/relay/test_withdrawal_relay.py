@@ -21,10 +21,12 @@ from rawkit import forge, found, head, stored_ids
 from relaykit import RunningRelay, join, sync
 from scankit import noise_png
 
+pytestmark = pytest.mark.both_stores  # the relay suite: SQLite and PostgreSQL
+
 
 def relay_body(relay: RunningRelay, event_id: bytes) -> bytes:
     def read() -> bytes:
-        row = relay.relay.store.conn.execute(
+        row = relay.relay.store.execute(
             "SELECT raw FROM events WHERE id = ?", (event_id,)
         ).fetchone()
         return events.parse_trusted(bytes(row[0])).body
@@ -34,7 +36,7 @@ def relay_body(relay: RunningRelay, event_id: bytes) -> bytes:
 
 def chunks_of(relay: RunningRelay, blob_id: bytes) -> int:
     return relay.on_loop(
-        lambda: relay.relay.store.conn.execute(
+        lambda: relay.relay.store.execute(
             "SELECT count(*) FROM blob_chunks WHERE blob = ?", (blob_id,)
         ).fetchone()[0]
     )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,8 @@ from casebook.sync.link import SyncError
 from clikit import PASSPHRASE
 from netkit import titles
 from relaykit import RunningRelay, join, sync
+
+pytestmark = pytest.mark.both_stores  # the relay suite: SQLite and PostgreSQL
 
 
 @pytest.fixture
@@ -229,14 +230,7 @@ def test_a_revoked_laptop_with_the_relays_copy_of_the_box_reads_no_new_seed(
     alice.devices.revoke("laptop")
     assert sync(alice, net, relay).error is None
     assert alice.log.members.state(net).current_epoch == 1
-    db = sqlite3.connect(relay.config.data / "relay.sqlite3")
-    try:
-        row = db.execute(
-            "SELECT sealed FROM recovery_boxes WHERE id = ?", (recovery.box_id(alice.member),)
-        ).fetchone()
-    finally:
-        db.close()
-    sealed = bytes(row[0])
+    sealed = relay.on_loop(relay.relay.store.box, recovery.box_id(alice.member))
 
     seed = alice.identity.private_bytes()[0]
     opened = recovery.open_box(seed, alice.member, sealed)

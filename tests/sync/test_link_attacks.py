@@ -25,6 +25,8 @@ from casebook.sync.link import RelayLink, SyncError
 from clikit import PASSPHRASE
 from relaykit import RunningRelay, sync
 
+pytestmark = pytest.mark.both_stores  # the relay suite: SQLite and PostgreSQL
+
 
 @pytest.fixture
 def relay(tmp_path: Path) -> Iterator[RunningRelay]:

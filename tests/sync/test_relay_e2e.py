@@ -17,7 +17,9 @@ from casebook.core.profile import Profile
 from casebook.sync.engine import SyncEngine
 from casebook.sync.link import SyncError
 from netkit import titles
-from relaykit import RunningRelay, join, sync
+from relaykit import RunningRelay, join, stored_bytes, sync
+
+pytestmark = pytest.mark.both_stores  # the relay suite: SQLite and PostgreSQL
 
 SECRETS = [
     "Exertional syncope in a 17-year-old",
@@ -140,10 +142,7 @@ def _watch_in_thread(profile: Profile, net: bytes) -> _Watch:
 
 def _assert_no_plaintext(folder: Path) -> None:
     """No case text, comment or display name anywhere in the relay's files."""
-    blobs = b""
-    for path in folder.rglob("*"):
-        if path.is_file():
-            blobs += path.read_bytes()
+    blobs = stored_bytes(folder)
     assert len(blobs) > 10_000
     for secret in SECRETS:
         for form in (secret.encode(), secret.encode("utf-16-le"), secret.lower().encode()):
@@ -179,7 +178,7 @@ def test_attachments_travel_sealed_and_are_fetched_on_demand(
         engine.close()
     assert attachments.read(bob.db, item.hash) == secret_bytes
 
-    blobs = b"".join(p.read_bytes() for p in (tmp_path / "relay-data").rglob("*") if p.is_file())
+    blobs = stored_bytes(tmp_path / "relay-data")
     assert b"ECG tracing" not in blobs and item.hash not in blobs
     assert item.hash.hex().encode() not in blobs
 

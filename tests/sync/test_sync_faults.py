@@ -102,7 +102,7 @@ def wal_commits(wal: Path) -> int:
 
 def relay_ids(relay: RunningRelay, net: bytes) -> set[bytes]:
     def read() -> set[bytes]:
-        rows = relay.relay.store.conn.execute("SELECT id FROM events WHERE net = ?", (net,))
+        rows = relay.relay.store.execute("SELECT id FROM events WHERE net = ?", (net,))
         return {bytes(r[0]) for r in rows}
 
     return relay.on_loop(read)  # type: ignore[no-any-return]

@@ -40,6 +40,8 @@ from casebook.sync.status import LinkStatus
 from proxykit import Proxy
 from relaykit import RunningRelay
 
+pytestmark = pytest.mark.both_stores  # the relay suite: SQLite and PostgreSQL
+
 PASSPHRASE = "correct horse battery staple"  # tests/conftest.py's (make_profile uses it)
 CASEBOOK = Path(sys.executable).with_name("casebook")
 ATTACHMENT = 4 * 1024 * 1024  # 16 chunks: a window of 8 in flight when the link breaks
@@ -122,7 +124,7 @@ def relay_blobs(relay: RunningRelay) -> tuple[int, int]:
 
     def count() -> tuple[int, int]:
         sql = "SELECT count(DISTINCT blob), count(*) FROM blob_chunks"
-        blobs, chunks = relay.relay.store.conn.execute(sql).fetchone()
+        blobs, chunks = relay.relay.store.execute(sql).fetchone()
         return int(blobs), int(chunks)
 
     return relay.on_loop(count)  # type: ignore[no-any-return]
@@ -130,7 +132,7 @@ def relay_blobs(relay: RunningRelay) -> tuple[int, int]:
 
 def relay_events(relay: RunningRelay, net: bytes) -> int:
     def count() -> int:
-        rows = relay.relay.store.conn.execute("SELECT count(*) FROM events WHERE net = ?", (net,))
+        rows = relay.relay.store.execute("SELECT count(*) FROM events WHERE net = ?", (net,))
         return int(rows.fetchone()[0])
 
     return relay.on_loop(count)  # type: ignore[no-any-return]

@@ -55,7 +55,7 @@ def raw_of(profile: Profile, event_id: bytes) -> bytes:
 
 def relay_body(relay: RunningRelay, event_id: bytes) -> bytes:
     raw = relay.on_loop(
-        lambda: relay.relay.store.conn.execute(
+        lambda: relay.relay.store.execute(
             "SELECT raw FROM events WHERE id = ?", (event_id,)
         ).fetchone()[0]
     )

@@ -20,7 +20,7 @@ from relaykit import RunningRelay, join, sync
 
 def relay_body(relay: RunningRelay, event_id: bytes) -> bytes:
     raw = relay.on_loop(
-        lambda: relay.relay.store.conn.execute(
+        lambda: relay.relay.store.execute(
             "SELECT raw FROM events WHERE id = ?", (event_id,)
         ).fetchone()[0]
     )

@@ -115,7 +115,7 @@ def test_a_chain_reaches_the_second_relay_through_other_libraries(
 
 def relay_body(relay: RunningRelay, event_id: bytes) -> bytes:
     raw = relay.on_loop(
-        lambda: relay.relay.store.conn.execute(
+        lambda: relay.relay.store.execute(
             "SELECT raw FROM events WHERE id = ?", (event_id,)
         ).fetchone()[0]
     )

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 from typing import Any, Protocol
 
 from casebook.protocol import wire
+from casebook.protocol.refusals import Refusal
 from casebook.relay.config import RelayConfig
 from casebook.relay.hosted import HostedNetwork
-from casebook.relay.store import RelayStore
+from casebook.relay.store import RelayStore, StoreUnavailable
+
+log = logging.getLogger("casebook.relay")
 
 
 class Peer(Protocol):
@@ -47,13 +51,13 @@ async def run(peer: Peer, hosted: HostedNetwork, have: dict[bytes, int], want: l
     stored meanwhile are held back and sent right after (``flush``), so each chain stays
     in order."""
     store = peer.store
-    upto = store.max_seqno(hosted.net)
     peer.catching_up = True
-    wanted = store.raws(hosted.net, want)
-    peer.send(ready(hosted, have, len(wanted)))
-    behind = {a: have.get(a, 0) for a, (seq, _) in hosted.heads.items() if seq > have.get(a, 0)}
-    after = store.first_missing(hosted.net, behind)
     try:
+        upto = store.max_seqno(hosted.net)
+        wanted = store.raws(hosted.net, want)
+        peer.send(ready(hosted, have, len(wanted)))
+        behind = {a: have.get(a, 0) for a, (seq, _) in hosted.heads.items() if seq > have.get(a, 0)}
+        after = store.first_missing(hosted.net, behind)
         chunks = store.stream(hosted.net, upto, after) if behind else iter(())
         for raws in itertools.chain([wanted], (_lacking(chunk, have) for chunk in chunks)):
             for batch in wire.batches(raws):  # frames of about BATCH_BYTES, one event at least
@@ -66,6 +70,11 @@ async def run(peer: Peer, hosted: HostedNetwork, have: dict[bytes, int], want: l
             await asyncio.sleep(0)  # other members' pushes run between chunks
         peer.send({"t": "caught_up"})
     except (ConnectionError, OSError, TimeoutError):
+        peer.abort()
+    except StoreUnavailable as exc:  # PostgreSQL away: this catch-up, not the relay
+        log.warning("catch-up of %s stopped: %s", hosted.net.hex()[:8], exc)
+        message = "the relay's storage is unavailable; try later"
+        peer.send({"t": "error", "code": Refusal.STORAGE, "message": message})
         peer.abort()
     finally:
         peer.flush()

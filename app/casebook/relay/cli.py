@@ -1,8 +1,15 @@
 """``casebook-relay``: run and inspect a relay.
 
-    casebook-relay serve  --data DIR --listen HOST:PORT [--allow-network ID ...]
-    casebook-relay url    --data DIR --host NAME --port PORT
-    casebook-relay status --data DIR [--json]
+    casebook-relay serve   --data DIR --listen HOST:PORT [--allow-network ID ...]
+                           [--database postgresql://USER@HOST:PORT/DB]
+    casebook-relay url     --data DIR --host NAME --port PORT
+    casebook-relay status  (--data DIR | --database URL) [--json]
+    casebook-relay migrate --from DIR --database URL
+
+``--database`` keeps the relay's store in PostgreSQL (several processes may serve it);
+without it, in a SQLite file under ``--data``, which always holds the TLS key and
+certificate. Keep the password out of the URL (other users see a command line): libpq
+reads it from ``~/.pgpass`` or ``PGPASSWORD``.
 
 Errors go to stderr in one line with a non-zero exit code.
 """
@@ -52,6 +59,7 @@ def build() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the relay until stopped (SIGTERM or Ctrl-C)")
     p.add_argument("--data", required=True, metavar="DIR", help="where the relay keeps its data")
     p.add_argument("--listen", default="0.0.0.0:7447", metavar="HOST:PORT")
+    p.add_argument("--database", metavar="URL", help=DATABASE_HELP)
     p.add_argument(
         "--allow-network",
         action="append",
@@ -73,9 +81,19 @@ def build() -> argparse.ArgumentParser:
     p.add_argument("--host", required=True, help="the name or address members reach it by")
     p.add_argument("--port", type=int, default=7447)
     p = sub.add_parser("status", help="networks, members online, storage used")
-    p.add_argument("--data", required=True, metavar="DIR")
+    p.add_argument("--data", metavar="DIR", help="a relay's data folder (its SQLite store)")
+    p.add_argument("--database", metavar="URL", help=DATABASE_HELP)
     p.add_argument("--json", action="store_true")
+    p = sub.add_parser("migrate", help="move a stopped relay's SQLite store into PostgreSQL")
+    p.add_argument("--from", dest="source", required=True, metavar="DIR", help="its --data")
+    p.add_argument("--database", required=True, metavar="URL", help=DATABASE_HELP)
     return parser
+
+
+DATABASE_HELP = (
+    "postgresql://USER@HOST:PORT/DBNAME: keep the store in PostgreSQL (the password from "
+    "~/.pgpass or PGPASSWORD); default: a SQLite file under --data"
+)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -90,6 +108,7 @@ def serve(args: argparse.Namespace) -> int:
     allow = frozenset(_network_id(n) for n in args.allow_network) or None
     config = RelayConfig(
         data=Path(args.data).expanduser(),
+        database=args.database,
         host=host,
         port=port,
         allow_networks=allow,
@@ -142,30 +161,29 @@ def url(args: argparse.Namespace) -> int:
 
 
 def status(args: argparse.Namespace) -> int:
-    from casebook.relay.store import DB_FILE, RelayStore
+    from casebook.relay.storage import DB_FILE, open_store
 
-    data = Path(args.data).expanduser()
-    if not (data / DB_FILE).exists():
+    if args.data is None and args.database is None:
+        raise UsageError(say("status needs --data DIR or --database URL (as serve was given)."))
+    data = Path(args.data).expanduser() if args.data is not None else None
+    if args.database is None and (data is None or not (data / DB_FILE).exists()):
         raise UsageError(say("{0} holds no relay data (run casebook-relay serve first).", data))
-    live: dict[str, object] = {}
-    with contextlib.suppress(OSError, ValueError):
-        live = json.loads((data / "status.json").read_text("utf-8"))
-    running = bool(live) and time.time() - float(live.get("updated", 0)) < 60  # type: ignore[arg-type]
-    online = live.get("networks", {}) if running else {}
-    store = RelayStore(data)
+    reports = [_local_report(data)] if data is not None else []
+    store = open_store(data or Path.cwd(), args.database)
     try:
+        found = [r for r in reports + store.live_reports(time.time() - STALE) if r]
+        reports = list({str(r.get("process", r.get("pid"))): r for r in found}.values())
         nets: list[dict[str, Any]] = []
         for net in store.networks():
             events, size = store.usage(net)
             state = membership.fold(
                 net, [Entry.of(parse_trusted(r)) for r in store.membership_raws(net)]
             )
-            here = online.get(net.hex(), {}) if isinstance(online, dict) else {}
             nets.append(
                 {
                     "network": net.hex(),
                     "members": len(state.active_members()),
-                    "online": here.get("online", 0) if isinstance(here, dict) else 0,
+                    "online": sum(_online(r, net) for r in reports),
                     "events": events,
                     "bytes": size,
                 }
@@ -173,14 +191,18 @@ def status(args: argparse.Namespace) -> int:
     finally:
         store.close()
     report = {
-        "running": running,
-        "connections": live.get("connections", 0) if running else 0,
+        "running": bool(reports),
+        "processes": len(reports),
+        "connections": sum(int(r.get("connections", 0)) for r in reports),
         "networks": nets,
     }
     if args.json:
         print(json.dumps(report))
         return 0
-    print("running" if running else "not running (or not reporting)")
+    if not reports:
+        print("not running (or not reporting)")
+    else:
+        print("running" if len(reports) == 1 else f"running ({len(reports)} processes)")
     for n in nets:
         print(
             f"{n['network']}: {n['members']} members, {n['online']} online, "
@@ -191,10 +213,46 @@ def status(args: argparse.Namespace) -> int:
     return 0
 
 
+STALE = 60  # seconds: a process that has not reported for this long is not running
+
+
+def _local_report(data: Path) -> dict[str, Any]:
+    """The status file a relay serving ``data`` keeps; empty when it is stale."""
+    with contextlib.suppress(OSError, ValueError, TypeError):
+        live = json.loads((data / "status.json").read_text("utf-8"))
+        if isinstance(live, dict) and time.time() - float(live.get("updated", 0)) < STALE:
+            return live
+    return {}
+
+
+def _online(report: dict[str, Any], net: bytes) -> int:
+    here = report.get("networks", {})
+    found = here.get(net.hex(), {}) if isinstance(here, dict) else {}
+    return int(found.get("online", 0)) if isinstance(found, dict) else 0
+
+
+def migrate(args: argparse.Namespace) -> int:
+    from casebook.relay.migrate import migrate_sqlite
+
+    source = Path(args.source).expanduser()
+    if _local_report(source):
+        raise UsageError(
+            say("the relay serving {0} is running: stop it first, then migrate.", source)
+        )
+    moved = migrate_sqlite(source, args.database)
+    print(
+        f"moved {moved.networks} networks, {moved.events:,} events and "
+        f"{moved.other:,} other rows into {moved.where}; checked, nothing lost"
+    )
+    print(f"start the relay with: casebook-relay serve --data {source} --database URL")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build().parse_args(argv)
     try:
-        return {"serve": serve, "url": url, "status": status}[args.command](args)
+        commands = {"serve": serve, "url": url, "status": status, "migrate": migrate}
+        return commands[args.command](args)
     except CasebookError as exc:
         print(f"casebook-relay: {exc.message}", file=sys.stderr)
         return exc.exit_code

@@ -23,6 +23,9 @@ class LanAccess(Protocol):
 @dataclass
 class RelayConfig:
     data: Path
+    # A postgresql:// URL: the store is that database (several processes may share it);
+    # None: the SQLite file under ``data``.
+    database: str | None = None
     host: str = "127.0.0.1"
     port: int = 7447
     allow_networks: frozenset[bytes] | None = None  # None: any network, up to max_networks

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from casebook.core.model import membership, purge
@@ -27,6 +28,7 @@ from casebook.core.model.events import (
     is_stripped,
     parse_trusted,
 )
+from casebook.core.model.kinds import EventKind
 from casebook.core.model.membership import Entry, MembershipState
 from casebook.relay.store import RelayStore
 from casebook.relay.strangers import Budget
@@ -62,19 +64,21 @@ class HostedNetwork:
         self.net = net
         self.store = store
         self.quota = quota
-        self.heads = store.heads(net)
-        self.entries = [Entry.of(parse_trusted(raw)) for raw in store.membership_raws(net)]
+        with store.snapshot():  # one moment of a store other processes may write to
+            # The newest event folded in here (:meth:`follow` goes on from it).
+            self.seen = store.max_seqno(net)
+            self.heads = store.heads(net)
+            self.entries = [Entry.of(parse_trusted(raw)) for raw in store.membership_raws(net)]
+            self.events, self.size = store.usage(net)
+            head_raws = store.head_raws(net)
         self.state = membership.fold(net, self.entries)
-        self.events, self.size = store.usage(net)
         self.refolds = Budget(REFOLDS_PER_SECOND, REFOLD_BURST)
         # Pushers whose last whole fold found their budget empty: their next membership
         # event waits for a refill (so no push buys a free fold).
         self.owing: set[bytes] = set()
         # The network's Lamport clock as far as the relay knows (a newcomer's join must
         # come after what it is about to read).
-        self.lamport = max(
-            (parse_trusted(raw).header.lamport for raw in store.head_raws(net)), default=0
-        )
+        self.lamport = max((parse_trusted(raw).header.lamport for raw in head_raws), default=0)
         self.withdrawals = Withdrawals(net, store)
 
     @property
@@ -166,6 +170,36 @@ class HostedNetwork:
         out.size, out.clock = size, clock
         return out
 
+    def take(
+        self,
+        batch: list[Event],
+        now: int,
+        ticket: Ticket | None,
+        by: bytes,
+        follow: Callable[[], None],
+    ) -> tuple[Admission, int, bool]:
+        """Judge and store ``batch`` under the network's lock, in one transaction: what
+        other relay processes stored first is folded in (``follow``), so a single-use
+        invite, a removal or the quota is judged on the whole store; the withdrawals
+        among the batch are applied in the same transaction. Returns the admission (for
+        :meth:`commit` once this returns), the newest ``seqno`` stored and whether a
+        withdrawal purged something."""
+        store, keys, last, purged = self.store, list(self.withdrawals.keys), 0, False
+        try:
+            with store.transaction():
+                store.lock_network(self.net)
+                follow()
+                admission = self.admit(batch, now, ticket, by)
+                if admission.accepted:
+                    rows = [(e, e.kind in membership.KINDS) for e in admission.accepted]
+                    last = store.store(self.net, rows, new_network=not self.exists)
+                    # A withdrawal among them: the case's bodies and attachments dropped.
+                    purged = self.withdraw(admission.accepted, admission.state or self.state)
+        except BaseException:
+            self.withdrawals.keys = keys  # nothing of it was stored
+            raise
+        return admission, last, purged
+
     # -- withdrawals (docs/protocol.md, "Withdrawal") -----------------------------------
     def _content(self, event: Event, state: MembershipState, by: bytes) -> str | None:
         """A content event's clear fields are bounded (a case's purge tag, a withdrawal's
@@ -192,13 +226,22 @@ class HostedNetwork:
         gone = self.withdrawals.stripped
         return [stripped(e) if e.id in gone else e for e in batch]
 
-    def withdraw(self, stored: list[Event]) -> bool:
-        """After ``stored`` are on disk: apply the withdrawals among them (and those that
-        waited for a case among them); True when something was purged."""
-        if not self.withdrawals.apply(stored, self.state):
-            return False
+    def withdraw(self, stored: list[Event], state: MembershipState) -> bool:
+        """In the transaction that stores ``stored``: apply the withdrawals among them
+        (and those that waited for a case among them), judged by ``state`` (the
+        membership with them); True when something was purged (then :meth:`recount`
+        once it is committed)."""
+        return self.withdrawals.apply(stored, state)
+
+    def recount(self) -> None:
+        """The network's counters as the store keeps them (what every process wrote)."""
         self.events, self.size = self.store.usage(self.net)
-        return True
+
+    def room(self) -> int:
+        """Bytes the quota still allows (read from the store when others write to it)."""
+        if self.store.shared:
+            self.recount()
+        return self.quota - self.size
 
     def _charge(self, by: bytes) -> bool:
         """Pay for a whole fold already made from ``by``'s budget; False (and ``by``
@@ -217,8 +260,10 @@ class HostedNetwork:
         self.owing.discard(by)
         return True
 
-    def commit(self, admission: Admission) -> bool:
-        """Apply an admission the store has written; True when the membership changed."""
+    def commit(self, admission: Admission, seqno: int) -> bool:
+        """Apply an admission the store has written (up to ``seqno``); True when the
+        membership changed."""
+        self.seen = max(self.seen, seqno)
         self.heads = admission.heads
         self.events += len(admission.accepted)
         self.lamport = admission.clock
@@ -227,6 +272,32 @@ class HostedNetwork:
             return False
         self.entries, self.state = admission.entries, admission.state
         return True
+
+    def follow(self, rows: list[tuple[int, bytes, int, bytes]]) -> tuple[list[bytes], bool]:
+        """Fold in what other relay processes stored (``(seqno, author, seq, raw)`` in
+        arrival order, after :attr:`seen`): the events new here, to forward to this
+        process's members, and whether the membership changed. They were judged by the
+        process that stored them, under the network's lock."""
+        new: list[bytes] = []
+        entries: list[Entry] | None = None
+        withdrawn = False
+        for seqno, author, seq, raw in rows:
+            self.seen = max(self.seen, seqno)
+            if seq <= self.heads.get(author, (0, b""))[0]:
+                continue  # in what this process read when it loaded the network
+            event = parse_trusted(raw)
+            self.heads[author] = (seq, event.id)
+            self.lamport = max(self.lamport, event.header.lamport)
+            if event.kind in membership.KINDS:
+                entries = list(self.entries) if entries is None else entries
+                entries.append(Entry.of(event))
+            withdrawn = withdrawn or event.kind == EventKind.CASE_WITHDRAW
+            new.append(raw)
+        if entries is not None:
+            self.entries, self.state = entries, membership.fold(self.net, entries)
+        if withdrawn:  # applied by the process that stored it: its keys, its purge
+            self.withdrawals.keys = self.store.withdrawn_keys(self.net)
+        return new, entries is not None
 
     def _chain(self, event: Event, heads: dict[bytes, tuple[int, bytes]]) -> str | None:
         if event.net != self.net:

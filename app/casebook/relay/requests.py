@@ -40,7 +40,7 @@ def welcomes(
             continue  # only the inviter may place an invite's welcome package
         if hosted.open_invite(item[0], now) != "open":
             continue
-        if hosted.size + len(item[1]) > hosted.quota:
+        if len(item[1]) > hosted.room():
             continue  # the network's storage is full
         hosted.size += store.put_welcome(hosted.net, item[0], item[1])
         stored += 1
@@ -95,7 +95,7 @@ def blob(
         raise ProtocolError(Refusal.MALFORMED, "bad attachment chunk")
     if store.blob_purged(net, ident):
         return {"t": "ack", "id": ref, "refused": [[0, "this attachment was withdrawn"]]}
-    if hosted.size + len(data) > hosted.quota:
+    if len(data) > hosted.room():
         return {"t": "ack", "id": ref, "refused": [[0, "the network's storage is full"]]}
     if store.put_chunk(net, ident, idx, total, data):
         hosted.size += len(data)

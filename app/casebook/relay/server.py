@@ -1,7 +1,10 @@
 """The relay server: accepts TLS links, admits members, stores and forwards ciphertext.
 
-One asyncio loop runs everything; SQLite work is short and happens on it, signature
-checks of pushed batches run on worker threads. Connections are counted from the moment
+One asyncio loop runs everything; storage work is short and happens on it, signature
+checks of pushed batches run on worker threads. Several processes may serve one
+PostgreSQL store (``--database``): each folds in what the others store when the
+database notifies it (:meth:`Relay.follow`), and before judging a push, under the
+network's lock. Connections are counted from the moment
 they are accepted (before TLS), so a flood of idle sockets cannot crowd members out:
 unauthenticated connections live in a small pool, the oldest is dropped when a new one
 needs the room, and each has a few seconds to finish TLS and authenticate.
@@ -14,6 +17,8 @@ import contextlib
 import json
 import logging
 import os
+import secrets
+import socket
 import time
 from asyncio import sslproto
 from collections import OrderedDict
@@ -21,14 +26,15 @@ from collections.abc import Awaitable, Callable
 from typing import cast
 
 from casebook.core.model.events import Event
-from casebook.protocol import tls
+from casebook.protocol import tls, wire
 from casebook.protocol.refusals import Refusal
 from casebook.protocol.wire import frame
 from casebook.relay.config import RelayConfig
 from casebook.relay.hosted import HostedNetwork
 from casebook.relay.linking import LinkSlots
 from casebook.relay.session import Session
-from casebook.relay.store import RelayStore, now_ms
+from casebook.relay.storage import open_store
+from casebook.relay.store import now_ms
 from casebook.relay.strangers import Budget, source_key
 
 __all__ = ["TLS_READ_BUFFER", "Relay", "RelayConfig", "RelayTLS"]
@@ -40,6 +46,7 @@ log = logging.getLogger("casebook.relay")
 # 16 KiB buffer (one record's plaintext) costs only more read calls on large batches. See
 # docs/protocol.md ("Relay resources").
 TLS_READ_BUFFER = 16 * 1024
+MAX_SEQNO = 2**63 - 1
 
 
 class RelayTLS(sslproto.SSLProtocol):
@@ -58,10 +65,12 @@ class Relay:
         else:  # a member's computer on the LAN: certificates under the networks' authorities
             config.data.mkdir(parents=True, exist_ok=True, mode=0o700)
             self.fingerprint = b""
-        self.store = RelayStore(config.data)
+        self.store = open_store(config.data, config.database)
+        self.process = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self.networks = {
             net: HostedNetwork(net, self.store, config.quota_bytes) for net in self.store.networks()
         }
+        self._listening: asyncio.Task[None] | None = None
         self.members: dict[bytes, set[Session]] = {}
         self.pending: OrderedDict[Session, None] = OrderedDict()
         self.strangers = Budget(config.strangers_per_second, config.stranger_burst)
@@ -84,6 +93,8 @@ class Relay:
         )
         self.port = self._server.sockets[0].getsockname()[1]
         self._status_task = asyncio.create_task(self._status_loop())
+        if self.store.shared:
+            self._listening = asyncio.create_task(self.store.listen(self._notified))
         log.info("relay listening on %s:%s", self.config.host, self.port)
 
     async def close(self) -> None:
@@ -92,8 +103,9 @@ class Relay:
         self.closing = True
         if self._server is not None:
             self._server.close()
-        if self._status_task is not None:
-            self._status_task.cancel()
+        for task in (self._status_task, self._listening):
+            if task is not None:
+                task.cancel()
         sessions = list(self.pending) + [s for group in self.members.values() for s in group]
         await asyncio.gather(
             *(s.shut(Refusal.SHUTDOWN, "the relay is restarting") for s in sessions)
@@ -105,6 +117,8 @@ class Relay:
         if self._server is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 2)
+        with contextlib.suppress(Exception):  # a database gone meanwhile: nothing to undo
+            self.store.forget_process(self.process)
         self.store.close()
         with contextlib.suppress(OSError):
             (self.config.data / "status.json").unlink()
@@ -170,6 +184,9 @@ class Relay:
         """The network, or (``create``) a new one to be registered once its creation
         event is stored; None when the relay does not host it."""
         hosted = self.networks.get(net)
+        if hosted is None and self.store.shared and self.store.has_network(net):
+            hosted = HostedNetwork(net, self.store, self.config.quota_bytes)  # another
+            self.networks[net] = hosted  # process made it hosted
         if hosted is None and create and self.may_host(net):
             hosted = HostedNetwork(net, self.store, self.config.quota_bytes)
         return hosted
@@ -182,6 +199,8 @@ class Relay:
         allowed = self.config.allow_networks
         if allowed is not None:
             return net in allowed
+        if self.store.shared:  # other processes host networks too
+            return len(self.store.networks()) < self.config.max_networks
         return len([n for n in self.networks.values() if n.exists]) < self.config.max_networks
 
     # -- after a push ------------------------------------------------------------------
@@ -191,6 +210,40 @@ class Relay:
         for session in list(self.members.get(net, ())):
             if session is not origin:
                 session.send_live(data)
+
+    def follow(self, hosted: HostedNetwork) -> None:
+        """Fold in what other processes stored in ``hosted``'s network since this one
+        last looked, send it to this process's members, and cut off anyone it removed."""
+        if not self.store.shared:
+            return  # nobody else writes: this process has seen everything
+        chunks = self.store.stream(hosted.net, MAX_SEQNO, hosted.seen)
+        new, changed = hosted.follow([row for chunk in chunks for row in chunk])
+        hosted.recount()  # events, welcomes and attachments stored by any process
+        for batch in wire.batches(new):  # frames of about BATCH_BYTES
+            data = frame({"t": "events", "events": batch})
+            for session in list(self.members.get(hosted.net, ())):
+                session.send_live(data)
+        if changed:
+            self.membership_changed(hosted)
+
+    def announce(self, net: bytes, seqno: int) -> None:
+        """Tell the other processes that events of ``net`` up to ``seqno`` are stored."""
+        try:
+            self.store.announce(net, seqno)
+        except Exception as exc:  # they catch up at their next push or reconnection
+            log.warning("could not notify the other relay processes: %s", exc)
+
+    def _notified(self, net: bytes | None, seqno: int) -> None:
+        """The database says ``net`` has events up to ``seqno`` (None: the notifications
+        were lost for a while, so every network is looked at)."""
+        targets = list(self.networks.values()) if net is None else [self.networks.get(net)]
+        for hosted in targets:
+            if hosted is None or (net is not None and seqno <= hosted.seen):
+                continue
+            try:
+                self.follow(hosted)
+            except Exception as exc:  # the database is away: the next notice retries
+                log.warning("could not read %s's new events: %s", hosted.net.hex()[:8], exc)
 
     def membership_changed(self, hosted: HostedNetwork) -> None:
         """Cut off members who are no longer members; drop welcomes nobody can use."""
@@ -216,6 +269,7 @@ class Relay:
             }
         return {
             "pid": os.getpid(),
+            "process": self.process,
             "updated": int(time.time()),
             "listen": f"{self.config.host}:{self.port}",
             "url": self.url(),
@@ -228,10 +282,15 @@ class Relay:
     async def _status_loop(self) -> None:
         path = self.config.data / "status.json"
         while True:
+            status = self.status()
             with contextlib.suppress(OSError):
                 tmp = path.with_suffix(".tmp")
-                tmp.write_text(json.dumps(self.status()), "utf-8")
+                tmp.write_text(json.dumps(status), "utf-8")
                 os.replace(tmp, path)
+            try:
+                self.store.report(self.process, status)
+            except Exception as exc:
+                log.warning("could not record the relay's status: %s", exc)
             await asyncio.sleep(self.config.status_interval)
 
 

@@ -16,7 +16,7 @@ import logging
 import time
 from typing import Any, Protocol
 
-from casebook.core.model import events, membership
+from casebook.core.model import events
 from casebook.core.model.events import Event, EventError
 from casebook.core.model.identity import verify
 from casebook.protocol import tls, wire
@@ -25,7 +25,7 @@ from casebook.protocol.wire import ProtocolError, frame
 from casebook.relay import catchup, lan_login, linking, recovery, requests
 from casebook.relay.config import LanAccess, RelayConfig
 from casebook.relay.hosted import Admission, HostedNetwork, Ticket
-from casebook.relay.store import RelayStore, now_ms
+from casebook.relay.store import RelayStore, StoreUnavailable, now_ms
 from casebook.relay.strangers import Budget
 
 log = logging.getLogger("casebook.relay")
@@ -57,6 +57,8 @@ class Server(Protocol):
     def register(self, hosted: HostedNetwork) -> None: ...
     def admit_member(self, session: Session) -> str | None: ...
     def forward(self, origin: Session, net: bytes, batch: list[Event]) -> None: ...
+    def follow(self, hosted: HostedNetwork) -> None: ...
+    def announce(self, net: bytes, seqno: int) -> None: ...
     def membership_changed(self, hosted: HostedNetwork) -> None: ...
 
 
@@ -108,6 +110,15 @@ class Session:
                 self.send({"t": "error", "code": exc.code, "message": exc.message})
         except (ConnectionError, TimeoutError, OSError, asyncio.IncompleteReadError):
             pass
+        except StoreUnavailable as exc:  # PostgreSQL away: this request, not the relay
+            log.warning("%s/%s: %s", self.net_short, self.short, exc)
+            self.send(
+                {
+                    "t": "error",
+                    "code": Refusal.STORAGE,
+                    "message": "the relay's storage is unavailable; try later",
+                }
+            )
         except Exception:  # a bug must cost one connection, never the relay
             log.exception("unexpected error on %s/%s", self.net_short, self.short)
             self.send({"t": "error", "code": Refusal.INTERNAL, "message": "the relay hit an error"})
@@ -386,24 +397,27 @@ class Session:
     def _store(
         self, hosted: HostedNetwork, batch: list[Event], ticket: Ticket | None = None
     ) -> Admission:
-        admission = hosted.admit(batch, now_ms(), ticket, self.member or b"")
-        if admission.accepted:
-            try:
-                self.relay.store.store(
-                    hosted.net,
-                    [(e, e.kind in membership.KINDS) for e in admission.accepted],
-                    new_network=not hosted.exists,
-                )
-            except Exception as exc:  # disk full, I/O error: nothing acknowledged
-                log.error("store failed for %s: %s", self.net_short, exc)
-                raise ProtocolError(
-                    Refusal.STORAGE, "the relay could not store this; try later"
-                ) from None
-            changed = hosted.commit(admission)
-            hosted.withdraw(admission.accepted)  # a withdrawal among them: bodies dropped
-            self.relay.forward(self, hosted.net, hosted.as_stored(admission.accepted))
-            if changed:
-                self.relay.membership_changed(hosted)
+        """Judge and store a batch (``HostedNetwork.take``), then apply, announce and
+        forward what was stored."""
+        try:
+            admission, last, purged = hosted.take(
+                batch, now_ms(), ticket, self.member or b"", lambda: self.relay.follow(hosted)
+            )
+        except Exception as exc:  # disk full, I/O error, database gone: nothing acknowledged
+            log.error("store failed for %s: %s", self.net_short, exc)
+            raise ProtocolError(
+                Refusal.STORAGE, "the relay could not store this; try later"
+            ) from None
+        if not admission.accepted:
+            return admission
+        changed = hosted.commit(admission, last)
+        if purged:
+            hosted.recount()
+            self.relay.store.checkpoint()
+        self.relay.announce(hosted.net, last)
+        self.relay.forward(self, hosted.net, hosted.as_stored(admission.accepted))
+        if changed:
+            self.relay.membership_changed(hosted)
         return admission
 
     def _in(self) -> HostedNetwork:

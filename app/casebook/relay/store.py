@@ -1,95 +1,44 @@
-"""The relay's storage: one SQLite file (WAL) under ``--data``.
+"""What a relay stores, in one SQL that SQLite and PostgreSQL both speak.
 
 It holds only what the relay may see: signed events with encrypted bodies (the clear
 header carries public keys, sequence numbers, clocks, kinds and epoch numbers), sealed
-welcome packages it cannot open, and byte counts. Writes use ``synchronous=FULL``: an
-event is acknowledged to a client only after its transaction is on disk.
+welcome packages it cannot open, and byte counts. An event is acknowledged to a client
+only after its transaction is durable. :class:`RelayStore` holds the queries; an engine
+(``sqlite_store.py``, the embedded default, or ``pg_store.py``) gives it a connection,
+transactions, a per-network writer lock and its schema. Placeholders are ``?`` and
+``:name``; ``relay/storage.py`` opens the right one.
 """
 
 from __future__ import annotations
 
 import hmac
-import sqlite3
 import time
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
 
 from casebook.core.model import purge
-from casebook.core.model.events import Event, parse_trusted
+from casebook.core.model.events import Event
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS networks (
-    id BLOB PRIMARY KEY,
-    created_at INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS events (
-    seqno INTEGER PRIMARY KEY,
-    net BLOB NOT NULL,
-    id BLOB NOT NULL UNIQUE,
-    author BLOB NOT NULL,
-    seq INTEGER NOT NULL,
-    membership INTEGER NOT NULL,
-    raw BLOB NOT NULL,
-    received_at INTEGER NOT NULL,
-    tag BLOB NOT NULL DEFAULT x'',
-    UNIQUE (net, author, seq)
-);
-CREATE INDEX IF NOT EXISTS events_net ON events (net, seqno);
-CREATE INDEX IF NOT EXISTS events_membership ON events (net, seqno) WHERE membership = 1;
-CREATE TABLE IF NOT EXISTS blob_chunks (
-    net BLOB NOT NULL,
-    blob BLOB NOT NULL,
-    idx INTEGER NOT NULL,
-    total INTEGER NOT NULL,
-    data BLOB NOT NULL,
-    PRIMARY KEY (net, blob, idx)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS welcomes (
-    net BLOB NOT NULL,
-    key BLOB NOT NULL,
-    sealed BLOB NOT NULL,
-    updated_at INTEGER NOT NULL,
-    PRIMARY KEY (net, key)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS recovery_boxes (
-    id BLOB PRIMARY KEY,
-    net BLOB NOT NULL,
-    sealed BLOB NOT NULL,
-    updated_at INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS withdrawals (
-    net BLOB NOT NULL,
-    case_id BLOB NOT NULL,
-    key BLOB NOT NULL,
-    author BLOB NOT NULL,
-    seq INTEGER NOT NULL,
-    blobs BLOB NOT NULL,
-    applied INTEGER NOT NULL,
-    PRIMARY KEY (net, case_id, author, seq)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS purged_blobs (
-    net BLOB NOT NULL,
-    blob BLOB NOT NULL,
-    PRIMARY KEY (net, blob)
-) WITHOUT ROWID;
-"""
 # Withdrawals (docs/protocol.md, "Withdrawal"): each event keeps its purge tag (``tag``,
 # 16 bytes, or empty), so the events of a withdrawn case are found without reading
 # bodies; ``withdrawals`` remembers the keys revealed (``applied`` 0: waiting for the
 # case to arrive); ``purged_blobs`` the attachment ids that may not come back.
-DB_FILE = "relay.sqlite3"
-# Each author's newest event in network ?1. The authors are walked along the (net, author,
+# Each author's newest event in network :net. The authors are walked along the (net, author,
 # seq) index one lookup each (a skip-scan), so a relay starting on a network of a million
 # events reads a few hundred index entries, not every row.
 HEADS = """
 WITH RECURSIVE authors(author) AS (
-    SELECT (SELECT min(author) FROM events WHERE net = ?1)
+    SELECT (SELECT author FROM events WHERE net = :net ORDER BY author LIMIT 1)
     UNION ALL
-    SELECT (SELECT min(author) FROM events WHERE net = ?1 AND author > authors.author)
+    SELECT (
+        SELECT author FROM events WHERE net = :net AND author > authors.author
+        ORDER BY author LIMIT 1
+    )
     FROM authors WHERE authors.author IS NOT NULL
 )
-SELECT {} FROM authors JOIN events e ON e.net = ?1 AND e.author = authors.author
-    AND e.seq = (SELECT max(seq) FROM events WHERE net = ?1 AND author = authors.author)
+SELECT {} FROM authors JOIN events e ON e.net = :net AND e.author = authors.author
+    AND e.seq = (SELECT max(seq) FROM events WHERE net = :net AND author = authors.author)
 """
 
 
@@ -97,66 +46,132 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
-class RelayStore:
-    def __init__(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self.path = directory / DB_FILE
-        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = FULL")
-        self.conn.execute("PRAGMA busy_timeout = 5000")
-        self.conn.execute("PRAGMA secure_delete = ON")  # a purge leaves no freed bytes
-        self.conn.executescript(SCHEMA)
-        columns = [r[1] for r in self.conn.execute("PRAGMA table_info(events)")]
-        if "tag" not in columns:
-            self._add_tags()
+class StoreUnavailable(Exception):
+    """The store cannot be reached (PostgreSQL down or unreachable): the request in hand
+    is refused with ``storage``; the next one tries again."""
 
-    def _add_tags(self) -> None:
-        """A relay store from before withdrawals: each stored event's tag, read once."""
-        with self.conn:
-            self.conn.execute("BEGIN IMMEDIATE")
-            self.conn.execute("ALTER TABLE events ADD COLUMN tag BLOB NOT NULL DEFAULT x''")
-            rows = self.conn.execute("SELECT seqno, raw FROM events").fetchall()
-            for seqno, raw in rows:
-                tag = purge.stored_tag(parse_trusted(bytes(raw)))
-                if tag:
-                    self.conn.execute("UPDATE events SET tag = ? WHERE seqno = ?", (tag, seqno))
+
+class Cursor(Protocol):
+    """What the stores read back from a statement (sqlite3's and psycopg's cursors)."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def fetchmany(self, size: int) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class RelayStore:
+    """The relay's queries; an engine subclass supplies :meth:`execute`,
+    :meth:`transaction`, :meth:`lock_network`, :meth:`close` and :attr:`where` (what to
+    name in messages)."""
+
+    where = ""
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Cursor:
+        raise NotImplementedError
+
+    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        for row in rows:
+            self.execute(sql, row)
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """A durable write transaction (the engine's strongest: nothing half-written)."""
+        raise NotImplementedError
+
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Reads that see one moment of the store (writers elsewhere go on)."""
+        raise NotImplementedError
+
+    def lock_network(self, net: bytes) -> None:
+        """Inside :meth:`transaction`: hold the writer lock of ``net`` until it ends, so
+        events of one network get their ``seqno`` in the order they become visible."""
 
     def close(self) -> None:
-        self.conn.close()
+        raise NotImplementedError
+
+    def checkpoint(self) -> None:
+        """After a purge: let the engine drop the pages that held what was purged."""
+
+    # -- processes sharing the store (PostgreSQL; one process keeps a status file) --------
+    shared = False  # True: other relay processes may write to this store too
+
+    def report(self, process: str, status: dict[str, Any]) -> None:
+        """Record what ``process`` serves now, for ``casebook-relay status``."""
+
+    def forget_process(self, process: str) -> None:
+        """``process`` stops: its report goes."""
+
+    def live_reports(self, since: float) -> list[dict[str, Any]]:
+        """The reports of the processes that reported after ``since`` (Unix seconds)."""
+        return []
+
+    def announce(self, net: bytes, seqno: int) -> None:
+        """Events of ``net`` up to ``seqno`` are stored (committed): tell the other
+        processes."""
+
+    async def listen(self, notified: Callable[[bytes | None, int], None]) -> None:
+        """Call ``notified(net, seqno)`` for each :meth:`announce` of any process, and
+        ``notified(None, 0)`` whenever some may have been missed; runs until cancelled."""
 
     # -- networks ----------------------------------------------------------------------
     def networks(self) -> list[bytes]:
-        return [bytes(r[0]) for r in self.conn.execute("SELECT id FROM networks ORDER BY id")]
+        return [bytes(r[0]) for r in self.execute("SELECT id FROM networks ORDER BY id")]
+
+    def has_network(self, net: bytes) -> bool:
+        return self.execute("SELECT 1 FROM networks WHERE id = ?", (net,)).fetchone() is not None
 
     def heads(self, net: bytes) -> dict[bytes, tuple[int, bytes]]:
-        rows = self.conn.execute(HEADS.format("e.author, e.seq, e.id"), (net,))
+        rows = self.execute(HEADS.format("e.author, e.seq, e.id"), {"net": net})
         return {bytes(a): (seq, bytes(i)) for a, seq, i in rows}
 
     def head_raws(self, net: bytes) -> list[bytes]:
         """Each author's newest event (the highest Lamport clock of their chain)."""
-        return [bytes(r[0]) for r in self.conn.execute(HEADS.format("e.raw"), (net,))]
+        return [bytes(r[0]) for r in self.execute(HEADS.format("e.raw"), {"net": net})]
 
     def membership_raws(self, net: bytes) -> list[bytes]:
-        rows = self.conn.execute(
+        rows = self.execute(
             "SELECT raw FROM events WHERE net = ? AND membership = 1 ORDER BY seqno", (net,)
         )
         return [bytes(r[0]) for r in rows]
 
     def usage(self, net: bytes) -> tuple[int, int]:
-        """(events, bytes) stored for ``net``."""
-        row = self.conn.execute(
+        """(events, bytes) stored for ``net``: its counters, kept by every write in the
+        same transaction (one row, however large the network)."""
+        row = self.execute("SELECT events, bytes FROM net_usage WHERE net = ?", (net,)).fetchone()
+        return (0, 0) if row is None else (int(row[0]), int(row[1]))
+
+    def _count(self, net: bytes, events: int, size: int) -> None:
+        self.execute(
+            "INSERT INTO net_usage (net, events, bytes) VALUES (?, ?, ?) ON CONFLICT (net) "
+            "DO UPDATE SET events = net_usage.events + excluded.events, "
+            "bytes = net_usage.bytes + excluded.bytes",
+            (net, events, size),
+        )
+
+    def recount(self) -> None:
+        """Every network's counters from what is stored (a store from before them)."""
+        with self.transaction():
+            self.execute("DELETE FROM net_usage")
+            for net in self.networks():
+                self._count(net, *self.measured_usage(net))
+
+    def measured_usage(self, net: bytes) -> tuple[int, int]:
+        """(events, bytes) of ``net`` counted row by row (what :meth:`usage` keeps)."""
+        row = self.execute(
             "SELECT count(*), coalesce(sum(length(raw)), 0) FROM events WHERE net = ?", (net,)
         ).fetchone()
-        extra = self.conn.execute(
-            "SELECT (SELECT coalesce(sum(length(sealed)), 0) FROM welcomes WHERE net = :n) + "
-            "(SELECT coalesce(sum(length(data)), 0) FROM blob_chunks WHERE net = :n)",
-            {"n": net},
+        extra = self.execute(
+            "SELECT (SELECT coalesce(sum(length(sealed)), 0) FROM welcomes WHERE net = :net) + "
+            "(SELECT coalesce(sum(length(data)), 0) FROM blob_chunks WHERE net = :net)",
+            {"net": net},
         ).fetchone()
         return int(row[0]), int(row[1]) + int(extra[0])
 
     def event_id_at(self, net: bytes, author: bytes, seq: int) -> bytes | None:
-        row = self.conn.execute(
+        row = self.execute(
             "SELECT id FROM events WHERE net = ? AND author = ? AND seq = ?", (net, author, seq)
         ).fetchone()
         return None if row is None else bytes(row[0])
@@ -165,18 +180,18 @@ class RelayStore:
     def store(self, net: bytes, batch: list[tuple[Event, bool]], new_network: bool) -> int:
         """Store events in one durable transaction; returns the newest ``seqno``."""
         received = now_ms()
-        with self.conn:
-            self.conn.execute("BEGIN IMMEDIATE")
+        with self.transaction():
+            self.lock_network(net)
             if new_network:
-                self.conn.execute(
-                    "INSERT OR IGNORE INTO networks (id, created_at) VALUES (?, ?)",
+                self.execute(
+                    "INSERT INTO networks (id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
                     (net, received),
                 )
             last = 0
             for event, is_membership in batch:
-                cursor = self.conn.execute(
+                cursor = self.execute(
                     "INSERT INTO events (net, id, author, seq, membership, raw, received_at, "
-                    "tag) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "tag) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seqno",
                     (
                         net,
                         event.id,
@@ -188,48 +203,54 @@ class RelayStore:
                         purge.stored_tag(event),
                     ),
                 )
-                last = int(cursor.lastrowid or 0)
+                last = int(cursor.fetchone()[0])
+            self._count(net, len(batch), sum(len(event.raw) for event, _ in batch))
         return last
 
     def put_welcome(self, net: bytes, key: bytes, sealed: bytes) -> int:
         """Store (or replace) an invite's sealed welcome package; returns the growth in
         bytes (negative when it shrank)."""
-        with self.conn:
-            old = self.conn.execute(
+        with self.transaction():
+            old = self.execute(
                 "SELECT length(sealed) FROM welcomes WHERE net = ? AND key = ?", (net, key)
             ).fetchone()
-            self.conn.execute(
-                "INSERT OR REPLACE INTO welcomes (net, key, sealed, updated_at) "
-                "VALUES (?, ?, ?, ?)",
+            self.execute(
+                "INSERT INTO welcomes (net, key, sealed, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (net, key) DO UPDATE SET sealed = excluded.sealed, "
+                "updated_at = excluded.updated_at",
                 (net, key, sealed, now_ms()),
             )
-        return len(sealed) - (int(old[0]) if old else 0)
+            growth = len(sealed) - (int(old[0]) if old else 0)
+            self._count(net, 0, growth)
+        return growth
 
     def welcome(self, net: bytes, key: bytes) -> bytes | None:
-        row = self.conn.execute(
+        row = self.execute(
             "SELECT sealed FROM welcomes WHERE net = ? AND key = ?", (net, key)
         ).fetchone()
         return None if row is None else bytes(row[0])
 
     def drop_welcomes(self, net: bytes, keys: list[bytes]) -> None:
-        with self.conn:
-            self.conn.executemany(
-                "DELETE FROM welcomes WHERE net = ? AND key = ?", [(net, k) for k in keys]
-            )
+        with self.transaction():
+            for key in keys:
+                row = self.execute(
+                    "DELETE FROM welcomes WHERE net = ? AND key = ? RETURNING length(sealed)",
+                    (net, key),
+                ).fetchone()
+                if row is not None:
+                    self._count(net, 0, -int(row[0]))
 
     # -- recovery boxes (one per member, sealed: ``core/model/recovery.py``) ---------------
     def put_box(self, ident: bytes, net: bytes, sealed: bytes) -> None:
-        with self.conn:
-            self.conn.execute(
-                "INSERT OR REPLACE INTO recovery_boxes (id, net, sealed, updated_at) "
-                "VALUES (?, ?, ?, ?)",
-                (ident, net, sealed, now_ms()),
-            )
+        self.execute(
+            "INSERT INTO recovery_boxes (id, net, sealed, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET net = excluded.net, sealed = excluded.sealed, "
+            "updated_at = excluded.updated_at",
+            (ident, net, sealed, now_ms()),
+        )
 
     def box(self, ident: bytes) -> bytes | None:
-        row = self.conn.execute(
-            "SELECT sealed FROM recovery_boxes WHERE id = ?", (ident,)
-        ).fetchone()
+        row = self.execute("SELECT sealed FROM recovery_boxes WHERE id = ?", (ident,)).fetchone()
         return None if row is None else bytes(row[0])
 
     # -- attachments (sealed chunks under opaque ids) -----------------------------------
@@ -239,7 +260,7 @@ class RelayStore:
         for ident in ids:
             if self.blob_purged(net, ident):
                 continue  # withdrawn: the relay does not want it back
-            row = self.conn.execute(
+            row = self.execute(
                 "SELECT count(*), max(total) FROM blob_chunks WHERE net = ? AND blob = ?",
                 (net, ident),
             ).fetchone()
@@ -249,16 +270,19 @@ class RelayStore:
 
     def put_chunk(self, net: bytes, ident: bytes, idx: int, total: int, data: bytes) -> bool:
         """Store a chunk durably; False when it was there already."""
-        with self.conn:
-            cursor = self.conn.execute(
-                "INSERT OR IGNORE INTO blob_chunks (net, blob, idx, total, data) "
-                "VALUES (?, ?, ?, ?, ?)",
+        with self.transaction():
+            cursor = self.execute(
+                "INSERT INTO blob_chunks (net, blob, idx, total, data) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
                 (net, ident, idx, total, data),
             )
-        return cursor.rowcount == 1
+            stored = cursor.rowcount == 1
+            if stored:
+                self._count(net, 0, len(data))
+        return stored
 
     def chunk(self, net: bytes, ident: bytes, idx: int) -> tuple[int, bytes] | None:
-        row = self.conn.execute(
+        row = self.execute(
             "SELECT total, data FROM blob_chunks WHERE net = ? AND blob = ? AND idx = ?",
             (net, ident, idx),
         ).fetchone()
@@ -271,7 +295,7 @@ class RelayStore:
         if not ids:
             return []
         places = ",".join("?" * len(ids))
-        rows = self.conn.execute(
+        rows = self.execute(
             f"SELECT raw FROM events WHERE net = ? AND id IN ({places}) ORDER BY seqno",  # noqa: S608
             (net, *ids),
         ).fetchall()
@@ -279,7 +303,7 @@ class RelayStore:
 
     def event_at(self, net: bytes, event_id: bytes) -> tuple[int, bytes] | None:
         """Where an event arrived (its ``seqno``) and its raw form."""
-        row = self.conn.execute(
+        row = self.execute(
             "SELECT seqno, raw FROM events WHERE net = ? AND id = ?", (net, event_id)
         ).fetchone()
         return None if row is None else (int(row[0]), bytes(row[1]))
@@ -288,16 +312,16 @@ class RelayStore:
         self, net: bytes, clear: purge.Withdrawal, author: bytes, seq: int, applied: bool
     ) -> None:
         """Remember a withdrawal (by the ``seq``-th event of chain ``author``)."""
-        with self.conn:
-            self.conn.execute(
-                "INSERT OR REPLACE INTO withdrawals (net, case_id, key, author, seq, blobs, "
-                "applied) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (net, clear.case, clear.key, author, seq, b"".join(clear.blobs), applied),
-            )
+        self.execute(
+            "INSERT INTO withdrawals (net, case_id, key, author, seq, blobs, applied) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (net, case_id, author, seq) "
+            "DO UPDATE SET key = excluded.key, blobs = excluded.blobs, applied = excluded.applied",
+            (net, clear.case, clear.key, author, seq, b"".join(clear.blobs), int(applied)),
+        )
 
     def withdrawn_keys(self, net: bytes) -> list[tuple[bytes, bytes]]:
         """(case, purge key) of each withdrawal of ``net`` applied here."""
-        rows = self.conn.execute(
+        rows = self.execute(
             "SELECT DISTINCT case_id, key FROM withdrawals WHERE net = ? AND applied = 1", (net,)
         ).fetchall()
         return [(bytes(case), bytes(key)) for case, key in rows]
@@ -306,7 +330,7 @@ class RelayStore:
         self, net: bytes, case: bytes
     ) -> list[tuple[purge.Withdrawal, bytes, int]]:
         """(withdrawal, its author, its seq) of those that wait for ``case`` to arrive."""
-        rows = self.conn.execute(
+        rows = self.execute(
             "SELECT key, blobs, author, seq FROM withdrawals "
             "WHERE net = ? AND case_id = ? AND applied = 0",
             (net, case),
@@ -322,9 +346,9 @@ class RelayStore:
         from the case's own arrival (``since``, its seqno) on: an event about a case is
         written after it, and the scan costs only what came since. Returns their ids."""
         stripped = set()
-        with self.conn:
-            self.conn.execute("BEGIN IMMEDIATE")
-            rows = self.conn.execute(
+        with self.transaction():
+            self.lock_network(net)
+            rows = self.execute(
                 "SELECT seqno, id, author, seq, tag, raw FROM events "
                 "WHERE net = ? AND seqno >= ? AND length(tag) = ?",
                 (net, since, purge.TAG_BYTES),
@@ -336,31 +360,33 @@ class RelayStore:
                     continue
                 bare = purge.strip(bytes(raw))
                 if bare != bytes(raw):
-                    self.conn.execute("UPDATE events SET raw = ? WHERE seqno = ?", (bare, seqno))
+                    self.execute("UPDATE events SET raw = ? WHERE seqno = ?", (bare, seqno))
+                    self._count(net, 0, len(bare) - len(raw))
                 stripped.add(bytes(ident))
         return stripped
 
     def drop_blob(self, net: bytes, ident: bytes) -> None:
         """Delete an attachment's chunks for good: they may not be uploaded again."""
-        with self.conn:
-            self.conn.execute("DELETE FROM blob_chunks WHERE net = ? AND blob = ?", (net, ident))
-            self.conn.execute(
-                "INSERT OR IGNORE INTO purged_blobs (net, blob) VALUES (?, ?)", (net, ident)
+        with self.transaction():
+            rows = self.execute(
+                "DELETE FROM blob_chunks WHERE net = ? AND blob = ? RETURNING length(data)",
+                (net, ident),
+            ).fetchall()
+            self._count(net, 0, -sum(int(r[0]) for r in rows))
+            self.execute(
+                "INSERT INTO purged_blobs (net, blob) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (net, ident),
             )
 
     def blob_purged(self, net: bytes, ident: bytes) -> bool:
-        row = self.conn.execute(
+        row = self.execute(
             "SELECT 1 FROM purged_blobs WHERE net = ? AND blob = ?", (net, ident)
         ).fetchone()
         return row is not None
 
-    def checkpoint(self) -> None:
-        """Empty the write-ahead log (after a purge: no earlier page image stays in it)."""
-        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
     # -- reading -----------------------------------------------------------------------
     def max_seqno(self, net: bytes) -> int:
-        row = self.conn.execute("SELECT max(seqno) FROM events WHERE net = ?", (net,)).fetchone()
+        row = self.execute("SELECT max(seqno) FROM events WHERE net = ?", (net,)).fetchone()
         return int(row[0] or 0)
 
     def first_missing(self, net: bytes, behind: dict[bytes, int]) -> int:
@@ -371,7 +397,7 @@ class RelayStore:
         starts = [
             row[0]
             for author, seq in behind.items()
-            for row in self.conn.execute(
+            for row in self.execute(
                 "SELECT seqno FROM events WHERE net = ? AND author = ? AND seq > ? "
                 "ORDER BY seq LIMIT 1",
                 (net, author, seq),
@@ -385,7 +411,7 @@ class RelayStore:
         """Chunks of ``(seqno, author, seq, raw)`` in arrival order, ``after < seqno <=
         upto``. Arrival order keeps every author's chain in order."""
         while True:
-            rows = self.conn.execute(
+            rows = self.execute(
                 "SELECT seqno, author, seq, raw FROM events "
                 "WHERE net = ? AND seqno > ? AND seqno <= ? ORDER BY seqno LIMIT ?",
                 (net, after, upto, chunk),

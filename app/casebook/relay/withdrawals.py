@@ -173,5 +173,4 @@ class Withdrawals:
         log.info(
             "a case of %s was withdrawn: %d events stripped", self.net.hex()[:8], len(self.stripped)
         )
-        self.store.checkpoint()
         return True
