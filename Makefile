@@ -75,6 +75,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/flood_bench.py
 	$(BIN)/python bench/gui_bench.py
 	$(BIN)/python bench/withdraw_bench.py
+	$(BIN)/python bench/relay_cluster_bench.py
 	@if [ "$$(id -u)" = 0 ]; then $(BIN)/python bench/lan_bench.py; \
 	else echo "bench/lan_bench.py makes network namespaces: run it as root"; fi
 

@@ -72,7 +72,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_relay(data: Path, port: int, stock_buffer: bool) -> subprocess.Popen[bytes]:
+def start_relay(
+    data: Path, port: int, stock_buffer: bool, database: str | None = None
+) -> subprocess.Popen[bytes]:
     code = (
         "import sys, asyncio.sslproto as s\n"
         "import casebook.relay.server as r\n"
@@ -85,13 +87,15 @@ def start_relay(data: Path, port: int, stock_buffer: bool) -> subprocess.Popen[b
         + "from casebook.relay.cli import main\n"
         "sys.exit(main(sys.argv[1:]))\n"
     )
-    log = (data.parent / "relay.log").open("wb")
+    log_path = data.parent / f"{data.name}.log"
+    log = log_path.open("wb")
     argv = ["serve", "--data", str(data), "--listen", f"127.0.0.1:{port}"]
+    argv += ["--database", database] if database else []
     proc = subprocess.Popen(
         [sys.executable, "-c", code, *argv, "--max-connections", "5000"], stderr=log
     )
     deadline = time.monotonic() + 30
-    while b"listening" not in (data.parent / "relay.log").read_bytes():
+    while b"listening" not in log_path.read_bytes():
         if time.monotonic() > deadline or proc.poll() is not None:
             raise SystemExit("the relay did not start; see its log")
         time.sleep(0.05)
@@ -170,12 +174,21 @@ def bare_rate_threads(raws: list[bytes], seed: bytes, workers: int) -> float:
 
 
 async def connect_members(
-    address: RelayAddress, net: bytes, people: list[Identity], have: dict[bytes, int]
+    address: RelayAddress | list[RelayAddress],
+    net: bytes,
+    people: list[Identity],
+    have: dict[bytes, int],
 ) -> list[RelayLink]:
+    """Log ``people`` in (spread in turn over the relay processes ``address`` names)."""
+    addresses = address if isinstance(address, list) else [address]
+    turn = {ident.public_key: addresses[i % len(addresses)] for i, ident in enumerate(people)}
+
     async def one(ident: Identity) -> RelayLink:
-        link = await RelayLink.open(address, timeout=60)
+        link = await RelayLink.open(turn[ident.public_key], timeout=60)
         await link.login(ident, net, have)
         message = await link.recv(timeout=120)
+        while message["t"] == "events":  # what earlier rounds pushed, if any
+            message = await link.recv(timeout=120)
         assert message["t"] == "caught_up", message["t"]
         return link
 
@@ -186,19 +199,21 @@ async def connect_members(
 
 
 async def fan_out(
-    address: RelayAddress,
+    address: RelayAddress | list[RelayAddress],
     net: bytes,
     people: list[Identity],
     have: dict[bytes, int],
     seed: bytes,
     epoch: int,
     rounds: int,
+    first: int = 0,
 ) -> list[float]:
-    """Each round one member pushes a new case; every other connected member times its
-    arrival from the moment the push was written."""
+    """Each round one member pushes a new case (the members ``first``, ``first + 1``...:
+    each may push once, as the second event of its chain); every other connected member
+    times its arrival from the moment the push was written."""
     links = await connect_members(address, net, people, have)
     latencies: list[float] = []
-    for r in range(rounds):
+    for r in range(first, first + rounds):
         sender = people[r]
         event = events.create(
             sender,

@@ -197,6 +197,9 @@ listening "$relay_pid" "$root/tmp/service.log"
 expect "casebook-relay://127.0.0.1:$port/" "$(as_service casebook-relay url \
     --data /var/lib/casebook-relay --host 127.0.0.1 --port "$port")"
 (as_service casebook-relay status --data /var/lib/casebook-relay) >/dev/null
+# PostgreSQL support is bundled (psycopg and its libpq): with no server there, one line.
+expect "cannot use the relay's database at postgresql://127.0.0.1:1/smoke" \
+    "$(as_service casebook-relay status --database postgresql://smoke@127.0.0.1:1/smoke 2>&1)"
 kill -TERM "$relay_pid"
 wait "$relay_pid" || { cat "$root/tmp/service.log" >&2; exit 1; }
 relay_pid=""

@@ -44,7 +44,9 @@ def _free_port() -> int:
 class Cluster:
     """One server; :meth:`database` makes a new empty database and returns its URL."""
 
-    def __init__(self) -> None:
+    def __init__(self, durable: bool = False) -> None:
+        """``durable``: fsync as a production server does (the benches); tests skip it."""
+        self.durable = durable
         binary = pg_bin()
         if binary is None:
             raise RuntimeError(
@@ -108,16 +110,9 @@ class Cluster:
                     str(self.root),
                     "-c",
                     "listen_addresses=127.0.0.1",
-                    # Durability of the machine's disk is not under test; the relay's own
-                    # (an acknowledged event is committed) is.
-                    "-c",
-                    "fsync=off",
-                    "-c",
-                    "full_page_writes=off",
                     "-c",
                     "max_connections=200",
-                    "-c",
-                    "shared_buffers=32MB",
+                    *self._speed(),
                 ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -131,6 +126,13 @@ class Cluster:
                 time.sleep(0.1)
             self.stop()
         raise RuntimeError("the test PostgreSQL server did not start")
+
+    def _speed(self) -> list[str]:
+        if self.durable:
+            return ["-c", "shared_buffers=256MB"]
+        # Durability of the machine's disk is not under test; the relay's own (an
+        # acknowledged event is committed) is.
+        return ["-c", "fsync=off", "-c", "full_page_writes=off", "-c", "shared_buffers=32MB"]
 
     def url(self, database: str) -> str:
         return f"postgresql://{self.user}:{self.password}@127.0.0.1:{self.port}/{database}"

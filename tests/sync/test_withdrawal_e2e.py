@@ -140,6 +140,9 @@ def test_a_withdrawn_case_leaves_nothing_on_any_computer_or_the_relay(
     # erases", says so; those bytes were always ciphertext the relay cannot open.
     if _relay_store == "sqlite":
         assert hits(relay_files(tmp_path), held) == []
+    # The network's usage counters followed the purge (bodies and chunks gone).
+    store = relay.relay.store
+    assert relay.on_loop(store.usage, net) == relay.on_loop(store.measured_usage, net)
     assert relay.relay.store.execute("SELECT count(*) FROM blob_chunks").fetchone()[0] == 0
 
     # A member who joins a month later sees the tombstone only.

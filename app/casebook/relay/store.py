@@ -42,6 +42,9 @@ SELECT {} FROM authors JOIN events e ON e.net = :net AND e.author = authors.auth
 """
 
 
+FIRST_MISSING_CHUNK = 256  # chains a statement of :meth:`RelayStore.first_missing` looks up
+
+
 def now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -391,18 +394,23 @@ class RelayStore:
 
     def first_missing(self, net: bytes, behind: dict[bytes, int]) -> int:
         """Where a catch-up starts: just before the earliest-arrived event the peer lacks,
-        given the last ``seq`` it has of each chain it is behind on (one index lookup per
-        chain, so a peer missing the last few events is not sent the network's history to
-        filter)."""
-        starts = [
-            row[0]
-            for author, seq in behind.items()
-            for row in self.execute(
-                "SELECT seqno FROM events WHERE net = ? AND author = ? AND seq > ? "
-                "ORDER BY seq LIMIT 1",
-                (net, author, seq),
-            )
-        ]
+        given the last ``seq`` it has of each chain it is behind on (the next event of
+        each chain, found by its (net, author, seq) key, a few hundred chains a statement,
+        so a peer missing the last few events is not sent the network's history to
+        filter, and one with thousands of chains costs a few round trips)."""
+        lacking = [(author, seq + 1) for author, seq in behind.items()]
+        starts = []
+        for first in range(0, len(lacking), FIRST_MISSING_CHUNK):
+            part = lacking[first : first + FIRST_MISSING_CHUNK]
+            values = ", ".join(["(?, ?)"] * len(part))
+            row = self.execute(
+                f"WITH lacking(author, seq) AS (VALUES {values}) "  # noqa: S608
+                "SELECT min(e.seqno) FROM lacking JOIN events e "
+                "ON e.net = ? AND e.author = lacking.author AND e.seq = lacking.seq",
+                (*(v for pair in part for v in pair), net),
+            ).fetchone()
+            if row is not None and row[0] is not None:
+                starts.append(int(row[0]))
         return min(starts, default=1) - 1
 
     def stream(
