@@ -45,5 +45,8 @@ class RelayConfig:
     frame_burst: int = 400
     send_buffer_limit: int = 16 * 1024 * 1024  # a client this far behind is dropped
     status_interval: float = 15.0
+    # Several processes on one store: how often each looks at every network it holds,
+    # whatever the notices said (a notice can be lost).
+    follow_interval: float = 5.0
     # Set: the relay is a member's computer accepting LAN links (``lan_auth`` only).
     lan: LanAccess | None = None

@@ -21,10 +21,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from casebook.core.model import membership, purge
+from casebook.core.model import events, membership, purge
 from casebook.core.model.events import (
     MAX_CLOCK_AHEAD,
     Event,
+    EventError,
     is_stripped,
     parse_trusted,
 )
@@ -188,7 +189,8 @@ class HostedNetwork:
         try:
             with store.transaction():
                 store.lock_network(self.net)
-                follow()
+                follow()  # what others stored is stored: kept whatever happens next
+                keys = list(self.withdrawals.keys)
                 admission = self.admit(batch, now, ticket, by)
                 if admission.accepted:
                     rows = [(e, e.kind in membership.KINDS) for e in admission.accepted]
@@ -273,14 +275,16 @@ class HostedNetwork:
         self.entries, self.state = admission.entries, admission.state
         return True
 
-    def follow(self, rows: list[tuple[int, bytes, int, bytes]]) -> tuple[list[bytes], bool]:
+    def follow(self, rows: list[tuple[int, bytes, int, bytes]]) -> list[tuple[list[bytes], bool]]:
         """Fold in what other relay processes stored (``(seqno, author, seq, raw)`` in
-        arrival order, after :attr:`seen`): the events new here, to forward to this
-        process's members, and whether the membership changed. They were judged by the
-        process that stored them, under the network's lock."""
-        new: list[bytes] = []
-        entries: list[Entry] | None = None
-        withdrawn = False
+        arrival order, after :attr:`seen`; judged by the process that stored them, under
+        the network's lock). Returns the events new here in runs, each ending where the
+        membership changed (True) or at the end (False): the caller forwards a run, then
+        cuts off whoever it removed, so nobody is sent what was stored after their
+        removal."""
+        runs: list[tuple[list[bytes], bool]] = []
+        run: list[bytes] = []
+        copied = withdrawn = False
         for seqno, author, seq, raw in rows:
             self.seen = max(self.seen, seqno)
             if seq <= self.heads.get(author, (0, b""))[0]:
@@ -288,16 +292,20 @@ class HostedNetwork:
             event = parse_trusted(raw)
             self.heads[author] = (seq, event.id)
             self.lamport = max(self.lamport, event.header.lamport)
-            if event.kind in membership.KINDS:
-                entries = list(self.entries) if entries is None else entries
-                entries.append(Entry.of(event))
             withdrawn = withdrawn or event.kind == EventKind.CASE_WITHDRAW
-            new.append(raw)
-        if entries is not None:
-            self.entries, self.state = entries, membership.fold(self.net, entries)
+            run.append(raw)
+            if event.kind in membership.KINDS:
+                if not copied:
+                    self.entries, copied = list(self.entries), True
+                self.entries.append(Entry.of(event))
+                self.state, _ = _fold_in(self.net, self.state, self.entries, self.entries[-1])
+                runs.append((run, True))
+                run = []
+        if run:
+            runs.append((run, False))
         if withdrawn:  # applied by the process that stored it: its keys, its purge
             self.withdrawals.keys = self.store.withdrawn_keys(self.net)
-        return new, entries is not None
+        return runs
 
     def _chain(self, event: Event, heads: dict[bytes, tuple[int, bytes]]) -> str | None:
         if event.net != self.net:
@@ -388,6 +396,17 @@ class HostedNetwork:
         if invite is None or now > invite.expires:
             return False
         return self.open_invite(key, now) in ("open", "used")
+
+
+def parse_all(raws: list[bytes]) -> list[Event | str]:
+    """Each pushed event parsed (a withdrawn case's may come bodiless), or why not."""
+    out: list[Event | str] = []
+    for raw in raws:
+        try:
+            out.append(events.parse(raw, stripped_ok=True))
+        except EventError as exc:
+            out.append(str(exc))
+    return out
 
 
 class _Later(Exception):

@@ -30,6 +30,7 @@ from casebook.relay.store import Cursor, RelayStore, StoreUnavailable
 # pg_advisory_xact_lock(CLASS, key): CLASS keeps Casebook's locks apart from anyone else's.
 LOCK_CLASS = 0x0CA5EB00
 MIGRATE_KEY = 1  # (LOCK_CLASS + 1, MIGRATE_KEY): the schema steps
+CREATE_KEY = 2  # (LOCK_CLASS + 1, CREATE_KEY): creating a network (max_networks)
 # NOTIFY channel: "NETHEX:SEQNO" once a transaction stored events of a network up to SEQNO.
 CHANNEL = "casebook_relay"
 
@@ -168,6 +169,12 @@ class PostgresStore(RelayStore):
         with self._reachable(), self.conn.transaction():
             self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield
+
+    def lock_creation(self) -> None:
+        self.conn.execute(
+            "SELECT pg_advisory_xact_lock(%s::integer, %s::integer)",
+            (LOCK_CLASS + 1, CREATE_KEY),
+        )
 
     def lock_network(self, net: bytes) -> None:
         self.conn.execute(

@@ -40,9 +40,11 @@ def welcomes(
             continue  # only the inviter may place an invite's welcome package
         if hosted.open_invite(item[0], now) != "open":
             continue
-        if len(item[1]) > hosted.room():
-            continue  # the network's storage is full
-        hosted.size += store.put_welcome(hosted.net, item[0], item[1])
+        with store.transaction():  # the quota, judged and used under the network's lock
+            store.lock_network(hosted.net)
+            if len(item[1]) > hosted.room():
+                continue  # the network's storage is full
+            hosted.size += store.put_welcome(hosted.net, item[0], item[1])
         stored += 1
     return {"t": "ack", "id": ref, "stored": stored, "duplicate": 0, "refused": []}
 
@@ -93,10 +95,12 @@ def blob(
     data = wire.need_bytes(message, "data")
     if not idx < total or len(data) > wire.MAX_CHUNK_SEALED:
         raise ProtocolError(Refusal.MALFORMED, "bad attachment chunk")
-    if store.blob_purged(net, ident):
-        return {"t": "ack", "id": ref, "refused": [[0, "this attachment was withdrawn"]]}
-    if len(data) > hosted.room():
-        return {"t": "ack", "id": ref, "refused": [[0, "the network's storage is full"]]}
-    if store.put_chunk(net, ident, idx, total, data):
-        hosted.size += len(data)
+    with store.transaction():  # after any withdrawal in hand elsewhere; the quota too
+        store.lock_network(net)
+        if store.blob_purged(net, ident):
+            return {"t": "ack", "id": ref, "refused": [[0, "this attachment was withdrawn"]]}
+        if len(data) > hosted.room():
+            return {"t": "ack", "id": ref, "refused": [[0, "the network's storage is full"]]}
+        if store.put_chunk(net, ident, idx, total, data):
+            hosted.size += len(data)
     return {"t": "ack", "id": ref, "refused": []}

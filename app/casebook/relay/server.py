@@ -28,7 +28,7 @@ from typing import cast
 from casebook.core.model.events import Event
 from casebook.protocol import tls, wire
 from casebook.protocol.refusals import Refusal
-from casebook.protocol.wire import frame
+from casebook.protocol.wire import ProtocolError, frame
 from casebook.relay.config import RelayConfig
 from casebook.relay.hosted import HostedNetwork
 from casebook.relay.linking import LinkSlots
@@ -71,6 +71,7 @@ class Relay:
             net: HostedNetwork(net, self.store, config.quota_bytes) for net in self.store.networks()
         }
         self._listening: asyncio.Task[None] | None = None
+        self._following: asyncio.Task[None] | None = None
         self.members: dict[bytes, set[Session]] = {}
         self.pending: OrderedDict[Session, None] = OrderedDict()
         self.strangers = Budget(config.strangers_per_second, config.stranger_burst)
@@ -95,6 +96,7 @@ class Relay:
         self._status_task = asyncio.create_task(self._status_loop())
         if self.store.shared:
             self._listening = asyncio.create_task(self.store.listen(self._notified))
+            self._following = asyncio.create_task(self._follow_loop())
         log.info("relay listening on %s:%s", self.config.host, self.port)
 
     async def close(self) -> None:
@@ -103,7 +105,7 @@ class Relay:
         self.closing = True
         if self._server is not None:
             self._server.close()
-        for task in (self._status_task, self._listening):
+        for task in (self._status_task, self._listening, self._following):
             if task is not None:
                 task.cancel()
         sessions = list(self.pending) + [s for group in self.members.values() for s in group]
@@ -213,18 +215,29 @@ class Relay:
 
     def follow(self, hosted: HostedNetwork) -> None:
         """Fold in what other processes stored in ``hosted``'s network since this one
-        last looked, send it to this process's members, and cut off anyone it removed."""
+        last looked, send it to this process's members, and cut off anyone it removed
+        (before sending what came after the removal)."""
         if not self.store.shared:
             return  # nobody else writes: this process has seen everything
+        if not hosted.exists and not self.store.has_network(hosted.net):
+            self.store.lock_creation()  # a creation: counted again, one at a time
+            if not self.may_host(hosted.net):
+                raise ProtocolError(Refusal.UNKNOWN_NETWORK, "this relay hosts no more networks")
         chunks = self.store.stream(hosted.net, MAX_SEQNO, hosted.seen)
-        new, changed = hosted.follow([row for chunk in chunks for row in chunk])
+        runs = hosted.follow([row for chunk in chunks for row in chunk])
         hosted.recount()  # events, welcomes and attachments stored by any process
-        for batch in wire.batches(new):  # frames of about BATCH_BYTES
-            data = frame({"t": "events", "events": batch})
-            for session in list(self.members.get(hosted.net, ())):
-                session.send_live(data)
-        if changed:
-            self.membership_changed(hosted)
+        for raws, changed in runs:
+            for batch in wire.batches(raws):  # frames of about BATCH_BYTES
+                data = frame({"t": "events", "events": batch})
+                for session in list(self.members.get(hosted.net, ())):
+                    session.send_live(data)
+            if changed:
+                self.membership_changed(hosted)
+
+    def follow_all(self) -> None:
+        """Every hosted network, as after a lost notice (the listener's reconnection,
+        and every ``follow_interval`` in case a notice was never sent)."""
+        self._notified(None, 0)
 
     def announce(self, net: bytes, seqno: int) -> None:
         """Tell the other processes that events of ``net`` up to ``seqno`` are stored."""
@@ -278,6 +291,14 @@ class Relay:
             "strangers_refused": self.strangers.refused,
             "networks": nets,
         }
+
+    async def _follow_loop(self) -> None:
+        """A notice may be lost (its sender died between commit and NOTIFY): every
+        network is looked at now and then all the same, so a removal made elsewhere
+        cuts its member off here within ``follow_interval`` at worst."""
+        while True:
+            await asyncio.sleep(self.config.follow_interval)
+            self.follow_all()
 
     async def _status_loop(self) -> None:
         path = self.config.data / "status.json"

@@ -16,30 +16,19 @@ import logging
 import time
 from typing import Any, Protocol
 
-from casebook.core.model import events
-from casebook.core.model.events import Event, EventError
+from casebook.core.model.events import Event
 from casebook.core.model.identity import verify
 from casebook.protocol import tls, wire
 from casebook.protocol.refusals import INVITE_REFUSALS, Refusal
 from casebook.protocol.wire import ProtocolError, frame
 from casebook.relay import catchup, lan_login, linking, recovery, requests
 from casebook.relay.config import LanAccess, RelayConfig
-from casebook.relay.hosted import Admission, HostedNetwork, Ticket
+from casebook.relay.hosted import Admission, HostedNetwork, Ticket, parse_all
 from casebook.relay.store import RelayStore, StoreUnavailable, now_ms
 from casebook.relay.strangers import Budget
 
 log = logging.getLogger("casebook.relay")
 MAX_DEFERRED = 4096  # live frames held back while a catch-up is still streaming
-
-
-def _parse_all(raws: list[bytes]) -> list[Event | str]:
-    out: list[Event | str] = []
-    for raw in raws:
-        try:
-            out.append(events.parse(raw, stripped_ok=True))  # a withdrawn case's, bodiless
-        except EventError as exc:
-            out.append(str(exc))
-    return out
 
 
 class Server(Protocol):
@@ -254,8 +243,10 @@ class Session:
         (or, ``owner``, the member whose own computer this is, bringing their library),
         then (after ``answer``, the LAN proof) their vector and the catch-up."""
         self.net, self.member, self.hosted = hosted.net, member, hosted
+        self.relay.follow(hosted)  # other processes' writes first (a removal among them)
         if not owner and not hosted.is_member(member):
             raise ProtocolError(Refusal.DENIED, "not a member of this network")
+        self.catching_up = True  # live events wait until after ``ready`` and the catch-up
         refused = self.relay.admit_member(self)
         if refused is not None:
             raise ProtocolError(Refusal.BUSY, refused)
@@ -270,13 +261,14 @@ class Session:
         log.info("member %s of %s connected", self.short, self.net_short)
         if probe:  # a status check: the vectors only
             self.send(catchup.ready(hosted, have))
+            self.flush()
         else:
             self._start_catchup(hosted, have, wire.want_ids(vector))
 
     async def create_network(self, hosted: HostedNetwork, raw: bytes, member: bytes | None) -> None:
         """Take a network's creation event (from its founder; ``member`` None: from
         the member whose own computer this is, whoever founded it)."""
-        parsed = _parse_all([raw])[0]
+        parsed = parse_all([raw])[0]
         if (
             isinstance(parsed, str)
             or (member is not None and parsed.author != member)
@@ -340,9 +332,11 @@ class Session:
         while not self.relay.closing and not self.closed:
             message = await self._read(self.config.idle_timeout)
             async with self.busy:
+                kind = message["t"]
+                if kind not in ("push", "ping", "bye"):  # a push folds them in itself
+                    self.relay.follow(self._in())  # other processes' writes (a removal?)
                 if self.closed:  # cut off (removed) while this frame was in hand
                     return
-                kind = message["t"]
                 if kind == "push":
                     await self._push(message)
                 elif kind == "welcomes":
@@ -372,7 +366,7 @@ class Session:
         notices = wire.announced(message)  # withdrawals the batch's stripped events need
         hosted = self.hosted
         assert hosted is not None
-        parsed = await asyncio.get_running_loop().run_in_executor(None, _parse_all, notices + raws)
+        parsed = await asyncio.get_running_loop().run_in_executor(None, parse_all, notices + raws)
         hosted.announce([e for e in parsed[: len(notices)] if isinstance(e, Event)])
         parsed = parsed[len(notices) :]
         good = [e for e in parsed if isinstance(e, Event)]
@@ -403,6 +397,8 @@ class Session:
             admission, last, purged = hosted.take(
                 batch, now_ms(), ticket, self.member or b"", lambda: self.relay.follow(hosted)
             )
+        except ProtocolError:
+            raise
         except Exception as exc:  # disk full, I/O error, database gone: nothing acknowledged
             log.error("store failed for %s: %s", self.net_short, exc)
             raise ProtocolError(
@@ -432,7 +428,6 @@ class Session:
     def _start_catchup(
         self, hosted: HostedNetwork, have: dict[bytes, int], want: list[bytes]
     ) -> None:
-        self.catching_up = True
         self._catchup = asyncio.create_task(catchup.run(self, hosted, have, want))
 
     def flush(self) -> None:

@@ -88,6 +88,10 @@ class RelayStore:
         """Reads that see one moment of the store (writers elsewhere go on)."""
         raise NotImplementedError
 
+    def lock_creation(self) -> None:
+        """Inside :meth:`transaction`: hold the lock that makes creations of networks
+        (and the count of them) one at a time across processes."""
+
     def lock_network(self, net: bytes) -> None:
         """Inside :meth:`transaction`: hold the writer lock of ``net`` until it ends, so
         events of one network get their ``seqno`` in the order they become visible."""
