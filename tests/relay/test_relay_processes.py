@@ -19,7 +19,9 @@ from typing import Any
 
 import pytest
 
+from balancerkit import Balancer
 from casebook.core.library.search import Filters
+from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.profile import Profile
 from casebook.protocol import tls, wire
 from casebook.relay.cli import main as relay_main
@@ -322,3 +324,30 @@ def test_the_database_going_away_costs_a_calm_refusal_and_nothing_stored(
     assert [c.title for c in bob.queries.list_cases(Filters(), limit=5)] == [
         "Written while the database is down"
     ]
+
+
+def test_members_behind_a_balancer_go_on_through_another_process_when_one_stops(
+    make_profile: Callable[..., Profile], processes: Start
+) -> None:
+    a, b = processes(2)
+    balancer = Balancer([a.relay.port, b.relay.port])
+    try:
+        # One URL, one pin for the members: the balancer's address, the processes' key.
+        address = RelayAddress("127.0.0.1", balancer.port, a.relay.fingerprint)
+        alice = make_profile("Dr. Alice Moreau")
+        net = alice.library.create_network("Cardiology Circle", alice.name, relays=[str(address)])
+        code = alice.invitations.create(net).code
+        assert sync(alice, net, address).error is None
+        bob = make_profile("Dr. Bob Lee")
+        join(bob, code)  # through the URL in the code: the balancer
+        assert sync(alice, net, address).error is None
+        assert set(balancer.chosen) == {a.relay.port, b.relay.port}  # both served
+        a.stop()  # one process goes away; the members' URL stays
+        alice.library.post_case(net, title="After A stopped", body="Served by B")
+        assert sync(alice, net, address).error is None
+        report = sync(bob, net, address)
+        assert report.error is None and report.applied >= 1
+        assert [c.title for c in bob.queries.list_cases(Filters(), limit=5)] == ["After A stopped"]
+        assert balancer.chosen[-2:] == [b.relay.port, b.relay.port]
+    finally:
+        balancer.close()

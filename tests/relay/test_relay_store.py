@@ -13,6 +13,8 @@ import pytest
 from casebook.core.model import events
 from casebook.core.model.events import Event
 from casebook.core.model.identity import Identity
+from casebook.errors import CasebookError
+from casebook.relay.pg_store import STEPS
 from casebook.relay.sqlite_store import SqliteStore
 from casebook.relay.storage import open_store
 from casebook.relay.store import RelayStore
@@ -93,3 +95,42 @@ def test_the_usage_counters_follow_every_kind_of_write(store: RelayStore) -> Non
     assert store.usage(NET) == (0, 0)
     store.recount()
     assert store.usage(NET) == (events_, size)
+
+
+def test_a_sqlite_store_from_before_the_counters_is_counted_once(tmp_path: Path) -> None:
+    stored = chains(authors=2, length=3, rng=random.Random(5))
+    old = SqliteStore(tmp_path / "relay")
+    old.store(NET, [(e, False) for e in stored], new_network=True)
+    old.put_welcome(NET, b"k" * 32, b"w" * 400)
+    old.execute("DROP TABLE net_usage")  # as a relay before this version left it
+    old.close()
+    upgraded = SqliteStore(tmp_path / "relay")
+    try:
+        assert (
+            upgraded.usage(NET)
+            == upgraded.measured_usage(NET)
+            == (
+                6,
+                sum(len(e.raw) for e in stored) + 400,
+            )
+        )
+    finally:
+        upgraded.close()
+
+
+def test_postgresql_schema_steps_run_once_and_a_newer_schema_is_refused(
+    pg_cluster: Cluster, tmp_path: Path
+) -> None:
+    url = pg_cluster.database()
+    for _ in range(2):  # a second process (or a restart) finds the schema made
+        store = open_store(tmp_path, url)
+        versions = store.execute("SELECT version FROM casebook_relay_schema").fetchall()
+        assert [int(v[0]) for v in versions] == list(range(1, len(STEPS) + 1))
+        store.close()
+    store = open_store(tmp_path, url)
+    store.execute("INSERT INTO casebook_relay_schema VALUES (?)", (len(STEPS) + 1,))
+    store.close()
+    with pytest.raises(CasebookError) as refused:
+        open_store(tmp_path, url)
+    assert "newer casebook-relay" in refused.value.message
+    assert pg_cluster.password not in refused.value.message

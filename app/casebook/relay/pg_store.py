@@ -25,6 +25,7 @@ from typing import Any
 
 import psycopg
 
+from casebook.errors import CasebookError, say
 from casebook.relay.store import Cursor, RelayStore, StoreUnavailable
 
 # pg_advisory_xact_lock(CLASS, key): CLASS keeps Casebook's locks apart from anyone else's.
@@ -124,8 +125,14 @@ class PostgresStore(RelayStore):
             row = self.conn.execute("SELECT max(version) FROM casebook_relay_schema").fetchone()
             version = int(row[0] or 0) if row is not None else 0
             if version > len(STEPS):
-                raise psycopg.errors.FeatureNotSupported(
-                    f"the database is at schema {version}, newer than this relay ({len(STEPS)})"
+                raise CasebookError(
+                    say(
+                        "the relay's database at {0} was made by a newer casebook-relay "
+                        "(schema {1}; this one knows {2}): upgrade this relay",
+                        self.where,
+                        version,
+                        len(STEPS),
+                    )
                 )
             for number, step in enumerate(STEPS[version:], start=version + 1):
                 self.conn.execute(step.encode())
