@@ -236,6 +236,15 @@ LICENCES = {
     "pillow": "",
     "defusedxml": "defusedxml (PSF-2.0)",
     "DejaVu": "DejaVu fonts, in resources/fonts (Bitstream Vera and DejaVu licence, free)",
+    # A relay's PostgreSQL store (casebook-relay serve --database): psycopg and the libpq
+    # its binary wheel carries, with what libpq links.
+    "psycopg": "psycopg 3 and psycopg-binary (LGPL-3.0-only; a separate, replaceable package)",
+    "psycopg_binary": "",
+    "libpq": "PostgreSQL's libpq (PostgreSQL licence)",
+    "libldap": "OpenLDAP's libldap and liblber (OLDAP-2.8)",
+    "liblber": "",
+    "libsasl2": "Cyrus SASL (BSD-4-Clause-like CMU licence)",
+    "libcrypt": "libxcrypt (LGPL-2.1-or-later)",
 }
 
 
