@@ -5,7 +5,10 @@ misbehaves on cue once ``after`` bytes have gone from the client to the relay on
 connection: ``cut`` closes both sides (FIN), ``reset`` aborts the client's side (RST),
 ``drop`` throws away the client's next bytes and goes on (the relay sees a broken TLS
 record), ``stall`` stops forwarding either way and holds both sockets open, ``trip``
-only calls ``on_trip`` (to kill the relay at that point) and goes on forwarding.
+only calls ``on_trip`` (to kill the relay at that point) and goes on forwarding. Given
+several upstream ports, it is a load balancer: each connection goes to the next in turn
+that accepts it (one that refuses is skipped, as a health check would), and
+:attr:`Proxy.chosen` lists where each went.
 Threads only: the relay's event loop and the client (often another process) are not
 touched.
 """
@@ -25,7 +28,7 @@ DROP_BYTES = 4096
 class Proxy:
     def __init__(
         self,
-        upstream: int,
+        upstream: int | list[int],
         mode: str | None = None,
         after: int = 0,
         on_trip: Callable[[], None] | None = None,
@@ -36,6 +39,8 @@ class Proxy:
         self._tripping: threading.Thread | None = None  # running on_trip
         self.sent = 0  # bytes forwarded client → relay on the last connection
         self._sockets: list[socket.socket] = []
+        self._turn = 0
+        self.chosen: list[int] = []  # the upstream port of each connection, in order
         self._closing = False
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = int(self._listener.getsockname()[1])
@@ -60,16 +65,29 @@ class Proxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
-            try:
-                relay = socket.create_connection(("127.0.0.1", self.upstream), timeout=10)
-            except OSError:
+            relay = self._connect()
+            if relay is None:
                 client.close()
                 continue
-            relay.settimeout(None)
             self._sockets += [client, relay]
             self.sent = 0
             threading.Thread(target=self._up, args=(client, relay), daemon=True).start()
             threading.Thread(target=self._down, args=(relay, client), daemon=True).start()
+
+    def _connect(self) -> socket.socket | None:
+        """A link to the next upstream in turn that accepts one; None: none does."""
+        ports = [self.upstream] if isinstance(self.upstream, int) else self.upstream
+        for _ in ports:
+            port = ports[self._turn % len(ports)]
+            self._turn += 1
+            try:
+                relay = socket.create_connection(("127.0.0.1", port), timeout=10)
+            except OSError:
+                continue  # down: the next one
+            relay.settimeout(None)
+            self.chosen.append(port)
+            return relay
+        return None
 
     def _up(self, client: socket.socket, relay: socket.socket) -> None:
         """Client → relay, counting, and the fault once ``after`` bytes are through."""

@@ -10,8 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import re
+import signal
+import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -50,6 +54,68 @@ def stored_bytes(data: Path) -> bytes:
     return b"".join(
         p.read_bytes() for folder in store_folders(data) for p in folder.rglob("*") if p.is_file()
     )
+
+
+def wait_for(check: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+    """Bounded polling for something that cannot be awaited (another process, a file)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.01)
+
+
+class RelayProcess:
+    """``casebook-relay serve`` as its own process on 127.0.0.1:``port`` (0: a free one,
+    :attr:`port` says which), with ``options`` after the usual ones (``--database URL``)."""
+
+    def __init__(self, data: Path, port: int, log: Path, *options: str) -> None:
+        self.log = log
+        with open(log, "wb") as stderr:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    RELAY_MAIN,
+                    "serve",
+                    "--data",
+                    str(data),
+                    "--listen",
+                    f"127.0.0.1:{port}",
+                    *options,
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+
+        def listening() -> bool:
+            assert self.process.poll() is None, log.read_text()
+            return "listening on" in log.read_text()
+
+        wait_for(listening, "the relay to listen")
+        found = re.search(r"listening on 127\.0\.0\.1:(\d+)", log.read_text())
+        assert found is not None, log.read_text()
+        self.port = int(found.group(1))
+
+    @property
+    def fingerprint(self) -> str:
+        # The line with the URL comes just after the "listening" log line: wait for it.
+        wait_for(
+            lambda: re.search(r"fingerprint (\S+);", self.log.read_text()) is not None,
+            "the relay's fingerprint",
+        )
+        found = re.search(r"fingerprint (\S+);", self.log.read_text())
+        assert found is not None
+        return found.group(1)
+
+    def terminate(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(10)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait(10)
 
 
 class RunningRelay:

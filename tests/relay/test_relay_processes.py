@@ -11,15 +11,12 @@ import asyncio
 import json
 import shutil
 import signal
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from balancerkit import Balancer
 from casebook.core.library.search import Filters
 from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.profile import Profile
@@ -28,8 +25,9 @@ from casebook.relay.cli import main as relay_main
 from casebook.sync.link import SyncError
 from netkit import key, raw_events
 from pgkit import Cluster
+from proxykit import Proxy
 from rawkit import Raw, join_event, run
-from relaykit import RELAY_MAIN, RunningRelay, join, sync
+from relaykit import RelayProcess, RunningRelay, join, sync
 
 Start = Callable[..., list[RunningRelay]]
 
@@ -215,30 +213,13 @@ def test_a_process_killed_mid_push_loses_nothing_it_acknowledged(
     mine = raw_events(alice, net)[1:]  # the creation is stored already
     data = tmp_path / "killed"
     share_key(tmp_path / "relay-0", data)
-    log = tmp_path / "killed.log"
-    with open(log, "wb") as stderr:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                RELAY_MAIN,
-                "serve",
-                "--data",
-                str(data),
-                "--listen",
-                "127.0.0.1:0",
-                "--database",
-                database,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )
+    killed = RelayProcess(data, 0, tmp_path / "killed.log", "--database", database)
+    process = killed.process
     try:
-        port = _listening_port(log, process)
 
         async def push_until_killed() -> list[bytes]:
             reader, writer = await asyncio.open_connection(
-                "127.0.0.1", port, ssl=tls.client_context()
+                "127.0.0.1", killed.port, ssl=tls.client_context()
             )
             hello = await wire.read_frame(reader, 10)
             raw = Raw(reader, writer, hello["nonce"])
@@ -272,20 +253,6 @@ def test_a_process_killed_mid_push_loses_nothing_it_acknowledged(
     bob = member(make_profile, alice, net, b, "Dr. Bob Lee")
     assert sync(bob, net, b).error is None
     assert len(bob.queries.list_cases(Filters(), limit=500)) == 120
-
-
-def _listening_port(log: Path, process: subprocess.Popen[bytes]) -> int:
-    import re
-    import time
-
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert process.poll() is None, log.read_text()
-        found = re.search(r"listening on 127\.0\.0\.1:(\d+)", log.read_text())
-        if found:
-            return int(found.group(1))
-        time.sleep(0.05)
-    raise AssertionError("the relay process did not start: " + log.read_text())
 
 
 def test_status_counts_every_process(
@@ -330,7 +297,7 @@ def test_members_behind_a_balancer_go_on_through_another_process_when_one_stops(
     make_profile: Callable[..., Profile], processes: Start
 ) -> None:
     a, b = processes(2)
-    balancer = Balancer([a.relay.port, b.relay.port])
+    balancer = Proxy([a.relay.port, b.relay.port])  # a TCP load balancer
     try:
         # One URL, one pin for the members: the balancer's address, the processes' key.
         address = RelayAddress("127.0.0.1", balancer.port, a.relay.fingerprint)

@@ -20,7 +20,6 @@ import contextlib
 import json
 import os
 import random
-import re
 import signal
 import socket
 import struct
@@ -45,21 +44,12 @@ from casebook.sync.engine import SyncEngine
 from casebook.sync.link import SyncError
 from clikit import PASSPHRASE
 from netkit import raw_events
-from relaykit import RELAY_MAIN, RunningRelay, join, sync
+from relaykit import RelayProcess, RunningRelay, join, sync, wait_for
 
 SMALL_BATCH = 16 * 1024  # ~28 events a batch instead of ~900: many batches, quickly
 
 
 # -- helpers ---------------------------------------------------------------------------
-def wait_for(check: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
-    """Bounded polling for something that cannot be awaited (another process, a file)."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.01)
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -655,54 +645,6 @@ def test_a_network_keeps_flowing_through_its_second_relay(
 
 
 # -- 4. the relay process, SIGTERM and restart -----------------------------------------
-class RelayProcess:
-    """``casebook-relay serve`` as its own process on 127.0.0.1:``port``."""
-
-    def __init__(self, data: Path, port: int, log: Path) -> None:
-        self.log = log
-        with open(log, "wb") as stderr:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-c",
-                    RELAY_MAIN,
-                    "serve",
-                    "--data",
-                    str(data),
-                    "--listen",
-                    f"127.0.0.1:{port}",
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
-            )
-
-        def listening() -> bool:
-            assert self.process.poll() is None, log.read_text()
-            return "listening on" in log.read_text()
-
-        wait_for(listening, "the relay to listen")
-
-    @property
-    def fingerprint(self) -> str:
-        # The line with the URL comes just after the "listening" log line: wait for it.
-        wait_for(
-            lambda: re.search(r"fingerprint (\S+);", self.log.read_text()) is not None,
-            "the relay's fingerprint",
-        )
-        found = re.search(r"fingerprint (\S+);", self.log.read_text())
-        assert found is not None
-        return found.group(1)
-
-    def terminate(self) -> int:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(10)
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-                self.process.wait(10)
-
-
 def relay_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     capsys.readouterr()
     assert relay_main(list(argv)) == 0
