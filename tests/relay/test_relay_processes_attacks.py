@@ -231,6 +231,26 @@ def _room(url: str, net: bytes, quota: int) -> int:
     return quota - usage(url, net)
 
 
+async def sent_while_held(
+    database: str, table: str, sends: list[tuple[Raw, dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """Each message sent on its link while ``table`` is held (:func:`table_held`), so
+    every process checks before any of them writes; their acks, the links closed."""
+    with table_held(database, table, waiters=len(sends)) as release:
+        for raw, message in sends:
+            raw.send(message)
+        await in_thread(release)
+        acks = await asyncio.gather(*(ack_of(raw) for raw, _ in sends))
+    for raw, _ in sends:
+        await raw.close()
+    return list(acks)
+
+
+def assert_within_quota(database: str, net: bytes, quota: int, acks: list[Any]) -> None:
+    stored = measured(database, net)
+    assert stored <= quota, f"stored {stored} bytes, quota {quota}: {acks}"
+
+
 def test_attachment_chunks_raced_on_two_processes_stay_within_the_quota(
     make_profile: Callable[..., Profile], processes: Start, database: str
 ) -> None:
@@ -247,28 +267,14 @@ def test_attachment_chunks_raced_on_two_processes_stay_within_the_quota(
         on_a, on_b = await Raw.open(a), await Raw.open(b)
         await on_a.login(alice, net)
         await on_b.login(bob, net)
-        with table_held(database, "blob_chunks", waiters=2) as release:
-            for i, raw in enumerate((on_a, on_b)):
-                raw.send(
-                    {
-                        "t": "blob_put",
-                        "id": 7,
-                        "blob": bytes([i + 1]) * 32,
-                        "idx": 0,
-                        "total": 1,
-                        "data": os.urandom(size),
-                    }
-                )
-            await in_thread(release)
-            acks = await asyncio.gather(ack_of(on_a), ack_of(on_b))
-        await on_a.close()
-        await on_b.close()
-        return list(acks)
+        puts = [
+            {"t": "blob_put", "id": 7, "blob": bytes([i + 1]) * 32, "idx": 0, "total": 1}
+            | {"data": os.urandom(size)}
+            for i in range(2)
+        ]
+        return await sent_while_held(database, "blob_chunks", list(zip((on_a, on_b), puts)))
 
-    acks = run(scenario())
-    assert measured(database, net) <= quota, (
-        f"stored {measured(database, net)} bytes, quota {quota}: {acks}"
-    )
+    assert_within_quota(database, net, quota, run(scenario()))
 
 
 def test_welcome_packages_raced_on_two_processes_stay_within_the_quota(
@@ -290,19 +296,10 @@ def test_welcome_packages_raced_on_two_processes_stay_within_the_quota(
         on_a, on_b = await Raw.open(a), await Raw.open(b)
         await on_a.login(alice, net)
         await on_b.login(alice, net)
-        with table_held(database, "welcomes", waiters=2) as release:
-            for invite, raw in zip(invites, (on_a, on_b), strict=True):
-                raw.send({"t": "welcomes", "id": 3, "items": [[invite, os.urandom(size)]]})
-            await in_thread(release)
-            acks = await asyncio.gather(ack_of(on_a), ack_of(on_b))
-        await on_a.close()
-        await on_b.close()
-        return list(acks)
+        places = [{"t": "welcomes", "id": 3, "items": [[i, os.urandom(size)]]} for i in invites]
+        return await sent_while_held(database, "welcomes", list(zip((on_a, on_b), places)))
 
-    acks = run(scenario())
-    assert measured(database, net) <= quota, (
-        f"stored {measured(database, net)} bytes, quota {quota}: {acks}"
-    )
+    assert_within_quota(database, net, quota, run(scenario()))
 
 
 def test_networks_created_on_two_processes_at_once_stay_within_max_networks(
