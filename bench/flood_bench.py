@@ -133,7 +133,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         port = free_port()
-        relay = start_relay(root / "relay", port, stock_buffer=False)
+        relay = start_relay(root / "relay", port, stock_tls=False)
         try:
             run(root, port, args)
         finally:

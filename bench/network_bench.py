@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from casebook.core.ledger.eventlog import now_ms
 from casebook.core.model import epochs, events, invite_codes, membership
 from casebook.core.model.identity import Identity
+from casebook.core.model.membership_state import MAX_USES
 from casebook.core.profile import Profile
 
 PASSPHRASE = "benchmark passphrase, not secret"
@@ -44,8 +45,16 @@ def build(profile: Profile, members: int) -> tuple[bytes, list[Identity]]:
 
 
 def add_members(profile: Profile, net: bytes, count: int) -> list[Identity]:
-    """``count`` newcomers (identities in memory) redeem one invite of ``profile`` with
-    signed ``member.join`` events, which the profile ingests like received events."""
+    """``count`` newcomers (identities in memory) redeem invites of ``profile`` (one per
+    1,000, an invite's most uses) with signed ``member.join`` events, which the profile
+    ingests like received events."""
+    people: list[Identity] = []
+    for start in range(0, count, MAX_USES):
+        people += _redeem(profile, net, min(MAX_USES, count - start), start)
+    return people
+
+
+def _redeem(profile: Profile, net: bytes, count: int, first: int) -> list[Identity]:
     made = profile.invitations.create(net, uses=count)
     secret = bytes(
         profile.db.scalar("SELECT secret FROM invite_secrets WHERE key = ?", (made.key,))
@@ -68,7 +77,7 @@ def add_members(profile: Profile, net: bytes, count: int) -> list[Identity]:
                 kind="member.join",
                 epoch=epoch,
                 seed=seed,
-                payload={"name": f"Dr. Member {i:04d}"},
+                payload={"name": f"Dr. Member {first + i:04d}"},
                 pub={
                     "invite": made.key,
                     "xkey": xkey,

@@ -15,8 +15,10 @@ clients run here. It prints:
 2. Fan-out: M members connected (real TLS, real logins); one pushes a new event; the
    time until each of the others has it, p50 / p95 / max over several rounds.
 3. Idle connections: the relay's resident memory with K authenticated idle connections,
-   per connection; with ``--stock-tls-buffer`` the relay runs with asyncio's default
-   256 KiB TLS receive buffer instead of the relay's 16 KiB, for comparison.
+   per connection (goal: 40 KB, so that 10,000 fit in 450 MB; ``--idle 10000`` measures
+   that); with ``--stock-tls`` the relay runs its connections' TLS with asyncio's own
+   layer (a 256 KiB receive buffer and memory BIOs that keep what they grew to) instead
+   of the relay's (``relay/tls_layer.py``), for comparison.
 
 With ``--profile PREFIX`` the write path (the founder writing the events), the catch-up
 and the same events ingested from memory each run under cProfile: the 15 functions with
@@ -72,8 +74,22 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+IDLE_BEHIND = 20
+
+
+PER_MEMBER = 20  # the bench relay's limit of connections per member (the default is 8)
+
+
+def idle_members(idle: int) -> int:
+    """Members behind ``idle`` connections: two connections each (a member's two
+    computers) up to 1,000; beyond, up to PER_MEMBER each, since a network of thousands
+    of members would cost the joining reader minutes (its membership fold grows with the
+    square of the members)."""
+    return (idle + 1) // 2 if idle <= 2000 else -(-idle // PER_MEMBER)
+
+
 def start_relay(
-    data: Path, port: int, stock_buffer: bool, database: str | None = None
+    data: Path, port: int, stock_tls: bool, database: str | None = None
 ) -> subprocess.Popen[bytes]:
     code = (
         "import sys, asyncio.sslproto as s\n"
@@ -83,7 +99,13 @@ def start_relay(
         # them, so it is lifted here; flood_bench.py measures it.
         "import casebook.relay.strangers as st\n"
         "st.Budget.take = lambda self, key: True\n"
-        + ("r.RelayTLS.max_size = s.SSLProtocol.max_size\n" if stock_buffer else "")
+        # --idle beyond 2,000 puts up to PER_MEMBER connections on one member.
+        "_init = r.Relay.__init__\n"
+        "def _more(self, config):\n"
+        f"    config.max_per_member = {PER_MEMBER}\n"
+        "    _init(self, config)\n"
+        "r.Relay.__init__ = _more\n"
+        + ("r.RelayTLS = s.SSLProtocol\n" if stock_tls else "")
         + "from casebook.relay.cli import main\n"
         "sys.exit(main(sys.argv[1:]))\n"
     )
@@ -92,7 +114,7 @@ def start_relay(
     argv = ["serve", "--data", str(data), "--listen", f"127.0.0.1:{port}"]
     argv += ["--database", database] if database else []
     proc = subprocess.Popen(
-        [sys.executable, "-c", code, *argv, "--max-connections", "5000"], stderr=log
+        [sys.executable, "-c", code, *argv, "--max-connections", "20000"], stderr=log
     )
     deadline = time.monotonic() + 30
     while b"listening" not in log_path.read_bytes():
@@ -266,14 +288,14 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=500)
     parser.add_argument("--idle", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--stock-tls-buffer", action="store_true")
+    parser.add_argument("--stock-tls", action="store_true")
     parser.add_argument("--profile", metavar="PREFIX", help="profile the write and ingest paths")
     args = parser.parse_args()
     os.environ.setdefault("CASEBOOK_KDF_TARGET_MS", "50")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         port = free_port()
-        relay = start_relay(root / "relay", port, args.stock_tls_buffer)
+        relay = start_relay(root / "relay", port, args.stock_tls)
         try:
             run(root, port, relay, args)
         finally:
@@ -289,7 +311,7 @@ def run(root: Path, port: int, relay: subprocess.Popen[bytes], args: argparse.Na
     founder = Profile.create(root / "founder", "Dr. Bench Founder", PASSPHRASE)
     reader = Profile.create(root / "reader", "Dr. Bench Reader", PASSPHRASE)
     net = founder.library.create_network("Bench Circle", founder.name, relays=[str(address)])
-    members = max(args.clients, (args.idle + 1) // 2)
+    members = max(args.clients, idle_members(args.idle))
     t = time.perf_counter()
     people = add_members(founder, net, members)
     for p in people:
@@ -384,9 +406,14 @@ def run(root: Path, port: int, relay: subprocess.Popen[bytes], args: argparse.Na
 
     before = rss_mb(relay.pid)
 
+    # Each idle member comes back IDLE_BEHIND events behind (what was written while it
+    # was away arrives at login), then stays connected doing nothing.
+    behind = dict(have)
+    behind[founder.member] -= IDLE_BEHIND
+
     async def idle() -> float:
-        doubled = (people * 2)[: args.idle]
-        links = await connect_members(address, net, doubled, have)
+        each = -(-args.idle // idle_members(args.idle))
+        links = await connect_members(address, net, (people * each)[: args.idle], behind)
         await asyncio.sleep(1.0)
         after = rss_mb(relay.pid)
         for link in links:
@@ -394,11 +421,12 @@ def run(root: Path, port: int, relay: subprocess.Popen[bytes], args: argparse.Na
         return after
 
     after = asyncio.run(idle())
-    buffer = "asyncio's stock 256 KiB" if args.stock_tls_buffer else "the relay's 16 KiB"
+    layer = "asyncio's stock" if args.stock_tls else "the relay's"
     print(
         f"idle: relay RSS {before:.0f} MB with no connection, {after:.0f} MB with "
         f"{args.idle:,} idle members connected = {(after - before) * 1024 / args.idle:.0f} "
-        f"KB per connection (TLS receive buffer: {buffer})"
+        f"KB per connection (each sent {IDLE_BEHIND} events at login; TLS layer: {layer}; "
+        f"goal 40 KB)"
     )
 
     latencies = asyncio.run(

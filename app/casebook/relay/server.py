@@ -20,7 +20,6 @@ import os
 import secrets
 import socket
 import time
-from asyncio import sslproto
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import cast
@@ -36,24 +35,13 @@ from casebook.relay.session import Session
 from casebook.relay.storage import open_store
 from casebook.relay.store import now_ms
 from casebook.relay.strangers import Budget, source_key
+from casebook.relay.tls_layer import RelayTLS
 
-__all__ = ["TLS_READ_BUFFER", "Relay", "RelayConfig", "RelayTLS"]
+__all__ = ["Relay", "RelayConfig", "RelayTLS"]
 
 log = logging.getLogger("casebook.relay")
 
-# asyncio's TLS keeps a 256 KiB receive buffer per connection (about 280 KB resident),
-# which would put 1,000 idle members at ~280 MB. A TLS record is at most 16 KiB, so a
-# 16 KiB buffer (one record's plaintext) costs only more read calls on large batches. See
-# docs/protocol.md ("Relay resources").
-TLS_READ_BUFFER = 16 * 1024
 MAX_SEQNO = 2**63 - 1
-
-
-class RelayTLS(sslproto.SSLProtocol):
-    """asyncio's TLS with the relay's receive buffer, for the relay's connections only
-    (client links in the same process keep asyncio's)."""
-
-    max_size = TLS_READ_BUFFER
 
 
 class Relay:
