@@ -137,7 +137,16 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="search the library already built in --dir"
     )
+    parser.add_argument(
+        "--page-size",
+        type=int,
+        help="pages of the library built (default: a new profile's, 16384); 4096 for before",
+    )
     args = parser.parse_args()
+    if args.page_size:
+        import casebook.core.profile as profile_module
+
+        profile_module.DEFAULT_PAGE_SIZE = args.page_size  # what Profile.create writes
 
     work = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="casebook-bench-"))
     reuse = args.reuse and (work / "profile" / "profile.json").exists()

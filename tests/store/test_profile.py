@@ -25,6 +25,7 @@ from casebook.errors import (
     ProfileMissing,
     WrongPassphrase,
 )
+from casebook.store.database import DEFAULT_PAGE_SIZE
 from casebook.store.lock import ProfileLock
 
 PASSPHRASE = "correct horse battery staple"  # same as tests/conftest.py
@@ -632,3 +633,35 @@ def test_unlock_refused_while_profile_held_exclusively(closed_profile):
         assert snapshot(directory) == before
     finally:
         holder.release()
+
+
+def test_a_4_kib_library_opens_as_it_is_and_a_re_key_moves_it_to_the_current_pages(
+    make_profile: Callable[..., Profile], monkeypatch: pytest.MonkeyPatch
+):
+    """Libraries made before 16 KiB pages say 4096 in their header and keep opening with
+    it; a re-key (which writes a new file anyway) writes the current page size."""
+    with monkeypatch.context() as old:
+        old.setattr(profile_module, "DEFAULT_PAGE_SIZE", 4096)
+        profile = make_profile("Dr. Alice Moreau")
+        populate(profile)
+    state = library_state(profile)
+    directory = profile.directory
+    profile.close()
+    assert header(directory)["page_size"] == 4096
+
+    with Profile.unlock(directory, PASSPHRASE) as reopened:
+        assert int(reopened.db.scalar("PRAGMA page_size")) == 4096
+        assert library_state(reopened) == state
+        reopened.change_passphrase(NEW_PASSPHRASE)
+        assert library_state(reopened) == state
+    assert header(directory)["page_size"] == DEFAULT_PAGE_SIZE == 16384
+    with Profile.unlock(directory, NEW_PASSPHRASE) as moved:
+        assert int(moved.db.scalar("PRAGMA page_size")) == 16384
+        assert library_state(moved) == state
+        assert read_everything(moved) == []
+
+
+def test_a_new_library_uses_16_kib_pages(make_profile: Callable[..., Profile]):
+    profile = make_profile("Dr. Alice Moreau")
+    assert header(profile.directory)["page_size"] == 16384
+    assert int(profile.db.scalar("PRAGMA page_size")) == 16384

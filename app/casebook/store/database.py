@@ -32,7 +32,13 @@ class Row(Protocol):
     def keys(self) -> list[str]: ...
 
 
-DEFAULT_PAGE_SIZE = 4096
+# The page size of new libraries (and of re-keyed ones and backups; each profile's header
+# says its own, so older 4 KiB libraries open as they are). 16 KiB pages hold a 2 KB case
+# event and its text rows with little left over where 4 KiB pages held one each, and
+# spread SQLCipher's per-page IV and HMAC thinner: the 100,000-case benchmark library is
+# 1,279 MB instead of 1,446 MB, written about as fast, searched as fast
+# (docs/benchmarks.md, "16 KiB pages").
+DEFAULT_PAGE_SIZE = 16384
 
 
 def _key_pragma(key: bytes) -> str:
@@ -259,6 +265,8 @@ class Database:
         """Copy into an unencrypted file — only for the benchmark's plain-SQLite baseline."""
         self.execute("ATTACH DATABASE ? AS plain KEY ''", (str(target),))
         try:
+            size = int(self.scalar("PRAGMA main.page_size"))
+            self.execute(f"PRAGMA plain.page_size = {size}")  # the same pages, unencrypted
             self.execute("SELECT sqlcipher_export('plain')")
         finally:
             self.execute("DETACH DATABASE plain")
