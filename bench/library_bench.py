@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from casebook.core.ledger.eventlog import EventLog
-from casebook.core.library.queries import Queries
+from casebook.core.library.queries import MIN_PREFIX, Queries
 from casebook.core.library.search import Filters, ranked_documents, terms
 from casebook.core.model import invite_codes
 from casebook.core.model.identity import Identity
@@ -215,8 +215,44 @@ def search_library(work: Path, args: argparse.Namespace) -> None:
                 f"  {words}-word {label:<7} SQLCipher {e50:7.1f} {e95:7.1f}   "
                 f"{b50:7.1f} {b95:7.1f}   {e95 / b95:5.2f}"
             )
+    typeahead(profile.queries, plain_queries, qrng, args.queries)
     plain.close()
     profile.close()
+
+
+def typed(text: str) -> list[str]:
+    """What a search box holds key by key while ``text`` is typed, from the last word's
+    second letter on (type-ahead starts there: ``MIN_PREFIX``)."""
+    head, _, last = text.rpartition(" ")
+    lead = head + " " if head else ""
+    return [lead + last[:n] for n in range(MIN_PREFIX, len(last) + 1)]
+
+
+def typeahead(queries: Queries, plain: Queries, qrng: Corpus, count: int) -> None:
+    """The app's type-ahead search (last word a prefix, as the search box asks on each
+    key): p95 over every key of ``count`` one- and two-word queries."""
+    texts = [t for i in range(count) for t in typed(qrng.query(1 + i % 2))]
+
+    def times(q: Queries) -> list[float]:
+        out = []
+        for text in texts:
+            t0 = time.perf_counter()
+            q.search(text, Filters(), 20, prefix=True)
+            out.append((time.perf_counter() - t0) * 1000)
+        return out
+
+    times(queries), times(plain)  # warm the caches of both the same way
+    enc, base = times(queries), times(plain)
+    e50, e95, b50, b95 = (
+        percentile(enc, 50),
+        percentile(enc, 95),
+        percentile(base, 50),
+        percentile(base, 95),
+    )
+    print(
+        f"  type-ahead    SQLCipher {e50:7.1f} {e95:7.1f}   {b50:7.1f} {b95:7.1f}   "
+        f"{e95 / b95:5.2f}   ({len(texts):,} keys)"
+    )
 
 
 def cleanup(work: Path, args: argparse.Namespace) -> None:

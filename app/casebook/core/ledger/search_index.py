@@ -22,6 +22,8 @@ MAX_TERMS = 16
 def fold(word: str) -> str:
     """What the unicode61 tokenizer with remove_diacritics=2 compares: accents removed and
     lower case, but no compatibility mapping or full case folding (ß stays ß)."""
+    if word.isascii():  # nothing to decompose or recompose: the same result, at once
+        return word.lower()
     decomposed = unicodedata.normalize("NFD", word)
     return unicodedata.normalize(
         "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -265,21 +265,22 @@ def snippet(
     if not tokens:
         return ""
 
+    seen: dict[str, str | None] = {}
+
     def matches(token: str) -> str | None:
+        if token in seen:  # texts repeat their words: each is folded once
+            return seen[token]
         folded = fold(token)
+        found = None
         for i, w in enumerate(words):
             if folded == w or (prefix_last and i == len(words) - 1 and folded.startswith(w)):
-                return w
-        return None
+                found = w
+                break
+        seen[token] = found
+        return found
 
     hits = [matches(t.group()) for t in tokens]
-    best_start, best_score = 0, -1
-    for start in range(0, max(1, len(tokens) - size + 1)):
-        window = {h for h in hits[start : start + size] if h}
-        if len(window) > best_score:
-            best_start, best_score = start, len(window)
-            if best_score == len(words):
-                break
+    best_start = _densest(hits, size, len(words))
     lo = max(0, best_start - 2) if best_start else 0
     hi = min(len(tokens), lo + size)
     begin = tokens[lo].start()
@@ -293,6 +294,32 @@ def snippet(
         pos = token.end()
     out.append("…" if end < len(text) else "")
     return "".join(out)
+
+
+def _densest(hits: list[str | None], size: int, wanted: int) -> int:
+    """Where the first window of ``size`` tokens with the most distinct query words
+    starts (stopping at one with all ``wanted``); the window slides by one token, its
+    words counted as they enter and leave."""
+    counts: dict[str, int] = {}
+    for hit in hits[:size]:
+        if hit:
+            counts[hit] = counts.get(hit, 0) + 1
+    best_start, best_score = 0, len(counts)
+    if best_score == wanted:
+        return best_start
+    for start in range(1, max(1, len(hits) - size + 1)):
+        leaving, entering = hits[start - 1], hits[start + size - 1]
+        if leaving:
+            counts[leaving] -= 1
+            if not counts[leaving]:
+                del counts[leaving]
+        if entering:
+            counts[entering] = counts.get(entering, 0) + 1
+        if len(counts) > best_score:
+            best_start, best_score = start, len(counts)
+            if best_score == wanted:
+                break
+    return best_start
 
 
 def document_text(db: Database, hit: Hit) -> str:
