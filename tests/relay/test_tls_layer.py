@@ -6,6 +6,7 @@ in ``docs/protocol.md``."""
 
 from __future__ import annotations
 
+import array
 import asyncio
 import contextlib
 import hashlib
@@ -13,6 +14,8 @@ import os
 import socket
 import subprocess
 import sys
+import threading
+import time
 from asyncio import sslproto
 from collections.abc import Callable
 from pathlib import Path
@@ -160,3 +163,100 @@ def test_what_waits_for_a_full_socket_is_still_sent_when_the_relay_closes(
     got = run(_slow_reader_pair(send_and_close, tmp_path))
     assert len(got) == len(payload)
     assert got == payload
+
+
+def test_what_waits_is_sent_as_it_was_written(tmp_path: Path) -> None:
+    """Plaintext waits while the socket is full: a buffer its writer changes afterwards
+    is still sent as written, and a view of wider items counts bytes, not items."""
+    payload = os.urandom(BIG)
+    changed = bytearray(b"A" * 5000)
+    wide = array.array("i", range(10_000))
+
+    def send(writer: asyncio.StreamWriter) -> None:
+        writer.write(payload)  # the socket fills: what follows waits
+        writer.write(changed)
+        changed[:] = b"B" * 5000
+        writer.write(memoryview(wide))
+
+    got = run(_slow_reader_pair(send, tmp_path))
+    assert got == payload + b"A" * 5000 + wide.tobytes()
+
+
+def test_an_aborted_connection_has_nothing_left_waiting(tmp_path: Path) -> None:
+    seen: dict[str, int] = {}
+
+    async def scenario() -> None:
+        key_path, cert_path, _ = tls.ensure_certificate(tmp_path)
+        context = tls.server_context(key_path, cert_path)
+        done = asyncio.Event()
+
+        async def handle(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8192)
+            await tls.start_tls(writer, context, RelayTLS)
+            writer.write(os.urandom(BIG))
+            seen["waiting"] = writer.transport.get_write_buffer_size()
+            writer.transport.abort()
+            await asyncio.sleep(0.1)  # connection_lost runs
+            seen["after"] = writer.transport.get_write_buffer_size()
+            done.set()
+
+        server = await asyncio.start_server(handle, HOST, 0)
+        port = server.sockets[0].getsockname()[1]
+        _, writer = await asyncio.open_connection(
+            HOST, port, ssl=tls.client_context(), server_hostname=""
+        )
+        await asyncio.wait_for(done.wait(), PROMPT)
+        writer.close()
+        server.close()
+
+    run(scenario())
+    assert seen["waiting"] > BIG // 2
+    assert seen["after"] == 0
+
+
+def test_closing_a_connection_whose_peer_broke_it_does_not_raise(tmp_path: Path) -> None:
+    """A member that stops reading (plaintext waits) and then sends a forged record: the
+    read fails the connection, and a close() decided meanwhile (a kick, a removal) must
+    return, not raise the TLS error out of the relay's loop over sessions."""
+    outcome: dict[str, str] = {}
+
+    async def scenario() -> None:
+        key_path, cert_path, _ = tls.ensure_certificate(tmp_path)
+        context = tls.server_context(key_path, cert_path)
+        done = threading.Event()
+
+        async def handle(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8192)
+            await tls.start_tls(writer, context, RelayTLS)
+            writer.write(os.urandom(2 * 1024 * 1024))
+            plain = _layer(writer)._transport
+            deadline = time.monotonic() + PROMPT
+            while not plain._conn_lost and time.monotonic() < deadline:
+                await asyncio.sleep(0)  # every loop iteration, until the read failed it
+            try:
+                writer.close()
+                outcome["close"] = "returned"
+            except Exception as exc:  # what the test is about
+                outcome["close"] = repr(exc)
+            done.set()
+
+        server = await asyncio.start_server(handle, HOST, 0)
+        port = server.sockets[0].getsockname()[1]
+
+        def member() -> None:
+            with socket.create_connection((HOST, port)) as raw:
+                secure = tls.client_context().wrap_socket(raw, server_hostname=None)
+                time.sleep(0.3)  # the relay's writes fill the socket; nothing is read
+                forged = b"\x17\x03\x03\x00\x20" + os.urandom(32)  # an application record
+                with socket.socket(fileno=os.dup(secure.fileno())) as same:
+                    same.sendall(forged)
+                done.wait(PROMPT)
+
+        client = threading.Thread(target=member)
+        client.start()
+        while client.is_alive():
+            await asyncio.sleep(0.05)
+        server.close()
+
+    run(scenario())
+    assert outcome == {"close": "returned"}

@@ -16,7 +16,8 @@ relay's 86 KB a connection (memray; ``docs/benchmarks.md``). Here:
 - plaintext is handed to OpenSSL ``SLICE`` bytes at a time and each slice's records go
   to the socket before the next slice; while the socket's buffer is full no slice is
   encrypted (the rest waits as plaintext, freed as soon as it is sent), so the outgoing
-  BIO never holds more than one slice. Closing writes out whatever still waits first.
+  BIO holds one slice while the connection is open. Closing encrypts whatever still
+  waits at once, before the TLS close (as asyncio does: nothing accepted is dropped).
 
 Everything else (handshake, flow control, shutdown) is asyncio's, unchanged; the methods
 overridden are the same in Python 3.11 to 3.13.
@@ -75,7 +76,7 @@ class RelayTLS(sslproto.SSLProtocol):
 
     def _write_slices(self, until_full: bool) -> None:
         try:
-            backlog = cast("deque[bytes | bytearray | memoryview]", self._write_backlog)
+            backlog = cast("deque[bytes | memoryview]", self._write_backlog)
             while backlog and not (until_full and self._ssl_writing_paused):
                 data = memoryview(backlog[0])
                 count = self._sslobj.write(data[:SLICE])
@@ -99,6 +100,22 @@ class RelayTLS(sslproto.SSLProtocol):
 
     def _do_flush(self) -> None:
         # asyncio's flush writes the backlog only when the app is reading; closing
-        # while it is not must not drop what waits either.
-        self._write_slices(until_full=False)
+        # while it is not must not drop what waits either. A write that fails here (the
+        # connection broke meanwhile) fails the connection, as in asyncio's own reads,
+        # instead of escaping from the close() that started the flush.
+        try:
+            self._write_slices(until_full=False)
+        except Exception as exc:
+            self._fatal_error(exc, "Fatal error on SSL protocol")
+            return
         super()._do_flush()  # type: ignore[misc]
+
+    def _write_appdata(self, list_of_data: Any) -> None:
+        # What waits is kept until it is encrypted: a copy, so that a caller's buffer
+        # changed after write() is sent as it was (asyncio encrypted at once), and bytes,
+        # so that slices count bytes.
+        super()._write_appdata([bytes(data) for data in list_of_data])
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        super().connection_lost(exc)  # drops what waited
+        self._write_buffer_size = 0
