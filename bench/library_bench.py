@@ -142,7 +142,14 @@ def main() -> None:
         type=int,
         help="pages of the library built (default: a new profile's, 16384); 4096 for before",
     )
+    parser.add_argument(
+        "--million",
+        action="store_true",
+        help="the 1,000,000-case library (3,000,000 comments): about an hour to build here",
+    )
     args = parser.parse_args()
+    if args.million:
+        args.cases, args.comments = 1_000_000, 3_000_000
     if args.page_size:
         import casebook.core.profile as profile_module
 
