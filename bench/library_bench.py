@@ -216,12 +216,7 @@ def search_library(work: Path, args: argparse.Namespace) -> None:
         ranked, full = timed_queries(profile.queries, texts)
         plain_ranked, plain_full = timed_queries(plain_queries, texts)
         for label, enc, base in (("ranked", ranked, plain_ranked), ("full", full, plain_full)):
-            e50, e95 = percentile(enc, 50), percentile(enc, 95)
-            b50, b95 = percentile(base, 50), percentile(base, 95)
-            print(
-                f"  {words}-word {label:<7} SQLCipher {e50:7.1f} {e95:7.1f}   "
-                f"{b50:7.1f} {b95:7.1f}   {e95 / b95:5.2f}"
-            )
+            print(table_row(f"{words}-word {label:<7}", enc, base))
     typeahead(profile.queries, plain_queries, qrng, args.queries)
     plain.close()
     profile.close()
@@ -250,16 +245,13 @@ def typeahead(queries: Queries, plain: Queries, qrng: Corpus, count: int) -> Non
 
     times(queries), times(plain)  # warm the caches of both the same way
     enc, base = times(queries), times(plain)
-    e50, e95, b50, b95 = (
-        percentile(enc, 50),
-        percentile(enc, 95),
-        percentile(base, 50),
-        percentile(base, 95),
-    )
-    print(
-        f"  type-ahead    SQLCipher {e50:7.1f} {e95:7.1f}   {b50:7.1f} {b95:7.1f}   "
-        f"{e95 / b95:5.2f}   ({len(texts):,} keys)"
-    )
+    print(table_row(f"{'type-ahead':<13}", enc, base) + f"   ({len(texts):,} keys)")
+
+
+def table_row(label: str, enc: list[float], base: list[float]) -> str:
+    """One line of the search table: p50 and p95 encrypted, then plain, then the ratio."""
+    e50, e95, b50, b95 = (percentile(x, q) for x in (enc, base) for q in (50, 95))
+    return f"  {label} SQLCipher {e50:7.1f} {e95:7.1f}   {b50:7.1f} {b95:7.1f}   {e95 / b95:5.2f}"
 
 
 def cleanup(work: Path, args: argparse.Namespace) -> None:

@@ -32,6 +32,21 @@ T = TypeVar("T")
 RELAY_MAIN = "import sys; from casebook.relay.cli import main; sys.exit(main())"
 
 
+def relay_command(data: Path, listen: str, *options: str) -> list[str]:
+    """The command line of ``casebook-relay serve`` on ``listen`` (HOST:PORT)."""
+    return [
+        sys.executable,
+        "-c",
+        RELAY_MAIN,
+        "serve",
+        "--data",
+        str(data),
+        "--listen",
+        listen,
+        *options,
+    ]
+
+
 # The store each relay of the running test uses, by its data folder (a restart on the same
 # folder finds the same database): None, SQLite; the conftest's ``_relay_store`` sets it
 # for the tests run against PostgreSQL too.
@@ -73,17 +88,7 @@ class RelayProcess:
         self.log = log
         with open(log, "wb") as stderr:
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-c",
-                    RELAY_MAIN,
-                    "serve",
-                    "--data",
-                    str(data),
-                    "--listen",
-                    f"127.0.0.1:{port}",
-                    *options,
-                ],
+                relay_command(data, f"127.0.0.1:{port}", *options),
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
             )

@@ -8,7 +8,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +18,7 @@ import lankit
 from casebook.core.profile import Profile
 from clikit import PASSPHRASE
 from netkit import deliver, join, titles
-from relaykit import RELAY_MAIN
+from relaykit import relay_command
 
 REASON = lankit.unavailable()
 pytestmark = pytest.mark.skipif(REASON is not None and not lankit.REQUIRED, reason=REASON or "")
@@ -285,18 +284,7 @@ def test_a_relay_and_colleagues_nearby_at_once(
         a_dir, b_dir = alice.directory, bob.directory
         alice.close()
         bob.close()
-        relay = lan.start_in_hub(
-            [
-                sys.executable,
-                "-c",
-                RELAY_MAIN,
-                "serve",
-                "--data",
-                str(data),
-                "--listen",
-                f"{hub_address}:7447",
-            ]
-        )
+        relay = lan.start_in_hub(relay_command(data, f"{hub_address}:7447"))
         watchers = [lan.start(0, a_dir, "sync", "--watch"), lan.start(1, b_dir, "sync", "--watch")]
         logs = [lan.stderr[proc.pid] for proc in watchers]
         assert _wait_for(lambda: all("nearby" in p.read_text() for p in logs), 30)

@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 from asyncio import sslproto
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -89,20 +89,33 @@ async def _relay_layers(relay: RunningRelay) -> list[Any]:
 BIG = 4 * 1024 * 1024
 
 
-async def _slow_reader_pair(
-    server_side: Callable[[asyncio.StreamWriter], None], tmp: Path
-) -> bytes:
-    """A TLS server on loopback running the relay's layer, small kernel buffers on both
-    ends; ``server_side`` gets the server's stream once TLS is up (and may close it). The
-    client reads only once ``server_side`` has returned, then everything until the end
-    (the server closes after a drain); what it read."""
+async def _relay_tls_server(
+    tmp: Path, on_tls: Callable[[asyncio.StreamWriter], Awaitable[None]]
+) -> tuple[asyncio.Server, int]:
+    """A TLS server on loopback running the relay's layer, with a small kernel send
+    buffer; ``on_tls`` gets each connection's stream once TLS is up. The server, its port."""
     key_path, cert_path, _ = tls.ensure_certificate(tmp)
     context = tls.server_context(key_path, cert_path)
-    done = asyncio.Event()
 
     async def handle(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8192)
         await tls.start_tls(writer, context, RelayTLS)
+        await on_tls(writer)
+
+    server = await asyncio.start_server(handle, HOST, 0)
+    return server, server.sockets[0].getsockname()[1]
+
+
+async def _slow_reader_pair(
+    server_side: Callable[[asyncio.StreamWriter], None], tmp: Path
+) -> bytes:
+    """A relay-layer TLS server (``_relay_tls_server``) and a client with a small kernel
+    receive buffer; ``server_side`` gets the server's stream once TLS is up (and may close
+    it). The client reads only once ``server_side`` has returned, then everything until
+    the end (the server closes after a drain); what it read."""
+    done = asyncio.Event()
+
+    async def serve(writer: asyncio.StreamWriter) -> None:
         try:
             server_side(writer)
         finally:
@@ -111,8 +124,7 @@ async def _slow_reader_pair(
             await writer.drain()  # returns once the reader has taken enough
             writer.close()
 
-    server = await asyncio.start_server(handle, HOST, 0)
-    port = server.sockets[0].getsockname()[1]
+    server, port = await _relay_tls_server(tmp, serve)
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
     sock.setblocking(False)
@@ -186,13 +198,9 @@ def test_an_aborted_connection_has_nothing_left_waiting(tmp_path: Path) -> None:
     seen: dict[str, int] = {}
 
     async def scenario() -> None:
-        key_path, cert_path, _ = tls.ensure_certificate(tmp_path)
-        context = tls.server_context(key_path, cert_path)
         done = asyncio.Event()
 
-        async def handle(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8192)
-            await tls.start_tls(writer, context, RelayTLS)
+        async def aborted(writer: asyncio.StreamWriter) -> None:
             writer.write(os.urandom(BIG))
             seen["waiting"] = writer.transport.get_write_buffer_size()
             writer.transport.abort()
@@ -200,8 +208,7 @@ def test_an_aborted_connection_has_nothing_left_waiting(tmp_path: Path) -> None:
             seen["after"] = writer.transport.get_write_buffer_size()
             done.set()
 
-        server = await asyncio.start_server(handle, HOST, 0)
-        port = server.sockets[0].getsockname()[1]
+        server, port = await _relay_tls_server(tmp_path, aborted)
         _, writer = await asyncio.open_connection(
             HOST, port, ssl=tls.client_context(), server_hostname=""
         )
@@ -221,13 +228,9 @@ def test_closing_a_connection_whose_peer_broke_it_does_not_raise(tmp_path: Path)
     outcome: dict[str, str] = {}
 
     async def scenario() -> None:
-        key_path, cert_path, _ = tls.ensure_certificate(tmp_path)
-        context = tls.server_context(key_path, cert_path)
         done = threading.Event()
 
-        async def handle(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8192)
-            await tls.start_tls(writer, context, RelayTLS)
+        async def broken(writer: asyncio.StreamWriter) -> None:
             writer.write(os.urandom(2 * 1024 * 1024))
             plain = _layer(writer)._transport
             deadline = time.monotonic() + PROMPT
@@ -240,8 +243,7 @@ def test_closing_a_connection_whose_peer_broke_it_does_not_raise(tmp_path: Path)
                 outcome["close"] = repr(exc)
             done.set()
 
-        server = await asyncio.start_server(handle, HOST, 0)
-        port = server.sockets[0].getsockname()[1]
+        server, port = await _relay_tls_server(tmp_path, broken)
 
         def member() -> None:
             with socket.create_connection((HOST, port)) as raw:
