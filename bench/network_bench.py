@@ -11,7 +11,10 @@ that the founder ingests like any received event. Then it times what removal cos
   HKDF + ChaCha20-Poly1305 each), signed, stored, folded into the membership;
 - a member's side: verifying the rotation and unwrapping its seed;
 - folding the whole membership log from scratch (what a relay or a fresh client does);
-- the baseline in the same run: N bare X25519 exchanges, the floor under any wrap.
+- the baseline in the same run: N bare X25519 exchanges, the floor under any wrap;
+- a newcomer's catch-up of the whole history in a relay's order (their own join stored
+  first, so each membership event sorts before it and the fold starts again), beside
+  the same events taken in before the join (a bundle's order: every fold in place).
 
 It also prints the invite code's size and the smallest QR code version that holds it.
 Figures are printed, never asserted.
@@ -89,6 +92,39 @@ def _redeem(profile: Profile, net: bytes, count: int, first: int) -> list[Identi
     return people
 
 
+def newcomer_catch_up(profile: Profile, net: bytes, tmp: Path) -> tuple[float, float]:
+    """Seconds a newcomer takes to store the network's history after their join (as
+    through a relay) and before it (as from a bundle)."""
+
+    def take_in(newcomer: Profile) -> float:
+        history = profile.db.all(
+            "SELECT raw FROM events WHERE net = ? ORDER BY lamport, id", (net,)
+        )
+        started = time.perf_counter()
+        with newcomer.log.batch():
+            for (raw,) in history:
+                newcomer.log.ingest(bytes(raw))
+        return time.perf_counter() - started
+
+    seconds: list[float] = []
+    for name, first in (("relay", True), ("bundle", False)):
+        made = profile.invitations.create(net)
+        newcomer = Profile.create(tmp / name, f"Dr. Newcomer ({name})", PASSPHRASE)
+        code = newcomer.invitations.read_code(made.code)
+        if first:
+            newcomer.invitations.join(code, made.welcome, newcomer.name)
+            seconds.append(take_in(newcomer))
+        else:
+            newcomer.invitations.join(
+                code,
+                made.welcome,
+                newcomer.name,
+                before_join=lambda n=newcomer: seconds.append(take_in(n)),
+            )
+        newcomer.close()
+    return seconds[0], seconds[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--members", type=int, default=300)
@@ -150,6 +186,13 @@ def main() -> None:
         print(
             f"baseline: {args.members} bare X25519 exchanges {base_ms:.1f} ms "
             f"(rotation / baseline = {statistics.median(rotate_ms) / base_ms:.1f}x)"
+        )
+
+        relay_s, bundle_s = newcomer_catch_up(profile, net, Path(tmp))
+        print(
+            f"a newcomer's catch-up of {args.members} members, join first (relay): "
+            f"{relay_s:.2f} s; history first (bundle): {bundle_s:.2f} s "
+            f"(relay / bundle = {relay_s / bundle_s:.1f}x)"
         )
 
         code = profile.invitations.create(net).code

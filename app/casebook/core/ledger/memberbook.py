@@ -14,6 +14,7 @@ membership changes).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -58,6 +59,10 @@ class Memberships:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._states: dict[bytes, MembershipState] = {}
+        # Each network's membership log, parsed, in fold order: a fold that must start
+        # from scratch (an entry sorting before others, e.g. a newcomer's own join stored
+        # before the network's history) reads no event again.
+        self._logs: dict[bytes, list[Entry]] = {}
         self._rollbacks = db.rollbacks
         self.deferred = False  # in a batch: write the tables once, at flush()
         self._dirty: set[bytes] = set()
@@ -74,17 +79,29 @@ class Memberships:
         return known
 
     def _entries(self, net: bytes) -> list[Entry]:
+        """The stored entries of ``net`` in fold order (kept; read again only when
+        another process or a rolled-back transaction changed them)."""
+        self._check_rollbacks()
+        kept = self._logs.get(net)
+        if kept is not None and len(kept) == self._stored_count(net):
+            return kept
         rows = self.db.all(
             "SELECT e.raw FROM membership_log m CROSS JOIN events e ON e.id = m.id "
             "WHERE m.net = ? ORDER BY m.lamport, m.id",
             (net,),
         )
-        return [Entry.of(events.parse_trusted(bytes(r["raw"]))) for r in rows]
+        kept = [Entry.of(events.parse_trusted(bytes(r["raw"]))) for r in rows]
+        self._logs[net] = kept
+        return kept
 
-    def state(self, net: bytes) -> MembershipState:
+    def _check_rollbacks(self) -> None:
         if self._rollbacks != self.db.rollbacks:  # folded entries may have been undone
             self._states.clear()
+            self._logs.clear()
             self._rollbacks = self.db.rollbacks
+
+    def state(self, net: bytes) -> MembershipState:
+        self._check_rollbacks()
         cached = self._states.get(net)
         # In a batch this process holds the write lock: nobody else can add entries.
         if cached is not None and (self.deferred or cached.count == self._stored_count(net)):
@@ -99,12 +116,17 @@ class Memberships:
         before = self.state(net)
         old = _judgment(before)
         old_rejected = set(before.rejected)
-        self.db.execute(
+        kept = self._logs.get(net)
+        if kept is not None and len(kept) != self._stored_count(net):
+            del self._logs[net]  # changed by another process: the fold reads it again
+        entry = Entry.of(event)
+        added = self.db.execute(
             "INSERT OR IGNORE INTO membership_log (net, lamport, id) VALUES (?, ?, ?)",
             (net, event.header.lamport, event.id),
-        )
+        ).rowcount
         self.db.memo.pop(("membership_log", net), None)
-        entry = Entry.of(event)
+        if added == 1 and net in self._logs:
+            bisect.insort(self._logs[net], entry, key=lambda x: x.order)
         if membership.applies_in_place(before, entry):
             before.apply(entry)
             state = before
@@ -174,6 +196,7 @@ class Memberships:
     def reload(self) -> int:
         """Refill ``membership_log`` from the events (for a rebuild); returns how many."""
         self._states.clear()
+        self._logs.clear()
         self.db.forget("membership_log")
         marks = ",".join("?" * len(membership.KINDS))
         cur = self.db.execute(

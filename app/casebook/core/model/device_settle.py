@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from casebook.core.model.identity import verify
+from casebook.core.model.identity import verify_again
 from casebook.core.model.kinds import EventKind
 from casebook.core.model.membership_state import (
     MAX_DEVICE_NAME,
@@ -82,7 +82,7 @@ def cert_shape(e: Entry) -> bool:
 def cert_verifies(e: Entry) -> bool:
     p = e.pub
     message = device_cert_message(e.net, p["member"], e.author, p["xkey"], p["created"], p["name"])
-    return verify(p["by"], p["sig"], message)
+    return verify_again(p["by"], p["sig"], message)
 
 
 def revocation_counts(e: Entry, member: bytes) -> tuple[int, frozenset[bytes]] | None:
@@ -96,7 +96,7 @@ def revocation_counts(e: Entry, member: bytes) -> tuple[int, frozenset[bytes]] |
         if set(p) != REVOKE_KEYS | {"msig"} or not _is_bytes(p["msig"], 64):
             return None
         message = device_revoke_message(e.net, p["device"], p["upto"], sorted(keeps))
-        return (p["upto"], keeps) if verify(member, p["msig"], message) else None
+        return (p["upto"], keeps) if verify_again(member, p["msig"], message) else None
     if set(p) != REVOKE_KEYS:
         return None
     if p["device"] == e.author:

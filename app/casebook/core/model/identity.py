@@ -7,7 +7,7 @@ writes them anywhere. People compare identities by the fingerprint of the signin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -77,3 +77,16 @@ def verify(public_key: bytes, signature: bytes, message: bytes) -> bool:
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+# Signatures inside membership events (invite proofs, device certificates, member-key
+# revocations) are checked again at every fold of a network's membership log; the
+# answer for the same three byte strings never changes, so it is remembered. Bounded:
+# more entries than a network's membership log holds at the product's scale.
+FOLD_VERIFY_CACHE = 1 << 15
+
+
+@lru_cache(maxsize=FOLD_VERIFY_CACHE)
+def verify_again(public_key: bytes, signature: bytes, message: bytes) -> bool:
+    """:func:`verify`, remembered for signatures the membership fold checks again."""
+    return verify(public_key, signature, message)

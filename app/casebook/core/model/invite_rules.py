@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from casebook.core.model.identity import verify
+from casebook.core.model.identity import verify_again
 from casebook.core.model.kinds import Role
 from casebook.core.model.membership_state import (
     MAX_USES,
@@ -55,7 +55,7 @@ class InviteRules:
             return f"an invite allows 1 to {MAX_USES} uses"
         if RANK[p["role"]] > RANK[role]:
             return "an invite cannot offer a higher role than the inviter's"
-        if sealed and not verify(
+        if sealed and not verify_again(
             p["key"],
             p["proof"],
             creation_message(e.net, e.writer, p["role"], p["expires"], p["uses"]),
@@ -117,7 +117,7 @@ class InviteRules:
         invite = self.invites.get(p["invite"])
         if invite is None:
             return "no such invite"
-        if not verify(
+        if not verify_again(
             invite.key, p["proof"], redeem_message(e.net, e.author, p["xkey"], p["nonce"])
         ):
             return "the invite proof does not verify"

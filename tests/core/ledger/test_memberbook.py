@@ -1,0 +1,110 @@
+"""The membership book keeps each network's parsed log and the fold's signature checks.
+
+A newcomer who joins through a relay stores their own ``member.join`` first (it sorts
+after the network's history), so every membership event of the catch-up sorts before it
+and the fold starts from scratch. These tests hold what makes that affordable — no stored
+event is parsed again, no signature checked again — and that the kept log never hides
+what another process wrote or a rolled-back transaction undid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from casebook.core.ledger import memberbook
+from casebook.core.model import identity, invite_rules, membership
+from casebook.core.model.events import parse_trusted
+from casebook.core.profile import Profile
+from conftest import PASSPHRASE
+from netkit import join, raw_events
+
+NEWCOMERS = 12
+
+
+def _network_of(admin: Profile, make_profile: Callable[..., Profile]) -> bytes:
+    net = admin.library.create_network("Cardiology Circle", admin.name)
+    for i in range(NEWCOMERS):
+        join(make_profile(f"Dr. Member {i:02d}", folder=f"m{i}"), admin, net)
+    return net
+
+
+def test_newcomers_catch_up_parses_no_event_twice_and_checks_each_proof_once(
+    make_profile: Callable[..., Profile], monkeypatch: pytest.MonkeyPatch
+):
+    admin = make_profile("Dr. Alice Moreau")
+    net = _network_of(admin, make_profile)
+    made = admin.invitations.create(net)
+    history = raw_events(admin, net)
+    newcomer = make_profile("Dr. Zoe Late", folder="late")
+    code = newcomer.invitations.read_code(made.code)
+    newcomer.invitations.join(code, made.welcome, newcomer.name)  # a relay's order: join first
+
+    parsed: list[bytes] = []
+    checked: list[bytes] = []
+    real_parse, real_verify = memberbook.events.parse_trusted, identity.verify
+    monkeypatch.setattr(
+        memberbook.events, "parse_trusted", lambda raw: parsed.append(raw) or real_parse(raw)
+    )
+    monkeypatch.setattr(
+        identity, "verify", lambda *args: checked.append(args[1]) or real_verify(*args)
+    )
+    identity.verify_again.cache_clear()
+    with newcomer.log.batch():
+        for raw in history:
+            newcomer.log.ingest(raw)
+
+    state = newcomer.log.members.state(net)
+    assert len(state.active_members()) == NEWCOMERS + 2
+    assert not state.rejected
+    entries = [
+        membership.Entry.of(parse_trusted(raw))
+        for raw in raw_events(newcomer, net)
+        if parse_trusted(raw).kind in membership.KINDS
+    ]
+    assert state == membership.fold(net, entries)  # the same as a fold of the stored log
+    # Each catch-up event sorted before the newcomer's join: a fold from scratch each time,
+    # over the kept log (the first fold read it once, at most).
+    assert len(parsed) <= len(entries)
+    signed = [e for e in entries if e.kind in ("invite.create", "member.join")]
+    assert len(signed) == 2 * (NEWCOMERS + 1)  # each invite's proof, each join's proof
+    assert len(checked) == len(set(checked)) == len(signed)  # each checked once
+    assert invite_rules.verify_again is identity.verify_again
+
+
+def test_kept_log_sees_what_another_process_wrote(make_profile: Callable[..., Profile]):
+    admin = make_profile("Dr. Alice Moreau")
+    net = admin.library.create_network("Cardiology Circle", admin.name)
+    before = admin.log.members.state(net)  # the log is kept from here
+    with Profile.unlock(admin.directory, PASSPHRASE) as other:  # e.g. the CLI, app open
+        made = other.invitations.create(net)
+    assert made.key not in before.invites
+    assert made.key in admin.log.members.state(net).invites
+    newcomer = make_profile("Dr. Bob Tanaka")
+    join(newcomer, admin, net)  # a fold in place on top of the re-read log
+    state = admin.log.members.state(net)
+    assert made.key in state.invites and newcomer.log.identity.public_key in state.members
+
+
+def test_kept_log_forgets_a_rolled_back_entry(make_profile: Callable[..., Profile]):
+    admin = make_profile("Dr. Alice Moreau")
+    net = admin.library.create_network("Cardiology Circle", admin.name)
+    admin.log.members.state(net)
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), admin.db.transaction():
+        gone = admin.invitations.create(net)
+        assert gone.key in admin.log.members.state(net).invites
+        raise Undo
+    kept = admin.invitations.create(net)
+    state = admin.log.members.state(net)
+    assert gone.key not in state.invites and kept.key in state.invites
+    entries = [
+        membership.Entry.of(parse_trusted(raw))
+        for raw in raw_events(admin, net)
+        if parse_trusted(raw).kind in membership.KINDS
+    ]
+    assert state == membership.fold(net, entries)
