@@ -12,6 +12,7 @@ and prints both and their ratio. Figures are printed, never asserted.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import shutil
@@ -232,8 +233,12 @@ def typed(text: str) -> list[str]:
 
 def typeahead(queries: Queries, plain: Queries, qrng: Corpus, count: int) -> None:
     """The app's type-ahead search (last word a prefix, as the search box asks on each
-    key): p95 over every key of ``count`` one- and two-word queries."""
-    texts = [t for i in range(count) for t in typed(qrng.query(1 + i % 2))]
+    key): p95 over every key of ``count`` one- and two-word queries, and over the last
+    key of each (the whole word typed: the search whose results stay on screen; the app
+    skips a key's search when the next key came before it started)."""
+    typings = [typed(qrng.query(1 + i % 2)) for i in range(count)]
+    texts = [t for keys in typings for t in keys]
+    last = set(itertools.accumulate(len(keys) for keys in typings))  # 1 + each last key
 
     def times(q: Queries) -> list[float]:
         out = []
@@ -246,6 +251,8 @@ def typeahead(queries: Queries, plain: Queries, qrng: Corpus, count: int) -> Non
     times(queries), times(plain)  # warm the caches of both the same way
     enc, base = times(queries), times(plain)
     print(table_row(f"{'type-ahead':<13}", enc, base) + f"   ({len(texts):,} keys)")
+    enc_last, base_last = ([ms for i, ms in enumerate(x, 1) if i in last] for x in (enc, base))
+    print(table_row(f"{'  last key':<13}", enc_last, base_last) + f"   ({len(last):,} words)")
 
 
 def table_row(label: str, enc: list[float], base: list[float]) -> str:

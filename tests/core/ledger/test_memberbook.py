@@ -14,11 +14,12 @@ from collections.abc import Callable
 import pytest
 
 from casebook.core.ledger import memberbook
+from casebook.core.ledger.eventlog import EventLog
 from casebook.core.model import identity, invite_rules, membership
 from casebook.core.model.events import parse_trusted
 from casebook.core.profile import Profile
-from conftest import PASSPHRASE
-from netkit import join, raw_events
+from clikit import PASSPHRASE
+from netkit import deliver, join, key, raw_events
 
 NEWCOMERS = 12
 
@@ -108,3 +109,30 @@ def test_kept_log_forgets_a_rolled_back_entry(make_profile: Callable[..., Profil
         if parse_trusted(raw).kind in membership.KINDS
     ]
     assert state == membership.fold(net, entries)
+
+
+def test_a_removal_made_by_another_process_is_not_judged_again(
+    make_profile: Callable[..., Profile], monkeypatch: pytest.MonkeyPatch
+):
+    """The next add's "before" is the state another process left, not this one's last:
+    Carol's removal of Bob (cut before his last case) was applied, and the derived tables
+    rebuilt, by the CLI on Alice's profile; Alice's app must not take it for new."""
+    alice, bob = make_profile("Dr. Alice Moreau"), make_profile("Dr. Bob Tanaka")
+    carol = make_profile("Dr. Carol Diaz")
+    net = alice.library.create_network("Cardiology Circle", alice.name)
+    join(bob, alice, net)
+    join(carol, alice, net, role="admin")
+    deliver(alice, carol, net)
+    carol.governance.remove(net, "Bob")  # Carol has not seen Bob's next case
+    bob.library.post_case(net, title="Exertional syncope in a runner")
+    deliver(bob, alice, net)
+    alice.invitations.create(net)  # Alice's app folds (and judges) with Bob a member
+    rebuilds: list[EventLog] = []
+    real = EventLog._rebuild_derived
+    monkeypatch.setattr(EventLog, "_rebuild_derived", lambda log: rebuilds.append(log) or real(log))
+    with Profile.unlock(alice.directory, PASSPHRASE) as cli:
+        deliver(carol, cli, net)  # the removal reaches back: the CLI rebuilds
+        assert rebuilds == [cli.log]
+    alice.invitations.create(net)
+    assert rebuilds == [cli.log]  # and Alice's app has nothing to rebuild
+    assert alice.log.members.state(net).role_now(key(bob)) is None

@@ -63,6 +63,8 @@ class Memberships:
         # from scratch (an entry sorting before others, e.g. a newcomer's own join stored
         # before the network's history) reads no event again.
         self._logs: dict[bytes, list[Entry]] = {}
+        # The judgment of each network's state as add() left it (the next add's "before").
+        self._judged: dict[bytes, tuple[MembershipState, int, dict[bytes, Judgment]]] = {}
         self._rollbacks = db.rollbacks
         self.deferred = False  # in a batch: write the tables once, at flush()
         self._dirty: set[bytes] = set()
@@ -98,6 +100,7 @@ class Memberships:
         if self._rollbacks != self.db.rollbacks:  # folded entries may have been undone
             self._states.clear()
             self._logs.clear()
+            self._judged.clear()
             self._rollbacks = self.db.rollbacks
 
     def state(self, net: bytes) -> MembershipState:
@@ -114,7 +117,7 @@ class Memberships:
         """Fold a newly stored membership event in; persist the result."""
         net = event.net
         before = self.state(net)
-        old = _judgment(before)
+        old = self._judgment_of(before)
         old_rejected = set(before.rejected)
         kept = self._logs.get(net)
         if kept is not None and len(kept) != self._stored_count(net):
@@ -144,8 +147,18 @@ class Memberships:
             newly_accepted=[i for i in old_rejected if i not in state.rejected],
             newly_rejected=[i for i in state.rejected if i not in old_rejected],
         )
-        change.retroactive = self._retroactive(net, old, _judgment(state))
+        new = _judgment(state)
+        self._judged[net] = (state, state.count, new)
+        change.retroactive = self._retroactive(net, old, new)
         return change
+
+    def _judgment_of(self, state: MembershipState) -> dict[bytes, Judgment]:
+        """:func:`_judgment`, taken from the last add when ``state`` is still what that
+        add left (every change of a state goes through ``apply``, which counts it)."""
+        known = self._judged.get(state.net)
+        if known is not None and known[0] is state and known[1] == state.count:
+            return known[2]
+        return _judgment(state)
 
     def _retroactive(
         self,
@@ -197,6 +210,7 @@ class Memberships:
         """Refill ``membership_log`` from the events (for a rebuild); returns how many."""
         self._states.clear()
         self._logs.clear()
+        self._judged.clear()
         self.db.forget("membership_log")
         marks = ",".join("?" * len(membership.KINDS))
         cur = self.db.execute(

@@ -307,6 +307,8 @@ class DeviceRules:
             ):
                 late[device.add_event] = NOT_KEPT
         for member in self.members.values():
+            if len(member.devices) <= MAX_DEVICES:
+                continue  # its current devices are fewer still
             current = self.current_devices(member)
             if len(current) > MAX_DEVICES:
                 ranked = sorted(current, key=lambda d: (self.depth_of(d), self._order(d)))
