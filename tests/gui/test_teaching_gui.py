@@ -55,7 +55,9 @@ def test_a_case_with_teaching_consent_is_exported(qtbot, core, tmp_path, monkeyp
     out = tmp_path / "teaching.pdf"
     answer_dialogs(monkeypatch, out, initials=True)
     win.export_teaching()
-    qtbot.waitUntil(out.exists, timeout=10_000)
+    # The window says so once the export is done (the file is there a little before).
+    qtbot.waitUntil(
+        lambda: "Exported for teaching" in win.statusBar().currentMessage(), timeout=10_000
+    )
     text = pdfium.PdfDocument(str(out))[0].get_textpage().get_text_range()
     assert "Erythema ab igne" in text and "Consent: verbal, covering network, teaching" in text
-    assert "Exported for teaching" in win.statusBar().currentMessage()
