@@ -206,6 +206,7 @@ class Database:
             try:
                 self.conn.execute("COMMIT")
             except sqlcipher3.DatabaseError as exc:
+                self.rollbacks += 1  # nothing of it was kept (a full disk): as above
                 with contextlib.suppress(sqlcipher3.DatabaseError):
                     self.conn.execute("ROLLBACK")
                 raise translate_error(exc, self.path) from None

@@ -10,16 +10,21 @@ what another process wrote or a rolled-back transaction undid.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlcipher3
 
 from casebook.core.ledger import memberbook
 from casebook.core.ledger.eventlog import EventLog
 from casebook.core.model import identity, invite_rules, membership
 from casebook.core.model.events import parse_trusted
+from casebook.core.model.identity import Identity
 from casebook.core.profile import Profile
+from casebook.errors import StorageFull
 from clikit import PASSPHRASE
-from netkit import deliver, join, key, raw_events
+from netkit import deliver, join, key, link_computer, raw_events
 
 NEWCOMERS = 12
 
@@ -51,7 +56,7 @@ def test_newcomers_catch_up_parses_no_event_twice_and_checks_each_proof_once(
     monkeypatch.setattr(
         identity, "verify", lambda *args: checked.append(args[1]) or real_verify(*args)
     )
-    identity.verify_again.cache_clear()
+    identity._verify_remembered.cache_clear()
     with newcomer.log.batch():
         for raw in history:
             newcomer.log.ingest(raw)
@@ -136,3 +141,81 @@ def test_a_removal_made_by_another_process_is_not_judged_again(
     alice.invitations.create(net)
     assert rebuilds == [cli.log]  # and Alice's app has nothing to rebuild
     assert alice.log.members.state(net).role_now(key(bob)) is None
+
+
+def _stored_fold(profile: Profile, net: bytes) -> membership.MembershipState:
+    entries = [
+        membership.Entry.of(parse_trusted(raw))
+        for raw in raw_events(profile, net)
+        if parse_trusted(raw).kind in membership.KINDS
+    ]
+    return membership.fold(net, entries)
+
+
+def test_a_batch_sees_what_another_process_wrote_before_it(make_profile: Callable[..., Profile]):
+    """The CLI makes an invite while the app is open; Bob joins with it; the app's sync
+    batch takes his join in (and must know the invite)."""
+    alice, bob = make_profile("Dr. Alice Moreau"), make_profile("Dr. Bob Tanaka")
+    net = alice.library.create_network("Cardiology Circle", alice.name)
+    alice.log.members.state(net)  # the app's cached state
+    with Profile.unlock(alice.directory, PASSPHRASE) as cli:
+        made = cli.invitations.create(net)
+        code = bob.invitations.read_code(made.code)
+        bob.invitations.join(
+            code, made.welcome, bob.name, before_join=lambda: deliver(cli, bob, net)
+        )
+    with alice.log.batch():  # a sync brings Bob's join
+        for raw in raw_events(bob, net):
+            alice.log.ingest(raw)
+    rows = {bytes(r[0]) for r in alice.db.all("SELECT key FROM members WHERE net = ?", (net,))}
+    assert key(bob) in rows
+    assert alice.db.scalar("SELECT count(*) FROM rejected") == 0
+    assert alice.log.members.state(net) == _stored_fold(alice, net)
+
+
+class _FullDisk:
+    """A connection whose next COMMIT fails as on a full disk."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn, self.fail = conn, True
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        if sql == "COMMIT" and self.fail:
+            self.fail = False
+            raise sqlcipher3.OperationalError("database or disk is full")
+        return self.conn.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.conn, name)
+
+
+def test_kept_log_forgets_an_entry_whose_commit_failed(
+    make_profile: Callable[..., Profile], tmp_path: Path
+):
+    alice = make_profile("Dr. Alice Moreau")
+    net = alice.library.create_network("Cardiology Circle", alice.name)
+    alice.log.members.state(net)
+    real = alice.db.conn
+    alice.db.conn = _FullDisk(real)
+    with pytest.raises(StorageFull):
+        alice.invitations.create(net)  # said to the user: nothing was saved
+    alice.db.conn = real
+    with Profile.unlock(alice.directory, PASSPHRASE) as cli:  # the counts agree again
+        made = cli.invitations.create(net)
+    link_computer(alice, tmp_path / "laptop")  # a device.add: a whole fold in the app
+    state = alice.log.members.state(net)
+    invites = {bytes(r[0]) for r in alice.db.all("SELECT key FROM invites WHERE net = ?", (net,))}
+    assert made.key in state.invites and made.key in invites
+    assert state == _stored_fold(alice, net)
+
+
+def test_long_signed_messages_are_checked_each_time_not_remembered():
+    """A revocation may name 10,000 kept devices (a 320 KB message): remembering such
+    messages would let a member fill memory with them."""
+    signer = Identity.generate()
+    short, long = b"m" * identity.FOLD_VERIFY_MAX_MESSAGE, b"m" * 320_000
+    identity._verify_remembered.cache_clear()
+    assert identity.verify_again(signer.public_key, signer.sign(short), short)
+    assert identity.verify_again(signer.public_key, signer.sign(long), long)
+    assert not identity.verify_again(signer.public_key, signer.sign(short), long)
+    assert identity._verify_remembered.cache_info().currsize == 1

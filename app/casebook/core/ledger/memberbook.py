@@ -68,6 +68,8 @@ class Memberships:
         self._rollbacks = db.rollbacks
         self.deferred = False  # in a batch: write the tables once, at flush()
         self._dirty: set[bytes] = set()
+        # Networks whose cached state was checked against the stored log in this batch.
+        self._current: set[bytes] = set()
 
     def _stored_count(self, net: bytes) -> int:
         """Entries stored for ``net``; asked once in a write transaction (every writer of
@@ -101,17 +103,21 @@ class Memberships:
             self._states.clear()
             self._logs.clear()
             self._judged.clear()
+            self._current.clear()
             self._rollbacks = self.db.rollbacks
 
     def state(self, net: bytes) -> MembershipState:
         self._check_rollbacks()
         cached = self._states.get(net)
-        # In a batch this process holds the write lock: nobody else can add entries.
-        if cached is not None and (self.deferred or cached.count == self._stored_count(net)):
-            return cached
-        state = membership.fold(net, self._entries(net))
-        self._states[net] = state
-        return state
+        # In a batch this process holds the write lock: once its state is checked against
+        # the stored log (another process may have written before the batch began),
+        # nobody else can add entries until the batch ends.
+        if cached is None or (net not in self._current and cached.count != self._stored_count(net)):
+            cached = membership.fold(net, self._entries(net))
+            self._states[net] = cached
+        if self.deferred:
+            self._current.add(net)
+        return cached
 
     def add(self, event: Event) -> Change:
         """Fold a newly stored membership event in; persist the result."""
@@ -199,18 +205,21 @@ class Memberships:
     def batch(self) -> Iterator[None]:
         """Write the membership tables once, when the block ends without error."""
         self.deferred = True
+        self._current.clear()
         try:
             yield
             self.flush()
         finally:
             self.deferred = False
             self._dirty.clear()
+            self._current.clear()
 
     def reload(self) -> int:
         """Refill ``membership_log`` from the events (for a rebuild); returns how many."""
         self._states.clear()
         self._logs.clear()
         self._judged.clear()
+        self._current.clear()
         self.db.forget("membership_log")
         marks = ",".join("?" * len(membership.KINDS))
         cur = self.db.execute(

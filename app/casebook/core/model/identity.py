@@ -86,7 +86,18 @@ def verify(public_key: bytes, signature: bytes, message: bytes) -> bool:
 FOLD_VERIFY_CACHE = 1 << 15
 
 
-@lru_cache(maxsize=FOLD_VERIFY_CACHE)
+# Longer messages (a revocation naming thousands of kept devices) are checked each time:
+# the cache's memory stays bounded by bytes, not only by entries (32,768 × 1 KiB).
+FOLD_VERIFY_MAX_MESSAGE = 1024
+
+
 def verify_again(public_key: bytes, signature: bytes, message: bytes) -> bool:
     """:func:`verify`, remembered for signatures the membership fold checks again."""
+    if len(message) > FOLD_VERIFY_MAX_MESSAGE:
+        return verify(public_key, signature, message)
+    return _verify_remembered(public_key, signature, message)
+
+
+@lru_cache(maxsize=FOLD_VERIFY_CACHE)
+def _verify_remembered(public_key: bytes, signature: bytes, message: bytes) -> bool:
     return verify(public_key, signature, message)
