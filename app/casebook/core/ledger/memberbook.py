@@ -84,8 +84,8 @@ class Memberships:
 
     def _entries(self, net: bytes) -> list[Entry]:
         """The stored entries of ``net`` in fold order (kept; read again only when
-        another process or a rolled-back transaction changed them)."""
-        self._check_rollbacks()
+        another process or a rolled-back transaction changed them; callers check for
+        rollbacks first)."""
         kept = self._logs.get(net)
         if kept is not None and len(kept) == self._stored_count(net):
             return kept
@@ -125,9 +125,6 @@ class Memberships:
         before = self.state(net)
         old = self._judgment_of(before)
         old_rejected = set(before.rejected)
-        kept = self._logs.get(net)
-        if kept is not None and len(kept) != self._stored_count(net):
-            del self._logs[net]  # changed by another process: the fold reads it again
         entry = Entry.of(event)
         added = self.db.execute(
             "INSERT OR IGNORE INTO membership_log (net, lamport, id) VALUES (?, ?, ?)",
