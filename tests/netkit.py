@@ -130,6 +130,12 @@ UNDO_STEPS: dict[int, list[str]] = {
         "ALTER TABLE moderation DROP COLUMN hold_order",
         "ALTER TABLE poll_answers DROP COLUMN hidden",
     ],
+    18: [
+        "DROP INDEX comments_case",
+        "CREATE INDEX comments_case ON comments (case_id, created_order)",
+        "DROP INDEX comments_author",
+        "CREATE INDEX comments_author ON comments (author, case_id)",
+    ],
 }
 
 

@@ -40,6 +40,7 @@ from casebook.core.profile import Profile
 from casebook.protocol import wire
 from casebook.relay.cli import main as relay_main
 from casebook.relay.session import Session
+from casebook.store.packed_text import unpack
 from casebook.sync.engine import SyncEngine
 from casebook.sync.link import SyncError
 from clikit import PASSPHRASE
@@ -101,7 +102,9 @@ def relay_ids(relay: RunningRelay, net: bytes) -> set[bytes]:
 def content(profile: Profile, net: bytes) -> tuple[list[str], list[str]]:
     """Every case title and every comment body of ``net``, sorted (duplicates kept)."""
     titles = [r[0] for r in profile.db.all("SELECT title FROM cases WHERE net = ?", (net,))]
-    bodies = [r[0] for r in profile.db.all("SELECT body FROM comments WHERE net = ?", (net,))]
+    bodies = [
+        unpack(r[0]) for r in profile.db.all("SELECT body FROM comments WHERE net = ?", (net,))
+    ]
     return sorted(titles), sorted(bodies)
 
 

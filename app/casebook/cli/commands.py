@@ -382,6 +382,10 @@ class DoctorFailed(CasebookError):
 def doctor(ctx: Context) -> Output:
     p = ctx.profile
     problems = p.problems()
+    rebuilt = None
+    if ctx.args.rebuild and not problems:  # sound events: the derived tables are rebuilt
+        rebuilt = p.log.rebuild()
+    problems += p.derived_problems()
     data: dict[str, Any] = {
         "ok": not problems,
         "problems": problems,
@@ -389,8 +393,8 @@ def doctor(ctx: Context) -> Output:
     }
     if problems:
         raise DoctorFailed(data)
-    if ctx.args.rebuild:
-        data["rebuilt"] = p.log.rebuild()
+    if rebuilt is not None:
+        data["rebuilt"] = rebuilt
     lines = [f"{data['events']} events verified; database intact."]
     for key in ("forks", "held", "rejected"):
         if data[key]:

@@ -57,7 +57,7 @@ from casebook.errors import (
     WrongPassphrase,
     say,
 )
-from casebook.store import kdf
+from casebook.store import kdf, packed_text
 from casebook.store.database import DEFAULT_PAGE_SIZE, Database, translate_error
 from casebook.store.files import atomic_write
 from casebook.store.lock import ProfileLock
@@ -379,6 +379,17 @@ class Profile:
         """What ``doctor`` reports: database integrity, then every stored event verified
         again (empty when all is well)."""
         return self.db.integrity_errors() + self.log.verify_all()
+
+    def derived_problems(self) -> list[str]:
+        """What ``doctor`` reports of the tables derived from the events (a rebuild mends
+        them): stored texts that do not unpack."""
+        count = packed_text.damaged(self.db)
+        if not count:
+            return []
+        return [
+            f"{count} stored text(s) are damaged; 'casebook doctor --rebuild' rebuilds "
+            "them from the events"
+        ]
 
     def tallies(self) -> dict[str, int]:
         """Events stored, forks, held back and rejected."""

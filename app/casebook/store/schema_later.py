@@ -1,7 +1,8 @@
 """Later schema steps (``schema.MIGRATIONS`` runs them in order): the tables of the
 helpers around a discussion, polls (v13), mentions (v14), flags, the moderation log and
 follow-up reminders (v15), requests for a second opinion (v16), items held for a
-moderator's look, the moderation policy and hidden poll answers (v17)."""
+moderator's look, the moderation policy and hidden poll answers (v17), derived text packed
+and comments indexed by their case's row (v18)."""
 
 from __future__ import annotations
 
@@ -120,4 +121,24 @@ CREATE TABLE moderation_policy (
 
 def _v17(db: Database) -> None:
     for statement in V17_HOLDS.split(";\n"):
+        db.execute(statement)
+
+
+# v18 (issue 18): derived text may be stored packed (``store/packed_text.py``: an older
+# Casebook would read it as text, so it must refuse this profile as newer, which the
+# version does), and comments are indexed by their case's row number instead of its
+# 32-byte id: a comment mostly goes to a recent case, whose row number is near the end
+# of the index, so an insert touches the same few pages (keyed by the random id, the
+# 1,000 comments of a transaction dirtied pages all over the index). Within a case they
+# stay in thread order, so "the newest comment of this case" reads one entry.
+V18_COMMENT_INDEXES = """
+DROP INDEX IF EXISTS comments_case;
+CREATE INDEX comments_case ON comments (case_rid, created_order);
+DROP INDEX IF EXISTS comments_author;
+CREATE INDEX comments_author ON comments (author, case_rid)
+"""
+
+
+def _v18(db: Database) -> None:
+    for statement in V18_COMMENT_INDEXES.split(";\n"):
         db.execute(statement)

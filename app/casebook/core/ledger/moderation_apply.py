@@ -29,6 +29,7 @@ from casebook.core.model import flags
 from casebook.core.model import payload_types as pt
 from casebook.core.model.events import Event
 from casebook.core.model.kinds import MODERATORS, EventKind, Role
+from casebook.store.packed_text import unpack
 
 # The kinds of event a moderator's act or a flag may name.
 _ITEM_KINDS = frozenset(
@@ -137,7 +138,9 @@ class Moderation(ProjectorBase):
                 unindex_comment(self.db, rid)
             else:
                 index_comment(
-                    self.db, rid, self.db.scalar("SELECT body FROM comments WHERE rid = ?", (rid,))
+                    self.db,
+                    rid,
+                    unpack(self.db.scalar("SELECT body FROM comments WHERE rid = ?", (rid,))),
                 )
             return
         if hidden:
@@ -148,8 +151,12 @@ class Moderation(ProjectorBase):
             "JOIN case_text t ON t.rid = c.rid WHERE c.rid = ?",
             (rid,),
         )
-        content = {k: row[k] for k in ("title", "specialty", "body")}
-        content.update(tags=json.loads(row["tags"]), fields=json.loads(row["fields"]))
+        content = {
+            "title": row["title"],
+            "specialty": row["specialty"],
+            "body": unpack(row["body"]),
+        }
+        content.update(tags=json.loads(row["tags"]), fields=json.loads(unpack(row["fields"])))
         index_case(self.db, rid, content)
 
     def _content_hide(self, event: Event, payload: pt.ContentHide) -> None:

@@ -27,6 +27,7 @@ from casebook.core.model import payload_types as pt
 from casebook.core.model import purge
 from casebook.core.model.events import STRIPPABLE, Event
 from casebook.core.model.kinds import MEMBERSHIP_KINDS, EventKind, Role
+from casebook.store.packed_text import pack
 
 
 class Projector(Moderation, Withdrawals, Polls, Reminders):
@@ -120,7 +121,7 @@ class Projector(Moderation, Withdrawals, Polls, Reminders):
         rid = cur.lastrowid
         self.db.execute(
             "INSERT INTO case_text (rid, fields, body) VALUES (?, ?, ?)",
-            (rid, as_json(payload.fields), payload.body),
+            (rid, pack(as_json(payload.fields)), pack(payload.body)),
         )
         if payload.tags:
             self.db.executemany(
@@ -234,7 +235,7 @@ class Projector(Moderation, Withdrawals, Polls, Reminders):
         )
         self.db.execute(
             "UPDATE case_text SET fields = ?, body = ? WHERE rid = ?",
-            (as_json(state["fields"]), state["body"], case["rid"]),
+            (pack(as_json(state["fields"])), pack(state["body"]), case["rid"]),
         )
         unindex_case(self.db, case["rid"])
         if not case["hidden"]:
@@ -306,7 +307,7 @@ class Projector(Moderation, Withdrawals, Polls, Reminders):
                 event.header.ts,
                 ordering(event),
                 ordering(event),
-                payload.body,
+                pack(payload.body),
             ),
         )
         self.db.execute(
@@ -355,7 +356,7 @@ class Projector(Moderation, Withdrawals, Polls, Reminders):
         self.db.execute(
             "UPDATE comments SET body = ?, edit_order = ?, updated_at = ?, revisions = ? "
             "WHERE rid = ?",
-            (body, latest["ordering"], latest["at"], latest["n"], comment["rid"]),
+            (pack(body), latest["ordering"], latest["at"], latest["n"], comment["rid"]),
         )
         unindex_comment(self.db, comment["rid"])
         if not comment["hidden"]:

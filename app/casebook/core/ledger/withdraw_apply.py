@@ -222,8 +222,8 @@ class Withdrawals(ProjectorBase):
         items |= {
             bytes(r["id"])
             for r in self.db.all(
-                "SELECT id FROM comments WHERE case_id = ? UNION SELECT id FROM polls "
-                "WHERE case_id = ?",
+                "SELECT id FROM comments WHERE case_rid = (SELECT rid FROM cases WHERE id = ?) "
+                "UNION SELECT id FROM polls WHERE case_id = ?",
                 (case_id, case_id),
             )
         }

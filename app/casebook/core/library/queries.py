@@ -15,6 +15,7 @@ from casebook.core.library import search as fts
 from casebook.core.library.search import Filters
 from casebook.core.model.fingerprint import fingerprint
 from casebook.store.database import Database, Row
+from casebook.store.packed_text import unpack
 
 SORTS = {
     "activity": "c.activity_at DESC, c.rid DESC",
@@ -149,9 +150,14 @@ class SearchResult:
 MIN_PREFIX = 2
 
 
-# The start of a case's text for its preview line: the template's first field, else the
-# body (cut in SQL: a long case is not read whole to show one line).
-HEAD = "substr(coalesce(nullif(json_extract(t.fields, '$.presentation'), ''), t.body, ''), 1, 400)"
+HEAD_CHARS = 400  # of a case's text, for its preview line
+
+
+def _head(fields: str | bytes | None, body: str | bytes | None) -> str:
+    """The start of a case's text for its preview line: the template's first field,
+    else the body."""
+    first = json.loads(unpack(fields) or "{}").get("presentation") or ""
+    return (str(first) or unpack(body))[:HEAD_CHARS]
 
 
 def _preview(head: str | None) -> str:
@@ -279,8 +285,10 @@ class Queries:
         if not rids:
             return {}
         marks = ",".join("?" * len(rids))
-        sql = f"SELECT rid, {HEAD} AS head FROM case_text t WHERE rid IN ({marks})"  # noqa: S608
-        return {int(r["rid"]): _preview(r["head"]) for r in self.db.all(sql, rids)}
+        sql = f"SELECT rid, fields, body FROM case_text WHERE rid IN ({marks})"  # noqa: S608
+        return {
+            int(r["rid"]): _preview(_head(r["fields"], r["body"])) for r in self.db.all(sql, rids)
+        }
 
     def count_cases(self, filters: Filters) -> int:
         where, params = filters.sql()
@@ -353,8 +361,8 @@ class Queries:
             purged = {"computers": counts["computers"], "members": counts["members"]}
         return CaseDetail(
             summary=self._summary(row),
-            fields=json.loads(row["fields"] or "{}"),
-            body=row["body"] or "",
+            fields=json.loads(unpack(row["fields"]) or "{}"),
+            body=unpack(row["body"]),
             attachments=json.loads(row["attachments"]),
             updated_at=row["updated_at"],
             revisions=revisions,
@@ -370,7 +378,8 @@ class Queries:
         rows = self.db.all(
             "SELECT c.id FROM comments c JOIN events e ON e.id = c.id "
             "LEFT JOIN delivered d ON d.net = e.net "
-            "WHERE c.case_id = ? AND e.author = ? AND e.seq > coalesce(d.seq, 0)",
+            "WHERE c.case_rid = (SELECT rid FROM cases WHERE id = ?) AND e.author = ? "
+            "AND e.seq > coalesce(d.seq, 0)",
             (case_id, chain),
         )
         return frozenset(bytes(r["id"]) for r in rows)
@@ -379,7 +388,9 @@ class Queries:
         """Comments in thread order: each reply after its parent, siblings in causal order
         (Lamport clock, then id), depth-annotated. Iterative, so no depth can break it."""
         rows = self.db.all(
-            "SELECT * FROM comments WHERE case_id = ? ORDER BY created_order", (case_id,)
+            "SELECT * FROM comments WHERE case_rid = (SELECT rid FROM cases WHERE id = ?) "
+            "ORDER BY created_order",
+            (case_id,),
         )
         children: dict[bytes | None, list[Row]] = {}
         for r in rows:
@@ -400,7 +411,7 @@ class Queries:
                     author_name=self.author_name(net, author),
                     created_at=r["created_at"],
                     updated_at=r["updated_at"],
-                    body="" if withheld else r["body"],
+                    body="" if withheld else unpack(r["body"]),
                     endorsements=r["endorsements"],
                     revisions=r["revisions"],
                     depth=depth,
@@ -423,7 +434,7 @@ class Queries:
         """The comments of ``case_id`` that ``member`` has endorsed."""
         rows = self.db.all(
             "SELECT e.comment_id FROM endorsements e JOIN comments c ON c.id = e.comment_id "
-            "WHERE c.case_id = ? AND e.author = ?",
+            "WHERE c.case_rid = (SELECT rid FROM cases WHERE id = ?) AND e.author = ?",
             (case_id, member),
         )
         return frozenset(bytes(r["comment_id"]) for r in rows)

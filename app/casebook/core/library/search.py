@@ -17,6 +17,7 @@ from typing import Any
 
 from casebook.core.ledger.search_index import WORD, case_text, fold, terms
 from casebook.store.database import Database
+from casebook.store.packed_text import unpack
 
 __all__ = [
     "COMMON",
@@ -86,9 +87,9 @@ class Filters:
             params.append(self.until)
         if self.awaiting is not None:
             clauses.append(
-                f"(({case}.id IN (SELECT m.case_id FROM comments m WHERE m.author = ? UNION "
-                "SELECT k.id FROM cases k WHERE k.author = ?) AND coalesce((SELECT z.author "
-                f"FROM comments z WHERE z.case_id = {case}.id AND z.hidden = 0 ORDER BY "
+                f"(({case}.rid IN (SELECT m.case_rid FROM comments m WHERE m.author = ? UNION "
+                "SELECT k.rid FROM cases k WHERE k.author = ?) AND coalesce((SELECT z.author "
+                f"FROM comments z WHERE z.case_rid = {case}.rid AND z.hidden = 0 ORDER BY "
                 "z.created_order DESC LIMIT 1), ?) != ?) OR EXISTS (SELECT 1 FROM mentions n "
                 f"WHERE n.member = ? AND n.case_rid = {case}.rid AND NOT EXISTS (SELECT 1 FROM "
                 "comments h WHERE h.id = n.event_id AND h.hidden = 1) AND NOT EXISTS (SELECT 1 "
@@ -324,7 +325,7 @@ def _densest(hits: list[str | None], size: int, wanted: int) -> int:
 
 def document_text(db: Database, hit: Hit) -> str:
     if hit.comment_rid is not None:
-        return str(db.scalar("SELECT body FROM comments WHERE rid = ?", (hit.comment_rid,)) or "")
+        return unpack(db.scalar("SELECT body FROM comments WHERE rid = ?", (hit.comment_rid,)))
     row = db.one(
         "SELECT c.specialty, t.fields, t.body FROM cases c JOIN case_text t ON t.rid = c.rid "
         "WHERE c.rid = ?",
@@ -334,7 +335,7 @@ def document_text(db: Database, hit: Hit) -> str:
         return ""
     content = {
         "specialty": row["specialty"],
-        "fields": json.loads(row["fields"]),
-        "body": row["body"],
+        "fields": json.loads(unpack(row["fields"])),
+        "body": unpack(row["body"]),
     }
     return case_text(content)

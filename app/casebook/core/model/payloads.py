@@ -30,6 +30,7 @@ OPINIONS = ("none", "requested", "urgent")  # a case asks for a second opinion
 MAX_TITLE = 300
 MAX_NAME = 120
 MAX_FIELD = 50_000
+MAX_FIELDS = 30  # a case's template fields
 MAX_BODY = 200_000
 MAX_TAGS = 20
 MAX_ATTACHMENTS = 20
@@ -57,8 +58,8 @@ def _tags(value: Any) -> list[str]:
 
 
 def _fields(value: Any) -> dict[str, str]:
-    if not isinstance(value, dict) or len(value) > 30:
-        raise EventError("fields must be a map of at most 30 entries")
+    if not isinstance(value, dict) or len(value) > MAX_FIELDS:
+        raise EventError(f"fields must be a map of at most {MAX_FIELDS} entries")
     out = {}
     for key, text in value.items():
         if not _FIELD_KEY.fullmatch(key):

@@ -19,6 +19,7 @@ from casebook.core.model.fingerprint import fingerprint
 from casebook.core.model.kinds import MODERATORS
 from casebook.errors import PermissionDenied, say
 from casebook.store.database import Database
+from casebook.store.packed_text import unpack
 
 EXCERPT = 160  # characters of a flagged comment shown
 LOG_LIMIT = 200
@@ -123,7 +124,7 @@ class FlagInbox:
                 held,
             )  # fmt: skip
         if comment is not None:
-            body = " ".join(comment["body"].split())
+            body = " ".join(unpack(comment["body"]).split())
             excerpt = body if len(body) <= EXCERPT else body[: EXCERPT - 1] + "…"
             return Flagged(
                 target, "comment", bytes(comment["case_id"]), comment["title"], excerpt,
