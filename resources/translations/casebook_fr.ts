@@ -3053,6 +3053,10 @@ Cette action est irréversible.</translation>
         <translation>Un formulaire signé accompagne un consentement écrit.</translation>
     </message>
     <message>
+        <source>A stored text of this library is damaged; run &apos;casebook doctor --rebuild&apos; to rebuild it from the events.</source>
+        <translation>Un texte enregistré dans cette bibliothèque est endommagé&#xa0;; lancez «&#xa0;casebook doctor --rebuild&#xa0;» pour le reconstruire à partir des événements.</translation>
+    </message>
+    <message>
         <source>An invite can be used 1 to {0} times.</source>
         <translation>Une invitation peut servir de 1 à {0} fois.</translation>
     </message>

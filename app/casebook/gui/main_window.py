@@ -317,7 +317,12 @@ class MainWindow(QMainWindow):
         self.show_case(case_id)
 
     def show_case(self, case_id: bytes) -> None:
-        self.core.call(self.case_actions.loader(case_id), self._render_case)
+        def failed(error: object) -> None:  # a reply must not go to it under another's text
+            if case_id == self.current_case:
+                self._show_case_placeholder()
+            self.show_error(error)
+
+        self.core.call(self.case_actions.loader(case_id), self._render_case, failed)
 
     def _render_case(self, loaded: object) -> None:
         if not isinstance(loaded, Loaded) or loaded.case.summary.id != self.current_case:
@@ -333,10 +338,8 @@ class MainWindow(QMainWindow):
         self.model.set_read(case_id)
 
     def _say(self, text: str, timeout: int) -> None:
-        if text:
-            self.statusBar().showMessage(text, timeout)
-        else:
-            self.statusBar().clearMessage()
+        bar = self.statusBar()
+        bar.showMessage(text, timeout) if text else bar.clearMessage()
 
     def _delivered(self) -> None:
         """What was written offline went out: the open case loses its marks."""

@@ -18,10 +18,13 @@ a partial text; ``casebook doctor`` finds every damaged one (:func:`damaged`).
 
 from __future__ import annotations
 
+import logging
 import zlib
 
 from casebook.errors import CasebookError
 from casebook.store.database import Database
+
+log = logging.getLogger(__name__)
 
 MIN_PACK = 96  # bytes; a shorter text is kept as text
 # Bytes unpacked: above any stored text. The largest is a case's fields as JSON: 30
@@ -38,10 +41,10 @@ class PackedTextError(CasebookError):
 
     exit_code = 3
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self) -> None:
         super().__init__(
-            f"A stored text of this library is damaged ({detail}); run 'casebook doctor "
-            "--rebuild' to rebuild it from the events."
+            "A stored text of this library is damaged; run 'casebook doctor --rebuild' to "
+            "rebuild it from the events."
         )
 
 
@@ -65,26 +68,30 @@ def unpack(value: str | bytes | memoryview | None) -> str:
     try:
         data = reader.decompress(bytes(value), MAX_TEXT)
     except zlib.error as exc:
-        raise PackedTextError(str(exc)) from exc
+        log.warning("a stored text does not unpack: %s", exc)
+        raise PackedTextError from exc
     if not reader.eof or reader.unconsumed_tail or reader.unused_data:
-        raise PackedTextError("cut short, too long or trailing bytes")
+        log.warning("a stored text is cut short, too long or followed by other bytes")
+        raise PackedTextError
     try:
         return data.decode()
     except UnicodeDecodeError as exc:
-        raise PackedTextError("not UTF-8") from exc
+        log.warning("a stored text is not UTF-8")
+        raise PackedTextError from exc
 
 
-# Each stored text: its table, its row and its columns.
+# The columns that hold packed text, by table.
 _COLUMNS = (("case_text", ("fields", "body")), ("comments", ("body",)))
 
 
 def damaged(db: Database) -> int:
-    """How many stored texts do not unpack (each packed row is read once)."""
+    """How many stored texts do not unpack (each packed row read once, a row at a time:
+    a large library's text is never held whole)."""
     count = 0
     for table, columns in _COLUMNS:
         for column in columns:
             sql = f"SELECT {column} FROM {table} WHERE typeof({column}) = 'blob'"  # noqa: S608
-            for row in db.all(sql):
+            for row in db.execute(sql):
                 try:
                     unpack(row[0])
                 except PackedTextError:

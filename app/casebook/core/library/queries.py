@@ -15,7 +15,7 @@ from casebook.core.library import search as fts
 from casebook.core.library.search import Filters
 from casebook.core.model.fingerprint import fingerprint
 from casebook.store.database import Database, Row
-from casebook.store.packed_text import unpack
+from casebook.store.packed_text import PackedTextError, unpack
 
 SORTS = {
     "activity": "c.activity_at DESC, c.rid DESC",
@@ -155,9 +155,13 @@ HEAD_CHARS = 400  # of a case's text, for its preview line
 
 def _head(fields: str | bytes | None, body: str | bytes | None) -> str:
     """The start of a case's text for its preview line: the template's first field,
-    else the body."""
-    first = json.loads(unpack(fields) or "{}").get("presentation") or ""
-    return (str(first) or unpack(body))[:HEAD_CHARS]
+    else the body. A damaged text has none (the list still shows; opening the case says
+    what is wrong)."""
+    try:
+        first = json.loads(unpack(fields) or "{}").get("presentation") or ""
+        return (str(first) or unpack(body))[:HEAD_CHARS]
+    except PackedTextError:
+        return ""
 
 
 def _preview(head: str | None) -> str:
