@@ -1,5 +1,6 @@
-"""Derived text is stored packed (raw DEFLATE), read back exactly, and a damaged row is a
-database error, never a partial text or a traceback."""
+"""Derived text is stored packed (raw DEFLATE) and read back exactly; a damaged row is one
+worded error naming what mends it (and doctor finds it), never a partial text or a
+traceback; schema v18 indexes comments by their case's row."""
 
 import json
 import zlib
