@@ -98,12 +98,16 @@ class Memberships:
         self._logs[net] = kept
         return kept
 
+    def _forget(self) -> None:
+        """Drop every kept state, log and judgment: they are read and folded again."""
+        self._states.clear()
+        self._logs.clear()
+        self._judged.clear()
+        self._current.clear()
+
     def _check_rollbacks(self) -> None:
         if self._rollbacks != self.db.rollbacks:  # folded entries may have been undone
-            self._states.clear()
-            self._logs.clear()
-            self._judged.clear()
-            self._current.clear()
+            self._forget()
             self._rollbacks = self.db.rollbacks
 
     def state(self, net: bytes) -> MembershipState:
@@ -213,10 +217,7 @@ class Memberships:
 
     def reload(self) -> int:
         """Refill ``membership_log`` from the events (for a rebuild); returns how many."""
-        self._states.clear()
-        self._logs.clear()
-        self._judged.clear()
-        self._current.clear()
+        self._forget()
         self.db.forget("membership_log")
         marks = ",".join("?" * len(membership.KINDS))
         cur = self.db.execute(

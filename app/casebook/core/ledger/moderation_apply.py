@@ -15,13 +15,14 @@ target and flagger, their newest.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from casebook.core.ledger.projector_base import ADMINS, ProjectorBase, ordering
 from casebook.core.ledger.search_index import (
     index_case,
     index_comment,
+    stored_case,
+    stored_comment,
     unindex_case,
     unindex_comment,
 )
@@ -29,7 +30,6 @@ from casebook.core.model import flags
 from casebook.core.model import payload_types as pt
 from casebook.core.model.events import Event
 from casebook.core.model.kinds import MODERATORS, EventKind, Role
-from casebook.store.packed_text import unpack
 
 # The kinds of event a moderator's act or a flag may name.
 _ITEM_KINDS = frozenset(
@@ -137,26 +137,14 @@ class Moderation(ProjectorBase):
             if hidden:
                 unindex_comment(self.db, rid)
             else:
-                index_comment(
-                    self.db,
-                    rid,
-                    unpack(self.db.scalar("SELECT body FROM comments WHERE rid = ?", (rid,))),
-                )
+                index_comment(self.db, rid, stored_comment(self.db, rid))
             return
         if hidden:
             unindex_case(self.db, rid)
             return
-        row = self.db.row(
-            "SELECT c.title, c.specialty, c.tags, t.fields, t.body FROM cases c "
-            "JOIN case_text t ON t.rid = c.rid WHERE c.rid = ?",
-            (rid,),
-        )
-        content = {
-            "title": row["title"],
-            "specialty": row["specialty"],
-            "body": unpack(row["body"]),
-        }
-        content.update(tags=json.loads(row["tags"]), fields=json.loads(unpack(row["fields"])))
+        content = stored_case(self.db, rid)
+        if content is None:  # a case this transaction just read: its text row must be there
+            raise LookupError("a row the database must hold is missing")
         index_case(self.db, rid, content)
 
     def _content_hide(self, event: Event, payload: pt.ContentHide) -> None:

@@ -9,11 +9,13 @@ queries the index with them.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from typing import Any
 
 from casebook.store.database import Database
+from casebook.store.packed_text import unpack
 
 WORD = re.compile(r"[^\W_]+")
 MAX_TERMS = 16
@@ -45,6 +47,30 @@ def case_text(content: dict[str, Any]) -> str:
     parts += [value for _, value in sorted(content.get("fields", {}).items())]
     parts.append(content.get("body", ""))
     return "\n".join(p for p in parts if p)
+
+
+def stored_case(db: Database, case_rid: int) -> dict[str, Any] | None:
+    """A case's content as its derived rows hold it (the text unpacked): what its index
+    row and its search snippets are made of; None without its text row."""
+    row = db.one(
+        "SELECT c.title, c.specialty, c.tags, t.fields, t.body FROM cases c "
+        "JOIN case_text t ON t.rid = c.rid WHERE c.rid = ?",
+        (case_rid,),
+    )
+    if row is None:
+        return None
+    return {
+        "title": row["title"],
+        "specialty": row["specialty"],
+        "tags": json.loads(row["tags"]),
+        "fields": json.loads(unpack(row["fields"])),
+        "body": unpack(row["body"]),
+    }
+
+
+def stored_comment(db: Database, comment_rid: int) -> str:
+    """A comment's body as its derived row holds it, unpacked."""
+    return unpack(db.scalar("SELECT body FROM comments WHERE rid = ?", (comment_rid,)))
 
 
 def index_case(db: Database, case_rid: int, content: dict[str, Any]) -> None:

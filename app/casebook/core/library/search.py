@@ -11,13 +11,18 @@ and ranked queries faster; see bench/).
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from casebook.core.ledger.search_index import WORD, case_text, fold, terms
+from casebook.core.ledger.search_index import (
+    WORD,
+    case_text,
+    fold,
+    stored_case,
+    stored_comment,
+    terms,
+)
 from casebook.store.database import Database
-from casebook.store.packed_text import unpack
 
 __all__ = [
     "COMMON",
@@ -325,17 +330,6 @@ def _densest(hits: list[str | None], size: int, wanted: int) -> int:
 
 def document_text(db: Database, hit: Hit) -> str:
     if hit.comment_rid is not None:
-        return unpack(db.scalar("SELECT body FROM comments WHERE rid = ?", (hit.comment_rid,)))
-    row = db.one(
-        "SELECT c.specialty, t.fields, t.body FROM cases c JOIN case_text t ON t.rid = c.rid "
-        "WHERE c.rid = ?",
-        (hit.case_rid,),
-    )
-    if row is None:
-        return ""
-    content = {
-        "specialty": row["specialty"],
-        "fields": json.loads(unpack(row["fields"])),
-        "body": unpack(row["body"]),
-    }
-    return case_text(content)
+        return stored_comment(db, hit.comment_rid)
+    content = stored_case(db, hit.case_rid)
+    return "" if content is None else case_text(content)
