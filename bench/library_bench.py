@@ -174,11 +174,13 @@ def build_library(work: Path, corpus: Corpus, args: argparse.Namespace) -> None:
     t0 = time.perf_counter()
     profile = Profile.create(work / "profile", "Dr. Bench Marker", PASSPHRASE, kdf_target_ms=500)
     print(f"profile created (incl. Argon2id calibration): {time.perf_counter() - t0:.2f} s")
+    compiled = profile.db.compiled
     rate = build(profile, corpus, args.cases, args.comments, args.members, args.batch)
+    compiled = profile.db.compiled - compiled
     events = profile.db.scalar("SELECT count(*) FROM events")
     print(
         f"write: {events:,} events at {rate:,.0f} events/s (signed, encrypted, indexed; "
-        f"{args.batch} per transaction)"
+        f"{args.batch} per transaction; {compiled:,} statements compiled)"
     )
     shown = profile.db.scalar("SELECT count(*) FROM cases")
     waiting = profile.db.scalar("SELECT count(*) FROM waiting")

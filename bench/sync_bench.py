@@ -346,9 +346,11 @@ def run(root: Path, port: int, relay: subprocess.Popen[bytes], args: argparse.Na
         f"to the relay in {push_s:.1f} s ({pushed.sent / push_s:,.0f} events/s)"
     )
 
+    compiled = reader.db.compiled
     t = time.perf_counter()
     got = profiled(args.profile, "catch-up", lambda: asyncio.run(reader_engine.sync(net, address)))
     catch_s = time.perf_counter() - t
+    compiled = reader.db.compiled - compiled
     rate = got.received / catch_s
     raws = [
         bytes(r["raw"])
@@ -364,7 +366,8 @@ def run(root: Path, port: int, relay: subprocess.Popen[bytes], args: argparse.Na
     cases = reader.db.scalar("SELECT count(*) FROM cases")
     print(
         f"catch-up: {got.received:,} events in {catch_s:.2f} s = {rate:,.0f} events/s "
-        f"({got.applied:,} applied, {cases:,} cases in the reader's library)"
+        f"({got.applied:,} applied, {cases:,} cases in the reader's library; "
+        f"{compiled:,} statements compiled)"
     )
     new_raws = [
         bytes(r["raw"])

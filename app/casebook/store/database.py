@@ -40,6 +40,26 @@ class Row(Protocol):
 # (docs/benchmarks.md, "16 KiB pages").
 DEFAULT_PAGE_SIZE = 16384
 
+# Compiled statements a connection keeps. sqlcipher3's cache (the one of Python 3.10's
+# sqlite3, not 3.11's LRU) ranks statements by how often they ran and, once full, gives a
+# new statement only its last slot: statements first run after it filled push each other
+# out and are compiled again on every use. The app has more distinct statements than
+# the default 100 (702 over the whole test suite; creating a profile alone runs 120), so
+# a write or a sync after them compiled each of its inserts once per event
+# (docs/benchmarks.md, "Compiled statements"). A statement takes about 5 KB compiled.
+STATEMENT_CACHE = 1024
+
+
+class _Connection(sqlcipher3.Connection):
+    """A connection that counts the statements it compiles: the statement cache calls
+    the connection itself to compile what it does not hold."""
+
+    compiled = 0
+
+    def __call__(self, sql: str) -> Any:
+        self.compiled += 1
+        return super().__call__(sql)
+
 
 def _key_pragma(key: bytes) -> str:
     if len(key) != 32:
@@ -112,7 +132,13 @@ class Database:
     @classmethod
     def open(cls, path: Path, key: bytes | None, page_size: int = DEFAULT_PAGE_SIZE) -> Database:
         """Open (or create) ``path``. ``key=None`` opens a plain SQLite file (benchmarks)."""
-        conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+        conn = sqlcipher3.connect(
+            str(path),
+            isolation_level=None,
+            check_same_thread=False,
+            factory=_Connection,
+            cached_statements=STATEMENT_CACHE,
+        )
         try:
             if key is not None:
                 conn.execute(f"PRAGMA key = {_key_pragma(key)}")
@@ -214,6 +240,12 @@ class Database:
     @property
     def in_transaction(self) -> bool:
         return self._depth > 0
+
+    @property
+    def compiled(self) -> int:
+        """Statements this connection has compiled so far (each distinct one once while
+        the statement cache holds it)."""
+        return int(getattr(self.conn, "compiled", 0))
 
     def known_empty(self, table: str) -> bool:
         """In a write transaction: whether ``table`` holds no row (asked once, then known
