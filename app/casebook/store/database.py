@@ -41,18 +41,21 @@ class Row(Protocol):
 DEFAULT_PAGE_SIZE = 16384
 
 # Compiled statements a connection keeps. sqlcipher3's cache (the one of Python 3.10's
-# sqlite3, not 3.11's LRU) ranks statements by how often they ran and, once full, gives a
-# new statement only its last slot: statements first run after it filled push each other
-# out and are compiled again on every use. The app has more distinct statements than
-# the default 100 (702 over the whole test suite; creating a profile alone runs 120), so
-# a write or a sync after them compiled each of its inserts once per event
-# (docs/benchmarks.md, "Compiled statements"). A statement takes about 5 KB compiled.
+# sqlite3, not 3.11's LRU) ranks statements by how often they ran and, once full, puts a
+# new statement in its last slot, which the next new one takes unless the first has run
+# more often than the one ranked above it: statements first run after it filled that run
+# in turn push each other out and are compiled again on every use. The app has more
+# distinct statements than the default 100 (702 over the whole test suite; creating a
+# profile alone runs 120), so a write or a sync after them compiled each of its inserts
+# once per event (docs/benchmarks.md, "Compiled statements"). A statement takes 5-8 KB
+# compiled (35 KB the longest), so a full cache is about 8 MB.
 STATEMENT_CACHE = 1024
 
 
 class _Connection(sqlcipher3.Connection):
-    """A connection that counts the statements it compiles: the statement cache calls
-    the connection itself to compile what it does not hold."""
+    """A connection that counts the statement cache's misses: the cache calls the
+    connection itself to compile what it does not hold. (A statement compiled again
+    because a live cursor still uses the cached copy is not counted.)"""
 
     compiled = 0
 
@@ -243,8 +246,8 @@ class Database:
 
     @property
     def compiled(self) -> int:
-        """Statements this connection has compiled so far (each distinct one once while
-        the statement cache holds it)."""
+        """The statement cache's misses on this connection so far: each distinct
+        statement once while the cache holds it."""
         return int(getattr(self.conn, "compiled", 0))
 
     def known_empty(self, table: str) -> bool:
