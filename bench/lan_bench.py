@@ -52,7 +52,7 @@ def setup(root: Path, relay_url: str, count: int) -> tuple[bytes, Path, Path, Pa
         rows = source.db.all("SELECT raw FROM events WHERE net = ? ORDER BY seqno", (net,))
         with target.log.batch():
             for row in rows:
-                target.log.ingest(bytes(row["raw"]))
+                target.log.ingest(source.log.wire.of(bytes(row["raw"])))
 
     code = member.invitations.read_code(made.code)
     member.invitations.join(

@@ -103,7 +103,7 @@ def newcomer_catch_up(profile: Profile, net: bytes, tmp: Path) -> tuple[float, f
         started = time.perf_counter()
         with newcomer.log.batch():
             for (raw,) in history:
-                newcomer.log.ingest(bytes(raw))
+                newcomer.log.ingest(profile.log.wire.of(bytes(raw)))
         return time.perf_counter() - started
 
     seconds: list[float] = []

@@ -352,14 +352,14 @@ def run(root: Path, port: int, relay: subprocess.Popen[bytes], args: argparse.Na
     catch_s = time.perf_counter() - t
     compiled = reader.db.compiled - compiled
     rate = got.received / catch_s
-    raws = [
+    raws = founder.log.wire.all(  # as sent (the library keeps most events open)
         bytes(r["raw"])
         for r in founder.db.all(
             "SELECT raw FROM events WHERE net = ? AND kind IN ('case.create', 'comment.create') "
             "ORDER BY seqno",
             (net,),
         )
-    ]
+    )
     seed = founder.log.seed(net, founder.log.current_epoch(net))
     bare = bare_rate(raws, seed)
     bare_all = bare_rate_threads(raws, seed, WORKERS)
@@ -369,13 +369,13 @@ def run(root: Path, port: int, relay: subprocess.Popen[bytes], args: argparse.Na
         f"({got.applied:,} applied, {cases:,} cases in the reader's library; "
         f"{compiled:,} statements compiled)"
     )
-    new_raws = [
+    new_raws = founder.log.wire.all(
         bytes(r["raw"])
         for r in founder.db.all(
             "SELECT raw FROM events WHERE net = ? AND seqno > ? ORDER BY seqno",
             (net, first_new),
         )
-    ]
+    )
 
     def ingest_all() -> None:
         for start in range(0, len(new_raws), MAX_TRANSACTION):

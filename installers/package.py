@@ -215,6 +215,7 @@ LICENCES = {
     "mdurl": "mdurl (MIT)",
     "segno": "segno (BSD-3-Clause)",
     "phonenumbers": "phonenumbers (Apache-2.0)",
+    "zstandard": "python-zstandard, with the zstd library it carries (BSD-3-Clause)",
     "zxingcpp": "zxing-cpp (Apache-2.0)",
     "zeroconf": "python-zeroconf (LGPL-2.1-or-later; a separate, replaceable package)",
     "ifaddr": "ifaddr (MIT)",

@@ -90,7 +90,7 @@ def head(profile: Profile, net: bytes) -> Event:
         "SELECT raw FROM events WHERE net = ? AND author = ? ORDER BY seq DESC LIMIT 1",
         (net, key(profile)),
     )
-    return events.parse_trusted(bytes(raw))
+    return profile.log.wire.event(bytes(raw))
 
 
 def rejected(profile: Profile) -> dict[bytes, str]:
@@ -296,7 +296,9 @@ def join_event(newcomer: Profile, code: InviteCode, nonce: bytes, lamport: int =
     """The newcomer's ``member.join`` for ``code`` bound to ``nonce`` (made locally, as
     before any welcome package: it needs none)."""
     join_id = newcomer.invitations.make_join(code, newcomer.name, nonce, lamport)
-    return bytes(newcomer.db.scalar("SELECT raw FROM events WHERE id = ?", (join_id,)))
+    return newcomer.log.wire.of(
+        bytes(newcomer.db.scalar("SELECT raw FROM events WHERE id = ?", (join_id,)))
+    )
 
 
 # -- 1. non-members ----------------------------------------------------------------------

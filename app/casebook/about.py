@@ -25,6 +25,7 @@ LIBRARIES = (
     "zeroconf",
     "ifaddr",
     "phonenumbers",
+    "zstandard",
 )
 # Where a library's metadata names no licence in a form worth showing.
 KNOWN = {"sqlcipher3": "zlib (SQLCipher: BSD-3-Clause)"}

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from casebook.core.ledger.eventlog import now_ms
+from casebook.core.ledger.wire_form import wire_forms
 from casebook.core.profile import Profile
 from casebook.demo_data import CASES, FLAGS, OPINIONS, PEOPLE, POLL_ANSWERS, POLL_CASE
 
@@ -25,9 +26,10 @@ _FAST_KDF_MS = 60  # a throwaway profile: unlock cost matters less than start-up
 
 def _deliver(source: Profile, target: Profile, net: bytes) -> None:
     rows = source.db.all("SELECT raw FROM events WHERE net = ? ORDER BY seqno", (net,))
+    sent = wire_forms(source.db).all(bytes(row["raw"]) for row in rows)
     with target.log.batch():
-        for row in rows:
-            target.log.ingest(bytes(row["raw"]))
+        for raw in sent:
+            target.log.ingest(raw)
 
 
 class _Clock:

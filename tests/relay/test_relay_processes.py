@@ -107,7 +107,8 @@ def test_what_one_process_stores_reaches_a_member_on_another_live(
         return list(wire.need_events(message))
 
     received = run(watch())
-    assert received == [bytes(alice.db.scalar("SELECT raw FROM events WHERE kind = 'case.create'"))]
+    case = bytes(alice.db.scalar("SELECT raw FROM events WHERE kind = 'case.create'"))
+    assert received == [alice.log.wire.of(case)]
     assert sync(bob, net, b).error is None
     assert [c.title for c in bob.queries.list_cases(Filters(), limit=5)] == [
         "Pericarditis after flu"

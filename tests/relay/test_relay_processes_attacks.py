@@ -417,7 +417,7 @@ def _raws_of(profile: Profile, net: bytes) -> list[bytes]:
     rows = profile.db.all(
         "SELECT raw FROM events WHERE net = ? AND author = ? ORDER BY seq", (net, key(profile))
     )
-    return [bytes(r[0]) for r in rows]
+    return profile.log.wire.all(bytes(r[0]) for r in rows)
 
 
 def _stored_ids(relay: RunningRelay, net: bytes) -> set[bytes]:
@@ -471,7 +471,9 @@ def test_a_failed_write_does_not_make_a_process_forget_a_withdrawal_made_elsewhe
     assert sync(alice, net, b).error is None
     assert _body(database, case) == b""  # B applied it
     comment = bob.library.comment(case, "Looks like contact dermatitis, written offline.")
-    raw_comment = bytes(bob.db.scalar("SELECT raw FROM events WHERE id = ?", (comment,)))
+    raw_comment = bob.log.wire.of(
+        bytes(bob.db.scalar("SELECT raw FROM events WHERE id = ?", (comment,)))
+    )
     with pg(database) as conn:
         conn.execute(FAIL_ONCE)
 

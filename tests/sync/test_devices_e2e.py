@@ -114,13 +114,13 @@ def test_two_computers_of_one_member_and_a_revocation(
     # Whoever holds the laptop writes on; handed to Bob another way, it is refused.
     stolen = laptop.library.post_case(net, title="Written by a thief", body="x")
     raw = laptop.db.scalar("SELECT raw FROM events WHERE id = ?", (stolen,))
-    bob.log.ingest(bytes(raw))
+    bob.log.ingest(laptop.log.wire.of(bytes(raw)))
     assert "Written by a thief" not in titles(bob)
     reason = bob.db.scalar("SELECT reason FROM rejected WHERE event_id = ?", (stolen,))
     assert reason == "written after the author was removed"
     # Once the laptop hears of its revocation (here: from Bob's events), it says so.
     for row in bob.db.all("SELECT raw FROM events ORDER BY seqno"):
-        laptop.log.ingest(bytes(row["raw"]))
+        laptop.log.ingest(bob.log.wire.of(bytes(row["raw"])))
     with pytest.raises(PermissionDenied, match="removed from your devices"):
         laptop.library.post_case(net, title="Written by a thief", body="x")
     assert "After the revocation" not in titles(laptop)  # the new epoch's key is not there

@@ -387,9 +387,11 @@ def test_attack_a_join_closed_out_by_a_revocation_keeps_reading_after_it(
     assert sync(alice, net, relay).error is None  # an admin's sync repairs the epoch
 
     alice.library.post_case(net, title="After Eve was shut out", body="not for Eve")
-    raw = bytes(
-        alice.db.scalar(
-            "SELECT raw FROM events WHERE kind = 'case.create' ORDER BY seqno DESC LIMIT 1"
+    raw = alice.log.wire.of(
+        bytes(
+            alice.db.scalar(
+                "SELECT raw FROM events WHERE kind = 'case.create' ORDER BY seqno DESC LIMIT 1"
+            )
         )
     )
     leaked = readable_by(eve, raw)
@@ -902,12 +904,14 @@ def test_attack_a_revocation_naming_a_hidden_join_outlives_the_removal_of_its_au
     for row in mallory.db.all(
         "SELECT raw FROM events WHERE net = ? AND author = ? ORDER BY seq", (net, key(mallory))
     ):
-        alice.log.ingest(bytes(row["raw"]))  # Mallory's own chain only
+        alice.log.ingest(mallory.log.wire.of(bytes(row["raw"])))  # Mallory's own chain only
     assert alice.log.members.state(net).invites[made.key].revoked_by == key(mallory)
     for n in range(5):
         alice.library.post_case(net, title=f"Clock {n}", body="Alice's clock moves on")
 
     alice.governance.remove(net, "Mallory")
-    alice.log.ingest(bytes(sock.db.scalar("SELECT raw FROM events WHERE id = ?", (hidden,))))
+    alice.log.ingest(
+        sock.log.wire.of(bytes(sock.db.scalar("SELECT raw FROM events WHERE id = ?", (hidden,))))
+    )
     assert role_in(alice, net, mallory) is None
     assert role_in(alice, net, sock) is None, "Mallory's hidden second profile is a member"

@@ -17,6 +17,7 @@ import pytest
 import relaykit
 from casebook.core.library import attachments
 from casebook.core.model import events
+from casebook.core.model.encoding import decode
 from casebook.core.profile import Profile
 from casebook.sync.engine import SyncEngine
 from clikit import PASSPHRASE
@@ -113,6 +114,15 @@ def test_a_withdrawn_case_leaves_nothing_on_any_computer_or_the_relay(
     }
     bodies, chunks = relay_ciphertext(relay, case_events)
     held = bodies + chunks
+    # Each computer keeps the case's events in their open form (the payload packed, not
+    # sealed): what the page scan below looks for is their packed bytes too.
+    kept = [
+        bytes(r["raw"])
+        for p in (alice, bob, carol)
+        for r in p.db.all("SELECT raw FROM events WHERE length(tag) = 16")
+    ]
+    assert sum(events.is_open_form(k) for k in kept) >= 3 * 4
+    packed = [piece for k in kept if events.is_open_form(k) for piece in pieces(decode(k)[2])]
     assert len(bodies) == 4 * 4 and chunks  # the case, the comment, its edit, the reply
     # The scans can fail: before the withdrawal they find everything.
     for profile in (alice, bob, carol):
@@ -136,9 +146,14 @@ def test_a_withdrawn_case_leaves_nothing_on_any_computer_or_the_relay(
     assert detail.purged_on == {"computers": 3, "members": 3}
 
     for profile in (alice, bob, carol):
-        assert hits(profile_pages(profile), needles) == [], profile.name
+        assert hits(profile_pages(profile), needles + packed) == [], profile.name
         assert not attachments.has(profile.db, photo.hash)
         assert profile.log.verify_all() == []
+        rows = [
+            bytes(r["raw"]) for r in profile.db.all("SELECT raw FROM events WHERE length(tag) = 16")
+        ]
+        assert rows and not any(events.is_open_form(r) for r in rows)
+        assert all(events.parse_trusted(r).body == b"" for r in rows)
     # What the relay's store holds: nothing of the case (on either engine)...
     live = relay_ciphertext(relay, case_events)
     assert hits([b"".join(live[0] + live[1])], held) == []

@@ -50,6 +50,22 @@ DEFAULT_PAGE_SIZE = 16384
 # once per event (docs/benchmarks.md, "Compiled statements"). A statement takes 5-8 KB
 # compiled (35 KB the longest), so a full cache is about 8 MB.
 STATEMENT_CACHE = 1024
+# SQLite's limit on a statement's parameters (SQLITE_MAX_VARIABLE_NUMBER since 3.32).
+MAX_PARAMETERS = 32_766
+
+
+def in_list(values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """The ``?`` marks and parameters of ``column IN (...)`` over ``values``, padded (by
+    repeating the last value, which changes nothing in an IN list) to a power of two,
+    then to a multiple of 1,024: a list of any length is then one of a few dozen
+    statements, not one more compiled statement in the cache for each length."""
+    items = list(values)
+    size = len(items)
+    if size:
+        padded = 1 << (size - 1).bit_length() if size <= 1024 else -(-size // 1024) * 1024
+        if padded <= MAX_PARAMETERS:
+            items += [items[-1]] * (padded - size)
+    return ",".join("?" * len(items)), items
 
 
 class _Connection(sqlcipher3.Connection):

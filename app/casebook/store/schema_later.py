@@ -142,3 +142,12 @@ CREATE INDEX comments_author ON comments (author, case_rid)
 def _v18(db: Database) -> None:
     for statement in V18_COMMENT_INDEXES.split(";\n"):
         db.execute(statement)
+
+
+# v19 (issue 18): a library keeps the events it has read in their open form
+# (``events.open_form``: the payload packed beside the signed header). An older Casebook
+# would send that form as it is, the payload in the clear, to a relay or into a bundle:
+# the version makes it refuse this profile as newer. Nothing is rewritten: the events
+# stored before stay in their wire form, and both forms live side by side.
+def _v19(db: Database) -> None:
+    del db  # the step is the version number itself

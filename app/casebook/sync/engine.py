@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from casebook.core.ledger.eventlog import now_ms
+from casebook.core.ledger.wire_form import DamagedEvent
 from casebook.core.model.events import MAX_CLOCK_AHEAD, MAX_INT
 from casebook.core.model.invite_codes import InviteCode
 from casebook.core.model.relayaddr import RelayAddress
@@ -51,6 +52,7 @@ PERMANENT = frozenset(
         Refusal.UNKNOWN_NETWORK,
         LinkFailure.IMPERSONATION,
         LinkFailure.PROTOCOL,
+        LinkFailure.DAMAGED,
     }
 )
 
@@ -118,6 +120,8 @@ class SyncEngine:
                     )
                     run.on_caught_up = on_caught_up
                     await run.go(watch, stop or asyncio.Event())
+            except DamagedEvent as exc:  # this network's sync stops; the others go on
+                raise SyncError(LinkFailure.DAMAGED, exc.message) from None
             finally:
                 await link.close()
         except SyncError as exc:
@@ -313,6 +317,9 @@ class SyncEngine:
         that sends more than it announced, or anything else, is cut off."""
         loop = asyncio.get_running_loop()
         others = 0
+        # The welcome package's seeds: the workers open (and pack) what they can, as a
+        # sync does; an epoch whose seed comes later in the stream is opened by the log.
+        seeds = self.store.seeds(report.net)
         while True:
             message = await link.recv()
             if message["t"] == "caught_up":
@@ -327,7 +334,7 @@ class SyncEngine:
                 raise SyncError(
                     LinkFailure.PROTOCOL, "The relay sent more events than it announced."
                 )
-            batch = await loop.run_in_executor(self.pool, parse_all, raws, None)
+            batch = await loop.run_in_executor(self.pool, parse_all, raws, seeds)
             self.store.ingest([batch], report, {})
 
     async def _is_member_at(self, address: RelayAddress, net: bytes) -> bool:

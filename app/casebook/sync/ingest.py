@@ -7,11 +7,12 @@ ingests what has been verified, the batches that arrived together in one transac
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from casebook.core.ledger.bundle import count
 from casebook.core.ledger.eventlog import EventLog, Outcome
+from casebook.core.ledger.wire_form import DamagedEvent
 from casebook.core.model import events, membership, payloads
 from casebook.core.model.events import Event, EventError
 from casebook.core.model.kinds import EventKind
@@ -40,19 +41,24 @@ def parse_all(
         except EventError as exc:
             out.append(str(exc))
             continue
-        out.append((event, open_body(event, (seeds or {}).get(event.header.epoch, []))))
+        out.append(open_body(event, (seeds or {}).get(event.header.epoch, [])))
     return out
 
 
-def open_body(event: Event, candidates: list[bytes]) -> dict[str, Any] | None:
+def open_body(event: Event, candidates: list[bytes]) -> Verified:
+    """The event with its payload, when a seed opens it and it is valid; the event then
+    carries the form the library keeps it in (``events.open_form``), packed here on the
+    worker thread rather than by the ingest."""
     for seed in candidates:
         try:
-            return payloads.validate(event.kind, event.decrypt(seed))
+            plain = event.open(seed)
+            payload = payloads.validate(event.kind, events.payload_of(plain))
         except events.WrongKey:
             continue
         except EventError:
-            return None  # the event log rejects it with the reason, on its own path
-    return None
+            return event, None  # the event log rejects it with the reason, on its own path
+        return replace(event, stored=events.open_form(event, plain)), payload
+    return event, None
 
 
 @dataclass
@@ -106,6 +112,8 @@ def ingest(
                     relay_have[event.author] = event.seq
                 try:
                     outcome = log.ingest_event(event, payload)
+                except DamagedEvent:
+                    raise  # a stored event re-read half-way: the batch is undone
                 except EventError as exc:
                     report.refused.append(str(exc))
                     continue

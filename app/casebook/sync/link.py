@@ -66,6 +66,7 @@ class LinkFailure(StrEnum):
     IMPERSONATION = "impersonation"  # the relay's certificate is not the pinned one
     PROTOCOL = "protocol"  # the relay broke the protocol
     TAMPERED = "tampered"  # an attachment's bytes do not match its hash
+    DAMAGED = "damaged"  # an event this library keeps does not give back its signed bytes
     MISSING = "missing"  # an attachment no relay holds
     TIMEOUT = "timeout"
     CLOSED = "closed"

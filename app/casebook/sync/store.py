@@ -119,7 +119,7 @@ class SyncStore:
             "SELECT raw FROM events WHERE net = ? AND author = ? AND seq = 1",
             (net, self._log.chain),
         )
-        return None if raw is None else bytes(raw)
+        return None if raw is None else self._log.wire.of(bytes(raw))
 
     def recovery_box(self, address: str) -> tuple[bytes, str] | None:
         """The member's sealed recovery box and its digest, when ``address`` does not
@@ -138,12 +138,12 @@ class SyncStore:
         row = self._genesis_row(net)
         if row is None or bytes(row["author"]) != self._log.identity.public_key:
             return None
-        return bytes(row["raw"])
+        return self._log.wire.of(bytes(row["raw"]))
 
     def genesis(self, net: bytes) -> bytes | None:
         """``net``'s ``network.create``, whoever founded it (for our own LAN relay)."""
         row = self._genesis_row(net)
-        return None if row is None else bytes(row["raw"])
+        return None if row is None else self._log.wire.of(bytes(row["raw"]))
 
     def _genesis_row(self, net: bytes) -> Any:
         # The network's first event: read along the (net, lamport) index from the start,
@@ -166,7 +166,7 @@ class SyncStore:
                     (net, author, have),
                 )
         rows.sort(key=lambda r: r["seqno"])
-        return [bytes(r["raw"]) for r in rows if bytes(r["id"]) not in skip]
+        return self._log.wire.all(bytes(r["raw"]) for r in rows if bytes(r["id"]) not in skip)
 
     def bodiless(self, net: bytes) -> list[bytes]:
         """Events of ``net`` stored without their bodies that no withdrawal here explains
@@ -209,12 +209,14 @@ class SyncStore:
         for event_id in ids:
             row = self._db.one("SELECT author, seq, raw FROM events WHERE id = ?", (event_id,))
             if row is not None and row["seq"] > relay_have.get(bytes(row["author"]), 0):
-                out.append(bytes(row["raw"]))
+                out.append(self._log.wire.of(bytes(row["raw"])))
         return out[: wire.MAX_ANNOUNCED]
 
     def raw(self, event_id: bytes) -> bytes:
         """A stored event's signed bytes."""
-        return bytes(self._db.scalar("SELECT raw FROM events WHERE id = ?", (event_id,)))
+        return self._log.wire.of(
+            bytes(self._db.scalar("SELECT raw FROM events WHERE id = ?", (event_id,)))
+        )
 
     def local_mark(self, net: bytes) -> tuple[int, int]:
         """Changes when something of ``net`` is written here (an event, an invite), by

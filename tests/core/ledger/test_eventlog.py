@@ -26,7 +26,9 @@ from casebook.errors import PermissionDenied
 
 
 def raw_events(profile: Profile) -> list[bytes]:
-    return [bytes(row[0]) for row in profile.db.all("SELECT raw FROM events ORDER BY seqno")]
+    return profile.log.wire.all(
+        bytes(row[0]) for row in profile.db.all("SELECT raw FROM events ORDER BY seqno")
+    )
 
 
 def share_seed(source: Profile, target: Profile, net: bytes) -> None:

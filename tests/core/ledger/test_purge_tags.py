@@ -13,7 +13,7 @@ from rawkit import forge, rejected
 
 def stored(profile: Profile, event_id: bytes) -> events.Event:
     raw = profile.db.scalar("SELECT raw FROM events WHERE id = ?", (event_id,))
-    return events.parse_trusted(bytes(raw))
+    return profile.log.wire.event(bytes(raw))
 
 
 def test_each_event_of_a_case_is_tagged_with_its_key(alice: Profile, network: bytes) -> None:

@@ -26,7 +26,7 @@ def chain(profile: Profile, net: bytes) -> list[bytes]:
         "SELECT raw FROM events WHERE net = ? AND author = ? ORDER BY seq",
         (net, profile.identity.public_key),
     )
-    return [bytes(r[0]) for r in rows]
+    return profile.log.wire.all(bytes(r[0]) for r in rows)
 
 
 def test_two_computers_edits_arriving_in_either_order_agree(

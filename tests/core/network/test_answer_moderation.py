@@ -90,7 +90,7 @@ def test_a_hide_that_arrives_before_its_answer_waits_for_it(
     # Carol gets Dave's chain (his hide) before Bob's answer reaches her: it waits.
     for raw, author in dave.db.all("SELECT raw, author FROM events ORDER BY seqno"):
         if bytes(author) != bob.member:
-            carol.log.ingest(bytes(raw))
+            carol.log.ingest(dave.log.wire.of(bytes(raw)))
     assert carol.db.scalar("SELECT count(*) FROM waiting WHERE needs = ?", (answer,)) == 1
     sync(bob, carol)
     carol.polls.answer(poll, skip=True)

@@ -25,7 +25,9 @@ Four = tuple[Profile, Profile, Profile, Profile]
 
 
 def _raw(profile: Profile, event_id: bytes) -> bytes:
-    return bytes(profile.db.scalar("SELECT raw FROM events WHERE id = ?", (event_id,)))
+    return profile.log.wire.of(
+        bytes(profile.db.scalar("SELECT raw FROM events WHERE id = ?", (event_id,)))
+    )
 
 
 def _ingest(target: Profile, raws: list[bytes]) -> None:

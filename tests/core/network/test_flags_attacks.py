@@ -44,7 +44,7 @@ def _chain(source: Profile, target: Profile, author: Profile, net: bytes) -> Non
         (net, author.log.chain),
     )
     for row in rows:
-        target.log.ingest(bytes(row["raw"]))
+        target.log.ingest(source.log.wire.of(bytes(row["raw"])))
 
 
 def _craft(author: Profile, net: bytes, plain: bytes, to: list[tuple[bytes, bytes]]) -> bytes:

@@ -169,7 +169,7 @@ def own_events(profile: Profile, net: bytes) -> list[bytes]:
     rows = profile.db.all(
         "SELECT raw FROM events WHERE net = ? AND author = ? ORDER BY seq", (net, key(profile))
     )
-    return [bytes(r[0]) for r in rows]
+    return profile.log.wire.all(bytes(r[0]) for r in rows)
 
 
 def shuffled_delivery(
@@ -1323,7 +1323,9 @@ def test_newcomer_never_writes_under_a_key_a_removed_member_holds(
     code = Invitations.read_code(stale.code)
     dan.invitations.join(code, fresh, dan.name, before_join=lambda: deliver(alice, dan, network))
     case = dan.library.post_case(network, title="Dan after Bob left")
-    event = events.parse(bytes(dan.db.scalar("SELECT raw FROM events WHERE id = ?", (case,))))
+    event = events.parse(
+        dan.log.wire.of(bytes(dan.db.scalar("SELECT raw FROM events WHERE id = ?", (case,))))
+    )
     assert event.header.epoch == 1
     assert bob.log.keys.candidates(network, 1) == []
 
@@ -1345,7 +1347,9 @@ def test_newcomer_with_a_stale_welcome_waits_for_the_new_key(
     assert alice.governance.maintain(network) is not None  # the repair rotation
     deliver(alice, dan, network)
     case = dan.library.post_case(network, title="Now")
-    event = events.parse(bytes(dan.db.scalar("SELECT raw FROM events WHERE id = ?", (case,))))
+    event = events.parse(
+        dan.log.wire.of(bytes(dan.db.scalar("SELECT raw FROM events WHERE id = ?", (case,))))
+    )
     assert event.header.epoch == 2
     assert bob.log.keys.candidates(network, 2) == []
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from casebook.core.ledger.eventlog import EventLog, Outcome
+from casebook.core.ledger.wire_form import wire_forms
 from casebook.core.model.encoding import EncodingError, decode, encode
 from casebook.core.model.events import EventError
 from casebook.errors import CasebookError, UsageError, say
@@ -105,7 +106,7 @@ class ImportReport:
 def export(db: Database, net: bytes, path: Path, welcomes: dict[bytes, bytes]) -> Bundle:
     """Write ``net``'s events and the given welcome packages (open invites) to ``path``."""
     rows = db.all("SELECT raw FROM events WHERE net = ? ORDER BY seqno", (net,))
-    bundle = Bundle(net, [bytes(r["raw"]) for r in rows], welcomes)
+    bundle = Bundle(net, wire_forms(db).all(bytes(r["raw"]) for r in rows), welcomes)
     try:
         atomic_write(path, bundle.to_bytes(), mode=0o600)
     except OSError as exc:

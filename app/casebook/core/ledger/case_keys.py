@@ -10,7 +10,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from casebook.core.model import blobcrypt, events, purge
+from casebook.core.ledger.wire_form import wire_forms
+from casebook.core.model import blobcrypt, purge
 from casebook.core.model.kinds import EventKind
 from casebook.store.database import Database
 
@@ -102,8 +103,9 @@ def backfill_tags(db: Database) -> int:
         rows = db.all("SELECT seqno, raw FROM events WHERE tag IS NULL LIMIT 500")
         if not rows:
             return done
+        wire = wire_forms(db)
         with db.transaction():
             for row in rows:
-                tag = purge.stored_tag(events.parse_trusted(bytes(row["raw"])))
+                tag = purge.stored_tag(wire.event(bytes(row["raw"])))
                 db.execute("UPDATE events SET tag = ? WHERE seqno = ?", (tag, row["seqno"]))
         done += len(rows)

@@ -92,7 +92,7 @@ class Chains:
                 event.seq,
                 event.header.lamport,
                 event.kind,
-                event.raw,
+                event.stored or event.raw,
                 now_ms(),
                 event.header.epoch,
                 purge.stored_tag(event),

@@ -20,12 +20,13 @@ from casebook.core.ledger.me import Me
 from casebook.core.ledger.memberbook import Memberships
 from casebook.core.ledger.projection import Projector
 from casebook.core.ledger.seeds import EpochKeys, unwrapped
+from casebook.core.ledger.wire_form import WireForms
 from casebook.core.model import devices, events, membership, payloads, purge
 from casebook.core.model.events import Event, EventError
 from casebook.core.model.identity import Identity
 from casebook.core.model.ids import EventId, MemberKey, NetId
 from casebook.core.model.kinds import EventKind
-from casebook.store.database import Database
+from casebook.store.database import Database, in_list
 from casebook.store.schema import clear_derived
 
 
@@ -45,6 +46,7 @@ class EventLog:
         self.chain = self.me.chain
         self.clock: Callable[[], int] = now_ms  # the time our events say they were written
         self.keys = EpochKeys(db)
+        self.wire = WireForms(self.keys)  # stored events as they were signed
         self.members = Memberships(db)
         self.projector = Projector(
             db,
@@ -255,10 +257,10 @@ class EventLog:
                 return
             state = self.members.state(net)
             if change.newly_rejected:  # refused now: nothing of theirs waits any more
-                marks = ",".join("?" * len(change.newly_rejected))
+                marks, params = in_list(change.newly_rejected)
                 self.db.execute(
                     f"DELETE FROM waiting WHERE event_id IN ({marks})",  # noqa: S608
-                    change.newly_rejected,
+                    params,
                 )
             for late in change.newly_accepted:
                 self._accept_late(state, late)
@@ -398,8 +400,8 @@ class EventLog:
         self.chains.store(event)
 
     def _stored_event(self, event_id: bytes) -> Event | None:
-        raw = self.db.scalar("SELECT raw FROM events WHERE id = ?", (event_id,))
-        return None if raw is None else events.parse_trusted(bytes(raw))
+        kept = self.db.scalar("SELECT raw FROM events WHERE id = ?", (event_id,))
+        return None if kept is None else self.wire.event(bytes(kept))
 
     def _load(self, event_id: bytes) -> tuple[Event, dict[str, Any] | None] | None:
         event = self._stored_event(event_id)
@@ -430,8 +432,8 @@ class EventLog:
         nets = [bytes(r[0]) for r in self.db.all("SELECT DISTINCT net FROM membership_log")]
         for net in nets:
             self.members.persist(self.members.state(net))
-        for _, _, raw in storedlog.stored(self.db):
-            event = events.parse_trusted(raw)
+        for _, _, kept in storedlog.stored(self.db):
+            event = self.wire.event(kept)
             if event.kind in membership.KINDS:
                 self._apply_body_only(event)
             else:

@@ -71,6 +71,11 @@ class EpochKeys:
             self._cache[(net, epoch)] = found
         return found
 
+    def forget(self, net: bytes, epoch: int) -> bool:
+        """Read an epoch's seeds again next time (another process may have added one);
+        whether any were cached."""
+        return self._cache.pop((net, epoch), None) is not None
+
     def seed(self, net: bytes, epoch: int, prefer: bytes | None = None) -> bytes:
         found = self.candidates(net, epoch)
         if not found:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator
 
+from casebook.core.ledger.wire_form import DamagedEvent, wire_forms
 from casebook.core.model import events
 from casebook.core.model.events import EventError
 from casebook.store.database import Database
 
 
 def stored(db: Database) -> Iterator[tuple[int, bytes, bytes]]:
-    """(position, id, raw) of every stored event in arrival order."""
+    """(position, id, stored form) of every stored event in arrival order (its wire form
+    through ``wire_form``)."""
     last = 0
     while True:
         rows = db.all(
@@ -29,13 +31,17 @@ def verify_all(db: Database) -> list[str]:
     """Re-verify every stored event and every chain link; returns the problems found."""
     problems: list[str] = []
     heads: dict[tuple[bytes, bytes], tuple[int, bytes | None]] = {}
-    for position, event_id, raw in stored(db):
+    wire = wire_forms(db)
+    for position, event_id, kept in stored(db):
         try:
-            event = events.parse(raw, stripped_ok=True)
+            event = events.parse(wire.of(kept), stripped_ok=True)
             if event.id != event_id:
                 raise EventError("stored under the wrong id")
         except EventError as exc:
             problems.append(f"event #{position} ({event_id.hex()[:12]}): {exc}")
+            continue
+        except DamagedEvent as exc:
+            problems.append(f"event #{position} ({event_id.hex()[:12]}): {exc.reason}")
             continue
         key = (event.net, event.author)
         prev_seq, prev_id = heads.get(key, (0, None))

@@ -21,10 +21,18 @@ from typing import Any
 from casebook.core.ledger import case_keys, marks
 from casebook.core.ledger.projector_base import ProjectorBase, as_json, ordering
 from casebook.core.ledger.search_index import unindex_case, unindex_comment
+from casebook.core.ledger.wire_form import wire
 from casebook.core.model import payload_types as pt
 from casebook.core.model import purge
-from casebook.core.model.events import STRIPPABLE, Event, is_stripped, parse_trusted
+from casebook.core.model.events import (
+    STRIPPABLE,
+    Event,
+    is_open_form,
+    is_stripped,
+    parse_trusted,
+)
 from casebook.core.model.kinds import EventKind, Role
+from casebook.store.database import in_list
 
 # The reasons ``rejected`` gives for an event whose body is gone: stripped here by a
 # withdrawal (or received so, and of a case withdrawn here), or received so with nothing
@@ -33,6 +41,13 @@ from casebook.core.model.kinds import EventKind, Role
 STRIPPED = "its body was removed: its case was withdrawn"
 BODILESS = "it arrived without its body"
 _KINDS = ",".join(f"'{k}'" for k in sorted(STRIPPABLE))
+
+
+def _kept_whole(stored: bytes) -> bool:
+    """Whether a stored event has its body (its open form always has)."""
+    return is_open_form(stored) or not is_stripped(parse_trusted(stored))
+
+
 _MODERATION = ",".join(f"'{k}'" for k in sorted(STRIPPABLE - purge.CASE_KINDS))
 # The kinds whose events are items other events name (an edit, a reply, a moderator's act,
 # a flag: a poll answer is moderated and flagged as one).
@@ -105,11 +120,13 @@ class Withdrawals(ProjectorBase):
             "WHERE e.id = ?",
             (event.id,),
         )
-        if row is None or is_stripped(event) or not is_stripped(parse_trusted(bytes(row["raw"]))):
+        if row is None or is_stripped(event) or _kept_whole(bytes(row["raw"])):
             return False
         if row["reason"] != BODILESS or self.explained(event):
             return False  # stripped here by a withdrawal: its body stays gone
-        self.db.execute("UPDATE events SET raw = ? WHERE id = ?", (event.raw, event.id))
+        self.db.execute(
+            "UPDATE events SET raw = ? WHERE id = ?", (event.stored or event.raw, event.id)
+        )
         self.db.execute("DELETE FROM rejected WHERE event_id = ?", (event.id,))
         return True
 
@@ -118,7 +135,7 @@ class Withdrawals(ProjectorBase):
         moderators' log and decisions about them (a hide's reason may quote the item):
         also when the item itself never came here, and on a rebuild (where they were
         applied before the withdrawal came again)."""
-        marks = ",".join("?" * len(items))
+        marks, params = in_list(items)
         for table, column in (
             ("flags", "target"),
             ("moderation", "target"),
@@ -127,7 +144,7 @@ class Withdrawals(ProjectorBase):
         ):
             self.db.execute(
                 f"DELETE FROM {table} WHERE {column} IN ({marks})",  # noqa: S608
-                items,
+                params,
             )
 
     def purged_item(self, event: Event, item: bytes) -> bool:
@@ -162,7 +179,7 @@ class Withdrawals(ProjectorBase):
         if row is None:
             self.wait(event, clear.case)  # the case has not arrived: applied when it does
             return
-        create = parse_trusted(bytes(row["raw"]))
+        create = parse_trusted(wire(self.db, bytes(row["raw"])))
         if create.kind != EventKind.CASE_CREATE or create.net != event.net:
             self.reject(event, "it names no case of this network")
             return
@@ -234,8 +251,8 @@ class Withdrawals(ProjectorBase):
             ids |= self._drop_derived(rid, case_id, hashes)
         self._tombstone(create, author, clear.key, at)
         stripped = self._strip(ids)
-        places = ",".join("?" * len(ids))
-        self.db.execute(f"DELETE FROM waiting WHERE event_id IN ({places})", list(ids))  # noqa: S608
+        places, params = in_list(list(ids))
+        self.db.execute(f"DELETE FROM waiting WHERE event_id IN ({places})", params)  # noqa: S608
         self.db.executemany(
             "INSERT OR REPLACE INTO rejected (event_id, reason) VALUES (?, ?)",
             [(i, STRIPPED) for i in stripped],
@@ -263,12 +280,12 @@ class Withdrawals(ProjectorBase):
             loaded = self.load(bytes(row["id"]))
             if loaded is not None and loaded[1] is not None and loaded[1].get("target") in items:
                 found.add(bytes(row["id"]))
-        places = ",".join("?" * len(items))
+        places, params = in_list(list(items))
         found.update(
             bytes(r["event_id"])
             for r in self.db.all(
                 f"SELECT event_id FROM waiting WHERE needs IN ({places})",  # noqa: S608
-                list(items),
+                params,
             )
         )
         return found
@@ -278,7 +295,7 @@ class Withdrawals(ProjectorBase):
         events they came from, and adds the attachments it named (in any revision)."""
         comments = self.db.all("SELECT rid, id FROM comments WHERE case_rid = ?", (rid,))
         targets = [case_id] + [bytes(c["id"]) for c in comments]
-        places = ",".join("?" * len(targets))
+        places, params = in_list(targets)
         hashes.update(case_keys.attachment_hashes(self.db, case_id))
         ids = {bytes(c["id"]) for c in comments}
         ids.update(  # a poll's events (found by their tags too, unless written before keys)
@@ -298,7 +315,7 @@ class Withdrawals(ProjectorBase):
             f"SELECT event_id FROM revisions WHERE target IN ({places})",  # noqa: S608
             f"SELECT event_id FROM endorsements WHERE comment_id IN ({places})",  # noqa: S608
         ):
-            ids.update(bytes(r["event_id"]) for r in self.db.all(sql, targets))
+            ids.update(bytes(r["event_id"]) for r in self.db.all(sql, params))
         unindex_case(self.db, rid)
         for comment in comments:
             unindex_comment(self.db, comment["rid"])
@@ -309,7 +326,7 @@ class Withdrawals(ProjectorBase):
         ):
             self.db.execute(
                 f"DELETE FROM {table} WHERE {column} IN ({places})",  # noqa: S608
-                targets,
+                params,
             )
         self.db.execute("DELETE FROM comments WHERE case_rid = ?", (rid,))
         self.db.execute("DELETE FROM mentions WHERE case_rid = ?", (rid,))

@@ -14,7 +14,7 @@ from typing import Any
 from casebook.core.library import search as fts
 from casebook.core.library.search import Filters
 from casebook.core.model.fingerprint import fingerprint
-from casebook.store.database import Database, Row
+from casebook.store.database import Database, Row, in_list
 from casebook.store.packed_text import PackedTextError, unpack
 
 SORTS = {
@@ -288,10 +288,10 @@ class Queries:
         so a sort over every case never reads their text)."""
         if not rids:
             return {}
-        marks = ",".join("?" * len(rids))
+        marks, params = in_list(rids)
         sql = f"SELECT rid, fields, body FROM case_text WHERE rid IN ({marks})"  # noqa: S608
         return {
-            int(r["rid"]): _preview(_head(r["fields"], r["body"])) for r in self.db.all(sql, rids)
+            int(r["rid"]): _preview(_head(r["fields"], r["body"])) for r in self.db.all(sql, params)
         }
 
     def count_cases(self, filters: Filters) -> int:

@@ -124,3 +124,21 @@ def decode(data: bytes, max_items: int | None = MAX_ITEMS) -> Any:
     if cbor2.dumps(value, canonical=True) != data:
         raise EncodingError("CBOR is not in canonical form")
     return value
+
+
+def decode_stored(data: bytes) -> Any:
+    """Decode what this library wrote itself (inside its authenticated pages): nesting
+    and tags still refused, but no canonical-form check (it was canonical when written;
+    a damaged value fails the check its reader makes, such as an event's body hash)."""
+    try:
+        return cbor2.loads(
+            data,
+            tag_hook=_no_tags,
+            semantic_decoders={},
+            max_depth=MAX_DEPTH + 1,
+            allow_indefinite=False,
+        )
+    except EncodingError:
+        raise
+    except Exception as exc:  # cbor2 raises several types; all mean "malformed"
+        raise EncodingError(f"malformed CBOR: {exc}") from None

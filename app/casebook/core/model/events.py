@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from casebook.core.model import content
-from casebook.core.model.encoding import EncodingError, decode, encode
+from casebook.core.model import content, payload_pack
+from casebook.core.model.encoding import EncodingError, decode, decode_stored, encode
 from casebook.core.model.identity import Identity, verify
 from casebook.core.model.ids import EventId, MemberKey, NetId
 from casebook.core.model.kinds import EventKind
@@ -101,6 +102,9 @@ class Event:
     signature: bytes
     id: EventId
     raw: bytes
+    # What a library stores in place of ``raw``: its open form (:func:`open_form`), when
+    # the event was opened before it was stored; None: ``raw`` itself.
+    stored: bytes | None = field(default=None, compare=False, repr=False)
 
     @property
     def net(self) -> NetId:
@@ -118,22 +122,28 @@ class Event:
     def kind(self) -> str:
         return self.header.kind
 
-    def decrypt(self, seed: bytes) -> dict[str, Any]:
-        """The payload, decrypted with the seed of this event's epoch."""
+    def open(self, seed: bytes) -> bytes:
+        """The payload's bytes, decrypted with the seed of this event's epoch."""
         aead = content.body_key(seed, self.header.net, self.header.epoch)
         try:
-            plain = content.open_sealed(
-                aead, self.body, _AD_DOMAIN + _pre_header_bytes(self.header)
-            )
+            return content.open_sealed(aead, self.body, _AD_DOMAIN + _pre_header_bytes(self.header))
         except content.DecryptionError as exc:
             raise WrongKey(f"body does not decrypt: {exc}") from None
-        try:
-            payload = decode(plain)
-        except EncodingError as exc:
-            raise EventError(f"body is not a canonical payload: {exc}") from None
-        if not isinstance(payload, dict):
-            raise EventError("payload is not a map")
-        return payload
+
+    def decrypt(self, seed: bytes) -> dict[str, Any]:
+        """The payload, decrypted with the seed of this event's epoch."""
+        return payload_of(self.open(seed))
+
+
+def payload_of(plain: bytes) -> dict[str, Any]:
+    """An opened body's payload (:class:`EventError` unless a canonical map)."""
+    try:
+        payload = decode(plain)
+    except EncodingError as exc:
+        raise EventError(f"body is not a canonical payload: {exc}") from None
+    if not isinstance(payload, dict):
+        raise EventError("payload is not a map")
+    return payload
 
 
 def _uint(value: Any, name: str, minimum: int = 0, maximum: int = MAX_INT) -> int:
@@ -213,7 +223,8 @@ def create(
     raw = encode([header_bytes, body, signature], checked=True)
     if len(raw) > MAX_EVENT_BYTES:
         raise EventError("event too large")
-    return Event(header, header_bytes, body, signature, event_id, raw)
+    stored = _open_form(kind, header_bytes, body, signature, plain)
+    return Event(header, header_bytes, body, signature, event_id, raw, stored)
 
 
 def _pre_header_bytes(header: Header) -> bytes:
@@ -299,3 +310,90 @@ def parse_trusted(raw: bytes) -> Event:
         raise EventError("stored event does not decode") from None
     event_id = EventId(hashlib.sha256(header_bytes).digest())
     return Event(header, header_bytes, body, signature, event_id, bytes(raw))
+
+
+# -- the open form: how a library keeps the events it has read --------------------------
+#
+# A case's events and the acts on them (``STRIPPABLE``: most of a library) are kept as
+# canonical CBOR ``[header_bytes, nonce, packed, signature]``, ``packed`` the payload's
+# bytes as a Zstandard frame (``payload_pack``), when the event was opened before it was
+# stored and this is smaller than its wire form. ChaCha20-Poly1305 is deterministic for
+# one key, nonce, plaintext and associated data, so sealing the payload again under the
+# nonce its body began with gives the body back byte for byte; the header's body hash
+# proves it (:func:`sealed_again`). The wire form is a 3-array, the open form a 4-array: the first
+# byte tells them apart. The open form never leaves the library (docs/security.md).
+_OPEN = b"\x84"
+
+
+def _open_form(
+    kind: str, header_bytes: bytes, body: bytes, signature: bytes, plain: bytes
+) -> bytes | None:
+    if kind not in STRIPPABLE or len(body) < content.NONCE_LEN:
+        return None
+    packed = payload_pack.pack(plain)
+    nonce = body[: content.NONCE_LEN]
+    form = encode([header_bytes, nonce, packed, signature], checked=True)
+    return form if len(form) < len(header_bytes) + len(body) + len(signature) else None
+
+
+def open_form(event: Event, plain: bytes) -> bytes | None:
+    """How a library keeps ``event``, whose body opened to ``plain``: its open form, or
+    None to keep its wire form (a kind not packed, or nothing gained)."""
+    return _open_form(event.kind, event.header_bytes, event.body, event.signature, plain)
+
+
+def is_open_form(stored: bytes) -> bool:
+    return stored[:1] == _OPEN
+
+
+def stored_header(stored: bytes) -> Header:
+    """The header of an event as a library keeps it, in either form."""
+    return open_header(stored) if is_open_form(stored) else parse_trusted(stored).header
+
+
+def open_header(stored: bytes) -> Header:
+    """The header of an event kept in its open form (it says which seeds to try)."""
+    try:
+        return _parse_header(decode_stored(_open_parts(stored)[0]))
+    except EncodingError:
+        raise EventError("stored event does not decode") from None
+
+
+def _open_parts(stored: bytes) -> tuple[bytes, bytes, bytes, bytes]:
+    try:
+        parts = decode_stored(stored)
+    except EncodingError:
+        raise EventError("stored event does not decode") from None
+    if not (isinstance(parts, list) and len(parts) == 4):
+        raise EventError("stored event does not decode")
+    if not all(isinstance(x, bytes) for x in parts) or len(parts[1]) != content.NONCE_LEN:
+        raise EventError("stored event does not decode")
+    header_bytes, nonce, packed, signature = parts
+    return header_bytes, nonce, packed, signature
+
+
+def _unpack(packed: bytes) -> bytes:
+    try:
+        return payload_pack.unpack(packed, MAX_EVENT_BYTES)
+    except payload_pack.UnpackError:
+        raise EventError("stored event does not unpack") from None
+
+
+def sealed_again(stored: bytes, seeds: Callable[[Header], Sequence[bytes]]) -> bytes:
+    """The wire form of an event kept in its open form: its payload sealed again under
+    its epoch's seed (``seeds``: the candidates for its header) and the nonce it was
+    sealed with, proved by the header's body hash. :class:`EventError` when the stored
+    form is damaged or no seed gives the body back."""
+    header_bytes, nonce, packed, signature = _open_parts(stored)
+    try:
+        header = _parse_header(decode_stored(header_bytes))
+    except EncodingError:
+        raise EventError("stored event does not decode") from None
+    plain = _unpack(packed)
+    associated = _AD_DOMAIN + _pre_header_bytes(header)
+    for seed in seeds(header):
+        aead = content.body_key(seed, header.net, header.epoch)
+        body = nonce + aead.encrypt(nonce, plain, associated)
+        if hashlib.sha256(body).digest() == header.body_hash:
+            return encode([header_bytes, body, signature], checked=True)
+    raise EventError("stored event does not seal again to its signed body")

@@ -66,12 +66,15 @@ def tagged(key: bytes, case: bytes | None, author: bytes, seq: int, pub: Mapping
 
 
 def strip(raw: bytes) -> bytes:
-    """The event without its body: ``[header, h'', signature]``."""
+    """The event without its body: ``[header, h'', signature]`` (from its wire form or
+    from the open form a library keeps, ``events.open_form``)."""
     try:
-        header, _body, signature = decode(raw)
-    except (EncodingError, ValueError, TypeError):
+        parts = decode(raw)
+    except EncodingError:
         raise EventError("stored event does not decode") from None
-    return encode([header, b"", signature])
+    if not isinstance(parts, list) or len(parts) not in (3, 4):
+        raise EventError("stored event does not decode")
+    return encode([parts[0], b"", parts[-1]])
 
 
 def _is_tag(value: Any) -> bool:

@@ -96,7 +96,7 @@ class Devices:
                 "SELECT raw FROM events WHERE author = ? ORDER BY seqno DESC LIMIT 1", (key,)
             )
             if newest is not None:
-                row["last_seen"] = events.parse_trusted(bytes(newest)).header.ts
+                row["last_seen"] = events.stored_header(bytes(newest)).ts
             row["named"] = bool(row["name"])  # else a plain word the window says its own way
             if not row["name"]:
                 row["name"] = "first computer" if key == self.log.member else "computer"

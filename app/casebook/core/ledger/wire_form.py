@@ -1,0 +1,82 @@
+"""Events as they travel, from the events as this library keeps them.
+
+A library keeps most of its events in their open form (``events.open_form``: the
+payload packed beside the signed header, about half the bytes); every path that sends,
+exports, re-verifies or re-reads a stored event goes through :class:`WireForms`, which
+seals the payload again under its epoch's seed and proves by the header's body hash
+that the bytes are those the author signed. An event kept in its wire form is returned
+as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from casebook.core.ledger.seeds import EpochKeys
+from casebook.core.model import events
+from casebook.core.model.events import Event, EventError, Header
+from casebook.errors import CasebookError, say
+from casebook.store.database import Database
+
+
+class DamagedEvent(CasebookError):
+    """A stored event whose open form does not give back the bytes its author signed:
+    it is not sent, exported or applied again (and what was being done is undone)."""
+
+    exit_code = 3
+
+    def __init__(self, stored: bytes, reason: str) -> None:
+        try:
+            which = events.stored_header(stored).kind
+        except EventError:
+            which = "?"
+        super().__init__(
+            say(
+                "An event stored in this library is damaged ({0}: {1}); nothing was sent. "
+                "Run 'casebook doctor' to list the damaged events.",
+                which,
+                reason,
+            )
+        )
+        self.reason = reason
+
+
+class WireForms:
+    def __init__(self, keys: EpochKeys) -> None:
+        self.keys = keys
+
+    def of(self, stored: bytes) -> bytes:
+        """The signed bytes of a stored event (:class:`events.EventError` when its
+        open form is damaged)."""
+        if not events.is_open_form(stored):
+            return stored
+        try:
+            return events.sealed_again(stored, self._seeds)
+        except EventError as exc:
+            header = events.open_header(stored) if "seal again" in str(exc) else None
+            if header is None or not self.keys.forget(header.net, header.epoch):
+                raise DamagedEvent(stored, str(exc)) from None
+        try:  # a seed of its epoch that another process (a second window) added since
+            return events.sealed_again(stored, self._seeds)
+        except EventError as exc:
+            raise DamagedEvent(stored, str(exc)) from None
+
+    def all(self, stored: Iterable[bytes]) -> list[bytes]:
+        return [self.of(s) for s in stored]
+
+    def event(self, stored: bytes) -> Event:
+        """A stored event, parsed without checking its signature again (the library
+        checked it when it stored it)."""
+        return events.parse_trusted(self.of(stored))
+
+    def _seeds(self, header: Header) -> list[bytes]:
+        return [seed for _, seed in self.keys.candidates(header.net, header.epoch)]
+
+
+def wire_forms(db: Database) -> WireForms:
+    return WireForms(EpochKeys(db))
+
+
+def wire(db: Database, stored: bytes) -> bytes:
+    """:meth:`WireForms.of` for one event."""
+    return wire_forms(db).of(stored)
