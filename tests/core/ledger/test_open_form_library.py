@@ -152,3 +152,27 @@ def test_a_library_from_before_keeps_its_wire_forms_and_both_live_side_by_side(
     assert events.parse(sent[-1]).id == reply
     deliver(bob, alice, network)
     assert [c.id for c in alice.queries.case(case).discussion] == [reply]
+
+
+def test_a_sync_batch_that_meets_a_damaged_open_form_is_undone_whole(alice, network, make_profile):
+    """A received edit makes the library read the case's creation again (its first
+    revision): when that stored event is damaged, the whole batch is undone (nothing
+    half-applied is committed) and the sync stops with the damage named."""
+    bob = make_profile("Dr. Bob Tanaka")
+    join(bob, alice, network)
+    case = alice.library.post_case(network, title="Exertional heat stroke", body=BODY)
+    assert _through_workers(alice, bob, network) == []
+    header, nonce, packed, signature = decode(_stored(bob, case))
+    damaged = bytearray(packed)
+    damaged[len(damaged) // 2] ^= 0x20
+    bob.db.execute(
+        "UPDATE events SET raw = ? WHERE id = ?",
+        (encode([header, nonce, bytes(damaged), signature]), case),
+    )
+    alice.library.comment(case, "Cold-water immersion on site. " * 6)
+    alice.library.edit_case(case, body=BODY + " Recovered fully by day three.")
+    before, stored = dump(bob), bob.db.scalar("SELECT count(*) FROM events")
+    with pytest.raises(DamagedEvent, match="casebook doctor"):
+        _through_workers(alice, bob, network)
+    assert dump(bob) == before  # neither the comment nor the edit was kept
+    assert bob.db.scalar("SELECT count(*) FROM events") == stored

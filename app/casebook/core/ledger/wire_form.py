@@ -32,8 +32,8 @@ class DamagedEvent(CasebookError):
             which = "?"
         super().__init__(
             say(
-                "An event stored in this library is damaged ({0}: {1}); nothing was sent. "
-                "Run 'casebook doctor' to list the damaged events.",
+                "An event stored in this library is damaged ({0}: {1}) and was not used; "
+                "nothing of it was sent. Run 'casebook doctor' to list the damaged events.",
                 which,
                 reason,
             )
@@ -46,20 +46,24 @@ class WireForms:
         self.keys = keys
 
     def of(self, stored: bytes) -> bytes:
-        """The signed bytes of a stored event (:class:`events.EventError` when its
-        open form is damaged)."""
+        """The signed bytes of a stored event (:class:`DamagedEvent` when its open form
+        does not give them back)."""
         if not events.is_open_form(stored):
             return stored
         try:
             return events.sealed_again(stored, self._seeds)
         except EventError as exc:
-            header = events.open_header(stored) if "seal again" in str(exc) else None
-            if header is None or not self.keys.forget(header.net, header.epoch):
-                raise DamagedEvent(stored, str(exc)) from None
-        try:  # a seed of its epoch that another process (a second window) added since
-            return events.sealed_again(stored, self._seeds)
-        except EventError as exc:
-            raise DamagedEvent(stored, str(exc)) from None
+            reason = str(exc)
+        try:
+            header: Header | None = events.open_header(stored)
+        except EventError:
+            header = None
+        if header is not None and self.keys.forget(header.net, header.epoch):
+            try:  # a seed of its epoch that another process (a second window) added since
+                return events.sealed_again(stored, self._seeds)
+            except EventError as exc:
+                reason = str(exc)
+        raise DamagedEvent(stored, reason)
 
     def all(self, stored: Iterable[bytes]) -> list[bytes]:
         return [self.of(s) for s in stored]

@@ -320,8 +320,9 @@ def parse_trusted(raw: bytes) -> Event:
 # stored and this is smaller than its wire form. ChaCha20-Poly1305 is deterministic for
 # one key, nonce, plaintext and associated data, so sealing the payload again under the
 # nonce its body began with gives the body back byte for byte; the header's body hash
-# proves it (:func:`sealed_again`). The wire form is a 3-array, the open form a 4-array: the first
-# byte tells them apart. The open form never leaves the library (docs/security.md).
+# proves it (:func:`sealed_again`). The wire form is a 3-array, the open form a
+# 4-array: the first byte tells them apart. The open form never leaves the library
+# (docs/security.md).
 _OPEN = b"\x84"
 
 
