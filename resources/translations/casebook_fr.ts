@@ -3057,8 +3057,8 @@ Cette action est irréversible.</translation>
         <translation>Un texte enregistré dans cette bibliothèque est endommagé&#xa0;; lancez «&#xa0;casebook doctor --rebuild&#xa0;» pour le reconstruire à partir des événements.</translation>
     </message>
     <message>
-        <source>An event stored in this library is damaged ({0}: {1}) and was not used; nothing of it was sent. Run &apos;casebook doctor&apos; to list the damaged events.</source>
-        <translation>Un événement enregistré dans cette bibliothèque est endommagé ({0}&#xa0;: {1})&#xa0;; il n&apos;a pas été utilisé et rien n&apos;en a été envoyé. Lancez «&#xa0;casebook doctor&#xa0;» pour lister les événements endommagés.</translation>
+        <source>A stored event is damaged and was not sent; run &apos;casebook doctor&apos; to list damaged events ({0}: {1}).</source>
+        <translation>Un événement enregistré est endommagé et n&apos;a pas été envoyé&#xa0;; lancez «&#xa0;casebook doctor&#xa0;» pour lister les événements endommagés ({0}&#xa0;: {1}).</translation>
     </message>
     <message>
         <source>An invite can be used 1 to {0} times.</source>

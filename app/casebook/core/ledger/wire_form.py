@@ -32,8 +32,8 @@ class DamagedEvent(CasebookError):
             which = "?"
         super().__init__(
             say(
-                "An event stored in this library is damaged ({0}: {1}) and was not used; "
-                "nothing of it was sent. Run 'casebook doctor' to list the damaged events.",
+                "A stored event is damaged and was not sent; run 'casebook doctor' to list "
+                "damaged events ({0}: {1}).",
                 which,
                 reason,
             )
