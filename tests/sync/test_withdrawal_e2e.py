@@ -115,13 +115,14 @@ def test_a_withdrawn_case_leaves_nothing_on_any_computer_or_the_relay(
     bodies, chunks = relay_ciphertext(relay, case_events)
     held = bodies + chunks
     # Each computer keeps the case's events in their open form (the payload packed, not
-    # sealed): what the page scan below looks for is their packed bytes too.
+    # sealed) where that is smaller (these short texts: not all of them): what the page
+    # scan below looks for is their packed bytes too.
     kept = [
         bytes(r["raw"])
         for p in (alice, bob, carol)
         for r in p.db.all("SELECT raw FROM events WHERE length(tag) = 16")
     ]
-    assert sum(events.is_open_form(k) for k in kept) >= 3 * 4
+    assert any(events.is_open_form(k) for k in kept)
     packed = [piece for k in kept if events.is_open_form(k) for piece in pieces(decode(k)[2])]
     assert len(bodies) == 4 * 4 and chunks  # the case, the comment, its edit, the reply
     # The scans can fail: before the withdrawal they find everything.
