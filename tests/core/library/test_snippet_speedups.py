@@ -46,6 +46,8 @@ def plain_snippet(
             if best_score == len(words):
                 break
     lo = max(0, best_start - 2) if best_start else 0
+    shown = [i for i, h in enumerate(hits[best_start : best_start + size], best_start) if h]
+    lo = max(lo, shown[-1] - size + 1) if shown else lo
     hi = min(len(tokens), lo + size)
     begin = tokens[lo].start()
     end = tokens[hi - 1].end() if hi < len(tokens) else len(text.rstrip())
@@ -73,6 +75,24 @@ queries = st.lists(st.sampled_from(["fever", "fièvre", "syncope", "ß", "ec", "
 @example("fever a a a a syncope b b", ["fever", "syncope"], False, 3)  # a word leaves
 def test_the_snippet_is_what_it_was(text: str, words: list[str], prefix: bool, size: int):
     assert snippet(text, words, prefix, size) == plain_snippet(text, words, prefix, size)
+
+
+@settings(max_examples=300)
+@given(texts, queries, st.booleans(), st.integers(min_value=1, max_value=30))
+@example(" ".join(["a"] * 40) + " fever", ["fever"], False, 24)  # the window ends on it
+def test_a_snippet_shows_a_match_wherever_it_is(
+    text: str, words: list[str], prefix: bool, size: int
+):
+    """A text that matches gets a snippet with the match marked (the excerpt once began
+    two words before a window that ended on its only match, and so cut it off)."""
+    shown = snippet(text, words, prefix, size)
+    tokens = [m.group() for m in WORD.finditer(text)]
+    if any(
+        fold(t) == w or (prefix and i == len(words) - 1 and fold(t).startswith(w))
+        for t in tokens
+        for i, w in enumerate(words)
+    ):
+        assert "<mark>" in shown
 
 
 def test_a_long_text_s_snippet_is_what_it_was():

@@ -286,8 +286,7 @@ def snippet(
         return found
 
     hits = [matches(t.group()) for t in tokens]
-    best_start = _densest(hits, size, len(words))
-    lo = max(0, best_start - 2) if best_start else 0
+    lo = _shown_from(hits, _densest(hits, size, len(words)), size)
     hi = min(len(tokens), lo + size)
     begin = tokens[lo].start()
     end = tokens[hi - 1].end() if hi < len(tokens) else len(text.rstrip())
@@ -326,6 +325,15 @@ def _densest(hits: list[str | None], size: int, wanted: int) -> int:
             if best_score == wanted:
                 break
     return best_start
+
+
+def _shown_from(hits: list[str | None], start: int, size: int) -> int:
+    """Where the excerpt of the window at ``start`` begins: two words before it, unless
+    that would leave its last match out (the densest window found first ends on a
+    match, so moving it back must not drop that one)."""
+    inside = [i for i in range(start, min(len(hits), start + size)) if hits[i]]
+    lo = max(0, start - 2) if start else 0
+    return max(lo, inside[-1] - size + 1) if inside else lo
 
 
 def document_text(db: Database, hit: Hit) -> str:
