@@ -3061,6 +3061,10 @@ Cette action est irréversible.</translation>
         <translation>Un événement enregistré est endommagé et n&apos;a pas été envoyé&#xa0;; lancez «&#xa0;casebook doctor&#xa0;» pour lister les événements endommagés ({0}&#xa0;: {1}).</translation>
     </message>
     <message>
+        <source>A stored event is damaged and its text cannot be shown; run &apos;casebook doctor&apos; to list damaged events ({0}: {1}).</source>
+        <translation>Un événement enregistré est endommagé et son texte ne peut pas être affiché&#xa0;; lancez «&#xa0;casebook doctor&#xa0;» pour lister les événements endommagés ({0}&#xa0;: {1}).</translation>
+    </message>
+    <message>
         <source>An invite can be used 1 to {0} times.</source>
         <translation>Une invitation peut servir de 1 à {0} fois.</translation>
     </message>

@@ -98,6 +98,9 @@ def test_the_library_stores_text_packed_and_reads_old_rows_as_they_were(alice, n
     )
     alice.library.comment(case_id, LONG)
     alice.library.comment(case_id, "Agree.")
+    # (an edited case's text is kept in its row; a case never edited reads its open
+    # creation: tests/core/ledger/test_kept_text.py)
+    alice.library.edit_case(case_id, title="Syncope in a young runner")
     row = alice.db.one(
         "SELECT t.fields, t.body FROM case_text t JOIN cases c ON c.rid = t.rid WHERE c.id = ?",
         (case_id,),
@@ -140,6 +143,8 @@ def test_a_damaged_packed_row_is_one_calm_line_in_the_cli(cli, tmp_path):
     cli("network", "create", "Cardiology Circle")
     made = cli("post", "--network", "Cardiology", "--title", "Syncope", "--body", LONG, "--json")
     assert made.code == 0, made.err
+    edited = cli("edit", made.json["id"], "--title", "Syncope in a runner")  # its text row
+    assert edited.code == 0, edited.err
     profile = Profile.unlock(tmp_path / "cli-profile", PASSPHRASE)
     try:
         with profile.db.transaction():

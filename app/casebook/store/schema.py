@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from casebook.errors import CasebookError
 from casebook.store.database import Database
-from casebook.store.schema_later import _v13, _v14, _v15, _v16, _v17, _v18, _v19
+from casebook.store.schema_later import _v13, _v14, _v15, _v16, _v17, _v18, _v19, _v20
 
 STATE_V1 = """
 CREATE TABLE identity (
@@ -443,7 +443,7 @@ def _v12(db: Database) -> None:
 
 MIGRATIONS: list[Callable[[Database], None]] = [
     _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12, _v13, _v14, _v15,
-    _v16, _v17, _v18, _v19,
+    _v16, _v17, _v18, _v19, _v20,
 ]  # fmt: skip
 LATEST = len(MIGRATIONS)
 

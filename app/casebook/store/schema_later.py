@@ -151,3 +151,16 @@ def _v18(db: Database) -> None:
 # stored before stay in their wire form, and both forms live side by side.
 def _v19(db: Database) -> None:
     del db  # the step is the version number itself
+
+
+# v20 (issue 18): a case created by an event kept in its open form has no ``case_text``
+# row until it is edited; readers take its text from the event
+# (``core/ledger/kept_text.py``). An older Casebook would show such a case without its
+# text: the version makes it refuse this profile as newer. The rows a v19 library wrote
+# for such cases go, as a rebuild would leave them (edited cases keep theirs).
+def _v20(db: Database) -> None:
+    db.execute(
+        "DELETE FROM case_text WHERE rid IN (SELECT c.rid FROM cases c "
+        "JOIN events e ON e.id = c.id WHERE c.revisions = 1 AND c.withdrawn IS NULL "
+        "AND substr(e.raw, 1, 1) = x'84')"
+    )

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from casebook.core.ledger import kept_text
 from casebook.core.ledger.moderation_apply import Moderation
 from casebook.core.ledger.poll_apply import Polls
 from casebook.core.ledger.projector_base import as_json, ordering
@@ -119,10 +120,11 @@ class Projector(Moderation, Withdrawals, Polls, Reminders):
             ),
         )
         rid = cur.lastrowid
-        self.db.execute(
-            "INSERT INTO case_text (rid, fields, body) VALUES (?, ?, ?)",
-            (rid, pack(as_json(payload.fields)), pack(payload.body)),
-        )
+        if kept_text.keeps_row(event):  # else its open form holds the text
+            self.db.execute(
+                "INSERT INTO case_text (rid, fields, body) VALUES (?, ?, ?)",
+                (rid, pack(as_json(payload.fields)), pack(payload.body)),
+            )
         if payload.tags:
             self.db.executemany(
                 "INSERT INTO case_tags (tag, case_rid) VALUES (?, ?)",
@@ -234,8 +236,9 @@ class Projector(Moderation, Withdrawals, Polls, Reminders):
             [(t, case["rid"]) for t in state["tags"]],
         )
         self.db.execute(
-            "UPDATE case_text SET fields = ?, body = ? WHERE rid = ?",
-            (pack(as_json(state["fields"])), pack(state["body"]), case["rid"]),
+            "INSERT INTO case_text (rid, fields, body) VALUES (?, ?, ?) "
+            "ON CONFLICT (rid) DO UPDATE SET fields = excluded.fields, body = excluded.body",
+            (case["rid"], pack(as_json(state["fields"])), pack(state["body"])),
         )
         unindex_case(self.db, case["rid"])
         if not case["hidden"]:

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from typing import Any
 
+from casebook.core.ledger import kept_text
 from casebook.store.database import Database
 from casebook.store.packed_text import unpack
 
@@ -53,18 +54,19 @@ def stored_case(db: Database, case_rid: int) -> dict[str, Any] | None:
     """A case's content as its derived rows hold it (the text unpacked): what its index
     row and its search snippets are made of; None without its text row."""
     row = db.one(
-        "SELECT c.title, c.specialty, c.tags, t.fields, t.body FROM cases c "
-        "JOIN case_text t ON t.rid = c.rid WHERE c.rid = ?",
+        f"SELECT c.title, c.specialty, c.tags, {kept_text.COLUMNS} FROM cases c "  # noqa: S608
+        f"{kept_text.JOIN} WHERE c.rid = ?",
         (case_rid,),
     )
-    if row is None:
+    if row is None or (row["text_rid"] is None and row["kept"] is None):
         return None
+    fields, body = kept_text.case_text(row)
     return {
         "title": row["title"],
         "specialty": row["specialty"],
         "tags": json.loads(row["tags"]),
-        "fields": json.loads(unpack(row["fields"])),
-        "body": unpack(row["body"]),
+        "fields": fields,
+        "body": body,
     }
 
 

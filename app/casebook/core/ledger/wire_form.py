@@ -11,6 +11,7 @@ as it is.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from casebook.core.ledger.seeds import EpochKeys
 from casebook.core.model import events
@@ -25,19 +26,26 @@ class DamagedEvent(CasebookError):
 
     exit_code = 3
 
-    def __init__(self, stored: bytes, reason: str) -> None:
+    def __init__(self, stored: bytes, reason: str, *, sent: bool = True) -> None:
         try:
             which = events.stored_header(stored).kind
         except EventError:
             which = "?"
-        super().__init__(
-            say(
+        if sent:
+            message = say(
                 "A stored event is damaged and was not sent; run 'casebook doctor' to list "
                 "damaged events ({0}: {1}).",
                 which,
                 reason,
             )
-        )
+        else:  # read for its text (core/ledger/kept_text.py)
+            message = say(
+                "A stored event is damaged and its text cannot be shown; run 'casebook "
+                "doctor' to list damaged events ({0}: {1}).",
+                which,
+                reason,
+            )
+        super().__init__(message)
         self.reason = reason
 
 
@@ -70,8 +78,10 @@ class WireForms:
 
     def event(self, stored: bytes) -> Event:
         """A stored event, parsed without checking its signature again (the library
-        checked it when it stored it)."""
-        return events.parse_trusted(self.of(stored))
+        checked it when it stored it); an open form stays its ``stored`` (what the
+        projection saw when the event was applied: ``kept_text.keeps_row``)."""
+        event = events.parse_trusted(self.of(stored))
+        return replace(event, stored=stored) if events.is_open_form(stored) else event
 
     def _seeds(self, header: Header) -> list[bytes]:
         return [seed for _, seed in self.keys.candidates(header.net, header.epoch)]

@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from casebook.core.ledger import kept_text
+from casebook.core.ledger.wire_form import DamagedEvent
 from casebook.core.library import search as fts
 from casebook.core.library.search import Filters
 from casebook.core.model.fingerprint import fingerprint
@@ -153,15 +155,15 @@ MIN_PREFIX = 2
 HEAD_CHARS = 400  # of a case's text, for its preview line
 
 
-def _head(fields: str | bytes | None, body: str | bytes | None) -> str:
+def _head(row: Row) -> str:
     """The start of a case's text for its preview line: the template's first field,
     else the body. A damaged text has none (the list still shows; opening the case says
     what is wrong)."""
     try:
-        first = json.loads(unpack(fields) or "{}").get("presentation") or ""
-        return (str(first) or unpack(body))[:HEAD_CHARS]
-    except PackedTextError:
+        fields, body = kept_text.case_text(row)
+    except (PackedTextError, DamagedEvent):
         return ""
+    return (str(fields.get("presentation") or "") or body)[:HEAD_CHARS]
 
 
 def _preview(head: str | None) -> str:
@@ -289,10 +291,11 @@ class Queries:
         if not rids:
             return {}
         marks, params = in_list(rids)
-        sql = f"SELECT rid, fields, body FROM case_text WHERE rid IN ({marks})"  # noqa: S608
-        return {
-            int(r["rid"]): _preview(_head(r["fields"], r["body"])) for r in self.db.all(sql, params)
-        }
+        sql = (
+            f"SELECT c.rid, {kept_text.COLUMNS} FROM cases c {kept_text.JOIN} "  # noqa: S608
+            f"WHERE c.rid IN ({marks})"
+        )
+        return {int(r["rid"]): _preview(_head(r)) for r in self.db.all(sql, params)}
 
     def count_cases(self, filters: Filters) -> int:
         where, params = filters.sql()
@@ -336,8 +339,7 @@ class Queries:
         """A case with its discussion. A hidden case is None unless ``include_hidden``;
         hidden comments keep their place in the thread with their text withheld."""
         row = self.db.one(
-            "SELECT c.*, t.fields, t.body, r.seen FROM cases c "
-            "LEFT JOIN case_text t ON t.rid = c.rid "
+            f"SELECT c.*, {kept_text.COLUMNS}, r.seen FROM cases c {kept_text.JOIN} "  # noqa: S608
             "LEFT JOIN case_reads r ON r.case_id = c.id WHERE c.id = ?",
             (case_id,),
         )
@@ -363,10 +365,11 @@ class Queries:
                 (case_id,),
             )
             purged = {"computers": counts["computers"], "members": counts["members"]}
+        fields, body = kept_text.case_text(row)
         return CaseDetail(
             summary=self._summary(row),
-            fields=json.loads(unpack(row["fields"]) or "{}"),
-            body=unpack(row["body"]),
+            fields=fields,
+            body=body,
             attachments=json.loads(row["attachments"]),
             updated_at=row["updated_at"],
             revisions=revisions,

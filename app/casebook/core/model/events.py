@@ -380,6 +380,12 @@ def _unpack(packed: bytes) -> bytes:
         raise EventError("stored event does not unpack") from None
 
 
+def open_payload(stored: bytes) -> bytes:
+    """The payload's bytes of an event kept in its open form, unpacked (not sealed again:
+    nothing proves them but the encrypted database they were read from)."""
+    return _unpack(_open_parts(stored)[2])
+
+
 def sealed_again(stored: bytes, seeds: Callable[[Header], Sequence[bytes]]) -> bytes:
     """The wire form of an event kept in its open form: its payload sealed again under
     its epoch's seed (``seeds``: the candidates for its header) and the nonce it was

@@ -1,0 +1,194 @@
+"""A case's text is kept once: a case whose creation the library keeps in its open form
+has no ``case_text`` row until it is edited, and every reader (the case, the list's
+preview line, a search's snippet, a moderator's unhide) takes the text from the event
+(core/ledger/kept_text.py). These attack that: the row's presence against the form
+kept, a rebuild, a hostile author's unnormalised text, a damaged open form, a
+withdrawal, and a library written by the version before."""
+
+from __future__ import annotations
+
+import pytest
+from test_rebuild import dump
+
+from casebook.core.ledger.wire_form import DamagedEvent
+from casebook.core.library.search import Filters
+from casebook.core.model import events
+from casebook.core.model.encoding import decode, encode
+from casebook.core.profile import Profile
+from casebook.store.packed_text import pack
+from casebook.sync.ingest import SyncReport, ingest, parse_all
+from clikit import PASSPHRASE
+from netkit import downgrade, join, raw_events
+from rawkit import forge
+
+FIELDS = {"presentation": "Exertional collapse at kilometre 40. " * 6, "question": "Cooling?"}
+BODY = "Core temperature 40.8 degrees; pale, confused, then seizing. " * 8
+
+
+def _text_row(profile: Profile, case: bytes) -> bool:
+    return bool(
+        profile.db.scalar(
+            "SELECT count(*) FROM case_text t JOIN cases c ON c.rid = t.rid WHERE c.id = ?",
+            (case,),
+        )
+    )
+
+
+def _stored(profile: Profile, event_id: bytes) -> bytes:
+    return bytes(profile.db.scalar("SELECT raw FROM events WHERE id = ?", (event_id,)))
+
+
+def _through_workers(profile: Profile, raws: list[bytes], net: bytes) -> list[str]:
+    """``raws`` ingested the way sync does (opened on its workers: kept open)."""
+    seeds = {e: [s for _, s in profile.log.keys.candidates(net, e)] for e in range(4)}
+    report = SyncReport(net, "test")
+    ingest(profile.log, [parse_all(raws, seeds)], report, {})
+    return report.refused
+
+
+def _seen(profile: Profile, net: bytes, case: bytes) -> tuple[object, ...]:
+    detail = profile.queries.case(case)
+    assert detail is not None
+    listed = {c.id: c.preview for c in profile.queries.list_cases(Filters(net=net))}
+    found = profile.queries.search("seizing", Filters(net=net))
+    return detail.fields, detail.body, listed[case], [r.snippet for r in found]
+
+
+def test_a_case_never_edited_reads_its_text_from_its_open_creation(alice, network):
+    case = alice.library.post_case(
+        network, title="Heat stroke", fields=FIELDS, body=BODY, specialty="Sports medicine"
+    )
+    assert events.is_open_form(_stored(alice, case)) and not _text_row(alice, case)
+    fields, body, preview, snippets = _seen(alice, network, case)
+    assert fields == FIELDS and body == BODY
+    assert preview and FIELDS["presentation"].startswith(preview.rstrip("…"))
+    assert snippets and "seizing" in snippets[0].lower()
+    # A moderator's hide and unhide index it again from the event's text.
+    alice.governance.moderate(case.hex(), "hide", "Check the dates")
+    assert alice.queries.search("seizing", Filters(net=network)) == []
+    alice.governance.moderate(case.hex(), "unhide")
+    assert [r.case.id for r in alice.queries.search("seizing", Filters(net=network))] == [case]
+    # An edit gives it a row, with the text the revisions make; a rebuild writes the same.
+    alice.library.edit_case(case, body=BODY + "Recovered fully.")
+    assert _text_row(alice, case)
+    assert alice.queries.case(case).body == BODY + "Recovered fully."
+    before = dump(alice)
+    alice.log.rebuild()
+    assert dump(alice) == before
+
+
+def test_the_row_follows_the_form_each_library_keeps(alice, network, make_profile):
+    before = alice.library.post_case(network, title="Heat stroke", fields=FIELDS, body=BODY)
+    # Bob receives that creation whole (as a join's catch-up or a bundle gives it): its
+    # wire form is kept, and with it the row.
+    bob = make_profile("Dr. Bob Tanaka")
+    join(bob, alice, network)
+    assert not events.is_open_form(_stored(bob, before)) and _text_row(bob, before)
+    # What comes after reaches him through sync's workers: kept open, no row.
+    after = alice.library.post_case(network, title="Hyponatraemia", fields=FIELDS, body=BODY)
+    assert _through_workers(bob, raw_events(alice, network), network) == []
+    assert events.is_open_form(_stored(bob, after)) and not _text_row(bob, after)
+    for case in (before, after):
+        assert _seen(bob, network, case)[:3] == _seen(alice, network, case)[:3]
+    rows = dump(bob)
+    bob.log.rebuild()
+    assert dump(bob) == rows
+
+
+def test_a_hostile_authors_text_is_shown_as_it_was_applied(alice, network):
+    """A changed client signs text that is not NFC and holds control characters: the
+    library applies it normalised, and reading it from the open form normalises it
+    the same way (never the raw bytes)."""
+    raw = forge(
+        alice,
+        network,
+        "case.create",
+        {
+            "title": "Heat stroke",
+            "specialty": "",
+            "fields": {"presentation": "Cafe\u0301 au lait\u0007 spots"},
+            "body": "seizing\u202e\u0000 twice",
+            "tags": [],
+            "attachments": [],
+        },
+    )
+    assert _through_workers(alice, [raw], network) == []
+    case = events.parse(raw).id
+    assert events.is_open_form(_stored(alice, case)) and not _text_row(alice, case)
+    detail = alice.queries.case(case)
+    assert detail.fields == {"presentation": "Caf\u00e9 au lait spots"}
+    assert "\u0000" not in detail.body and "\u0007" not in str(detail.fields)
+    assert detail.body.startswith("seizing")
+
+
+def test_a_damaged_open_creation_is_a_calm_error_and_the_list_still_shows(alice, network):
+    case = alice.library.post_case(network, title="Heat stroke", fields=FIELDS, body=BODY)
+    other = alice.library.post_case(network, title="Hyponatraemia", body="Sodium 121.")
+    header, nonce, packed, signature = decode(_stored(alice, case))
+    with alice.db.transaction():  # (cut short: a changed byte may still unpack, to other
+        alice.db.execute(  # text; SQLCipher's page checks are what keep the bytes whole)
+            "UPDATE events SET raw = ? WHERE id = ?",
+            (encode([header, nonce, packed[:-3], signature]), case),
+        )
+    with pytest.raises(DamagedEvent, match="its text cannot be shown; run 'casebook doctor'"):
+        alice.queries.case(case)
+    listed = {c.id: c.preview for c in alice.queries.list_cases(Filters(net=network))}
+    assert listed[case] == "" and listed[other] == "Sodium 121."
+    assert alice.queries.case(other).body == "Sodium 121."
+    assert case.hex()[:12] in alice.log.verify_all()[0]  # (and the link after it)
+
+
+def test_a_damaged_open_creation_is_one_line_in_the_cli(cli, tmp_path):
+    assert cli("init", "--name", "Dr. Alice Moreau").code == 0
+    cli("network", "create", "Cardiology Circle")
+    made = cli("post", "--network", "Cardiology", "--title", "Syncope", "--body", BODY, "--json")
+    assert made.code == 0, made.err
+    case = bytes.fromhex(made.json["id"])
+    profile = Profile.unlock(tmp_path / "cli-profile", PASSPHRASE)
+    try:
+        kept = bytes(profile.db.scalar("SELECT raw FROM events WHERE id = ?", (case,)))
+        header, nonce, packed, signature = decode(kept)
+        with profile.db.transaction():
+            profile.db.execute(
+                "UPDATE events SET raw = ? WHERE id = ?",
+                (encode([header, nonce, packed[:-3], signature]), case),
+            )
+    finally:
+        profile.close()
+    shown = cli("show", made.json["id"])
+    assert shown.code == 3 and "Traceback" not in shown.err
+    assert len(shown.err.strip().splitlines()) == 1
+    assert "its text cannot be shown; run 'casebook doctor'" in shown.err
+    assert cli("list").code == 0
+    found = cli("doctor")
+    assert found.code == 3 and made.json["id"][:12] in found.err
+
+
+def test_a_withdrawn_case_reads_no_text_from_anywhere(alice, network):
+    case = alice.library.post_case(network, title="Heat stroke", fields=FIELDS, body=BODY)
+    alice.library.withdraw(case, "Consent withdrawn")
+    detail = alice.queries.case(case, include_hidden=True)
+    assert detail is None or (detail.body == "" and detail.fields == {})
+    assert not events.is_open_form(_stored(alice, case))
+    assert alice.queries.search("seizing", Filters(net=network)) == []
+
+
+def test_v20_drops_the_rows_open_creations_hold_and_keeps_edited_ones(alice, network):
+    plain = alice.library.post_case(network, title="Heat stroke", fields=FIELDS, body=BODY)
+    edited = alice.library.post_case(network, title="Hyponatraemia", body="Sodium 121.")
+    alice.library.edit_case(edited, body="Sodium 119.")
+    seen = (_seen(alice, network, plain), alice.queries.case(edited).body)
+    folder = alice.directory
+    with alice.db.transaction():  # the library as version 19 wrote it: a row for each
+        downgrade(alice, 19)
+        alice.db.execute(
+            "INSERT INTO case_text (rid, fields, body) SELECT rid, ?, ? FROM cases WHERE id = ?",
+            (pack('{"presentation":"old"}'), pack("old"), plain),
+        )
+    alice.close()
+    with Profile.unlock(folder, PASSPHRASE) as again:
+        assert not _text_row(again, plain) and _text_row(again, edited)
+        assert (_seen(again, network, plain), again.queries.case(edited).body) == seen
+        before = dump(again)
+        again.log.rebuild()
+        assert dump(again) == before
