@@ -96,11 +96,12 @@ def test_the_library_stores_text_packed_and_reads_old_rows_as_they_were(alice, n
         tags=["cardiology"],
         specialty="Cardiology",
     )
-    alice.library.comment(case_id, LONG)
+    comment = alice.library.comment(case_id, "Agree.")
     alice.library.comment(case_id, "Agree.")
-    # (an edited case's text is kept in its row; a case never edited reads its open
+    # (an edited item's text is kept in its row; one never edited reads its open
     # creation: tests/core/ledger/test_kept_text.py)
     alice.library.edit_case(case_id, title="Syncope in a young runner")
+    alice.library.edit_comment(comment, LONG)
     row = alice.db.one(
         "SELECT t.fields, t.body FROM case_text t JOIN cases c ON c.rid = t.rid WHERE c.id = ?",
         (case_id,),
@@ -109,6 +110,7 @@ def test_the_library_stores_text_packed_and_reads_old_rows_as_they_were(alice, n
     assert len(row["body"]) < len(LONG) // 3
     kinds = [type(r[0]) for r in alice.db.all("SELECT body FROM comments ORDER BY rid")]
     assert kinds == [bytes, str]
+    assert len(alice.db.scalar("SELECT body FROM comments ORDER BY rid")) < len(LONG) // 3
 
     def seen() -> tuple[object, ...]:
         case = alice.queries.case(case_id)

@@ -33,6 +33,7 @@ from typing import Any
 import pytest
 
 import casebook.relay.server as relay_server
+from casebook.core.ledger import kept_text
 from casebook.core.model import events
 from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.model.relayaddr import parse as parse_relay
@@ -40,7 +41,6 @@ from casebook.core.profile import Profile
 from casebook.protocol import wire
 from casebook.relay.cli import main as relay_main
 from casebook.relay.session import Session
-from casebook.store.packed_text import unpack
 from casebook.sync.engine import SyncEngine
 from casebook.sync.link import SyncError
 from clikit import PASSPHRASE
@@ -102,9 +102,8 @@ def relay_ids(relay: RunningRelay, net: bytes) -> set[bytes]:
 def content(profile: Profile, net: bytes) -> tuple[list[str], list[str]]:
     """Every case title and every comment body of ``net``, sorted (duplicates kept)."""
     titles = [r[0] for r in profile.db.all("SELECT title FROM cases WHERE net = ?", (net,))]
-    bodies = [
-        unpack(r[0]) for r in profile.db.all("SELECT body FROM comments WHERE net = ?", (net,))
-    ]
+    sql = f"SELECT {kept_text.COMMENT_COLUMNS} FROM comments m WHERE m.net = ?"
+    bodies = [kept_text.comment_body(r) for r in profile.db.all(sql, (net,))]
     return sorted(titles), sorted(bodies)
 
 

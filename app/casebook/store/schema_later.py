@@ -153,14 +153,19 @@ def _v19(db: Database) -> None:
     del db  # the step is the version number itself
 
 
-# v20 (issue 18): a case created by an event kept in its open form has no ``case_text``
-# row until it is edited; readers take its text from the event
-# (``core/ledger/kept_text.py``). An older Casebook would show such a case without its
-# text: the version makes it refuse this profile as newer. The rows a v19 library wrote
-# for such cases go, as a rebuild would leave them (edited cases keep theirs).
+# v20 (issue 18): a case or comment created by an event kept in its open form keeps its
+# text only there until it is edited: no ``case_text`` row, an empty BLOB as the
+# comment's ``body``; readers take the text from the event (``core/ledger/kept_text.py``).
+# An older Casebook would show such an item without its text: the version makes it
+# refuse this profile as newer. The text a v19 library stored for such items goes, as a
+# rebuild would leave it (edited items keep theirs).
 def _v20(db: Database) -> None:
     db.execute(
         "DELETE FROM case_text WHERE rid IN (SELECT c.rid FROM cases c "
         "JOIN events e ON e.id = c.id WHERE c.revisions = 1 AND c.withdrawn IS NULL "
         "AND substr(e.raw, 1, 1) = x'84')"
+    )
+    db.execute(
+        "UPDATE comments SET body = x'' WHERE revisions = 1 "
+        "AND (SELECT substr(e.raw, 1, 1) FROM events e WHERE e.id = comments.id) = x'84'"
     )

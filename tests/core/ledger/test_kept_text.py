@@ -1,9 +1,10 @@
-"""A case's text is kept once: a case whose creation the library keeps in its open form
-has no ``case_text`` row until it is edited, and every reader (the case, the list's
-preview line, a search's snippet, a moderator's unhide) takes the text from the event
-(core/ledger/kept_text.py). These attack that: the row's presence against the form
-kept, a rebuild, a hostile author's unnormalised text, a damaged open form, a
-withdrawal, and a library written by the version before."""
+"""A case's text and a comment's body are kept once: an item whose creation the library
+keeps in its open form has no ``case_text`` row (a case) or an empty BLOB as its
+``body`` (a comment) until it is edited, and every reader (the case and its discussion,
+the list's preview line, a search's snippet, a moderator's unhide, the flag inbox)
+takes the text from the event (core/ledger/kept_text.py). These attack that: the row's
+presence against the form kept, a rebuild, a hostile author's unnormalised text, a
+damaged open form, a withdrawal, and a library written by the version before."""
 
 from __future__ import annotations
 
@@ -32,6 +33,10 @@ def _text_row(profile: Profile, case: bytes) -> bool:
             (case,),
         )
     )
+
+
+def _body_kept(profile: Profile, comment: bytes) -> object:
+    return profile.db.scalar("SELECT body FROM comments WHERE id = ?", (comment,))
 
 
 def _stored(profile: Profile, event_id: bytes) -> bytes:
@@ -95,23 +100,21 @@ def test_the_row_follows_the_form_each_library_keeps(alice, network, make_profil
     assert dump(bob) == rows
 
 
+HOSTILE_CASE = {
+    "title": "Heat stroke",
+    "specialty": "",
+    "fields": {"presentation": "Cafe\u0301 au lait\u0007 spots"},
+    "body": "seizing\u202e\u0000 twice",
+    "tags": [],
+    "attachments": [],
+}
+
+
 def test_a_hostile_authors_text_is_shown_as_it_was_applied(alice, network):
     """A changed client signs text that is not NFC and holds control characters: the
     library applies it normalised, and reading it from the open form normalises it
     the same way (never the raw bytes)."""
-    raw = forge(
-        alice,
-        network,
-        "case.create",
-        {
-            "title": "Heat stroke",
-            "specialty": "",
-            "fields": {"presentation": "Cafe\u0301 au lait\u0007 spots"},
-            "body": "seizing\u202e\u0000 twice",
-            "tags": [],
-            "attachments": [],
-        },
-    )
+    raw = forge(alice, network, "case.create", HOSTILE_CASE)
     assert _through_workers(alice, [raw], network) == []
     case = events.parse(raw).id
     assert events.is_open_form(_stored(alice, case)) and not _text_row(alice, case)
@@ -177,6 +180,9 @@ def test_v20_drops_the_rows_open_creations_hold_and_keeps_edited_ones(alice, net
     plain = alice.library.post_case(network, title="Heat stroke", fields=FIELDS, body=BODY)
     edited = alice.library.post_case(network, title="Hyponatraemia", body="Sodium 121.")
     alice.library.edit_case(edited, body="Sodium 119.")
+    said = alice.library.comment(plain, REPLY)
+    changed = alice.library.comment(plain, "Agree.")
+    alice.library.edit_comment(changed, "Agree, and check the sodium.")
     seen = (_seen(alice, network, plain), alice.queries.case(edited).body)
     folder = alice.directory
     with alice.db.transaction():  # the library as version 19 wrote it: a row for each
@@ -185,10 +191,79 @@ def test_v20_drops_the_rows_open_creations_hold_and_keeps_edited_ones(alice, net
             "INSERT INTO case_text (rid, fields, body) SELECT rid, ?, ? FROM cases WHERE id = ?",
             (pack('{"presentation":"old"}'), pack("old"), plain),
         )
+        alice.db.execute("UPDATE comments SET body = ? WHERE id = ?", (pack(REPLY), said))
+    assert _body_kept(alice, said) == pack(REPLY)
     alice.close()
     with Profile.unlock(folder, PASSPHRASE) as again:
         assert not _text_row(again, plain) and _text_row(again, edited)
+        assert _body_kept(again, said) == b"" and _body_kept(again, changed) != b""
+        assert [c.body for c in again.queries.case(plain).discussion] == [
+            REPLY,
+            "Agree, and check the sodium.",
+        ]
         assert (_seen(again, network, plain), again.queries.case(edited).body) == seen
         before = dump(again)
         again.log.rebuild()
         assert dump(again) == before
+
+
+REPLY = "Cold-water immersion first; then check the sodium before any fluids. " * 3
+OUTCOME = "Discharged on day three; no sequelae at the six-week review. " * 3
+
+
+def test_a_comment_never_edited_reads_its_body_from_its_open_creation(alice, network):
+    case = alice.library.post_case(network, title="Heat stroke", fields=FIELDS, body=BODY)
+    first = alice.library.comment(case, REPLY)
+    reply = alice.library.reply(first, "Agree.")
+    outcome = alice.library.add_outcome(case, OUTCOME)
+    for item in (first, outcome):
+        assert events.is_open_form(_stored(alice, item)) and _body_kept(alice, item) == b""
+    # (a short reply gains nothing from the open form: its wire form, and the row's text)
+    assert not events.is_open_form(_stored(alice, reply)) and _body_kept(alice, reply) == "Agree."
+    shown = [c.body for c in alice.queries.case(case).discussion]
+    assert sorted(shown) == sorted([REPLY, "Agree.", OUTCOME])
+    found = alice.queries.search("sodium", Filters(net=network))
+    assert [r.comment_id for r in found] == [first] and "<mark>sodium</mark>" in found[0].snippet
+    assert alice.derived_problems() == []  # (doctor: an empty body is no damaged text)
+    # Hidden and shown again: indexed again from the event's text.
+    alice.governance.moderate(first.hex(), "hide", "Check the dose")
+    assert alice.queries.search("sodium", Filters(net=network)) == []
+    alice.governance.moderate(first.hex(), "unhide")
+    assert [r.comment_id for r in alice.queries.search("sodium", Filters(net=network))] == [first]
+    # An edit keeps the new body in the row; a rebuild writes the same rows.
+    alice.library.edit_comment(first, "Immersion, then sodium.")
+    assert _body_kept(alice, first) != b""
+    assert "Immersion, then sodium." in [c.body for c in alice.queries.case(case).discussion]
+    before = dump(alice)
+    alice.log.rebuild()
+    assert dump(alice) == before
+
+
+def test_a_hostile_comment_is_shown_as_it_was_applied(alice, network):
+    made = forge(alice, network, "case.create", {**HOSTILE_CASE, "body": BODY})
+    assert _through_workers(alice, [made], network) == []
+    case = events.parse(made).id
+    raw = forge(
+        alice,
+        network,
+        "comment.create",
+        {"case": case, "parent": None, "body": "Cafe\u0301\u0007! " * 20},
+    )
+    assert _through_workers(alice, [raw], network) == []
+    comment = events.parse(raw).id
+    assert _body_kept(alice, comment) == b""
+    assert [c.body for c in alice.queries.case(case).discussion] == ["Caf\u00e9! " * 20]
+
+
+def test_a_flagged_comment_s_excerpt_is_read_from_its_open_creation(alice, network, make_profile):
+    bob = make_profile("Dr. Bob Tanaka")
+    join(bob, alice, network)
+    case = alice.library.post_case(network, title="Heat stroke", fields=FIELDS, body=BODY)
+    assert _through_workers(bob, raw_events(alice, network), network) == []
+    comment = bob.library.comment(case, REPLY)
+    assert _through_workers(alice, raw_events(bob, network), network) == []
+    assert _body_kept(alice, comment) == b""
+    bob.library.flag(comment.hex(), "Names the runner's club")
+    assert _through_workers(alice, raw_events(bob, network), network) == []
+    items = alice.flag_inbox.inbox(network)
+    assert [i.excerpt[:40] for i in items] == [REPLY[:40]]

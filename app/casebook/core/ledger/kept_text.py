@@ -1,13 +1,14 @@
-"""A case's text, where the library keeps it (issue 18: the text was kept twice).
+"""A case's text and a comment's body, where the library keeps them (issue 18: the
+text was kept twice).
 
-A case's creation kept in its open form (``events.open_form``) holds the case's text,
-packed, inside the encrypted database already; the projection then writes no
-``case_text`` row for it, and a reader takes the text from the event
-(:func:`case_text`). A ``case_text`` row exists when the text is not in an open form:
-the case was edited (the row holds the text the revisions make), or its creation is
-kept in its wire form (a bundle, an event whose key came later, a library written
-before schema v20). A withdrawal deletes the row and strips the event, so neither gives
-text back.
+A case's or a comment's creation kept in its open form (``events.open_form``) holds its
+text, packed, inside the encrypted database already; the projection then writes no
+``case_text`` row for the case, and an empty BLOB (:data:`IN_EVENT`) as the comment's
+``body``, and a reader takes the text from the event (:func:`case_text`,
+:func:`comment_body`). The row holds the text when it is not in an open form: the item
+was edited (the row holds the text the revisions make), or its creation is kept in its
+wire form (a bundle, an event whose key came later, a library written before schema
+v20). A withdrawal deletes the rows and strips the events, so neither gives text back.
 
 The decision depends only on the event as stored (:func:`keeps_row`), so a rebuild,
 which reads the same stored events, writes the same rows. The text read from an event
@@ -25,9 +26,9 @@ from casebook.core.ledger.wire_form import DamagedEvent
 from casebook.core.model import events, payloads
 from casebook.core.model.events import Event, EventError
 from casebook.core.model.kinds import EventKind
-from casebook.core.model.payload_types import CaseCreate
+from casebook.core.model.payload_types import CaseCreate, CommentCreate, Payload
 from casebook.store.database import Row
-from casebook.store.packed_text import unpack
+from casebook.store.packed_text import pack, unpack
 
 # Columns of a query ``FROM cases c`` joined with :data:`JOIN`, for :func:`case_text`.
 COLUMNS = (
@@ -36,6 +37,19 @@ COLUMNS = (
     "THEN (SELECT e.raw FROM events e WHERE e.id = c.id) END AS kept"
 )
 JOIN = "LEFT JOIN case_text t ON t.rid = c.rid"
+
+
+# A comment's ``body`` when its open creation holds the text (a packed text is never
+# empty, and an empty text is kept as TEXT: ``packed_text.pack``).
+IN_EVENT = b""
+
+
+# Columns of a query reading ``comments`` as ``m``, for :func:`comment_body`.
+COMMENT_COLUMNS = (
+    "m.body AS body, m.kind AS kind, "
+    "CASE WHEN typeof(m.body) = 'blob' AND length(m.body) = 0 "
+    "THEN (SELECT e.raw FROM events e WHERE e.id = m.id) END AS kept"
+)
 
 
 def keeps_row(event: Event) -> bool:
@@ -57,12 +71,37 @@ def case_text(row: Row) -> tuple[dict[str, Any], str]:
     return dict(created.fields), created.body
 
 
+def comment_body(row: Row) -> str:
+    """A comment's body from a row with :data:`COMMENT_COLUMNS` (a withdrawn one's: empty).
+
+    Raises ``PackedTextError`` for a damaged row, :class:`DamagedEvent` for a damaged
+    open form."""
+    kept = row["kept"]
+    if kept is None:
+        return unpack(row["body"])
+    if not events.is_open_form(bytes(kept)):
+        return ""
+    kind = EventKind.CASE_OUTCOME if row["kind"] == "outcome" else EventKind.COMMENT_CREATE
+    created = _parsed(bytes(kept), kind)
+    if not isinstance(created, CommentCreate):  # pragma: no cover - parse gives its type
+        raise DamagedEvent(bytes(kept), "not a comment's creation", sent=False)
+    return created.body
+
+
+def stored_body(event: Event, body: str) -> str | bytes:
+    """What a comment created by ``event`` keeps as its ``body``."""
+    return pack(body) if keeps_row(event) else IN_EVENT
+
+
 def _created(kept: bytes) -> CaseCreate:
-    try:
-        payload = events.payload_of(events.open_payload(kept))
-        created = payloads.parse(EventKind.CASE_CREATE, payload)
-    except EventError as exc:
-        raise DamagedEvent(kept, str(exc), sent=False) from None
+    created = _parsed(kept, EventKind.CASE_CREATE)
     if not isinstance(created, CaseCreate):  # pragma: no cover - parse gives its kind's type
         raise DamagedEvent(kept, "not a case's creation", sent=False)
     return created
+
+
+def _parsed(kept: bytes, kind: str) -> Payload:
+    try:
+        return payloads.parse(kind, events.payload_of(events.open_payload(kept)))
+    except EventError as exc:
+        raise DamagedEvent(kept, str(exc), sent=False) from None

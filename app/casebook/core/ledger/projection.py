@@ -310,7 +310,7 @@ class Projector(Moderation, Withdrawals, Polls, Reminders):
                 event.header.ts,
                 ordering(event),
                 ordering(event),
-                pack(payload.body),
+                kept_text.stored_body(event, payload.body),
             ),
         )
         self.db.execute(

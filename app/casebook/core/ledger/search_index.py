@@ -16,7 +16,6 @@ from typing import Any
 
 from casebook.core.ledger import kept_text
 from casebook.store.database import Database
-from casebook.store.packed_text import unpack
 
 WORD = re.compile(r"[^\W_]+")
 MAX_TERMS = 16
@@ -72,7 +71,11 @@ def stored_case(db: Database, case_rid: int) -> dict[str, Any] | None:
 
 def stored_comment(db: Database, comment_rid: int) -> str:
     """A comment's body as its derived row holds it, unpacked."""
-    return unpack(db.scalar("SELECT body FROM comments WHERE rid = ?", (comment_rid,)))
+    row = db.one(
+        f"SELECT {kept_text.COMMENT_COLUMNS} FROM comments m WHERE m.rid = ?",  # noqa: S608
+        (comment_rid,),
+    )
+    return "" if row is None else kept_text.comment_body(row)
 
 
 def index_case(db: Database, case_rid: int, content: dict[str, Any]) -> None:

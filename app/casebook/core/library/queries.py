@@ -17,7 +17,7 @@ from casebook.core.library import search as fts
 from casebook.core.library.search import Filters
 from casebook.core.model.fingerprint import fingerprint
 from casebook.store.database import Database, Row, in_list
-from casebook.store.packed_text import PackedTextError, unpack
+from casebook.store.packed_text import PackedTextError
 
 SORTS = {
     "activity": "c.activity_at DESC, c.rid DESC",
@@ -395,8 +395,8 @@ class Queries:
         """Comments in thread order: each reply after its parent, siblings in causal order
         (Lamport clock, then id), depth-annotated. Iterative, so no depth can break it."""
         rows = self.db.all(
-            "SELECT * FROM comments WHERE case_rid = (SELECT rid FROM cases WHERE id = ?) "
-            "ORDER BY created_order",
+            f"SELECT m.*, {kept_text.COMMENT_COLUMNS} FROM comments m "  # noqa: S608
+            "WHERE m.case_rid = (SELECT rid FROM cases WHERE id = ?) ORDER BY m.created_order",
             (case_id,),
         )
         children: dict[bytes | None, list[Row]] = {}
@@ -418,7 +418,7 @@ class Queries:
                     author_name=self.author_name(net, author),
                     created_at=r["created_at"],
                     updated_at=r["updated_at"],
-                    body="" if withheld else unpack(r["body"]),
+                    body="" if withheld else kept_text.comment_body(r),
                     endorsements=r["endorsements"],
                     revisions=r["revisions"],
                     depth=depth,

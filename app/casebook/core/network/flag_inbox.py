@@ -13,13 +13,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from casebook.core.ledger import kept_text
 from casebook.core.ledger.eventlog import EventLog
 from casebook.core.library import refs
 from casebook.core.model.fingerprint import fingerprint
 from casebook.core.model.kinds import MODERATORS
 from casebook.errors import PermissionDenied, say
 from casebook.store.database import Database
-from casebook.store.packed_text import unpack
 
 EXCERPT = 160  # characters of a flagged comment shown
 LOG_LIMIT = 200
@@ -106,8 +106,8 @@ class FlagInbox:
             "SELECT id, title, hidden FROM cases WHERE id = ? AND net = ?", (target, net)
         )
         comment = self.db.one(
-            "SELECT c.case_id, c.body, c.hidden, k.title FROM comments c "
-            "JOIN cases k ON k.rid = c.case_rid WHERE c.id = ? AND c.net = ?",
+            f"SELECT m.case_id, {kept_text.COMMENT_COLUMNS}, m.hidden, k.title "  # noqa: S608
+            "FROM comments m JOIN cases k ON k.rid = m.case_rid WHERE m.id = ? AND m.net = ?",
             (target, net),
         )
         # A moderator acted after the newest flag: ordered after it, whatever the clocks say.
@@ -124,7 +124,7 @@ class FlagInbox:
                 held,
             )  # fmt: skip
         if comment is not None:
-            body = " ".join(unpack(comment["body"]).split())
+            body = " ".join(kept_text.comment_body(comment).split())
             excerpt = body if len(body) <= EXCERPT else body[: EXCERPT - 1] + "…"
             return Flagged(
                 target, "comment", bytes(comment["case_id"]), comment["title"], excerpt,
