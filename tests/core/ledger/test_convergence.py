@@ -32,7 +32,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from casebook.core.ledger import eventlog
+from casebook.core.ledger import eventlog, kept_text
 from casebook.core.ledger.eventlog import Outcome
 from casebook.core.model import epochs
 from casebook.core.model.events import EventError
@@ -65,6 +65,14 @@ STEPS = 25
 NOW = 1 << 52  # a seq after every event: "the role now"
 NAMES = ("Dr. Alice Moreau", "Dr. Bob Lee", "Dr. Carol Nakamura", "Dr. Dan Okafor")
 WORDS = ("syncope", "troponin", "murmur", "runner", "echo", "biopsy", "rash", "fever")
+
+
+def _tail(n: int) -> str:
+    """Every other text long enough that its author keeps it in its open creation only
+    (those who receive it whole keep it in a row): the texts must still read the same."""
+    return " The history and the findings are in the notes of the clinic." * 3 if n % 2 else ""
+
+
 ACTIONS = (
     ("post", 4),
     ("comment", 4),
@@ -84,8 +92,6 @@ DUMP = {
     "networks": "SELECT * FROM networks ORDER BY id",
     "authors": "SELECT * FROM authors ORDER BY net, key",
     "cases": "SELECT * FROM cases ORDER BY id",
-    "case_text": "SELECT c.id AS case_id, t.* FROM case_text t "
-    "LEFT JOIN cases c ON c.rid = t.rid ORDER BY c.id",
     "case_tags": "SELECT t.tag, c.id AS case_id FROM case_tags t "
     "LEFT JOIN cases c ON c.rid = t.case_rid ORDER BY t.tag, c.id",
     "comments": "SELECT cm.*, c.id AS case_of_rid FROM comments cm "
@@ -100,7 +106,9 @@ DUMP = {
     "epochs": "SELECT * FROM epochs ORDER BY net, epoch",
     "moderation": "SELECT * FROM moderation ORDER BY target",
 }
-LOCAL_IDS = frozenset({"rid", "case_rid"})
+# The text of a case or comment is compared as it reads (core/ledger/kept_text.py): one
+# profile keeps it in its row, another only in the open creation it holds.
+LOCAL_IDS = frozenset({"rid", "case_rid", "body"})
 
 
 def dump(profile: Profile) -> dict[str, Any]:
@@ -111,6 +119,10 @@ def dump(profile: Profile) -> dict[str, Any]:
         ]
         for name, sql in DUMP.items()
     }
+    cases = f"SELECT c.id, {kept_text.COLUMNS} FROM cases c {kept_text.JOIN} ORDER BY c.id"
+    out["case_text"] = [(bytes(r["id"]), kept_text.case_text(r)) for r in profile.db.all(cases)]
+    bodies = f"SELECT m.id, {kept_text.COMMENT_COLUMNS} FROM comments m ORDER BY m.id"
+    out["bodies"] = [(bytes(r["id"]), kept_text.comment_body(r)) for r in profile.db.all(bodies)]
     # What each word finds. Not bm25: FTS5's document statistics count every insert into
     # a contentless-delete table, deletes included, so they follow the order events were
     # applied in (see test_bm25_does_not_depend_on_arrival_order below).
@@ -291,7 +303,7 @@ class World:
             actor,
             "post",
             lambda: actor.library.post_case(
-                self.net, title=title, body=f"{self.word()} body {n}", tags=[self.word()]
+                self.net, title=title, body=f"{self.word()} body {n}{_tail(n)}", tags=[self.word()]
             ),
         )
 
@@ -306,7 +318,8 @@ class World:
         if not cases:
             return
         case = self.rng.choice(cases)
-        body = f"{self.word()} comment {self.next()}"
+        n = self.next()
+        body = f"{self.word()} comment {n}{_tail(n)}"
         self.attempt(actor, "comment", lambda: actor.library.comment(case, body))
 
     def do_endorse(self) -> None:

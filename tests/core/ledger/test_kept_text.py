@@ -66,6 +66,7 @@ def test_a_case_never_edited_reads_its_text_from_its_open_creation(alice, networ
     assert events.is_open_form(_stored(alice, case)) and not _text_row(alice, case)
     fields, body, preview, snippets = _seen(alice, network, case)
     assert fields == FIELDS and body == BODY
+    assert list(fields) == sorted(FIELDS)  # in key order, as a row gives them (not CBOR's)
     assert preview and FIELDS["presentation"].startswith(preview.rstrip("…"))
     assert snippets and "seizing" in snippets[0].lower()
     # A moderator's hide and unhide index it again from the event's text.
@@ -138,6 +139,8 @@ def test_a_damaged_open_creation_is_a_calm_error_and_the_list_still_shows(alice,
     listed = {c.id: c.preview for c in alice.queries.list_cases(Filters(net=network))}
     assert listed[case] == "" and listed[other] == "Sodium 121."
     assert alice.queries.case(other).body == "Sodium 121."
+    found = alice.queries.search("seizing", Filters(net=network))  # (its index row stays)
+    assert [r.case.id for r in found] == [case] and "<mark>" not in found[0].snippet
     assert case.hex()[:12] in alice.log.verify_all()[0]  # (and the link after it)
 
 
@@ -267,3 +270,10 @@ def test_a_flagged_comment_s_excerpt_is_read_from_its_open_creation(alice, netwo
     assert _through_workers(alice, raw_events(bob, network), network) == []
     items = alice.flag_inbox.inbox(network)
     assert [i.excerpt[:40] for i in items] == [REPLY[:40]]
+    header, nonce, packed, signature = decode(_stored(alice, comment))
+    with alice.db.transaction():  # damaged: still listed, without its excerpt
+        alice.db.execute(
+            "UPDATE events SET raw = ? WHERE id = ?",
+            (encode([header, nonce, packed[:-3], signature]), comment),
+        )
+    assert [(i.item, i.excerpt) for i in alice.flag_inbox.inbox(network)] == [(comment, "")]

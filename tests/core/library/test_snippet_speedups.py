@@ -45,9 +45,11 @@ def plain_snippet(
             best_start, best_score = start, len(window)
             if best_score == len(words):
                 break
-    lo = max(0, best_start - 2) if best_start else 0
     shown = [i for i, h in enumerate(hits[best_start : best_start + size], best_start) if h]
-    lo = max(lo, shown[-1] - size + 1) if shown else lo
+    if best_start and shown:
+        lo = max(best_start, shown[0] - 2)
+    else:
+        lo = max(0, best_start - 2) if best_start else 0
     hi = min(len(tokens), lo + size)
     begin = tokens[lo].start()
     end = tokens[hi - 1].end() if hi < len(tokens) else len(text.rstrip())

@@ -14,7 +14,9 @@ The decision depends only on the event as stored (:func:`keeps_row`), so a rebui
 which reads the same stored events, writes the same rows. The text read from an event
 goes through the same validation as when the event was applied
 (``payloads.parse``: NFC, no control characters), so it is the text the row would have
-held.
+held. So a later change to the validators (``payloads``, ``model/text.clean_text``)
+changes how an unedited item reads, and not an edited one: such a change must say what
+it does to stored text (and a rebuild makes both agree again).
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def case_text(row: Row) -> tuple[dict[str, Any], str]:
     if kept is None or not events.is_open_form(bytes(kept)):
         return {}, ""  # withdrawn: its text row is gone and its creation stripped
     created = _created(bytes(kept))
-    return dict(created.fields), created.body
+    return dict(sorted(created.fields.items())), created.body  # (a row's JSON is sorted)
 
 
 def comment_body(row: Row) -> str:

@@ -22,7 +22,9 @@ from casebook.core.ledger.search_index import (
     stored_comment,
     terms,
 )
+from casebook.core.ledger.wire_form import DamagedEvent
 from casebook.store.database import Database
+from casebook.store.packed_text import PackedTextError
 
 __all__ = [
     "COMMON",
@@ -328,16 +330,22 @@ def _densest(hits: list[str | None], size: int, wanted: int) -> int:
 
 
 def _shown_from(hits: list[str | None], start: int, size: int) -> int:
-    """Where the excerpt of the window at ``start`` begins: two words before it, unless
-    that would leave its last match out (the densest window found first ends on a
-    match, so moving it back must not drop that one)."""
+    """Where the excerpt of the window at ``start`` begins: the text's start for the
+    first window, else two words before the window's first match, so far as its last
+    match stays in (the densest window found first ends on a match)."""
     inside = [i for i in range(start, min(len(hits), start + size)) if hits[i]]
-    lo = max(0, start - 2) if start else 0
-    return max(lo, inside[-1] - size + 1) if inside else lo
+    if not start or not inside:
+        return 0 if not start else max(0, start - 2)
+    return max(start, inside[0] - 2)
 
 
 def document_text(db: Database, hit: Hit) -> str:
-    if hit.comment_rid is not None:
-        return stored_comment(db, hit.comment_rid)
-    content = stored_case(db, hit.case_rid)
+    """The text a hit's snippet is cut from (a damaged one has none: the hit is still
+    listed, its snippet from its title; opening it says what is wrong)."""
+    try:
+        if hit.comment_rid is not None:
+            return stored_comment(db, hit.comment_rid)
+        content = stored_case(db, hit.case_rid)
+    except (PackedTextError, DamagedEvent):
+        return ""
     return "" if content is None else case_text(content)

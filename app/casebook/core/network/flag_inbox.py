@@ -15,11 +15,13 @@ from typing import Any
 
 from casebook.core.ledger import kept_text
 from casebook.core.ledger.eventlog import EventLog
+from casebook.core.ledger.wire_form import DamagedEvent
 from casebook.core.library import refs
 from casebook.core.model.fingerprint import fingerprint
 from casebook.core.model.kinds import MODERATORS
 from casebook.errors import PermissionDenied, say
 from casebook.store.database import Database
+from casebook.store.packed_text import PackedTextError
 
 EXCERPT = 160  # characters of a flagged comment shown
 LOG_LIMIT = 200
@@ -124,7 +126,10 @@ class FlagInbox:
                 held,
             )  # fmt: skip
         if comment is not None:
-            body = " ".join(kept_text.comment_body(comment).split())
+            try:
+                body = " ".join(kept_text.comment_body(comment).split())
+            except (PackedTextError, DamagedEvent):
+                body = ""  # (the inbox still lists it; opening it says what is wrong)
             excerpt = body if len(body) <= EXCERPT else body[: EXCERPT - 1] + "…"
             return Flagged(
                 target, "comment", bytes(comment["case_id"]), comment["title"], excerpt,
