@@ -26,6 +26,7 @@ from typing import Any
 
 from casebook.core.ledger.wire_form import DamagedEvent
 from casebook.core.model import events, payloads
+from casebook.core.model.encoding import EncodingError, decode_stored
 from casebook.core.model.events import Event, EventError
 from casebook.core.model.kinds import EventKind
 from casebook.core.model.payload_types import CaseCreate, CommentCreate, Payload
@@ -103,7 +104,12 @@ def _created(kept: bytes) -> CaseCreate:
 
 
 def _parsed(kept: bytes, kind: str) -> Payload:
+    """The payload of an open creation, validated (its CBOR is not checked for canonical
+    form again: it was when the event was opened, and the validation checks the rest)."""
     try:
-        return payloads.parse(kind, events.payload_of(events.open_payload(kept)))
-    except EventError as exc:
+        payload = decode_stored(events.open_payload(kept))
+        if not isinstance(payload, dict):
+            raise EventError("payload is not a map")
+        return payloads.parse(kind, payload)
+    except (EventError, EncodingError) as exc:
         raise DamagedEvent(kept, str(exc), sent=False) from None
