@@ -1,13 +1,15 @@
 """A damaged event in the library (its open form no longer gives back the signed
 bytes): the window's sync of that network stops and the status bar says so, in one
 line naming ``casebook doctor``; nothing of it reaches the relay, the window stays
-usable and no traceback or message box appears."""
+usable, and only opening the case whose comment it is says (in one message) what is
+wrong."""
 
 from __future__ import annotations
 
 import os
 
 from guikit import idle, open_case, unlock
+from PySide6.QtWidgets import QMessageBox
 
 from casebook.core.model.encoding import decode, encode
 from rawkit import stored_ids
@@ -15,11 +17,14 @@ from relaykit import RunningRelay, sync
 
 
 def test_a_damaged_event_stops_the_sync_with_one_line_in_the_status_bar(
-    qtbot, core, tmp_path, make_profile
+    qtbot, core, tmp_path, make_profile, monkeypatch
 ):
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _w, _t, text: said.append(text))
     relay = RunningRelay(tmp_path / "relay")
     alice = make_profile("Dr. Alice Moreau")
     net = alice.library.create_network("Cardiology Circle", alice.name, relays=[relay.url])
+    alice.library.post_case(net, title="Palpitations at night", body="Three weeks. " * 20)
     case = alice.library.post_case(net, title="Breathless on stairs", body="Two weeks. " * 20)
     assert sync(alice, net, relay).error is None
     comment = alice.library.comment(case, "Exercise test first, then an echo. " * 6)
@@ -41,11 +46,22 @@ def test_a_damaged_event_stops_the_sync_with_one_line_in_the_status_bar(
         qtbot.waitUntil(lambda: status.kind == "error", timeout=30_000)
         assert "damaged" in status.label.text() and "casebook doctor" in status.label.text()
         assert comment not in stored_ids(relay)
-        open_case(qtbot, win, "Breathless on stairs")  # the library still reads
-        assert "Exercise test first" in win.viewer.toPlainText()
+        open_case(qtbot, win, "Palpitations at night")  # the library still reads
+        assert "Three weeks." in win.viewer.toPlainText()
+        before = len(said)  # (the window may have opened the newest case, the damaged one)
         shots = os.environ.get("CASEBOOK_SHOTS")
         if shots:
             win.grab().save(os.path.join(shots, "damaged-event.png"))
+        # The case whose comment is damaged: one message naming doctor, nothing shown.
+        rows = [
+            r
+            for r in range(win.model.rowCount())
+            if win.model.rows[r].title == "Breathless on stairs"
+        ]
+        win.table.selectRow(rows[0])
+        qtbot.waitUntil(lambda: len(said) > before, timeout=15_000)
+        assert all(text == said[0] for text in said) and "its text cannot be shown" in said[0]
+        assert "casebook doctor" in said[0] and win.case_actions.loaded is None
     finally:
         win.close()
         idle(qtbot, core)

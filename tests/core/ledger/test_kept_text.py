@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from test_rebuild import dump
 
+from casebook.core.ledger import kept_text
 from casebook.core.ledger.wire_form import DamagedEvent
 from casebook.core.library.search import Filters
 from casebook.core.model import events
@@ -142,6 +143,33 @@ def test_a_damaged_open_creation_is_a_calm_error_and_the_list_still_shows(alice,
     found = alice.queries.search("seizing", Filters(net=network))  # (its index row stays)
     assert [r.case.id for r in found] == [case] and "<mark>" not in found[0].snippet
     assert case.hex()[:12] in alice.log.verify_all()[0]  # (and the link after it)
+
+
+def test_any_changed_byte_of_an_open_creation_is_refused_on_reading(alice, network):
+    """The text is read from the open form without sealing it again: the packed
+    payload's checksum is what finds a changed byte (without it, most one-bit changes
+    unpacked to other text). A change is refused, or (a bit the format ignores) gives
+    the same text back: never other text."""
+    case = alice.library.post_case(network, title="Heat stroke", fields=FIELDS, body=BODY)
+    header, nonce, packed, signature = decode(_stored(alice, case))
+    row = alice.db.one(
+        f"SELECT {kept_text.COLUMNS} FROM cases c {kept_text.JOIN} WHERE c.id = ?",
+        (case,),
+    )
+    assert kept_text.case_text(row) == (FIELDS, BODY)
+    refused = 0
+    for at in range(len(packed)):
+        for bit in (0x01, 0x80):
+            changed = bytearray(packed)
+            changed[at] ^= bit
+            kept = encode([header, nonce, bytes(changed), signature])
+            try:
+                read = kept_text.case_text({**row, "kept": kept})
+            except DamagedEvent:
+                refused += 1
+            else:
+                assert read == (FIELDS, BODY), (at, bit)
+    assert refused >= 2 * len(packed) - 4  # (one such bit in this frame when written)
 
 
 def test_a_damaged_open_creation_is_one_line_in_the_cli(cli, tmp_path):

@@ -56,7 +56,8 @@ COMMENT_COLUMNS = (
 
 
 def keeps_row(event: Event) -> bool:
-    """Whether a case created by ``event`` needs a ``case_text`` row for its text."""
+    """Whether a case or comment created by ``event`` needs its text in its row (a
+    ``case_text`` row, a packed ``body``): unless ``event`` is kept in its open form."""
     return event.stored is None or not events.is_open_form(event.stored)
 
 
