@@ -19,6 +19,7 @@ from casebook.core.model import devices as device_model
 from casebook.core.model.identity import Identity
 from casebook.core.network.invitations import MadeInvite
 from casebook.core.profile import Profile
+from casebook.sync.ingest import SyncReport, ingest, parse_all
 from clikit import PASSPHRASE
 
 
@@ -43,6 +44,21 @@ def raw_events(profile: Profile, net: bytes | None = None) -> list[bytes]:
     else:
         rows = profile.db.all("SELECT raw FROM events WHERE net = ? ORDER BY seqno", (net,))
     return profile.log.wire.all(bytes(row[0]) for row in rows)
+
+
+def kept_form(profile: Profile, event_id: bytes) -> bytes:
+    """One event as ``profile`` keeps it (its open form, or its wire form)."""
+    return bytes(profile.db.scalar("SELECT raw FROM events WHERE id = ?", (event_id,)))
+
+
+def through_workers(target: Profile, raws: list[bytes], net: bytes) -> list[str]:
+    """``raws`` ingested by ``target`` the way sync does: verified and opened by
+    ``parse_all`` (sync's worker threads' function), so kept open, then stored by
+    ``ingest``; what it refused."""
+    seeds = {e: [s for _, s in target.log.keys.candidates(net, e)] for e in range(8)}
+    report = SyncReport(net, "test")
+    ingest(target.log, [parse_all(raws, seeds)], report, {})
+    return report.refused
 
 
 def deliver(source: Profile, target: Profile, net: bytes | None = None) -> list[Outcome]:

@@ -20,7 +20,7 @@ from casebook.core.profile import Profile
 from casebook.protocol import tls, wire
 from casebook.sync.engine import SyncEngine, SyncReport
 from netkit import key
-from relaykit import RunningRelay, sync
+from relaykit import RunningRelay, join, sync
 
 HOST = "127.0.0.1"
 PROMPT = 10.0  # a generous bound for anything that should happen at once
@@ -35,12 +35,34 @@ def found(make_profile: Callable[..., Profile], relay: RunningRelay) -> tuple[Pr
     return alice, net
 
 
+def found_with_bob(
+    make_profile: Callable[..., Profile], relay: RunningRelay
+) -> tuple[Profile, Profile, bytes]:
+    """:func:`found`, then Bob joins with an invite of Alice's through ``relay``."""
+    alice, net = found(make_profile, relay)
+    bob = make_profile("Dr. Bob Lee")
+    code = alice.invitations.create(net).code
+    sync(alice, net, relay)
+    join(bob, code)
+    return alice, bob, net
+
+
 def stored(relay: RunningRelay) -> list[tuple[bytes, bytes, bytes, int]]:
     """Every event in the relay's storage as ``(net, id, author, seq)``."""
 
     def rows() -> list[tuple[bytes, bytes, bytes, int]]:
         cursor = relay.relay.store.execute("SELECT net, id, author, seq FROM events ORDER BY seqno")
         return [(bytes(n), bytes(i), bytes(a), int(s)) for n, i, a, s in cursor]
+
+    return relay.on_loop(rows)
+
+
+def stored_raws(relay: RunningRelay) -> dict[bytes, bytes]:
+    """Every event in the relay's storage, as it holds it, by id."""
+
+    def rows() -> dict[bytes, bytes]:
+        cursor = relay.relay.store.execute("SELECT id, raw FROM events")
+        return {bytes(i): bytes(r) for i, r in cursor}
 
     return relay.on_loop(rows)
 

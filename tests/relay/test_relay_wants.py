@@ -13,8 +13,8 @@ from casebook.core.model import purge
 from casebook.core.profile import Profile
 from casebook.protocol import wire
 from casebook.sync.store import SyncStore
-from rawkit import found
-from relaykit import RunningRelay, join, sync
+from rawkit import found, found_with_bob
+from relaykit import RunningRelay, sync
 
 pytestmark = pytest.mark.both_stores  # the relay suite: SQLite and PostgreSQL
 
@@ -67,11 +67,7 @@ def test_a_bodiless_copy_the_relay_holds_bodiless_stays_asked_for(
     got it bodiless, asks again at each sync and gets the same bodiless copy; nothing
     breaks and nothing is applied."""
     relay = relays()
-    alice, net = found(make_profile, relay)
-    bob = make_profile("Dr. Bob Lee")
-    code = alice.invitations.create(net).code
-    sync(alice, net, relay)
-    join(bob, code)
+    alice, bob, net = found_with_bob(make_profile, relay)
     case = alice.library.post_case(net, title="Pericarditis after flu")
     raw = bytes(alice.db.scalar("SELECT raw FROM events WHERE id = ?", (case,)))
     alice.db.execute("UPDATE events SET raw = ? WHERE id = ?", (purge.strip(raw), case))

@@ -17,8 +17,8 @@ from casebook.core.model.kinds import EventKind
 from casebook.core.profile import Profile
 from casebook.relay import requests
 from netkit import key
-from rawkit import forge, found, head, stored_ids
-from relaykit import RunningRelay, join, sync
+from rawkit import forge, found_with_bob, head, stored_ids
+from relaykit import RunningRelay, sync
 from scankit import noise_png
 
 pytestmark = pytest.mark.both_stores  # the relay suite: SQLite and PostgreSQL
@@ -60,11 +60,7 @@ def test_only_a_valid_withdrawal_strips_and_only_the_cases_own_blobs_go(
     make_profile: Callable[..., Profile], relays: Callable[..., RunningRelay]
 ) -> None:
     relay = relays()
-    alice, net = found(make_profile, relay)
-    bob = make_profile("Dr. Bob Lee")
-    code = alice.invitations.create(net).code
-    sync(alice, net, relay)
-    join(bob, code)
+    alice, bob, net = found_with_bob(make_profile, relay)
     photo_a = attachments.prepare_bytes("a.png", noise_png(40))
     photo_b = attachments.prepare_bytes("b.png", noise_png(40))
     case_a = alice.library.post_case(net, title="Rash A", files=[photo_a])
@@ -148,11 +144,7 @@ def test_a_relay_restarted_after_a_withdrawal_still_strips_late_events(
     make_profile: Callable[..., Profile], relays: Callable[..., RunningRelay], tmp_path
 ) -> None:
     relay = relays()
-    alice, net = found(make_profile, relay)
-    bob = make_profile("Dr. Bob Lee")
-    code = alice.invitations.create(net).code
-    sync(alice, net, relay)
-    join(bob, code)
+    alice, bob, net = found_with_bob(make_profile, relay)
     case = alice.library.post_case(net, title="Syncope")
     sync(alice, net, relay)
     sync(bob, net, relay)
@@ -167,11 +159,7 @@ def test_a_relay_restarted_after_a_withdrawal_still_strips_late_events(
 
 def two_members(make_profile, relays) -> tuple[RunningRelay, Profile, Profile, bytes]:
     relay = relays()
-    alice, net = found(make_profile, relay)
-    bob = make_profile("Dr. Bob Lee")
-    code = alice.invitations.create(net).code
-    sync(alice, net, relay)
-    join(bob, code)
+    alice, bob, net = found_with_bob(make_profile, relay)
     sync(alice, net, relay)
     return relay, alice, bob, net
 

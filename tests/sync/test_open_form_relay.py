@@ -13,29 +13,17 @@ from casebook.core.model import events
 from casebook.core.model.encoding import decode, encode
 from casebook.core.profile import Profile
 from casebook.sync.link import LinkFailure, SyncError
-from rawkit import found, stored_ids
+from rawkit import found, found_with_bob, stored_ids, stored_raws
 from relaykit import RunningRelay, join, sync
 
 BODY = "Recurrent syncope on exertion; a soft ejection murmur at the left sternal edge. " * 8
-
-
-def _relay_raws(relay: RunningRelay) -> dict[bytes, bytes]:
-    def rows() -> dict[bytes, bytes]:
-        cursor = relay.relay.store.execute("SELECT id, raw FROM events")
-        return {bytes(i): bytes(r) for i, r in cursor}
-
-    return relay.on_loop(rows)
 
 
 def test_events_kept_open_reach_a_new_relay_as_their_authors_signed_them(
     make_profile: Callable[..., Profile], relays: Callable[..., RunningRelay]
 ) -> None:
     relay = relays()
-    alice, net = found(make_profile, relay)
-    bob = make_profile("Dr. Bob Lee")
-    code = alice.invitations.create(net).code
-    sync(alice, net, relay)
-    join(bob, code)
+    alice, bob, net = found_with_bob(make_profile, relay)
     sync(alice, net, relay)
     sync(bob, net, relay)
     case = bob.library.post_case(net, title="Syncope on exertion", body=BODY)
@@ -49,7 +37,7 @@ def test_events_kept_open_reach_a_new_relay_as_their_authors_signed_them(
     second = relays("second-relay")
     report = sync(alice, net, second)
     assert report.error is None and not report.not_taken and not report.refused
-    first, copied = _relay_raws(relay), _relay_raws(second)
+    first, copied = stored_raws(relay), stored_raws(second)
     assert {case, comment} <= set(copied)
     assert {i: first[i] for i in copied} == copied  # byte for byte
 

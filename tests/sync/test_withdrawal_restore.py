@@ -9,8 +9,8 @@ from collections.abc import Callable
 from casebook.core.model import events, purge
 from casebook.core.profile import Profile
 from netkit import raw_events
-from rawkit import found
-from relaykit import RunningRelay, join, sync
+from rawkit import found_with_bob
+from relaykit import RunningRelay, sync
 
 
 def test_relay_sync_restores_a_stripped_live_case(
@@ -20,11 +20,7 @@ def test_relay_sync_restores_a_stripped_live_case(
     Bob's vector counts it, so catch-up would never send it again; Bob's next sync asks
     the relay for it by id, and the case is back."""
     relay = relays()
-    alice, net = found(make_profile, relay)
-    bob = make_profile("Dr. Bob Lee")
-    code = alice.invitations.create(net).code
-    sync(alice, net, relay)
-    join(bob, code)
+    alice, bob, net = found_with_bob(make_profile, relay)
     sync(alice, net, relay)
     case = alice.library.post_case(net, title="Pericarditis after flu")
     sync(alice, net, relay)

@@ -18,9 +18,8 @@ from casebook.core.model import events
 from casebook.core.model.encoding import decode, encode
 from casebook.core.profile import Profile
 from casebook.store.packed_text import pack
-from casebook.sync.ingest import SyncReport, ingest, parse_all
 from clikit import PASSPHRASE
-from netkit import downgrade, join, raw_events
+from netkit import downgrade, join, kept_form, raw_events, through_workers
 from rawkit import forge
 
 FIELDS = {"presentation": "Exertional collapse at kilometre 40. " * 6, "question": "Cooling?"}
@@ -40,18 +39,6 @@ def _body_kept(profile: Profile, comment: bytes) -> object:
     return profile.db.scalar("SELECT body FROM comments WHERE id = ?", (comment,))
 
 
-def _stored(profile: Profile, event_id: bytes) -> bytes:
-    return bytes(profile.db.scalar("SELECT raw FROM events WHERE id = ?", (event_id,)))
-
-
-def _through_workers(profile: Profile, raws: list[bytes], net: bytes) -> list[str]:
-    """``raws`` ingested the way sync does (opened on its workers: kept open)."""
-    seeds = {e: [s for _, s in profile.log.keys.candidates(net, e)] for e in range(4)}
-    report = SyncReport(net, "test")
-    ingest(profile.log, [parse_all(raws, seeds)], report, {})
-    return report.refused
-
-
 def _seen(profile: Profile, net: bytes, case: bytes) -> tuple[object, ...]:
     detail = profile.queries.case(case)
     assert detail is not None
@@ -64,7 +51,7 @@ def test_a_case_never_edited_reads_its_text_from_its_open_creation(alice, networ
     case = alice.library.post_case(
         network, title="Heat stroke", fields=FIELDS, body=BODY, specialty="Sports medicine"
     )
-    assert events.is_open_form(_stored(alice, case)) and not _text_row(alice, case)
+    assert events.is_open_form(kept_form(alice, case)) and not _text_row(alice, case)
     fields, body, preview, snippets = _seen(alice, network, case)
     assert fields == FIELDS and body == BODY
     assert list(fields) == sorted(FIELDS)  # in key order, as a row gives them (not CBOR's)
@@ -90,11 +77,11 @@ def test_the_row_follows_the_form_each_library_keeps(alice, network, make_profil
     # wire form is kept, and with it the row.
     bob = make_profile("Dr. Bob Tanaka")
     join(bob, alice, network)
-    assert not events.is_open_form(_stored(bob, before)) and _text_row(bob, before)
+    assert not events.is_open_form(kept_form(bob, before)) and _text_row(bob, before)
     # What comes after reaches him through sync's workers: kept open, no row.
     after = alice.library.post_case(network, title="Hyponatraemia", fields=FIELDS, body=BODY)
-    assert _through_workers(bob, raw_events(alice, network), network) == []
-    assert events.is_open_form(_stored(bob, after)) and not _text_row(bob, after)
+    assert through_workers(bob, raw_events(alice, network), network) == []
+    assert events.is_open_form(kept_form(bob, after)) and not _text_row(bob, after)
     for case in (before, after):
         assert _seen(bob, network, case)[:3] == _seen(alice, network, case)[:3]
     rows = dump(bob)
@@ -117,9 +104,9 @@ def test_a_hostile_authors_text_is_shown_as_it_was_applied(alice, network):
     library applies it normalised, and reading it from the open form normalises it
     the same way (never the raw bytes)."""
     raw = forge(alice, network, "case.create", HOSTILE_CASE)
-    assert _through_workers(alice, [raw], network) == []
+    assert through_workers(alice, [raw], network) == []
     case = events.parse(raw).id
-    assert events.is_open_form(_stored(alice, case)) and not _text_row(alice, case)
+    assert events.is_open_form(kept_form(alice, case)) and not _text_row(alice, case)
     detail = alice.queries.case(case)
     assert detail.fields == {"presentation": "Caf\u00e9 au lait spots"}
     assert "\u0000" not in detail.body and "\u0007" not in str(detail.fields)
@@ -129,7 +116,7 @@ def test_a_hostile_authors_text_is_shown_as_it_was_applied(alice, network):
 def test_a_damaged_open_creation_is_a_calm_error_and_the_list_still_shows(alice, network):
     case = alice.library.post_case(network, title="Heat stroke", fields=FIELDS, body=BODY)
     other = alice.library.post_case(network, title="Hyponatraemia", body="Sodium 121.")
-    header, nonce, packed, signature = decode(_stored(alice, case))
+    header, nonce, packed, signature = decode(kept_form(alice, case))
     with alice.db.transaction():  # (cut short: a changed byte may still unpack, to other
         alice.db.execute(  # text; SQLCipher's page checks are what keep the bytes whole)
             "UPDATE events SET raw = ? WHERE id = ?",
@@ -151,7 +138,7 @@ def test_any_changed_byte_of_an_open_creation_is_refused_on_reading(alice, netwo
     unpacked to other text). A change is refused, or (a bit the format ignores) gives
     the same text back: never other text."""
     case = alice.library.post_case(network, title="Heat stroke", fields=FIELDS, body=BODY)
-    header, nonce, packed, signature = decode(_stored(alice, case))
+    header, nonce, packed, signature = decode(kept_form(alice, case))
     row = alice.db.one(
         f"SELECT {kept_text.COLUMNS} FROM cases c {kept_text.JOIN} WHERE c.id = ?",
         (case,),
@@ -203,7 +190,7 @@ def test_a_withdrawn_case_reads_no_text_from_anywhere(alice, network):
     alice.library.withdraw(case, "Consent withdrawn")
     detail = alice.queries.case(case, include_hidden=True)
     assert detail is None or (detail.body == "" and detail.fields == {})
-    assert not events.is_open_form(_stored(alice, case))
+    assert not events.is_open_form(kept_form(alice, case))
     assert alice.queries.search("seizing", Filters(net=network)) == []
 
 
@@ -248,9 +235,9 @@ def test_a_comment_never_edited_reads_its_body_from_its_open_creation(alice, net
     reply = alice.library.reply(first, "Agree.")
     outcome = alice.library.add_outcome(case, OUTCOME)
     for item in (first, outcome):
-        assert events.is_open_form(_stored(alice, item)) and _body_kept(alice, item) == b""
+        assert events.is_open_form(kept_form(alice, item)) and _body_kept(alice, item) == b""
     # (a short reply gains nothing from the open form: its wire form, and the row's text)
-    assert not events.is_open_form(_stored(alice, reply)) and _body_kept(alice, reply) == "Agree."
+    assert not events.is_open_form(kept_form(alice, reply)) and _body_kept(alice, reply) == "Agree."
     shown = [c.body for c in alice.queries.case(case).discussion]
     assert sorted(shown) == sorted([REPLY, "Agree.", OUTCOME])
     found = alice.queries.search("sodium", Filters(net=network))
@@ -272,7 +259,7 @@ def test_a_comment_never_edited_reads_its_body_from_its_open_creation(alice, net
 
 def test_a_hostile_comment_is_shown_as_it_was_applied(alice, network):
     made = forge(alice, network, "case.create", {**HOSTILE_CASE, "body": BODY})
-    assert _through_workers(alice, [made], network) == []
+    assert through_workers(alice, [made], network) == []
     case = events.parse(made).id
     raw = forge(
         alice,
@@ -280,7 +267,7 @@ def test_a_hostile_comment_is_shown_as_it_was_applied(alice, network):
         "comment.create",
         {"case": case, "parent": None, "body": "Cafe\u0301\u0007! " * 20},
     )
-    assert _through_workers(alice, [raw], network) == []
+    assert through_workers(alice, [raw], network) == []
     comment = events.parse(raw).id
     assert _body_kept(alice, comment) == b""
     assert [c.body for c in alice.queries.case(case).discussion] == ["Caf\u00e9! " * 20]
@@ -290,15 +277,15 @@ def test_a_flagged_comment_s_excerpt_is_read_from_its_open_creation(alice, netwo
     bob = make_profile("Dr. Bob Tanaka")
     join(bob, alice, network)
     case = alice.library.post_case(network, title="Heat stroke", fields=FIELDS, body=BODY)
-    assert _through_workers(bob, raw_events(alice, network), network) == []
+    assert through_workers(bob, raw_events(alice, network), network) == []
     comment = bob.library.comment(case, REPLY)
-    assert _through_workers(alice, raw_events(bob, network), network) == []
+    assert through_workers(alice, raw_events(bob, network), network) == []
     assert _body_kept(alice, comment) == b""
     bob.library.flag(comment.hex(), "Names the runner's club")
-    assert _through_workers(alice, raw_events(bob, network), network) == []
+    assert through_workers(alice, raw_events(bob, network), network) == []
     items = alice.flag_inbox.inbox(network)
     assert [i.excerpt[:40] for i in items] == [REPLY[:40]]
-    header, nonce, packed, signature = decode(_stored(alice, comment))
+    header, nonce, packed, signature = decode(kept_form(alice, comment))
     with alice.db.transaction():  # damaged: still listed, without its excerpt
         alice.db.execute(
             "UPDATE events SET raw = ? WHERE id = ?",

@@ -14,18 +14,13 @@ from casebook.core.ledger.wire_form import DamagedEvent
 from casebook.core.model import events
 from casebook.core.model.encoding import decode, encode
 from casebook.core.model.events import EventError
-from casebook.sync.ingest import SyncReport, ingest, parse_all
 from casebook.sync.store import SyncStore
-from netkit import deliver, join, raw_events
+from netkit import deliver, join, kept_form, raw_events, through_workers
 
 BODY = (
     "A 34-year-old marathon runner collapsed two kilometres before the finish. "
     "He was pale and confused, with a core temperature of 40.8 degrees. "
 ) * 8
-
-
-def _stored(profile, event_id: bytes) -> bytes:
-    return bytes(profile.db.scalar("SELECT raw FROM events WHERE id = ?", (event_id,)))
 
 
 def _signed(raws: list[bytes]) -> list[bytes]:
@@ -37,23 +32,11 @@ def _signed(raws: list[bytes]) -> list[bytes]:
     return raws
 
 
-def _through_workers(source, target, net: bytes) -> list[str]:
-    """``source``'s events ingested by ``target`` the way sync does: verified and opened
-    by :func:`parse_all` (the worker threads' function), stored by :func:`ingest`."""
-    raws = raw_events(source, net)
-    seeds = {
-        epoch: [seed for _, seed in target.log.keys.candidates(net, epoch)] for epoch in range(8)
-    }
-    report = SyncReport(net, "test")
-    ingest(target.log, [parse_all(raws, seeds)], report, {})
-    return report.refused
-
-
 def test_a_case_and_its_comment_are_kept_open_and_read_back_as_signed(alice, network):
     case = alice.library.post_case(network, title="Exertional heat stroke", body=BODY)
     comment = alice.library.comment(case, "Cold-water immersion on site. " * 6)
     for event_id in (case, comment):
-        kept = _stored(alice, event_id)
+        kept = kept_form(alice, event_id)
         assert events.is_open_form(kept)
         wire = alice.log.wire.of(kept)
         assert events.parse(wire).id == event_id  # signature and body hash verify
@@ -68,14 +51,14 @@ def test_events_received_through_sync_are_kept_open_and_sent_on_unchanged(
     join(bob, alice, network)
     case = alice.library.post_case(network, title="Exertional heat stroke", body=BODY)
     alice.library.comment(case, "Cold-water immersion on site. " * 6)
-    assert _through_workers(alice, bob, network) == []
-    assert events.is_open_form(_stored(bob, case))
+    assert through_workers(bob, raw_events(alice, network), network) == []
+    assert events.is_open_form(kept_form(bob, case))
     # What Bob would send on (to a relay, a colleague, a bundle) is what Alice signed.
     assert _signed(SyncStore(bob).missing(network, {}, set())) == raw_events(alice, network)
     # A third member who gets everything from Bob alone reads the case.
     carol = make_profile("Dr. Carol Ng")
     join(carol, alice, network)
-    assert _through_workers(bob, carol, network) == []
+    assert through_workers(carol, raw_events(bob, network), network) == []
     assert carol.queries.case(case).body == BODY
 
 
@@ -86,14 +69,15 @@ def test_a_removal_and_its_new_epoch_leave_what_came_before_sent_as_signed(
     join(bob, alice, network)
     join(carol, alice, network)
     before = alice.library.post_case(network, title="Before the removal", body=BODY)
-    assert _through_workers(alice, bob, network) == []
+    assert through_workers(bob, raw_events(alice, network), network) == []
     alice.governance.remove(network, "Dr. Carol")
-    assert _through_workers(alice, bob, network) == []  # the rotation: Bob's new seed
+    # (the rotation: Bob's new seed)
+    assert through_workers(bob, raw_events(alice, network), network) == []
     after = alice.library.post_case(network, title="After the removal", body=BODY)
-    assert alice.log.wire.event(_stored(alice, after)).header.epoch == 1
-    assert _through_workers(alice, bob, network) == []
+    assert alice.log.wire.event(kept_form(alice, after)).header.epoch == 1
+    assert through_workers(bob, raw_events(alice, network), network) == []
     for event_id in (before, after):
-        assert events.is_open_form(_stored(bob, event_id))
+        assert events.is_open_form(kept_form(bob, event_id))
     assert _signed(raw_events(bob, network)) == raw_events(alice, network)
     # Carol, removed, gets the events again from Bob: she reads what came before only.
     deliver(bob, carol, network)
@@ -102,7 +86,7 @@ def test_a_removal_and_its_new_epoch_leave_what_came_before_sent_as_signed(
 
 def test_a_damaged_open_form_is_found_never_sent_and_nothing_is_lost(alice, network):
     case = alice.library.post_case(network, title="Exertional heat stroke", body=BODY)
-    header, nonce, packed, signature = decode(_stored(alice, case))
+    header, nonce, packed, signature = decode(kept_form(alice, case))
     damaged = bytearray(packed)
     damaged[len(damaged) // 2] ^= 0x20  # inside the packed payload
     kept = encode([header, nonce, bytes(damaged), signature])
@@ -122,7 +106,7 @@ def test_an_open_form_seals_again_only_under_the_seed_it_was_opened_with(alice, 
     alice.db.execute("UPDATE epoch_seeds SET seed = ? WHERE net = ?", (bytes(32), network))
     alice.log.keys._cache.clear()
     with pytest.raises(DamagedEvent, match="does not seal again"):
-        alice.log.wire.of(_stored(alice, case))
+        alice.log.wire.of(kept_form(alice, case))
     assert any("does not seal again" in p for p in alice.log.verify_all())
 
 
@@ -133,7 +117,7 @@ def test_a_seed_another_process_added_is_read_again_before_an_event_is_called_da
     lacks the seed an event was opened with is read again, not reported as damage."""
     case = alice.library.post_case(network, title="Exertional heat stroke", body=BODY)
     alice.log.keys._cache[(network, 0)] = [(b"stale", bytes(32))]
-    assert events.parse(alice.log.wire.of(_stored(alice, case))).id == case
+    assert events.parse(alice.log.wire.of(kept_form(alice, case))).id == case
 
 
 def test_a_library_from_before_keeps_its_wire_forms_and_both_live_side_by_side(
@@ -145,9 +129,9 @@ def test_a_library_from_before_keeps_its_wire_forms_and_both_live_side_by_side(
     join(bob, alice, network)
     case = alice.library.post_case(network, title="Exertional heat stroke", body=BODY)
     assert set(deliver(alice, bob, network)) <= {Outcome.APPLIED, Outcome.DUPLICATE}
-    assert not events.is_open_form(_stored(bob, case))
+    assert not events.is_open_form(kept_form(bob, case))
     reply = bob.library.comment(case, "Ice packs to the groin and axillae. " * 5)
-    assert events.is_open_form(_stored(bob, reply))
+    assert events.is_open_form(kept_form(bob, reply))
     sent = _signed(SyncStore(bob).missing(network, {}, set()))
     assert events.parse(sent[-1]).id == reply
     deliver(bob, alice, network)
@@ -161,8 +145,8 @@ def test_a_sync_batch_that_meets_a_damaged_open_form_is_undone_whole(alice, netw
     bob = make_profile("Dr. Bob Tanaka")
     join(bob, alice, network)
     case = alice.library.post_case(network, title="Exertional heat stroke", body=BODY)
-    assert _through_workers(alice, bob, network) == []
-    header, nonce, packed, signature = decode(_stored(bob, case))
+    assert through_workers(bob, raw_events(alice, network), network) == []
+    header, nonce, packed, signature = decode(kept_form(bob, case))
     damaged = bytearray(packed)
     damaged[len(damaged) // 2] ^= 0x20
     bob.db.execute(
@@ -173,6 +157,6 @@ def test_a_sync_batch_that_meets_a_damaged_open_form_is_undone_whole(alice, netw
     alice.library.edit_case(case, body=BODY + " Recovered fully by day three.")
     before, stored = dump(bob), bob.db.scalar("SELECT count(*) FROM events")
     with pytest.raises(DamagedEvent, match="casebook doctor"):
-        _through_workers(alice, bob, network)
+        through_workers(bob, raw_events(alice, network), network)
     assert dump(bob) == before  # neither the comment nor the edit was kept
     assert bob.db.scalar("SELECT count(*) FROM events") == stored

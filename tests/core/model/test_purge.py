@@ -16,7 +16,16 @@ from casebook.core.model.identity import Identity
 NET = b"\x07" * 16
 
 
-def event(identity: Identity, kind: str = "comment.create", pub: dict | None = None):
+def event(
+    identity: Identity,
+    kind: str = "comment.create",
+    pub: dict | None = None,
+    *,
+    payload: dict | None = None,
+    seed: bytes = b"\x01" * 32,
+) -> events.Event:
+    """A first event of ``identity``'s chain (tests/core/model/test_open_form_model.py
+    too)."""
     return events.create(
         identity,
         net=NET,
@@ -26,8 +35,8 @@ def event(identity: Identity, kind: str = "comment.create", pub: dict | None = N
         ts=1,
         kind=kind,
         epoch=0,
-        seed=b"\x01" * 32,
-        payload={"body": "Echo normal."},
+        seed=seed,
+        payload={"body": "Echo normal."} if payload is None else payload,
         pub=pub,
     )
 
