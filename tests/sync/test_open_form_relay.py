@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 import pytest
 
-from casebook.core.ledger.wire_form import DamagedEvent
 from casebook.core.model import events
 from casebook.core.model.encoding import decode, encode
 from casebook.core.profile import Profile
@@ -52,10 +51,11 @@ def test_events_kept_open_reach_a_new_relay_as_their_authors_signed_them(
         sync(alice, net, third)
     assert failed.value.code == LinkFailure.DAMAGED
     assert comment not in stored_ids(third)
-    # The library is unchanged, and reading the comment names the damage.
+    # The library is unchanged; the case reads, and its comment names the damage.
     assert bytes(alice.db.scalar("SELECT raw FROM events WHERE id = ?", (comment,))) == kept
-    with pytest.raises(DamagedEvent, match=r"cannot be shown; run 'casebook doctor'"):
-        alice.queries.case(case)
+    detail = alice.queries.case(case)
+    assert detail is not None and detail.body == BODY
+    assert "cannot be shown; run 'casebook doctor'" in (detail.discussion[0].damaged or "")
 
 
 def test_a_newcomer_keeps_the_network_it_joins_into_open(

@@ -330,6 +330,8 @@ def show(ctx: Context) -> Output:
         when = iso(c.created_at)[:16]
         lines.append(f"{pad}{label}{c.author_name} · {when}{marks} · {c.id.hex()[:12]}")
         lines += [pad + "  " + line for line in c.body.splitlines()]
+        if c.damaged:
+            lines.append(f"{pad}  [{c.damaged}]")
     return case.to_json(), "\n".join(lines)
 
 

@@ -9,8 +9,8 @@ from casebook.gui.i18n import tr
 
 
 def comment_links(loaded: Loaded | None, c: Comment) -> str:
-    if loaded is None or loaded.role is None:
-        return ""
+    if loaded is None or loaded.role is None or c.damaged:
+        return ""  # (nothing to reply to, endorse or flag in a text nobody can read)
     mine = c.author == loaded.me
     links: list[tuple[str, str]] = []
     if not c.hidden:

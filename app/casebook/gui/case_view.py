@@ -13,7 +13,7 @@ from casebook.core.library.queries import HELD, CaseDetail, Comment
 from casebook.core.model import consent
 from casebook.gui import tombstone
 from casebook.gui.consent_box import kind_label, scope_label
-from casebook.gui.i18n import QT_TR_NOOP, tr
+from casebook.gui.i18n import QT_TR_NOOP, core_text, tr
 
 # Raw HTML in posts is shown as text, never interpreted.
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
@@ -94,6 +94,8 @@ def render(
             if c.hidden_reason == HELD:
                 hidden = tr("Held for a moderator's look after members flagged it.")
             text = f"<p class='meta'><i>{hidden}</i></p>"
+        elif c.damaged:
+            text = f"<p class='meta'><i>{html.escape(core_text(c.damaged))}</i></p>"
         else:
             text = markdown(c.body)
         edited = " · " + tr("edited") if c.revisions > 1 else ""

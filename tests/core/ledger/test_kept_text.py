@@ -185,6 +185,51 @@ def test_a_damaged_open_creation_is_one_line_in_the_cli(cli, tmp_path):
     assert found.code == 3 and made.json["id"][:12] in found.err
 
 
+def test_a_damaged_comment_leaves_its_case_and_the_rest_of_its_discussion_readable(cli, tmp_path):
+    """One damaged comment says so where it stands (and doctor names it); its case, the
+    other comments and the list read; a teaching export refuses rather than leave it out."""
+    assert cli("init", "--name", "Dr. Alice Moreau").code == 0
+    cli("network", "create", "Cardiology Circle")
+    made = cli(
+        "post", "--network", "Cardiology", "--title", "Syncope", "--body", BODY,
+        "--consent", "verbal", "--consent-scope", "network,teaching", "--json",
+    )  # fmt: skip
+    assert made.code == 0, made.err
+    said = [
+        cli("comment", made.json["id"], "--body", f"{text} " * 12, "--json").json["id"]
+        for text in ("Tilt table first.", "Then a loop recorder.")
+    ]
+    profile = Profile.unlock(tmp_path / "cli-profile", PASSPHRASE)
+    try:
+        first = bytes.fromhex(said[0])
+        kept = bytes(profile.db.scalar("SELECT raw FROM events WHERE id = ?", (first,)))
+        assert events.is_open_form(kept)
+        header, nonce, packed, signature = decode(kept)
+        with profile.db.transaction():
+            profile.db.execute(
+                "UPDATE events SET raw = ? WHERE id = ?",
+                (encode([header, nonce, packed[:-3], signature]), first),
+            )
+        detail = profile.queries.case(bytes.fromhex(made.json["id"]))
+        assert detail is not None and detail.body == BODY
+        damaged, whole = detail.discussion
+        assert damaged.body == "" and "its text cannot be shown" in (damaged.damaged or "")
+        assert whole.damaged is None and whole.body.startswith("Then a loop recorder.")
+    finally:
+        profile.close()
+    shown = cli("show", made.json["id"])
+    assert shown.code == 0 and "Traceback" not in shown.err, shown.err
+    assert "Then a loop recorder." in shown.out and "Tilt table" not in shown.out
+    assert "its text cannot be shown; run 'casebook doctor'" in shown.out
+    as_json = cli("show", made.json["id"], "--json").json["discussion"]
+    assert [bool(c["damaged"]) for c in as_json] == [True, False]
+    refused = cli("export", made.json["id"], "--out", str(tmp_path / "taught.pdf"))
+    assert refused.code == 3 and len(refused.err.strip().splitlines()) == 1
+    assert "casebook doctor" in refused.err and not (tmp_path / "taught.pdf").exists()
+    found = cli("doctor")
+    assert found.code == 3 and said[0][:12] in found.err
+
+
 def test_a_withdrawn_case_reads_no_text_from_anywhere(alice, network):
     case = alice.library.post_case(network, title="Heat stroke", fields=FIELDS, body=BODY)
     alice.library.withdraw(case, "Consent withdrawn")

@@ -31,7 +31,7 @@ from casebook.core.model.events import Event, EventError
 from casebook.core.model.kinds import EventKind
 from casebook.core.model.payload_types import CaseCreate, CommentCreate, Payload
 from casebook.store.database import Row
-from casebook.store.packed_text import pack, unpack
+from casebook.store.packed_text import PackedTextError, pack, unpack
 
 # Columns of a query ``FROM cases c`` joined with :data:`JOIN`, for :func:`case_text`.
 COLUMNS = (
@@ -90,6 +90,16 @@ def comment_body(row: Row) -> str:
     if not isinstance(created, CommentCreate):  # pragma: no cover - parse gives its type
         raise DamagedEvent(bytes(kept), "not a comment's creation", sent=False)
     return created.body
+
+
+def readable_body(row: Row) -> tuple[str, str | None]:
+    """:func:`comment_body`, or none and why (one line) when the stored text is damaged:
+    one damaged comment does not keep its case or the rest of its discussion from being
+    read."""
+    try:
+        return comment_body(row), None
+    except (PackedTextError, DamagedEvent) as exc:
+        return "", exc.message
 
 
 def stored_body(event: Event, body: str) -> str | bytes:

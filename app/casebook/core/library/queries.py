@@ -95,6 +95,9 @@ class Comment:
     depth: int = 0
     hidden: bool = False
     hidden_reason: str | None = None
+    # Why its text cannot be shown (a damaged stored text), in one line; its case still
+    # opens and the rest of its discussion reads.
+    damaged: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = _jsonable(asdict(self))
@@ -409,6 +412,7 @@ class Queries:
             r, depth = stack.pop()
             author = bytes(r["author"])
             withheld = bool(r["hidden"]) and not include_hidden
+            body, damaged = ("", None) if withheld else kept_text.readable_body(r)
             out.append(
                 Comment(
                     id=bytes(r["id"]),
@@ -418,12 +422,13 @@ class Queries:
                     author_name=self.author_name(net, author),
                     created_at=r["created_at"],
                     updated_at=r["updated_at"],
-                    body="" if withheld else kept_text.comment_body(r),
+                    body=body,
                     endorsements=r["endorsements"],
                     revisions=r["revisions"],
                     depth=depth,
                     hidden=bool(r["hidden"]),
                     hidden_reason=self.moderation(bytes(r["id"])) if r["hidden"] else None,
+                    damaged=damaged,
                 )
             )
             stack.extend((c, depth + 1) for c in reversed(children.get(bytes(r["id"]), [])))

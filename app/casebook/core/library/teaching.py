@@ -19,7 +19,14 @@ from typing import Any
 from casebook.core.library import attachments, deident
 from casebook.core.library.queries import CaseDetail, Queries
 from casebook.core.model import consent
-from casebook.errors import IdentifiersFound, NotFound, PermissionDenied, UsageError, say
+from casebook.errors import (
+    IdentifiersFound,
+    NotFound,
+    PermissionDenied,
+    ProfileCorrupted,
+    UsageError,
+    say,
+)
 from casebook.store.database import Database
 
 AUTHOR_STYLES = ("roles", "initials")
@@ -101,7 +108,8 @@ def prepare(
     db: Database, case_id: bytes, style: str, *, allow_identifiers: bool = False
 ) -> TeachingCase:
     """The case as a teaching export holds it, or the refusal (:class:`PermissionDenied`,
-    :class:`IdentifiersFound`, :class:`NotFound`) with its reason."""
+    :class:`IdentifiersFound`, :class:`NotFound`; :class:`ProfileCorrupted` for a damaged
+    comment) with its reason."""
     case = Queries(db).case(case_id)
     if case is None:
         hidden = db.scalar("SELECT hidden FROM cases WHERE id = ?", (case_id,))
@@ -130,6 +138,8 @@ def prepare(
     for comment in case.discussion:
         if comment.hidden:
             continue
+        if comment.damaged:  # (an export does not leave out what it cannot read)
+            raise ProfileCorrupted(comment.damaged)
         out.discussion.append(
             Entry(
                 labels.of(comment.author, comment.author_name),

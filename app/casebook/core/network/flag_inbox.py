@@ -15,13 +15,11 @@ from typing import Any
 
 from casebook.core.ledger import kept_text
 from casebook.core.ledger.eventlog import EventLog
-from casebook.core.ledger.wire_form import DamagedEvent
 from casebook.core.library import refs
 from casebook.core.model.fingerprint import fingerprint
 from casebook.core.model.kinds import MODERATORS
 from casebook.errors import PermissionDenied, say
 from casebook.store.database import Database
-from casebook.store.packed_text import PackedTextError
 
 EXCERPT = 160  # characters of a flagged comment shown
 LOG_LIMIT = 200
@@ -126,10 +124,8 @@ class FlagInbox:
                 held,
             )  # fmt: skip
         if comment is not None:
-            try:
-                body = " ".join(kept_text.comment_body(comment).split())
-            except (PackedTextError, DamagedEvent):
-                body = ""  # (the inbox still lists it; opening it says what is wrong)
+            # A damaged one has no excerpt (the inbox still lists it; its case says why).
+            body = " ".join(kept_text.readable_body(comment)[0].split())
             excerpt = body if len(body) <= EXCERPT else body[: EXCERPT - 1] + "…"
             return Flagged(
                 target, "comment", bytes(comment["case_id"]), comment["title"], excerpt,
