@@ -80,6 +80,15 @@ def noise_png(side: int = 96) -> bytes:
     )
 
 
+def noise_words(seed: int, count: int = 1200) -> str:
+    """Text of random words, which does not pack smaller (it fills pages as it is)."""
+    import random
+    import string
+
+    rng = random.Random(seed)
+    return " ".join("".join(rng.choices(string.ascii_lowercase, k=7)) for _ in range(count))
+
+
 def pieces(data: bytes, size: int = 48, count: int = 8) -> list[bytes]:
     """A few slices spread over ``data``: finding any of them is finding it."""
     if len(data) <= size:

@@ -2751,6 +2751,18 @@ Cette action est irréversible.</translation>
         <translation>Enregistrer une copie chiffrée de votre bibliothèque dans un fichier (votre phrase secrète permet de l&apos;ouvrir)</translation>
     </message>
     <message>
+        <source>The library on this computer</source>
+        <translation>La bibliothèque sur cet ordinateur</translation>
+    </message>
+    <message>
+        <source>Compact</source>
+        <translation>Compacter</translation>
+    </message>
+    <message>
+        <source>Write the library anew without its free pages (sync pauses meanwhile)</source>
+        <translation>Réécrire la bibliothèque sans ses pages libres (la synchronisation s’interrompt pendant ce temps)</translation>
+    </message>
+    <message>
         <source>Relays and colleagues nearby</source>
         <translation>Relais et collègues à proximité</translation>
     </message>
@@ -2795,8 +2807,24 @@ Cette action est irréversible.</translation>
         <translation>Sauvegarde écrite dans {0} ({1}&#xa0;Kio), chiffrée avec votre phrase secrète.</translation>
     </message>
     <message>
+        <source>Compacting your library…</source>
+        <translation>Compactage de votre bibliothèque…</translation>
+    </message>
+    <message>
+        <source>Compacted your library: {0} MB before, {1} MB now.</source>
+        <translation>Bibliothèque compactée&#xa0;: {0}&#xa0;Mo avant, {1}&#xa0;Mo maintenant.</translation>
+    </message>
+    <message>
         <source>Turned off on this computer by its administrator ({0}=off).</source>
         <translation>Désactivé sur cet ordinateur par son administrateur ({0}=off).</translation>
+    </message>
+    <message>
+        <source>{0} MB on disk, of which {1} MB are free pages that compacting gives back.</source>
+        <translation>{0}&#xa0;Mo sur le disque, dont {1}&#xa0;Mo de pages libres que le compactage récupère.</translation>
+    </message>
+    <message>
+        <source>{0} MB on disk, with no free pages.</source>
+        <translation>{0}&#xa0;Mo sur le disque, sans pages libres.</translation>
     </message>
     <message>
         <source>none (colleagues on the LAN and bundle files)</source>
@@ -3233,10 +3261,6 @@ Cette action est irréversible.</translation>
         <translation>Seuls l&apos;auteur de l&apos;invitation ou un administrateur peuvent révoquer une invitation.</translation>
     </message>
     <message>
-        <source>Re-keying produced a damaged copy: {0}</source>
-        <translation>Le rechiffrement a produit une copie endommagée&#xa0;: {0}</translation>
-    </message>
-    <message>
         <source>Refused: unknown event kind {0!r}.</source>
         <translation>Refusé&#xa0;: type d&apos;événement inconnu {0!r}.</translation>
     </message>
@@ -3369,8 +3393,16 @@ Cette action est irréversible.</translation>
         <translation>La base de données de la bibliothèque {0} est absente de {1}.</translation>
     </message>
     <message>
+        <source>The library has no key.</source>
+        <translation>La bibliothèque n’a pas de clé.</translation>
+    </message>
+    <message>
         <source>The library is busy in another Casebook process; try again in a moment.</source>
         <translation>La bibliothèque est occupée par un autre processus Casebook&#xa0;; réessayez dans un instant.</translation>
+    </message>
+    <message>
+        <source>The library&apos;s new copy is damaged ({0}); nothing was changed.</source>
+        <translation>La nouvelle copie de la bibliothèque est endommagée ({0})&#xa0;; rien n’a été modifié.</translation>
     </message>
     <message>
         <source>The link code names a relay none of your networks uses.</source>

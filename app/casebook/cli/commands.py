@@ -403,7 +403,24 @@ def doctor(ctx: Context) -> Output:
             lines.append(f"{key}: {data[key]}")
     if "rebuilt" in data:
         lines.append(f"Rebuilt the library from {data['rebuilt']} events.")
+    if ctx.args.compact:
+        before, after = p.compact()
+        data["compacted"] = {"before": before, "after": after}
+        lines.append(f"Compacted the library: {_mb(before)} -> {_mb(after)} on disk.")
+    data["free_bytes"] = p.db.free_bytes()
+    if data["free_bytes"] >= FREE_WORTH_SAYING:
+        lines.append(
+            f"{_mb(data['free_bytes'])} of the library are free pages; "
+            "'casebook doctor --compact' gives them back."
+        )
     return data, "\n".join(lines)
+
+
+FREE_WORTH_SAYING = 16 * 1024 * 1024
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:,.1f} MB"
 
 
 COMMANDS: dict[str, Callable[[Context], Output]] = {

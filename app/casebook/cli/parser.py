@@ -340,6 +340,11 @@ def build() -> argparse.ArgumentParser:
         action="store_true",
         help="rebuild cases, comments and the search index from the events",
     )
+    p.add_argument(
+        "--compact",
+        action="store_true",
+        help="write the library anew without its free pages (after the checks pass)",
+    )
     return parser
 
 

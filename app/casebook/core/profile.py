@@ -115,6 +115,12 @@ def _write_header(directory: Path, database: str, params: kdf.KdfParams, key: by
     atomic_write(directory / HEADER, json.dumps(header, indent=2).encode("utf-8") + b"\n")
 
 
+def on_disk(path: Path) -> int:
+    """Bytes a library's database takes on disk, its write-ahead log included."""
+    sizes = (path.with_name(path.name + suffix) for suffix in ("", "-wal", "-shm"))
+    return sum(p.stat().st_size for p in sizes if p.exists())
+
+
 def _remove_db_files(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         with contextlib.suppress(FileNotFoundError):
@@ -347,11 +353,38 @@ class Profile:
         """Re-key: export under the new key, switch the header atomically, drop the old file."""
         check_new_passphrase(new_passphrase)
         self._lock.upgrade()
+        try:
+            params = kdf.calibrate(kdf_target_ms)
+            key = kdf.derive_key(new_passphrase, params)
+        except BaseException:
+            self._lock.downgrade()
+            raise
+        self._write_anew(params, key)
+
+    def compact(self) -> tuple[int, int]:
+        """Write the library anew under the same key, as a re-key does: the free pages
+        that deletions and upgrades left are not copied, and the new file has this
+        version's page size. Returns the bytes on disk before and after."""
+        key = self.db.key
+        if key is None:  # pragma: no cover - a profile's database is always keyed
+            raise ProfileCorrupted("The library has no key.")
+        self._lock.upgrade()
+        try:
+            params = kdf.KdfParams.from_json(_read_header(self.directory)["kdf"])
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            before = on_disk(self.db.path)
+        except BaseException:
+            self._lock.downgrade()
+            raise
+        self._write_anew(params, key)
+        return before, on_disk(self.db.path)
+
+    def _write_anew(self, params: kdf.KdfParams, key: bytes) -> None:
+        """Copy the library into a new file under ``key`` (checked before it is used),
+        point the header at it atomically, drop the old file. Called holding the lock
+        exclusively; leaves it shared."""
         old_path = self.db.path
-        params = kdf.calibrate(kdf_target_ms)
-        key = kdf.derive_key(new_passphrase, params)
-        new_name = f"library-{secrets.token_hex(4)}.db"
-        new_path = self.directory / new_name
+        new_path = self.directory / f"library-{secrets.token_hex(4)}.db"
         try:
             self.db.export_encrypted(new_path, key, DEFAULT_PAGE_SIZE)
             check = Database.open(new_path, key, DEFAULT_PAGE_SIZE)
@@ -361,10 +394,15 @@ class Profile:
             finally:
                 check.close()
             if problems:
-                raise ProfileCorrupted(say("Re-keying produced a damaged copy: {0}", problems[0]))
+                raise ProfileCorrupted(
+                    say(
+                        "The library's new copy is damaged ({0}); nothing was changed.",
+                        problems[0],
+                    )
+                )
             with open(new_path, "rb+") as handle:
                 os.fsync(handle.fileno())
-            _write_header(self.directory, new_name, params, key)
+            _write_header(self.directory, new_path.name, params, key)
         except BaseException:
             _remove_db_files(new_path)
             self._lock.downgrade()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from casebook import preferences
 from casebook.core import backup as backups
+from casebook.core.profile import on_disk
 from casebook.gui import folders, theme
 from casebook.gui.bridge import Core
 from casebook.gui.devices_view import DevicesDialog
@@ -59,6 +60,8 @@ def _snapshot(s: Session) -> dict[str, Any]:
         "relays": relays,
         "lan_sync": bool(p.settings.get("lan_sync")),
         "lan_allowed": lan_allowed(),
+        "library_bytes": on_disk(p.db.path),
+        "free_bytes": p.db.free_bytes(),
     }
 
 
@@ -149,6 +152,19 @@ class SettingsDialog(QDialog):
         self.backup_button.clicked.connect(self.back_up)
         row.addWidget(self.backup_button)
         layout.addWidget(computers)
+
+        stored = QGroupBox(self.tr("The library on this computer"))
+        row = QHBoxLayout(stored)
+        self.library_size = QLabel()
+        self.library_size.setWordWrap(True)
+        row.addWidget(self.library_size, 1)
+        self.compact_button = QPushButton(self.tr("Compact"))
+        self.compact_button.setToolTip(
+            self.tr("Write the library anew without its free pages (sync pauses meanwhile)")
+        )
+        self.compact_button.clicked.connect(self.compact)
+        row.addWidget(self.compact_button)
+        layout.addWidget(stored)
 
         relays = QGroupBox(self.tr("Relays and colleagues nearby"))
         column = QVBoxLayout(relays)
@@ -249,6 +265,24 @@ class SettingsDialog(QDialog):
             )
         )
 
+    def compact(self) -> None:
+        self.compact_button.setEnabled(False)
+        self._say(self.tr("Compacting your library…"))
+        self.core.call(lambda s: s.compact(), self._compacted, self._compact_failed)
+
+    def _compacted(self, sizes: tuple[int, int]) -> None:
+        self.compact_button.setEnabled(True)
+        self._say(
+            self.tr("Compacted your library: {0} MB before, {1} MB now.").format(
+                *(f"{size / 1e6:,.1f}" for size in sizes)
+            )
+        )
+        self.reload()
+
+    def _compact_failed(self, error: object) -> None:
+        self.compact_button.setEnabled(True)
+        self._failed(error)
+
     # -- loading ----------------------------------------------------------------------
     def reload(self) -> None:
         self.core.call(_snapshot, self._show)
@@ -271,6 +305,14 @@ class SettingsDialog(QDialog):
             )
         for widget in widgets:
             widget.blockSignals(False)
+        size, free = (f"{values[k] / 1e6:,.1f}" for k in ("library_bytes", "free_bytes"))
+        self.library_size.setText(
+            self.tr(
+                "{0} MB on disk, of which {1} MB are free pages that compacting gives back."
+            ).format(size, free)
+            if values["free_bytes"]
+            else self.tr("{0} MB on disk, with no free pages.").format(size)
+        )
         lines = []
         for item in values["relays"]:
             where = ", ".join(item["relays"]) or self.tr(

@@ -295,6 +295,15 @@ class Session(Hosting):
         finally:
             self.start_sync()
 
+    async def compact(self) -> tuple[int, int]:
+        """Write the library anew without its free pages (``Profile.compact``); sync
+        pauses, since the database file is replaced. Bytes on disk before and after."""
+        await self.stop_engine()
+        try:
+            return self.p.compact()
+        finally:
+            self.start_sync()
+
     async def lock(self) -> None:
         """Close the library (SQLCipher drops its key with the connection). A relay
         hosted here keeps forwarding: it holds only ciphertext and never needed the

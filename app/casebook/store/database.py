@@ -138,9 +138,12 @@ def translate_error(exc: Exception, path: Path) -> CasebookError:
 
 
 class Database:
-    def __init__(self, conn: sqlcipher3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlcipher3.Connection, path: Path, key: bytes | None = None) -> None:
         self.conn = conn
         self.path = path
+        # The key it was opened with, while it is open (a compaction writes the library
+        # anew under it; SQLCipher holds it in memory as long).
+        self.key = key
         self._depth = 0
         self._lock = threading.RLock()
         self.rollbacks = 0
@@ -177,7 +180,7 @@ class Database:
             conn.close()
             raise translate_error(exc, path) from None
         conn.row_factory = sqlcipher3.Row
-        return cls(conn, path)
+        return cls(conn, path, key)
 
     # -- statements ---------------------------------------------------------------
     @contextlib.contextmanager
@@ -313,6 +316,12 @@ class Database:
         finally:
             self.execute("DETACH DATABASE rekeyed")
 
+    def free_bytes(self) -> int:
+        """Bytes of free pages in the file (left by deletions and upgrades): a compaction
+        (writing the library anew, ``Profile.compact``) gives them back."""
+        pages = int(self.scalar("PRAGMA freelist_count"))
+        return pages * int(self.scalar("PRAGMA page_size"))
+
     def export_plain(self, target: Path) -> None:
         """Copy into an unencrypted file — only for the benchmark's plain-SQLite baseline."""
         self.execute("ATTACH DATABASE ? AS plain KEY ''", (str(target),))
@@ -327,3 +336,4 @@ class Database:
         with contextlib.suppress(sqlcipher3.Error):
             self.conn.execute("PRAGMA optimize")
         self.conn.close()
+        self.key = None

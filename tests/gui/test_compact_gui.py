@@ -1,0 +1,48 @@
+"""Settings → "The library on this computer": how much the library takes on disk and how
+much of it are free pages, and "Compact" writes it anew on the worker (sync pauses),
+then says what it gained; the window goes on reading the library."""
+
+from __future__ import annotations
+
+import os
+
+from guikit import PASS, idle, run
+from PySide6.QtCore import Qt
+
+from casebook.core.library.search import Filters
+from casebook.core.profile import Profile
+from casebook.gui.settings import SettingsDialog
+from scankit import noise_words
+
+
+def test_settings_compact_the_library_and_say_what_it_gained(qtbot, core, tmp_path):
+    with Profile.create(tmp_path / "p", "Dr. Alice Moreau", PASS) as profile:
+        net = profile.library.create_network("Cardiology Circle", profile.name)
+        cases = [
+            profile.library.post_case(net, title=f"Case {n}", body=noise_words(n))
+            for n in range(40)
+        ]
+        for case in cases[1:]:
+            profile.library.withdraw(case, "Consent withdrawn")
+    core.call(lambda s: s.unlock(tmp_path / "p", PASS))
+    idle(qtbot, core)
+    dialog = SettingsDialog(core)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: "MB on disk" in dialog.library_size.text(), timeout=15_000)
+    assert dialog.values["free_bytes"] > 100_000
+    assert "MB are free pages that compacting gives back" in dialog.library_size.text()
+    shots = os.environ.get("CASEBOOK_SHOTS")
+    if shots:
+        dialog.grab().save(os.path.join(shots, "settings-library.png"))
+    qtbot.mouseClick(dialog.compact_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Compacted your library" in dialog.message.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: dialog.values["free_bytes"] == 0, timeout=15_000)
+    assert dialog.compact_button.isEnabled()
+    assert "with no free pages" in dialog.library_size.text()
+    if shots:
+        dialog.grab().save(os.path.join(shots, "settings-compact.png"))
+    read = run(qtbot, core, lambda s: [c.title for c in s.p.queries.list_cases(Filters(net=net))])
+    assert "Case 0" in read
+    dialog.close()
+    idle(qtbot, core)

@@ -1,0 +1,139 @@
+"""Compacting a library (`casebook doctor --compact`, Settings → Compact): the library is
+written anew under the same key without the free pages that withdrawals, rebuilds and
+upgrades leave, with this version's page size; everything reads the same, the same
+passphrase opens it, and a failure half-way changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from test_profile import (
+    NEW_PASSPHRASE,
+    PASSPHRASE,
+    db_files,
+    header,
+    library_state,
+    populate,
+    read_everything,
+)
+
+import casebook.core.profile as profile_module
+from casebook.core.library.search import Filters
+from casebook.core.profile import Profile, on_disk
+from casebook.errors import StorageFull, WrongPassphrase
+from casebook.store.database import DEFAULT_PAGE_SIZE, Database
+from scankit import noise_words
+
+
+def with_free_pages(profile: Profile) -> bytes:
+    """A network whose withdrawn cases left free pages behind; returns the network."""
+    net, _ = populate(profile)
+    cases = [
+        profile.library.post_case(net, title=f"Withdrawn {number}", body=noise_words(number))
+        for number in range(40)
+    ]
+    for case in cases:
+        profile.library.withdraw(case, "Consent withdrawn")
+    profile.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return net
+
+
+def test_compacting_gives_back_the_free_pages_and_changes_nothing_else(
+    make_profile: Callable[..., Profile],
+):
+    profile = make_profile("Dr. Alice Moreau")
+    net = with_free_pages(profile)
+    state = library_state(profile)
+    old_db, kdf = profile.db.path.name, header(profile.directory)["kdf"]
+    free = profile.db.free_bytes()
+    assert free > 100_000
+    before = on_disk(profile.db.path)
+    assert profile.compact() == (before, on_disk(profile.db.path))
+    after = on_disk(profile.db.path)
+    assert after <= before - free + 2 * DEFAULT_PAGE_SIZE and profile.db.free_bytes() == 0
+    # The open profile goes on, on the new file.
+    assert library_state(profile) == state
+    extra = profile.library.post_case(net, title="Written after compacting")
+    state = library_state(profile)
+    directory = profile.directory
+    profile.close()
+    assert db_files(directory) == [header(directory)["database"]] != [old_db]
+    assert header(directory)["kdf"] == kdf  # the same passphrase, the same key
+    with Profile.unlock(directory, PASSPHRASE) as reopened:
+        assert library_state(reopened) == state and reopened.queries.case(extra) is not None
+        assert read_everything(reopened) == []
+    with pytest.raises(WrongPassphrase):
+        Profile.unlock(directory, NEW_PASSPHRASE)
+
+
+def test_a_4_kib_library_is_compacted_into_the_current_pages(
+    make_profile: Callable[..., Profile], monkeypatch: pytest.MonkeyPatch
+):
+    with monkeypatch.context() as old:
+        old.setattr(profile_module, "DEFAULT_PAGE_SIZE", 4096)
+        profile = make_profile("Dr. Alice Moreau")
+        populate(profile)
+    directory = profile.directory
+    profile.close()
+    with Profile.unlock(directory, PASSPHRASE) as reopened:
+        assert int(reopened.db.scalar("PRAGMA page_size")) == 4096
+        state = library_state(reopened)
+        reopened.compact()
+        assert int(reopened.db.scalar("PRAGMA page_size")) == DEFAULT_PAGE_SIZE == 16384
+        assert library_state(reopened) == state
+    assert header(directory)["page_size"] == 16384
+    with Profile.unlock(directory, PASSPHRASE) as moved:
+        assert library_state(moved) == state and read_everything(moved) == []
+
+
+def test_a_full_disk_half_way_through_changes_nothing(
+    make_profile: Callable[..., Profile], monkeypatch: pytest.MonkeyPatch
+):
+    profile = make_profile("Dr. Alice Moreau")
+    net = with_free_pages(profile)
+    state = library_state(profile)
+    directory = profile.directory
+    files, kept = sorted(f.name for f in directory.iterdir()), header(directory)
+
+    def full(self: Database, target: Path, key: bytes, page_size: int) -> None:
+        target.write_bytes(b"\0" * 8192)  # what got written before the disk filled
+        raise StorageFull("The disk is full: the last change was not saved.")
+
+    monkeypatch.setattr(Database, "export_encrypted", full)
+    with pytest.raises(StorageFull):
+        profile.compact()
+    monkeypatch.undo()
+    # No half-written copy is left, and the header still names the library.
+    assert sorted(f.name for f in directory.iterdir()) == files and header(directory) == kept
+    assert library_state(profile) == state
+    profile.library.post_case(net, title="Written after the failure")  # still writable
+    profile.compact()  # and compacts once there is room (the lock was given back)
+    profile.close()
+    with Profile.unlock(directory, PASSPHRASE) as reopened:
+        assert len(reopened.queries.list_cases(Filters(), limit=100)) == len(state["cases"]) + 1
+
+
+def test_doctor_compact_in_the_cli(cli, tmp_path: Path):
+    assert cli("init", "--name", "Dr. Alice Moreau").code == 0
+    cli("network", "create", "Cardiology Circle")
+    made = [
+        cli("post", "--network", "Cardiology", "--title", f"Case {number}",
+            "--body", noise_words(number), "--json").json["id"]
+        for number in range(30)
+    ]  # fmt: skip
+    for case in made:
+        assert cli("withdraw", case, "--reason", "Consent withdrawn").code == 0
+    kept = cli("post", "--network", "Cardiology", "--title", "Kept", "--body", "Stays.")
+    assert kept.code == 0
+    checked = cli("doctor", "--json")
+    assert checked.code == 0 and checked.json["free_bytes"] > 0
+    done = cli("doctor", "--compact")
+    assert done.code == 0, done.err
+    assert "Compacted the library:" in done.out and "Traceback" not in done.err
+    again = cli("doctor", "--json")
+    assert again.json["free_bytes"] == 0 and again.json["ok"]
+    listed = cli("list", "--json")
+    titles = sorted(c["title"] for c in listed.json["results"])  # (withdrawn: no title)
+    assert titles == [""] * 30 + ["Kept"]
