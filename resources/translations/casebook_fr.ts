@@ -2759,8 +2759,8 @@ Cette action est irréversible.</translation>
         <translation>Compacter</translation>
     </message>
     <message>
-        <source>Write the library anew without its free pages (sync pauses meanwhile)</source>
-        <translation>Réécrire la bibliothèque sans ses pages libres (la synchronisation s’interrompt pendant ce temps)</translation>
+        <source>Write the library anew without its free pages (sync, and a relay hosted here, pause meanwhile)</source>
+        <translation>Réécrire la bibliothèque sans ses pages libres (la synchronisation, et un relais hébergé ici, s’interrompent pendant ce temps)</translation>
     </message>
     <message>
         <source>Relays and colleagues nearby</source>

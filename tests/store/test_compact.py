@@ -23,6 +23,7 @@ import casebook.core.profile as profile_module
 from casebook.core.library.search import Filters
 from casebook.core.profile import Profile, on_disk
 from casebook.errors import StorageFull, WrongPassphrase
+from casebook.store import files
 from casebook.store.database import DEFAULT_PAGE_SIZE, Database
 from scankit import noise_words
 
@@ -113,6 +114,39 @@ def test_a_full_disk_half_way_through_changes_nothing(
     profile.close()
     with Profile.unlock(directory, PASSPHRASE) as reopened:
         assert len(reopened.queries.list_cases(Filters(), limit=100)) == len(state["cases"]) + 1
+
+
+@pytest.mark.parametrize("failure", [OSError(5, "Input/output error"), KeyboardInterrupt()])
+def test_a_failure_after_the_header_switched_goes_on_with_the_new_file(
+    make_profile: Callable[..., Profile], monkeypatch: pytest.MonkeyPatch, failure: BaseException
+):
+    """The header names the new file once it is replaced: whatever fails after that (the
+    folder's fsync, an interruption) must not delete that file or keep the old one."""
+    profile = make_profile("Dr. Alice Moreau")
+    net = with_free_pages(profile)
+    state = library_state(profile)
+    directory, old_db = profile.directory, profile.db.path.name
+
+    def fails(path: Path) -> None:
+        raise failure
+
+    monkeypatch.setattr(files, "fsync_dir", fails)
+    if isinstance(failure, Exception):
+        profile.compact()  # (the switch happened: nothing to report)
+    else:
+        with pytest.raises(KeyboardInterrupt):
+            profile.compact()
+    monkeypatch.undo()
+    assert header(directory)["database"] != old_db and db_files(directory) == [
+        header(directory)["database"]
+    ]
+    assert library_state(profile) == state
+    profile.library.post_case(net, title="Written after the switch")
+    profile.close()  # (and the lock was given back: it reopens)
+    with Profile.unlock(directory, PASSPHRASE) as reopened:
+        assert reopened.queries.list_cases(Filters(), limit=100)[0].title == (
+            "Written after the switch"
+        )
 
 
 def test_doctor_compact_in_the_cli(cli, tmp_path: Path):

@@ -23,6 +23,7 @@ import hmac
 import json
 import os
 import secrets
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,14 @@ def on_disk(path: Path) -> int:
     """Bytes a library's database takes on disk, its write-ahead log included."""
     sizes = (path.with_name(path.name + suffix) for suffix in ("", "-wal", "-shm"))
     return sum(p.stat().st_size for p in sizes if p.exists())
+
+
+def _names(directory: Path, database: str) -> bool:
+    """Whether the profile's header names ``database`` (it is replaced atomically)."""
+    try:
+        return bool(_read_header(directory)["database"] == database)
+    except CasebookError:
+        return False
 
 
 def _remove_db_files(path: Path) -> None:
@@ -371,7 +380,6 @@ class Profile:
         self._lock.upgrade()
         try:
             params = kdf.KdfParams.from_json(_read_header(self.directory)["kdf"])
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             before = on_disk(self.db.path)
         except BaseException:
             self._lock.downgrade()
@@ -404,14 +412,29 @@ class Profile:
                 os.fsync(handle.fileno())
             _write_header(self.directory, new_path.name, params, key)
         except BaseException:
-            _remove_db_files(new_path)
-            self._lock.downgrade()
-            raise
+            if not _names(self.directory, new_path.name):  # the header still names the old
+                _remove_db_files(new_path)
+                self._lock.downgrade()
+                raise
+            # It switched, and only the folder's fsync failed, or an interruption came
+            # after the switch: go on with the new file, which holds everything.
+            self._use(new_path, key, old_path)
+            if not isinstance(sys.exception(), Exception):
+                raise
+            return
+        self._use(new_path, key, old_path)
+
+    def _use(self, new_path: Path, key: bytes, old_path: Path) -> None:
+        """Go on with the file the header now names; the old one goes (or, when it cannot
+        be removed now, at the next unlock, with the strays an interruption leaves)."""
         self.db.close()
-        _remove_db_files(old_path)
-        self._services(Database.open(new_path, key, DEFAULT_PAGE_SIZE))
-        self._lock.release()
-        self._lock.acquire(exclusive=False)
+        try:
+            self._services(Database.open(new_path, key, DEFAULT_PAGE_SIZE))
+        finally:
+            with contextlib.suppress(OSError):
+                _remove_db_files(old_path)
+            self._lock.release()
+            self._lock.acquire(exclusive=False)
 
     def problems(self) -> list[str]:
         """What ``doctor`` reports: database integrity, then every stored event verified

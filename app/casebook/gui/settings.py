@@ -160,7 +160,10 @@ class SettingsDialog(QDialog):
         row.addWidget(self.library_size, 1)
         self.compact_button = QPushButton(self.tr("Compact"))
         self.compact_button.setToolTip(
-            self.tr("Write the library anew without its free pages (sync pauses meanwhile)")
+            self.tr(
+                "Write the library anew without its free pages (sync, and a relay hosted "
+                "here, pause meanwhile)"
+            )
         )
         self.compact_button.clicked.connect(self.compact)
         row.addWidget(self.compact_button)
@@ -268,7 +271,7 @@ class SettingsDialog(QDialog):
     def compact(self) -> None:
         self.compact_button.setEnabled(False)
         self._say(self.tr("Compacting your library…"))
-        self.core.call(lambda s: s.compact(), self._compacted, self._compact_failed)
+        self.core.call(lambda s: s.compact(), self._compacted, self._compact_failed, alone=True)
 
     def _compacted(self, sizes: tuple[int, int]) -> None:
         self.compact_button.setEnabled(True)
@@ -310,7 +313,7 @@ class SettingsDialog(QDialog):
             self.tr(
                 "{0} MB on disk, of which {1} MB are free pages that compacting gives back."
             ).format(size, free)
-            if values["free_bytes"]
+            if values["free_bytes"] >= 100_000  # (what rounds to 0.0 MB is not worth it)
             else self.tr("{0} MB on disk, with no free pages.").format(size)
         )
         lines = []
@@ -421,7 +424,10 @@ class SettingsDialog(QDialog):
         self.change.setEnabled(False)
         self._say(self.tr("Re-encrypting your library under the new passphrase…"))
         self.core.call(
-            lambda s: s.change_passphrase(current, new), self._changed, self._change_failed
+            lambda s: s.change_passphrase(current, new),
+            self._changed,
+            self._change_failed,
+            alone=True,
         )
 
     def _changed(self, _: object) -> None:

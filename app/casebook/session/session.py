@@ -297,7 +297,8 @@ class Session(Hosting):
 
     async def compact(self) -> tuple[int, int]:
         """Write the library anew without its free pages (``Profile.compact``); sync
-        pauses, since the database file is replaced. Bytes on disk before and after."""
+        pauses, since the database file is replaced, and so does a relay hosted here (it
+        runs on the same loop). Bytes on disk before and after."""
         await self.stop_engine()
         try:
             return self.p.compact()

@@ -230,6 +230,26 @@ def test_a_damaged_comment_leaves_its_case_and_the_rest_of_its_discussion_readab
     assert found.code == 3 and said[0][:12] in found.err
 
 
+def test_an_admin_unhides_a_damaged_comment_and_a_damaged_case(alice, network):
+    """Unhiding indexes the text again; a text that cannot be read stays out of the
+    index, and the unhide (here, or in a sync batch) does not fail on it."""
+    case = alice.library.post_case(network, title="Heat stroke", fields=FIELDS, body=BODY)
+    comment = alice.library.comment(case, "Cold water immersion first. " * 6)
+    for target in (comment, case):
+        alice.governance.moderate(target.hex(), "hide", "Checking a detail")
+        header, nonce, packed, signature = decode(kept_form(alice, target))
+        with alice.db.transaction():
+            alice.db.execute(
+                "UPDATE events SET raw = ? WHERE id = ?",
+                (encode([header, nonce, packed[:-3], signature]), target),
+            )
+        alice.governance.moderate(target.hex(), "unhide")
+    with pytest.raises(DamagedEvent):  # (the case's own text is what is damaged)
+        alice.queries.case(case)
+    assert alice.queries.search("immersion", Filters(net=network)) == []
+    assert [c.title for c in alice.queries.list_cases(Filters(net=network))] == ["Heat stroke"]
+
+
 def test_a_withdrawn_case_reads_no_text_from_anywhere(alice, network):
     case = alice.library.post_case(network, title="Heat stroke", fields=FIELDS, body=BODY)
     alice.library.withdraw(case, "Consent withdrawn")

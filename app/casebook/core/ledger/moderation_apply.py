@@ -15,6 +15,7 @@ target and flagger, their newest.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from casebook.core.ledger.projector_base import ADMINS, ProjectorBase, ordering
@@ -26,10 +27,12 @@ from casebook.core.ledger.search_index import (
     unindex_case,
     unindex_comment,
 )
+from casebook.core.ledger.wire_form import DamagedEvent
 from casebook.core.model import flags
 from casebook.core.model import payload_types as pt
 from casebook.core.model.events import Event
 from casebook.core.model.kinds import MODERATORS, EventKind, Role
+from casebook.store.packed_text import PackedTextError
 
 # The kinds of event a moderator's act or a flag may name.
 _ITEM_KINDS = frozenset(
@@ -136,13 +139,17 @@ class Moderation(ProjectorBase):
         if what == "comment":
             if hidden:
                 unindex_comment(self.db, rid)
-            else:
-                index_comment(self.db, rid, stored_comment(self.db, rid))
+            else:  # (a damaged text stays out of the index: an unhide must not fail on it)
+                with contextlib.suppress(PackedTextError, DamagedEvent):
+                    index_comment(self.db, rid, stored_comment(self.db, rid))
             return
         if hidden:
             unindex_case(self.db, rid)
             return
-        content = stored_case(self.db, rid)
+        try:
+            content = stored_case(self.db, rid)
+        except (PackedTextError, DamagedEvent):
+            return  # (its text cannot be read: it stays out of the index)
         if content is None:  # a case this transaction just read: its text row must be there
             raise LookupError("a row the database must hold is missing")
         index_case(self.db, rid, content)
