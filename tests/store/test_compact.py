@@ -171,3 +171,25 @@ def test_doctor_compact_in_the_cli(cli, tmp_path: Path):
     listed = cli("list", "--json")
     titles = sorted(c["title"] for c in listed.json["results"])  # (withdrawn: no title)
     assert titles == [""] * 30 + ["Kept"]
+
+
+def test_doctor_compact_with_the_window_open_says_so_first(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Another holder of the profile (a window) refuses a compaction before the long
+    check (every event verified), in one line, and nothing changes."""
+    assert cli("init", "--name", "Dr. Alice Moreau").code == 0
+    checked: list[Profile] = []
+    real = Profile.problems
+    monkeypatch.setattr(Profile, "problems", lambda p: checked.append(p) or real(p))
+    directory = tmp_path / "cli-profile"
+    kept = header(directory)
+    window = Profile.unlock(directory, PASSPHRASE)
+    try:
+        refused = cli("doctor", "--compact")
+        assert refused.code == 2 and "close other Casebook windows" in refused.err
+        assert len(refused.err.strip().splitlines()) == 1 and checked == []
+    finally:
+        window.close()
+    assert header(directory) == kept
+    assert cli("doctor", "--compact").code == 0

@@ -383,6 +383,8 @@ class DoctorFailed(CasebookError):
 
 def doctor(ctx: Context) -> Output:
     p = ctx.profile
+    if ctx.args.compact:
+        p.check_alone()
     problems = p.problems()
     rebuilt = None
     if ctx.args.rebuild and not problems:  # sound events: the derived tables are rebuilt

@@ -370,6 +370,12 @@ class Profile:
             raise
         self._write_anew(params, key)
 
+    def check_alone(self) -> None:
+        """Raise ``ProfileLocked`` now when another window or command has this profile
+        open (before a long check that would end in a compaction it then refuses)."""
+        self._lock.upgrade()
+        self._lock.downgrade()
+
     def compact(self) -> tuple[int, int]:
         """Write the library anew under the same key, as a re-key does: the free pages
         that deletions and upgrades left are not copied, and the new file has this
