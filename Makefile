@@ -72,6 +72,7 @@ smoke-test:
 bench: $(STAMP)
 	$(BIN)/python bench/library_bench.py
 	$(BIN)/python bench/sync_bench.py
+	$(BIN)/python bench/ingest_bench.py
 	$(BIN)/python bench/network_bench.py
 	$(BIN)/python bench/flood_bench.py
 	$(BIN)/python bench/gui_bench.py
