@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import json
+import logging
 import os
 import secrets
 import sys
@@ -64,6 +65,7 @@ from casebook.store.files import atomic_write
 from casebook.store.lock import ProfileLock
 from casebook.store.schema import SchemaTooNew, migrate
 
+log = logging.getLogger(__name__)
 HEADER = "profile.json"
 FORMAT = "casebook-profile"
 MIN_PASSPHRASE = passphrases.MIN_LENGTH
@@ -425,8 +427,10 @@ class Profile:
             # It switched, and only the folder's fsync failed, or an interruption came
             # after the switch: go on with the new file, which holds everything.
             self._use(new_path, key, old_path)
-            if not isinstance(sys.exception(), Exception):
+            failed = sys.exception()
+            if not isinstance(failed, Exception):
                 raise
+            log.warning("the library was written anew, then: %s", failed)
             return
         self._use(new_path, key, old_path)
 
