@@ -17,7 +17,7 @@ import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from casebook.core.library import attachments, teaching, teaching_pdf
 from casebook.core.model.invite_codes import InviteCode
@@ -39,6 +39,7 @@ log = logging.getLogger("casebook.session")
 LAN_ENV = "CASEBOOK_LAN"
 
 StatusCallback = Callable[[LinkStatus], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -287,21 +288,21 @@ class Session(Hosting):
 
     # -- the passphrase and locking ----------------------------------------------------
     async def change_passphrase(self, current: str, new: str) -> None:
-        """Re-key the library; sync pauses, since the database file is replaced."""
+        """Re-key the library (:meth:`_writing_anew`)."""
         self.p.check_passphrase(current)
-        await self.stop_engine()
-        try:
-            self.p.change_passphrase(new)
-        finally:
-            self.start_sync()
+        await self._writing_anew(lambda: self.p.change_passphrase(new))
 
     async def compact(self) -> tuple[int, int]:
-        """Write the library anew without its free pages (``Profile.compact``); sync
-        pauses, since the database file is replaced, and so does a relay hosted here (it
-        runs on the same loop). Bytes on disk before and after."""
+        """Write the library anew without its free pages (``Profile.compact``,
+        :meth:`_writing_anew`). Bytes on disk before and after."""
+        return await self._writing_anew(self.p.compact)
+
+    async def _writing_anew(self, write: Callable[[], T]) -> T:
+        """``write()``, which replaces the database file: sync pauses meanwhile, and so
+        does a relay hosted here (it runs on the same loop)."""
         await self.stop_engine()
         try:
-            return self.p.compact()
+            return write()
         finally:
             self.start_sync()
 

@@ -42,6 +42,12 @@ COLUMNS = (
 JOIN = "LEFT JOIN case_text t ON t.rid = c.rid"
 
 
+# What reading a stored text raises when it is damaged (a packed row that does not
+# unpack, an open creation that does not give its payload back): the readers that show
+# what they can catch these and go on without that text.
+DAMAGED = (PackedTextError, DamagedEvent)
+
+
 # A comment's ``body`` when its open creation holds the text (a packed text is never
 # empty, and an empty text is kept as TEXT: ``packed_text.pack``).
 IN_EVENT = b""
@@ -98,7 +104,7 @@ def readable_body(row: Row) -> tuple[str, str | None]:
     read."""
     try:
         return comment_body(row), None
-    except (PackedTextError, DamagedEvent) as exc:
+    except DAMAGED as exc:
         return "", exc.message
 
 

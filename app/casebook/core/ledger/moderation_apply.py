@@ -15,9 +15,9 @@ target and flagger, their newest.
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
+from casebook.core.ledger.kept_text import DAMAGED
 from casebook.core.ledger.projector_base import ADMINS, ProjectorBase, ordering
 from casebook.core.ledger.search_index import (
     index_case,
@@ -27,12 +27,10 @@ from casebook.core.ledger.search_index import (
     unindex_case,
     unindex_comment,
 )
-from casebook.core.ledger.wire_form import DamagedEvent
 from casebook.core.model import flags
 from casebook.core.model import payload_types as pt
 from casebook.core.model.events import Event
 from casebook.core.model.kinds import MODERATORS, EventKind, Role
-from casebook.store.packed_text import PackedTextError
 
 # The kinds of event a moderator's act or a flag may name.
 _ITEM_KINDS = frozenset(
@@ -139,17 +137,20 @@ class Moderation(ProjectorBase):
         if what == "comment":
             if hidden:
                 unindex_comment(self.db, rid)
-            else:  # (a damaged text stays out of the index: an unhide must not fail on it)
-                with contextlib.suppress(PackedTextError, DamagedEvent):
-                    index_comment(self.db, rid, stored_comment(self.db, rid))
+                return
+            try:
+                body = stored_comment(self.db, rid)
+            except DAMAGED:
+                return  # (its text cannot be read: it stays out of the index)
+            index_comment(self.db, rid, body)
             return
         if hidden:
             unindex_case(self.db, rid)
             return
         try:
             content = stored_case(self.db, rid)
-        except (PackedTextError, DamagedEvent):
-            return  # (its text cannot be read: it stays out of the index)
+        except DAMAGED:
+            return  # (as a comment's above)
         if content is None:  # a case this transaction just read: its text row must be there
             raise LookupError("a row the database must hold is missing")
         index_case(self.db, rid, content)

@@ -12,12 +12,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from casebook.core.ledger import kept_text
-from casebook.core.ledger.wire_form import DamagedEvent
 from casebook.core.library import search as fts
 from casebook.core.library.search import Filters
 from casebook.core.model.fingerprint import fingerprint
 from casebook.store.database import Database, Row, in_list
-from casebook.store.packed_text import PackedTextError
 
 SORTS = {
     "activity": "c.activity_at DESC, c.rid DESC",
@@ -164,7 +162,7 @@ def _head(row: Row) -> str:
     what is wrong)."""
     try:
         fields, body = kept_text.case_text(row)
-    except (PackedTextError, DamagedEvent):
+    except kept_text.DAMAGED:
         return ""
     return (str(fields.get("presentation") or "") or body)[:HEAD_CHARS]
 

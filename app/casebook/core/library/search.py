@@ -14,6 +14,7 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
+from casebook.core.ledger.kept_text import DAMAGED
 from casebook.core.ledger.search_index import (
     WORD,
     case_text,
@@ -22,9 +23,7 @@ from casebook.core.ledger.search_index import (
     stored_comment,
     terms,
 )
-from casebook.core.ledger.wire_form import DamagedEvent
 from casebook.store.database import Database
-from casebook.store.packed_text import PackedTextError
 
 __all__ = [
     "COMMON",
@@ -346,6 +345,6 @@ def document_text(db: Database, hit: Hit) -> str:
         if hit.comment_rid is not None:
             return stored_comment(db, hit.comment_rid)
         content = stored_case(db, hit.case_rid)
-    except (PackedTextError, DamagedEvent):
+    except DAMAGED:
         return ""
     return "" if content is None else case_text(content)
