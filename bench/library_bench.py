@@ -86,6 +86,7 @@ def build(
     db = profile.db
     owed = 0.0
     commits = 0.0  # of ``writing``: the COMMITs (pages encrypted and written)
+    spans: list[tuple[int, float]] = []  # (events, seconds) of each transaction
     while len(case_ids) < cases:
         batch: list[tuple[EventLog, str, dict | None, str | None]] = []
         for _ in range(min(batch_size // 4, cases - len(case_ids) - len(batch))):
@@ -110,6 +111,7 @@ def build(
         done = time.perf_counter()
         writing += done - started
         commits += done - committing
+        spans.append((len(batch), done - started))
         if done - last_report > 15:
             print(
                 f"  … {written:,} events, {written / writing:,.0f}/s "
@@ -118,7 +120,25 @@ def build(
             )
             last_report = time.perf_counter()
     print(f"commits: {commits:.1f} s of the {writing:.1f} s written ({commits / writing:.0%})")
+    first, last = tenth(spans), tenth(spans[::-1])
+    change = f"falls {1 - last / first:.0%}" if last < first else f"rises {last / first - 1:.0%}"
+    print(
+        f"write rate over the first tenth of the events {first:,.0f}/s, over the last tenth "
+        f"{last:,.0f}/s: {change} (goal: falls 15 % at most)"
+    )
     return written / writing
+
+
+def tenth(spans: list[tuple[int, float]]) -> float:
+    """Events/s over the transactions that hold the first tenth of the events written
+    (of the last tenth: ``spans`` reversed)."""
+    wanted = sum(n for n, _ in spans) / 10
+    events, seconds = 0, 0.0
+    for n, spent in spans:
+        events, seconds = events + n, seconds + spent
+        if events >= wanted:
+            break
+    return events / seconds
 
 
 def timed_queries(queries: Queries, texts: list[str]) -> tuple[list[float], list[float]]:
