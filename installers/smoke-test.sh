@@ -158,8 +158,16 @@ step "a relay hosted with casebook relay host; a second profile joins"
 relay_pid=$!
 listening "$relay_pid" "$root/tmp/relay.log"
 (as_user casebook --profile /home/physician/bob init --name "Dr. Bob Okafor") >/dev/null
-joined=$(as_user casebook --profile /home/physician/bob join "$code" 2>&1)
+# Verified in worker processes whatever its size (a long catch-up's way): the frozen
+# program must start its workers as itself (multiprocessing.freeze_support).
+joined=$(as_user CASEBOOK_PROCESSES_FROM=1 CASEBOOK_LOG_DIR=/home/physician/joinlog \
+    casebook --profile /home/physician/bob join "$code" 2>&1)
 expect "Smoke Circle" "$joined"
+expect "verifying in 2 processes" "$(cat "$root/home/physician/joinlog/casebook-cli.log")"
+if grep -q "verifying in processes failed" "$root/home/physician/joinlog/casebook-cli.log"; then
+    echo "smoke-test: the frozen casebook could not verify in processes" >&2
+    exit 1
+fi
 expect "marathon runner" "$(as_user casebook --profile /home/physician/bob search troponin --json)"
 kill -TERM "$relay_pid"
 wait "$relay_pid" || { cat "$root/tmp/relay.log" >&2; exit 1; }

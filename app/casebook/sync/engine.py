@@ -19,7 +19,6 @@ import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from casebook.core.ledger.eventlog import now_ms
 from casebook.core.ledger.wire_form import DamagedEvent
@@ -32,7 +31,7 @@ from casebook.protocol import wire
 from casebook.protocol.refusals import Refusal
 from casebook.sync import blobs
 from casebook.sync.exchange import Exchange, Progress
-from casebook.sync.ingest import SyncReport, parse_all
+from casebook.sync.ingest import SyncReport
 from casebook.sync.link import (
     LinkFailure,
     RelayLink,
@@ -42,6 +41,7 @@ from casebook.sync.link import (
 )
 from casebook.sync.status import LinkStatus, LinkTracker
 from casebook.sync.store import SyncStore
+from casebook.sync.verifiers import Verifiers, processes_from
 
 log = logging.getLogger("casebook.sync")
 # Refusals that retrying cannot fix: watch mode stops for them and says why.
@@ -57,14 +57,15 @@ PERMANENT = frozenset(
 )
 
 
-# Threads that verify and open received events (Ed25519 and the AEAD release the GIL).
+# Workers that verify and open received events: threads, or processes for a long
+# catch-up (sync/verifiers.py).
 WORKERS = 2
 
 
 class SyncEngine:
     def __init__(self, profile: Profile, workers: int = WORKERS) -> None:
         self.store = SyncStore(profile)  # every database call sync makes goes through it
-        self.pool = ThreadPoolExecutor(workers, thread_name_prefix="casebook-verify")
+        self.verifiers = Verifiers(workers)
         self.nudges: set[asyncio.Event] = set()  # one per live link
 
     def nudge(self) -> None:
@@ -73,7 +74,7 @@ class SyncEngine:
             event.set()
 
     def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.verifiers.close()
 
     # -- what the profile has ----------------------------------------------------------
     def networks(self) -> list[bytes]:
@@ -116,7 +117,13 @@ class SyncEngine:
             try:
                 with answers_checked(address):
                     run = Exchange(
-                        self.store, link, net, report, progress, pool=self.pool, nudges=self.nudges
+                        self.store,
+                        link,
+                        net,
+                        report,
+                        progress,
+                        verifiers=self.verifiers,
+                        nudges=self.nudges,
                     )
                     run.on_caught_up = on_caught_up
                     await run.go(watch, stop or asyncio.Event())
@@ -315,8 +322,8 @@ class SyncEngine:
     async def _take_network(self, link: RelayLink, announced: int, report: SyncReport) -> None:
         """Ingest the events a relay streams to a newcomer, up to ``caught_up``; a relay
         that sends more than it announced, or anything else, is cut off."""
-        loop = asyncio.get_running_loop()
         others = 0
+        many = announced >= processes_from()
         # The welcome package's seeds: the workers open (and pack) what they can, as a
         # sync does; an epoch whose seed comes later in the stream is opened by the log.
         seeds = self.store.seeds(report.net)
@@ -334,7 +341,7 @@ class SyncEngine:
                 raise SyncError(
                     LinkFailure.PROTOCOL, "The relay sent more events than it announced."
                 )
-            batch = await loop.run_in_executor(self.pool, parse_all, raws, seeds)
+            batch = await self.verifiers.verify(raws, seeds, many=many)
             self.store.ingest([batch], report, {})
 
     async def _is_member_at(self, address: RelayAddress, net: bytes) -> bool:

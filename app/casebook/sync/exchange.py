@@ -1,7 +1,8 @@
 """One connected link's work: catch-up both ways, then (in watch mode) live traffic.
 
 See "Catch-up and live push" in ``docs/protocol.md``. The database is used only from the
-thread running the event loop; verification runs on the engine's worker threads.
+thread running the event loop; verification runs on the engine's workers (threads, or
+processes for a long catch-up: ``sync/verifiers.py``).
 """
 
 from __future__ import annotations
@@ -10,17 +11,17 @@ import asyncio
 import logging
 from asyncio import FIRST_EXCEPTION
 from collections.abc import Callable
-from concurrent.futures import Executor
 from typing import Any
 
 from casebook.core.model import events
 from casebook.core.model.events import EventError
 from casebook.protocol import wire
 from casebook.sync import blobs
-from casebook.sync.ingest import MAX_TRANSACTION, SyncReport, parse_all
+from casebook.sync.ingest import MAX_TRANSACTION, SyncReport
 from casebook.sync.link import LinkFailure, RelayLink, SyncError, patience
 from casebook.sync.status import is_lan
 from casebook.sync.store import SyncStore
+from casebook.sync.verifiers import Verifiers, processes_from
 from casebook.sync.window import Window, consume
 
 log = logging.getLogger("casebook.sync")
@@ -37,7 +38,7 @@ _CAUGHT_UP = object()
 class Exchange:
     """One connected link's work: catch-up both ways, then (watch) live traffic.
 
-    ``store`` is the profile as sync sees it; ``pool`` verifies received batches;
+    ``store`` is the profile as sync sees it; ``verifiers`` verify received batches;
     ``nudges`` is the engine's set of live links to wake when something is written here
     (a live exchange adds its own event while it runs)."""
 
@@ -49,11 +50,11 @@ class Exchange:
         report: SyncReport,
         progress: Progress | None,
         *,
-        pool: Executor,
+        verifiers: Verifiers,
         nudges: set[asyncio.Event],
     ) -> None:
         self.store = store
-        self.pool = pool
+        self.verifiers = verifiers
         self.nudges = nudges
         self.link = link
         self.net = net
@@ -121,7 +122,7 @@ class Exchange:
                 consume(item)
 
     async def _reader(self) -> None:
-        loop = asyncio.get_running_loop()
+        many = self.report.announced >= processes_from()
         try:
             while True:
                 # A relay that says nothing this long (not even pong) is gone; the link
@@ -130,7 +131,7 @@ class Exchange:
                 kind = message["t"]
                 if kind == "events":
                     raws = wire.need_events(message)
-                    job = loop.run_in_executor(self.pool, parse_all, raws, self._seeds())
+                    job = self.verifiers.verify(raws, self._seeds(), many=many)
                     await self.inbox.put(job)
                 elif kind == "caught_up":
                     await self.inbox.put(_CAUGHT_UP)
