@@ -68,7 +68,7 @@ netns=""
 cleanup() {
     [ -z "$relay_pid" ] || kill "$relay_pid" 2>/dev/null || true
     [ -z "$netns" ] || ip netns del "$netns" 2>/dev/null || true
-    for mount in var/cache/apt/archives dev proc; do
+    for mount in var/cache/apt/archives dev/shm dev proc; do
         umount -l "$root/$mount" 2>/dev/null || true
     done
     if grep -qF " $root/" /proc/mounts; then  # never delete through a mount still in place
@@ -82,6 +82,9 @@ tar -C "$root" -xf "$base"
 chmod 0755 "$root"  # its / : every user must be able to enter it
 mount -t proc proc "$root/proc"
 mount --bind /dev "$root/dev"
+# A system's /dev/shm (POSIX semaphores: a long sync's worker processes need them); the
+# bind above leaves only the empty, root-owned folder the host mounts its own on.
+mount -t tmpfs -o mode=1777,size=64m tmpfs "$root/dev/shm"
 mount --bind "$cache/apt" "$root/var/cache/apt/archives"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 echo "deb $mirror $suite main" >"$root/etc/apt/sources.list"
