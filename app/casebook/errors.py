@@ -113,6 +113,13 @@ class ProfileLocked(CasebookError):
     exit_code = 2
 
 
+class LibraryClosed(CasebookError):
+    """The library is not open: locked, or written anew and then not opened again (it is
+    safe on disk; unlocking it again opens it)."""
+
+    exit_code = 3
+
+
 class NotFound(CasebookError):
     exit_code = 2
 

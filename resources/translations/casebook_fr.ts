@@ -3401,6 +3401,10 @@ Cette action est irréversible.</translation>
         <translation>La bibliothèque est occupée par un autre processus Casebook&#xa0;; réessayez dans un instant.</translation>
     </message>
     <message>
+        <source>The library is locked; unlock it again.</source>
+        <translation>La bibliothèque est verrouillée&#xa0;; déverrouillez-la de nouveau.</translation>
+    </message>
+    <message>
         <source>The library&apos;s new copy is damaged ({0}); nothing was changed.</source>
         <translation>La nouvelle copie de la bibliothèque est endommagée ({0})&#xa0;; rien n’a été modifié.</translation>
     </message>
@@ -3603,6 +3607,10 @@ Cette action est irréversible.</translation>
     <message>
         <source>You have answered this poll already; the first answer counts.</source>
         <translation>Vous avez déjà répondu à ce sondage&#xa0;; la première réponse compte.</translation>
+    </message>
+    <message>
+        <source>Your library was written anew and is safe, but it could not be opened again ({0}); unlock it again.</source>
+        <translation>Votre bibliothèque a été réécrite et elle est intacte, mais elle n’a pas pu être rouverte ({0})&#xa0;; déverrouillez-la de nouveau.</translation>
     </message>
     <message>
         <source>relay</source>

@@ -46,3 +46,70 @@ def test_settings_compact_the_library_and_say_what_it_gained(qtbot, core, tmp_pa
     assert "Case 0" in read
     dialog.close()
     idle(qtbot, core)
+
+
+def test_a_library_not_opened_again_after_compacting_locks_the_window(
+    qtbot, core, tmp_path, monkeypatch
+):
+    """Written anew, then the new file does not open (no file handle left): Settings says
+    so in one line and, once closed, the window locks; unlocking opens the library."""
+    from guikit import open_shell
+
+    from casebook.store.database import Database
+
+    with Profile.create(tmp_path / "p", "Dr. Alice Moreau", PASS) as profile:
+        net = profile.library.create_network("Cardiology Circle", profile.name)
+        profile.library.post_case(net, title="Kept", body=noise_words(1))
+    shell = open_shell(qtbot, core, tmp_path / "p")
+    shell.onboarding.unlock_page.passphrase.setText(PASS)
+    shell.onboarding.unlock_page.button.click()
+    qtbot.waitUntil(lambda: shell.library is not None, timeout=15_000)
+    win = shell.library
+    idle(qtbot, core)
+    real, opened = Database.open, []
+
+    def open_(path, key, *args):
+        if path in opened:  # the check opened it; going on with it fails
+            raise OSError(24, "Too many open files")
+        opened.append(path)
+        return real(path, key, *args)
+
+    shown = []
+
+    def settings_shown():
+        dialog = win.findChild(SettingsDialog)
+        if dialog is None or not dialog.isVisible():
+            return False
+        shown.append(dialog)
+        return True
+
+    def compact_then_close():
+        qtbot.waitUntil(settings_shown, timeout=15_000)
+        dialog = shown[0]
+        qtbot.waitUntil(lambda: "MB on disk" in dialog.library_size.text(), timeout=15_000)
+        opened.clear()
+        monkeypatch.setattr(Database, "open", staticmethod(open_))
+        qtbot.mouseClick(dialog.compact_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "unlock it again" in dialog.message.text(), timeout=30_000)
+        monkeypatch.setattr(Database, "open", real)
+        assert "written anew and is safe" in dialog.message.text()
+        assert not dialog.compact_button.isEnabled() and not dialog.change.isEnabled()
+        shots = os.environ.get("CASEBOOK_SHOTS")
+        if shots:
+            dialog.grab().save(os.path.join(shots, "settings-not-reopened.png"))
+        dialog.close()
+
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, compact_then_close)
+    win.show_settings()  # modal, as the menu opens it
+    qtbot.waitUntil(lambda: shell.library is None, timeout=15_000)
+    idle(qtbot, core)
+    page = shell.onboarding.unlock_page
+    assert shell.onboarding.currentWidget() is page
+    page.passphrase.setText(PASS)
+    page.button.click()
+    qtbot.waitUntil(lambda: shell.library is not None, timeout=15_000)
+    idle(qtbot, core)
+    titles = run(qtbot, core, lambda s: [c.title for c in s.p.queries.list_cases(Filters())])
+    assert titles == ["Kept"]

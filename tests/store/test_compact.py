@@ -22,7 +22,7 @@ from test_profile import (
 import casebook.core.profile as profile_module
 from casebook.core.library.search import Filters
 from casebook.core.profile import Profile, on_disk
-from casebook.errors import StorageFull, WrongPassphrase
+from casebook.errors import LibraryClosed, StorageFull, WrongPassphrase
 from casebook.store import files
 from casebook.store.database import DEFAULT_PAGE_SIZE, Database
 from scankit import noise_words
@@ -193,3 +193,53 @@ def test_doctor_compact_with_the_window_open_says_so_first(
         window.close()
     assert header(directory) == kept
     assert cli("doctor", "--compact").code == 0
+
+
+def failing_reopen(monkeypatch: pytest.MonkeyPatch, new_files: list[Path]) -> None:
+    """The new file does not open (no file handle left): the check's open succeeds, the
+    one that would go on with it fails."""
+    real = Database.open
+
+    def open_(path: Path, key: bytes | None, *args: object) -> Database:
+        if path.exists() and path in new_files:
+            raise OSError(24, "Too many open files")
+        opened = real(path, key, *args)  # type: ignore[arg-type]
+        if key is not None:
+            new_files.append(path)
+        return opened
+
+    monkeypatch.setattr(Database, "open", staticmethod(open_))
+
+
+def test_a_library_that_does_not_open_again_is_closed_with_one_line_and_kept(
+    make_profile: Callable[..., Profile], monkeypatch: pytest.MonkeyPatch
+):
+    profile = make_profile("Dr. Alice Moreau")
+    with_free_pages(profile)
+    state = library_state(profile)
+    directory = profile.directory
+    with monkeypatch.context() as patched:
+        failing_reopen(patched, [])
+        with pytest.raises(LibraryClosed, match=r"written anew and is safe.*Too many open files"):
+            profile.compact()
+    # Closed, its lock given back: unlocking again opens the new file, which holds it all.
+    with Profile.unlock(directory, PASSPHRASE) as reopened:
+        assert library_state(reopened) == state
+        assert db_files(directory) == [header(directory)["database"]]  # the old one went
+    profile.close()  # (closing it again does nothing)
+
+
+def test_the_cli_says_so_when_the_compacted_library_does_not_open_again(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    assert cli("init", "--name", "Dr. Alice Moreau").code == 0
+    cli("network", "create", "Cardiology Circle")
+    assert cli("post", "--network", "Cardiology", "--title", "Kept", "--body", "Stays.").code == 0
+    with monkeypatch.context() as patched:
+        failing_reopen(patched, [])
+        done = cli("doctor", "--compact")
+    assert done.code == 3 and "Traceback" not in done.err
+    assert len(done.err.strip().splitlines()) == 1 and "unlock it again" in done.err
+    listed = cli("list", "--json")
+    assert listed.code == 0, listed.err
+    assert [c["title"] for c in listed.json["results"]] == ["Kept"]

@@ -52,6 +52,7 @@ from casebook.core.network.invitations import Invitations
 from casebook.core.network.recovery import Recovery
 from casebook.errors import (
     CasebookError,
+    LibraryClosed,
     ProfileCorrupted,
     ProfileExists,
     ProfileMissing,
@@ -436,15 +437,31 @@ class Profile:
 
     def _use(self, new_path: Path, key: bytes, old_path: Path) -> None:
         """Go on with the file the header now names; the old one goes (or, when it cannot
-        be removed now, at the next unlock, with the strays an interruption leaves)."""
+        be removed now, at the next unlock, with the strays an interruption leaves).
+        When the new file does not open (no file handle left, the disk gone), the profile
+        closes and :class:`LibraryClosed` says to unlock it again (the file was checked)."""
         self.db.close()
         try:
-            self._services(Database.open(new_path, key, DEFAULT_PAGE_SIZE))
-        finally:
-            with contextlib.suppress(OSError):
-                _remove_db_files(old_path)
+            db = Database.open(new_path, key, DEFAULT_PAGE_SIZE)
+            try:
+                self._services(db)
+            except BaseException:
+                db.close()
+                raise
+        except Exception as exc:
             self._lock.release()
-            self._lock.acquire(exclusive=False)
+            log.warning("the library written anew did not open: %s", exc)
+            raise LibraryClosed(
+                say(
+                    "Your library was written anew and is safe, but it could not be opened "
+                    "again ({0}); unlock it again.",
+                    getattr(exc, "message", None) or getattr(exc, "strerror", None) or str(exc),
+                )
+            ) from None
+        with contextlib.suppress(OSError):
+            _remove_db_files(old_path)
+        self._lock.release()
+        self._lock.acquire(exclusive=False)
 
     def problems(self) -> list[str]:
         """What ``doctor`` reports: database integrity, then every stored event verified

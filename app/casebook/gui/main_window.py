@@ -436,7 +436,7 @@ class MainWindow(QMainWindow):
         dialog.exec()
 
     def show_settings(self) -> None:
-        SettingsDialog(self.core, self).exec()
+        SettingsDialog(self.core, self, on_closed=self.lock_requested.emit).exec()
 
     def set_lock_minutes(self, minutes: int) -> None:
         self.lock_minutes_changed.emit(minutes)

@@ -6,6 +6,7 @@ Everything is read and written on the worker; the dialog only shows and gathers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 from casebook import preferences
 from casebook.core import backup as backups
 from casebook.core.profile import on_disk
+from casebook.errors import LibraryClosed
 from casebook.gui import folders, theme
 from casebook.gui.bridge import Core
 from casebook.gui.devices_view import DevicesDialog
@@ -66,9 +68,18 @@ def _snapshot(s: Session) -> dict[str, Any]:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, core: Core, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        core: Core,
+        parent: QWidget | None = None,
+        on_closed: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.core = core
+        # Called once this dialog closes, when a re-key or a compaction left the library
+        # closed (written anew, then not opened again): the window locks.
+        self.on_closed = on_closed
+        self.library_closed = False
         self.setWindowTitle(self.tr("Settings"))
         self.setMinimumWidth(620)
         layout = QVBoxLayout(self)
@@ -442,6 +453,15 @@ class SettingsDialog(QDialog):
 
     def _failed(self, error: object) -> None:
         self._say(error_text(error), error=True)
+        if isinstance(error, LibraryClosed):
+            self.library_closed = True
+            for button in (self.change, self.compact_button):
+                button.setEnabled(False)
+
+    def done(self, result: int) -> None:
+        super().done(result)
+        if self.library_closed and self.on_closed is not None:
+            self.on_closed()
 
     def _say(self, text: str, error: bool = False) -> None:
         tone(self.message, "error" if error else "")

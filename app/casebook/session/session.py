@@ -24,7 +24,7 @@ from casebook.core.model.invite_codes import InviteCode
 from casebook.core.model.link_codes import LinkCode
 from casebook.core.model.relayaddr import RelayAddress
 from casebook.core.profile import Profile
-from casebook.errors import CasebookError, UsageError
+from casebook.errors import CasebookError, LibraryClosed, UsageError
 from casebook.session import devices, hosting
 from casebook.session.hosting import Hosting
 from casebook.sync.engine import SyncEngine, SyncReport
@@ -77,7 +77,7 @@ class Session(Hosting):
     @property
     def p(self) -> Profile:
         if self.profile is None:
-            raise RuntimeError("no profile is open")
+            raise LibraryClosed("The library is locked; unlock it again.")
         return self.profile
 
     @property
@@ -303,8 +303,12 @@ class Session(Hosting):
         await self.stop_engine()
         try:
             return write()
+        except LibraryClosed:  # written anew, not opened again: closed, as a lock leaves it
+            self.profile = None
+            raise
         finally:
-            self.start_sync()
+            if self.profile is not None:
+                self.start_sync()
 
     async def lock(self) -> None:
         """Close the library (SQLCipher drops its key with the connection). A relay
