@@ -82,6 +82,7 @@ tar -C "$root" -xf "$base"
 chmod 0755 "$root"  # its / : every user must be able to enter it
 mount -t proc proc "$root/proc"
 mount --bind /dev "$root/dev"
+mount --make-rslave "$root/dev"  # what is mounted under it stays out of the host's /dev
 # A system's /dev/shm (POSIX semaphores: a long sync's worker processes need them); the
 # bind above leaves only the empty, root-owned folder the host mounts its own on.
 mount -t tmpfs -o mode=1777,size=64m tmpfs "$root/dev/shm"

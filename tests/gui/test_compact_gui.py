@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from guikit import PASS, idle, run
 from PySide6.QtCore import Qt
 
@@ -48,11 +49,13 @@ def test_settings_compact_the_library_and_say_what_it_gained(qtbot, core, tmp_pa
     idle(qtbot, core)
 
 
+@pytest.mark.parametrize("closed_at_once", [False, True])
 def test_a_library_not_opened_again_after_compacting_locks_the_window(
-    qtbot, core, tmp_path, monkeypatch
+    qtbot, core, tmp_path, monkeypatch, closed_at_once
 ):
     """Written anew, then the new file does not open (no file handle left): Settings says
-    so in one line and, once closed, the window locks; unlocking opens the library."""
+    so in one line and, once closed, the window locks (at once when Settings was closed
+    while it ran); unlocking opens the library."""
     from guikit import open_shell
 
     from casebook.store.database import Database
@@ -90,6 +93,8 @@ def test_a_library_not_opened_again_after_compacting_locks_the_window(
         opened.clear()
         monkeypatch.setattr(Database, "open", staticmethod(open_))
         qtbot.mouseClick(dialog.compact_button, Qt.MouseButton.LeftButton)
+        if closed_at_once:
+            dialog.close()
         qtbot.waitUntil(lambda: "unlock it again" in dialog.message.text(), timeout=30_000)
         monkeypatch.setattr(Database, "open", real)
         assert "written anew and is safe" in dialog.message.text()

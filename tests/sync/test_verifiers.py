@@ -8,6 +8,9 @@ import asyncio
 import logging
 import os
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 
 import pytest
@@ -153,3 +156,63 @@ def test_processes_that_cannot_start_leave_the_sync_to_the_threads(
     assert report.error is None and report.applied >= 1
     assert "Function not implemented" in caplog.text
     assert titles(bob, net) == ["A case"]
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie left for its new parent to reap does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def worker_pids(verifiers: Verifiers) -> list[int]:
+    pool = verifiers._processes
+    assert pool is not None
+    return list(pool._processes)
+
+
+def test_the_workers_end_with_the_program_that_started_them() -> None:
+    """A `casebook sync` killed mid-catch-up (SIGKILL, the out-of-memory killer) leaves
+    no worker behind holding the seeds of its last job."""
+    script = (
+        "import asyncio, os\n"
+        "from casebook.sync.verifiers import Verifiers\n"
+        "v = Verifiers(2)\n"
+        "async def job():\n"
+        "    return await v.verify([b'not an event'], {}, many=True)\n"
+        "asyncio.run(job())\n"
+        "print(*v._processes._processes, flush=True)\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    pids = [int(pid) for pid in done.stdout.split()]
+    assert done.returncode == -signal.SIGKILL and pids, done.stderr
+    deadline = time.monotonic() + 20
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in pids)
+
+
+def test_ctrl_c_is_the_programs_to_handle_not_its_workers() -> None:
+    """A terminal sends Ctrl-C to the whole process group: the workers ignore it (else an
+    idle one dies with a traceback on stderr and the pool breaks)."""
+    verifiers = Verifiers(2)
+
+    async def job() -> list[Verified | str]:
+        return await verifiers.verify([b"not an event"], {}, many=True)
+
+    try:
+        assert isinstance(asyncio.run(job())[0], str)
+        pids = worker_pids(verifiers)
+        for pid in pids:
+            os.kill(pid, signal.SIGINT)
+        time.sleep(0.5)
+        assert all(alive(pid) for pid in pids)
+        assert isinstance(asyncio.run(job())[0], str)
+        assert not verifiers._threads_only and worker_pids(verifiers)[: len(pids)] == pids
+    finally:
+        verifiers.close()

@@ -455,13 +455,16 @@ class SettingsDialog(QDialog):
         self._say(error_text(error), error=True)
         if isinstance(error, LibraryClosed):
             self.library_closed = True
-            for button in (self.change, self.compact_button):
-                button.setEnabled(False)
+            for group in self.findChildren(QGroupBox):  # nothing here works until unlocked
+                group.setEnabled(False)
+            if not self.isVisible():  # closed while it ran: the window locks now
+                self.done(0)
 
     def done(self, result: int) -> None:
         super().done(result)
         if self.library_closed and self.on_closed is not None:
-            self.on_closed()
+            on_closed, self.on_closed = self.on_closed, None
+            on_closed()
 
     def _say(self, text: str, error: bool = False) -> None:
         tone(self.message, "error" if error else "")

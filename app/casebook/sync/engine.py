@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections import deque
 from collections.abc import Awaitable, Callable
 
 from casebook.core.ledger.eventlog import now_ms
@@ -31,7 +32,7 @@ from casebook.protocol import wire
 from casebook.protocol.refusals import Refusal
 from casebook.sync import blobs
 from casebook.sync.exchange import Exchange, Progress
-from casebook.sync.ingest import SyncReport
+from casebook.sync.ingest import SyncReport, Verified
 from casebook.sync.link import (
     LinkFailure,
     RelayLink,
@@ -42,6 +43,7 @@ from casebook.sync.link import (
 from casebook.sync.status import LinkStatus, LinkTracker
 from casebook.sync.store import SyncStore
 from casebook.sync.verifiers import Verifiers, processes_from
+from casebook.sync.window import consume
 
 log = logging.getLogger("casebook.sync")
 # Refusals that retrying cannot fix: watch mode stops for them and says why.
@@ -58,8 +60,10 @@ PERMANENT = frozenset(
 
 
 # Workers that verify and open received events: threads, or processes for a long
-# catch-up (sync/verifiers.py).
+# catch-up (sync/verifiers.py); a newcomer's join has this many batches verifying ahead
+# of the one it stores.
 WORKERS = 2
+VERIFY_AHEAD = 8
 
 
 class SyncEngine:
@@ -321,28 +325,39 @@ class SyncEngine:
 
     async def _take_network(self, link: RelayLink, announced: int, report: SyncReport) -> None:
         """Ingest the events a relay streams to a newcomer, up to ``caught_up``; a relay
-        that sends more than it announced, or anything else, is cut off."""
-        others = 0
+        that sends more than it announced, or anything else, is cut off. Batches are
+        verified while the ones before them are stored (a newcomer's whole network comes
+        this way), and stored in the order they came."""
+        others = arrived = 0
         many = announced >= processes_from()
         # The welcome package's seeds: the workers open (and pack) what they can, as a
         # sync does; an epoch whose seed comes later in the stream is opened by the log.
         seeds = self.store.seeds(report.net)
-        while True:
-            message = await link.recv()
-            if message["t"] == "caught_up":
-                return
-            if message["t"] != "events":
-                others += 1
-                if others > 64:
-                    raise SyncError(LinkFailure.PROTOCOL, "The relay sent unexpected messages.")
-                continue
-            raws = wire.need_events(message)
-            if report.received + len(raws) > announced + wire.MAX_BATCH_EVENTS:
-                raise SyncError(
-                    LinkFailure.PROTOCOL, "The relay sent more events than it announced."
-                )
-            batch = await self.verifiers.verify(raws, seeds, many=many)
-            self.store.ingest([batch], report, {})
+        verifying: deque[asyncio.Future[list[Verified | str]]] = deque()
+        try:
+            while True:
+                message = await link.recv()
+                if message["t"] == "caught_up":
+                    break
+                if message["t"] != "events":
+                    others += 1
+                    if others > 64:
+                        raise SyncError(LinkFailure.PROTOCOL, "The relay sent unexpected messages.")
+                    continue
+                raws = wire.need_events(message)
+                arrived += len(raws)
+                if arrived > announced + wire.MAX_BATCH_EVENTS:
+                    raise SyncError(
+                        LinkFailure.PROTOCOL, "The relay sent more events than it announced."
+                    )
+                verifying.append(self.verifiers.verify(raws, seeds, many=many))
+                while verifying and (verifying[0].done() or len(verifying) > VERIFY_AHEAD):
+                    self.store.ingest([await verifying.popleft()], report, {})
+            while verifying:
+                self.store.ingest([await verifying.popleft()], report, {})
+        finally:
+            for job in verifying:  # the join failed: what was still verifying is dropped
+                consume(job)
 
     async def _is_member_at(self, address: RelayAddress, net: bytes) -> bool:
         try:

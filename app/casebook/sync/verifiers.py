@@ -21,7 +21,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -65,12 +68,11 @@ class Verifiers:
         self, raws: list[bytes], seeds: dict[int, list[bytes]]
     ) -> list[Verified | str]:
         loop = asyncio.get_running_loop()
-        if not self._threads_only:
+        if not self._threads_only and not self.closed:
             try:
                 return await loop.run_in_executor(self._pool(), parse_all, raws, seeds)
             except (BrokenProcessPool, OSError) as exc:
-                log.warning("verifying in processes failed (%s); threads verify instead", exc)
-                self._give_up_processes()
+                self._give_up_processes(exc)
         return await loop.run_in_executor(self.threads, parse_all, raws, seeds)
 
     def _pool(self) -> ProcessPoolExecutor:
@@ -78,14 +80,20 @@ class Verifiers:
             # "spawn" on every system: a fork would copy a process that runs threads (the
             # window's, the event loop's), and spawn is what macOS and Windows do anyway.
             context = multiprocessing.get_context("spawn")
-            self._processes = ProcessPoolExecutor(self.workers, mp_context=context)
+            self._processes = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_worker_start
+            )
             log.info("verifying in %d processes", self.workers)
         return self._processes
 
-    def _give_up_processes(self) -> None:
+    def _give_up_processes(self, why: Exception) -> None:
+        if not self._threads_only:  # one line, however many jobs were in flight
+            log.warning("verifying in processes failed (%s); threads verify instead", why)
         self._threads_only = True
         if self._processes is not None:
-            self._processes.shutdown(wait=False, cancel_futures=True)
+            # Not cancelled: a job queued there fails (a broken pool) or runs (a worker
+            # that did not start), and its caller then has its answer either way.
+            self._processes.shutdown(wait=False)
             self._processes = None
 
     def close(self) -> None:
@@ -94,3 +102,18 @@ class Verifiers:
         if self._processes is not None:
             self._processes.shutdown(wait=False, cancel_futures=True)
             self._processes = None
+
+
+def _worker_start() -> None:
+    """In each worker, first: Ctrl-C is the parent's to handle (a terminal sends it to
+    the whole process group), and the worker ends when its parent does (killed, crashed),
+    which the pool's pipes would not tell it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _end_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
