@@ -5,9 +5,9 @@ Ed25519 and the AEAD release the GIL, but the rest of verifying an event (the CB
 checks, the payload's validation) is Python, and on threads it takes turns for the GIL
 with the ingest's own Python on the event loop's thread. In processes the two run side by
 side: a 20,000-event catch-up runs about 1.5 times as fast (docs/benchmarks.md, tenth
-step). A process costs about half a second to start, so a sync uses them only when the
-relay announces at least :data:`PROCESSES_FROM` events; the pool then stays until the
-engine closes.
+step). A pool of two takes about 0.3 s to answer its first job, so a sync uses one only
+when the relay announces at least :data:`PROCESSES_FROM` events; the pool then stays
+until the engine closes.
 
 What crosses to a process: the received events, and the seeds of their network's epochs
 (to open the bodies); what comes back: the events verified, opened and packed, or the

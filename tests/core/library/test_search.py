@@ -185,3 +185,20 @@ def test_results_come_in_pages_with_the_real_total(alice, network):
     assert alice.queries.count_matches("brady", Filters(), prefix=True) == 8
     assert alice.queries.count_matches("bradycardia", Filters(status="resolved")) == 0
     assert alice.queries.count_matches("   ", Filters()) == 0
+
+
+def test_a_words_documents_are_counted_only_as_far_as_the_threshold(alice, network, monkeypatch):
+    """too_common stops counting a whole word's documents past COMMON (a very common
+    word's list is long), and decides as the whole count would: over COMMON or not."""
+    from casebook.core.library import search
+
+    for n in range(5):
+        alice.library.post_case(network, title=f"Palpitations {n}", body="Holter first.")
+        alice.library.comment(alice.library.post_case(network, title=f"Other {n}"), "Holter?")
+    for vocab, holding in (("case_vocab", 5), ("comment_vocab", 5)):
+        for common in (holding - 1, holding, holding + 1):
+            monkeypatch.setattr(search, "COMMON", common)
+            assert search.too_common(alice.db, vocab, ["holter"], False) == (holding > common)
+    monkeypatch.setattr(search, "COMMON", 4)
+    assert search.too_common(alice.db, "case_vocab", ["palpitations", "holter"], False)
+    assert not search.too_common(alice.db, "case_vocab", ["palpitations", "rare"], False)
