@@ -59,7 +59,7 @@ from casebook.core.profile import Profile
 from casebook.sync.engine import WORKERS, SyncEngine
 from casebook.sync.ingest import MAX_TRANSACTION
 from casebook.sync.link import RelayLink
-from casebook.sync.verifiers import processes_from
+from casebook.sync.verifiers import in_processes as verified_in_processes
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import Corpus
@@ -380,7 +380,7 @@ def run(root: Path, port: int, relay: subprocess.Popen[bytes], args: argparse.Na
     bare = bare_rate(raws, seed)
     bare_threads = bare_rate_threads(raws, seed, WORKERS)
     bare_processes = bare_rate_processes(raws, seed, WORKERS)
-    in_processes = got.received >= processes_from()
+    in_processes = verified_in_processes(got.received)
     bare_all = bare_processes if in_processes else bare_threads
     cases = reader.db.scalar("SELECT count(*) FROM cases")
     print(

@@ -42,7 +42,7 @@ from casebook.sync.link import (
 )
 from casebook.sync.status import LinkStatus, LinkTracker
 from casebook.sync.store import SyncStore
-from casebook.sync.verifiers import Verifiers, processes_from
+from casebook.sync.verifiers import Verifiers
 from casebook.sync.window import consume
 
 log = logging.getLogger("casebook.sync")
@@ -329,7 +329,6 @@ class SyncEngine:
         verified while the ones before them are stored (a newcomer's whole network comes
         this way), and stored in the order they came."""
         others = arrived = 0
-        many = announced >= processes_from()
         # The welcome package's seeds: the workers open (and pack) what they can, as a
         # sync does; an epoch whose seed comes later in the stream is opened by the log.
         seeds = self.store.seeds(report.net)
@@ -350,7 +349,7 @@ class SyncEngine:
                     raise SyncError(
                         LinkFailure.PROTOCOL, "The relay sent more events than it announced."
                     )
-                verifying.append(self.verifiers.verify(raws, seeds, many=many))
+                verifying.append(self.verifiers.verify(raws, seeds, announced=announced))
                 while verifying and (verifying[0].done() or len(verifying) > VERIFY_AHEAD):
                     self.store.ingest([await verifying.popleft()], report, {})
             while verifying:

@@ -21,7 +21,7 @@ from casebook.sync.ingest import MAX_TRANSACTION, SyncReport
 from casebook.sync.link import LinkFailure, RelayLink, SyncError, patience
 from casebook.sync.status import is_lan
 from casebook.sync.store import SyncStore
-from casebook.sync.verifiers import Verifiers, processes_from
+from casebook.sync.verifiers import Verifiers
 from casebook.sync.window import Window, consume
 
 log = logging.getLogger("casebook.sync")
@@ -122,7 +122,6 @@ class Exchange:
                 consume(item)
 
     async def _reader(self) -> None:
-        many = self.report.announced >= processes_from()
         try:
             while True:
                 # A relay that says nothing this long (not even pong) is gone; the link
@@ -131,7 +130,8 @@ class Exchange:
                 kind = message["t"]
                 if kind == "events":
                     raws = wire.need_events(message)
-                    job = self.verifiers.verify(raws, self._seeds(), many=many)
+                    announced = self.report.announced
+                    job = self.verifiers.verify(raws, self._seeds(), announced=announced)
                     await self.inbox.put(job)
                 elif kind == "caught_up":
                     await self.inbox.put(_CAUGHT_UP)

@@ -38,9 +38,11 @@ log = logging.getLogger("casebook.sync")
 PROCESSES_FROM = 2_000
 
 
-def processes_from() -> int:
+def in_processes(announced: int) -> bool:
+    """Whether a sync the relay announces ``announced`` events for verifies them in
+    processes."""
     value = os.environ.get("CASEBOOK_PROCESSES_FROM", "")
-    return int(value) if value.isdigit() else PROCESSES_FROM
+    return announced >= (int(value) if value.isdigit() else PROCESSES_FROM)
 
 
 class Verifiers:
@@ -55,12 +57,12 @@ class Verifiers:
         self.closed = False
 
     def verify(
-        self, raws: list[bytes], seeds: dict[int, list[bytes]], *, many: bool
+        self, raws: list[bytes], seeds: dict[int, list[bytes]], *, announced: int
     ) -> asyncio.Future[list[Verified | str]]:
-        """``parse_all(raws, seeds)`` on a worker; ``many``: this sync receives at least
-        :func:`processes_from` events. Await the future, or consume it
+        """``parse_all(raws, seeds)`` on a worker; ``announced``: the events the relay
+        announced for this sync (:func:`in_processes`). Await the future, or consume it
         (``window.consume``)."""
-        if many and not self._threads_only and not self.closed:
+        if in_processes(announced) and not self._threads_only and not self.closed:
             return asyncio.ensure_future(self._in_processes(raws, seeds))
         return asyncio.get_running_loop().run_in_executor(self.threads, parse_all, raws, seeds)
 
