@@ -19,6 +19,7 @@ from casebook.core.model import devices as device_model
 from casebook.core.model.identity import Identity
 from casebook.core.network.invitations import MadeInvite
 from casebook.core.profile import Profile
+from casebook.store.database import Database
 from casebook.sync.ingest import SyncReport, ingest, parse_all
 from clikit import PASSPHRASE
 
@@ -124,6 +125,23 @@ def count_rebuilds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     real = EventLog.rebuild
     monkeypatch.setattr(EventLog, "rebuild", lambda self: calls.append(1) or real(self))
     return calls
+
+
+def failing_reopen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on, a library file opened once does not open again (no file handle left):
+    a compaction's or re-key's check opens its new file, going on with it then fails."""
+    real = Database.open
+    opened: list[Path] = []
+
+    def open_(path: Path, key: bytes | None, *args: object) -> Database:
+        if path.exists() and path in opened:
+            raise OSError(24, "Too many open files")
+        database = real(path, key, *args)  # type: ignore[arg-type]
+        if key is not None:
+            opened.append(path)
+        return database
+
+    monkeypatch.setattr(Database, "open", staticmethod(open_))
 
 
 def reopen(profile: Profile, times: int) -> Iterator[Profile]:

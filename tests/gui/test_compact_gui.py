@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from casebook.core.library.search import Filters
 from casebook.core.profile import Profile
 from casebook.gui.settings import SettingsDialog
+from netkit import failing_reopen
 from scankit import noise_words
 
 
@@ -69,14 +70,7 @@ def test_a_library_not_opened_again_after_compacting_locks_the_window(
     qtbot.waitUntil(lambda: shell.library is not None, timeout=15_000)
     win = shell.library
     idle(qtbot, core)
-    real, opened = Database.open, []
-
-    def open_(path, key, *args):
-        if path in opened:  # the check opened it; going on with it fails
-            raise OSError(24, "Too many open files")
-        opened.append(path)
-        return real(path, key, *args)
-
+    real = Database.open
     shown = []
 
     def settings_shown():
@@ -90,8 +84,7 @@ def test_a_library_not_opened_again_after_compacting_locks_the_window(
         qtbot.waitUntil(settings_shown, timeout=15_000)
         dialog = shown[0]
         qtbot.waitUntil(lambda: "MB on disk" in dialog.library_size.text(), timeout=15_000)
-        opened.clear()
-        monkeypatch.setattr(Database, "open", staticmethod(open_))
+        failing_reopen(monkeypatch)  # the check opens the new file; going on with it fails
         qtbot.mouseClick(dialog.compact_button, Qt.MouseButton.LeftButton)
         if closed_at_once:
             dialog.close()

@@ -25,6 +25,7 @@ from casebook.core.profile import Profile, on_disk
 from casebook.errors import LibraryClosed, StorageFull, WrongPassphrase
 from casebook.store import files
 from casebook.store.database import DEFAULT_PAGE_SIZE, Database
+from netkit import failing_reopen
 from scankit import noise_words
 
 
@@ -195,22 +196,6 @@ def test_doctor_compact_with_the_window_open_says_so_first(
     assert cli("doctor", "--compact").code == 0
 
 
-def failing_reopen(monkeypatch: pytest.MonkeyPatch, new_files: list[Path]) -> None:
-    """The new file does not open (no file handle left): the check's open succeeds, the
-    one that would go on with it fails."""
-    real = Database.open
-
-    def open_(path: Path, key: bytes | None, *args: object) -> Database:
-        if path.exists() and path in new_files:
-            raise OSError(24, "Too many open files")
-        opened = real(path, key, *args)  # type: ignore[arg-type]
-        if key is not None:
-            new_files.append(path)
-        return opened
-
-    monkeypatch.setattr(Database, "open", staticmethod(open_))
-
-
 def test_a_library_that_does_not_open_again_is_closed_with_one_line_and_kept(
     make_profile: Callable[..., Profile], monkeypatch: pytest.MonkeyPatch
 ):
@@ -219,7 +204,7 @@ def test_a_library_that_does_not_open_again_is_closed_with_one_line_and_kept(
     state = library_state(profile)
     directory = profile.directory
     with monkeypatch.context() as patched:
-        failing_reopen(patched, [])
+        failing_reopen(patched)
         with pytest.raises(LibraryClosed, match=r"written anew and is safe.*Too many open files"):
             profile.compact()
     # Closed, its lock given back: unlocking again opens the new file, which holds it all.
@@ -236,7 +221,7 @@ def test_the_cli_says_so_when_the_compacted_library_does_not_open_again(
     cli("network", "create", "Cardiology Circle")
     assert cli("post", "--network", "Cardiology", "--title", "Kept", "--body", "Stays.").code == 0
     with monkeypatch.context() as patched:
-        failing_reopen(patched, [])
+        failing_reopen(patched)
         done = cli("doctor", "--compact")
     assert done.code == 3 and "Traceback" not in done.err
     assert len(done.err.strip().splitlines()) == 1 and "unlock it again" in done.err

@@ -19,7 +19,7 @@ from casebook.core.library.search import Filters
 from casebook.core.profile import Profile
 from casebook.sync.engine import SyncEngine
 from casebook.sync.ingest import Verified, parse_all
-from casebook.sync.verifiers import Verifiers
+from casebook.sync.verifiers import PROCESSES_FROM, Verifiers
 from netkit import raw_events
 from rawkit import found_with_bob
 from relaykit import RunningRelay, join, sync
@@ -29,6 +29,28 @@ BODY = "Exertional syncope in a young runner; a soft murmur at the left sternal 
 
 def titles(profile: Profile, net: bytes) -> list[str]:
     return [c.title for c in profile.queries.list_cases(Filters(net=net), limit=100)]
+
+
+def posts(alice: Profile, net: bytes, relay: RunningRelay, *titles: str) -> None:
+    """Alice posts a case of each title and syncs them to the relay."""
+    for title in titles:
+        alice.library.post_case(net, title=title, body=BODY)
+    assert sync(alice, net, relay).error is None
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie left for its new parent to reap does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def worker_pids(verifiers: Verifiers) -> list[int]:
+    pool = verifiers._processes
+    assert pool is not None
+    return list(pool._processes)
 
 
 def every_kind(alice: Profile, bob: Profile, carol: Profile, net: bytes) -> None:
@@ -66,8 +88,8 @@ def test_processes_verify_every_kind_exactly_as_the_threads_do(
     verifiers = Verifiers(2)
 
     async def both() -> tuple[list[Verified | str], list[Verified | str]]:
-        threads = verifiers.verify(raws, seeds, many=False)
-        processes = verifiers.verify(raws, seeds, many=True)
+        threads = verifiers.verify(raws, seeds, announced=0)
+        processes = verifiers.verify(raws, seeds, announced=PROCESSES_FROM)
         return await threads, await processes
 
     try:
@@ -113,17 +135,11 @@ def test_a_worker_killed_mid_sync_leaves_the_sync_to_the_threads(
     monkeypatch.setenv("CASEBOOK_PROCESSES_FROM", "1")
     engine = SyncEngine(bob)
     try:
-        for n in range(5):
-            alice.library.post_case(net, title=f"First {n}", body=BODY)
-        assert sync(alice, net, relay).error is None
+        posts(alice, net, relay, *(f"First {n}" for n in range(5)))
         assert asyncio.run(engine.sync(net, relay.address)).error is None
-        pool = engine.verifiers._processes
-        assert pool is not None
-        for pid in list(pool._processes):  # the workers die (killed, out of memory)
+        for pid in worker_pids(engine.verifiers):  # the workers die (killed, out of memory)
             os.kill(pid, signal.SIGKILL)
-        for n in range(5):
-            alice.library.post_case(net, title=f"Second {n}", body=BODY)
-        assert sync(alice, net, relay).error is None
+        posts(alice, net, relay, *(f"Second {n}" for n in range(5)))
         with caplog.at_level(logging.WARNING, logger="casebook.sync"):
             report = asyncio.run(engine.sync(net, relay.address))
     finally:
@@ -143,8 +159,7 @@ def test_processes_that_cannot_start_leave_the_sync_to_the_threads(
 ) -> None:
     relay = relays()
     alice, bob, net = found_with_bob(make_profile, relay)
-    alice.library.post_case(net, title="A case", body=BODY)
-    assert sync(alice, net, relay).error is None
+    posts(alice, net, relay, "A case")
     monkeypatch.setenv("CASEBOOK_PROCESSES_FROM", "1")
 
     def no_processes(self: Verifiers) -> None:
@@ -158,21 +173,6 @@ def test_processes_that_cannot_start_leave_the_sync_to_the_threads(
     assert titles(bob, net) == ["A case"]
 
 
-def alive(pid: int) -> bool:
-    """Whether ``pid`` runs (a zombie left for its new parent to reap does not)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
-def worker_pids(verifiers: Verifiers) -> list[int]:
-    pool = verifiers._processes
-    assert pool is not None
-    return list(pool._processes)
-
-
 def test_the_workers_end_with_the_program_that_started_them() -> None:
     """A `casebook sync` killed mid-catch-up (SIGKILL, the out-of-memory killer) leaves
     no worker behind holding the seeds of its last job."""
@@ -181,7 +181,7 @@ def test_the_workers_end_with_the_program_that_started_them() -> None:
         "from casebook.sync.verifiers import Verifiers\n"
         "v = Verifiers(2)\n"
         "async def job():\n"
-        "    return await v.verify([b'not an event'], {}, many=True)\n"
+        "    return await v.verify([b'not an event'], {}, announced=2000)\n"
         "asyncio.run(job())\n"
         "print(*v._processes._processes, flush=True)\n"
         "os.kill(os.getpid(), 9)\n"
@@ -203,7 +203,7 @@ def test_ctrl_c_is_the_programs_to_handle_not_its_workers() -> None:
     verifiers = Verifiers(2)
 
     async def job() -> list[Verified | str]:
-        return await verifiers.verify([b"not an event"], {}, many=True)
+        return await verifiers.verify([b"not an event"], {}, announced=PROCESSES_FROM)
 
     try:
         assert isinstance(asyncio.run(job())[0], str)
